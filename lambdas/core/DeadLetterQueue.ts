@@ -1,0 +1,135 @@
+/**
+ * The dead-letter destination of poison records: an SQS queue receiving one JSON message per bad record
+ * with the reason and the record's coordinates, so a bad record never blocks its shard or partition and
+ * is never silently dropped.
+ *
+ * Messages are sent with SendMessageBatch (10 per request, in parallel). A record whose payload would make
+ * the message too large keeps its coordinates and reason and carries the first bytes of the payload only
+ * (`payloadTruncated: true`): the coordinates find the original. Entries SQS refuses are retried; if some
+ * still fail, `send` throws and the caller must report those records as failed, not done.
+ *
+ * @example
+ * ```ts
+ * const dlq = new DeadLetterQueue({ queueUrl: process.env.DEAD_LETTER_QUEUE_URL!, handler: 'kafka-to-redis' });
+ * await dlq.send([{ reason: 'bad JSON', errorType: 'DecodeError', coordinates, payload }]);
+ * ```
+ */
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { RecordCoordinates } from './types';
+
+export interface DeadLetter {
+  readonly reason: string;
+  /** A short machine-readable kind: `DecodeError`, `SchemaViolation`, `RecordTooLarge`, ... */
+  readonly errorType: string;
+  readonly coordinates: RecordCoordinates;
+  /** The original record bytes (or text). */
+  readonly payload?: Buffer | string | null;
+  readonly key?: Buffer | string | null;
+  readonly details?: Record<string, unknown>;
+}
+
+/** SQS's message limit is 256 KiB; keep room for the envelope around the payload. */
+const MAX_PAYLOAD_BYTES = 200 * 1024;
+const ENTRIES_PER_REQUEST = 10;
+const MAX_ATTEMPTS = 3;
+
+export class DeadLetterSendError extends Error {
+  readonly failed: readonly DeadLetter[];
+
+  constructor(failed: readonly DeadLetter[], cause: string) {
+    super(`could not dead-letter ${failed.length} record(s): ${cause}`);
+    this.name = 'DeadLetterSendError';
+    this.failed = failed;
+  }
+}
+
+function payloadFields(
+  prefix: string,
+  value: Buffer | string | null | undefined,
+  limit: number,
+): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+  const kept = bytes.subarray(0, limit);
+  const text = kept.toString('utf8');
+  const isText = Buffer.from(text, 'utf8').equals(kept);
+  return {
+    [isText ? prefix : `${prefix}Base64`]: isText ? text : kept.toString('base64'),
+    [`${prefix}Bytes`]: bytes.length,
+    ...(bytes.length > limit ? { [`${prefix}Truncated`]: true } : {}),
+  };
+}
+
+/** The JSON body of a dead-letter message. Exported for tests and for tools reading the queue. */
+export function deadLetterBody(letter: DeadLetter, handler: string, now = Date.now()): string {
+  return JSON.stringify({
+    reason: letter.reason,
+    errorType: letter.errorType,
+    handler,
+    coordinates: letter.coordinates,
+    deadLetteredAt: new Date(now).toISOString(),
+    ...(letter.details ? { details: letter.details } : {}),
+    ...payloadFields('key', letter.key, 1024),
+    ...payloadFields('payload', letter.payload, MAX_PAYLOAD_BYTES),
+  });
+}
+
+export class DeadLetterQueue {
+  readonly #queueUrl: string;
+  readonly #handler: string;
+  readonly #client: SQSClient;
+
+  constructor(options: { queueUrl: string; handler: string; client?: SQSClient }) {
+    if (!options.queueUrl)
+      throw new Error('DeadLetterQueue: queueUrl is required (set DEAD_LETTER_QUEUE_URL)');
+    this.#queueUrl = options.queueUrl;
+    this.#handler = options.handler;
+    this.#client = options.client ?? new SQSClient({});
+  }
+
+  get queueUrl(): string {
+    return this.#queueUrl;
+  }
+
+  /** Sends every letter or throws {@link DeadLetterSendError} naming those that could not be sent. */
+  async send(letters: readonly DeadLetter[]): Promise<void> {
+    if (letters.length === 0) return;
+    const chunks: DeadLetter[][] = [];
+    for (let i = 0; i < letters.length; i += ENTRIES_PER_REQUEST)
+      chunks.push(letters.slice(i, i + ENTRIES_PER_REQUEST));
+    const results = await Promise.all(chunks.map((chunk) => this.#sendChunk(chunk)));
+    const failed = results.flatMap((r) => r.failed);
+    if (failed.length > 0)
+      throw new DeadLetterSendError(failed, results.find((r) => r.cause)?.cause ?? 'unknown');
+  }
+
+  async #sendChunk(chunk: DeadLetter[]): Promise<{ failed: DeadLetter[]; cause?: string }> {
+    let pending = chunk;
+    let cause = '';
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS && pending.length > 0; attempt++) {
+      try {
+        const response = await this.#client.send(
+          new SendMessageBatchCommand({
+            QueueUrl: this.#queueUrl,
+            Entries: pending.map((letter, i) => ({
+              Id: String(i),
+              MessageBody: deadLetterBody(letter, this.#handler),
+              MessageAttributes: {
+                errorType: { DataType: 'String', StringValue: letter.errorType },
+                handler: { DataType: 'String', StringValue: this.#handler },
+              },
+            })),
+          }),
+        );
+        const failedIds = new Set((response.Failed ?? []).map((f) => f.Id));
+        cause = (response.Failed ?? []).map((f) => f.Message ?? f.Code).join('; ');
+        pending = pending.filter((_, i) => failedIds.has(String(i)));
+      } catch (error) {
+        cause = error instanceof Error ? error.message : String(error);
+      }
+      if (pending.length > 0 && attempt < MAX_ATTEMPTS)
+        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+    }
+    return { failed: pending, cause };
+  }
+}

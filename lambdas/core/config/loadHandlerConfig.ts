@@ -1,0 +1,29 @@
+/**
+ * Reads a handler's config slice from `STREAMBRIDGE_CONFIG` once per cold start and validates it, so a
+ * bad slice fails the first invocation loudly (it never reaches a deployed handler: synth validates first).
+ *
+ * @example
+ * ```ts
+ * const config = loadHandlerConfig(validateRedisSinkSlice);
+ * ```
+ */
+import { CONFIG_ENV_VAR } from './constants';
+import { ConfigError } from './errors';
+
+export function loadHandlerConfig<T>(
+  validate: (value: unknown) => T,
+  env: NodeJS.ProcessEnv = process.env,
+): T {
+  const raw = env[CONFIG_ENV_VAR];
+  if (!raw) throw new ConfigError([`${CONFIG_ENV_VAR}: is not set`], 'missing handler config');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (error) {
+    throw new ConfigError(
+      [`${CONFIG_ENV_VAR}: is not JSON (${(error as Error).message})`],
+      'invalid handler config',
+    );
+  }
+  return validate(parsed);
+}

@@ -1,0 +1,33 @@
+/**
+ * Environment variables that the CDK constructs set on each handler and that the handlers read at cold
+ * start. The local runtime resolves the same variables from the synthesized template, so one contract
+ * serves AWS and local runs.
+ */
+export const HANDLER_ENV = {
+  /** The handler's slice of the pipeline config, as JSON. */
+  config: 'STREAMBRIDGE_CONFIG',
+  /** Comma-separated bootstrap brokers. When absent, resolved from `MSK_CLUSTER_ARN` at cold start. */
+  kafkaBrokers: 'KAFKA_BROKERS',
+  /** MSK cluster ARN: bootstrap brokers are resolved with kafka:GetBootstrapBrokers and cached. */
+  mskClusterArn: 'MSK_CLUSTER_ARN',
+  /** `iam` (SASL/OAUTHBEARER, TLS), `scram` (SASL/SCRAM-SHA-512, TLS) or `plaintext` (local only). */
+  kafkaAuth: 'KAFKA_AUTH',
+  /** Secrets Manager secret with `{ "username", "password" }` for SCRAM. */
+  kafkaScramSecretArn: 'KAFKA_SCRAM_SECRET_ARN',
+  /** Producer compression: `gzip` or `none`. */
+  kafkaCompression: 'KAFKA_COMPRESSION',
+  /** SQS queue receiving poison records with their reason and coordinates. */
+  deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
+  /** Full Redis URL (`redis://` or `rediss://`), used locally; wins over host/port. */
+  redisUrl: 'REDIS_URL',
+  redisHost: 'REDIS_HOST',
+  redisPort: 'REDIS_PORT',
+  /** `true` to connect with TLS (ElastiCache in-transit encryption). */
+  redisTls: 'REDIS_TLS',
+  /** Secrets Manager secret with `{ "username", "password" }` (RBAC) or `{ "password" }` (AUTH token). */
+  redisSecretArn: 'REDIS_SECRET_ARN',
+  /** `true` when the cache runs in cluster mode (keys and scripts are grouped per slot). */
+  redisClusterMode: 'REDIS_CLUSTER_MODE',
+  /** Name of the producing function, written to the lineage header. */
+  functionName: 'AWS_LAMBDA_FUNCTION_NAME',
+} as const;

@@ -1,0 +1,47 @@
+/** Types shared by the handlers. */
+
+export type ChangeOperation = 'c' | 'u' | 'd';
+
+/**
+ * The change envelope published on CDC topics (Debezium-shaped, plain JSON). DynamoDB attribute values
+ * are unmarshalled with the lossless mapping documented in `changeEnvelope.ts`.
+ */
+export interface ChangeEnvelope {
+  readonly op: ChangeOperation;
+  readonly key: Record<string, unknown>;
+  readonly before: Record<string, unknown> | null;
+  readonly after: Record<string, unknown> | null;
+  readonly source: {
+    readonly system: 'dynamodb';
+    readonly table: string;
+    readonly region: string;
+    readonly eventId: string;
+    readonly sequenceNumber: string;
+    /** Approximate creation time of the change, epoch ms. */
+    readonly ts_ms: number;
+    /** True when the REMOVE was made by DynamoDB TTL. */
+    readonly ttlExpired: boolean;
+  };
+  /** When the bridge produced the envelope, epoch ms. */
+  readonly ts_ms: number;
+}
+
+/** Partial batch response of stream sources: the sequence number of a failed record. */
+export interface StreamBatchResponse {
+  batchItemFailures: { itemIdentifier: string }[];
+}
+
+/** Partial batch response of Kafka sources (MSK and self-managed). */
+export interface KafkaBatchResponse {
+  batchItemFailures: { itemIdentifier: { 'topic-partition': string; offset: number } }[];
+}
+
+/** Where a record came from, logged and attached to dead letters. */
+export type RecordCoordinates =
+  | {
+      readonly source: 'dynamodb-streams' | 'kinesis';
+      readonly stream: string;
+      readonly sequenceNumber: string;
+      readonly shard?: string;
+    }
+  | { readonly source: 'kafka'; readonly topic: string; readonly partition: number; readonly offset: number };

@@ -1,0 +1,132 @@
+/**
+ * The one benchmark harness every benchmark uses: warm-up runs are excluded, measured runs are repeated
+ * and the median reported, and comparisons are ratios measured in the same run (these machines are
+ * shared and noisy; absolute numbers are context, not the result).
+ *
+ * @example
+ * ```ts
+ * const handler = await measureThroughput('redis-sink', 10_000, () => runHandler(batch));
+ * const naive = await measureThroughput('redis-naive', 10_000, () => runNaive(batch));
+ * figures.push(handler.figure, naive.figure, ratioFigure('redis-sink vs naive', handler, naive, 20));
+ * ```
+ */
+
+/** One line of the results table and of the JSON file. */
+export interface Figure {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  /** Name of the figure this one is compared with. */
+  readonly baseline?: string;
+  readonly ratio?: number;
+  /** The ratio an issue set as the goal (a floor, unless `targetIsCeiling`). */
+  readonly target?: number;
+  readonly targetIsCeiling?: boolean;
+  readonly detail?: Readonly<Record<string, number | string>>;
+}
+
+export interface Throughput {
+  readonly name: string;
+  /** Median records per second over the measured runs. */
+  readonly recordsPerSecond: number;
+  readonly runs: readonly number[];
+  readonly figure: Figure;
+}
+
+export interface MeasureOptions {
+  readonly warmupRuns?: number;
+  readonly runs?: number;
+  /** Called before each run (not timed): reset state so each run does the same work. */
+  readonly before?: () => Promise<void> | void;
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('median of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) throw new Error('percentile of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] as number;
+}
+
+/** Times `run` (which processes `records` records) and reports the median records/s. */
+export async function measureThroughput(
+  name: string,
+  records: number,
+  run: () => Promise<unknown>,
+  options: MeasureOptions = {},
+): Promise<Throughput> {
+  const { warmupRuns = 1, runs = 5, before } = options;
+  for (let i = 0; i < warmupRuns; i++) {
+    await before?.();
+    await run();
+  }
+  const rates: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    await before?.();
+    const start = process.hrtime.bigint();
+    await run();
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    rates.push(records / seconds);
+  }
+  const recordsPerSecond = median(rates);
+  return {
+    name,
+    recordsPerSecond,
+    runs: rates,
+    figure: { name, value: Math.round(recordsPerSecond), unit: 'records/s', detail: { runs, records } },
+  };
+}
+
+/** A comparison figure: `subject` over `baseline`, with the target ratio an issue set. */
+export function ratioFigure(
+  name: string,
+  subject: Throughput,
+  baseline: Throughput,
+  target?: number,
+): Figure {
+  return {
+    name,
+    value: Number((subject.recordsPerSecond / baseline.recordsPerSecond).toFixed(2)),
+    unit: 'x',
+    baseline: baseline.name,
+    ratio: Number((subject.recordsPerSecond / baseline.recordsPerSecond).toFixed(2)),
+    ...(target === undefined ? {} : { target }),
+    detail: {
+      subject: Math.round(subject.recordsPerSecond),
+      baseline: Math.round(baseline.recordsPerSecond),
+    },
+  };
+}
+
+/** Whether a figure meets its target (true when it has none). */
+export function meetsTarget(figure: Figure): boolean {
+  if (figure.target === undefined || figure.ratio === undefined) return true;
+  return figure.targetIsCeiling ? figure.ratio <= figure.target : figure.ratio >= figure.target;
+}
+
+/** Renders figures as a Markdown table (the README's Performance section uses this). */
+export function figuresTable(figures: readonly Figure[]): string {
+  const rows = figures.map((f) => {
+    const target = f.target === undefined ? '' : `${f.targetIsCeiling ? '≤' : '≥'} ${f.target}`;
+    const status = f.target === undefined ? '' : meetsTarget(f) ? 'met' : 'MISSED';
+    return `| ${f.name} | ${f.value} ${f.unit} | ${f.baseline ?? ''} | ${target} | ${status} |`;
+  });
+  return ['| figure | value | compared with | target | |', '| --- | --- | --- | --- | --- |', ...rows].join(
+    '\n',
+  );
+}
+
+/** A benchmark module: each handler issue adds one; `streambridge bench` runs them all. */
+export interface Benchmark {
+  readonly name: string;
+  /** `quick` runs a smaller version for the CI smoke check. */
+  run(options: { quick: boolean }): Promise<Figure[]>;
+}

@@ -1,0 +1,95 @@
+/**
+ * The local deployment model: what `streambridge local deploy` made of a synthesized template, and what
+ * the local runtime (execution environments and event source pollers) runs. Logical ids are the
+ * template's; every reference is already resolved to local names and endpoints.
+ */
+import type { FilterPattern } from '../../lambdas/core/config/types';
+
+export interface LocalTable {
+  readonly logicalId: string;
+  readonly tableName: string;
+  /** Stream ARN as the local DynamoDB Streams endpoint reports it; absent when streams are off. */
+  readonly streamArn?: string;
+  readonly streamViewType?: string;
+  readonly ttlAttribute?: string;
+  /** Logical id of the Kinesis stream this table's changes are forwarded to (streaming destination). */
+  readonly kinesisDestination?: string;
+}
+
+export interface LocalKinesisStream {
+  readonly logicalId: string;
+  readonly streamName: string;
+  readonly streamArn: string;
+  readonly shardCount: number;
+}
+
+export interface LocalTopic {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly partitions: number;
+  readonly configs: Readonly<Record<string, string>>;
+}
+
+export interface LocalQueue {
+  readonly logicalId: string;
+  readonly queueName: string;
+  readonly queueUrl: string;
+  readonly queueArn: string;
+}
+
+export interface LocalFunction {
+  readonly logicalId: string;
+  readonly functionName: string;
+  /** Absolute path of the bundled asset folder in cdk.out. */
+  readonly assetDir: string;
+  /** `index.handler` form: file (without extension) and export name. */
+  readonly handler: string;
+  /** Template environment with references resolved to local names and endpoints. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+}
+
+export type EventSourceKind = 'dynamodb-streams' | 'kinesis' | 'kafka';
+
+export interface LocalEventSourceMapping {
+  readonly logicalId: string;
+  readonly functionLogicalId: string;
+  readonly kind: EventSourceKind;
+  /** Stream ARN for dynamodb-streams and kinesis. */
+  readonly sourceArn?: string;
+  /** Topics and consumer group for kafka. */
+  readonly topics?: readonly string[];
+  readonly consumerGroupId?: string;
+  readonly enabled: boolean;
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+  readonly startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  readonly parallelizationFactor: number;
+  readonly bisectOnError: boolean;
+  /** -1 = unbounded, as in AWS. */
+  readonly maxRetryAttempts: number;
+  /** -1 = unbounded, as in AWS. */
+  readonly maxRecordAgeSeconds: number;
+  readonly reportBatchItemFailures: boolean;
+  readonly filters: readonly FilterPattern[];
+  /** Resolved on-failure destination (an SQS queue URL locally). */
+  readonly onFailureQueueUrl?: string;
+}
+
+export interface SkippedResource {
+  readonly logicalId: string;
+  readonly type: string;
+  readonly reason: string;
+}
+
+export interface LocalDeployment {
+  readonly stackNames: readonly string[];
+  readonly tables: readonly LocalTable[];
+  readonly kinesisStreams: readonly LocalKinesisStream[];
+  readonly topics: readonly LocalTopic[];
+  readonly queues: readonly LocalQueue[];
+  readonly functions: readonly LocalFunction[];
+  readonly eventSourceMappings: readonly LocalEventSourceMapping[];
+  readonly skipped: readonly SkippedResource[];
+}

@@ -1,0 +1,210 @@
+/**
+ * The batch loop every Kafka sink shares: split an MSK event into partitions, decode each record (poison
+ * records go to the dead-letter queue with their reason and coordinates), hand each partition's events to
+ * the sink in offset order, and answer with the Kafka partial batch response.
+ *
+ * Partitions are independent and applied concurrently; within a partition the sink applies events in
+ * order. Checkpoint rule: when a partition fails from offset N, offset N is reported and Lambda redelivers
+ * N and everything after it in that partition; nothing after a failure is ever reported done. A sink's
+ * writes are guarded by a per-partition watermark, so redelivered events change nothing.
+ *
+ * @example
+ * ```ts
+ * const processor = new KafkaSinkProcessor({ name: 'kafka-to-redis', sink, deadLetters, logger, metrics });
+ * export const handler = (event: MSKEvent, context: Context) => processor.process(event, context);
+ * ```
+ */
+import type { Context, MSKEvent } from 'aws-lambda';
+import type { DeadLetter, DeadLetterQueue } from '../DeadLetterQueue';
+import type { KafkaPartitionBatch, KafkaRecord } from '../kafkaRecords';
+import { kafkaBatchResponse, partitionBatches } from '../kafkaRecords';
+import type { Logger } from '../Logger';
+import type { Metrics } from '../Metrics';
+import type { KafkaBatchResponse } from '../types';
+import type { PoisonFinding } from './errors';
+import { PartitionApplyError, PoisonRecordError } from './errors';
+import type { SinkEvent } from './sinkEvent';
+import { decodeSinkEvent } from './sinkEvent';
+
+/** One partition's decodable events, in offset order, for a sink to apply. */
+export interface PartitionEvents {
+  readonly topic: string;
+  readonly partition: number;
+  readonly events: readonly SinkEvent[];
+  /** Offset of the partition batch's last record (poison ones included): the watermark after success. */
+  readonly lastOffset: number;
+  /** Milliseconds left in the invocation (retry budgets stop before the Lambda timeout). */
+  readonly remainingMs: () => number;
+}
+
+export interface PartitionOutcome {
+  /** Events the sink found it can never apply (missing key field, wrong type...). */
+  readonly poison?: readonly PoisonFinding[];
+  /** Events applied (written, or skipped as already applied). */
+  readonly applied?: number;
+  /** Events skipped because the watermark showed them already applied (redelivery). */
+  readonly duplicates?: number;
+}
+
+/** A sink: applies one partition's events atomically or throws (PartitionApplyError for a partial apply). */
+export interface PartitionSink {
+  applyPartition(batch: PartitionEvents): Promise<PartitionOutcome>;
+}
+
+export interface KafkaSinkProcessorOptions {
+  readonly name: string;
+  readonly sink: PartitionSink;
+  readonly deadLetters: Pick<DeadLetterQueue, 'send'>;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+interface PartitionResult {
+  readonly failedAt?: number;
+  readonly applied: number;
+  readonly duplicates: number;
+  readonly deadLettered: number;
+}
+
+function coordinates(record: KafkaRecord) {
+  return {
+    source: 'kafka' as const,
+    topic: record.topic,
+    partition: record.partition,
+    offset: record.offset,
+  };
+}
+
+function deadLetterOf(record: KafkaRecord, error: PoisonRecordError): DeadLetter {
+  return {
+    reason: error.message,
+    errorType: error.kind,
+    coordinates: coordinates(record),
+    payload: record.value,
+    key: record.key,
+  };
+}
+
+export class KafkaSinkProcessor {
+  readonly #options: KafkaSinkProcessorOptions;
+
+  constructor(options: KafkaSinkProcessorOptions) {
+    this.#options = options;
+  }
+
+  async process(
+    event: MSKEvent,
+    context?: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
+  ): Promise<KafkaBatchResponse> {
+    const { logger, metrics } = this.#options;
+    const started = Date.now();
+    logger.setContext({ requestId: context?.awsRequestId });
+    const remainingMs = () => context?.getRemainingTimeInMillis?.() ?? 60_000;
+    const partitions = partitionBatches(event);
+    const results = await Promise.all(partitions.map((batch) => this.#processPartition(batch, remainingMs)));
+
+    const failures: { topic: string; partition: number; offset: number }[] = [];
+    let records = 0;
+    let oldest = Number.POSITIVE_INFINITY;
+    results.forEach((result, i) => {
+      const batch = partitions[i] as KafkaPartitionBatch;
+      records += batch.records.length;
+      for (const r of batch.records) oldest = Math.min(oldest, r.timestamp);
+      if (result.failedAt !== undefined) {
+        failures.push({ topic: batch.topic, partition: batch.partition, offset: result.failedAt });
+      }
+    });
+    const sum = (pick: (r: PartitionResult) => number) => results.reduce((n, r) => n + pick(r), 0);
+    const failedRecords = results.reduce((n, r, i) => {
+      if (r.failedAt === undefined) return n;
+      return (
+        n +
+        (partitions[i] as KafkaPartitionBatch).records.filter((rec) => rec.offset >= (r.failedAt as number))
+          .length
+      );
+    }, 0);
+    metrics.add('RecordsIn', 'Count', records);
+    metrics.add(
+      'RecordsApplied',
+      'Count',
+      sum((r) => r.applied),
+    );
+    metrics.add(
+      'RecordsDuplicate',
+      'Count',
+      sum((r) => r.duplicates),
+    );
+    metrics.add(
+      'RecordsDeadLettered',
+      'Count',
+      sum((r) => r.deadLettered),
+    );
+    metrics.add('RecordsFailed', 'Count', failedRecords);
+    metrics.add('BatchLatency', 'Milliseconds', Date.now() - started);
+    if (Number.isFinite(oldest)) metrics.add('SourceAge', 'Milliseconds', Math.max(0, Date.now() - oldest));
+    metrics.flush();
+    logger.info('batch done', {
+      records,
+      partitions: partitions.length,
+      failed: failures.map((f) => ({ topic: f.topic, partition: f.partition, offset: f.offset })),
+      ms: Date.now() - started,
+    });
+    return kafkaBatchResponse(failures);
+  }
+
+  async #processPartition(batch: KafkaPartitionBatch, remainingMs: () => number): Promise<PartitionResult> {
+    const { sink, deadLetters, logger } = this.#options;
+    const where = { topic: batch.topic, partition: batch.partition };
+    const poison: DeadLetter[] = [];
+    const poisonOffsets: number[] = [];
+    const events: SinkEvent[] = [];
+    for (const record of batch.records) {
+      try {
+        events.push(decodeSinkEvent(record));
+      } catch (error) {
+        if (!(error instanceof PoisonRecordError)) throw error;
+        poison.push(deadLetterOf(record, error));
+        poisonOffsets.push(record.offset);
+      }
+    }
+    const lastOffset = (batch.records[batch.records.length - 1] as KafkaRecord).offset;
+    let failedAt: number | undefined;
+    let applied = 0;
+    let duplicates = 0;
+    try {
+      const outcome = await sink.applyPartition({ ...where, events, lastOffset, remainingMs });
+      applied = outcome.applied ?? events.length - (outcome.poison?.length ?? 0);
+      duplicates = outcome.duplicates ?? 0;
+      for (const finding of outcome.poison ?? []) {
+        poison.push(deadLetterOf(finding.record, finding.error));
+        poisonOffsets.push(finding.record.offset);
+      }
+    } catch (error) {
+      failedAt =
+        error instanceof PartitionApplyError
+          ? error.failedAtOffset
+          : (batch.records[0] as KafkaRecord).offset;
+      logger.error('partition apply failed', { ...where, failedAt, error });
+    }
+    const deliverable = poison.filter(
+      (_, i) => failedAt === undefined || (poisonOffsets[i] as number) < failedAt,
+    );
+    if (deliverable.length > 0) {
+      try {
+        await deadLetters.send(deliverable);
+        for (const letter of deliverable)
+          logger.warn('record dead-lettered', {
+            ...letter.coordinates,
+            reason: letter.reason,
+            errorType: letter.errorType,
+          });
+      } catch (error) {
+        const first = Math.min(...deliverable.map((l) => (l.coordinates as { offset: number }).offset));
+        failedAt = failedAt === undefined ? first : Math.min(failedAt, first);
+        logger.error('dead-letter send failed; reporting records as failed', { ...where, failedAt, error });
+        return { failedAt, applied, duplicates, deadLettered: 0 };
+      }
+    }
+    return { failedAt, applied, duplicates, deadLettered: deliverable.length };
+  }
+}

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import type { DeadLetter } from '../../lambdas/core/DeadLetterQueue';
+import { Logger } from '../../lambdas/core/Logger';
+import { Metrics } from '../../lambdas/core/Metrics';
+import { PartitionApplyError, POISON_KINDS, PoisonRecordError } from '../../lambdas/core/sink/errors';
+import type { PartitionEvents, PartitionSink } from '../../lambdas/core/sink/KafkaSinkProcessor';
+import { KafkaSinkProcessor } from '../../lambdas/core/sink/KafkaSinkProcessor';
+import type { SinkEvent } from '../../lambdas/core/sink/sinkEvent';
+import { mskEvent } from '../factories/mskEvents';
+
+const quiet = { write: () => {} };
+
+function processorWith(sink: PartitionSink, failDeadLetters = false) {
+  const letters: DeadLetter[] = [];
+  const lines: string[] = [];
+  const processor = new KafkaSinkProcessor({
+    name: 'test-sink',
+    sink,
+    deadLetters: {
+      send: async (batch) => {
+        if (failDeadLetters) throw new Error('queue unavailable');
+        letters.push(...batch);
+      },
+    },
+    logger: new Logger('test-sink', quiet),
+    metrics: new Metrics('test-sink', { write: (line) => lines.push(line) }),
+  });
+  return { processor, letters, lines };
+}
+
+describe('KafkaSinkProcessor', () => {
+  it('applies every partition and reports no failure when all succeed', async () => {
+    // Prepare
+    const seen: PartitionEvents[] = [];
+    const { processor, lines } = processorWith({
+      applyPartition: async (b) => {
+        seen.push(b);
+        return {};
+      },
+    });
+    const event = mskEvent([
+      { partition: 0, offset: 5, value: { n: 1 } },
+      { partition: 1, offset: 9, value: { n: 2 } },
+      { partition: 0, offset: 6, value: { n: 3 } },
+    ]);
+    // Act
+    const response = await processor.process(event);
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const p0 = seen.find((b) => b.partition === 0);
+    expect(p0?.events.map((e) => e.fields.n)).toEqual([1, 3]);
+    expect(p0?.lastOffset).toBe(6);
+    const emf = JSON.parse(lines[0] as string);
+    expect(emf.RecordsIn).toBe(3);
+    expect(emf._aws.CloudWatchMetrics[0].Namespace).toBe('Streambridge');
+  });
+
+  it('dead-letters undecodable records with coordinates and goes on', async () => {
+    // Prepare
+    const { processor, letters } = processorWith({ applyPartition: async () => ({}) });
+    const event = mskEvent([
+      { offset: 1, value: { ok: true } },
+      { offset: 2, value: '{not json' },
+      { offset: 3, value: '[1,2]' },
+      { offset: 4, value: { ok: true } },
+    ]);
+    // Act
+    const response = await processor.process(event);
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(letters.map((l) => [l.errorType, l.coordinates])).toEqual([
+      [POISON_KINDS.decode, { source: 'kafka', topic: 'events', partition: 0, offset: 2 }],
+      [POISON_KINDS.decode, { source: 'kafka', topic: 'events', partition: 0, offset: 3 }],
+    ]);
+  });
+
+  it('reports the first failed offset of a partition and nothing else of it', async () => {
+    // Prepare
+    const { processor } = processorWith({
+      applyPartition: async (b) => {
+        if (b.partition === 1) throw new PartitionApplyError(12, new Error('connection reset'));
+        return {};
+      },
+    });
+    const event = mskEvent([
+      { partition: 0, offset: 1, value: {} },
+      { partition: 1, offset: 11, value: {} },
+      { partition: 1, offset: 12, value: {} },
+      { partition: 1, offset: 13, value: {} },
+    ]);
+    // Act
+    const response = await processor.process(event);
+    // Assess
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: { 'topic-partition': 'events-1', offset: 12 } },
+    ]);
+  });
+
+  it('reports the whole partition when the sink fails without saying where', async () => {
+    const { processor } = processorWith({
+      applyPartition: async () => {
+        throw new Error('READONLY');
+      },
+    });
+    const response = await processor.process(
+      mskEvent([
+        { offset: 40, value: {} },
+        { offset: 41, value: {} },
+      ]),
+    );
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: { 'topic-partition': 'events-0', offset: 40 } },
+    ]);
+  });
+
+  it('dead-letters poison found by the sink', async () => {
+    const { processor, letters } = processorWith({
+      applyPartition: async (b) => ({
+        poison: [
+          {
+            record: (b.events[0] as SinkEvent).record,
+            error: new PoisonRecordError(POISON_KINDS.missingField, 'field "page" is missing'),
+          },
+        ],
+      }),
+    });
+    await processor.process(mskEvent([{ offset: 7, value: { x: 1 } }]));
+    expect(letters.map((l) => l.reason)).toEqual(['field "page" is missing']);
+  });
+
+  it('reports poison records as failed when the dead-letter queue cannot take them', async () => {
+    const { processor } = processorWith({ applyPartition: async () => ({}) }, true);
+    const response = await processor.process(
+      mskEvent([
+        { offset: 1, value: {} },
+        { offset: 2, value: 'bad' },
+        { offset: 3, value: {} },
+      ]),
+    );
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: { 'topic-partition': 'events-0', offset: 2 } },
+    ]);
+  });
+});

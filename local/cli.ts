@@ -9,7 +9,10 @@
  */
 import type { CliCommand } from './commands/types';
 
-const commands: Record<string, () => Promise<CliCommand>> = {};
+const commands: Record<string, () => Promise<CliCommand>> = {
+  services: async () => (await import('./commands/services')).servicesCommand,
+  bench: async () => (await import('./commands/bench')).benchCommand,
+};
 
 function usage(): string {
   const names = Object.keys(commands).sort();

@@ -1,0 +1,39 @@
+/**
+ * The local servers (Kafka, Redis, moto, kinesis-mock) as a TypeScript API, used by the CLI, the test
+ * global setup, fault tests (private instances on their own ports) and the local runtime.
+ *
+ * @example
+ * ```ts
+ * import { freePort, startServices, stopServices } from '../local/services';
+ * const options = { only: ['redis'] as const, stateDir: '/tmp/fault', ports: { redis: await freePort() } };
+ * await startServices(options);
+ * await stopServices(options);
+ * ```
+ */
+
+export type { AcquireOptions, ServicesLease } from './acquireServices';
+export { acquireServices } from './acquireServices';
+export { DefaultPorts, LocalAws, PortEnvVars, ServiceNames } from './constants';
+export {
+  MissingPrerequisiteError,
+  PortInUseError,
+  PortMismatchError,
+  ServiceStartError,
+  ServicesError,
+} from './errors';
+export { freePort } from './portCheck';
+export { resolveServicesConfig } from './resolveServicesConfig';
+export { serviceEnv } from './serviceEnv';
+export { servicesStatus } from './servicesStatus';
+export { startServices } from './startServices';
+export { stopServices } from './stopServices';
+export type {
+  ServiceHealth,
+  ServiceName,
+  ServicePorts,
+  ServiceStatus,
+  ServicesOptions,
+  StartedService,
+  StartOptions,
+  StoppedService,
+} from './types';

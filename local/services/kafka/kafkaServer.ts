@@ -1,0 +1,175 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import { LoopbackHost, Timeouts } from '../constants';
+import { ServicesError } from '../errors';
+import { findExecutable } from '../findExecutable';
+import { serverEnvironment } from '../processControl';
+import type { MissingPrerequisite, ServerDefinition, ServicesConfig } from '../types';
+import { installKafkaJars, kafkaJarsDir, kafkaJarsReady } from './kafkaJars';
+
+const execFileAsync = promisify(execFile);
+const log4jConfig = join(dirname(fileURLToPath(import.meta.url)), 'log4j2.properties');
+const minimumJava = 17;
+
+interface FormatRecord {
+  clusterId: string;
+  port: number;
+  controllerPort: number;
+}
+
+function kafkaDir(config: ServicesConfig): string {
+  return join(config.stateDir, 'kafka');
+}
+
+/** Single-node KRaft (broker and controller in one process), MSK-like limits, nothing created implicitly. */
+function serverProperties(config: ServicesConfig): string {
+  const { kafka: port, kafkaController: controller } = config.ports;
+  const settings: Record<string, string | number> = {
+    'process.roles': 'broker,controller',
+    'node.id': 1,
+    'controller.quorum.bootstrap.servers': `${LoopbackHost}:${controller}`,
+    listeners: `PLAINTEXT://${LoopbackHost}:${port},CONTROLLER://${LoopbackHost}:${controller}`,
+    'advertised.listeners': `PLAINTEXT://${LoopbackHost}:${port}`,
+    'controller.listener.names': 'CONTROLLER',
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'log.dirs': join(kafkaDir(config), 'data'),
+    'num.partitions': 1,
+    'default.replication.factor': 1,
+    'min.insync.replicas': 1,
+    'offsets.topic.replication.factor': 1,
+    // Fewer internal partitions than the default 50: the first consumer group and transaction start faster.
+    'offsets.topic.num.partitions': 10,
+    'transaction.state.log.replication.factor': 1,
+    'transaction.state.log.min.isr': 1,
+    'transaction.state.log.num.partitions': 10,
+    'share.coordinator.state.topic.replication.factor': 1,
+    'share.coordinator.state.topic.min.isr': 1,
+    'share.coordinator.state.topic.num.partitions': 10,
+    'group.initial.rebalance.delay.ms': 0,
+    'auto.create.topics.enable': 'false',
+    // Kafka's (and MSK's) default, stated so tests of the size limit do not depend on it silently.
+    'message.max.bytes': 1_048_588,
+  };
+  return `${Object.entries(settings)
+    .map(([key, value]) => `${key}=${value}`)
+    .join('\n')}\n`;
+}
+
+function javaVersion(output: string): number | undefined {
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(output);
+  if (!match) return undefined;
+  const major = Number(match[1]);
+  return major === 1 ? Number(match[2]) : major;
+}
+
+async function checkJavaVersion(java: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const { stderr } = await execFileAsync(java, ['-version'], { env, timeout: 30_000 });
+  const version = javaVersion(stderr);
+  if (version !== undefined && version < minimumJava) {
+    throw new ServicesError(`kafka needs Java ${minimumJava} or newer, but ${java} is Java ${version}`);
+  }
+}
+
+/** Formats the storage directory once per port pair (KRaft records the controller endpoint when formatting). */
+async function formatStorage(config: ServicesConfig, java: string, classpath: string, properties: string) {
+  const formatFile = join(kafkaDir(config), 'format.json');
+  const wanted = { port: config.ports.kafka, controllerPort: config.ports.kafkaController };
+  if (existsSync(formatFile)) {
+    const record = JSON.parse(readFileSync(formatFile, 'utf8')) as FormatRecord;
+    if (record.port === wanted.port && record.controllerPort === wanted.controllerPort) return;
+    config.log('kafka: ports changed since the storage was formatted; formatting a fresh one');
+  }
+  const dataDir = join(kafkaDir(config), 'data');
+  rmSync(dataDir, { recursive: true, force: true });
+  const tool = ['-cp', classpath, `-Dlog4j2.configurationFile=${log4jConfig}`, 'kafka.tools.StorageTool'];
+  const env = serverEnvironment(config.env);
+  const { stdout } = await execFileAsync(java, [...tool, 'random-uuid'], { env, timeout: 60_000 });
+  const clusterId = stdout.trim().split('\n').at(-1)?.trim() ?? '';
+  if (!/^[\w-]{22}$/.test(clusterId)) throw new ServicesError(`kafka: unexpected cluster id "${clusterId}"`);
+  config.log(`kafka: formatting storage (cluster id ${clusterId})`);
+  await execFileAsync(java, [...tool, 'format', '--standalone', '-t', clusterId, '-c', properties], {
+    env,
+    timeout: 60_000,
+  });
+  writeFileSync(formatFile, `${JSON.stringify({ clusterId, ...wanted } satisfies FormatRecord)}\n`);
+}
+
+/** Apache Kafka 4.x in KRaft combined mode, from Maven Central jars, run with `java`. */
+export const kafkaServer: ServerDefinition = {
+  name: 'kafka',
+  title: 'Kafka',
+  processMarker: 'kafka.Kafka',
+  startTimeoutMs: Timeouts.startKafka,
+  stopTimeoutMs: Timeouts.stopKafka,
+
+  ports: (config) => [config.ports.kafka, config.ports.kafkaController],
+
+  missingPrerequisites(config) {
+    const missing: MissingPrerequisite[] = [];
+    if (!findExecutable('java', config.env)) {
+      missing.push({
+        name: 'java',
+        hint: 'Kafka needs a Java 17+ runtime: apt-get install -y openjdk-17-jre-headless',
+      });
+    }
+    if (!kafkaJarsReady(config) && !findExecutable('mvn', config.env)) {
+      missing.push({
+        name: 'mvn',
+        hint: 'Kafka jars are downloaded with Maven once: apt-get install -y maven',
+      });
+    }
+    return missing;
+  },
+
+  install: (config) => installKafkaJars(config),
+
+  async prepare(config) {
+    const java = findExecutable('java', config.env) as string;
+    await checkJavaVersion(java, serverEnvironment(config.env));
+    const dir = kafkaDir(config);
+    mkdirSync(dir, { recursive: true });
+    const properties = join(dir, 'server.properties');
+    writeFileSync(properties, serverProperties(config));
+    const classpath = `${kafkaJarsDir(config)}/*`;
+    await formatStorage(config, java, classpath, properties);
+    return {
+      file: java,
+      args: [
+        '-Xmx512m',
+        '-Xms128m',
+        '-XX:+UseSerialGC',
+        '-Djava.awt.headless=true',
+        `-Dlog4j2.configurationFile=${log4jConfig}`,
+        '-cp',
+        classpath,
+        'kafka.Kafka',
+        properties,
+      ],
+      cwd: dir,
+      env: serverEnvironment(config.env),
+    };
+  },
+
+  async probe(config) {
+    const kafka = new Kafka({
+      clientId: 'streambridge-probe',
+      brokers: [`${LoopbackHost}:${config.ports.kafka}`],
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: Timeouts.probeAttempt / 2,
+      requestTimeout: Timeouts.probeAttempt,
+      retry: { retries: 0 },
+    });
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      await admin.listTopics();
+    } finally {
+      await admin.disconnect();
+    }
+  },
+};

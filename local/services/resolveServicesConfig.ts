@@ -1,0 +1,74 @@
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DefaultPorts, PortEnvVars, ServiceNames } from './constants';
+import { ServicesError } from './errors';
+import type { ServiceName, ServicePorts, ServicesConfig, ServicesOptions } from './types';
+
+/** The repository root (this file is `local/services/resolveServicesConfig.ts`). */
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const workDir = join(projectRoot, '.streambridge');
+
+function parsePort(value: string, source: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new ServicesError(`${source} must be a port number between 1 and 65535, got "${value}"`);
+  }
+  return port;
+}
+
+function resolvePorts(options: ServicesOptions, env: NodeJS.ProcessEnv): ServicePorts {
+  const ports = { ...DefaultPorts } as ServicePorts;
+  for (const key of Object.keys(DefaultPorts) as (keyof ServicePorts)[]) {
+    const fromOption = options.ports?.[key];
+    const fromEnv = env[PortEnvVars[key]];
+    if (fromOption !== undefined) ports[key] = parsePort(String(fromOption), `port option "${key}"`);
+    else if (fromEnv) ports[key] = parsePort(fromEnv, PortEnvVars[key]);
+  }
+  const seen = new Map<number, string>();
+  for (const [key, port] of Object.entries(ports)) {
+    const other = seen.get(port);
+    if (other) throw new ServicesError(`ports "${other}" and "${key}" are both ${port}; each must differ`);
+    seen.set(port, key);
+  }
+  return ports;
+}
+
+function resolveServices(only: readonly ServiceName[] | undefined): readonly ServiceName[] {
+  if (!only || only.length === 0) return ServiceNames;
+  for (const name of only) {
+    if (!ServiceNames.includes(name)) {
+      throw new ServicesError(`unknown server "${name}"; known: ${ServiceNames.join(', ')}`);
+    }
+  }
+  return ServiceNames.filter((name) => only.includes(name));
+}
+
+/**
+ * Resolves launcher options into absolute directories, ports and the server list.
+ *
+ * @example
+ * ```ts
+ * const config = resolveServicesConfig({ stateDir: '/tmp/private', only: ['redis'], ports: { redis: 26379 } });
+ * ```
+ */
+export function resolveServicesConfig(options: ServicesOptions = {}): ServicesConfig {
+  const env = options.env ?? process.env;
+  const stateDir = options.stateDir ? resolve(options.stateDir) : join(workDir, 'state');
+  const logDir = options.logDir
+    ? resolve(options.logDir)
+    : options.stateDir
+      ? join(stateDir, 'logs')
+      : join(workDir, 'logs');
+  return {
+    rootDir: projectRoot,
+    stateDir,
+    logDir,
+    cacheDir: join(workDir, 'cache'),
+    venvDir: join(workDir, 'venv'),
+    ports: resolvePorts(options, env),
+    services: resolveServices(options.only),
+    log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+    env,
+  };
+}

@@ -1,0 +1,13 @@
+import { kafkaServer } from './kafka/kafkaServer';
+import { kinesisServer } from './kinesis/kinesisServer';
+import { motoServer } from './moto/motoServer';
+import { redisServer } from './redis/redisServer';
+import type { ServerDefinition, ServiceName } from './types';
+
+/** How each server is installed, started and probed, by name. */
+export const serverDefinitions: Record<ServiceName, ServerDefinition> = {
+  kafka: kafkaServer,
+  redis: redisServer,
+  moto: motoServer,
+  kinesis: kinesisServer,
+};

@@ -1,0 +1,121 @@
+import type { ServiceNames, StartedBy } from './constants';
+
+export type ServiceName = (typeof ServiceNames)[number];
+
+export type StartedByKind = (typeof StartedBy)[keyof typeof StartedBy];
+
+/** Every port the servers listen on (all on 127.0.0.1). */
+export interface ServicePorts {
+  kafka: number;
+  kafkaController: number;
+  redis: number;
+  moto: number;
+  kinesis: number;
+  /** kinesis-mock's HTTPS/HTTP2 listener, needed only for SubscribeToShard. */
+  kinesisTls: number;
+}
+
+/** Options shared by every launcher function. All are optional: the defaults give the shared instance. */
+export interface ServicesOptions {
+  /** Where pid files and server data live; a private instance uses its own. Default `.streambridge/state`. */
+  stateDir?: string;
+  /** Where server logs go. Default `.streambridge/logs` for the default state dir, else `<stateDir>/logs`. */
+  logDir?: string;
+  /** Port overrides; unset ones come from the `STREAMBRIDGE_*_PORT` variables, then the defaults. */
+  ports?: Partial<ServicePorts>;
+  /** Which servers; default all four. */
+  only?: readonly ServiceName[];
+  /** Progress lines (downloads, starts); default stderr. */
+  log?: (line: string) => void;
+  /** Environment to read ports and PATH from; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface StartOptions extends ServicesOptions {
+  startedBy?: StartedByKind;
+}
+
+/** Fully resolved settings for one launcher call. */
+export interface ServicesConfig {
+  rootDir: string;
+  stateDir: string;
+  logDir: string;
+  cacheDir: string;
+  venvDir: string;
+  ports: ServicePorts;
+  services: readonly ServiceName[];
+  log: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+/** What the pid file of a running server records. */
+export interface PidRecord {
+  service: ServiceName;
+  pid: number;
+  ports: number[];
+  startedAt: string;
+  startedBy: StartedByKind;
+  logFile: string;
+}
+
+export interface StartedService {
+  service: ServiceName;
+  pid: number;
+  ports: number[];
+  /** True when an already running, healthy server was kept. */
+  reused: boolean;
+  startedBy: StartedByKind;
+  elapsedMs: number;
+}
+
+export interface StoppedService {
+  service: ServiceName;
+  pid: number;
+  /** True when SIGTERM was not enough within the bounded wait. */
+  killed: boolean;
+}
+
+export type ServiceHealth = 'healthy' | 'unhealthy' | 'stopped' | 'port-taken';
+
+export interface ServiceStatus {
+  service: ServiceName;
+  ports: number[];
+  pid: number | undefined;
+  health: ServiceHealth;
+  startedBy: StartedByKind | undefined;
+  logFile: string;
+  detail: string | undefined;
+}
+
+/** The command line of a server process. */
+export interface ServerCommand {
+  file: string;
+  args: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** A prerequisite that is missing, with the one-line hint to fix it. */
+export interface MissingPrerequisite {
+  name: string;
+  hint: string;
+}
+
+/** How one server is installed, started and probed. */
+export interface ServerDefinition {
+  readonly name: ServiceName;
+  readonly title: string;
+  /** Substring of the process command line, to tell our process from a recycled pid. */
+  readonly processMarker: string;
+  readonly startTimeoutMs: number;
+  readonly stopTimeoutMs: number;
+  ports(config: ServicesConfig): number[];
+  /** Fast, synchronous checks done for every server before anything is installed or started. */
+  missingPrerequisites(config: ServicesConfig): MissingPrerequisite[];
+  /** One-time download (jars, venv, Debian package); a no-op when already there. */
+  install(config: ServicesConfig): Promise<void>;
+  /** Per-start preparation (config files, storage format) and the command to run. */
+  prepare(config: ServicesConfig): Promise<ServerCommand>;
+  /** One readiness probe attempt: resolves when the server answers a real request. */
+  probe(config: ServicesConfig): Promise<void>;
+}

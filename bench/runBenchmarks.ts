@@ -1,0 +1,146 @@
+/**
+ * `streambridge bench`: brings the local servers up, runs every benchmark module (`bench/*.bench.ts`,
+ * each exporting a {@link Benchmark}), writes `bench/results/<date>-<host>.json` and prints the table.
+ *
+ * @example
+ * ```sh
+ * npm run bench -- --quick          # smoke check (CI)
+ * npm run bench -- --only redis     # benchmarks whose name contains "redis"
+ * npm run bench -- --json           # figures as JSON on stdout
+ * ```
+ */
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, hostname, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { acquireServices } from '../local/services';
+import type { Benchmark, Figure } from './harness';
+import { figuresTable, meetsTarget } from './harness';
+
+export interface BenchOptions {
+  readonly quick: boolean;
+  readonly json: boolean;
+  readonly only?: string;
+  readonly write?: boolean;
+}
+
+export interface BenchReport {
+  readonly date: string;
+  readonly host: string;
+  readonly machine: {
+    readonly cpus: number;
+    readonly cpuModel: string;
+    readonly memoryGiB: number;
+    readonly node: string;
+  };
+  readonly quick: boolean;
+  readonly figures: readonly Figure[];
+  readonly failures: readonly { readonly benchmark: string; readonly error: string }[];
+}
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+
+function isBenchmark(value: unknown): value is Benchmark {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Benchmark).name === 'string' &&
+    typeof (value as Benchmark).run === 'function'
+  );
+}
+
+/** Every benchmark exported by the `*.bench.ts` modules, in file-name order. */
+export async function discoverBenchmarks(): Promise<Benchmark[]> {
+  const files = readdirSync(benchDir)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .sort();
+  const found: Benchmark[] = [];
+  for (const file of files) {
+    const module: Record<string, unknown> = await import(pathToFileURL(join(benchDir, file)).href);
+    for (const value of Object.values(module))
+      if (isBenchmark(value) && !found.includes(value)) found.push(value);
+  }
+  return found;
+}
+
+export function parseBenchArgs(args: readonly string[]): BenchOptions {
+  let only: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--only') only = args[++i];
+    else if (arg !== '--quick' && arg !== '--json' && arg !== '--no-write') {
+      throw new Error(`bench: unknown argument "${arg}" (use --quick, --json, --only NAME, --no-write)`);
+    }
+  }
+  return {
+    quick: args.includes('--quick'),
+    json: args.includes('--json'),
+    only,
+    write: !args.includes('--no-write'),
+  };
+}
+
+export async function runBenchmarks(options: BenchOptions): Promise<BenchReport> {
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const lease = await acquireServices({ log });
+  Object.assign(process.env, lease.env);
+  const figures: Figure[] = [];
+  const failures: { benchmark: string; error: string }[] = [];
+  try {
+    const benchmarks = (await discoverBenchmarks()).filter(
+      (b) => !options.only || b.name.includes(options.only),
+    );
+    if (benchmarks.length === 0) throw new Error(`bench: no benchmark matches "${options.only ?? ''}"`);
+    for (const benchmark of benchmarks) {
+      const started = Date.now();
+      log(`bench: ${benchmark.name}${options.quick ? ' (quick)' : ''} …`);
+      try {
+        figures.push(...(await benchmark.run({ quick: options.quick })));
+        log(`bench: ${benchmark.name} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      } catch (error) {
+        const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        failures.push({ benchmark: benchmark.name, error: message });
+        log(`bench: ${benchmark.name} FAILED: ${message}`);
+      }
+    }
+  } finally {
+    await lease.release();
+  }
+  const cpu = cpus();
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    host: hostname(),
+    machine: {
+      cpus: cpu.length,
+      cpuModel: cpu[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    quick: options.quick,
+    figures,
+    failures,
+  };
+  if (options.write ?? true) {
+    const dir = join(benchDir, 'results');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${report.date.slice(0, 10)}-${report.host}${options.quick ? '-quick' : ''}.json`);
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    log(`bench: wrote ${file}`);
+  }
+  return report;
+}
+
+/** Prints the report; the exit code is 1 when a benchmark crashed (a missed target is reported, not fatal). */
+export function printReport(report: BenchReport, json: boolean): number {
+  if (json) process.stdout.write(`${JSON.stringify(report.figures, null, 2)}\n`);
+  else {
+    const m = report.machine;
+    process.stdout.write(
+      `${figuresTable(report.figures)}\n\n${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}\n`,
+    );
+    const missed = report.figures.filter((f) => !meetsTarget(f));
+    if (missed.length > 0) process.stdout.write(`targets missed: ${missed.map((f) => f.name).join(', ')}\n`);
+  }
+  for (const failure of report.failures) process.stderr.write(`benchmark ${failure.benchmark} failed\n`);
+  return report.failures.length > 0 ? 1 : 0;
+}

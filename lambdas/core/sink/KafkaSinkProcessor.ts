@@ -184,6 +184,10 @@ export class KafkaSinkProcessor {
         error instanceof PartitionApplyError
           ? error.failedAtOffset
           : (batch.records[0] as KafkaRecord).offset;
+      for (const finding of error instanceof PartitionApplyError ? error.poison : []) {
+        poison.push(deadLetterOf(finding.record, finding.error));
+        poisonOffsets.push(finding.record.offset);
+      }
       logger.error('partition apply failed', { ...where, failedAt, error });
     }
     const deliverable = poison.filter(

@@ -7,6 +7,8 @@ export const POISON_KINDS = {
   wrongType: 'WrongType',
   tooLarge: 'RecordTooLarge',
   schema: 'SchemaViolation',
+  /** An event-sourced entity's event does not follow its stored version (an earlier event is missing). */
+  versionGap: 'VersionGap',
 } as const;
 
 export type PoisonKind = (typeof POISON_KINDS)[keyof typeof POISON_KINDS];
@@ -25,11 +27,16 @@ export class PoisonRecordError extends Error {
   }
 }
 
-/** A sink applied a partition's events up to (not including) `failedAtOffset`; the rest must be redelivered. */
+/**
+ * A sink applied a partition's events up to (not including) `failedAtOffset`; the rest must be redelivered.
+ * `poison` carries the poison records the sink found before failing: those below `failedAtOffset` are not
+ * redelivered, so they must still reach the dead-letter queue.
+ */
 export class PartitionApplyError extends Error {
   readonly failedAtOffset: number;
+  readonly poison: readonly PoisonFinding[];
 
-  constructor(failedAtOffset: number, cause: unknown) {
+  constructor(failedAtOffset: number, cause: unknown, poison: readonly PoisonFinding[] = []) {
     super(
       `apply failed at offset ${failedAtOffset}: ${cause instanceof Error ? cause.message : String(cause)}`,
       {
@@ -38,6 +45,7 @@ export class PartitionApplyError extends Error {
     );
     this.name = 'PartitionApplyError';
     this.failedAtOffset = failedAtOffset;
+    this.poison = poison;
   }
 }
 

@@ -175,7 +175,10 @@ export interface TimeSeriesMapping extends MappingBase {
   readonly table: string;
   /** E.g. `{ name: 'pk', template: 'device#{deviceId}#{ts:yyyyMMdd}' }`. */
   readonly partitionKey: KeyAttributeTemplate;
-  /** Default template `{ts}#{$partition}#{$offset}`: deterministic, so redelivery overwrites. */
+  /**
+   * Default: `<event time, ISO-8601 UTC with ms>#<partition>#<offset, 20 digits>` (the table's sort key must
+   * be a string): deterministic, so a redelivery overwrites the same item, and lexical order is time order.
+   */
   readonly sortKey?: KeyAttributeTemplate;
   /** Field with the event time (epoch ms, epoch s or ISO string). */
   readonly timestampField: string;
@@ -217,6 +220,11 @@ export interface StateMapping extends MappingBase {
 export interface UpsertMapping extends MappingBase {
   readonly mode: 'upsert';
   readonly table: string;
+  /**
+   * A delete leaves a tombstone marker (so an older change arriving late cannot resurrect the item); with
+   * this set, markers expire this many days after the delete through the table's TTL attribute.
+   */
+  readonly tombstoneRetentionDays?: number;
 }
 
 export type DynamoMapping = TimeSeriesMapping | AggregateMapping | StateMapping | UpsertMapping;

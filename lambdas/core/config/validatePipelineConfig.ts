@@ -410,6 +410,12 @@ function checkDynamoSink(c: Checker, value: unknown, path: string, topics?: Read
         if (table && !table.sortKey) c.fail(`${at}.table`, 'a timeseries table needs a sort key');
         keyMatches('partitionKey');
         keyMatches('sortKey');
+        if (m.sortKey === undefined && table && (table.sortKey as Obj | undefined)?.type !== 'S') {
+          c.fail(
+            `${at}.sortKey`,
+            'the default sort key is a string: declare the table sort key type S or give a template',
+          );
+        }
         c.string(m, 'timestampField', at);
         c.integer(m, 'retentionDays', at, { min: 1, max: 3650 });
         if (m.retentionDays !== undefined && table && !table.ttlAttribute) {
@@ -422,6 +428,12 @@ function checkDynamoSink(c: Checker, value: unknown, path: string, topics?: Read
         if (m.sortKey !== undefined) checkKeyTemplate(c, m.sortKey, `${at}.sortKey`);
         keyMatches('partitionKey');
         keyMatches('sortKey');
+        if (table?.sortKey && m.sortKey === undefined) {
+          c.fail(`${at}.sortKey`, `table "${tableName}" has a sort key: give its template`);
+        }
+        if (table && !table.sortKey && m.sortKey !== undefined) {
+          c.fail(`${at}.sortKey`, `table "${tableName}" has no sort key`);
+        }
         c.array(m.metrics, `${at}.metrics`, { min: 1 }).forEach((metric, j) => {
           const mat = `${at}.metrics[${j}]`;
           const x = c.object(metric, mat);
@@ -444,13 +456,21 @@ function checkDynamoSink(c: Checker, value: unknown, path: string, topics?: Read
         ]);
         checkKeyTemplate(c, m.partitionKey, `${at}.partitionKey`);
         keyMatches('partitionKey');
+        if (table?.sortKey) c.fail(`${at}.table`, 'a state table is keyed by the entity alone: no sort key');
         c.string(m, 'versionField', at);
         c.string(m, 'eventIdField', at, { optional: true });
         c.oneOf(m, 'reducer', at, ['merge', 'replace']);
         c.boolean(m, 'consistentRead', at);
         break;
       case 'upsert':
-        c.unknownFields(m, at, base);
+        c.unknownFields(m, at, [...base, 'tombstoneRetentionDays']);
+        c.integer(m, 'tombstoneRetentionDays', at, { min: 1, max: 3650 });
+        if (m.tombstoneRetentionDays !== undefined && table && !table.ttlAttribute) {
+          c.fail(
+            `${at}.tombstoneRetentionDays`,
+            `table "${tableName}" has no ttlAttribute to expire markers`,
+          );
+        }
         break;
       default:
         break;

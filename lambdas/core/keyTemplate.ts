@@ -1,8 +1,9 @@
 /**
  * Key templates: literal text with `{field}` placeholders read from an event, shared by every sink.
  *
- * - `{a.b}` reads a nested field; `{$topic}`, `{$partition}`, `{$offset}`, `{$timestamp}` read the Kafka
- *   record's coordinates (and `{$op}` a change's operation).
+ * - `{a.b}` reads a nested (own) field; `{$topic}`, `{$partition}`, `{$offset}`, `{$timestamp}` read the Kafka
+ *   record's coordinates (and `{$op}` a change's operation); other `$` names are refused at compile time.
+ * - A scalar renders as its text; the change envelope's tagged big number `{"$N": "123…"}` as its digits.
  * - `{field:format}` formats a time field (epoch ms, epoch s or an ISO string) in UTC with the tokens
  *   `yyyy MM dd HH mm ss`; other characters (digits, punctuation, `T`, `Z`) are copied, e.g. `{ts:yyyyMMddHH}` → `2026112608`.
  * - `{{` and `}}` stand for literal braces (Redis Cluster hash tags): `{{tenant}}:{id}`.
@@ -61,6 +62,8 @@ type Part =
   | { readonly kind: 'meta'; readonly name: string };
 
 const FORMAT_TOKENS = /yyyy|MM|dd|HH|mm|ss/g;
+/** Record metadata a template may address as `{$name}`. */
+const META_NAMES = ['topic', 'partition', 'offset', 'timestamp', 'op'];
 const FIELD_NAME = /^\$?[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/;
 
 function parse(source: string): Part[] {
@@ -85,6 +88,7 @@ function parse(source: string): Part[] {
     const name = colon < 0 ? body : body.slice(0, colon);
     const format = colon < 0 ? undefined : body.slice(colon + 1);
     if (!FIELD_NAME.test(name)) throw new TemplateSyntaxError(source, `"${name}" is not a field name`);
+    if (format === '') throw new TemplateSyntaxError(source, `"${name}" has an empty format`);
     if (format?.replace(FORMAT_TOKENS, '').match(/[A-SU-Ya-z]/)) {
       throw new TemplateSyntaxError(source, `format "${format}" may use only yyyy MM dd HH mm ss (and T, Z)`);
     }
@@ -92,6 +96,12 @@ function parse(source: string): Part[] {
     text = '';
     if (name.startsWith('$')) {
       if (format !== undefined) throw new TemplateSyntaxError(source, `"${name}" takes no format`);
+      if (!META_NAMES.includes(name.slice(1))) {
+        throw new TemplateSyntaxError(
+          source,
+          `unknown metadata "${name}" (known: ${META_NAMES.map((n) => `$${n}`).join(', ')})`,
+        );
+      }
       parts.push({ kind: 'meta', name: name.slice(1) });
     } else {
       parts.push({ kind: 'field', path: name.split('.'), name, format });
@@ -102,7 +112,10 @@ function parse(source: string): Part[] {
   return parts;
 }
 
-/** Reads a dotted path from an object; `undefined` when any step is missing. */
+/**
+ * Reads a dotted path from an object's own properties (an event named `constructor` or `__proto__` is a
+ * field like any other, never an inherited property); `undefined` when any step is missing.
+ */
 export function readField(
   fields: Readonly<Record<string, unknown>>,
   path: readonly string[] | string,
@@ -110,7 +123,7 @@ export function readField(
   const steps = typeof path === 'string' ? path.split('.') : path;
   let value: unknown = fields;
   for (const step of steps) {
-    if (value === null || typeof value !== 'object') return undefined;
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, step)) return undefined;
     value = (value as Record<string, unknown>)[step];
   }
   return value;
@@ -118,13 +131,15 @@ export function readField(
 
 /**
  * Converts a time field to epoch milliseconds: numbers below 1e11 are seconds, others milliseconds;
- * strings are ISO-8601 or numeric. Returns `undefined` when the value is not a time.
+ * strings are ISO-8601 or numeric. Returns `undefined` when the value is not a time (or is outside the
+ * range a `Date` can hold, which would format as `NaN`).
  */
 export function toEpochMillis(value: unknown): number | undefined {
   if (typeof value === 'bigint') return toEpochMillis(Number(value));
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return undefined;
-    return Math.abs(value) < 1e11 ? value * 1000 : value;
+    const millis = Math.abs(value) < 1e11 ? value * 1000 : value;
+    return Number.isNaN(new Date(millis).getTime()) ? undefined : millis;
   }
   if (typeof value === 'string' && value.trim() !== '') {
     const asNumber = Number(value);
@@ -150,6 +165,12 @@ export function formatUtc(epochMillis: number, format: string): string {
   return format.replace(FORMAT_TOKENS, (token) => tokens[token] ?? token);
 }
 
+function isTaggedNumber(value: unknown): value is { $N: string } {
+  if (typeof value !== 'object' || value === null) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === '$N' && typeof (value as { $N: unknown }).$N === 'string';
+}
+
 function scalarText(source: string, name: string, value: unknown): string {
   if (value === undefined || value === null) throw new TemplateFieldError(source, name, 'is missing');
   if (typeof value === 'string') {
@@ -158,6 +179,7 @@ function scalarText(source: string, name: string, value: unknown): string {
   }
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
     return String(value);
+  if (isTaggedNumber(value)) return value.$N;
   throw new TemplateFieldError(
     source,
     name,

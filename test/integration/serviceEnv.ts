@@ -1,3 +1,4 @@
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { inject } from 'vitest';
 
 /**
@@ -21,4 +22,27 @@ export function requireEnv(name: string): string {
   const value = integrationEnv()[name];
   if (!value) throw new Error(`${name} is not set: the integration global setup did not provide it`);
   return value;
+}
+
+/**
+ * Endpoint, region, credentials and an HTTP/1.1 handler for an AWS SDK v3 client, from the endpoint
+ * variable of its service. HTTP/1.1 because the Kinesis client otherwise speaks HTTP/2, which kinesis-mock's
+ * plain port answers with broken frames on empty bodies ("Protocol error").
+ *
+ * @example
+ * ```ts
+ * const dynamodb = new DynamoDBClient(awsClientConfig('AWS_ENDPOINT_URL_DYNAMODB'));
+ * ```
+ */
+export function awsClientConfig(endpointVar: string) {
+  const env = integrationEnv();
+  return {
+    endpoint: requireEnv(endpointVar),
+    region: env.AWS_REGION ?? 'us-east-1',
+    credentials: {
+      accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'test',
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'test',
+    },
+    requestHandler: new NodeHttpHandler(),
+  };
 }

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +61,17 @@ function serverProperties(config: ServicesConfig): string {
     .join('\n')}\n`;
 }
 
+/**
+ * What `kafka.tools.StorageTool random-uuid` prints (Kafka's Uuid: 16 random bytes, URL-safe base64 without
+ * padding, never starting with '-'), made here to save a JVM start on the first run.
+ */
+function randomClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 function javaVersion(output: string): number | undefined {
   const match = /version "(\d+)(?:\.(\d+))?/.exec(output);
   if (!match) return undefined;
@@ -86,16 +98,20 @@ async function formatStorage(config: ServicesConfig, java: string, classpath: st
   }
   const dataDir = join(kafkaDir(config), 'data');
   rmSync(dataDir, { recursive: true, force: true });
-  const tool = ['-cp', classpath, `-Dlog4j2.configurationFile=${log4jConfig}`, 'kafka.tools.StorageTool'];
-  const env = serverEnvironment(config.env);
-  const { stdout } = await execFileAsync(java, [...tool, 'random-uuid'], { env, timeout: 60_000 });
-  const clusterId = stdout.trim().split('\n').at(-1)?.trim() ?? '';
-  if (!/^[\w-]{22}$/.test(clusterId)) throw new ServicesError(`kafka: unexpected cluster id "${clusterId}"`);
+  const clusterId = randomClusterId();
   config.log(`kafka: formatting storage (cluster id ${clusterId})`);
-  await execFileAsync(java, [...tool, 'format', '--standalone', '-t', clusterId, '-c', properties], {
-    env,
-    timeout: 60_000,
-  });
+  const tool = ['-cp', classpath, `-Dlog4j2.configurationFile=${log4jConfig}`, 'kafka.tools.StorageTool'];
+  try {
+    await execFileAsync(java, [...tool, 'format', '--standalone', '-t', clusterId, '-c', properties], {
+      env: serverEnvironment(config.env),
+      timeout: 60_000,
+    });
+  } catch (error) {
+    const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
+    throw new ServicesError(
+      `kafka: formatting storage failed: ${stderr.split('\n').at(-1) || String(error)}`,
+    );
+  }
   writeFileSync(formatFile, `${JSON.stringify({ clusterId, ...wanted } satisfies FormatRecord)}\n`);
 }
 

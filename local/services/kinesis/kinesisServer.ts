@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { LocalAws, LoopbackHost, Timeouts } from '../constants';
 import { serverEnvironment } from '../processControl';
 import type { ServerDefinition } from '../types';
@@ -44,7 +45,11 @@ export const kinesisServer: ServerDefinition = {
       region: LocalAws.region,
       credentials: { accessKeyId: LocalAws.accessKeyId, secretAccessKey: LocalAws.secretAccessKey },
       maxAttempts: 1,
-      requestHandler: { connectionTimeout: Timeouts.probeAttempt, requestTimeout: Timeouts.probeAttempt },
+      // The Kinesis client defaults to HTTP/2, which kinesis-mock's plain port answers with broken frames.
+      requestHandler: new NodeHttpHandler({
+        connectionTimeout: Timeouts.probeAttempt,
+        requestTimeout: Timeouts.probeAttempt,
+      }),
     });
     try {
       await client.send(new ListStreamsCommand({ Limit: 1 }));

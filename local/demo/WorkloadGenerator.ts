@@ -1,0 +1,225 @@
+/**
+ * Generates the demo workload from a seed: clicks, device readings, sessions, product updates and order
+ * events over small entity pools, plus poison records at evenly spread positions. The same seed gives the
+ * same sequence of operations; identifiers carry the run tag so two runs never touch each other's keys.
+ *
+ * @example
+ * ```ts
+ * const generator = new WorkloadGenerator({ seed: 7, runTag: 'k3x9p', poison: 2, totalEvents: 100 });
+ * const event = generator.next(); // { kind: 'click', page: 'home-k3x9p', ... }
+ * ```
+ */
+import { OrderFlow, WorkloadMix, WorkloadPools } from './constants';
+import { Prng } from './Prng';
+import type { DemoEvent, OrderEvent, OrderStatus, PoisonVariant, SessionEvent } from './types';
+
+export interface WorkloadOptions {
+  readonly seed: number;
+  /** Short tag prefixed to every identifier of this run. */
+  readonly runTag: string;
+  /** Number of poison records to mix in. */
+  readonly poison?: number;
+  /** Total events when known (`--events`): poison records are spread evenly over them. */
+  readonly totalEvents?: number;
+  /** Event time source, epoch ms. */
+  readonly clock?: () => number;
+}
+
+interface OpenSession {
+  readonly sessionId: string;
+  readonly userId: string;
+  readonly email: string;
+  readonly ipAddress: string;
+  seq: number;
+}
+
+interface OpenOrder {
+  readonly orderId: string;
+  version: number;
+  status: OrderStatus;
+}
+
+/** Without a known total, poison records come one per this many events. */
+const POISON_SPACING = 50;
+const POISON_VARIANTS: readonly PoisonVariant[] = ['click-not-json', 'product-schema'];
+
+export class WorkloadGenerator {
+  readonly #rng: Prng;
+  readonly #tag: string;
+  readonly #clock: () => number;
+  readonly #poisonAt: Set<number>;
+  readonly #poisonTotal: number;
+  #poisonEmitted = 0;
+  #index = 0;
+  #sessionCount = 0;
+  #orderCount = 0;
+  readonly #sessions: OpenSession[] = [];
+  readonly #orders: OpenOrder[] = [];
+  readonly #productRevs = new Map<string, number>();
+  readonly #deviceLastTs = new Map<string, number>();
+
+  constructor(options: WorkloadOptions) {
+    this.#rng = new Prng(options.seed);
+    this.#tag = options.runTag;
+    this.#clock = options.clock ?? Date.now;
+    this.#poisonTotal = options.poison ?? 0;
+    this.#poisonAt = new Set();
+    if (options.totalEvents !== undefined && this.#poisonTotal > 0) {
+      const step = options.totalEvents / (this.#poisonTotal + 1);
+      for (let i = 1; i <= this.#poisonTotal; i++) this.#poisonAt.add(Math.floor(i * step));
+    }
+  }
+
+  /** The page names of this run (run-tagged), in pool order. */
+  get pages(): string[] {
+    return WorkloadPools.pages.map((page) => `${page}-${this.#tag}`);
+  }
+
+  next(): DemoEvent {
+    const index = this.#index++;
+    if (this.#isPoisonSlot(index)) return this.#poison();
+    switch (this.#rng.weighted(WorkloadMix)) {
+      case 'click':
+        return this.#click();
+      case 'telemetry':
+        return this.#telemetry();
+      case 'session':
+        return this.#session();
+      case 'product':
+        return this.#product();
+      default:
+        return this.#order();
+    }
+  }
+
+  #isPoisonSlot(index: number): boolean {
+    if (this.#poisonEmitted >= this.#poisonTotal) return false;
+    if (this.#poisonAt.size > 0) return this.#poisonAt.has(index);
+    return index % POISON_SPACING === POISON_SPACING - 1;
+  }
+
+  #poison(): DemoEvent {
+    const n = this.#poisonEmitted++;
+    return {
+      kind: 'poison',
+      variant: POISON_VARIANTS[n % POISON_VARIANTS.length] as PoisonVariant,
+      marker: `poison-${this.#tag}-${n}`,
+    };
+  }
+
+  #user(): string {
+    return `${this.#tag}-u${this.#rng.int(1, WorkloadPools.users)}`;
+  }
+
+  #productId(): string {
+    return `${this.#tag}-p${String(this.#rng.int(1, WorkloadPools.products)).padStart(2, '0')}`;
+  }
+
+  #click(): DemoEvent {
+    const productClick = this.#rng.chance(WorkloadPools.productClickShare);
+    return {
+      kind: 'click',
+      eventId: `${this.#tag}-c${this.#index}`,
+      page: this.#rng.pick(this.pages),
+      userId: this.#user(),
+      ...(productClick ? { productId: this.#productId() } : {}),
+      quantity: productClick ? this.#rng.int(1, WorkloadPools.maxQuantity) : 0,
+      ts: this.#clock(),
+    };
+  }
+
+  #telemetry(): DemoEvent {
+    const deviceId = `dev-${this.#tag}-${String(this.#rng.int(1, WorkloadPools.devices)).padStart(2, '0')}`;
+    const ts = Math.max(this.#clock(), (this.#deviceLastTs.get(deviceId) ?? 0) + 1);
+    this.#deviceLastTs.set(deviceId, ts);
+    return {
+      kind: 'telemetry',
+      deviceId,
+      ts,
+      temperature: Math.round((18 + this.#rng.next() * 12) * 10) / 10,
+      humidity: this.#rng.int(20, 80),
+      battery: this.#rng.int(5, 100),
+    };
+  }
+
+  #session(): SessionEvent {
+    const page = this.#rng.pick(this.pages);
+    const ts = this.#clock();
+    const startNew = this.#sessions.length === 0 || this.#sessions.length < WorkloadPools.maxOpenSessions / 2;
+    if (startNew || (this.#sessions.length < WorkloadPools.maxOpenSessions && this.#rng.chance(0.2))) {
+      const n = ++this.#sessionCount;
+      const user = this.#rng.int(1, WorkloadPools.users);
+      const session: OpenSession = {
+        sessionId: `${this.#tag}-s${n}`,
+        userId: `${this.#tag}-u${user}`,
+        email: `user${user}@example.com`,
+        ipAddress: `10.${this.#rng.int(0, 255)}.${this.#rng.int(0, 255)}.${this.#rng.int(1, 254)}`,
+        seq: 1,
+      };
+      this.#sessions.push(session);
+      return { kind: 'session', action: 'start', ...session, page, ts };
+    }
+    const at = this.#rng.int(0, this.#sessions.length - 1);
+    const session = this.#sessions[at] as OpenSession;
+    if (session.seq >= 3 && this.#rng.chance(WorkloadPools.sessionEndChance)) {
+      this.#sessions.splice(at, 1);
+      return { kind: 'session', action: 'end', ...session, page, ts };
+    }
+    session.seq += 1;
+    return { kind: 'session', action: 'update', ...session, page, ts };
+  }
+
+  #product(): DemoEvent {
+    const productId = this.#productId();
+    const rev = (this.#productRevs.get(productId) ?? 0) + 1;
+    this.#productRevs.set(productId, rev);
+    return {
+      kind: 'product',
+      productId,
+      name: `Product ${productId.slice(this.#tag.length + 2)}`,
+      price: this.#rng.int(100, 99_999) / 100,
+      stock: this.#rng.int(0, 500),
+      rev,
+    };
+  }
+
+  #order(): OrderEvent {
+    const ts = this.#clock();
+    const open = this.#orders.length;
+    if (open === 0 || (open < WorkloadPools.maxOpenOrders && this.#rng.chance(0.35))) {
+      const order: OpenOrder = {
+        orderId: `${this.#tag}-o${++this.#orderCount}`,
+        version: 1,
+        status: 'created',
+      };
+      this.#orders.push(order);
+      return {
+        kind: 'order',
+        orderId: order.orderId,
+        version: 1,
+        eventId: `${order.orderId}-v1`,
+        status: 'created',
+        amount: this.#rng.int(500, 50_000) / 100,
+        customerId: this.#user(),
+        ts,
+      };
+    }
+    const at = this.#rng.int(0, open - 1);
+    const order = this.#orders[at] as OpenOrder;
+    const cancel = order.status === 'created' && this.#rng.chance(0.1);
+    const status: OrderStatus = cancel
+      ? 'cancelled'
+      : (OrderFlow[OrderFlow.indexOf(order.status as (typeof OrderFlow)[number]) + 1] as OrderStatus);
+    order.version += 1;
+    order.status = status;
+    if (status === 'cancelled' || status === 'delivered') this.#orders.splice(at, 1);
+    return {
+      kind: 'order',
+      orderId: order.orderId,
+      version: order.version,
+      eventId: `${order.orderId}-v${order.version}`,
+      status,
+      ts,
+    };
+  }
+}

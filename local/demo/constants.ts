@@ -1,0 +1,65 @@
+/** Defaults and fixed names of the demo workload (the reference pipeline in `streambridge.config.ts`). */
+
+/** Source tables and the event topic the demo writes to. */
+export const DemoSources = {
+  telemetry: 'sb-telemetry',
+  sessions: 'sb-sessions',
+  products: 'sb-products',
+  orders: 'sb-order-events',
+  clickstream: 'clickstream',
+} as const;
+
+/** Share of each kind in the generated workload. */
+export const WorkloadMix = {
+  click: 40,
+  telemetry: 25,
+  session: 15,
+  product: 10,
+  order: 10,
+} as const;
+
+/** Entity pools: small enough that keys repeat (counters, versions), large enough to spread partitions. */
+export const WorkloadPools = {
+  pages: ['home', 'search', 'product', 'cart', 'checkout', 'account', 'deals', 'help'],
+  users: 400,
+  devices: 20,
+  products: 30,
+  maxOpenSessions: 60,
+  maxOpenOrders: 120,
+  /** Share of clicks that are product clicks (carry productId and quantity). */
+  productClickShare: 0.35,
+  maxQuantity: 5,
+  /** Chance that an update of a session with seq ≥ 3 ends it instead. */
+  sessionEndChance: 0.15,
+} as const;
+
+export const OrderFlow = ['created', 'paid', 'shipped', 'delivered'] as const;
+
+/** Run flags' defaults. */
+export const DemoDefaults = {
+  /** Events per second when no `--rate` is given. */
+  rate: 200,
+  /** How long to wait after the last write for the sinks to catch up before verifying. */
+  drainTimeoutMs: 180_000,
+  /** The drain ends early when nothing changed in the sinks for this long. */
+  settleMs: 20_000,
+  verifyIntervalMs: 2_000,
+  /** Live view refresh. */
+  viewIntervalMs: 1_000,
+  /** Latency probes started per second (each polls one event's effect until visible). */
+  probesPerSecond: 8,
+  maxProbesInFlight: 8,
+  probePollMs: 20,
+  probeTimeoutMs: 60_000,
+} as const;
+
+/** Relative HyperLogLog error bound used when comparing unique counts: 3 standard errors of Redis's HLL. */
+export const HLL_TOLERANCE = 3 * 0.0081;
+
+/** Process exit codes of `streambridge local --demo`. */
+export const DemoExitCodes = {
+  ok: 0,
+  /** Lost, double-applied or mismatched effects. */
+  failed: 1,
+  usage: 2,
+} as const;

@@ -1,0 +1,148 @@
+/**
+ * The parts of the pipeline config the demo drives and checks: each sink mapping it expects, found by
+ * topic and operation, with its key templates compiled. The tally and the read side render keys with the
+ * same templates the sinks use, so a key template edited in the config is followed automatically.
+ *
+ * @example
+ * ```ts
+ * const pipeline = demoPipeline(config);
+ * pipeline.redis.counter.key.render({ fields: { page: 'home', ts: Date.now() }, meta: {} });
+ * ```
+ */
+import type {
+  AggregateMapping,
+  CacheMapping,
+  CounterMapping,
+  DynamoMapping,
+  LeaderboardMapping,
+  PipelineConfig,
+  RedisMapping,
+  SessionMapping,
+  SourceTableConfig,
+  StateMapping,
+  StreamMapping,
+  TimeSeriesMapping,
+  UniqueMapping,
+  UpsertMapping,
+} from '../../lambdas/core/config/types';
+import type { CompiledTemplate } from '../../lambdas/core/keyTemplate';
+import { compileTemplate } from '../../lambdas/core/keyTemplate';
+import { DemoSources } from './constants';
+import { DemoConfigError } from './errors';
+
+export interface DemoPipeline {
+  readonly sources: {
+    readonly telemetry: SourceTableConfig;
+    readonly sessions: SourceTableConfig;
+    readonly products: SourceTableConfig;
+    readonly orders: SourceTableConfig;
+  };
+  readonly clickTopic: string;
+  readonly redis: {
+    readonly session: SessionMapping & { readonly keyT: CompiledTemplate };
+    readonly counter: CounterMapping & { readonly keyT: CompiledTemplate };
+    readonly leaderboard: LeaderboardMapping & {
+      readonly keyT: CompiledTemplate;
+      readonly memberT: CompiledTemplate;
+    };
+    readonly unique: UniqueMapping & { readonly keyT: CompiledTemplate; readonly elementT: CompiledTemplate };
+    readonly cache: CacheMapping & { readonly keyT: CompiledTemplate };
+    readonly stream: StreamMapping & { readonly keyT: CompiledTemplate };
+  };
+  readonly dynamodb: {
+    readonly series: TimeSeriesMapping & { readonly pkT: CompiledTemplate };
+    readonly aggregate: AggregateMapping & {
+      readonly pkT: CompiledTemplate;
+      readonly skT?: CompiledTemplate;
+      readonly countMetric: string;
+      readonly quantityMetric?: string;
+    };
+    readonly state: StateMapping & { readonly pkT: CompiledTemplate };
+    readonly replica: UpsertMapping & { readonly partitionKey: string };
+  };
+  /** Kafka consumer groups of the two sinks (for lag). */
+  readonly consumerGroups: { readonly redis: string; readonly dynamodb: string };
+}
+
+function source(config: PipelineConfig, name: string): SourceTableConfig {
+  const found = config.sources.find((s) => s.name === name);
+  if (!found) throw new DemoConfigError(`no source table "${name}" in sources`);
+  return found;
+}
+
+function redisMapping<O extends RedisMapping['operation']>(
+  config: PipelineConfig,
+  topic: string,
+  operation: O,
+): Extract<RedisMapping, { operation: O }> & { keyT: CompiledTemplate } {
+  const found = config.sinks.redis?.mappings.find((m) => m.topic === topic && m.operation === operation);
+  if (!found) throw new DemoConfigError(`no redis "${operation}" mapping on topic "${topic}"`);
+  const mapping = found as Extract<RedisMapping, { operation: O }>;
+  return { ...mapping, keyT: compileTemplate(mapping.key) };
+}
+
+function dynamoMapping<M extends DynamoMapping['mode']>(
+  config: PipelineConfig,
+  topic: string,
+  mode: M,
+): Extract<DynamoMapping, { mode: M }> {
+  const found = config.sinks.dynamodb?.mappings.find((m) => m.topic === topic && m.mode === mode);
+  if (!found) throw new DemoConfigError(`no dynamodb "${mode}" mapping on topic "${topic}"`);
+  return found as Extract<DynamoMapping, { mode: M }>;
+}
+
+export function demoPipeline(config: PipelineConfig): DemoPipeline {
+  const sources = {
+    telemetry: source(config, DemoSources.telemetry),
+    sessions: source(config, DemoSources.sessions),
+    products: source(config, DemoSources.products),
+    orders: source(config, DemoSources.orders),
+  };
+  const clickTopic = DemoSources.clickstream;
+  if (!config.topics.some((t) => t.name === clickTopic))
+    throw new DemoConfigError(`no topic "${clickTopic}"`);
+  const leaderboard = redisMapping(config, clickTopic, 'leaderboard');
+  const unique = redisMapping(config, clickTopic, 'unique');
+  const aggregate = dynamoMapping(config, clickTopic, 'aggregate');
+  const countMetric = aggregate.metrics.find((m) => m.op === 'count')?.name;
+  if (!countMetric) throw new DemoConfigError(`aggregate mapping "${aggregate.name}" has no count metric`);
+  const quantityMetric = aggregate.metrics.find((m) => m.op === 'sum' && m.field === 'quantity')?.name;
+  const series = dynamoMapping(config, sources.telemetry.topic, 'timeseries');
+  const state = dynamoMapping(config, sources.orders.topic, 'state');
+  const replica = dynamoMapping(config, sources.products.topic, 'upsert');
+  const replicaTable = config.sinks.dynamodb?.tables.find((t) => t.name === replica.table);
+  if (!replicaTable) throw new DemoConfigError(`no dynamodb sink table "${replica.table}"`);
+  return {
+    sources,
+    clickTopic,
+    redis: {
+      session: redisMapping(config, sources.sessions.topic, 'session'),
+      counter: redisMapping(config, clickTopic, 'counter'),
+      leaderboard: { ...leaderboard, memberT: compileTemplate(leaderboard.member) },
+      unique: { ...unique, elementT: compileTemplate(unique.element) },
+      cache: redisMapping(config, sources.products.topic, 'cache'),
+      stream: redisMapping(config, sources.telemetry.topic, 'stream'),
+    },
+    dynamodb: {
+      series: { ...series, pkT: compileTemplate(series.partitionKey.template) },
+      aggregate: {
+        ...aggregate,
+        pkT: compileTemplate(aggregate.partitionKey.template),
+        skT: aggregate.sortKey ? compileTemplate(aggregate.sortKey.template) : undefined,
+        countMetric,
+        quantityMetric,
+      },
+      state: { ...state, pkT: compileTemplate(state.partitionKey.template) },
+      replica: { ...replica, partitionKey: replicaTable.partitionKey.name },
+    },
+    consumerGroups: {
+      redis: config.sinks.redis?.consumerGroup ?? '',
+      dynamodb: config.sinks.dynamodb?.consumerGroup ?? '',
+    },
+  };
+}
+
+/** Renders a template over plain fields (no Kafka metadata). */
+export function renderKey(template: CompiledTemplate, fields: Readonly<Record<string, unknown>>): string {
+  return template.render({ fields, meta: {} });
+}

@@ -1,0 +1,181 @@
+/**
+ * The demo's model: generated workload events, the independent tally of their expected effects, what the
+ * verifier reads back from the sinks, and the summary it prints.
+ */
+
+/** A page view or product click, produced straight to the `clickstream` topic. */
+export interface ClickEvent {
+  readonly kind: 'click';
+  readonly eventId: string;
+  readonly page: string;
+  readonly userId: string;
+  /** Present on product clicks only (the leaderboard mapping filters on it). */
+  readonly productId?: string;
+  /** Items added; 0 for a plain page view so the aggregate's sum has a value on every event. */
+  readonly quantity: number;
+  readonly ts: number;
+}
+
+/** A device reading, written to the telemetry source table (changes travel via Kinesis). */
+export interface TelemetryEvent {
+  readonly kind: 'telemetry';
+  readonly deviceId: string;
+  /** Epoch ms; strictly increasing per device, so every reading is a new item. */
+  readonly ts: number;
+  readonly temperature: number;
+  readonly humidity: number;
+  readonly battery: number;
+}
+
+/** A user session written to the sessions table: started (seq 1), updated (seq + 1) or ended (deleted). */
+export interface SessionEvent {
+  readonly kind: 'session';
+  readonly action: 'start' | 'update' | 'end';
+  readonly sessionId: string;
+  readonly userId: string;
+  /** Number of start/update writes so far; the item carries it, so the cache shows which write it holds. */
+  readonly seq: number;
+  readonly page: string;
+  readonly email: string;
+  readonly ipAddress: string;
+  readonly ts: number;
+}
+
+/** A product written to the products table; `rev` counts its writes. */
+export interface ProductEvent {
+  readonly kind: 'product';
+  readonly productId: string;
+  readonly name: string;
+  readonly price: number;
+  readonly stock: number;
+  readonly rev: number;
+}
+
+export type OrderStatus = 'created' | 'paid' | 'shipped' | 'delivered' | 'cancelled';
+
+/** One event of an order's event stream (item `orderId` + `version` in the order-events table). */
+export interface OrderEvent {
+  readonly kind: 'order';
+  readonly orderId: string;
+  readonly version: number;
+  readonly eventId: string;
+  readonly status: OrderStatus;
+  /** Set by the `created` event only: the state mapping merges it forward. */
+  readonly amount?: number;
+  readonly customerId?: string;
+  readonly ts: number;
+}
+
+export type PoisonVariant = 'click-not-json' | 'product-schema';
+
+/**
+ * A bad record: raw bytes that are not JSON on the clickstream topic (both Kafka sinks must dead-letter
+ * it), or a product that violates the products table's JSON schema (the change bridge must dead-letter it).
+ */
+export interface PoisonEvent {
+  readonly kind: 'poison';
+  readonly variant: PoisonVariant;
+  /** Unique text carried in the record, found again in the dead letter's payload. */
+  readonly marker: string;
+}
+
+export type DemoEvent = ClickEvent | TelemetryEvent | SessionEvent | ProductEvent | OrderEvent | PoisonEvent;
+
+export type DemoEventKind = DemoEvent['kind'];
+
+/** What one check compared, in event units (how many generated events it accounts for). */
+export interface EffectCheck {
+  /** `redis:page-views`, `dynamodb:order-state`, ... */
+  readonly effect: string;
+  readonly kind: DemoEventKind;
+  /** Events whose effect this check covers. */
+  readonly expected: number;
+  readonly lost: number;
+  readonly doubleApplied: number;
+  /** Content differences that are neither a missing nor a repeated effect (wrong field, no TTL...). */
+  readonly mismatched: number;
+  /** A few human-readable examples of what differed. */
+  readonly examples: readonly string[];
+}
+
+export interface LatencySummary {
+  readonly samples: number;
+  readonly timeouts: number;
+  readonly p50: number | null;
+  readonly p95: number | null;
+  readonly p99: number | null;
+  readonly max: number | null;
+}
+
+export interface DeadLetterSummary {
+  /** Dead-letter messages of this run (matching a poison marker or the run tag). */
+  readonly messages: number;
+  /** Reason → count. */
+  readonly reasons: Readonly<Record<string, number>>;
+  /** Messages sent by an event source mapping's on-failure destination during the run (batches given up). */
+  readonly onFailureBatches: number;
+  /** Dead letters naming a valid (non-poison) event of this run. */
+  readonly unexpected: number;
+}
+
+/** The result printed at the end (and as one JSON object with `--json`). */
+export interface DemoSummary {
+  readonly runTag: string;
+  readonly seed: number;
+  readonly durationMs: number;
+  readonly events: number;
+  readonly eventsByKind: Readonly<Record<DemoEventKind, number>>;
+  readonly applied: number;
+  readonly deadLettered: number;
+  readonly lost: number;
+  readonly doubleApplied: number;
+  readonly mismatched: number;
+  readonly latencyMs: LatencySummary;
+  readonly deadLetters: DeadLetterSummary;
+  readonly checks: readonly EffectCheck[];
+  readonly ok: boolean;
+}
+
+/** A session hash as read back from Redis. */
+export interface ObservedSession {
+  readonly exists: boolean;
+  readonly fields: Readonly<Record<string, string>>;
+  /** Redis TTL: seconds left, -1 without expiry, -2 when the key is missing. */
+  readonly ttlSeconds: number;
+}
+
+export interface ObservedStream {
+  readonly length: number;
+  /** Fields of the newest entry. */
+  readonly last?: Readonly<Record<string, string>>;
+}
+
+/** A message read from a dead-letter or on-failure queue. */
+export interface DeadLetterMessage {
+  readonly queueUrl: string;
+  readonly messageId: string;
+  readonly body: string;
+  readonly reason?: string;
+  readonly errorType?: string;
+  readonly handler?: string;
+}
+
+/** What the sinks hold for the tally's keys, read by the verifier's reader. */
+export interface ObservedState {
+  readonly counters: ReadonlyMap<string, number | null>;
+  readonly leaderboards: ReadonlyMap<string, ReadonlyMap<string, number | null>>;
+  readonly uniques: ReadonlyMap<string, number>;
+  /** By session id. */
+  readonly sessions: ReadonlyMap<string, ObservedSession>;
+  /** Product cache entries by product id, decoded (JSON string or hash). */
+  readonly cache: ReadonlyMap<string, Readonly<Record<string, unknown>> | null>;
+  readonly streams: ReadonlyMap<string, ObservedStream>;
+  /** Time-series partition key → the `ts` of every item under it (a repeated ts is a double write). */
+  readonly series: ReadonlyMap<string, readonly number[]>;
+  /** By `aggregateId(pk, sk)` of the tally. */
+  readonly aggregates: ReadonlyMap<string, Readonly<Record<string, unknown>> | null>;
+  readonly orders: ReadonlyMap<string, Readonly<Record<string, unknown>> | null>;
+  readonly replica: ReadonlyMap<string, Readonly<Record<string, unknown>> | null>;
+  readonly deadLetters: readonly DeadLetterMessage[];
+  readonly onFailureMessages: number;
+}

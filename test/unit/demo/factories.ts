@@ -1,0 +1,136 @@
+/**
+ * Factories for the demo's unit tests: the reference pipeline, events, and an observed sink state that
+ * holds exactly what a tally expects (tests then break it in one place).
+ */
+import { demoPipeline } from '../../../local/demo/demoPipeline';
+import type { Expectation } from '../../../local/demo/Tally';
+import type {
+  ClickEvent,
+  DeadLetterMessage,
+  ObservedSession,
+  ObservedState,
+  OrderEvent,
+  SessionEvent,
+} from '../../../local/demo/types';
+import config from '../../../streambridge.config';
+
+export const pipeline = demoPipeline(config);
+
+/** 2026-11-26T09:30:00Z */
+export const T0 = Date.UTC(2026, 10, 26, 9, 30, 0);
+
+export function click(overrides: Partial<ClickEvent> = {}): ClickEvent {
+  return { kind: 'click', eventId: 'c1', page: 'home-t', userId: 'u1', quantity: 0, ts: T0, ...overrides };
+}
+
+export function session(overrides: Partial<SessionEvent> = {}): SessionEvent {
+  return {
+    kind: 'session',
+    action: 'start',
+    sessionId: 't-s1',
+    userId: 'u1',
+    seq: 1,
+    page: 'home-t',
+    email: 'user1@example.com',
+    ipAddress: '10.0.0.1',
+    ts: T0,
+    ...overrides,
+  };
+}
+
+export function order(overrides: Partial<OrderEvent> = {}): OrderEvent {
+  return {
+    kind: 'order',
+    orderId: 't-o1',
+    version: 1,
+    eventId: 't-o1-v1',
+    status: 'created',
+    ts: T0,
+    ...overrides,
+  };
+}
+
+export interface MutableObserved {
+  counters: Map<string, number | null>;
+  leaderboards: Map<string, Map<string, number | null>>;
+  uniques: Map<string, number>;
+  sessions: Map<string, ObservedSession>;
+  cache: Map<string, Record<string, unknown> | null>;
+  streams: Map<string, { length: number; last?: Record<string, string> }>;
+  series: Map<string, number[]>;
+  aggregates: Map<string, Record<string, unknown> | null>;
+  orders: Map<string, Record<string, unknown> | null>;
+  replica: Map<string, Record<string, unknown> | null>;
+  deadLetters: DeadLetterMessage[];
+  onFailureMessages: number;
+}
+
+/** A sink state holding exactly the tally's effects (poison dead-lettered by `handlers` each). */
+export function perfectObserved(
+  expectation: Expectation,
+  handlers: Record<string, readonly string[]> = {
+    'click-not-json': ['kafka-to-redis', 'kafka-to-dynamodb'],
+    'product-schema': ['ddb-stream-to-kafka'],
+  },
+): MutableObserved & ObservedState {
+  const { aggregate, state } = pipeline.dynamodb;
+  const sessions = new Map<string, ObservedSession>();
+  for (const s of expectation.sessions.values()) {
+    sessions.set(
+      s.sessionId,
+      s.deleted
+        ? { exists: false, fields: {}, ttlSeconds: -2 }
+        : { exists: true, fields: { seq: String(s.seq), ipAddress: '***', email: 'ab12' }, ttlSeconds: 1700 },
+    );
+  }
+  const products = [...expectation.products.values()];
+  const productItem = (p: (typeof products)[number]) => ({
+    productId: p.productId,
+    rev: p.rev,
+    price: p.price,
+    name: p.name,
+  });
+  return {
+    counters: new Map(expectation.counters),
+    leaderboards: new Map(
+      [...expectation.leaderboards].map(([key, members]) => [
+        key,
+        new Map([...members].map(([m, { score }]) => [m, score])),
+      ]),
+    ),
+    uniques: new Map([...expectation.uniques].map(([key, { elements }]) => [key, elements.size])),
+    sessions,
+    cache: new Map(products.map((p) => [p.productId, productItem(p)])),
+    streams: new Map(
+      [...expectation.streams].map(([key, s]) => [
+        key,
+        { length: s.readings, last: { ts: String(s.lastTs) } },
+      ]),
+    ),
+    series: new Map([...expectation.series].map(([pk, s]) => [pk, [...s.ts]])),
+    aggregates: new Map(
+      [...expectation.aggregates].map(([id, a]) => [
+        id,
+        { [aggregate.countMetric]: a.views, [aggregate.quantityMetric ?? 'quantity']: a.quantity },
+      ]),
+    ),
+    orders: new Map(
+      [...expectation.orders.values()].map((o) => [
+        o.orderId,
+        { orderId: o.orderId, [state.versionField]: o.version, status: o.status, amount: o.amount },
+      ]),
+    ),
+    replica: new Map(products.map((p) => [p.productId, productItem(p)])),
+    deadLetters: [...expectation.poison].flatMap(([marker, variant]) =>
+      (handlers[variant] ?? []).map((handler, i) => ({
+        queueUrl: `http://127.0.0.1/q/${handler}`,
+        messageId: `${marker}-${i}`,
+        body: JSON.stringify({ reason: 'bad', errorType: 'DecodeError', handler, payload: marker }),
+        reason: 'bad',
+        errorType: 'DecodeError',
+        handler,
+      })),
+    ),
+    onFailureMessages: 0,
+  };
+}

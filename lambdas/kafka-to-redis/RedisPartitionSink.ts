@@ -1,0 +1,247 @@
+/**
+ * The Redis sink's `PartitionSink`: plans a partition's events into compacted per-key writes, then applies
+ * each chunk with one script call per slot group (one group on a single primary), each call atomic with
+ * its offset watermark. Chunks go in order; the groups of a chunk in parallel.
+ *
+ * Outcomes:
+ * - a call finds its watermark at or past its range → its events are duplicates, nothing is written;
+ * - a call finds its watermark inside its range (a redelivery that does not start where the last delivery
+ *   stopped) → the group is replanned from the events after the watermark and applied;
+ * - Redis refuses a command (wrong type of key) → the records folded into that key are dead-lettered;
+ *   the rest of the chunk is applied and the watermark advances;
+ * - a call fails (connection lost, timeout) → `PartitionApplyError` at the lowest offset not known to be
+ *   applied; the redelivery skips whatever did get applied.
+ *
+ * @example
+ * ```ts
+ * const sink = new RedisPartitionSink({ redis, config, cluster: false, metrics, logger });
+ * const processor = new KafkaSinkProcessor({ name: 'kafka-to-redis', sink, deadLetters, logger, metrics });
+ * ```
+ */
+import type { RedisSinkConfig } from '../core/config/types';
+import type { Logger } from '../core/Logger';
+import type { Metrics } from '../core/Metrics';
+import type { RedisClient } from '../core/redisConnection';
+import type { PoisonFinding } from '../core/sink/errors';
+import { PartitionApplyError, POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
+import type { PartitionEvents, PartitionOutcome, PartitionSink } from '../core/sink/KafkaSinkProcessor';
+import { encodeScriptCall, parseScriptReply, runApplyScript } from './applyScript';
+import type { CompiledMapping } from './compileMappings';
+import { compileMappings } from './compileMappings';
+import { SINK_DEFAULTS } from './constants';
+import { ScriptCallError } from './errors';
+import { KeyNaming } from './keyNaming';
+import { planPartition } from './planPartition';
+import type { ApplyLimits, KeyWrite, PlannedChunk, PlannedCommand } from './types';
+
+export interface RedisPartitionSinkOptions {
+  readonly redis: RedisClient;
+  readonly config: RedisSinkConfig;
+  /** Cluster mode: one script call per hash slot, watermarks per slot. */
+  readonly cluster: boolean;
+  readonly metrics?: Metrics;
+  readonly logger?: Logger;
+  readonly limits?: Partial<ApplyLimits>;
+}
+
+/** How many times a group is replanned when its watermark keeps moving (another consumer racing). */
+const MAX_REPLANS = 3;
+
+interface PartitionStats {
+  calls: number;
+  commands: number;
+  keys: number;
+  stale: number;
+  readonly duplicates: Set<number>;
+  readonly refused: PoisonFinding[];
+}
+
+function lowestOffset(writes: readonly KeyWrite[]): number {
+  let lowest = Number.POSITIVE_INFINITY;
+  for (const write of writes) lowest = Math.min(lowest, write.firstOffset);
+  return lowest;
+}
+
+export class RedisPartitionSink implements PartitionSink {
+  readonly #redis: RedisClient;
+  readonly #mappings: Map<string, CompiledMapping[]>;
+  readonly #naming: KeyNaming;
+  readonly #limits: ApplyLimits;
+  readonly #metrics: Metrics | undefined;
+  readonly #logger: Logger | undefined;
+
+  constructor(options: RedisPartitionSinkOptions) {
+    this.#redis = options.redis;
+    this.#mappings = compileMappings(options.config.mappings);
+    this.#naming = new KeyNaming({ cluster: options.cluster, consumerGroup: options.config.consumerGroup });
+    this.#limits = { ...SINK_DEFAULTS, ...options.limits };
+    this.#metrics = options.metrics;
+    this.#logger = options.logger;
+  }
+
+  async applyPartition(batch: PartitionEvents): Promise<PartitionOutcome> {
+    const plan = planPartition(batch.events, batch.lastOffset, {
+      mappings: this.#mappings,
+      naming: this.#naming,
+      limits: this.#limits,
+    });
+    const stats: PartitionStats = {
+      calls: 0,
+      commands: 0,
+      keys: 0,
+      stale: plan.staleInBatch,
+      duplicates: new Set(),
+      refused: [],
+    };
+    try {
+      for (const chunk of plan.chunks) await this.#applyChunk(batch, chunk, stats, plan.poison);
+    } finally {
+      this.#record(batch, stats);
+    }
+    const poison = [...plan.poison, ...stats.refused];
+    const poisonRecords = new Set(poison.map((p) => p.record));
+    return { poison, applied: batch.events.length - poisonRecords.size, duplicates: stats.duplicates.size };
+  }
+
+  async #applyChunk(
+    batch: PartitionEvents,
+    chunk: PlannedChunk,
+    stats: PartitionStats,
+    planPoison: readonly PoisonFinding[],
+  ): Promise<void> {
+    if (chunk.writes.length === 0) return;
+    const settled = (failedAt: number) => [
+      ...planPoison.filter((p) => p.record.offset < failedAt),
+      ...stats.refused,
+    ];
+    if (batch.remainingMs() < this.#limits.deadlineMarginMs) {
+      const failedAt = lowestOffset(chunk.writes);
+      throw new PartitionApplyError(
+        failedAt,
+        new Error('the invocation is about to time out'),
+        settled(failedAt),
+      );
+    }
+    const groups = new Map<number | undefined, KeyWrite[]>();
+    for (const write of chunk.writes) {
+      const slot = this.#naming.slotOf(write.key);
+      const group = groups.get(slot);
+      if (group) group.push(write);
+      else groups.set(slot, [write]);
+    }
+    const results = await Promise.allSettled(
+      [...groups].map(([slot, writes]) => this.#applyGroup(batch, chunk, slot, writes, stats)),
+    );
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (failures.length === 0) return;
+    const failedAt = Math.min(
+      ...failures.map((f) => (f instanceof ScriptCallError ? f.firstOffset : lowestOffset(chunk.writes))),
+    );
+    throw new PartitionApplyError(failedAt, failures[0], settled(failedAt));
+  }
+
+  async #applyGroup(
+    batch: PartitionEvents,
+    chunk: PlannedChunk,
+    slot: number | undefined,
+    groupWrites: readonly KeyWrite[],
+    stats: PartitionStats,
+  ): Promise<void> {
+    const watermarkKey = this.#naming.watermarkKey(batch.topic, batch.partition, slot);
+    let writes = groupWrites;
+    for (let replans = 0; writes.length > 0; replans++) {
+      const commands: PlannedCommand[] = [];
+      const owners: KeyWrite[] = [];
+      for (const write of writes) {
+        for (const command of write.commands()) {
+          commands.push(command);
+          owners.push(write);
+        }
+      }
+      const firstOffset = lowestOffset(writes);
+      if (commands.length === 0) return;
+      const call = encodeScriptCall({
+        watermarkKey,
+        firstOffset,
+        lastOffset: chunk.lastOffset,
+        commands,
+        tombstoneTtlSeconds: this.#limits.tombstoneTtlSeconds,
+      });
+      let reply: ReturnType<typeof parseScriptReply>;
+      try {
+        reply = parseScriptReply(await runApplyScript(this.#redis, call));
+      } catch (error) {
+        throw new ScriptCallError(firstOffset, error);
+      }
+      stats.calls++;
+      if (reply.status === 'ok') {
+        stats.commands += commands.length;
+        stats.keys += writes.length;
+        stats.stale += reply.stale;
+        this.#refused(reply.refused, commands, owners, stats);
+        return;
+      }
+      for (const write of writes) {
+        for (const record of write.records) {
+          if (record.offset <= reply.watermark) stats.duplicates.add(record.offset);
+        }
+      }
+      if (reply.status === 'dup') return;
+      if (replans >= MAX_REPLANS) {
+        throw new ScriptCallError(firstOffset, new Error(`watermark ${watermarkKey} keeps moving`));
+      }
+      const later = chunk.events.filter((e) => e.record.offset > reply.watermark);
+      const replanned = planPartition(later, chunk.lastOffset, {
+        mappings: this.#mappings,
+        naming: this.#naming,
+        limits: { maxArgsPerCall: Number.POSITIVE_INFINITY, maxBytesPerCall: Number.POSITIVE_INFINITY },
+      });
+      writes = replanned.chunks.flatMap((c) => c.writes).filter((w) => this.#naming.slotOf(w.key) === slot);
+    }
+  }
+
+  #refused(
+    refused: readonly { index: number; error: string }[],
+    commands: readonly PlannedCommand[],
+    owners: readonly KeyWrite[],
+    stats: PartitionStats,
+  ): void {
+    const seen = new Set(stats.refused.map((p) => p.record));
+    for (const { index, error } of refused) {
+      const command = commands[index] as PlannedCommand;
+      const owner = owners[index] as KeyWrite;
+      this.#logger?.warn('Redis refused a write', { command: command.name, key: command.key, error });
+      for (const record of owner.records) {
+        if (seen.has(record)) continue;
+        seen.add(record);
+        stats.refused.push({
+          record,
+          error: new PoisonRecordError(
+            POISON_KINDS.wrongType,
+            `Redis refused ${command.name} on key "${command.key}": ${error}`,
+          ),
+        });
+      }
+    }
+  }
+
+  #record(batch: PartitionEvents, stats: PartitionStats): void {
+    const metrics = this.#metrics;
+    if (metrics) {
+      metrics.add('RedisScriptCalls', 'Count', stats.calls);
+      metrics.add('RedisCommands', 'Count', stats.commands);
+      metrics.add('RedisKeysWritten', 'Count', stats.keys);
+      metrics.add('CacheVersionsStale', 'Count', stats.stale);
+    }
+    this.#logger?.debug('partition applied', {
+      topic: batch.topic,
+      partition: batch.partition,
+      events: batch.events.length,
+      scriptCalls: stats.calls,
+      commands: stats.commands,
+      keys: stats.keys,
+      duplicates: stats.duplicates.size,
+      staleVersions: stats.stale,
+    });
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * The one Lua script every write goes through. It checks the group's offset watermark, runs the chunk's
+ * commands and advances the watermark, all atomically: a chunk already applied (a redelivery) changes
+ * nothing, and a crash can only happen before or after a whole chunk, never inside one.
+ *
+ * KEYS: `[watermark, ...keys]`. ARGV: `[firstOffset, watermarkAfter, tombstoneTtl, ...commands]`, each
+ * command `name, keyIndex, argc, ...args`. Replies:
+ * - `['dup', wm]`: the watermark is at or past this call's last offset: nothing to do;
+ * - `['behind', wm]`: the watermark is inside this call's range: replan from the events after it;
+ * - `['ok', wm, stale, index, error, ...]`: applied; `stale` cache writes were older than the stored
+ *   version; each `index, error` is a command Redis refused (wrong type of key…) — the others ran.
+ *
+ * Every command runs with `redis.pcall`, so a refused command never leaves a chunk half-applied without
+ * its watermark. Cache operations compare versions as decimal strings (length, then bytes).
+ *
+ * @example
+ * ```ts
+ * const call = encodeScriptCall({ watermarkKey, firstOffset: 10, lastOffset: 19, commands, tombstoneTtlSeconds });
+ * const reply = parseScriptReply(await runApplyScript(redis, call));
+ * ```
+ */
+import { createHash } from 'node:crypto';
+import type { RedisClient } from '../core/redisConnection';
+import { SINK_DEFAULTS } from './constants';
+import type { PlannedCommand } from './types';
+
+export const APPLY_SCRIPT = `
+local function newer(a, b)
+  if #a ~= #b then return #a > #b end
+  for i = 1, #a do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x > y end
+  end
+  return false
+end
+local function refused(reply)
+  return type(reply) == 'table' and reply.err
+end
+
+local wm = redis.call('GET', KEYS[1])
+if wm then
+  local at = tonumber(wm)
+  if at >= tonumber(ARGV[2]) then return {'dup', wm} end
+  if at >= tonumber(ARGV[1]) then return {'behind', wm} end
+end
+
+local tombstoneTtl = ARGV[3]
+local result = {'ok', ARGV[2], '0'}
+local stale = 0
+local index = 0
+local i = 4
+local n = #ARGV
+while i <= n do
+  local name = ARGV[i]
+  local key = KEYS[tonumber(ARGV[i + 1])]
+  local argc = tonumber(ARGV[i + 2])
+  local a = i + 3
+  local reply
+  if name == 'SB.VSET' or name == 'SB.VHSET' or name == 'SB.VDEL' then
+    local vkey = KEYS[tonumber(ARGV[a])]
+    local version = ARGV[a + 1]
+    local current = redis.call('GET', vkey)
+    if name == 'SB.VDEL' then
+      local mode = ARGV[a + 2]
+      local wins = not current or mode == '0' or newer(version, current) or (mode == '2' and version == current)
+      if wins then
+        reply = redis.pcall('DEL', key)
+        local marker = version
+        if current and (marker == '' or newer(current, marker)) then marker = current end
+        if marker ~= '' then redis.call('SET', vkey, marker, 'EX', tombstoneTtl) end
+      else
+        stale = stale + 1
+      end
+    elseif current and not newer(version, current) then
+      stale = stale + 1
+    else
+      local ttl = ARGV[a + 2]
+      if name == 'SB.VSET' then
+        reply = redis.pcall('SET', key, ARGV[a + 3])
+      else
+        redis.call('DEL', key)
+        local s = a + 3
+        local e = a + argc - 1
+        while s <= e and not refused(reply) do
+          local last = math.min(e, s + 999)
+          reply = redis.pcall('HSET', key, unpack(ARGV, s, last))
+          s = last + 1
+        end
+      end
+      if ttl ~= '0' then
+        redis.call('EXPIRE', key, ttl)
+        redis.call('SET', vkey, version, 'EX', ttl)
+      else
+        redis.call('SET', vkey, version)
+      end
+    end
+  else
+    reply = redis.pcall(name, key, unpack(ARGV, a, a + argc - 1))
+  end
+  if refused(reply) then
+    result[#result + 1] = tostring(index)
+    result[#result + 1] = reply.err
+  end
+  index = index + 1
+  i = a + argc
+end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ${SINK_DEFAULTS.watermarkTtlSeconds})
+result[3] = tostring(stale)
+return result
+`;
+
+export const APPLY_SCRIPT_SHA = createHash('sha1').update(APPLY_SCRIPT).digest('hex');
+
+export interface ScriptCall {
+  readonly keys: readonly string[];
+  readonly argv: readonly string[];
+  readonly commands: number;
+}
+
+export interface ScriptCallInput {
+  readonly watermarkKey: string;
+  /** Lowest offset among the events of this call (a watermark at or above it means replan). */
+  readonly firstOffset: number;
+  /** The watermark after this call. */
+  readonly lastOffset: number;
+  readonly commands: readonly PlannedCommand[];
+  readonly tombstoneTtlSeconds: number;
+}
+
+/** Encodes a call: every key once in KEYS, commands referring to them by index. */
+export function encodeScriptCall(input: ScriptCallInput): ScriptCall {
+  const keys: string[] = [input.watermarkKey];
+  const indexes = new Map<string, number>();
+  const indexOf = (key: string): string => {
+    let index = indexes.get(key);
+    if (index === undefined) {
+      keys.push(key);
+      index = keys.length;
+      indexes.set(key, index);
+    }
+    return String(index);
+  };
+  const argv: string[] = [
+    String(input.firstOffset),
+    String(input.lastOffset),
+    String(input.tombstoneTtlSeconds),
+  ];
+  for (const command of input.commands) {
+    const keyIndex = indexOf(command.key);
+    if (command.versionKey === undefined) {
+      argv.push(command.name, keyIndex, String(command.args.length));
+    } else {
+      argv.push(command.name, keyIndex, String(command.args.length + 1), indexOf(command.versionKey));
+    }
+    for (const arg of command.args) argv.push(arg);
+  }
+  return { keys, argv, commands: input.commands.length };
+}
+
+export type ScriptReply =
+  | { readonly status: 'dup' | 'behind'; readonly watermark: number }
+  | {
+      readonly status: 'ok';
+      readonly watermark: number;
+      readonly stale: number;
+      readonly refused: readonly { readonly index: number; readonly error: string }[];
+    };
+
+/** Parses the script's reply; throws when it is not one (a script of another version answered). */
+export function parseScriptReply(reply: unknown): ScriptReply {
+  if (!Array.isArray(reply) || typeof reply[0] !== 'string') {
+    throw new Error(`unexpected apply script reply: ${JSON.stringify(reply)}`);
+  }
+  const [status, watermark] = reply as string[];
+  if (status === 'dup' || status === 'behind') return { status, watermark: Number(watermark) };
+  if (status !== 'ok') throw new Error(`unexpected apply script status: ${status}`);
+  const refused: { index: number; error: string }[] = [];
+  for (let i = 3; i < reply.length; i += 2) {
+    refused.push({ index: Number(reply[i]), error: String(reply[i + 1]) });
+  }
+  return { status, watermark: Number(watermark), stale: Number(reply[2]), refused };
+}
+
+/**
+ * Runs a call with EVALSHA, loading the script with EVAL when the server does not have it yet (a new
+ * node, a restart, SCRIPT FLUSH). A NOSCRIPT answer means nothing ran, so the retry is safe.
+ */
+export async function runApplyScript(redis: RedisClient, call: ScriptCall): Promise<unknown> {
+  const tail = [String(call.keys.length), ...call.keys, ...call.argv];
+  try {
+    return await redis.call('EVALSHA', [APPLY_SCRIPT_SHA, ...tail]);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    return redis.call('EVAL', [APPLY_SCRIPT, ...tail]);
+  }
+}

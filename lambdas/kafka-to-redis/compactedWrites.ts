@@ -1,0 +1,362 @@
+/**
+ * The compacted writes of one key, one class per kind of write. Events are folded in offset order:
+ * increments of a counter field or a leaderboard member are summed, a set score or session / cache state
+ * keeps the newest value, unique elements are deduplicated, stream and list entries are kept in order.
+ * `commands()` then gives the few Redis commands that have the effect of all the events.
+ *
+ * @example
+ * ```ts
+ * const write = new CounterWrite('views:home', sizes);
+ * write.add(record1, null, 1);
+ * write.add(record2, null, 1);
+ * write.commands(); // [{ name: 'INCRBY', key: 'views:home', args: ['2'] }]
+ * ```
+ */
+import type { KafkaRecord } from '../core/kafkaRecords';
+import { MAX_ARGS_PER_COMMAND } from './constants';
+import { textBytes } from './redisValues';
+import type { KeyWrite, PlannedCommand, WriteSizes } from './types';
+import { isNewerVersion } from './versions';
+
+/** Name, key index and argument count that each command adds in front of its arguments. */
+const COMMAND_OVERHEAD = 3;
+
+function split(args: readonly string[], size: number): string[][] {
+  const parts: string[][] = [];
+  for (let i = 0; i < args.length; i += size) parts.push(args.slice(i, i + size));
+  return parts;
+}
+
+function numberText(value: number): string {
+  return Number.isInteger(value) ? value.toFixed(0) : String(value);
+}
+
+abstract class CompactedWrite implements KeyWrite {
+  readonly key: string;
+  firstOffset = Number.POSITIVE_INFINITY;
+  readonly records: KafkaRecord[] = [];
+  protected readonly sizes: WriteSizes;
+
+  constructor(key: string, sizes: WriteSizes) {
+    this.key = key;
+    this.sizes = sizes;
+    this.grow(1, key.length);
+  }
+
+  abstract commands(): PlannedCommand[];
+
+  protected touch(record: KafkaRecord): void {
+    if (this.records[this.records.length - 1] !== record) this.records.push(record);
+    if (record.offset < this.firstOffset) this.firstOffset = record.offset;
+  }
+
+  protected grow(args: number, bytes: number): void {
+    this.sizes.args += args;
+    this.sizes.bytes += bytes;
+  }
+
+  protected expire(ttlSeconds: number | undefined): PlannedCommand[] {
+    return ttlSeconds === undefined ? [] : [{ name: 'EXPIRE', key: this.key, args: [String(ttlSeconds)] }];
+  }
+
+  protected keepTtl(current: number | undefined, ttlSeconds: number | undefined): number | undefined {
+    if (ttlSeconds === undefined) return current;
+    if (current === undefined) this.grow(COMMAND_OVERHEAD + 1, 10);
+    return Math.max(current ?? 0, ttlSeconds);
+  }
+}
+
+/** INCRBY / HINCRBY (or their FLOAT forms when an increment has a fraction), then EXPIRE. */
+export class CounterWrite extends CompactedWrite {
+  readonly #sums = new Map<string | null, { sum: number; integer: boolean }>();
+  #ttl: number | undefined;
+
+  add(record: KafkaRecord, field: string | null, increment: number, ttlSeconds?: number): void {
+    this.touch(record);
+    const entry = this.#sums.get(field);
+    if (entry) {
+      entry.sum += increment;
+      entry.integer &&= Number.isInteger(increment);
+    } else {
+      this.#sums.set(field, { sum: increment, integer: Number.isInteger(increment) });
+      this.grow(COMMAND_OVERHEAD + 2, (field?.length ?? 0) + 8);
+    }
+    this.#ttl = this.keepTtl(this.#ttl, ttlSeconds);
+  }
+
+  commands(): PlannedCommand[] {
+    const commands: PlannedCommand[] = [];
+    for (const [field, { sum, integer }] of this.#sums) {
+      const whole = integer && Number.isSafeInteger(sum);
+      const amount = numberText(sum);
+      if (field === null)
+        commands.push({ name: whole ? 'INCRBY' : 'INCRBYFLOAT', key: this.key, args: [amount] });
+      else commands.push({ name: whole ? 'HINCRBY' : 'HINCRBYFLOAT', key: this.key, args: [field, amount] });
+    }
+    return [...commands, ...this.expire(this.#ttl)];
+  }
+}
+
+/**
+ * A sorted set: per member, the last set score (ZADD) plus the increments after it (ZINCRBY when no
+ * score was set), then EXPIRE.
+ */
+export class LeaderboardWrite extends CompactedWrite {
+  readonly #members = new Map<string, { base: number | undefined; delta: number }>();
+  #ttl: number | undefined;
+
+  add(record: KafkaRecord, member: string, mode: 'increment' | 'set', score: number, ttlSeconds?: number) {
+    this.touch(record);
+    let entry = this.#members.get(member);
+    if (!entry) {
+      entry = { base: undefined, delta: 0 };
+      this.#members.set(member, entry);
+      this.grow(COMMAND_OVERHEAD + 2, member.length + 8);
+    }
+    if (mode === 'set') {
+      entry.base = score;
+      entry.delta = 0;
+    } else {
+      entry.delta += score;
+    }
+    this.#ttl = this.keepTtl(this.#ttl, ttlSeconds);
+  }
+
+  commands(): PlannedCommand[] {
+    const commands: PlannedCommand[] = [];
+    const scores: string[] = [];
+    for (const [member, { base, delta }] of this.#members) {
+      if (base === undefined)
+        commands.push({ name: 'ZINCRBY', key: this.key, args: [numberText(delta), member] });
+      else scores.push(numberText(base + delta), member);
+    }
+    for (const part of split(scores, MAX_ARGS_PER_COMMAND))
+      commands.push({ name: 'ZADD', key: this.key, args: part });
+    return [...commands, ...this.expire(this.#ttl)];
+  }
+}
+
+/** One PFADD with every distinct element, then EXPIRE. */
+export class UniqueWrite extends CompactedWrite {
+  readonly #elements = new Set<string>();
+  #ttl: number | undefined;
+
+  add(record: KafkaRecord, element: string, ttlSeconds?: number): void {
+    this.touch(record);
+    if (!this.#elements.has(element)) {
+      if (this.#elements.size % MAX_ARGS_PER_COMMAND === 0) this.grow(COMMAND_OVERHEAD, 0);
+      this.#elements.add(element);
+      this.grow(1, element.length);
+    }
+    this.#ttl = this.keepTtl(this.#ttl, ttlSeconds);
+  }
+
+  commands(): PlannedCommand[] {
+    const parts = split([...this.#elements], MAX_ARGS_PER_COMMAND);
+    return [...parts.map((args) => ({ name: 'PFADD', key: this.key, args })), ...this.expire(this.#ttl)];
+  }
+}
+
+/** An expiry: sliding seconds (EXPIRE) or an absolute epoch-seconds time (EXPIREAT). */
+export type Expiry = { readonly seconds: number } | { readonly at: number };
+
+export type SessionChange =
+  | { readonly kind: 'delete' }
+  /** `merge` adds the fields to the session; `replace` makes them its whole state (a change's image). */
+  | {
+      readonly kind: 'merge' | 'replace';
+      readonly pairs: readonly string[];
+      readonly json: string;
+      readonly expiry: Expiry;
+    };
+
+/** A session as a hash (HSET of the fields) or a string (SET of the JSON), its expiry refreshed. */
+export class SessionWrite extends CompactedWrite {
+  readonly #store: 'hash' | 'string';
+  #reset = false;
+  #deleted = false;
+  readonly #fields = new Map<string, string>();
+  #json: string | undefined;
+  #expiry: Expiry | undefined;
+
+  constructor(key: string, sizes: WriteSizes, store: 'hash' | 'string') {
+    super(key, sizes);
+    this.#store = store;
+    this.grow(2 * COMMAND_OVERHEAD + 2, 10);
+  }
+
+  add(record: KafkaRecord, change: SessionChange): void {
+    this.touch(record);
+    if (change.kind === 'delete') {
+      this.#reset = true;
+      this.#deleted = true;
+      this.#fields.clear();
+      this.#json = undefined;
+      this.#expiry = undefined;
+      return;
+    }
+    this.#deleted = false;
+    if (change.kind === 'replace') {
+      this.#reset = true;
+      this.#fields.clear();
+    }
+    if (this.#store === 'hash') {
+      for (let i = 0; i < change.pairs.length; i += 2) {
+        const field = change.pairs[i] as string;
+        const value = change.pairs[i + 1] as string;
+        if (!this.#fields.has(field)) this.grow(2, field.length);
+        this.#fields.set(field, value);
+        this.grow(0, value.length);
+      }
+    } else {
+      this.#json = change.json;
+      this.grow(0, change.json.length);
+    }
+    this.#expiry = change.expiry;
+  }
+
+  commands(): PlannedCommand[] {
+    const key = this.key;
+    if (this.#deleted) return [{ name: 'DEL', key, args: [] }];
+    const commands: PlannedCommand[] = [];
+    if (this.#store === 'string') {
+      const expiry = this.#expiry;
+      if (expiry && 'seconds' in expiry) {
+        commands.push({ name: 'SET', key, args: [this.#json as string, 'EX', String(expiry.seconds)] });
+        return commands;
+      }
+      commands.push({ name: 'SET', key, args: [this.#json as string] });
+    } else {
+      if (this.#reset) commands.push({ name: 'DEL', key, args: [] });
+      const pairs: string[] = [];
+      for (const [field, value] of this.#fields) pairs.push(field, value);
+      for (const part of split(pairs, MAX_ARGS_PER_COMMAND)) commands.push({ name: 'HSET', key, args: part });
+    }
+    const expiry = this.#expiry;
+    if (expiry && 'seconds' in expiry) commands.push({ name: 'EXPIRE', key, args: [String(expiry.seconds)] });
+    else if (expiry) commands.push({ name: 'EXPIREAT', key, args: [String(expiry.at)] });
+    return commands;
+  }
+}
+
+export type CacheChange =
+  | { readonly kind: 'set'; readonly version: string; readonly value: string | readonly string[] }
+  /**
+   * `inclusive`: the version is the deleted state's own (a `versionField` read from the before image), so
+   * the delete wins over an entry of that same version; a change envelope's sequence number is newer.
+   */
+  | { readonly kind: 'delete'; readonly version: string; readonly inclusive: boolean }
+  /** A tombstone: no version; deletes whatever is there, keeping the highest version known as the marker. */
+  | { readonly kind: 'purge' };
+
+type CacheState =
+  | { readonly kind: 'set'; readonly version: string; readonly value: string | readonly string[] }
+  | { readonly kind: 'delete'; readonly version: string; readonly inclusive: boolean }
+  | { readonly kind: 'purge'; readonly floor: string | undefined };
+
+/**
+ * A cache entry: only the newest version of the batch is written, and the script writes it only when it
+ * is newer than the stored version (`SB.VSET` / `SB.VHSET` / `SB.VDEL`).
+ */
+export class CacheWrite extends CompactedWrite {
+  readonly #versionKey: string;
+  readonly #ttl: number | undefined;
+  #state: CacheState | undefined;
+  /** Events of the batch dropped because a newer version of the key was already in it. */
+  staleInBatch = 0;
+
+  constructor(key: string, sizes: WriteSizes, versionKey: string, ttlSeconds: number | undefined) {
+    super(key, sizes);
+    this.#versionKey = versionKey;
+    this.#ttl = ttlSeconds;
+    this.grow(COMMAND_OVERHEAD + 5, versionKey.length + 50);
+  }
+
+  add(record: KafkaRecord, change: CacheChange): void {
+    this.touch(record);
+    const state = this.#state;
+    const known = state === undefined ? undefined : state.kind === 'purge' ? state.floor : state.version;
+    if (change.kind === 'purge') {
+      this.#state = { kind: 'purge', floor: known };
+      return;
+    }
+    const wins =
+      known === undefined ||
+      isNewerVersion(change.version, known) ||
+      (change.kind === 'delete' && change.inclusive && change.version === known);
+    if (!wins) {
+      this.staleInBatch++;
+      return;
+    }
+    this.#state = change;
+    if (change.kind === 'set') {
+      const values = typeof change.value === 'string' ? [change.value] : change.value;
+      this.grow(values.length, textBytes(values));
+    }
+  }
+
+  commands(): PlannedCommand[] {
+    const state = this.#state;
+    if (!state) return [];
+    const key = this.key;
+    const versionKey = this.#versionKey;
+    if (state.kind === 'purge') return [{ name: 'SB.VDEL', key, versionKey, args: [state.floor ?? '', '0'] }];
+    if (state.kind === 'delete') {
+      return [{ name: 'SB.VDEL', key, versionKey, args: [state.version, state.inclusive ? '2' : '1'] }];
+    }
+    const ttl = String(this.#ttl ?? 0);
+    if (typeof state.value === 'string') {
+      return [{ name: 'SB.VSET', key, versionKey, args: [state.version, ttl, state.value] }];
+    }
+    return [{ name: 'SB.VHSET', key, versionKey, args: [state.version, ttl, ...state.value] }];
+  }
+}
+
+/** XADD of each entry in order, capped with MAXLEN ~. */
+export class StreamWrite extends CompactedWrite {
+  readonly #entries: (readonly string[])[] = [];
+  #maxLength = 0;
+
+  add(record: KafkaRecord, pairs: readonly string[], maxLength: number): void {
+    this.touch(record);
+    this.#entries.push(pairs);
+    this.#maxLength = Math.max(this.#maxLength, maxLength);
+    this.grow(COMMAND_OVERHEAD + 4 + pairs.length, textBytes(pairs));
+  }
+
+  commands(): PlannedCommand[] {
+    const cap = ['MAXLEN', '~', String(this.#maxLength), '*'];
+    return this.#entries.map((pairs) => ({ name: 'XADD', key: this.key, args: [...cap, ...pairs] }));
+  }
+}
+
+/** LPUSH of the entries in order (the newest ends up first), LTRIM to the newest `maxLength`, EXPIRE. */
+export class ListWrite extends CompactedWrite {
+  readonly #values: string[] = [];
+  #maxLength = 0;
+  #ttl: number | undefined;
+
+  constructor(key: string, sizes: WriteSizes) {
+    super(key, sizes);
+    this.grow(COMMAND_OVERHEAD + 2, 10);
+  }
+
+  add(record: KafkaRecord, value: string, maxLength: number, ttlSeconds?: number): void {
+    this.touch(record);
+    if (this.#values.length % MAX_ARGS_PER_COMMAND === 0) this.grow(COMMAND_OVERHEAD, 0);
+    this.#values.push(value);
+    this.#maxLength = Math.max(this.#maxLength, maxLength);
+    this.grow(1, value.length);
+    this.#ttl = this.keepTtl(this.#ttl, ttlSeconds);
+  }
+
+  commands(): PlannedCommand[] {
+    // Entries that LTRIM would drop right away need not be pushed at all.
+    const kept = this.#values.slice(-this.#maxLength);
+    return [
+      ...split(kept, MAX_ARGS_PER_COMMAND).map((args) => ({ name: 'LPUSH', key: this.key, args })),
+      { name: 'LTRIM', key: this.key, args: ['0', String(this.#maxLength - 1)] },
+      ...this.expire(this.#ttl),
+    ];
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Plans a partition's writes: each event's contributions are folded into compacted per-key writes, and the
+ * batch is cut into chunks when the writes would make one script call too large. Work grows with distinct
+ * keys, not with events: 10 000 clicks over 50 pages are 50 INCRBYs.
+ *
+ * @example
+ * ```ts
+ * const plan = planPartition(batch.events, batch.lastOffset, { mappings, naming, limits });
+ * plan.chunks[0].writes.flatMap((w) => w.commands());
+ * ```
+ */
+import type { PoisonFinding } from '../core/sink/errors';
+import { PoisonRecordError } from '../core/sink/errors';
+import type { SinkEvent } from '../core/sink/sinkEvent';
+import { templateContext } from '../core/sink/sinkEvent';
+import type { CompiledMapping, Contribution } from './compileMappings';
+import type { KeyNaming } from './keyNaming';
+import type { ApplyLimits, PlannedChunk } from './types';
+import { WriteSet } from './WriteSet';
+
+export interface PlanContext {
+  readonly mappings: ReadonlyMap<string, readonly CompiledMapping[]>;
+  readonly naming: KeyNaming;
+  readonly limits: Pick<ApplyLimits, 'maxArgsPerCall' | 'maxBytesPerCall'>;
+}
+
+export interface PartitionPlan {
+  readonly chunks: readonly PlannedChunk[];
+  readonly poison: readonly PoisonFinding[];
+  /** Events dropped in planning because a newer version of their cache entry was in the same chunk. */
+  readonly staleInBatch: number;
+}
+
+const NO_MAPPINGS: readonly CompiledMapping[] = [];
+
+/** The contributions of one event, all or nothing: a poison error for any mapping makes it poison. */
+function contributions(event: SinkEvent, mappings: readonly CompiledMapping[]): Contribution[] {
+  const context = templateContext(event);
+  const out: Contribution[] = [];
+  for (const mapping of mappings) {
+    const contribution = mapping.prepare(event, context);
+    if (contribution) out.push(contribution);
+  }
+  return out;
+}
+
+/** Plans `events` (one partition, offset order); `lastOffset` is the batch's last offset. */
+export function planPartition(
+  events: readonly SinkEvent[],
+  lastOffset: number,
+  context: PlanContext,
+): PartitionPlan {
+  const { mappings, naming, limits } = context;
+  const chunks: PlannedChunk[] = [];
+  const poison: PoisonFinding[] = [];
+  let staleInBatch = 0;
+  let writes = new WriteSet(naming);
+  let chunkEvents: SinkEvent[] = [];
+  const close = (chunkLast: number) => {
+    chunks.push({ events: chunkEvents, lastOffset: chunkLast, writes: writes.writes });
+    staleInBatch += writes.staleInBatch;
+    writes = new WriteSet(naming);
+    chunkEvents = [];
+  };
+  for (const event of events) {
+    let adds: Contribution[];
+    try {
+      adds = contributions(event, mappings.get(event.record.topic) ?? NO_MAPPINGS);
+    } catch (error) {
+      if (!(error instanceof PoisonRecordError)) throw error;
+      poison.push({ record: event.record, error });
+      continue;
+    }
+    chunkEvents.push(event);
+    for (const add of adds) add(writes);
+    if (writes.sizes.args >= limits.maxArgsPerCall || writes.sizes.bytes >= limits.maxBytesPerCall) {
+      close(event.record.offset);
+    }
+  }
+  if (chunkEvents.length > 0 || chunks.length === 0) close(lastOffset);
+  else {
+    // The batch ends with poison or filtered records after a full chunk: the last chunk's watermark
+    // still covers the whole batch.
+    const last = chunks.pop() as PlannedChunk;
+    chunks.push({ ...last, lastOffset });
+  }
+  return { chunks, poison, staleInBatch };
+}

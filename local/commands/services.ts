@@ -33,14 +33,14 @@ const portFlags = {
 
 const help = `usage: streambridge services <up|down|status|env> [${ServiceNames.join('|')} …] [options]
   up       start the servers (reuses running ones), detached; first run downloads Kafka jars, moto, redis
-  down     stop them (SIGTERM, then SIGKILL after a bounded wait)
+  down     stop them (SIGTERM, then SIGKILL after a bounded wait); --purge also deletes their data
   status   port, pid and health of each server; exit code 1 unless all are healthy
   env      print \`export KEY=value\` lines for the endpoints (eval "$(streambridge services env)")
-options: --state-dir DIR, --log-dir DIR, ${Object.keys(portFlags)
+options: --purge, --state-dir DIR, --log-dir DIR, ${Object.keys(portFlags)
   .map((flag) => `--${flag} N`)
   .join(', ')}`;
 
-function parse(args: string[]): { action: string | undefined; options: ServicesOptions } {
+function parse(args: string[]): { action: string | undefined; options: ServicesOptions; purge: boolean } {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -48,6 +48,7 @@ function parse(args: string[]): { action: string | undefined; options: ServicesO
       'state-dir': { type: 'string' },
       'log-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      purge: { type: 'boolean' },
       ...Object.fromEntries(Object.keys(portFlags).map((flag) => [flag, { type: 'string' as const }])),
     },
   });
@@ -67,6 +68,7 @@ function parse(args: string[]): { action: string | undefined; options: ServicesO
   }
   return {
     action: values.help ? 'help' : action,
+    purge: values.purge === true,
     options: {
       only: names as ServiceName[],
       ports,
@@ -111,7 +113,7 @@ export const servicesCommand: CliCommand = {
     // The probes use the AWS SDK, which warns on every run that Node 20 support ends in 2027; the project
     // knows (Lambda runs nodejs22.x) and the warning would bury the command's output.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-    const { action, options } = parse(args);
+    const { action, options, purge } = parse(args);
     switch (action) {
       case 'up': {
         const began = Date.now();
@@ -120,7 +122,7 @@ export const servicesCommand: CliCommand = {
         return 0;
       }
       case 'down':
-        await stopServices(options);
+        await stopServices({ ...options, purge });
         return 0;
       case 'status':
         return status(options);

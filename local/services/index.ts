@@ -35,5 +35,6 @@ export type {
   ServicesOptions,
   StartedService,
   StartOptions,
+  StopOptions,
   StoppedService,
 } from './types';

@@ -102,8 +102,9 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
 }
 
 /**
- * Stops a process group: SIGTERM, then SIGKILL after the bounded wait. Returns true when SIGKILL was needed.
- * The group is sent SIGKILL at the end in any case so no child of the server survives its leader.
+ * Stops a process group: SIGTERM, then SIGKILL after the bounded wait (at once when `gracefulMs` is 0, as a
+ * crash would). Returns true when SIGKILL was needed. The group is sent SIGKILL at the end in any case so no
+ * child of the server survives its leader.
  *
  * @example
  * ```ts
@@ -111,8 +112,8 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
  * ```
  */
 export async function stopProcessGroup(pid: number, gracefulMs: number): Promise<boolean> {
-  signalGroup(pid, 'SIGTERM');
-  const graceful = await waitForExit(pid, gracefulMs);
+  if (gracefulMs > 0) signalGroup(pid, 'SIGTERM');
+  const graceful = gracefulMs > 0 && (await waitForExit(pid, gracefulMs));
   signalGroup(pid, 'SIGKILL');
   if (!graceful && !(await waitForExit(pid, Timeouts.afterKill))) {
     throw new Error(`process ${pid} is still alive after SIGKILL`);

@@ -153,6 +153,7 @@ export async function startServicesLocked(
       Promise.all(toStart.map((server) => server.install(config))),
     );
   }
+  if (toStart.length > 0) config.log(`starting ${toStart.map((server) => server.name).join(', ')}`);
   const outcomes = await Promise.allSettled(toStart.map((server) => launch(config, server, startedBy)));
   const failures = outcomes.filter(
     (outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected',

@@ -1,15 +1,18 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { withFileLock } from './fileLock';
 import { readPidRecord, removePidRecord, runningRecord } from './pidFiles';
 import { stopProcessGroup } from './processControl';
 import { resolveServicesConfig } from './resolveServicesConfig';
 import { serverDefinitions } from './serverDefinitions';
 import { launcherLockFile } from './startServices';
-import type { PidRecord, ServicesConfig, ServicesOptions, StoppedService } from './types';
+import type { PidRecord, ServicesConfig, StopOptions, StoppedService } from './types';
 
 /** Stops the selected servers that `which` accepts, while the caller holds the launcher lock. */
 export async function stopServicesLocked(
   config: ServicesConfig,
   which: (record: PidRecord) => boolean = () => true,
+  kill = false,
 ): Promise<StoppedService[]> {
   const stopped = await Promise.all(
     config.services.map(async (name): Promise<StoppedService | undefined> => {
@@ -20,7 +23,7 @@ export async function stopServicesLocked(
         removePidRecord(config, name);
         return undefined;
       }
-      const killed = await stopProcessGroup(record.pid, serverDefinitions[name].stopTimeoutMs);
+      const killed = await stopProcessGroup(record.pid, kill ? 0 : serverDefinitions[name].stopTimeoutMs);
       removePidRecord(config, name);
       config.log(`${name}: stopped (pid ${record.pid}${killed ? ', killed after the grace period' : ''})`);
       return { service: name, pid: record.pid, killed };
@@ -31,16 +34,24 @@ export async function stopServicesLocked(
 
 /**
  * Stops the selected servers (all by default) and their child processes: SIGTERM to the process group,
- * SIGKILL after a bounded wait.
+ * SIGKILL after a bounded wait. `kill: true` sends SIGKILL at once (a crash, for fault tests); `purge: true`
+ * also deletes their on-disk data (Kafka logs and metadata, Redis dir) so the next start is a fresh one.
  *
  * @example
  * ```ts
- * await stopServices({ only: ['redis'], stateDir: '/tmp/fault-redis' });
+ * await stopServices({ only: ['kafka'], stateDir: '/tmp/fault-kafka', kill: true }); // broker crash
+ * await startServices({ only: ['kafka'], stateDir: '/tmp/fault-kafka' }); // restart, same data
  * ```
  */
-export async function stopServices(options: ServicesOptions = {}): Promise<StoppedService[]> {
+export async function stopServices(options: StopOptions = {}): Promise<StoppedService[]> {
   const config = resolveServicesConfig(options);
-  return withFileLock(launcherLockFile(config), 'stopping servers', config.log, () =>
-    stopServicesLocked(config),
-  );
+  return withFileLock(launcherLockFile(config), 'stopping servers', config.log, async () => {
+    const stopped = await stopServicesLocked(config, () => true, options.kill === true);
+    if (options.purge) {
+      for (const name of config.services)
+        rmSync(join(config.stateDir, name), { recursive: true, force: true });
+      config.log(`purged the data of ${config.services.join(', ')} in ${config.stateDir}`);
+    }
+    return stopped;
+  });
 }

@@ -35,6 +35,13 @@ export interface StartOptions extends ServicesOptions {
   startedBy?: StartedByKind;
 }
 
+export interface StopOptions extends ServicesOptions {
+  /** SIGKILL at once instead of SIGTERM first: simulates a crash. */
+  kill?: boolean;
+  /** Also delete the servers' data in the state dir. */
+  purge?: boolean;
+}
+
 /** Fully resolved settings for one launcher call. */
 export interface ServicesConfig {
   rootDir: string;

@@ -3,8 +3,7 @@
  * ones), hands their endpoints to the test workers and, on teardown, stops the servers test runs started
  * (never ones started with `streambridge services up`, and not while another test run still uses them).
  *
- * `STREAMBRIDGE_KEEP_SERVICES=1` leaves them running for the next run; `STREAMBRIDGE_EXTERNAL_SERVICES=1`
- * starts nothing and keeps the endpoints already in the environment (LocalStack, a real account).
+ * `STREAMBRIDGE_KEEP_SERVICES=1` leaves them running for the next run.
  */
 import type { TestProject } from 'vitest/node';
 import { acquireServices } from '../../local/services';
@@ -18,10 +17,6 @@ declare module 'vitest' {
 export default async function setup({ provide }: TestProject): Promise<() => Promise<void>> {
   // The AWS SDK warns in every worker that Node 20 support ends in 2027; Lambda runs nodejs22.x.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  if (process.env.STREAMBRIDGE_EXTERNAL_SERVICES === '1') {
-    provide('serviceEnv', {});
-    return async () => undefined;
-  }
   const lease = await acquireServices({
     keepRunning: process.env.STREAMBRIDGE_KEEP_SERVICES === '1',
     log: (line) => console.log(`[services] ${line}`),

@@ -2,8 +2,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { inject } from 'vitest';
 
 /**
- * The local server endpoints for a test: the environment the global setup provided, over `process.env`
- * (so endpoints set from outside with STREAMBRIDGE_EXTERNAL_SERVICES=1 are used as they are).
+ * The local server endpoints for a test: the environment the global setup provided, over `process.env`.
  *
  * @example
  * ```ts

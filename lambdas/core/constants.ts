@@ -28,6 +28,11 @@ export const HANDLER_ENV = {
   redisSecretArn: 'REDIS_SECRET_ARN',
   /** `true` when the cache runs in cluster mode (keys and scripts are grouped per slot). */
   redisClusterMode: 'REDIS_CLUSTER_MODE',
+  /**
+   * Salt of the governance hashes of the change bridges (`governance.hash`): tables and topics sharing it
+   * stay joinable on hashed values. Unset: plain SHA-256 (a warning is logged at cold start).
+   */
+  governanceHashSalt: 'GOVERNANCE_HASH_SALT',
   /** Name of the producing function, written to the lineage header. */
   functionName: 'AWS_LAMBDA_FUNCTION_NAME',
 } as const;

@@ -1,0 +1,253 @@
+/**
+ * The batch loop both change bridges share: decode each stream record into a change, build its envelope,
+ * apply the table's governance, produce every message of the batch in one `sendBatch`, dead-letter the
+ * poison records, and answer with the partial batch response.
+ *
+ * Checkpoint rule: Lambda resumes a shard from the lowest reported sequence number, so when a send fails,
+ * the first record of that send and every later record of its shard are reported; nothing after a failed
+ * record of a shard is ever reported done (later sends are not attempted). Poison records (undecodable,
+ * schema violation, too large, unknown table) go to the dead-letter queue with reason and coordinates and
+ * do not hold the shard back; if the dead-letter send fails, they count as failed from that record on.
+ * Only records that are reported may be produced twice.
+ *
+ * @example
+ * ```ts
+ * const bridge = createChangeBridge('ddb-stream-to-kafka');
+ * export const handler = (event: DynamoDBStreamEvent, context: Context) =>
+ *   bridge.process(event.Records, dynamoDbStreamCarrier, context);
+ * ```
+ */
+import type { Context } from 'aws-lambda';
+import { buildChangeEnvelope } from '../changeEnvelope';
+import type { DeadLetter, DeadLetterQueue } from '../DeadLetterQueue';
+import { DeadLetterSendError } from '../DeadLetterQueue';
+import { CHANGE_POISON_KINDS, PoisonChangeError } from '../envelope/errors';
+import type { KafkaProducerProvider } from '../kafka/KafkaProducerProvider';
+import { splitIntoSends, topicMessages } from '../kafka/messageSizes';
+import type { OutgoingMessage } from '../kafka/types';
+import type { Logger } from '../Logger';
+import type { Metrics } from '../Metrics';
+import type { StreamBatchResponse } from '../types';
+import { changeMessages } from './changeMessages';
+import { BRIDGE_METRICS, DEFAULT_SEND_BUDGET_MS, SEND_RESERVE_MS } from './constants';
+import type { TablePlans } from './tablePlans';
+import type { ChangeCarrier, RecordLocation } from './types';
+
+export interface ChangeBridgeOptions {
+  readonly plans: TablePlans;
+  readonly kafka: Pick<KafkaProducerProvider, 'send'>;
+  readonly deadLetters: Pick<DeadLetterQueue, 'send'>;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Written to the lineage header: the producing function's name. */
+  readonly lineage: string;
+  readonly now?: () => number;
+}
+
+type Outcome =
+  | { readonly kind: 'messages'; readonly messages: OutgoingMessage[]; readonly createdAtMicros: number }
+  | { readonly kind: 'poison'; readonly error: PoisonChangeError; readonly createdAtMicros?: number };
+
+interface Tracked {
+  readonly index: number;
+  readonly location: RecordLocation;
+  readonly outcome: Outcome;
+}
+
+type LambdaContext = Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>;
+
+export class ChangeBridge {
+  readonly #options: ChangeBridgeOptions;
+  readonly #now: () => number;
+
+  constructor(options: ChangeBridgeOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async process<R>(
+    records: readonly R[],
+    carrier: ChangeCarrier<R>,
+    context?: LambdaContext,
+  ): Promise<StreamBatchResponse> {
+    const { logger, metrics } = this.#options;
+    const started = this.#now();
+    logger.setContext({ requestId: context?.awsRequestId });
+    const tracked = records.map((record, index) => this.#prepare(record, index, carrier, started));
+
+    const failedFrom = new Map<string, number>();
+    const holdBack = (item: Tracked) => {
+      const current = failedFrom.get(item.location.shard);
+      if (current === undefined || item.index < current) failedFrom.set(item.location.shard, item.index);
+    };
+
+    const produced = await this.#produce(tracked, context, holdBack);
+    const deadLettered = await this.#deadLetter(records, carrier, tracked, failedFrom, holdBack);
+
+    const failures: { itemIdentifier: string }[] = [];
+    let unreportable = 0;
+    for (const item of tracked) {
+      const from = failedFrom.get(item.location.shard);
+      if (from === undefined || item.index < from) continue;
+      if (item.location.checkpointId === undefined) unreportable++;
+      else failures.push({ itemIdentifier: item.location.checkpointId });
+    }
+
+    let oldestMicros = Number.POSITIVE_INFINITY;
+    for (const item of tracked) {
+      const micros = item.outcome.createdAtMicros;
+      if (micros !== undefined && micros < oldestMicros) oldestMicros = micros;
+    }
+    const finished = this.#now();
+    metrics.add(BRIDGE_METRICS.recordsIn, 'Count', records.length);
+    metrics.add(BRIDGE_METRICS.produced, 'Count', produced.records);
+    metrics.add(BRIDGE_METRICS.tombstones, 'Count', produced.tombstones);
+    metrics.add(BRIDGE_METRICS.deadLettered, 'Count', deadLettered);
+    metrics.add(BRIDGE_METRICS.failed, 'Count', failures.length + unreportable);
+    metrics.add(BRIDGE_METRICS.batchLatency, 'Milliseconds', finished - started);
+    if (Number.isFinite(oldestMicros)) {
+      metrics.add(BRIDGE_METRICS.sourceAge, 'Milliseconds', Math.max(0, finished - oldestMicros / 1000));
+    }
+    metrics.flush();
+    logger.info('batch done', {
+      path: carrier.path,
+      records: records.length,
+      produced: produced.records,
+      deadLettered,
+      failed: failures.length,
+      ms: finished - started,
+    });
+    if (unreportable > 0) {
+      // Without a sequence number a failed record cannot be reported; failing the invocation retries the batch.
+      throw new Error(
+        `${unreportable} failed record(s) have no sequence number to report; retrying the batch`,
+      );
+    }
+    return { batchItemFailures: failures };
+  }
+
+  #prepare<R>(record: R, index: number, carrier: ChangeCarrier<R>, producedAt: number): Tracked {
+    const location = carrier.locate(record);
+    let createdAtMicros: number | undefined;
+    try {
+      const change = carrier.decode(record);
+      createdAtMicros = change.createdAtMicros;
+      const plan = this.#options.plans.tables.get(change.table);
+      if (!plan) {
+        throw new PoisonChangeError(
+          CHANGE_POISON_KINDS.unknownTable,
+          `table ${change.table} is not a source of this bridge (sources: ${[...this.#options.plans.tables.keys()].join(', ')})`,
+        );
+      }
+      const envelope = buildChangeEnvelope(change, producedAt);
+      plan.governance.validate(envelope.after);
+      const topic = plan.topicFor(change);
+      const messages = changeMessages({
+        plan,
+        topic,
+        envelope: plan.governance.protect(envelope),
+        change,
+        location,
+        lineage: this.#options.lineage,
+        maxMessageBytes: this.#options.plans.maxMessageBytes(topic),
+      });
+      return { index, location, outcome: { kind: 'messages', messages, createdAtMicros } };
+    } catch (error) {
+      if (!(error instanceof PoisonChangeError)) throw error;
+      return { index, location, outcome: { kind: 'poison', error, createdAtMicros } };
+    }
+  }
+
+  /** Sends in order; on a failure, that send's records and everything after them are held back. */
+  async #produce(
+    tracked: readonly Tracked[],
+    context: LambdaContext | undefined,
+    holdBack: (item: Tracked) => void,
+  ): Promise<{ records: number; tombstones: number }> {
+    const { kafka, logger, plans } = this.#options;
+    const owner = new Map<OutgoingMessage, Tracked>();
+    const messages: OutgoingMessage[] = [];
+    for (const item of tracked) {
+      if (item.outcome.kind !== 'messages') continue;
+      for (const message of item.outcome.messages) {
+        owner.set(message, item);
+        messages.push(message);
+      }
+    }
+    const sends = splitIntoSends(messages, (topic) => plans.maxMessageBytes(topic));
+    const budget = () =>
+      context?.getRemainingTimeInMillis
+        ? context.getRemainingTimeInMillis() - SEND_RESERVE_MS
+        : DEFAULT_SEND_BUDGET_MS;
+    let sent = 0;
+    for (const [i, send] of sends.entries()) {
+      try {
+        await kafka.send(topicMessages(send), budget());
+        sent += send.length;
+      } catch (error) {
+        const failed = sends.slice(i).flat();
+        const heldBack = new Set<Tracked>();
+        for (const message of failed) heldBack.add(owner.get(message) as Tracked);
+        for (const item of heldBack) holdBack(item);
+        const first = (owner.get(failed[0] as OutgoingMessage) as Tracked).location;
+        logger.error('kafka send failed; reporting the rest of the shard', {
+          ...first.coordinates,
+          failedRecords: heldBack.size,
+          error,
+        });
+        break;
+      }
+    }
+    const done = messages.slice(0, sent);
+    const recordsDone = new Set(done.filter((m) => m.value !== null).map((m) => owner.get(m)));
+    return { records: recordsDone.size, tombstones: done.length - recordsDone.size };
+  }
+
+  /** Dead-letters poison records that precede their shard's failure point; a failed send holds them back. */
+  async #deadLetter<R>(
+    records: readonly R[],
+    carrier: ChangeCarrier<R>,
+    tracked: readonly Tracked[],
+    failedFrom: ReadonlyMap<string, number>,
+    holdBack: (item: Tracked) => void,
+  ): Promise<number> {
+    const { deadLetters, logger } = this.#options;
+    const letters = new Map<DeadLetter, Tracked>();
+    for (const item of tracked) {
+      if (item.outcome.kind !== 'poison') continue;
+      const from = failedFrom.get(item.location.shard);
+      if (from !== undefined && item.index > from) continue;
+      const { error } = item.outcome;
+      letters.set(
+        {
+          reason: error.message,
+          errorType: error.kind,
+          coordinates: item.location.coordinates,
+          payload: carrier.payload(records[item.index] as R),
+          ...(error.details ? { details: error.details } : {}),
+        },
+        item,
+      );
+    }
+    if (letters.size === 0) return 0;
+    try {
+      await deadLetters.send([...letters.keys()]);
+    } catch (error) {
+      const failed = error instanceof DeadLetterSendError ? error.failed : [...letters.keys()];
+      for (const letter of failed) holdBack(letters.get(letter) as Tracked);
+      logger.error('dead-letter send failed; reporting those records as failed', {
+        failedRecords: failed.length,
+        error,
+      });
+      for (const letter of failed) letters.delete(letter);
+    }
+    for (const [letter] of letters) {
+      logger.warn('record dead-lettered', {
+        ...letter.coordinates,
+        reason: letter.reason,
+        errorType: letter.errorType,
+      });
+    }
+    return letters.size;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Cold-start wiring of a change bridge from its environment (the `HANDLER_ENV` contract): the validated
+ * config slice, the Kafka producer provider (connected lazily, on the first batch), the dead-letter
+ * queue, structured logs and EMF metrics. Any problem fails the first invocation with a message naming
+ * the variable or config field.
+ *
+ * @example
+ * ```ts
+ * let bridge: ChangeBridge | undefined;
+ * export async function handler(event: DynamoDBStreamEvent, context: Context) {
+ *   bridge ??= createChangeBridge('ddb-stream-to-kafka');
+ *   return bridge.process(event.Records, dynamoDbStreamCarrier, context);
+ * }
+ * ```
+ */
+import { ConfigError } from '../config/errors';
+import { loadHandlerConfig } from '../config/loadHandlerConfig';
+import { validateChangeBridgeSlice } from '../config/validatePipelineConfig';
+import { HANDLER_ENV } from '../constants';
+import { DeadLetterQueue } from '../DeadLetterQueue';
+import { KafkaProducerProvider } from '../kafka/KafkaProducerProvider';
+import { kafkaSettingsFromEnv } from '../kafka/kafkaSettingsFromEnv';
+import { Logger } from '../Logger';
+import { Metrics } from '../Metrics';
+import { ChangeBridge } from './ChangeBridge';
+import { compileTablePlans } from './tablePlans';
+
+export function createChangeBridge(
+  service: 'ddb-stream-to-kafka' | 'kinesis-to-kafka',
+  env: NodeJS.ProcessEnv = process.env,
+): ChangeBridge {
+  const logger = new Logger(service);
+  const slice = loadHandlerConfig(validateChangeBridgeSlice, env);
+  const queueUrl = env[HANDLER_ENV.deadLetterQueueUrl];
+  if (!queueUrl) {
+    throw new ConfigError([`${HANDLER_ENV.deadLetterQueueUrl}: is not set`], 'missing dead-letter queue');
+  }
+  const salt = env[HANDLER_ENV.governanceHashSalt] ?? '';
+  const hashing = slice.sources.filter((s) => s.governance?.hash?.length).map((s) => s.name);
+  if (hashing.length > 0 && !salt) {
+    logger.warn('governance hashes without a salt: hashed values can be guessed from a dictionary', {
+      tables: hashing,
+      set: HANDLER_ENV.governanceHashSalt,
+    });
+  }
+  return new ChangeBridge({
+    plans: compileTablePlans(slice, { salt }),
+    kafka: new KafkaProducerProvider({ settings: kafkaSettingsFromEnv(env), clientId: service, logger }),
+    deadLetters: new DeadLetterQueue({ queueUrl, handler: service }),
+    logger,
+    metrics: new Metrics(service),
+    lineage: env[HANDLER_ENV.functionName] || service,
+  });
+}

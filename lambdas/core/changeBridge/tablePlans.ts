@@ -1,0 +1,70 @@
+/**
+ * What a change bridge does with each source table, compiled once per cold start from its config slice:
+ * topic routing (per table, optionally by an attribute of the item), the Kafka key mode, the governance
+ * hooks, and each topic's size limit.
+ *
+ * @example
+ * ```ts
+ * const plans = compileTablePlans(slice, { salt: '' });
+ * const plan = plans.tables.get('orders');
+ * plan?.topicFor(change); // 'orders.changes', or a routeBy topic
+ * ```
+ */
+
+import type { SourceTableConfig } from '../config/types';
+import type { ChangeBridgeSlice } from '../config/validatePipelineConfig';
+import type { DynamoDbChange } from '../envelope/types';
+import { compileGovernance, type TableGovernance } from '../governance';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../kafka/constants';
+
+export interface TablePlan {
+  readonly config: SourceTableConfig;
+  readonly partitionKey: string;
+  readonly keyMode: 'partitionKey' | 'primaryKey';
+  readonly governance: TableGovernance;
+  /** The topic of a change: `routeBy.topics[value]` when the item's attribute matches, else `topic`. */
+  topicFor(change: DynamoDbChange): string;
+}
+
+export interface TablePlans {
+  readonly tables: ReadonlyMap<string, TablePlan>;
+  /** `maxMessageBytes` of a topic (Kafka's default `message.max.bytes` when the config is silent). */
+  maxMessageBytes(topic: string): number;
+}
+
+/** The routing value of an item's attribute: a string or number as its text; anything else does not route. */
+function routeValue(change: DynamoDbChange, attribute: string): string | undefined {
+  const value = (change.newImage ?? change.oldImage)?.[attribute] as Record<string, unknown> | undefined;
+  if (typeof value?.S === 'string') return value.S;
+  if (typeof value?.N === 'string') return value.N;
+  return undefined;
+}
+
+function planOf(config: SourceTableConfig, salt: string): TablePlan {
+  const routeBy = config.routeBy;
+  return {
+    config,
+    partitionKey: config.partitionKey.name,
+    keyMode: config.kafkaKey ?? 'partitionKey',
+    governance: compileGovernance(config.name, config.governance, { salt }),
+    topicFor: routeBy
+      ? (change) => {
+          const value = routeValue(change, routeBy.attribute);
+          return value !== undefined && Object.hasOwn(routeBy.topics, value)
+            ? (routeBy.topics[value] as string)
+            : config.topic;
+        }
+      : () => config.topic,
+  };
+}
+
+export function compileTablePlans(slice: ChangeBridgeSlice, options: { salt: string }): TablePlans {
+  const tables = new Map(slice.sources.map((source) => [source.name, planOf(source, options.salt)]));
+  const limits = new Map(
+    slice.topics.map((topic) => [topic.name, topic.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES]),
+  );
+  return {
+    tables,
+    maxMessageBytes: (topic) => limits.get(topic) ?? DEFAULT_MAX_MESSAGE_BYTES,
+  };
+}

@@ -1,0 +1,32 @@
+/** Constants of the change envelope's lossless mapping and of change decoding. */
+
+/**
+ * Tags of the JSON forms that keep what plain JSON would lose. A JSON object with exactly one member whose
+ * name is one of these is a tagged value; every other object is a map.
+ */
+export const VALUE_TAGS = {
+  /** A number that a JSON number would not carry exactly: `{"$N": "12345678901234567890"}`. */
+  number: '$N',
+  /** Binary, base64: `{"$B": "AAEC"}`. */
+  binary: '$B',
+  stringSet: '$SS',
+  /** Number set, as the decimal strings DynamoDB holds: `{"$NS": ["1", "2.5"]}`. */
+  numberSet: '$NS',
+  binarySet: '$BS',
+  /** A map that would read as a tagged value (its only key is a tag): `{"$M": {"$N": "x"}}`. */
+  map: '$M',
+} as const;
+
+export const TAG_NAMES: ReadonlySet<string> = new Set(Object.values(VALUE_TAGS));
+
+/** DynamoDB event names → envelope operations. */
+export const OPERATIONS = { INSERT: 'c', MODIFY: 'u', REMOVE: 'd' } as const;
+
+/** The `userIdentity` of deletes made by DynamoDB TTL. */
+export const TTL_IDENTITY = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } as const;
+
+/** DynamoDB's Kinesis record format this bridge reads. */
+export const KINESIS_RECORD_FORMAT = 'application/json';
+
+/** Microseconds per unit of each `ApproximateCreationDateTimePrecision` of DynamoDB's Kinesis format. */
+export const MICROS_PER_TIME_UNIT = { MILLISECOND: 1_000, MICROSECOND: 1 } as const;

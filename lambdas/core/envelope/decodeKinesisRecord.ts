@@ -1,0 +1,64 @@
+/**
+ * Decoding of a Kinesis record that carries a DynamoDB change (DynamoDB's Kinesis streaming destination
+ * writes JSON with `tableName`, `recordFormat`, `eventName`, `eventID`, `awsRegion`, `userIdentity` and
+ * `dynamodb { Keys, NewImage, OldImage, ApproximateCreationDateTime, ApproximateCreationDateTimePrecision }`).
+ *
+ * That format has no DynamoDB sequence number, and Kinesis may deliver a change twice or out of order; what
+ * orders an item's changes there is the creation time, so `source.sequenceNumber` on this path is the
+ * approximate creation time in microseconds (ms × 1000 when the table streams at millisecond precision).
+ *
+ * @example
+ * ```ts
+ * const change = decodeKinesisRecord(event.Records[0]); // throws PoisonChangeError when malformed
+ * ```
+ */
+import type { KinesisStreamRecord } from 'aws-lambda';
+import { KINESIS_RECORD_FORMAT } from './constants';
+import { decodeError } from './errors';
+import { changeTimeMicros, eventNameOf, isTtlDelete, objectField, stringField } from './recordFields';
+import type { AttributeMap, DynamoDbChange } from './types';
+
+function parseData(record: KinesisStreamRecord): Record<string, unknown> {
+  const data = record.kinesis?.data;
+  if (typeof data !== 'string') throw decodeError('kinesis.data', 'is missing');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(data, 'base64').toString('utf8'));
+  } catch (error) {
+    throw decodeError('kinesis.data', `is not JSON (${(error as Error).message})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw decodeError('kinesis.data', 'is not a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+export function decodeKinesisRecord(record: KinesisStreamRecord): DynamoDbChange {
+  const change = parseData(record);
+  if (change.recordFormat !== undefined && change.recordFormat !== KINESIS_RECORD_FORMAT) {
+    throw decodeError(
+      'recordFormat',
+      `${JSON.stringify(change.recordFormat)} is not ${KINESIS_RECORD_FORMAT}`,
+    );
+  }
+  const eventName = eventNameOf(change.eventName, 'eventName');
+  const dynamodb = objectField(change, 'dynamodb', 'change');
+  const createdAtMicros = changeTimeMicros(
+    dynamodb.ApproximateCreationDateTime,
+    dynamodb.ApproximateCreationDateTimePrecision,
+    'INFER',
+  );
+  return {
+    path: 'kinesis',
+    eventName,
+    table: stringField(change, 'tableName', 'change'),
+    region: stringField(change, 'awsRegion', 'change'),
+    eventId: stringField(change, 'eventID', 'change'),
+    sequenceNumber: String(createdAtMicros),
+    keys: objectField(dynamodb, 'Keys', 'dynamodb') as AttributeMap,
+    newImage: dynamodb.NewImage as AttributeMap | undefined,
+    oldImage: dynamodb.OldImage as AttributeMap | undefined,
+    createdAtMicros,
+    ttlExpired: isTtlDelete(eventName, change.userIdentity),
+  };
+}

@@ -1,0 +1,25 @@
+/** Errors of the Kafka producer factory. */
+
+/** The MSK cluster's bootstrap brokers could not be found for the configured auth mode. */
+export class BootstrapBrokersError extends Error {
+  constructor(message: string) {
+    super(`bootstrap brokers: ${message}`);
+    this.name = 'BootstrapBrokersError';
+  }
+}
+
+/** The SCRAM secret is missing or is not `{ "username", "password" }`. */
+export class ScramSecretError extends Error {
+  constructor(secretArn: string, problem: string) {
+    super(`SCRAM secret ${secretArn}: ${problem}`);
+    this.name = 'ScramSecretError';
+  }
+}
+
+/** A send did not finish before the invocation's deadline; its records are reported as failed. */
+export class SendDeadlineError extends Error {
+  constructor(ms: number) {
+    super(`Kafka send did not finish within ${ms} ms (the invocation deadline)`);
+    this.name = 'SendDeadlineError';
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Reads the Kafka connection settings from a handler's environment (the contract in `HANDLER_ENV`) and
+ * checks them all at once, so a wrong deployment fails its first invocation with every variable named.
+ *
+ * @example
+ * ```ts
+ * const settings = kafkaSettingsFromEnv(); // { brokers: ['b-1…:9098'], auth: 'iam', compression: 'gzip', … }
+ * ```
+ */
+import { ConfigError } from '../config/errors';
+import { HANDLER_ENV } from '../constants';
+import { KAFKA_AUTH_MODES, KAFKA_COMPRESSIONS, KAFKA_DEFAULTS } from './constants';
+import type { KafkaAuthMode, KafkaCompression, KafkaSettings } from './types';
+
+const BROKER = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+const MSK_CLUSTER_ARN = /^arn:aws[a-z-]*:kafka:([a-z0-9-]+):\d{12}:cluster\/.+/;
+
+function oneOf<T extends string>(
+  issues: string[],
+  name: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined || value === '') return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  issues.push(`${name}: must be one of ${allowed.join(', ')} (got "${value}")`);
+  return fallback;
+}
+
+export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): KafkaSettings {
+  const issues: string[] = [];
+  const brokerList = env[HANDLER_ENV.kafkaBrokers]?.trim();
+  const clusterArn = env[HANDLER_ENV.mskClusterArn]?.trim() || undefined;
+  const brokers = brokerList
+    ? brokerList
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean)
+    : undefined;
+  for (const broker of brokers ?? []) {
+    if (!BROKER.test(broker)) issues.push(`${HANDLER_ENV.kafkaBrokers}: "${broker}" is not host:port`);
+  }
+  if (!brokers?.length && !clusterArn) {
+    issues.push(`${HANDLER_ENV.kafkaBrokers} or ${HANDLER_ENV.mskClusterArn}: one of them must be set`);
+  }
+  const arnMatch = clusterArn ? MSK_CLUSTER_ARN.exec(clusterArn) : null;
+  if (clusterArn && !arnMatch) {
+    issues.push(`${HANDLER_ENV.mskClusterArn}: "${clusterArn}" is not an MSK cluster ARN`);
+  }
+  const auth: KafkaAuthMode = oneOf(
+    issues,
+    HANDLER_ENV.kafkaAuth,
+    env[HANDLER_ENV.kafkaAuth],
+    KAFKA_AUTH_MODES,
+    KAFKA_DEFAULTS.auth,
+  );
+  const compression: KafkaCompression = oneOf(
+    issues,
+    HANDLER_ENV.kafkaCompression,
+    env[HANDLER_ENV.kafkaCompression],
+    KAFKA_COMPRESSIONS,
+    KAFKA_DEFAULTS.compression,
+  );
+  const scramSecretArn = env[HANDLER_ENV.kafkaScramSecretArn]?.trim() || undefined;
+  if (auth === 'scram' && !scramSecretArn) {
+    issues.push(`${HANDLER_ENV.kafkaScramSecretArn}: must be set when ${HANDLER_ENV.kafkaAuth} is scram`);
+  }
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || arnMatch?.[1];
+  if (auth === 'iam' && !region) {
+    issues.push('AWS_REGION: must be set to sign MSK IAM authentication');
+  }
+  if (issues.length > 0) throw new ConfigError(issues, 'invalid Kafka settings');
+  return {
+    ...(brokers?.length ? { brokers } : {}),
+    ...(clusterArn ? { clusterArn } : {}),
+    auth,
+    ...(scramSecretArn ? { scramSecretArn } : {}),
+    compression,
+    ...(region ? { region } : {}),
+  };
+}

@@ -1,0 +1,33 @@
+import type { KAFKA_AUTH_MODES, KAFKA_COMPRESSIONS } from './constants';
+
+export type KafkaAuthMode = (typeof KAFKA_AUTH_MODES)[number];
+export type KafkaCompression = (typeof KAFKA_COMPRESSIONS)[number];
+
+/** How a handler reaches Kafka, read once from its environment (`kafkaSettingsFromEnv`). */
+export interface KafkaSettings {
+  /** Bootstrap brokers given directly (`KAFKA_BROKERS`); when absent, resolved from `clusterArn`. */
+  readonly brokers?: readonly string[];
+  readonly clusterArn?: string;
+  readonly auth: KafkaAuthMode;
+  /** Secrets Manager secret with `{ "username", "password" }`, for `scram`. */
+  readonly scramSecretArn?: string;
+  readonly compression: KafkaCompression;
+  /** Region for MSK IAM signing and the AWS clients. */
+  readonly region?: string;
+}
+
+export interface ScramCredentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+/** One message to produce, its estimated size on the wire already computed. */
+export interface OutgoingMessage {
+  readonly topic: string;
+  readonly key: Buffer;
+  /** `null` for a tombstone. */
+  readonly value: Buffer | null;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Estimated size of this record inside a record batch (see `recordBytes`). */
+  readonly bytes: number;
+}

@@ -220,7 +220,7 @@ export function redisClientOptions(
 }
 
 /**
- * Creates the client: `Cluster` in cluster mode, `Redis` otherwise. Connects lazily on the first command.
+ * Creates the client: `Cluster` in cluster mode, `Redis` otherwise; it connects (and reconnects) by itself.
  *
  * @example
  * ```ts

@@ -1,0 +1,132 @@
+/**
+ * The DynamoDB sink's side of the shared Kafka batch loop: for one partition batch, each mapping of the
+ * batch's topic gets the events that pass its filter and applies them to its table (mappings run
+ * concurrently; each is idempotent on its own). Poison records found by any mapping are returned for the
+ * dead-letter queue, their reason prefixed with the mapping's name; when a mapping could not write
+ * everything, the partition fails from the lowest offset any mapping left unapplied (PartitionApplyError),
+ * and the redelivery changes nothing that was already applied.
+ *
+ * @example
+ * ```ts
+ * const sink = new DynamoPartitionSink({ config, client, metrics, logger });
+ * const processor = new KafkaSinkProcessor({ name: 'kafka-to-dynamodb', sink, deadLetters, logger, metrics });
+ * ```
+ */
+import type { DynamoMapping, DynamoSinkConfig, SinkTableConfig } from '../core/config/types';
+import { matchesPattern } from '../core/filterPattern';
+import type { Logger } from '../core/Logger';
+import type { Metrics } from '../core/Metrics';
+import type { PoisonFinding } from '../core/sink/errors';
+import { PartitionApplyError, PoisonRecordError } from '../core/sink/errors';
+import type { PartitionEvents, PartitionOutcome, PartitionSink } from '../core/sink/KafkaSinkProcessor';
+import { AggregateWriter } from './AggregateWriter';
+import type { DynamoSend } from './DynamoRequests';
+import { DynamoRequests } from './DynamoRequests';
+import { StateWriter } from './StateWriter';
+import { TimeSeriesWriter } from './TimeSeriesWriter';
+import type { MappingResult, MappingWriter } from './types';
+import { UpsertWriter } from './UpsertWriter';
+
+export interface DynamoPartitionSinkOptions {
+  readonly config: DynamoSinkConfig;
+  /** A DynamoDBClient created once per execution environment (or anything with its `send`). */
+  readonly client: DynamoSend;
+  readonly metrics?: Metrics;
+  readonly logger?: Logger;
+}
+
+interface Route {
+  readonly mapping: DynamoMapping;
+  readonly writer: MappingWriter;
+}
+
+/** The writer of a mapping's mode. */
+export function createMappingWriter(mapping: DynamoMapping, table: SinkTableConfig): MappingWriter {
+  switch (mapping.mode) {
+    case 'timeseries':
+      return new TimeSeriesWriter({ mapping, table });
+    case 'aggregate':
+      return new AggregateWriter({ mapping, table });
+    case 'state':
+      return new StateWriter({ mapping, table });
+    case 'upsert':
+      return new UpsertWriter({ mapping, table });
+  }
+}
+
+function namedPoison(mapping: string, finding: PoisonFinding): PoisonFinding {
+  return {
+    record: finding.record,
+    error: new PoisonRecordError(finding.error.kind, `mapping "${mapping}": ${finding.error.message}`),
+  };
+}
+
+export class DynamoPartitionSink implements PartitionSink {
+  readonly #routes: readonly Route[];
+  readonly #client: DynamoSend;
+  readonly #metrics: Metrics | undefined;
+  readonly #logger: Logger | undefined;
+
+  constructor({ config, client, metrics, logger }: DynamoPartitionSinkOptions) {
+    const tables = new Map(config.tables.map((table) => [table.name, table]));
+    this.#routes = config.mappings.map((mapping) => {
+      const table = tables.get(mapping.table);
+      if (!table) throw new Error(`mapping "${mapping.name}": table "${mapping.table}" is not declared`);
+      return { mapping, writer: createMappingWriter(mapping, table) };
+    });
+    this.#client = client;
+    this.#metrics = metrics;
+    this.#logger = logger;
+  }
+
+  async applyPartition(batch: PartitionEvents): Promise<PartitionOutcome> {
+    const requests = new DynamoRequests(this.#client, batch.remainingMs);
+    const routes = this.#routes.filter((route) => route.mapping.topic === batch.topic);
+    const results = await Promise.all(
+      routes.map(async (route): Promise<[Route, MappingResult]> => {
+        const { filter } = route.mapping;
+        const events = filter ? batch.events.filter((e) => matchesPattern(e.fields, filter)) : batch.events;
+        const first = events[0];
+        if (!first) return [route, { poison: [], duplicates: [] }];
+        try {
+          const mappingBatch = { ...batch, events, requests };
+          return [route, await route.writer.apply(mappingBatch)];
+        } catch (error) {
+          return [route, { poison: [], duplicates: [], failedAt: first.record.offset, failure: error }];
+        }
+      }),
+    );
+    this.#record(batch, requests, results);
+    const poison = results.flatMap(([route, r]) => r.poison.map((f) => namedPoison(route.mapping.name, f)));
+    const failed = results.filter(([, r]) => r.failedAt !== undefined);
+    if (failed.length > 0) {
+      const failedAt = Math.min(...failed.map(([, r]) => r.failedAt as number));
+      const cause = failed.find(([, r]) => r.failedAt === failedAt)?.[1].failure;
+      throw new PartitionApplyError(failedAt, cause, poison);
+    }
+    const poisonOffsets = new Set(poison.map((f) => f.record.offset));
+    const duplicates = new Set(results.flatMap(([, r]) => r.duplicates).filter((o) => !poisonOffsets.has(o)));
+    return {
+      poison,
+      applied: batch.events.filter((e) => !poisonOffsets.has(e.record.offset)).length,
+      duplicates: duplicates.size,
+    };
+  }
+
+  #record(batch: PartitionEvents, requests: DynamoRequests, results: readonly [Route, MappingResult][]) {
+    const { reads, writes, throttled } = requests.counts;
+    this.#metrics?.add('DynamoWriteRequests', 'Count', writes);
+    this.#metrics?.add('DynamoReadRequests', 'Count', reads);
+    this.#metrics?.add('DynamoThrottledRequests', 'Count', throttled);
+    for (const [route, result] of results) {
+      if (!result.versionGaps) continue;
+      this.#metrics?.add('StateVersionGaps', 'Count', result.versionGaps);
+      this.#logger?.warn('events held for a missing version', {
+        mapping: route.mapping.name,
+        topic: batch.topic,
+        partition: batch.partition,
+        held: result.versionGaps,
+      });
+    }
+  }
+}

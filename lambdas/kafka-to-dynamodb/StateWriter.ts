@@ -1,0 +1,353 @@
+/**
+ * `state` mode (event sourcing): the current state of each entity rebuilt from its events, with its version
+ * (`sb_version`) and the id of the last event applied (`sb_event_id`).
+ *
+ * An entity's events carry versions 1, 2, 3…; the batch is compacted per entity: the stored item is read
+ * (BatchGetItem, strongly consistent unless `consistentRead: false`), events at or below the stored version
+ * are skipped as duplicates, the run of consecutive versions after it is reduced (`merge`: shallow merge of
+ * each event's fields over the state; `replace`: the last event's fields) and written in one PutItem
+ * conditioned on the item's write revision (`sb_rev`), so a stale read or a concurrent writer can never
+ * overwrite newer state: the condition fails, DynamoDB returns the current item and the entity is re-planned.
+ *
+ * Version gaps: an event beyond the next version (v5 when v3 is stored and v4 has not arrived) is held in
+ * the item (`sb_pending`, keyed by version) and applied as soon as the missing versions arrive, in this or a
+ * later batch. Out-of-order delivery (common when different versions are different source items) then
+ * heals itself without blocking the partition, and the state never skips a version. The gap is reported
+ * (warning log, `StateVersionGaps` metric, visible as `sb_pending` on the item); beyond
+ * {@link MAX_PENDING_EVENTS} held events, or when holding would make the item exceed 400 KB, the event is
+ * dead-lettered with reason "version gap".
+ *
+ * Deletes and tombstones are ignored: events are immutable facts, and a source delete (e.g. the TTL clean-up
+ * of an event table) must not roll the state back.
+ *
+ * @example
+ * ```ts
+ * const writer = new StateWriter({ mapping, table });
+ * await writer.apply(batch); // v1..v40 of order#7 in one batch → one conditional PutItem
+ * ```
+ */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { SinkTableConfig, StateMapping } from '../core/config/types';
+import type { CompiledTemplate } from '../core/keyTemplate';
+import { compileTemplate, readField } from '../core/keyTemplate';
+import type { PoisonFinding } from '../core/sink/errors';
+import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
+import type { SinkEvent } from '../core/sink/sinkEvent';
+import { readNumber } from '../core/sink/sinkEvent';
+import type { SdkItem } from './attributeValues';
+import { itemSizeBytes, toSdkItem } from './attributeValues';
+import {
+  SINK_ATTRIBUTES as ATTR,
+  DYNAMO_LIMITS,
+  MAX_PENDING_EVENTS,
+  MAX_REPLANS,
+  WRITE_CONCURRENCY,
+} from './constants';
+import type { DynamoRequests } from './DynamoRequests';
+import { isConditionFailure, isValidationError } from './errors';
+import { keyFromText, keyId, renderKeyTemplate } from './itemKeys';
+import { mapConcurrently } from './mapConcurrently';
+import type { MappingBatch, MappingResult, MappingWriter, WriterOptions } from './types';
+
+interface VersionedEvent {
+  readonly version: number;
+  readonly eventId: string;
+  readonly fields: SdkItem;
+  /** The Kafka record's event; absent for events held in the item from an earlier batch. */
+  readonly event?: SinkEvent;
+}
+
+interface Entity {
+  readonly id: string;
+  readonly key: SdkItem;
+  readonly events: VersionedEvent[];
+}
+
+interface EntityResult {
+  readonly poison: readonly PoisonFinding[];
+  readonly duplicates: readonly number[];
+  readonly gaps: number;
+  readonly failedAt?: number;
+  readonly failure?: unknown;
+}
+
+interface Plan {
+  readonly run: readonly VersionedEvent[];
+  readonly held: readonly VersionedEvent[];
+  readonly duplicates: readonly number[];
+  readonly overflow: readonly VersionedEvent[];
+  /** Whether the item must be written (a run to apply, or newly held events). */
+  readonly changed: boolean;
+}
+
+const BOOKKEEPING: ReadonlySet<string> = new Set([ATTR.version, ATTR.eventId, ATTR.pending, ATTR.revision]);
+
+function storedNumber(item: SdkItem | undefined, name: string): number {
+  return Number(item?.[name]?.N ?? 0);
+}
+
+function offsetOf(event: VersionedEvent): number[] {
+  return event.event ? [event.event.record.offset] : [];
+}
+
+function heldEvents(item: SdkItem | undefined): VersionedEvent[] {
+  const held = item?.[ATTR.pending]?.M ?? {};
+  return Object.entries(held).map(([version, value]) => ({
+    version: Number(version),
+    eventId: value.M?.id?.S ?? '',
+    fields: value.M?.f?.M ?? {},
+  }));
+}
+
+function heldAttribute(events: readonly VersionedEvent[]): AttributeValue {
+  const map: SdkItem = {};
+  for (const e of events) map[String(e.version)] = { M: { id: { S: e.eventId }, f: { M: e.fields } } };
+  return { M: map };
+}
+
+function gapError(entity: string, stored: number, event: VersionedEvent, reason: string): PoisonRecordError {
+  return new PoisonRecordError(
+    POISON_KINDS.versionGap,
+    `version gap: entity ${entity} is at version ${stored}, event version ${event.version} ${reason}`,
+  );
+}
+
+export class StateWriter implements MappingWriter {
+  readonly #mapping: StateMapping;
+  readonly #table: SinkTableConfig;
+  readonly #partitionKey: CompiledTemplate;
+
+  constructor({ mapping, table }: WriterOptions<StateMapping>) {
+    this.#mapping = mapping;
+    this.#table = table;
+    this.#partitionKey = compileTemplate(mapping.partitionKey.template);
+  }
+
+  async apply(batch: MappingBatch): Promise<MappingResult> {
+    const poison: PoisonFinding[] = [];
+    const entities = new Map<string, Entity>();
+    for (const event of batch.events) {
+      if (event.op === 'd') continue;
+      try {
+        const versioned = this.#versioned(event);
+        const key = {
+          [this.#table.partitionKey.name]: keyFromText(
+            this.#table.partitionKey,
+            renderKeyTemplate(this.#partitionKey, event),
+            'partition',
+          ),
+        };
+        const id = keyId(key, this.#table);
+        const entity = entities.get(id) ?? { id, key, events: [] };
+        entity.events.push(versioned);
+        entities.set(id, entity);
+      } catch (error) {
+        if (!(error instanceof PoisonRecordError)) throw error;
+        poison.push({ record: event.record, error });
+      }
+    }
+    const list = [...entities.values()];
+    const stored = await this.#read(list, batch.requests);
+    const results = await mapConcurrently(list, WRITE_CONCURRENCY, (entity) => {
+      const read = stored.get(entity.id);
+      if (read instanceof Error || read === undefined) {
+        const failedAt = Math.min(...entity.events.flatMap(offsetOf));
+        return Promise.resolve<EntityResult>({
+          poison: [],
+          duplicates: [],
+          gaps: 0,
+          failedAt,
+          failure: read,
+        });
+      }
+      return this.#applyEntity(entity, read.item, batch.requests);
+    });
+    const failed = results.filter((r) => r.failedAt !== undefined);
+    return {
+      poison: [...poison, ...results.flatMap((r) => r.poison)],
+      duplicates: results.flatMap((r) => r.duplicates),
+      versionGaps: results.reduce((n, r) => n + r.gaps, 0),
+      ...(failed.length > 0
+        ? {
+            failedAt: Math.min(...failed.map((r) => r.failedAt as number)),
+            failure: failed[0]?.failure,
+          }
+        : {}),
+    };
+  }
+
+  #versioned(event: SinkEvent): VersionedEvent {
+    const { versionField, eventIdField } = this.#mapping;
+    const version = readNumber(event.fields, versionField);
+    if (version === undefined) {
+      throw new PoisonRecordError(POISON_KINDS.missingField, `version field "${versionField}" is missing`);
+    }
+    if (!Number.isSafeInteger(version) || version < 1) {
+      throw new PoisonRecordError(
+        POISON_KINDS.wrongType,
+        `version field "${versionField}" must be an integer ≥ 1 (got ${version})`,
+      );
+    }
+    const rawId = eventIdField ? readField(event.fields, eventIdField) : undefined;
+    const { topic, partition, offset } = event.record;
+    const eventId =
+      typeof rawId === 'string' || typeof rawId === 'number'
+        ? String(rawId)
+        : (event.envelope?.source.eventId ?? `${topic}/${partition}/${offset}`);
+    return { version, eventId, fields: toSdkItem(event.fields), event };
+  }
+
+  /** Reads the entities' items, 100 keys per BatchGetItem; an entity whose read failed maps to the error. */
+  async #read(
+    entities: readonly Entity[],
+    requests: DynamoRequests,
+  ): Promise<Map<string, { item: SdkItem | undefined } | Error>> {
+    const out = new Map<string, { item: SdkItem | undefined } | Error>();
+    const chunks: Entity[][] = [];
+    for (let i = 0; i < entities.length; i += DYNAMO_LIMITS.batchGetKeys) {
+      chunks.push(entities.slice(i, i + DYNAMO_LIMITS.batchGetKeys));
+    }
+    const consistent = this.#mapping.consistentRead ?? true;
+    await mapConcurrently(chunks, WRITE_CONCURRENCY, async (chunk) => {
+      const budget = requests.budget();
+      let pending = chunk;
+      while (pending.length > 0) {
+        try {
+          const response = await requests.batchGet({
+            RequestItems: {
+              [this.#table.name]: { Keys: pending.map((e) => e.key), ConsistentRead: consistent },
+            },
+          });
+          for (const item of response.Responses?.[this.#table.name] ?? []) {
+            out.set(keyId(item, this.#table), { item });
+          }
+          const left = new Set(
+            (response.UnprocessedKeys?.[this.#table.name]?.Keys ?? []).map((k) => keyId(k, this.#table)),
+          );
+          for (const e of pending) if (!left.has(e.id) && !out.has(e.id)) out.set(e.id, { item: undefined });
+          pending = pending.filter((e) => left.has(e.id));
+          if (pending.length > 0 && !(await budget.wait())) {
+            throw new Error(`${pending.length} key(s) left unprocessed by BatchGetItem`);
+          }
+        } catch (error) {
+          for (const e of pending) out.set(e.id, error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+      }
+    });
+    return out;
+  }
+
+  #plan(entity: Entity, stored: SdkItem | undefined): Plan {
+    const storedVersion = storedNumber(stored, ATTR.version);
+    const byVersion = new Map<number, VersionedEvent>();
+    for (const e of heldEvents(stored)) if (e.version > storedVersion) byVersion.set(e.version, e);
+    const duplicates: number[] = [];
+    for (const e of entity.events) {
+      if (e.version <= storedVersion || byVersion.has(e.version)) duplicates.push(...offsetOf(e));
+      else byVersion.set(e.version, e);
+    }
+    const ordered = [...byVersion.values()].sort((a, b) => a.version - b.version);
+    const run: VersionedEvent[] = [];
+    for (const e of ordered) {
+      if (e.version !== storedVersion + run.length + 1) break;
+      run.push(e);
+    }
+    const rest = ordered.slice(run.length);
+    const held = rest.slice(0, MAX_PENDING_EVENTS);
+    const overflow = rest.slice(MAX_PENDING_EVENTS).filter((e) => e.event);
+    return { run, held, duplicates, overflow, changed: run.length > 0 || held.some((e) => e.event) };
+  }
+
+  #item(entity: Entity, stored: SdkItem | undefined, plan: Plan): SdkItem {
+    const state: SdkItem = {};
+    if (this.#mapping.reducer !== 'replace' || plan.run.length === 0) {
+      for (const [name, value] of Object.entries(stored ?? {}))
+        if (!BOOKKEEPING.has(name)) state[name] = value;
+    }
+    for (const e of plan.run) {
+      if (this.#mapping.reducer === 'replace') for (const name of Object.keys(state)) delete state[name];
+      Object.assign(state, e.fields);
+    }
+    const last = plan.run[plan.run.length - 1];
+    const version = storedNumber(stored, ATTR.version) + plan.run.length;
+    Object.assign(state, entity.key, {
+      [ATTR.version]: { N: String(version) },
+      [ATTR.revision]: { N: String(storedNumber(stored, ATTR.revision) + 1) },
+    });
+    const eventId = last?.eventId ?? stored?.[ATTR.eventId]?.S;
+    if (eventId !== undefined) state[ATTR.eventId] = { S: eventId };
+    if (plan.held.length > 0) state[ATTR.pending] = heldAttribute(plan.held);
+    return state;
+  }
+
+  async #applyEntity(
+    entity: Entity,
+    read: SdkItem | undefined,
+    requests: DynamoRequests,
+  ): Promise<EntityResult> {
+    let stored = read;
+    for (let attempt = 0; ; attempt++) {
+      const plan = this.#plan(entity, stored);
+      const storedVersion = storedNumber(stored, ATTR.version);
+      const poison: PoisonFinding[] = plan.overflow.map((e) => ({
+        record: (e.event as SinkEvent).record,
+        error: gapError(
+          entity.id,
+          storedVersion,
+          e,
+          `cannot be held (${MAX_PENDING_EVENTS} already waiting)`,
+        ),
+      }));
+      const gaps = plan.held.filter((e) => e.event).length + plan.overflow.length;
+      if (!plan.changed) return { poison, duplicates: plan.duplicates, gaps };
+      const item = this.#item(entity, stored, plan);
+      const size = itemSizeBytes(item);
+      if (size > DYNAMO_LIMITS.itemBytes) {
+        const reason = `the entity's item would be ${size} bytes (DynamoDB allows ${DYNAMO_LIMITS.itemBytes})`;
+        return {
+          poison: [...plan.run, ...plan.held].flatMap((e) =>
+            e.event
+              ? [{ record: e.event.record, error: new PoisonRecordError(POISON_KINDS.tooLarge, reason) }]
+              : [],
+          ),
+          duplicates: plan.duplicates,
+          gaps,
+        };
+      }
+      const revision = stored?.[ATTR.revision];
+      try {
+        await requests.put({
+          TableName: this.#table.name,
+          Item: item,
+          ConditionExpression: revision ? '#rev = :rev' : 'attribute_not_exists(#rev)',
+          ExpressionAttributeNames: { '#rev': ATTR.revision },
+          ...(revision ? { ExpressionAttributeValues: { ':rev': revision } } : {}),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        });
+        return { poison, duplicates: plan.duplicates, gaps };
+      } catch (error) {
+        if (isConditionFailure(error) && attempt < MAX_REPLANS) {
+          stored =
+            (error as { Item?: SdkItem }).Item ??
+            (await requests.get({ TableName: this.#table.name, Key: entity.key, ConsistentRead: true })).Item;
+          continue;
+        }
+        if (isValidationError(error)) {
+          const reason = `DynamoDB refused the state: ${(error as Error).message}`;
+          return {
+            poison: [...plan.run, ...plan.held].flatMap((e) =>
+              e.event
+                ? [{ record: e.event.record, error: new PoisonRecordError(POISON_KINDS.schema, reason) }]
+                : [],
+            ),
+            duplicates: plan.duplicates,
+            gaps,
+          };
+        }
+        const failedAt = Math.min(...entity.events.flatMap(offsetOf));
+        return { poison, duplicates: plan.duplicates, gaps, failedAt, failure: error };
+      }
+    }
+  }
+}

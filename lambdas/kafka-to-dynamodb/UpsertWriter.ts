@@ -1,0 +1,240 @@
+/**
+ * `upsert` mode (CDC replica): each change envelope's `after` image is written (op `c`/`u`) or the item is
+ * deleted (op `d`, or a Kafka tombstone), never older over newer.
+ *
+ * Every write is conditioned on the change's source sequence number, stored with the item as `sb_seq`,
+ * zero-padded to 40 digits so that DynamoDB's string comparison is numeric comparison (DynamoDB Streams
+ * sequence numbers are decimal strings of up to 40 digits; a DynamoDB number holds only 38):
+ * `attribute_not_exists(sb_seq) OR sb_seq < :seq`. A stale or redelivered change fails the condition and
+ * changes nothing. The batch is compacted per key first: only the change with the highest sequence number
+ * of each key is written (one PutItem per key).
+ *
+ * A delete writes a tombstone marker (the key, `sb_deleted: true` and the delete's `sb_seq`) instead of
+ * deleting the item, so an older upsert arriving after the delete (a redelivery, or the Kinesis path, which
+ * may reorder) fails the condition instead of resurrecting the item. `readSinkItem` reads markers as absent;
+ * with `tombstoneRetentionDays`, markers expire through the table's TTL attribute.
+ *
+ * A Kafka tombstone (null value) carries no sequence number. When its key has a change in the same batch it
+ * only repeats that change's delete and is dropped; alone (e.g. after log compaction removed the delete), it
+ * turns the stored item into a marker that keeps the item's own `sb_seq` (strongly consistent read, then a
+ * write conditioned on that `sb_seq`), so nothing older than what was deleted can bring it back.
+ *
+ * @example
+ * ```ts
+ * const writer = new UpsertWriter({ mapping, table });
+ * await writer.apply(batch);
+ * ```
+ */
+import type { SinkTableConfig, UpsertMapping } from '../core/config/types';
+import type { PoisonFinding } from '../core/sink/errors';
+import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
+import type { SinkEvent } from '../core/sink/sinkEvent';
+import type { SdkItem } from './attributeValues';
+import { itemSizeBytes, toSdkItem } from './attributeValues';
+import {
+  SINK_ATTRIBUTES as ATTR,
+  DYNAMO_LIMITS,
+  MAX_REPLANS,
+  SEQUENCE_DIGITS,
+  WRITE_CONCURRENCY,
+} from './constants';
+import type { DynamoRequests } from './DynamoRequests';
+import { isConditionFailure, isValidationError } from './errors';
+import { keyFromJson, keyId } from './itemKeys';
+import { mapConcurrently } from './mapConcurrently';
+import type { MappingBatch, MappingResult, MappingWriter, WriterOptions } from './types';
+
+interface Change {
+  readonly event: SinkEvent;
+  readonly key: SdkItem;
+  readonly kind: 'put' | 'delete' | 'tombstone';
+  /** Zero-padded source sequence number (absent for tombstones). */
+  readonly sequence?: string;
+}
+
+interface KeyChanges {
+  readonly changes: Change[];
+}
+
+interface KeyResult {
+  readonly poison: readonly PoisonFinding[];
+  readonly duplicates: readonly number[];
+  readonly failedAt?: number;
+  readonly failure?: unknown;
+}
+
+const SEQUENCE_TEXT = /^\d+$/;
+const SECONDS_PER_DAY = 86_400;
+
+/** A source sequence number as a fixed-width string: string order is then numeric order. */
+export function paddedSequence(sequence: string): string {
+  if (!SEQUENCE_TEXT.test(sequence) || sequence.length > SEQUENCE_DIGITS) {
+    throw new PoisonRecordError(
+      POISON_KINDS.wrongType,
+      `source.sequenceNumber must be a decimal string of at most ${SEQUENCE_DIGITS} digits (got ${JSON.stringify(sequence)})`,
+    );
+  }
+  return sequence.padStart(SEQUENCE_DIGITS, '0');
+}
+
+export class UpsertWriter implements MappingWriter {
+  readonly #mapping: UpsertMapping;
+  readonly #table: SinkTableConfig;
+
+  constructor({ mapping, table }: WriterOptions<UpsertMapping>) {
+    this.#mapping = mapping;
+    this.#table = table;
+  }
+
+  async apply(batch: MappingBatch): Promise<MappingResult> {
+    const poison: PoisonFinding[] = [];
+    const byKey = new Map<string, KeyChanges>();
+    for (const event of batch.events) {
+      try {
+        const change = this.#change(event);
+        const id = keyId(change.key, this.#table);
+        const entry = byKey.get(id) ?? { changes: [] };
+        entry.changes.push(change);
+        byKey.set(id, entry);
+      } catch (error) {
+        if (!(error instanceof PoisonRecordError)) throw error;
+        poison.push({ record: event.record, error });
+      }
+    }
+    const results = await mapConcurrently([...byKey.values()], WRITE_CONCURRENCY, (entry) =>
+      this.#applyKey(entry, batch.requests),
+    );
+    const failed = results.filter((r) => r.failedAt !== undefined);
+    return {
+      poison: [...poison, ...results.flatMap((r) => r.poison)],
+      duplicates: results.flatMap((r) => r.duplicates),
+      ...(failed.length > 0
+        ? {
+            failedAt: Math.min(...failed.map((r) => r.failedAt as number)),
+            failure: failed[0]?.failure,
+          }
+        : {}),
+    };
+  }
+
+  #change(event: SinkEvent): Change {
+    if (event.kind === 'event') {
+      throw new PoisonRecordError(
+        POISON_KINDS.schema,
+        'an upsert mapping needs change envelopes (op, key, after, source.sequenceNumber); this is a plain event',
+      );
+    }
+    const keyFields = event.envelope?.key ?? event.fields;
+    const { partitionKey, sortKey } = this.#table;
+    const plainKey = sortKey ? undefined : keyFields.$key;
+    const key: SdkItem = {
+      [partitionKey.name]: keyFromJson(partitionKey, keyFields[partitionKey.name] ?? plainKey, 'partition'),
+    };
+    if (sortKey) key[sortKey.name] = keyFromJson(sortKey, keyFields[sortKey.name], 'sort');
+    if (event.kind === 'tombstone') return { event, key, kind: 'tombstone' };
+    const sequence = paddedSequence(event.version ?? '');
+    return { event, key, kind: event.op === 'd' ? 'delete' : 'put', sequence };
+  }
+
+  /** Writes the newest change of one key; older changes of the batch are superseded by it. */
+  async #applyKey(entry: KeyChanges, requests: DynamoRequests): Promise<KeyResult> {
+    const offsets = entry.changes.map((c) => c.event.record.offset);
+    const sequenced = entry.changes.filter((c) => c.sequence !== undefined);
+    const newest = sequenced.reduce<Change | undefined>(
+      (best, c) => (best === undefined || (c.sequence as string) >= (best.sequence as string) ? c : best),
+      undefined,
+    );
+    const winner = newest ?? entry.changes[entry.changes.length - 1];
+    if (!winner) return { poison: [], duplicates: [] };
+    try {
+      const applied =
+        winner.kind === 'tombstone'
+          ? await this.#applyTombstone(winner, requests)
+          : await this.#applySequenced(winner, requests);
+      return { poison: [], duplicates: applied ? [] : [winner.event.record.offset] };
+    } catch (error) {
+      if (error instanceof PoisonRecordError) {
+        return { poison: [{ record: winner.event.record, error }], duplicates: [] };
+      }
+      if (isValidationError(error)) {
+        const reason = `DynamoDB refused the item: ${(error as Error).message}`;
+        return {
+          poison: [
+            { record: winner.event.record, error: new PoisonRecordError(POISON_KINDS.schema, reason) },
+          ],
+          duplicates: [],
+        };
+      }
+      return { poison: [], duplicates: [], failedAt: Math.min(...offsets), failure: error };
+    }
+  }
+
+  #marker(key: SdkItem, sequence: string | undefined): SdkItem {
+    const marker: SdkItem = { ...key, [ATTR.deleted]: { BOOL: true } };
+    if (sequence !== undefined) marker[ATTR.sequence] = { S: sequence };
+    const days = this.#mapping.tombstoneRetentionDays;
+    if (days !== undefined && this.#table.ttlAttribute) {
+      marker[this.#table.ttlAttribute] = {
+        N: String(Math.floor(Date.now() / 1000) + days * SECONDS_PER_DAY),
+      };
+    }
+    return marker;
+  }
+
+  /** Returns false when the table already holds this change or a newer one. */
+  async #applySequenced(change: Change, requests: DynamoRequests): Promise<boolean> {
+    const sequence = change.sequence as string;
+    let item: SdkItem;
+    if (change.kind === 'delete') item = this.#marker(change.key, sequence);
+    else {
+      item = { ...toSdkItem(change.event.fields, 'after'), ...change.key, [ATTR.sequence]: { S: sequence } };
+      delete item[ATTR.deleted];
+      const size = itemSizeBytes(item);
+      if (size > DYNAMO_LIMITS.itemBytes) {
+        throw new PoisonRecordError(
+          POISON_KINDS.tooLarge,
+          `item is ${size} bytes (DynamoDB allows ${DYNAMO_LIMITS.itemBytes})`,
+        );
+      }
+    }
+    try {
+      await requests.put({
+        TableName: this.#table.name,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(#seq) OR #seq < :seq',
+        ExpressionAttributeNames: { '#seq': ATTR.sequence },
+        ExpressionAttributeValues: { ':seq': { S: sequence } },
+      });
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Turns the stored item into a marker keeping its sequence; false when it is absent or already deleted. */
+  async #applyTombstone(change: Change, requests: DynamoRequests): Promise<boolean> {
+    for (let attempt = 0; attempt <= MAX_REPLANS; attempt++) {
+      const { Item: stored } = await requests.get({
+        TableName: this.#table.name,
+        Key: change.key,
+        ConsistentRead: true,
+      });
+      if (!stored || stored[ATTR.deleted]?.BOOL === true) return false;
+      const sequence = stored[ATTR.sequence];
+      try {
+        await requests.put({
+          TableName: this.#table.name,
+          Item: this.#marker(change.key, sequence?.S),
+          ConditionExpression: sequence ? '#seq = :seq' : 'attribute_not_exists(#seq)',
+          ExpressionAttributeNames: { '#seq': ATTR.sequence },
+          ...(sequence ? { ExpressionAttributeValues: { ':seq': sequence } } : {}),
+        });
+        return true;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    throw new Error(`tombstone: the item kept changing during ${MAX_REPLANS + 1} attempts`);
+  }
+}

@@ -1,0 +1,75 @@
+/** Constants of the Kafka → DynamoDB sink: DynamoDB limits, retry policy and the bookkeeping attributes. */
+
+/** Service name in logs, metrics and dead letters. */
+export const SERVICE_NAME = 'kafka-to-dynamodb';
+
+/** DynamoDB limits the sink plans its requests around. */
+export const DYNAMO_LIMITS = {
+  /** Items per BatchWriteItem request. */
+  batchWriteItems: 25,
+  /** Keys per BatchGetItem request. */
+  batchGetKeys: 100,
+  /** Maximum item size, attribute names included (400 KB). */
+  itemBytes: 400 * 1024,
+  partitionKeyBytes: 2048,
+  sortKeyBytes: 1024,
+} as const;
+
+/**
+ * Requests in flight per partition and mapping: enough to hide round-trip latency, bounded so one big batch
+ * cannot open hundreds of sockets or burn a table's capacity in one burst.
+ */
+export const WRITE_CONCURRENCY = 16;
+
+/** Capped exponential backoff with full jitter, for throttled requests and unprocessed items. */
+export const RETRY_POLICY = {
+  baseDelayMs: 25,
+  maxDelayMs: 1_000,
+  /** Retrying stops when less than this is left in the invocation, leaving time to answer Lambda. */
+  reserveMs: 2_000,
+  /** Retries of one request, whatever the time left. */
+  maxRetries: 12,
+} as const;
+
+/** Re-plans of one key after a condition showed the stored state moved (watermark, version, sequence). */
+export const MAX_REPLANS = 3;
+
+/**
+ * Attributes the sink writes next to the data. `readSinkItem` hides them (and tombstone markers) from readers.
+ * - `watermarkPrefix`: aggregate items carry `sb_wm#<mapping>#<topic>#<partition>` = the last Kafka offset
+ *   of that partition already added into the item.
+ * - `sequence`: upsert replicas carry the change's source sequence number, zero-padded to 40 digits so that
+ *   string order is numeric order (DynamoDB numbers hold 38 digits; stream sequence numbers can be longer).
+ * - `deleted`: marks an upsert tombstone (the item was deleted at `sequence`).
+ * - `version`, `eventId`: state items carry the entity version and the id of the last event applied;
+ *   `pending`: events that arrived ahead of a missing version, applied when it arrives; `revision`: counts
+ *   the item's writes, the condition of the next read-modify-write (a stale read can never overwrite).
+ */
+export const SINK_ATTRIBUTES = {
+  watermarkPrefix: 'sb_wm#',
+  sequence: 'sb_seq',
+  deleted: 'sb_deleted',
+  version: 'sb_version',
+  eventId: 'sb_event_id',
+  pending: 'sb_pending',
+  revision: 'sb_rev',
+} as const;
+
+/**
+ * Out-of-order events a state item holds (in `sb_pending`, keyed by version) until the missing versions
+ * arrive; events beyond this are dead-lettered as version gaps.
+ */
+export const MAX_PENDING_EVENTS = 100;
+
+export const SEQUENCE_DIGITS = 40;
+/** Kafka offsets in default time-series sort keys (int64 has 19 digits). */
+export const OFFSET_DIGITS = 20;
+
+/** Error names DynamoDB uses when it sheds load: retried with backoff, never reported done. */
+export const THROTTLING_ERRORS: ReadonlySet<string> = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+]);

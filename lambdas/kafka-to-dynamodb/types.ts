@@ -1,0 +1,37 @@
+/** Types shared by the DynamoDB sink's mode writers. */
+import type { DynamoMapping, SinkTableConfig } from '../core/config/types';
+import type { PoisonFinding } from '../core/sink/errors';
+import type { SinkEvent } from '../core/sink/sinkEvent';
+import type { DynamoRequests } from './DynamoRequests';
+
+/** One mapping's share of a partition batch: the events that match its topic and filter, in offset order. */
+export interface MappingBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly events: readonly SinkEvent[];
+  /** Offset of the partition batch's last record: the aggregate watermark after success. */
+  readonly lastOffset: number;
+  readonly requests: DynamoRequests;
+}
+
+export interface MappingResult {
+  /** Events this mapping can never apply (dead-lettered with the reason). */
+  readonly poison: readonly PoisonFinding[];
+  /** Offsets of events skipped because the table showed them already applied (redelivery, stale change). */
+  readonly duplicates: readonly number[];
+  /** Events held back because an earlier version of their entity has not arrived (state mode). */
+  readonly versionGaps?: number;
+  /** Lowest offset not applied when the writes failed: it and everything after it must be redelivered. */
+  readonly failedAt?: number;
+  readonly failure?: unknown;
+}
+
+/** Applies one mapping's events to its table, idempotently (a redelivered batch changes nothing). */
+export interface MappingWriter {
+  apply(batch: MappingBatch): Promise<MappingResult>;
+}
+
+export interface WriterOptions<M extends DynamoMapping> {
+  readonly mapping: M;
+  readonly table: SinkTableConfig;
+}

@@ -1,0 +1,169 @@
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Kafka } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DynamoSinkConfig, SinkTableConfig } from '../../../lambdas/core/config/types';
+import type { DeadLetterQueue } from '../../../lambdas/core/DeadLetterQueue';
+import {
+  consumeAsMskEvent,
+  createTestTopic,
+  deleteTestTopic,
+  localKafka,
+  produceMessages,
+} from '../helpers/kafkaMskEvents';
+import {
+  createSinkTable,
+  deleteTables,
+  dynamoClient,
+  lambdaContext,
+  scanItems,
+  sinkHandler,
+  T0,
+  TestDeadLetterQueue,
+  uniqueName,
+} from './dynamoSinkFixture';
+
+const DAY_SECONDS = 86_400;
+
+describe('kafka-to-dynamodb: timeseries mode', () => {
+  const client = dynamoClient();
+  const dlq = new TestDeadLetterQueue();
+  let kafka: Kafka;
+  let deadLetters: DeadLetterQueue;
+  const topics: string[] = [];
+  const tables: string[] = [];
+
+  beforeAll(async () => {
+    kafka = localKafka();
+    deadLetters = await dlq.create();
+  });
+
+  afterAll(async () => {
+    await Promise.all(topics.map((t) => deleteTestTopic(kafka, t)));
+    await deleteTables(client, tables);
+    await dlq.destroy();
+    client.destroy();
+  });
+
+  async function setUp(retentionDays: number) {
+    const table: SinkTableConfig = {
+      name: uniqueName('series'),
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      ttlAttribute: 'expiresAt',
+    };
+    const topic = await createTestTopic(kafka, 'telemetry', 2);
+    await createSinkTable(client, table);
+    tables.push(table.name);
+    topics.push(topic);
+    const config: DynamoSinkConfig = {
+      consumerGroup: 'tests',
+      tables: [table],
+      mappings: [
+        {
+          name: 'readings',
+          topic,
+          mode: 'timeseries',
+          table: table.name,
+          partitionKey: { name: 'pk', template: 'device#{deviceId}#{ts:yyyyMMdd}' },
+          timestampField: 'ts',
+          retentionDays,
+        },
+      ],
+    };
+    return { table, topic, ...sinkHandler({ config, client, deadLetters }) };
+  }
+
+  it('writes one item per event under time-bucketed keys, in time order, with the TTL attribute set', async () => {
+    // Prepare
+    const { table, topic, handler } = await setUp(30);
+    const times = [T0 + 3_000, T0 + 1_000, T0 + 2_000, T0 + 86_400_000];
+    await produceMessages(kafka, topic, [
+      ...times.map((ts, i) => ({ key: 'd1', value: { deviceId: 'd1', ts, temp: 20 + i } })),
+      { key: 'd2', value: { deviceId: 'd2', ts: new Date(T0).toISOString(), temp: 7 } },
+    ]);
+    const event = await consumeAsMskEvent(kafka, topic, 5);
+
+    // Act
+    const response = await handler(event, lambdaContext());
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const day1 = await client.send(
+      new QueryCommand({
+        TableName: table.name,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: 'device#d1#20251126' } },
+      }),
+    );
+    const readings = (day1.Items ?? []).map((item) => unmarshall(item));
+    expect(readings.map((r) => r.ts)).toEqual([T0 + 1_000, T0 + 2_000, T0 + 3_000]);
+    for (const r of readings) {
+      expect(r.expiresAt).toBe(Math.floor((r.ts as number) / 1000) + 30 * DAY_SECONDS);
+      expect(r.sk).toMatch(/^2025-11-26T08:00:0\d\.000Z#[01]#\d{20}$/);
+    }
+    const all = await scanItems(client, table.name);
+    expect(all.map((r) => r.pk).sort()).toEqual([
+      'device#d1#20251126',
+      'device#d1#20251126',
+      'device#d1#20251126',
+      'device#d1#20251127',
+      'device#d2#20251126',
+    ]);
+  });
+
+  it('leaves the table identical when the same batch is delivered three times', async () => {
+    // Prepare
+    const { table, topic, handler } = await setUp(7);
+    await produceMessages(
+      kafka,
+      topic,
+      Array.from({ length: 60 }, (_, i) => ({
+        key: `d${i % 4}`,
+        value: { deviceId: `d${i % 4}`, ts: T0 + i, v: i },
+      })),
+    );
+    const event = await consumeAsMskEvent(kafka, topic, 60);
+
+    // Act
+    const snapshots = [];
+    for (let delivery = 0; delivery < 3; delivery++) {
+      expect((await handler(event, lambdaContext())).batchItemFailures).toEqual([]);
+      snapshots.push(await scanItems(client, table.name));
+    }
+
+    // Assess
+    expect(snapshots[0]).toHaveLength(60);
+    expect(snapshots[1]).toEqual(snapshots[0]);
+    expect(snapshots[2]).toEqual(snapshots[0]);
+  });
+
+  it('dead-letters events it can never write (missing key field, bad time, item over 400 KB) and writes the rest', async () => {
+    // Prepare
+    const { table, topic, handler } = await setUp(1);
+    await produceMessages(kafka, topic, [
+      { key: 'a', value: { deviceId: 'a', ts: T0 }, partition: 0 },
+      { key: 'b', value: { ts: T0 }, partition: 0 },
+      { key: 'c', value: { deviceId: 'c', ts: 'yesterday' }, partition: 0 },
+      { key: 'd', value: { deviceId: 'd', ts: T0, blob: 'x'.repeat(410 * 1024) }, partition: 0 },
+      { key: 'e', value: { deviceId: 'e', ts: T0 }, partition: 0 },
+    ]);
+    const event = await consumeAsMskEvent(kafka, topic, 5);
+
+    // Act
+    const response = await handler(event, lambdaContext());
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect((await scanItems(client, table.name)).map((r) => r.deviceId)).toEqual(['a', 'e']);
+    const letters = await dlq.letters(3);
+    const mine = letters.filter((l) => (l.coordinates as { topic: string }).topic === topic);
+    expect(mine.map((l) => [l.errorType, (l.coordinates as { offset: number }).offset])).toEqual([
+      ['MissingField', 1],
+      ['WrongType', 2],
+      ['RecordTooLarge', 3],
+    ]);
+    expect(mine[0]?.reason).toMatch(/mapping "readings": .*field "deviceId" is missing/);
+    expect(mine[2]?.reason).toMatch(/item is \d+ bytes \(DynamoDB allows 409600\)/);
+  });
+});

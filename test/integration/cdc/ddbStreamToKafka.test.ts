@@ -1,0 +1,146 @@
+import { createHash } from 'node:crypto';
+import { Partitioners } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SourceTableConfig, TopicConfig } from '../../../lambdas/core/config/types';
+import type { ChangeEnvelope } from '../../../lambdas/core/types';
+import { handler } from '../../../lambdas/ddb-stream-to-kafka';
+import { streamEvent } from '../../factories/cdcRecords';
+import {
+  bridgeEnvironment,
+  type Clients,
+  clients,
+  createQueue,
+  createSourceTable,
+  createTopics,
+  deleteQueue,
+  deleteSourceTable,
+  deleteTopics,
+  lambdaContext,
+  localKafka,
+  readStreamRecords,
+  readTopic,
+  type SourceTable,
+  uniqueName,
+  type Write,
+  writeItems,
+} from './cdcTestKit';
+
+describe('ddb-stream-to-kafka against moto and Kafka', () => {
+  const aws: Clients = clients();
+  const kafka = localKafka();
+  const topic = uniqueName('sb-orders-changes');
+  let table: SourceTable;
+  let queueUrl: string;
+
+  beforeAll(async () => {
+    table = await createSourceTable(aws, 'sb-orders', 'orderId');
+    queueUrl = await createQueue(aws);
+    await createTopics(kafka, [{ topic, numPartitions: 3 }]);
+    const source: SourceTableConfig = {
+      name: table.name,
+      partitionKey: { name: 'orderId', type: 'S' },
+      topic,
+      governance: { mask: ['card'], hash: ['email'] },
+    };
+    const topics: TopicConfig[] = [{ name: topic, partitions: 3 }];
+    Object.assign(
+      process.env,
+      bridgeEnvironment({
+        slice: { sources: [source], topics },
+        queueUrl,
+        functionName: 'sb-ddb-stream-to-kafka',
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await deleteTopics(kafka, [topic]);
+    await deleteSourceTable(aws, table);
+    await deleteQueue(aws, queueUrl);
+  });
+
+  it('publishes every INSERT, MODIFY and REMOVE once, in order per key, on the key’s partition, masked', async () => {
+    // Prepare: several changes per order, interleaved.
+    const writes: Write[] = [];
+    for (let i = 1; i <= 6; i++) {
+      writes.push({
+        put: {
+          orderId: { S: `o-${i}` },
+          status: { S: 'new' },
+          total: { N: String(i * 10) },
+          big: { N: '12345678901234567890' },
+          email: { S: `buyer${i}@example.com` },
+          card: { S: `4111-0000-0000-000${i}` },
+        },
+      });
+    }
+    for (let i = 1; i <= 6; i++)
+      writes.push({ update: { key: { orderId: { S: `o-${i}` } }, set: { status: { S: 'paid' } } } });
+    for (const i of [2, 4]) writes.push({ delete: { orderId: { S: `o-${i}` } } });
+    await writeItems(aws, table.name, writes);
+    const records = await readStreamRecords(aws, table, writes.length);
+
+    // Act
+    const response = await handler(streamEvent(records), lambdaContext());
+
+    // Assess: nothing failed, every change once
+    expect(response).toEqual({ batchItemFailures: [] });
+    const messages = await readTopic(kafka, topic, records.length);
+    expect(messages).toHaveLength(records.length);
+    const envelopes = messages.map((m) => JSON.parse(m.value as string) as ChangeEnvelope);
+    expect(envelopes.map((e) => e.source.eventId).sort()).toEqual(records.map((r) => r.eventID).sort());
+
+    // In stream order per key, on the partition any Kafka client picks for the key (murmur2)
+    const partitionOf = Partitioners.DefaultPartitioner();
+    const partitionMetadata = [0, 1, 2].map((partitionId) => ({ partitionId, leader: 1 }));
+    for (let i = 1; i <= 6; i++) {
+      const ofKey = messages.filter((m) => m.key === `o-${i}`);
+      const expected = partitionOf({ topic, partitionMetadata, message: { key: `o-${i}`, value: null } });
+      expect(ofKey.map((m) => m.partition)).toEqual(ofKey.map(() => expected));
+      const expectedOps = i === 2 || i === 4 ? ['c', 'u', 'd'] : ['c', 'u'];
+      expect(ofKey.map((m) => m.headers['sb-op'])).toEqual(expectedOps);
+      const sequence = ofKey.map((m) => BigInt(m.headers['sb-sequence-number'] as string));
+      expect([...sequence].sort((a, b) => (a < b ? -1 : 1))).toEqual(sequence);
+    }
+
+    // The envelope of a MODIFY, masked and hashed, with headers
+    const modify = messages.find((m) => m.key === 'o-3' && m.headers['sb-op'] === 'u');
+    const record = records.find((r) => r.eventID === modify?.headers['sb-event-id']);
+    const hashed = createHash('sha256').update('integration-salt').update('buyer3@example.com').digest('hex');
+    expect(JSON.parse(modify?.value as string)).toMatchObject({
+      op: 'u',
+      key: { orderId: 'o-3' },
+      before: { status: 'new', total: 30, big: { $N: '12345678901234567890' }, email: hashed, card: '****' },
+      after: { status: 'paid', total: 30, email: hashed, card: '****' },
+      source: {
+        system: 'dynamodb',
+        table: table.name,
+        region: 'us-east-1',
+        eventId: record?.eventID,
+        sequenceNumber: record?.dynamodb?.SequenceNumber,
+        ts_ms: (record?.dynamodb?.ApproximateCreationDateTime as number) * 1000,
+        ttlExpired: false,
+      },
+    });
+    expect(modify?.headers).toMatchObject({
+      'content-type': 'application/json',
+      'sb-table': table.name,
+      'sb-sequence-number': record?.dynamodb?.SequenceNumber,
+      'sb-source-path': 'dynamodb-streams',
+      'sb-lineage': 'sb-ddb-stream-to-kafka',
+    });
+    const everything = messages.map((m) => `${m.key}${m.value}${JSON.stringify(m.headers)}`).join('\n');
+    expect(everything).not.toContain('@example.com');
+    expect(everything).not.toContain('4111-0000');
+
+    // A delete in partitionKey mode: envelope with before, no tombstone
+    const deletes = messages.filter((m) => m.headers['sb-op'] === 'd');
+    expect(deletes.map((m) => [m.key, JSON.parse(m.value as string).after])).toEqual(
+      expect.arrayContaining([
+        ['o-2', null],
+        ['o-4', null],
+      ]),
+    );
+    expect(messages.every((m) => m.value !== null)).toBe(true);
+  });
+});

@@ -121,9 +121,10 @@ describe('kinesis-to-kafka against moto, kinesis-mock and Kafka', () => {
       const streamsMessage = fromStreams.find(
         (m) => m.value !== null && m.headers['sb-event-id'] === eventId,
       );
-      const a = JSON.parse(streamsMessage?.value as string);
+      const streamsBytes = streamsMessage?.value ?? '';
+      const a = JSON.parse(streamsBytes);
       const b = JSON.parse(kinesisMessage.value as string);
-      const expected = (streamsMessage?.value as string)
+      const expected = streamsBytes
         .replace(
           `"sequenceNumber":"${a.source.sequenceNumber}"`,
           `"sequenceNumber":"${b.source.sequenceNumber}"`,

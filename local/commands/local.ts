@@ -1,0 +1,221 @@
+/**
+ * `streambridge local deploy|status|destroy|run`: the synthesized CDK app on the local servers.
+ *
+ * @example
+ * ```sh
+ * node local/streambridge.mjs local deploy            # servers up, cdk synth, deploy, print what was done
+ * node local/streambridge.mjs local status            # the deployed resources and whether they exist
+ * node local/streambridge.mjs local run               # run the deployment until Ctrl-C
+ * ```
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  DeployActions,
+  type DeploymentState,
+  DeployPaths,
+  deploymentStatus,
+  deployTemplate,
+  destroyDeployment,
+  LocalDeployError,
+  NotDeployedError,
+  type ReportEntry,
+  readDeploymentState,
+  startStreamingDestinations,
+  synthesizeApp,
+} from '../deploy';
+import { startServices } from '../services';
+import type { CliCommand } from './types';
+
+const help = `usage: streambridge local <deploy|status|destroy|run> [options]
+  deploy   start the local servers if needed, synthesize the CDK app (cdk synth) and create its tables,
+           streams, topics and queues on them; prints what was created, updated, unchanged or skipped
+  status   the deployed resources and whether they exist on the servers
+  destroy  delete the deployed tables, streams, topics and queues from the servers
+  run      run the deployment: Kinesis streaming destinations, function execution environments and
+           event source pollers, until Ctrl-C
+options:
+  --app CMD        CDK app command (default: the "app" of cdk.json)
+  --cdk-out DIR    cloud assembly directory (default: cdk.out)
+  --no-synth       deploy the cloud assembly already in --cdk-out
+  --no-services    do not start the local servers (use the endpoints in the environment)
+  --state FILE     state file (default: ${DeployPaths.stateFile})
+  --verbose        list every skipped resource instead of one line per type`;
+
+interface LocalFlags {
+  readonly action: string | undefined;
+  readonly app: string | undefined;
+  readonly cdkOut: string;
+  readonly synth: boolean;
+  readonly services: boolean;
+  readonly stateFile: string;
+  readonly verbose: boolean;
+}
+
+function parse(args: string[]): LocalFlags {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      app: { type: 'string' },
+      'cdk-out': { type: 'string' },
+      'no-synth': { type: 'boolean' },
+      'no-services': { type: 'boolean' },
+      state: { type: 'string' },
+      verbose: { type: 'boolean', short: 'v' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (positionals.length > 1)
+    throw new LocalDeployError(`unexpected arguments: ${positionals.slice(1).join(' ')}`);
+  return {
+    action: values.help ? 'help' : positionals[0],
+    app: values.app,
+    cdkOut: resolve(values['cdk-out'] ?? DeployPaths.assemblyDir),
+    synth: values['no-synth'] !== true,
+    services: values['no-services'] !== true,
+    stateFile: resolve(values.state ?? DeployPaths.stateFile),
+    verbose: values.verbose === true,
+  };
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** Report rows: every resource that exists locally, then the skipped ones grouped by type and reason. */
+export function reportRows(report: readonly ReportEntry[], verbose: boolean): string[][] {
+  const rows = [['ACTION', 'TYPE', 'NAME', 'DETAIL']];
+  for (const entry of report) {
+    if (entry.action !== DeployActions.skipped || verbose)
+      rows.push([entry.action, entry.type, entry.name, entry.detail]);
+  }
+  if (verbose) return rows;
+  const groups = new Map<string, ReportEntry[]>();
+  for (const entry of report) {
+    if (entry.action !== DeployActions.skipped) continue;
+    const key = `${entry.type}\n${entry.detail}`;
+    groups.set(key, [...(groups.get(key) ?? []), entry]);
+  }
+  for (const entries of groups.values()) {
+    const [first] = entries;
+    const name = entries.length === 1 ? first.name : `${entries.length} resources`;
+    rows.push([DeployActions.skipped, first.type, name, first.detail]);
+  }
+  return rows;
+}
+
+function summary(report: readonly ReportEntry[]): string {
+  const counts = new Map<string, number>();
+  for (const entry of report) counts.set(entry.action, (counts.get(entry.action) ?? 0) + 1);
+  return Object.values(DeployActions)
+    .filter((action) => counts.has(action))
+    .map((action) => `${counts.get(action)} ${action}`)
+    .join(', ');
+}
+
+async function ensureServices(flags: LocalFlags): Promise<void> {
+  if (!flags.services) return;
+  await startServices({ startedBy: 'cli', log: (line) => console.error(`[services] ${line}`) });
+}
+
+async function deploy(flags: LocalFlags): Promise<number> {
+  await ensureServices(flags);
+  const assemblyDir = flags.synth
+    ? await synthesizeApp({
+        outdir: flags.cdkOut,
+        ...(flags.app ? { appCommand: flags.app } : {}),
+        log: (line) => console.error(`[cdk] ${line}`),
+      })
+    : flags.cdkOut;
+  const { report, stateFile } = await deployTemplate({ assembly: assemblyDir, stateFile: flags.stateFile });
+  console.log(table(reportRows(report, flags.verbose)));
+  console.log(`\n${summary(report)}; state written to ${stateFile}`);
+  const blocked = report.filter((entry) => entry.action === DeployActions.blocked);
+  if (blocked.length > 0) {
+    console.error(`${blocked.length} change(s) cannot be made in place: see the blocked rows above`);
+    return 1;
+  }
+  return 0;
+}
+
+async function status(flags: LocalFlags): Promise<number> {
+  const { state, resources } = await deploymentStatus({ stateFile: flags.stateFile });
+  console.log(
+    `deployed ${state.deployedAt} from ${state.assemblyDir} (stacks: ${state.deployment.stackNames.join(', ')})`,
+  );
+  const rows = [['KIND', 'NAME', 'EXISTS', 'DETAIL']];
+  for (const resource of resources)
+    rows.push([resource.kind, resource.name, resource.exists ? 'yes' : 'NO', resource.detail]);
+  console.log(table(rows));
+  const skipped = state.deployment.skipped.length;
+  if (skipped > 0)
+    console.log(`\n${skipped} template resources have no local counterpart (see \`local deploy --verbose\`)`);
+  return resources.every((resource) => resource.exists) ? 0 : 1;
+}
+
+async function destroy(flags: LocalFlags): Promise<number> {
+  const report = await destroyDeployment({ stateFile: flags.stateFile });
+  const rows = [['ACTION', 'TYPE', 'NAME', 'DETAIL']];
+  for (const entry of report) rows.push([entry.action, entry.type, entry.name, entry.detail]);
+  console.log(table(rows));
+  return 0;
+}
+
+function waitForSignal(): Promise<string> {
+  return new Promise((resolveSignal) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolveSignal(signal));
+  });
+}
+
+async function run(flags: LocalFlags): Promise<number> {
+  const state: DeploymentState | undefined = readDeploymentState(flags.stateFile);
+  if (!state) throw new NotDeployedError(flags.stateFile);
+  await ensureServices(flags);
+  const destinations = startStreamingDestinations(state, {
+    stateFile: flags.stateFile,
+    onError: (error) =>
+      console.error(`[streaming destination] ${error instanceof Error ? error.message : error}`),
+  });
+  for (const { tableName, streamName } of destinations.destinations) {
+    console.log(`forwarding changes of table ${tableName} to Kinesis stream ${streamName}`);
+  }
+  console.log('running; Ctrl-C to stop');
+  const signal = await waitForSignal();
+  console.log(`${signal}: stopping`);
+  await destinations.stop();
+  return 0;
+}
+
+export const localCommand: CliCommand = {
+  description:
+    'deploy the synthesized CDK app to the local servers and run it (deploy, status, destroy, run)',
+  async run(args) {
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    const flags = parse(args);
+    switch (flags.action) {
+      case 'deploy':
+        return deploy(flags);
+      case 'status':
+        return status(flags);
+      case 'destroy':
+        return destroy(flags);
+      case 'run':
+        return run(flags);
+      case 'help':
+        console.log(help);
+        return 0;
+      default:
+        console.error(flags.action ? `unknown subcommand "${flags.action}"\n${help}` : help);
+        return 2;
+    }
+  },
+};

@@ -1,0 +1,227 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  DescribeStreamCommand,
+  type DynamoDBStreamsClient,
+  ExpiredIteratorException,
+  GetRecordsCommand,
+  type GetRecordsCommandOutput,
+  GetShardIteratorCommand,
+  type _Record as StreamRecord,
+} from '@aws-sdk/client-dynamodb-streams';
+import { type KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
+import { changePartitionKey, toKinesisChangeRecord } from './kinesisChangeRecord';
+
+export interface StreamingDestinationOptions {
+  readonly tableName: string;
+  /** The table's DynamoDB stream, read from the start (or from the checkpoint). */
+  readonly tableStreamArn: string;
+  readonly kinesisStreamName: string;
+  readonly dynamodbStreams: DynamoDBStreamsClient;
+  readonly kinesis: KinesisClient;
+  readonly region: string;
+  /** Where the last forwarded sequence number per shard is kept across runs; in memory only when absent. */
+  readonly checkpointFile?: string;
+  /** Pause between passes that found nothing new. Default 200 ms. */
+  readonly idleDelayMs?: number;
+  /** Errors of a pass (the loop goes on); default stderr. */
+  readonly onError?: (error: unknown) => void;
+}
+
+interface Checkpoint {
+  readonly streamArn: string;
+  readonly shards: Record<string, string>;
+}
+
+/** PutRecords takes at most 500 records per call. */
+const PUT_RECORDS_LIMIT = 500;
+const GET_RECORDS_LIMIT = 1000;
+const PUT_ATTEMPTS = 5;
+
+/**
+ * Emulates a table's Kinesis streaming destination on the local servers: reads the table's DynamoDB stream
+ * (moto) and writes each change to the Kinesis stream (kinesis-mock) in the format DynamoDB uses on Kinesis,
+ * keyed by a hash of the item's key so one item's changes stay in order on one shard. On a partial PutRecords
+ * failure it resends from the first failed record on: later records may be duplicated (as AWS allows) but
+ * never overtake an earlier change of the same item.
+ *
+ * @example
+ * ```ts
+ * const destination = new KinesisStreamingDestination({ tableName, tableStreamArn, kinesisStreamName, dynamodbStreams, kinesis, region });
+ * destination.start();
+ * // … changes to the table appear on the Kinesis stream …
+ * await destination.stop();
+ * ```
+ */
+export class KinesisStreamingDestination {
+  readonly #options: StreamingDestinationOptions;
+  readonly #positions = new Map<string, string>();
+  readonly #iterators = new Map<string, string>();
+  #loop: Promise<void> | undefined;
+  #stopping = false;
+  #forwarded = 0;
+
+  public constructor(options: StreamingDestinationOptions) {
+    this.#options = options;
+    const checkpoint = this.#readCheckpoint();
+    if (checkpoint?.streamArn === options.tableStreamArn) {
+      for (const [shardId, sequence] of Object.entries(checkpoint.shards))
+        this.#positions.set(shardId, sequence);
+    }
+  }
+
+  /** How many changes were forwarded since this instance was created. */
+  public get forwarded(): number {
+    return this.#forwarded;
+  }
+
+  /** Starts forwarding in the background until `stop`. */
+  public start(): void {
+    if (this.#loop) return;
+    this.#stopping = false;
+    this.#loop = this.#run();
+  }
+
+  /** Stops after the pass in progress. */
+  public async stop(): Promise<void> {
+    this.#stopping = true;
+    await this.#loop;
+    this.#loop = undefined;
+  }
+
+  /**
+   * One pass: forwards every change available now on every shard of the table's stream; returns how many.
+   */
+  public async forwardAvailable(): Promise<number> {
+    const { dynamodbStreams, tableStreamArn } = this.#options;
+    const description = await dynamodbStreams.send(new DescribeStreamCommand({ StreamArn: tableStreamArn }));
+    let count = 0;
+    for (const shard of description.StreamDescription?.Shards ?? []) {
+      if (shard.ShardId) count += await this.#forwardShard(shard.ShardId);
+    }
+    return count;
+  }
+
+  async #run(): Promise<void> {
+    const idle = this.#options.idleDelayMs ?? 200;
+    while (!this.#stopping) {
+      let count = 0;
+      try {
+        count = await this.forwardAvailable();
+      } catch (error) {
+        (
+          this.#options.onError ??
+          ((e) => console.error(`streaming destination ${this.#options.tableName}:`, e))
+        )(error);
+        this.#iterators.clear();
+      }
+      if (count === 0 && !this.#stopping) await sleep(idle);
+    }
+  }
+
+  async #iterator(shardId: string): Promise<string | undefined> {
+    const cached = this.#iterators.get(shardId);
+    if (cached) return cached;
+    const position = this.#positions.get(shardId);
+    const response = await this.#options.dynamodbStreams.send(
+      new GetShardIteratorCommand({
+        StreamArn: this.#options.tableStreamArn,
+        ShardId: shardId,
+        ...(position
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: position }
+          : { ShardIteratorType: 'TRIM_HORIZON' }),
+      }),
+    );
+    return response.ShardIterator;
+  }
+
+  async #forwardShard(shardId: string): Promise<number> {
+    let total = 0;
+    // Bounded: a shard that keeps producing is left for the next pass after this many reads.
+    for (let read = 0; read < 10 && !this.#stopping; read++) {
+      const iterator = await this.#iterator(shardId);
+      if (!iterator) return total;
+      let response: GetRecordsCommandOutput;
+      try {
+        response = await this.#options.dynamodbStreams.send(
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: GET_RECORDS_LIMIT }),
+        );
+      } catch (error) {
+        if (error instanceof ExpiredIteratorException) {
+          this.#iterators.delete(shardId);
+          continue;
+        }
+        throw error;
+      }
+      const records = response.Records ?? [];
+      if (records.length > 0) await this.#put(records);
+      const last = records.at(-1)?.dynamodb?.SequenceNumber;
+      if (last) {
+        this.#positions.set(shardId, last);
+        this.#writeCheckpoint();
+      }
+      if (response.NextShardIterator) this.#iterators.set(shardId, response.NextShardIterator);
+      else this.#iterators.delete(shardId);
+      total += records.length;
+      this.#forwarded += records.length;
+      if (records.length === 0 || !response.NextShardIterator) return total;
+    }
+    return total;
+  }
+
+  async #put(records: readonly StreamRecord[]): Promise<void> {
+    const entries: PutRecordsRequestEntry[] = records.map((record) => {
+      const change = toKinesisChangeRecord(record, this.#options.tableName, this.#options.region);
+      return {
+        Data: Buffer.from(JSON.stringify(change)),
+        PartitionKey: changePartitionKey(change.dynamodb.Keys),
+      };
+    });
+    for (let start = 0; start < entries.length; start += PUT_RECORDS_LIMIT) {
+      await this.#putInOrder(entries.slice(start, start + PUT_RECORDS_LIMIT));
+    }
+  }
+
+  async #putInOrder(batch: PutRecordsRequestEntry[]): Promise<void> {
+    let pending = batch;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const response = await this.#options.kinesis.send(
+        new PutRecordsCommand({ StreamName: this.#options.kinesisStreamName, Records: pending }),
+      );
+      const firstFailed = (response.Records ?? []).findIndex((result) => result.ErrorCode);
+      if (!response.FailedRecordCount || firstFailed < 0) return;
+      if (attempt >= PUT_ATTEMPTS) {
+        const failed = response.Records?.[firstFailed];
+        throw new Error(
+          `PutRecords to ${this.#options.kinesisStreamName} kept failing: ${failed?.ErrorCode} ${failed?.ErrorMessage}`,
+        );
+      }
+      pending = pending.slice(firstFailed);
+      await sleep(50 * 2 ** attempt);
+    }
+  }
+
+  #readCheckpoint(): Checkpoint | undefined {
+    const file = this.#options.checkpointFile;
+    if (!file || !existsSync(file)) return undefined;
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as Checkpoint;
+    } catch {
+      // A damaged checkpoint only means starting over from the stream's start.
+      return undefined;
+    }
+  }
+
+  #writeCheckpoint(): void {
+    const file = this.#options.checkpointFile;
+    if (!file) return;
+    const checkpoint: Checkpoint = {
+      streamArn: this.#options.tableStreamArn,
+      shards: Object.fromEntries(this.#positions),
+    };
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(`${file}.tmp`, JSON.stringify(checkpoint));
+    renameSync(`${file}.tmp`, file);
+  }
+}

@@ -1,0 +1,53 @@
+import { rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DeployActions, DeployPaths } from './constants';
+import { readDeploymentState } from './deploymentState';
+import { NotDeployedError } from './errors';
+import { LocalClients } from './LocalClients';
+import { localEndpoints } from './localEndpoints';
+import { deleteServerResource } from './serverResources';
+import type { LocalEndpoints, ReportEntry } from './types';
+
+export interface DestroyOptions {
+  readonly projectDir?: string;
+  readonly stateFile?: string;
+  readonly endpoints?: LocalEndpoints;
+}
+
+/**
+ * Deletes every table, stream, topic and queue of the last local deployment from the servers (retained
+ * ones too: local data is disposable) and removes the state file and the streaming destination checkpoints.
+ *
+ * @example
+ * ```ts
+ * const report = await destroyDeployment(); // [{ action: 'deleted', name: 'sb-telemetry', … }, …]
+ * ```
+ */
+export async function destroyDeployment(options: DestroyOptions = {}): Promise<ReportEntry[]> {
+  const projectDir = resolve(options.projectDir ?? process.cwd());
+  const stateFile = resolve(projectDir, options.stateFile ?? DeployPaths.stateFile);
+  const state = readDeploymentState(stateFile);
+  if (!state) throw new NotDeployedError(stateFile);
+  const clients = new LocalClients(options.endpoints ?? localEndpoints());
+  const report: ReportEntry[] = [];
+  try {
+    for (const resource of [...state.resources].reverse()) {
+      const existed = await deleteServerResource(clients, resource);
+      report.push({
+        stackName: resource.stackName,
+        logicalId: resource.logicalId,
+        type: resource.kind,
+        kind: resource.kind,
+        name: resource.name,
+        action: DeployActions.deleted,
+        detail: existed ? '' : 'already gone',
+      });
+    }
+  } finally {
+    await clients.close();
+  }
+  rmSync(stateFile, { force: true });
+  rmSync(resolve(dirname(stateFile), DeployPaths.inlineCodeDir), { recursive: true, force: true });
+  rmSync(resolve(dirname(stateFile), DeployPaths.checkpointDir), { recursive: true, force: true });
+  return report;
+}

@@ -1,0 +1,42 @@
+/**
+ * The local deployer: synthesizes the CDK app, deploys its template to the local servers and records the
+ * result (the `LocalDeployment` model the local runtime runs) in `.streambridge/deployment.json`.
+ *
+ * @example
+ * ```ts
+ * import { deployTemplate, synthesizeApp } from '../local/deploy';
+ * const { deployment, report } = await deployTemplate({ assembly: await synthesizeApp() });
+ * ```
+ */
+export { DeployActions, DeployPaths, EventSourceMappingDefaults, ResourceKinds } from './constants';
+export { readDeploymentState } from './deploymentState';
+export type { DeploymentStatus, StatusOptions } from './deploymentStatus';
+export { deploymentStatus } from './deploymentStatus';
+export type { DeployOptions } from './deployTemplate';
+export { deployTemplate } from './deployTemplate';
+export type { DestroyOptions } from './destroyDeployment';
+export { destroyDeployment } from './destroyDeployment';
+export { LocalDeployError, NotDeployedError, ResourceDeployError, SynthError, TemplateError } from './errors';
+export type { StreamingDestinationOptions } from './KinesisStreamingDestination';
+export { KinesisStreamingDestination } from './KinesisStreamingDestination';
+export type { KinesisChangeRecord } from './kinesisChangeRecord';
+export { changePartitionKey, toKinesisChangeRecord } from './kinesisChangeRecord';
+export { LocalClients } from './LocalClients';
+export { awsClientEnvironment, localEndpoints } from './localEndpoints';
+export { readCloudAssembly } from './readCloudAssembly';
+export type {
+  RunningStreamingDestinations,
+  StreamingDestinationsOptions,
+} from './startStreamingDestinations';
+export { startStreamingDestinations } from './startStreamingDestinations';
+export type { SynthesizeOptions } from './synthesizeApp';
+export { synthesizeApp, synthesizeAppObject } from './synthesizeApp';
+export type {
+  CloudAssembly,
+  DeployedResource,
+  DeploymentState,
+  DeployResult,
+  LocalEndpoints,
+  ReportEntry,
+  ResourceStatus,
+} from './types';

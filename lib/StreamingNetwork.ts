@@ -1,0 +1,102 @@
+import { Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { interfaceEndpointDefaults, vpcDefaults } from './defaults/vpcDefaults';
+
+export interface StreamingNetworkProps {
+  /** Overrides merged over {@link vpcDefaults}. */
+  readonly vpcProps?: Partial<ec2.VpcProps>;
+  /** Interface endpoints to create; default: SQS, STS, CloudWatch and CloudWatch Logs. */
+  readonly interfaceEndpoints?: readonly ec2.InterfaceVpcEndpointAwsService[];
+  /** Flow log retention (rejected connections). Default: one month. */
+  readonly flowLogRetention?: logs.RetentionDays;
+}
+
+/**
+ * The pipeline's network: a VPC of isolated subnets, a DynamoDB gateway endpoint, interface endpoints for
+ * the other AWS APIs, flow logs of rejected traffic, and the bridge functions' security group. Data stores
+ * add their own security groups that admit only {@link functionSecurityGroup}.
+ *
+ * @example
+ * ```ts
+ * const network = new StreamingNetwork(this, 'Network', { interfaceEndpoints: [ec2.InterfaceVpcEndpointAwsService.SQS] });
+ * new lambda.Function(this, 'Fn', { ..., vpc: network.vpc, vpcSubnets: network.subnets, securityGroups: [network.functionSecurityGroup] });
+ * ```
+ */
+export class StreamingNetwork extends Construct {
+  readonly vpc: ec2.Vpc;
+  /** Where functions, brokers and cache nodes go. */
+  readonly subnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+  /** Attached to every bridge function; data stores admit it on their ports. */
+  readonly functionSecurityGroup: ec2.SecurityGroup;
+  /** Attached to the interface endpoints; admits HTTPS from the functions (and whoever {@link allowEndpointsFrom}). */
+  readonly endpointSecurityGroup: ec2.SecurityGroup;
+  readonly interfaceEndpoints: readonly ec2.InterfaceVpcEndpoint[];
+  readonly flowLogGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: StreamingNetworkProps = {}) {
+    super(scope, id);
+    this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
+      retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      ...vpcDefaults(),
+      gatewayEndpoints: { DynamoDb: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB } },
+      // Rejected connections are the security signal; logging all traffic would bill every byte twice.
+      flowLogs: {
+        Rejected: {
+          destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
+          trafficType: ec2.FlowLogTrafficType.REJECT,
+        },
+      },
+      ...props.vpcProps,
+    });
+
+    this.functionSecurityGroup = new ec2.SecurityGroup(this, 'FunctionSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Bridge functions: reach the brokers, the cache and the AWS API endpoints',
+      // Egress is open because the DynamoDB gateway endpoint is addressed by a regional prefix list that
+      // cannot be resolved offline; the subnets have no route out of the VPC, so nothing leaves it.
+      allowAllOutbound: true,
+    });
+    this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Interface endpoints: HTTPS from the bridge functions and the MSK event source pollers',
+      allowAllOutbound: false,
+    });
+    this.allowEndpointsFrom(this.functionSecurityGroup);
+
+    const services =
+      props.interfaceEndpoints ??
+      interfaceEndpointDefaults({
+        kinesis: false,
+        secrets: false,
+        kafkaProducers: false,
+        kafkaConsumers: false,
+      });
+    this.interfaceEndpoints = services.map(
+      (service) =>
+        new ec2.InterfaceVpcEndpoint(this, `Endpoint-${service.shortName}`, {
+          vpc: this.vpc,
+          service,
+          subnets: this.subnets,
+          securityGroups: [this.endpointSecurityGroup],
+          // Not open to the whole VPC CIDR: only the security groups allowed above.
+          open: false,
+          privateDnsEnabled: true,
+        }),
+    );
+
+    Validations.of(this.vpc).acknowledge({
+      id: 'AwsSolutions-VPC3',
+      reason:
+        'Security groups admit only the bridge functions on each data port; network ACLs would repeat those rules per subnet.',
+    });
+  }
+
+  /** Lets `peer` reach the interface endpoints over HTTPS (e.g. the MSK cluster's security group, used by event source pollers). */
+  allowEndpointsFrom(peer: ec2.IConnectable): void {
+    this.endpointSecurityGroup.connections.allowFrom(peer, ec2.Port.tcp(443), 'HTTPS to AWS API endpoints');
+  }
+}

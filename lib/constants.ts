@@ -1,0 +1,63 @@
+/**
+ * Infrastructure constants: handler entries, ports and the fixed defaults the constructs share. Values a
+ * pipeline can change live in the pipeline config (`lambdas/core/config`), not here.
+ */
+
+/** The four bridge handlers: their folder under `lambdas/` and the EMF `Service` dimension they emit. */
+export const HANDLERS = {
+  ddbStreamToKafka: 'ddb-stream-to-kafka',
+  kinesisToKafka: 'kinesis-to-kafka',
+  kafkaToRedis: 'kafka-to-redis',
+  kafkaToDynamodb: 'kafka-to-dynamodb',
+} as const;
+
+export type HandlerName = (typeof HANDLERS)[keyof typeof HANDLERS];
+
+/** TLS listener ports of MSK brokers per client authentication (MSK fixes these). */
+export const KAFKA_PORTS = { iam: 9098, scram: 9096 } as const;
+
+/** ElastiCache Valkey/Redis port. */
+export const CACHE_PORT = 6379;
+
+/** Lambda settings shared by every bridge function; a construct's `functionProps` may override them. */
+export const FUNCTION_DEFAULTS = {
+  memorySizeMb: 1024,
+  timeoutSeconds: 120,
+  logRetentionDays: 30,
+} as const;
+
+/**
+ * Provisioned pollers of the Kafka event source mappings. They are required for partial batch responses,
+ * bisect, finite retries and record age on Kafka sources; all mappings of a pipeline share one poller group
+ * so the minimum capacity is paid once.
+ */
+export const KAFKA_POLLER_DEFAULTS = { minimumPollers: 1, maximumPollers: 10 } as const;
+
+/** MSK defaults when the config is silent. */
+export const KAFKA_CLUSTER_DEFAULTS = {
+  kafkaVersion: '3.8.x',
+  brokerCount: 2,
+  instanceType: 'kafka.t3.small',
+  volumeSizeGiB: 20,
+  /** The MSK topic API (`AWS::MSK::Topic`) needs Kafka 3.6 or later. */
+  minTopicApiVersion: [3, 6],
+} as const;
+
+/** ElastiCache defaults when the config is silent. */
+export const CACHE_DEFAULTS = {
+  engine: 'valkey',
+  engineVersion: { valkey: '8.0', redis: '7.1' },
+  nodeType: 'cache.t4g.micro',
+  replicas: 1,
+  shards: 1,
+  snapshotRetentionDays: 1,
+} as const;
+
+/** Alarm thresholds. Iterator age and offset lag say how far behind the bridges run. */
+export const ALARM_DEFAULTS = {
+  iteratorAgeMs: 60_000,
+  offsetLag: 10_000,
+  cachePercent: 80,
+  periodSeconds: 60,
+  evaluationPeriods: 5,
+} as const;

@@ -1,0 +1,41 @@
+import { fileURLToPath } from 'node:url';
+import { Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import { FUNCTION_DEFAULTS, type HandlerName } from '../constants';
+
+/** The repository root: handler entries, the lock file and tsconfig are resolved from it. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Defaults of a bridge function: the handler's `lambdas/<name>/index.ts` bundled locally by esbuild (never
+ * Docker) into one minified CommonJS file with a source map and the AWS SDK inside (pinned versions, and an
+ * asset that also runs as-is in the local runtime), Node.js 22 on arm64.
+ *
+ * @example
+ * ```ts
+ * new NodejsFunction(this, 'Fn', { ...bridgeFunctionDefaults('kafka-to-redis'), memorySize: 2048 });
+ * ```
+ */
+export function bridgeFunctionDefaults(handler: HandlerName): nodejs.NodejsFunctionProps {
+  return {
+    entry: `${PROJECT_ROOT}lambdas/${handler}/index.ts`,
+    handler: 'handler',
+    projectRoot: PROJECT_ROOT,
+    depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+    runtime: lambda.Runtime.NODEJS_22_X,
+    architecture: lambda.Architecture.ARM_64,
+    memorySize: FUNCTION_DEFAULTS.memorySizeMb,
+    timeout: Duration.seconds(FUNCTION_DEFAULTS.timeoutSeconds),
+    bundling: {
+      minify: true,
+      sourceMap: true,
+      sourcesContent: false,
+      target: 'node22',
+      format: nodejs.OutputFormat.CJS,
+      bundleAwsSDK: true,
+      externalModules: [],
+      forceDockerBundling: false,
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import type { KafkaClusterConfig, TopicConfig } from '../../lambdas/core/config/types';
+import { KAFKA_CLUSTER_DEFAULTS } from '../constants';
+
+/** A Kafka cluster config with every default filled in. */
+export interface ResolvedKafkaClusterConfig {
+  readonly type: 'provisioned' | 'serverless';
+  readonly kafkaVersion: string;
+  readonly brokerCount: number;
+  readonly instanceType: string;
+  readonly volumeSizeGiB: number;
+  readonly auth: 'iam' | 'scram';
+  readonly compression: 'gzip' | 'none';
+}
+
+/**
+ * MSK defaults: provisioned, Kafka 3.8, two `kafka.t3.small` brokers with 20 GiB each, IAM auth, gzip.
+ *
+ * @example
+ * ```ts
+ * kafkaClusterDefaults({ auth: 'scram' }).brokerCount; // 2
+ * ```
+ */
+export function kafkaClusterDefaults(config: KafkaClusterConfig = {}): ResolvedKafkaClusterConfig {
+  return {
+    type: config.type ?? 'provisioned',
+    kafkaVersion: config.kafkaVersion ?? KAFKA_CLUSTER_DEFAULTS.kafkaVersion,
+    brokerCount: config.brokerCount ?? KAFKA_CLUSTER_DEFAULTS.brokerCount,
+    instanceType: config.instanceType ?? KAFKA_CLUSTER_DEFAULTS.instanceType,
+    volumeSizeGiB: config.volumeSizeGiB ?? KAFKA_CLUSTER_DEFAULTS.volumeSizeGiB,
+    auth: config.auth ?? 'iam',
+    compression: config.compression ?? 'gzip',
+  };
+}
+
+/** A topic's replication factor: as configured, else one copy per broker up to three. */
+export function topicReplicationFactor(topic: TopicConfig, brokerCount: number): number {
+  return topic.replicationFactor ?? Math.min(3, brokerCount);
+}

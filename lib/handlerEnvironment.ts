@@ -1,0 +1,40 @@
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { HANDLER_ENV } from '../lambdas/core/constants';
+import type { CacheAccess, KafkaAccess } from './types';
+
+/**
+ * The `HANDLER_ENV` variables of a Kafka producer (the change bridges): the cluster whose bootstrap brokers
+ * the handler resolves at cold start, the authentication, the SCRAM secret, the compression, and the salt of
+ * governance hashes when the sources hash attributes.
+ *
+ * @example
+ * ```ts
+ * kafkaProducerEnvironment({ clusterArn, auth: 'iam', compression: 'gzip' }); // { MSK_CLUSTER_ARN: ..., KAFKA_AUTH: 'iam', ... }
+ * ```
+ */
+export function kafkaProducerEnvironment(
+  kafka: KafkaAccess,
+  governanceSalt?: secretsmanager.ISecret,
+): Record<string, string> {
+  return {
+    // Resolved by CloudFormation at deploy time (a dynamic reference), never written into the template.
+    ...(governanceSalt
+      ? { [HANDLER_ENV.governanceHashSalt]: governanceSalt.secretValue.unsafeUnwrap() }
+      : {}),
+    [HANDLER_ENV.mskClusterArn]: kafka.clusterArn,
+    [HANDLER_ENV.kafkaAuth]: kafka.auth,
+    [HANDLER_ENV.kafkaCompression]: kafka.compression,
+    ...(kafka.scramSecret ? { [HANDLER_ENV.kafkaScramSecretArn]: kafka.scramSecret.secretArn } : {}),
+  };
+}
+
+/** The `HANDLER_ENV` variables of the Redis sink: endpoint, TLS (always on in AWS), secret and cluster mode. */
+export function redisEnvironment(cache: CacheAccess): Record<string, string> {
+  return {
+    [HANDLER_ENV.redisHost]: cache.host,
+    [HANDLER_ENV.redisPort]: cache.port,
+    [HANDLER_ENV.redisTls]: 'true',
+    [HANDLER_ENV.redisSecretArn]: cache.secret.secretArn,
+    [HANDLER_ENV.redisClusterMode]: String(cache.clusterMode),
+  };
+}

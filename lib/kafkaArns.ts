@@ -1,0 +1,45 @@
+import { ArnFormat, Fn, Stack } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+
+/**
+ * ARNs of an MSK cluster's topics and consumer groups, for `kafka-cluster:*` IAM statements. MSK names them
+ * after the cluster ARN (`…:cluster/<name>/<uuid>` → `…:topic/<name>/<uuid>/<topic>`); the uuid is known only
+ * after deployment, so the ARN is cut apart with `Fn::Split` instead of being guessed with a wildcard.
+ *
+ * @example
+ * ```ts
+ * const arns = new KafkaArns(this, cluster.clusterArn);
+ * role.addToPolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:ReadData'], resources: [arns.topic('orders')] }));
+ * ```
+ */
+export class KafkaArns {
+  readonly #scope: IConstruct;
+  readonly #clusterName: string;
+  readonly #clusterUuid: string;
+  readonly clusterArn: string;
+
+  constructor(scope: IConstruct, clusterArn: string) {
+    this.#scope = scope;
+    this.clusterArn = clusterArn;
+    const parts = Fn.split('/', clusterArn, 3);
+    this.#clusterName = Fn.select(1, parts);
+    this.#clusterUuid = Fn.select(2, parts);
+  }
+
+  topic(name: string): string {
+    return this.#format('topic', name);
+  }
+
+  group(name: string): string {
+    return this.#format('group', name);
+  }
+
+  #format(resource: 'topic' | 'group', name: string): string {
+    return Stack.of(this.#scope).formatArn({
+      service: 'kafka',
+      resource,
+      resourceName: `${this.#clusterName}/${this.#clusterUuid}/${name}`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+  }
+}

@@ -50,7 +50,7 @@ export interface DemoPipeline {
     readonly stream: StreamMapping & { readonly keyT: CompiledTemplate };
   };
   readonly dynamodb: {
-    readonly series: TimeSeriesMapping & { readonly pkT: CompiledTemplate };
+    readonly series: TimeSeriesMapping & { readonly pkT: CompiledTemplate; readonly sortKeyName?: string };
     readonly aggregate: AggregateMapping & {
       readonly pkT: CompiledTemplate;
       readonly skT?: CompiledTemplate;
@@ -124,7 +124,11 @@ export function demoPipeline(config: PipelineConfig): DemoPipeline {
       stream: redisMapping(config, sources.telemetry.topic, 'stream'),
     },
     dynamodb: {
-      series: { ...series, pkT: compileTemplate(series.partitionKey.template) },
+      series: {
+        ...series,
+        pkT: compileTemplate(series.partitionKey.template),
+        sortKeyName: config.sinks.dynamodb?.tables.find((t) => t.name === series.table)?.sortKey?.name,
+      },
       aggregate: {
         ...aggregate,
         pkT: compileTemplate(aggregate.partitionKey.template),

@@ -1,0 +1,94 @@
+/**
+ * The live terminal view of a demo run: on a TTY a block of lines redrawn in place every second; on a
+ * pipe or file one plain progress line every few seconds, so logs stay readable.
+ *
+ * @example
+ * ```ts
+ * const view = new LiveView(process.stderr);
+ * view.update(stats); // redraws (TTY) or prints a line (not a TTY, at most every 5 s)
+ * view.done();
+ * ```
+ */
+import type { TopicLag } from './KafkaLag';
+import type { DemoEventKind, LatencySummary } from './types';
+
+export interface LiveStats {
+  readonly phase: 'running' | 'draining' | 'verifying';
+  readonly elapsedMs: number;
+  readonly written: Readonly<Record<DemoEventKind, number>>;
+  /** Events per second over the last refresh. */
+  readonly rate: number;
+  readonly lag: readonly TopicLag[];
+  /** From the last verification pass: events whose effects are all in the sinks, and dead-lettered ones. */
+  readonly applied: number;
+  readonly deadLettered: number;
+  readonly latency: LatencySummary;
+  readonly runTag: string;
+}
+
+const PLAIN_INTERVAL_MS = 5_000;
+
+function ms(value: number | null): string {
+  return value === null ? '-' : `${Math.round(value)}ms`;
+}
+
+/** The view's lines (pure). */
+export function renderLiveView(stats: LiveStats): string[] {
+  const written = Object.values(stats.written).reduce((a, b) => a + b, 0);
+  const pending = Math.max(0, written - stats.applied - stats.deadLettered);
+  const w = stats.written;
+  const lines = [
+    `streambridge demo · run ${stats.runTag} · ${stats.phase} · ${(stats.elapsedMs / 1000).toFixed(0)}s`,
+    `  written   ${written} events (${stats.rate.toFixed(0)}/s): clicks ${w.click} · telemetry ${w.telemetry} · sessions ${w.session} · products ${w.product} · orders ${w.order} · poison ${w.poison}`,
+    `  applied   ${stats.applied} verified in the sinks · dead-lettered ${stats.deadLettered} · in flight ${pending}`,
+    `  latency   p50 ${ms(stats.latency.p50)} · p95 ${ms(stats.latency.p95)} · p99 ${ms(stats.latency.p99)} (${stats.latency.samples} samples)`,
+  ];
+  const groups = [...new Set(stats.lag.map((l) => l.group))];
+  for (const group of groups) {
+    const rows = stats.lag.filter((l) => l.group === group);
+    const checkpointed = rows.reduce((n, r) => n + r.checkpointed, 0);
+    lines.push(
+      `  ${group}: ${checkpointed} records checkpointed · lag ${rows.map((r) => `${r.topic} ${r.lag}`).join(' · ')}`,
+    );
+  }
+  return lines;
+}
+
+/** One line for logs (not a TTY). */
+export function renderPlainLine(stats: LiveStats): string {
+  const written = Object.values(stats.written).reduce((a, b) => a + b, 0);
+  const lag = stats.lag.reduce((n, l) => n + l.lag, 0);
+  return `[demo ${stats.runTag}] ${stats.phase} ${(stats.elapsedMs / 1000).toFixed(0)}s written=${written} applied=${stats.applied} deadLettered=${stats.deadLettered} lag=${lag} p50=${ms(stats.latency.p50)} p95=${ms(stats.latency.p95)} p99=${ms(stats.latency.p99)}`;
+}
+
+export class LiveView {
+  readonly #out: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly #tty: boolean;
+  #drawn = 0;
+  #lastPlain = 0;
+
+  constructor(out: NodeJS.WritableStream & { isTTY?: boolean }, enabled = true) {
+    this.#out = out;
+    this.#tty = enabled && out.isTTY === true;
+    if (!enabled) this.#lastPlain = Number.POSITIVE_INFINITY;
+  }
+
+  update(stats: LiveStats, force = false): void {
+    if (this.#tty) {
+      const lines = renderLiveView(stats);
+      // Move up over the previous block and clear it, then draw the new one.
+      const rewind = this.#drawn > 0 ? `\x1b[${this.#drawn}A\x1b[0J` : '';
+      this.#out.write(`${rewind}${lines.join('\n')}\n`);
+      this.#drawn = lines.length;
+      return;
+    }
+    const now = Date.now();
+    if (!force && now - this.#lastPlain < PLAIN_INTERVAL_MS) return;
+    this.#lastPlain = now;
+    this.#out.write(`${renderPlainLine(stats)}\n`);
+  }
+
+  done(): void {
+    this.#drawn = 0;
+  }
+}

@@ -1,0 +1,274 @@
+/**
+ * One demo run against a deployed, running pipeline: generates the workload at the requested rate,
+ * writes it to the sources, shows live progress, waits for the sinks to catch up (bounded), then
+ * verifies the sinks against the tally and returns the summary. Starting servers, deploying and running
+ * the Lambda runtime are the caller's job (`streambridge local --demo`, or a test with private servers).
+ *
+ * @example
+ * ```ts
+ * const summary = await runDemo({ config, deployment, endpoints, seed: 1, events: 10_000 });
+ * process.exitCode = summary.ok ? 0 : 1;
+ * ```
+ */
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { Redis } from 'ioredis';
+import type { PipelineConfig } from '../../lambdas/core/config/types';
+import type { LocalEndpoints } from '../deploy/types';
+import type { LocalDeployment } from '../runtime/types';
+import { DemoDefaults } from './constants';
+import { DeadLetterReader } from './DeadLetterReader';
+import { demoPipeline } from './demoPipeline';
+import { KafkaLag, type TopicLag } from './KafkaLag';
+import { LatencyTracker } from './LatencyTracker';
+import { type LiveStats, LiveView } from './LiveView';
+import { SinkReader } from './SinkReader';
+import { SourceWriter } from './SourceWriter';
+import { Tally } from './Tally';
+import type { DemoSummary } from './types';
+import { type Verification, verifyResults } from './verifyResults';
+import { WorkloadGenerator } from './WorkloadGenerator';
+
+export interface RunDemoOptions {
+  readonly config: PipelineConfig;
+  readonly deployment: LocalDeployment;
+  readonly endpoints: LocalEndpoints;
+  readonly seed: number;
+  /** Events per second. */
+  readonly rate?: number;
+  /** Stop generating after this many events… */
+  readonly events?: number;
+  /** …or after this many ms; with neither, until `signal` aborts. */
+  readonly durationMs?: number;
+  readonly poison?: number;
+  /** First abort stops generating (then drain and verify); see `skipDrain`. */
+  readonly signal?: AbortSignal;
+  /** Aborting this one skips the drain wait (a second Ctrl-C). */
+  readonly skipDrain?: AbortSignal;
+  readonly drainTimeoutMs?: number;
+  readonly runTag?: string;
+  /** Where the live view goes (default stderr); `false` for none. */
+  readonly view?: (NodeJS.WritableStream & { isTTY?: boolean }) | false;
+  readonly log?: (line: string) => void;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits `ms`, returning early when the signal aborts. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  if (!signal) return sleep(ms).then(() => undefined);
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
+  const started = Date.now();
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const runTag = options.runTag ?? randomBytes(3).toString('hex');
+  const pipeline = demoPipeline(options.config);
+  const { endpoints, deployment } = options;
+  const aws = {
+    region: endpoints.region,
+    credentials: { accessKeyId: endpoints.accessKeyId, secretAccessKey: endpoints.secretAccessKey },
+  };
+  const dynamodb = new DynamoDBClient({ ...aws, endpoint: endpoints.dynamodb, maxAttempts: 3 });
+  const sqs = new SQSClient({ ...aws, endpoint: endpoints.sqs });
+  const redis = new Redis(endpoints.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true });
+  redis.on('error', () => undefined);
+  await redis.connect();
+
+  const tally = new Tally(pipeline);
+  const latency = new LatencyTracker({ pipeline, redis, dynamodb });
+  const writer = new SourceWriter({
+    pipeline,
+    kafkaBrokers: endpoints.kafkaBrokers,
+    dynamodb,
+    log,
+    onWritten: (event, ackedAt) => {
+      tally.record(event);
+      latency.offer(event, ackedAt, tally.expectation);
+    },
+  });
+  const kafkaSources = deployment.eventSourceMappings.filter((m) => m.kind === 'kafka');
+  const groups: Record<string, string[]> = {};
+  for (const m of kafkaSources)
+    if (m.consumerGroupId)
+      groups[m.consumerGroupId] = [...new Set([...(groups[m.consumerGroupId] ?? []), ...(m.topics ?? [])])];
+  const clickConsumers = new Set(
+    kafkaSources.filter((m) => m.topics?.includes(pipeline.clickTopic)).map((m) => m.functionLogicalId),
+  ).size;
+  const lag = new KafkaLag({ brokers: endpoints.kafkaBrokers, groups });
+  const deadLetters = new DeadLetterReader({
+    queueUrls: deployment.queues.map((q) => q.queueUrl),
+    since: started,
+    sqs,
+  });
+  const reader = new SinkReader({ pipeline, redis, dynamodb });
+  const view = options.view === false ? undefined : new LiveView(options.view ?? process.stderr);
+
+  let lastVerification: Verification | undefined;
+  let lastLag: TopicLag[] = [];
+  let phase: LiveStats['phase'] = 'running';
+  let lastRateCount = 0;
+  let lastRateAt = started;
+  let rate = 0;
+  const stats = (): LiveStats => {
+    const now = Date.now();
+    if (now - lastRateAt >= 500) {
+      rate = ((tally.total - lastRateCount) * 1000) / (now - lastRateAt);
+      lastRateCount = tally.total;
+      lastRateAt = now;
+    }
+    return {
+      phase,
+      elapsedMs: now - started,
+      written: tally.expectation.counts,
+      rate,
+      lag: lastLag,
+      applied: lastVerification?.applied ?? 0,
+      deadLettered: lastVerification?.deadLettered ?? 0,
+      latency: latency.summary(),
+      runTag,
+    };
+  };
+  const verify = async (): Promise<Verification> => {
+    const letters = await deadLetters.read();
+    const observed = await reader.read(tally.expectation, letters.deadLetters, letters.onFailureMessages);
+    lastVerification = verifyResults({
+      pipeline,
+      expectation: tally.expectation,
+      observed,
+      now: Date.now(),
+      runTag,
+      poisonLetters: { 'click-not-json': Math.max(1, clickConsumers), 'product-schema': 1 },
+    });
+    return lastVerification;
+  };
+
+  // Background refresh of the view, lag and a verification pass; never overlapping.
+  let refreshing = false;
+  let lastVerifyAt = 0;
+  const refresh = async () => {
+    if (refreshing) return;
+    refreshing = true;
+    try {
+      lastLag = await lag.read().catch(() => lastLag);
+      // While draining, the drain loop runs the verification passes itself.
+      if (phase === 'running' && Date.now() - lastVerifyAt >= 5_000) {
+        lastVerifyAt = Date.now();
+        await verify().catch((error: unknown) =>
+          log(`verification pass failed: ${(error as Error).message}`),
+        );
+      }
+      view?.update(stats());
+    } finally {
+      refreshing = false;
+    }
+  };
+  const timer = setInterval(() => void refresh(), DemoDefaults.viewIntervalMs);
+
+  try {
+    await writer.start();
+    await lag.start().catch((error: unknown) => log(`kafka lag unavailable: ${(error as Error).message}`));
+    log(
+      `demo run ${runTag}: seed ${options.seed}, ${describeLimit(options)}; Ctrl-C stops generating and verifies`,
+    );
+    await generate(options, runTag, writer);
+    phase = 'draining';
+    await writer.flush();
+    await drain(options, verify, () => lastLag);
+    phase = 'verifying';
+    await latency.settle();
+    clearInterval(timer);
+    while (refreshing) await sleep(20);
+    const final = await verify();
+    view?.update(stats(), true);
+    view?.done();
+    const summary: DemoSummary = {
+      runTag,
+      seed: options.seed,
+      durationMs: Date.now() - started,
+      events: tally.total,
+      eventsByKind: { ...tally.expectation.counts },
+      applied: final.applied,
+      deadLettered: final.deadLettered,
+      lost: final.lost,
+      doubleApplied: final.doubleApplied,
+      mismatched: final.mismatched,
+      latencyMs: latency.summary(),
+      deadLetters: final.deadLetters,
+      checks: final.checks,
+      ok: final.lost === 0 && final.doubleApplied === 0 && final.mismatched === 0,
+    };
+    return summary;
+  } finally {
+    clearInterval(timer);
+    await Promise.all([writer.close(), lag.close()]);
+    deadLetters.close();
+    redis.disconnect();
+    dynamodb.destroy();
+  }
+}
+
+function describeLimit(options: RunDemoOptions): string {
+  const rate = `${options.rate ?? DemoDefaults.rate} events/s`;
+  if (options.events !== undefined) return `${options.events} events at ${rate}`;
+  if (options.durationMs !== undefined) return `${options.durationMs / 1000}s at ${rate}`;
+  return `${rate} until interrupted`;
+}
+
+/** Generates at the requested rate until the event count, the duration or the abort signal ends it. */
+async function generate(options: RunDemoOptions, runTag: string, writer: SourceWriter): Promise<void> {
+  const generator = new WorkloadGenerator({
+    seed: options.seed,
+    runTag,
+    poison: options.poison ?? 0,
+    totalEvents: options.events,
+  });
+  const rate = options.rate ?? DemoDefaults.rate;
+  const begin = Date.now();
+  const deadline = options.durationMs !== undefined ? begin + options.durationMs : Number.POSITIVE_INFINITY;
+  const limit = options.events ?? Number.POSITIVE_INFINITY;
+  let produced = 0;
+  while (produced < limit && Date.now() < deadline && !options.signal?.aborted) {
+    const due = Math.min(limit, Math.floor(((Date.now() - begin) * rate) / 1000) + 1);
+    while (produced < due) {
+      await writer.write(generator.next());
+      produced += 1;
+    }
+    await pause(Math.max(5, Math.min(50, 1000 / rate)), options.signal);
+  }
+}
+
+/**
+ * Waits for the sinks to hold every effect: until the verification finds nothing missing, or nothing
+ * changed for `settleMs` with no Kafka lag left, or the drain timeout.
+ */
+async function drain(
+  options: RunDemoOptions,
+  verify: () => Promise<Verification>,
+  lag: () => readonly TopicLag[],
+): Promise<void> {
+  const deadline = Date.now() + (options.drainTimeoutMs ?? DemoDefaults.drainTimeoutMs);
+  let lastProgress = -1;
+  let lastChange = Date.now();
+  while (Date.now() < deadline && !options.skipDrain?.aborted) {
+    const result = await verify().catch(() => undefined);
+    if (result && result.lost === 0 && result.mismatched === 0) return;
+    const progress = result ? result.applied + result.deadLettered : -1;
+    if (progress !== lastProgress) {
+      lastProgress = progress;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange >= DemoDefaults.settleMs && lag().every((l) => l.lag === 0)) return;
+    await pause(DemoDefaults.verifyIntervalMs, options.skipDrain);
+  }
+}

@@ -92,7 +92,13 @@ describe('ddb-stream-to-kafka against moto and Kafka', () => {
 
     // In stream order per key, on the partition any Kafka client picks for the key (murmur2)
     const partitionOf = Partitioners.DefaultPartitioner();
-    const partitionMetadata = [0, 1, 2].map((partitionId) => ({ partitionId, leader: 1 }));
+    const partitionMetadata = [0, 1, 2].map((partitionId) => ({
+      partitionErrorCode: 0,
+      partitionId,
+      leader: 1,
+      replicas: [1],
+      isr: [1],
+    }));
     for (let i = 1; i <= 6; i++) {
       const ofKey = messages.filter((m) => m.key === `o-${i}`);
       const expected = partitionOf({ topic, partitionMetadata, message: { key: `o-${i}`, value: null } });

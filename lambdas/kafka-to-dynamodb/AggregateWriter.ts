@@ -198,7 +198,6 @@ export class AggregateWriter implements MappingWriter {
     const sets = ['#wm = :last'];
     const adds: string[] = [];
     this.#mapping.metrics.forEach((metric, i) => {
-      names[`#m${i}`] = metric.name;
       const found = definedValues(included, i);
       if (metric.op === 'count') {
         adds.push(`#m${i} :v${i}`);
@@ -209,7 +208,11 @@ export class AggregateWriter implements MappingWriter {
       } else if (found.length > 0) {
         sets.push(`#m${i} = if_not_exists(#m${i}, :v${i})`);
         values[`:v${i}`] = numberValue(metric.op === 'min' ? Math.min(...found) : Math.max(...found));
+      } else {
+        // DynamoDB refuses expression names the expression does not use.
+        return;
       }
+      names[`#m${i}`] = metric.name;
     });
     const hasExtremes = this.#mapping.metrics.some((m) => m.op === 'min' || m.op === 'max');
     return {

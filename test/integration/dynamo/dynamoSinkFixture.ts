@@ -113,10 +113,15 @@ export class TestDeadLetterQueue {
     return this.#queueUrl;
   }
 
-  /** Receives until `count` letters arrived in total (bounded poll), and returns them all. */
-  async letters(count: number, timeoutMs = 10_000): Promise<Record<string, unknown>[]> {
+  /**
+   * Receives until `count` letters about `topic` arrived (bounded poll), and returns those letters. The
+   * queue is shared by the tests of a file: each reads the letters of its own topic.
+   */
+  async letters(topic: string, count: number, timeoutMs = 10_000): Promise<Record<string, unknown>[]> {
     const deadline = Date.now() + timeoutMs;
-    while (this.#received.length < count && Date.now() < deadline) {
+    const mine = () =>
+      this.#received.filter((letter) => (letter.coordinates as { topic?: string }).topic === topic);
+    while (mine().length < count && Date.now() < deadline) {
       const { Messages = [] } = await this.#sqs.send(
         new ReceiveMessageCommand({ QueueUrl: this.#queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
       );
@@ -130,7 +135,7 @@ export class TestDeadLetterQueue {
         );
       }
     }
-    return [...this.#received];
+    return mine();
   }
 
   async destroy(): Promise<void> {

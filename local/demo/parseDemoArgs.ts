@@ -1,0 +1,119 @@
+/**
+ * Flags of `streambridge local --demo` (and `npm start -- <flags>`), checked with errors that name the
+ * flag and what it takes.
+ *
+ * @example
+ * ```ts
+ * parseDemoArgs(['--events', '10000', '--json']); // { events: 10000, json: true, rate: 200, ... }
+ * ```
+ */
+import { parseArgs } from 'node:util';
+import { DemoDefaults } from './constants';
+import { DemoArgumentError } from './errors';
+
+export interface DemoFlags {
+  readonly rate: number;
+  readonly events?: number;
+  readonly durationMs?: number;
+  readonly seed: number;
+  readonly poison: number;
+  readonly json: boolean;
+  readonly drainTimeoutMs: number;
+  readonly synth: boolean;
+  readonly services: boolean;
+  readonly help: boolean;
+}
+
+export const demoHelp = `usage: streambridge local --demo [options]      (npm start -- [options])
+  Starts the local servers, deploys the default app, runs it, and drives it with generated telemetry,
+  sessions, clickstream, product updates and order events; shows live progress, then checks every
+  effect in Redis and DynamoDB against an independent tally. Runs until Ctrl-C without --events/--duration.
+options:
+  --rate N            events per second (default ${DemoDefaults.rate})
+  --events N          stop after N events
+  --duration S        stop after S seconds
+  --seed N            seed of the workload generator (default: random, printed) for a reproducible run
+  --poison N          mix in N bad records (undecodable clicks, schema-violating products) → dead letters
+  --json              print the summary as one JSON object on stdout
+  --drain-timeout S   how long to wait for the sinks to catch up after the last write (default ${DemoDefaults.drainTimeoutMs / 1000})
+  --no-synth          deploy the cloud assembly already in cdk.out
+  --no-services       do not start the local servers (use the endpoints in the environment)
+exit code: 0 when nothing was lost, double-applied or mismatched; 1 otherwise; 2 for bad flags`;
+
+function positiveNumber(flag: string, text: string | undefined, integer: boolean): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value)))
+    throw new DemoArgumentError(
+      `--${flag} takes a positive ${integer ? 'integer' : 'number'} (got "${text}")`,
+    );
+  return value;
+}
+
+export function parseDemoArgs(
+  args: readonly string[],
+  randomSeed = () => Math.floor(Math.random() * 2 ** 31),
+): DemoFlags {
+  let parsed: ReturnType<typeof parseWith>;
+  try {
+    parsed = parseWith(args);
+  } catch (error) {
+    throw new DemoArgumentError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 0) throw new DemoArgumentError(`unexpected arguments: ${positionals.join(' ')}`);
+  const seedText = values.seed;
+  let seed: number;
+  if (seedText === undefined) seed = randomSeed();
+  else {
+    seed = Number(seedText);
+    if (seedText.trim() === '' || !Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32)
+      throw new DemoArgumentError(`--seed takes an integer from 0 to 4294967295 (got "${seedText}")`);
+  }
+  let poison = 0;
+  if (values.poison !== undefined) {
+    poison = Number(values.poison);
+    if (values.poison.trim() === '' || !Number.isInteger(poison) || poison < 0)
+      throw new DemoArgumentError(
+        `--poison takes a whole number of records, 0 or more (got "${values.poison}")`,
+      );
+  }
+  const events = positiveNumber('events', values.events, true);
+  if (events !== undefined && poison >= events)
+    throw new DemoArgumentError(`--poison (${poison}) must be below --events (${events})`);
+  const duration = positiveNumber('duration', values.duration, false);
+  const drain = positiveNumber('drain-timeout', values['drain-timeout'], false);
+  return {
+    rate: positiveNumber('rate', values.rate, false) ?? DemoDefaults.rate,
+    events,
+    durationMs: duration !== undefined ? duration * 1000 : undefined,
+    seed,
+    poison,
+    json: values.json === true,
+    drainTimeoutMs: drain !== undefined ? drain * 1000 : DemoDefaults.drainTimeoutMs,
+    synth: values['no-synth'] !== true,
+    services: values['no-services'] !== true,
+    help: values.help === true,
+  };
+}
+
+function parseWith(args: readonly string[]) {
+  return parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      demo: { type: 'boolean' },
+      rate: { type: 'string' },
+      events: { type: 'string' },
+      duration: { type: 'string' },
+      seed: { type: 'string' },
+      poison: { type: 'string' },
+      json: { type: 'boolean' },
+      'drain-timeout': { type: 'string' },
+      'no-synth': { type: 'boolean' },
+      'no-services': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}

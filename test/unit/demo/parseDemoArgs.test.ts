@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { DemoArgumentError } from '../../../local/demo/errors';
+import { parseDemoArgs } from '../../../local/demo/parseDemoArgs';
+
+describe('parseDemoArgs', () => {
+  it('reads every flag', () => {
+    // Act
+    const flags = parseDemoArgs([
+      '--demo',
+      '--events',
+      '10000',
+      '--rate',
+      '500',
+      '--seed',
+      '42',
+      '--poison',
+      '5',
+      '--json',
+      '--duration',
+      '1.5',
+      '--no-synth',
+    ]);
+    // Assess
+    expect(flags).toMatchObject({
+      events: 10_000,
+      rate: 500,
+      seed: 42,
+      poison: 5,
+      json: true,
+      durationMs: 1500,
+      synth: false,
+      services: true,
+    });
+  });
+
+  it('defaults to an unbounded run with a random seed', () => {
+    // Act
+    const flags = parseDemoArgs(['--demo'], () => 7);
+    // Assess
+    expect(flags).toMatchObject({ seed: 7, poison: 0, json: false, rate: 200 });
+    expect(flags.events).toBeUndefined();
+    expect(flags.durationMs).toBeUndefined();
+  });
+
+  it.each([
+    [['--events', '0'], /--events takes a positive integer \(got "0"\)/],
+    [['--events', '1.5'], /--events takes a positive integer/],
+    [['--rate', 'fast'], /--rate takes a positive number \(got "fast"\)/],
+    [['--seed', '-1'], /--seed takes an integer/],
+    [['--poison', 'x'], /--poison takes a whole number/],
+    [['--events', '5', '--poison', '5'], /--poison \(5\) must be below --events \(5\)/],
+    [['--speed', '3'], /Unknown option '--speed'/],
+    [['extra'], /unexpected arguments: extra/],
+  ])('rejects %j with a message naming the flag', (args, message) => {
+    expect(() => parseDemoArgs(args)).toThrow(DemoArgumentError);
+    expect(() => parseDemoArgs(args)).toThrow(message);
+  });
+});

@@ -46,7 +46,7 @@ describe('parseDemoArgs', () => {
     [['--events', '0'], /--events takes a positive integer \(got "0"\)/],
     [['--events', '1.5'], /--events takes a positive integer/],
     [['--rate', 'fast'], /--rate takes a positive number \(got "fast"\)/],
-    [['--seed', '-1'], /--seed takes an integer/],
+    [['--seed', '1.5'], /--seed takes an integer/],
     [['--poison', 'x'], /--poison takes a whole number/],
     [['--events', '5', '--poison', '5'], /--poison \(5\) must be below --events \(5\)/],
     [['--speed', '3'], /Unknown option '--speed'/],

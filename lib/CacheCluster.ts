@@ -116,10 +116,9 @@ export class CacheCluster extends Construct {
       this.userGroup = new elasticache.CfnUserGroup(this, 'UserGroup', {
         engine: config.engine,
         userGroupId: boundedName(props.namePrefix, 'cache-users', 40),
-        userIds: [defaultUser.userId, appUser.userId],
+        // Ref of a user is its id; referencing it orders the creation.
+        userIds: [defaultUser.ref, appUser.ref],
       });
-      this.userGroup.addResourceDependency(defaultUser);
-      this.userGroup.addResourceDependency(appUser);
     }
 
     if (config.type === 'serverless') {
@@ -130,10 +129,9 @@ export class CacheCluster extends Construct {
         majorEngineVersion: engineMajorVersion(config.engineVersion),
         securityGroupIds: [this.securityGroup.securityGroupId],
         subnetIds,
-        userGroupId: this.userGroup?.userGroupId,
+        userGroupId: this.userGroup?.ref,
         snapshotRetentionLimit: CACHE_DEFAULTS.snapshotRetentionDays,
       });
-      if (this.userGroup) this.serverlessCache.addResourceDependency(this.userGroup);
       this.serverlessCache.applyRemovalPolicy(RemovalPolicy.RETAIN);
       this.endpoint = {
         address: this.serverlessCache.attrEndpointAddress,
@@ -173,10 +171,9 @@ export class CacheCluster extends Construct {
             cacheParameterGroupName: `default.${config.engine}${engineMajorVersion(config.engineVersion)}.cluster.on`,
           }
         : { numCacheClusters: 1 + config.replicas }),
-      ...(this.userGroup ? { userGroupIds: [this.userGroup.userGroupId] } : { authToken: password }),
+      ...(this.userGroup ? { userGroupIds: [this.userGroup.ref] } : { authToken: password }),
     });
     if (this.userGroup) {
-      group.addResourceDependency(this.userGroup);
       Validations.of(group).acknowledge({
         id: 'AwsSolutions-AEC6',
         reason:

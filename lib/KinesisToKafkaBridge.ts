@@ -10,7 +10,7 @@ import { BridgeFunction } from './BridgeFunction';
 import { BridgeQueues } from './BridgeQueues';
 import { HANDLERS } from './constants';
 import { streamEventSourceOptions } from './defaults/eventSourceDefaults';
-import { kafkaProducerEnvironment } from './handlerEnvironment';
+import { hashesAttributes, kafkaProducerEnvironment } from './handlerEnvironment';
 import { grantKafkaProduce } from './kafkaPermissions';
 import type { FunctionPlacement, KafkaAccess } from './types';
 
@@ -61,7 +61,10 @@ export class KinesisToKafkaBridge extends Construct {
       placement: props.placement,
       config: props.slice,
       deadLetterQueue: this.deadLetterQueue,
-      environment: kafkaProducerEnvironment(props.kafka, props.governanceSalt),
+      environment: kafkaProducerEnvironment(
+        props.kafka,
+        hashesAttributes(props.slice) ? props.governanceSalt : undefined,
+      ),
       functionProps: props.functionProps,
     });
     grantKafkaProduce(

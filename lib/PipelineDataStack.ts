@@ -11,6 +11,7 @@ import { ChangeSourceTable } from './ChangeSourceTable';
 import { HANDLERS, type HandlerName } from './constants';
 import { sinkTableProps } from './defaults/tableDefaults';
 import { interfaceEndpointDefaults } from './defaults/vpcDefaults';
+import { hashesAttributes } from './handlerEnvironment';
 import { KafkaCluster } from './KafkaCluster';
 import { StreamingNetwork } from './StreamingNetwork';
 
@@ -111,7 +112,7 @@ export class PipelineDataStack extends Stack {
       new CfnOutput(this, 'CacheSecretArn', { value: this.cache.secret.secretArn });
     }
 
-    if (config.sources.some((source) => (source.governance?.hash?.length ?? 0) > 0)) {
+    if (hashesAttributes(config)) {
       this.governanceSalt = new secretsmanager.Secret(this, 'GovernanceSalt', {
         description: `Salt of the ${config.name} change bridges' governance hashes; changing it changes every hash`,
         generateSecretString: { passwordLength: 32, excludePunctuation: true },

@@ -1,4 +1,5 @@
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { ChangeBridgeSlice } from '../lambdas/core/config/validatePipelineConfig';
 import { HANDLER_ENV } from '../lambdas/core/constants';
 import type { CacheAccess, KafkaAccess } from './types';
 
@@ -26,6 +27,11 @@ export function kafkaProducerEnvironment(
     [HANDLER_ENV.kafkaCompression]: kafka.compression,
     ...(kafka.scramSecret ? { [HANDLER_ENV.kafkaScramSecretArn]: kafka.scramSecret.secretArn } : {}),
   };
+}
+
+/** Whether any source of a change bridge hashes attributes (and so needs the governance salt). */
+export function hashesAttributes(slice: ChangeBridgeSlice): boolean {
+  return slice.sources.some((source) => (source.governance?.hash?.length ?? 0) > 0);
 }
 
 /** The `HANDLER_ENV` variables of the Redis sink: endpoint, TLS (always on in AWS), secret and cluster mode. */

@@ -21,9 +21,8 @@ export class KafkaArns {
   constructor(scope: IConstruct, clusterArn: string) {
     this.#scope = scope;
     this.clusterArn = clusterArn;
-    const parts = Fn.split('/', clusterArn, 3);
-    this.#clusterName = Fn.select(1, parts);
-    this.#clusterUuid = Fn.select(2, parts);
+    this.#clusterName = Fn.select(1, Fn.split('/', clusterArn));
+    this.#clusterUuid = Fn.select(2, Fn.split('/', clusterArn));
   }
 
   topic(name: string): string {

@@ -15,16 +15,6 @@ export function encodeTopicConfigs(topic: TopicConfig): string | undefined {
   return Buffer.from(JSON.stringify(configs), 'utf8').toString('base64');
 }
 
-/** Reads `AWS::MSK::Topic.Configs` back into Kafka config entries (the local runtime creates topics with them). */
-export function decodeTopicConfigs(encoded: string | undefined): Record<string, string> {
-  if (encoded === undefined || encoded === '') return {};
-  const parsed: unknown = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Error('AWS::MSK::Topic Configs is not a base64-encoded JSON object');
-  }
-  return Object.fromEntries(Object.entries(parsed).map(([name, value]) => [name, String(value)]));
-}
-
 /** Kafka config entries of a config topic. */
 export function topicConfigEntries(topic: TopicConfig): Record<string, string> {
   return {

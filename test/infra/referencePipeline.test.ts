@@ -1,0 +1,672 @@
+/**
+ * Template assertions on the reference pipeline (`streambridge.config.ts`): one test per default that
+ * matters. The app is synthesized once; each test reads the templates.
+ */
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { changeBridgeSlice } from '../../lambdas/core/config/handlerSlices';
+import { HANDLER_ENV } from '../../lambdas/core/constants';
+import { HANDLERS } from '../../lib/constants';
+import referenceConfig from '../../streambridge.config';
+import {
+  actionsOf,
+  type CfnResourceJson,
+  functionNamed,
+  type PipelineTemplates,
+  type PolicyStatementJson,
+  resourceList,
+  resourcesOf,
+  roleStatements,
+  synthPipeline,
+} from './pipelineTemplates';
+
+/** Actions that have no resource-level scoping in IAM; the only ones allowed on `Resource: "*"`. */
+const UNSCOPABLE_ACTIONS = new Set([
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DeleteNetworkInterface',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeVpcs',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+  'dynamodb:ListStreams',
+]);
+
+const NAME = referenceConfig.name;
+const fnName = (handler: string) => `${NAME}-${handler}`;
+
+let p: PipelineTemplates;
+
+beforeAll(() => {
+  p = synthPipeline(referenceConfig);
+});
+
+function roleOf(handler: string): string {
+  const [, fn] = functionNamed(p.bridgesTemplate, fnName(handler));
+  return (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+}
+
+function statementsOf(handler: string): PolicyStatementJson[] {
+  return roleStatements(p.bridgesTemplate, roleOf(handler));
+}
+
+function statementsWith(handler: string, action: string): PolicyStatementJson[] {
+  return statementsOf(handler).filter((statement) => actionsOf(statement).includes(action));
+}
+
+function environmentOf(handler: string): Record<string, unknown> {
+  const [, fn] = functionNamed(p.bridgesTemplate, fnName(handler));
+  return (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+}
+
+function queueRef(handler: string, kind: 'deadLetters' | 'onFailure'): string {
+  const queues = p.data.queues.get(handler as never);
+  if (!queues) throw new Error(`no queues for ${handler}`);
+  return p.logicalId(queues[kind]);
+}
+
+function mappingsOf(handler: string): CfnResourceJson[] {
+  const [fnId] = functionNamed(p.bridgesTemplate, fnName(handler));
+  return resourcesOf(p.bridgesTemplate, 'AWS::Lambda::EventSourceMapping')
+    .map(([, mapping]) => mapping)
+    .filter((mapping) => JSON.stringify(mapping.Properties.FunctionName) === JSON.stringify({ Ref: fnId }));
+}
+
+describe('network', () => {
+  it('has no NAT gateway, internet gateway or public subnet', () => {
+    p.dataTemplate.resourceCountIs('AWS::EC2::NatGateway', 0);
+    p.dataTemplate.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    const subnets = resourcesOf(p.dataTemplate, 'AWS::EC2::Subnet');
+    expect(subnets).toHaveLength(2);
+    for (const [, subnet] of subnets) expect(subnet.Properties.MapPublicIpOnLaunch).toBe(false);
+  });
+
+  it('logs rejected traffic of the VPC', () => {
+    p.dataTemplate.hasResourceProperties('AWS::EC2::FlowLog', {
+      ResourceType: 'VPC',
+      TrafficType: 'REJECT',
+      LogDestinationType: 'cloud-watch-logs',
+    });
+  });
+
+  it('reaches DynamoDB through a gateway endpoint and the other APIs through private interface endpoints', () => {
+    p.dataTemplate.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      ServiceName: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith(['.dynamodb'])] }),
+    });
+    const interfaces = resourcesOf(p.dataTemplate, 'AWS::EC2::VPCEndpoint').filter(
+      ([, endpoint]) => endpoint.Properties.VpcEndpointType === 'Interface',
+    );
+    const services = interfaces.map(([, endpoint]) => JSON.stringify(endpoint.Properties.ServiceName));
+    for (const service of [
+      'sqs',
+      'sts',
+      'monitoring',
+      'logs',
+      'kinesis-streams',
+      'secretsmanager',
+      'kafka',
+      'lambda',
+    ]) {
+      expect(services.some((name) => name.includes(`.${service}"`))).toBe(true);
+    }
+    const endpointGroup = p.logicalId(p.data.network.endpointSecurityGroup);
+    for (const [, endpoint] of interfaces) {
+      expect(endpoint.Properties.PrivateDnsEnabled).toBe(true);
+      expect(endpoint.Properties.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [endpointGroup, 'GroupId'] }]);
+    }
+  });
+
+  it('admits only the bridge functions (and the MSK pollers) on the broker and cache ports', () => {
+    const functionGroup = p.logicalId(p.data.network.functionSecurityGroup);
+    const brokerGroup = p.logicalId(p.data.kafka.securityGroup);
+    const cacheGroup = p.logicalId(p.data.cache?.securityGroup as never);
+    const ingress = resourcesOf(p.dataTemplate, 'AWS::EC2::SecurityGroupIngress').map(
+      ([, rule]) => rule.Properties,
+    );
+    const into = (group: string) =>
+      ingress.filter(
+        (rule) => JSON.stringify(rule.GroupId) === JSON.stringify({ 'Fn::GetAtt': [group, 'GroupId'] }),
+      );
+    const sources = (group: string) =>
+      into(group).map((rule) => [
+        (rule.SourceSecurityGroupId as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0],
+        rule.FromPort,
+        rule.ToPort,
+      ]);
+    expect(sources(brokerGroup).sort()).toEqual(
+      [
+        [functionGroup, 9098, 9098],
+        [brokerGroup, 9098, 9098],
+      ].sort(),
+    );
+    expect(sources(cacheGroup)).toEqual([[functionGroup, 6379, 6379]]);
+  });
+
+  it('opens no security group to the internet', () => {
+    const inline = resourcesOf(p.dataTemplate, 'AWS::EC2::SecurityGroup').flatMap(
+      ([, group]) => (group.Properties.SecurityGroupIngress as Record<string, unknown>[] | undefined) ?? [],
+    );
+    const standalone = resourcesOf(p.dataTemplate, 'AWS::EC2::SecurityGroupIngress').map(
+      ([, rule]) => rule.Properties,
+    );
+    for (const rule of [...inline, ...standalone]) {
+      expect(rule.CidrIp).toBeUndefined();
+      expect(rule.CidrIpv6).toBeUndefined();
+    }
+  });
+
+  it('places every bridge function in the isolated subnets with the function security group', () => {
+    const isolated = resourcesOf(p.dataTemplate, 'AWS::EC2::Subnet').map(([id]) => ({ Ref: id }));
+    const functionGroup = { 'Fn::GetAtt': [p.logicalId(p.data.network.functionSecurityGroup), 'GroupId'] };
+    for (const handler of Object.values(HANDLERS)) {
+      const [, fn] = functionNamed(p.bridgesTemplate, fnName(handler));
+      const vpc = fn.Properties.VpcConfig as { SubnetIds: unknown[]; SecurityGroupIds: unknown[] };
+      expect(vpc.SubnetIds.map(p.imported)).toEqual(isolated);
+      expect(vpc.SecurityGroupIds.map(p.imported)).toEqual([functionGroup]);
+    }
+  });
+});
+
+describe('tables and streams', () => {
+  function tableNamed(name: string): CfnResourceJson {
+    const found = resourcesOf(p.dataTemplate, 'AWS::DynamoDB::Table').find(
+      ([, t]) => t.Properties.TableName === name,
+    );
+    if (!found) throw new Error(`no table ${name}`);
+    return found[1];
+  }
+
+  it('names every source and sink table after the config', () => {
+    const names = resourcesOf(p.dataTemplate, 'AWS::DynamoDB::Table').map(([, t]) => t.Properties.TableName);
+    expect(names.sort()).toEqual(
+      [
+        ...referenceConfig.sources.map((s) => s.name),
+        ...(referenceConfig.sinks.dynamodb?.tables ?? []).map((t) => t.name),
+      ].sort(),
+    );
+  });
+
+  it('makes every table on-demand, point-in-time recoverable, KMS-encrypted and deletion-protected', () => {
+    for (const [, table] of resourcesOf(p.dataTemplate, 'AWS::DynamoDB::Table')) {
+      expect(table.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: true,
+      });
+    }
+  });
+
+  it('streams both images of every source table and enables TTL where configured', () => {
+    for (const source of referenceConfig.sources) {
+      const table = tableNamed(source.name);
+      expect(table.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+      expect(table.Properties.TimeToLiveSpecification).toEqual(
+        source.ttlAttribute ? { AttributeName: source.ttlAttribute, Enabled: true } : undefined,
+      );
+    }
+  });
+
+  it('keys each table as configured', () => {
+    const telemetry = tableNamed('sb-telemetry');
+    expect(telemetry.Properties.KeySchema).toEqual([
+      { AttributeName: 'deviceId', KeyType: 'HASH' },
+      { AttributeName: 'ts', KeyType: 'RANGE' },
+    ]);
+    expect(telemetry.Properties.AttributeDefinitions).toEqual([
+      { AttributeName: 'deviceId', AttributeType: 'S' },
+      { AttributeName: 'ts', AttributeType: 'N' },
+    ]);
+    const series = tableNamed('sb-telemetry-series');
+    expect(series.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(series.Properties.StreamSpecification).toBeUndefined();
+  });
+
+  it('sends the changes of a via-kinesis source to an encrypted Kinesis stream with millisecond timestamps', () => {
+    const stream = p.data.sources.get('sb-telemetry')?.kinesisStream;
+    if (!stream) throw new Error('no Kinesis stream for sb-telemetry');
+    expect(tableNamed('sb-telemetry').Properties.KinesisStreamSpecification).toEqual({
+      StreamArn: { 'Fn::GetAtt': [p.logicalId(stream), 'Arn'] },
+      ApproximateCreationDateTimePrecision: 'MILLISECOND',
+    });
+    expect(tableNamed('sb-sessions').Properties.KinesisStreamSpecification).toBeUndefined();
+    p.dataTemplate.hasResourceProperties('AWS::Kinesis::Stream', {
+      ShardCount: 2,
+      RetentionPeriodHours: 24,
+      StreamModeDetails: { StreamMode: 'PROVISIONED' },
+      StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
+    });
+  });
+});
+
+describe('MSK', () => {
+  it('authenticates clients with IAM over TLS only, and encrypts between brokers', () => {
+    p.dataTemplate.hasResourceProperties('AWS::MSK::Cluster', {
+      ClientAuthentication: { Sasl: { Iam: { Enabled: true } }, Unauthenticated: { Enabled: false } },
+      EncryptionInfo: { EncryptionInTransit: { ClientBroker: 'TLS', InCluster: true } },
+    });
+  });
+
+  it('sizes the cluster from the config and logs its brokers', () => {
+    p.dataTemplate.hasResourceProperties('AWS::MSK::Cluster', {
+      KafkaVersion: '3.8.x',
+      NumberOfBrokerNodes: 2,
+      BrokerNodeGroupInfo: Match.objectLike({ InstanceType: 'kafka.t3.small' }),
+      LoggingInfo: { BrokerLogs: { CloudWatchLogs: Match.objectLike({ Enabled: true }) } },
+    });
+  });
+
+  it('declares every config topic as AWS::MSK::Topic with partitions, replication and configs', () => {
+    const topics = resourcesOf(p.dataTemplate, 'AWS::MSK::Topic');
+    expect(topics).toHaveLength(referenceConfig.topics.length);
+    const clusterRef = { Ref: p.logicalId(p.data.kafka.cluster) };
+    for (const topic of referenceConfig.topics) {
+      const found = topics.find(([, t]) => t.Properties.TopicName === topic.name);
+      if (!found) throw new Error(`no topic ${topic.name}`);
+      const props = found[1].Properties;
+      expect(props.ClusterArn).toEqual(clusterRef);
+      expect(props.PartitionCount).toBe(topic.partitions);
+      expect(props.ReplicationFactor).toBe(2);
+      const configs = JSON.parse(Buffer.from(props.Configs as string, 'base64').toString('utf8'));
+      expect(configs).toEqual({
+        ...(topic.cleanupPolicy ? { 'cleanup.policy': topic.cleanupPolicy } : {}),
+        ...(topic.retentionMs !== undefined ? { 'retention.ms': String(topic.retentionMs) } : {}),
+      });
+    }
+  });
+});
+
+describe('cache', () => {
+  it('runs Valkey with a replica, automatic failover across AZs, TLS required and encryption at rest', () => {
+    p.dataTemplate.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      Engine: 'valkey',
+      NumCacheClusters: 2,
+      AutomaticFailoverEnabled: true,
+      MultiAZEnabled: true,
+      TransitEncryptionEnabled: true,
+      TransitEncryptionMode: 'required',
+      AtRestEncryptionEnabled: true,
+      AuthToken: Match.absent(),
+    });
+  });
+
+  it('authenticates with an RBAC user group whose only enabled user has a generated password', () => {
+    const group = p.data.cache?.userGroup;
+    if (!group) throw new Error('no user group');
+    p.dataTemplate.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      UserGroupIds: [{ Ref: p.logicalId(group) }],
+    });
+    const users = resourcesOf(p.dataTemplate, 'AWS::ElastiCache::User').map(([, u]) => u.Properties);
+    expect(users.find((u) => u.UserName === 'default')).toMatchObject({ AccessString: 'off -@all' });
+    const app = users.find((u) => u.UserName === 'streambridge');
+    const secret = p.logicalId(p.data.cache?.secret as never);
+    expect(JSON.stringify(app?.AuthenticationMode)).toContain(`{{resolve:secretsmanager:`);
+    expect(JSON.stringify(app?.AuthenticationMode)).toContain(secret);
+    expect(app?.AccessString).toMatch(/^on ~\* \+@all -@dangerous/);
+  });
+});
+
+describe('failure queues', () => {
+  it('gives each bridge a dead-letter queue and a separate on-failure queue, SQS-encrypted', () => {
+    const queues = resourcesOf(p.dataTemplate, 'AWS::SQS::Queue');
+    expect(queues).toHaveLength(8);
+    for (const [, queue] of queues) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+  });
+
+  it('refuses every request to a queue that is not over TLS', () => {
+    for (const [id] of resourcesOf(p.dataTemplate, 'AWS::SQS::Queue')) {
+      p.dataTemplate.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 'sqs:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    }
+  });
+});
+
+describe('bridge functions', () => {
+  it('run the bundled handlers on Node.js 22 and arm64, logging to a log group kept 30 days', () => {
+    for (const handler of Object.values(HANDLERS)) {
+      const [, fn] = functionNamed(p.bridgesTemplate, fnName(handler));
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+      });
+      const logGroup = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      p.bridgesTemplate.hasResource('AWS::Logs::LogGroup', {
+        Properties: { LogGroupName: `/aws/lambda/${fnName(handler)}`, RetentionInDays: 30 },
+      });
+      expect(logGroup).toBeDefined();
+    }
+  });
+
+  it('set exactly the HANDLER_ENV variables each handler reads', () => {
+    const kafka = [HANDLER_ENV.mskClusterArn, HANDLER_ENV.kafkaAuth, HANDLER_ENV.kafkaCompression];
+    const base = [HANDLER_ENV.config, HANDLER_ENV.deadLetterQueueUrl];
+    expect(Object.keys(environmentOf(HANDLERS.ddbStreamToKafka)).sort()).toEqual(
+      [...base, ...kafka, HANDLER_ENV.governanceHashSalt].sort(),
+    );
+    expect(Object.keys(environmentOf(HANDLERS.kinesisToKafka)).sort()).toEqual([...base, ...kafka].sort());
+    expect(Object.keys(environmentOf(HANDLERS.kafkaToRedis)).sort()).toEqual(
+      [
+        ...base,
+        HANDLER_ENV.redisHost,
+        HANDLER_ENV.redisPort,
+        HANDLER_ENV.redisTls,
+        HANDLER_ENV.redisSecretArn,
+        HANDLER_ENV.redisClusterMode,
+      ].sort(),
+    );
+    expect(Object.keys(environmentOf(HANDLERS.kafkaToDynamodb)).sort()).toEqual(base.sort());
+  });
+
+  it('pass each handler its own slice of the config', () => {
+    const slice = (handler: string) => JSON.parse(environmentOf(handler)[HANDLER_ENV.config] as string);
+    expect(slice(HANDLERS.ddbStreamToKafka)).toEqual(changeBridgeSlice(referenceConfig, 'dynamodb-streams'));
+    expect(slice(HANDLERS.kinesisToKafka)).toEqual(changeBridgeSlice(referenceConfig, 'kinesis'));
+    expect(slice(HANDLERS.kafkaToRedis)).toEqual(referenceConfig.sinks.redis);
+    expect(slice(HANDLERS.kafkaToDynamodb)).toEqual(referenceConfig.sinks.dynamodb);
+  });
+
+  it('dead-letter poison records to their own queue, not to the event source on-failure queue', () => {
+    for (const handler of Object.values(HANDLERS)) {
+      const dlq = p.imported(environmentOf(handler)[HANDLER_ENV.deadLetterQueueUrl]);
+      expect(dlq).toEqual({ Ref: queueRef(handler, 'deadLetters') });
+      for (const mapping of mappingsOf(handler)) {
+        const destination = (mapping.Properties.DestinationConfig as { OnFailure: { Destination: unknown } })
+          .OnFailure.Destination;
+        expect(p.imported(destination)).toEqual({ 'Fn::GetAtt': [queueRef(handler, 'onFailure'), 'Arn'] });
+      }
+    }
+  });
+
+  it('connect the Redis sink to the primary endpoint over TLS with the cache secret', () => {
+    const env = environmentOf(HANDLERS.kafkaToRedis);
+    const group = p.logicalId(p.data.cache?.replicationGroup as never);
+    expect(p.imported(env[HANDLER_ENV.redisHost])).toEqual({
+      'Fn::GetAtt': [group, 'PrimaryEndPoint.Address'],
+    });
+    expect(p.imported(env[HANDLER_ENV.redisPort])).toEqual({ 'Fn::GetAtt': [group, 'PrimaryEndPoint.Port'] });
+    expect(env[HANDLER_ENV.redisTls]).toBe('true');
+    expect(env[HANDLER_ENV.redisClusterMode]).toBe('false');
+    expect(p.imported(env[HANDLER_ENV.redisSecretArn])).toEqual({
+      Ref: p.logicalId(p.data.cache?.secret as never),
+    });
+  });
+
+  it('point the change bridges at the MSK cluster with IAM auth and gzip', () => {
+    for (const handler of [HANDLERS.ddbStreamToKafka, HANDLERS.kinesisToKafka]) {
+      const env = environmentOf(handler);
+      expect(p.imported(env[HANDLER_ENV.mskClusterArn])).toEqual({ Ref: p.logicalId(p.data.kafka.cluster) });
+      expect(env[HANDLER_ENV.kafkaAuth]).toBe('iam');
+      expect(env[HANDLER_ENV.kafkaCompression]).toBe('gzip');
+    }
+  });
+
+  it('resolve the governance salt from Secrets Manager at deploy time, never in the template', () => {
+    const salt = JSON.stringify(environmentOf(HANDLERS.ddbStreamToKafka)[HANDLER_ENV.governanceHashSalt]);
+    expect(salt).toContain('{{resolve:secretsmanager:');
+    expect(salt).toContain('Fn::ImportValue');
+  });
+});
+
+describe('event source mappings', () => {
+  it('read each DynamoDB stream with partial batch responses, bisect, finite retries and record age', () => {
+    const mappings = mappingsOf(HANDLERS.ddbStreamToKafka);
+    const sources = changeBridgeSlice(referenceConfig, 'dynamodb-streams').sources;
+    expect(mappings).toHaveLength(sources.length);
+    const streams = mappings.map((m) => p.imported(m.Properties.EventSourceArn));
+    for (const source of sources) {
+      const table = p.data.sources.get(source.name)?.table;
+      expect(streams).toContainEqual({ 'Fn::GetAtt': [p.logicalId(table as never), 'StreamArn'] });
+    }
+    for (const mapping of mappings) {
+      expect(mapping.Properties).toMatchObject({
+        BatchSize: 500,
+        MaximumBatchingWindowInSeconds: 1,
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 5,
+        MaximumRecordAgeInSeconds: 3600,
+        ParallelizationFactor: 1,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        StartingPosition: 'TRIM_HORIZON',
+      });
+    }
+  });
+
+  it('read the Kinesis stream with the source batch settings merged over the defaults', () => {
+    const [mapping, ...others] = mappingsOf(HANDLERS.kinesisToKafka);
+    expect(others).toEqual([]);
+    const stream = p.data.sources.get('sb-telemetry')?.kinesisStream;
+    expect(p.imported(mapping?.Properties.EventSourceArn)).toEqual({
+      'Fn::GetAtt': [p.logicalId(stream as never), 'Arn'],
+    });
+    expect(mapping?.Properties).toMatchObject({
+      BatchSize: 1000,
+      MaximumBatchingWindowInSeconds: 1,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 5,
+      MaximumRecordAgeInSeconds: 3600,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it.each([
+    [HANDLERS.kafkaToRedis, referenceConfig.sinks.redis],
+    [HANDLERS.kafkaToDynamodb, referenceConfig.sinks.dynamodb],
+  ])(
+    'subscribe %s to each of its topics with provisioned pollers and its own consumer group',
+    (handler, sink) => {
+      if (!sink) throw new Error('sink missing from the reference config');
+      const topics = [...new Set(sink.mappings.map((m) => m.topic))];
+      const mappings = mappingsOf(handler);
+      expect(mappings.map((m) => m.Properties.Topics).sort()).toEqual(topics.map((t) => [t]).sort());
+      const cluster = { Ref: p.logicalId(p.data.kafka.cluster) };
+      for (const mapping of mappings) {
+        const [topic] = mapping.Properties.Topics as string[];
+        expect(p.imported(mapping.Properties.EventSourceArn)).toEqual(cluster);
+        expect(mapping.Properties).toMatchObject({
+          AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: `${sink.consumerGroup}.${topic}` },
+          ProvisionedPollerConfig: {
+            MinimumPollers: 1,
+            MaximumPollers: 10,
+            PollerGroupName: `${NAME}-kafka-sinks`,
+          },
+          BatchSize: 1000,
+          BisectBatchOnFunctionError: true,
+          MaximumRetryAttempts: 5,
+          MaximumRecordAgeInSeconds: 3600,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          StartingPosition: 'TRIM_HORIZON',
+        });
+        expect(mapping.Properties.SourceAccessConfigurations).toBeUndefined();
+      }
+    },
+  );
+});
+
+describe('permissions', () => {
+  it('put no data action of any bridge on Resource "*"', () => {
+    const statements = resourcesOf(p.bridgesTemplate, 'AWS::IAM::Policy').flatMap(
+      ([, policy]) => (policy.Properties.PolicyDocument as { Statement: PolicyStatementJson[] }).Statement,
+    );
+    expect(statements.length).toBeGreaterThan(10);
+    for (const statement of statements) {
+      const resources = resourceList(statement);
+      const wildcard = resources.some((r) => typeof r === 'string' && r.includes('*'));
+      if (wildcard) expect(actionsOf(statement).filter((a) => !UNSCOPABLE_ACTIONS.has(a))).toEqual([]);
+      for (const action of actionsOf(statement)) expect(action).not.toContain('*');
+    }
+  });
+
+  it('let the change bridges write exactly their own topics', () => {
+    const topicsOf = (handler: string) =>
+      statementsWith(handler, 'kafka-cluster:WriteData').flatMap((s) =>
+        resourceList(s).map((r) => {
+          const text = JSON.stringify(r);
+          expect(text).toContain(':topic/');
+          return (text.match(/"\/([^"/]+)"\]\]\}$/) as RegExpMatchArray)[1];
+        }),
+      );
+    expect(topicsOf(HANDLERS.ddbStreamToKafka).sort()).toEqual([
+      'orders.changes',
+      'products.changes',
+      'sessions.changes',
+    ]);
+    expect(topicsOf(HANDLERS.kinesisToKafka)).toEqual(['telemetry.changes']);
+    for (const handler of [HANDLERS.ddbStreamToKafka, HANDLERS.kinesisToKafka]) {
+      const cluster = statementsWith(handler, 'kafka-cluster:Connect');
+      expect(cluster.flatMap(resourceList).map(p.imported)).toEqual([
+        { Ref: p.logicalId(p.data.kafka.cluster) },
+      ]);
+      expect(statementsWith(handler, 'kafka-cluster:ReadData')).toEqual([]);
+    }
+  });
+
+  it.each([
+    [HANDLERS.kafkaToRedis, referenceConfig.sinks.redis],
+    [HANDLERS.kafkaToDynamodb, referenceConfig.sinks.dynamodb],
+  ])('let %s read exactly its topics as exactly its consumer groups', (handler, sink) => {
+    if (!sink) throw new Error('sink missing from the reference config');
+    const last = (r: unknown) => (JSON.stringify(r).match(/"\/([^"/]+)"\]\]\}$/) as RegExpMatchArray)[1];
+    const topics = [...new Set(sink.mappings.map((m) => m.topic))];
+    const read = statementsWith(handler, 'kafka-cluster:ReadData').flatMap(resourceList);
+    expect(read.map(last).sort()).toEqual([...topics].sort());
+    const groups = statementsWith(handler, 'kafka-cluster:AlterGroup').flatMap(resourceList);
+    for (const group of groups) expect(JSON.stringify(group)).toContain(':group/');
+    expect(groups.map(last).sort()).toEqual(topics.map((t) => `${sink.consumerGroup}.${t}`).sort());
+    expect(statementsWith(handler, 'kafka-cluster:WriteData')).toEqual([]);
+  });
+
+  it('let the DynamoDB sink read and write items of exactly its tables, without scans or indexes', () => {
+    const statements = statementsWith(HANDLERS.kafkaToDynamodb, 'dynamodb:PutItem');
+    expect(statements).toHaveLength(1);
+    const tables = resourceList(statements[0] as PolicyStatementJson).map(p.imported);
+    const expected = [...p.data.sinkTables.values()].map((t) => ({ 'Fn::GetAtt': [p.logicalId(t), 'Arn'] }));
+    expect(tables).toEqual(expect.arrayContaining(expected));
+    expect(tables).toHaveLength(expected.length);
+    const all = statementsOf(HANDLERS.kafkaToDynamodb).flatMap(actionsOf);
+    expect(all).not.toContain('dynamodb:Scan');
+    expect(all).not.toContain('dynamodb:DeleteTable');
+  });
+
+  it('let only the Redis sink read the cache secret', () => {
+    const secret = { Ref: p.logicalId(p.data.cache?.secret as never) };
+    const readers = Object.values(HANDLERS).filter((handler) =>
+      statementsWith(handler, 'secretsmanager:GetSecretValue').some((s) =>
+        resourceList(s).some((r) => JSON.stringify(p.imported(r)) === JSON.stringify(secret)),
+      ),
+    );
+    expect(readers).toEqual([HANDLERS.kafkaToRedis]);
+  });
+
+  it('let the change bridges read exactly their streams', () => {
+    const read = (handler: string) =>
+      statementsWith(handler, 'dynamodb:GetRecords')
+        .concat(statementsWith(handler, 'kinesis:GetRecords'))
+        .flatMap(resourceList)
+        .map(p.imported);
+    const tableStreams = changeBridgeSlice(referenceConfig, 'dynamodb-streams').sources.map((s) => ({
+      'Fn::GetAtt': [p.logicalId(p.data.sources.get(s.name)?.table as never), 'StreamArn'],
+    }));
+    expect(read(HANDLERS.ddbStreamToKafka)).toEqual(expect.arrayContaining(tableStreams));
+    expect(read(HANDLERS.ddbStreamToKafka)).toHaveLength(tableStreams.length);
+    const stream = p.data.sources.get('sb-telemetry')?.kinesisStream;
+    expect(read(HANDLERS.kinesisToKafka)).toEqual([{ 'Fn::GetAtt': [p.logicalId(stream as never), 'Arn'] }]);
+  });
+});
+
+describe('observability', () => {
+  function alarms(): Record<string, unknown>[] {
+    return resourcesOf(p.bridgesTemplate, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+  }
+
+  function alarmOn(metricName: string, dimension: unknown): Record<string, unknown> | undefined {
+    return alarms().find(
+      (a) => a.MetricName === metricName && JSON.stringify(a.Dimensions).includes(JSON.stringify(dimension)),
+    );
+  }
+
+  it('alarms on errors and throttles of every function, and on iterator age or offset lag', () => {
+    for (const handler of Object.values(HANDLERS)) {
+      const [fnId] = functionNamed(p.bridgesTemplate, fnName(handler));
+      const dimension = { Name: 'FunctionName', Value: { Ref: fnId } };
+      expect(alarmOn('Errors', dimension)).toMatchObject({ Threshold: 1, Statistic: 'Sum' });
+      expect(alarmOn('Throttles', dimension)).toMatchObject({ Threshold: 1, Statistic: 'Sum' });
+      const lag =
+        handler === HANDLERS.kafkaToRedis || handler === HANDLERS.kafkaToDynamodb
+          ? 'OffsetLag'
+          : 'IteratorAge';
+      expect(alarmOn(lag, dimension)).toMatchObject({ Statistic: 'Maximum' });
+    }
+  });
+
+  it('alarms as soon as any failure queue holds a message', () => {
+    for (const [id] of resourcesOf(p.dataTemplate, 'AWS::SQS::Queue')) {
+      const alarm = alarms().find(
+        (a) =>
+          a.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+          JSON.stringify(p.imported((a.Dimensions as { Value: unknown }[])[0]?.Value)) ===
+            JSON.stringify({ 'Fn::GetAtt': [id, 'QueueName'] }),
+      );
+      expect(alarm).toMatchObject({
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+      });
+    }
+  });
+
+  it('alarms on the Kinesis iterator age and on cache CPU and memory of every node', () => {
+    expect(alarms().filter((a) => a.MetricName === 'GetRecords.IteratorAgeMilliseconds')).toHaveLength(1);
+    expect(alarms().filter((a) => a.MetricName === 'EngineCPUUtilization')).toHaveLength(2);
+    expect(alarms().filter((a) => a.MetricName === 'DatabaseMemoryUsagePercentage')).toHaveLength(2);
+  });
+
+  it('notifies an encrypted topic from every alarm', () => {
+    const [topicId, topic] = resourcesOf(p.bridgesTemplate, 'AWS::SNS::Topic')[0] as [
+      string,
+      CfnResourceJson,
+    ];
+    expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    for (const alarm of alarms()) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+  });
+
+  it('draws one dashboard', () => {
+    p.bridgesTemplate.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    p.bridgesTemplate.hasResourceProperties('AWS::CloudWatch::Dashboard', {
+      DashboardName: `${NAME}-pipeline`,
+    });
+  });
+});
+
+describe('retention', () => {
+  it('retains every resource of the data stack when it is deleted', () => {
+    const resources = Object.entries(p.dataTemplate.toJSON().Resources as Record<string, CfnResourceJson>);
+    expect(resources.length).toBeGreaterThan(50);
+    for (const [id, resource] of resources) {
+      expect({ id, policy: resource.DeletionPolicy }).toEqual({ id, policy: 'Retain' });
+    }
+  });
+
+  it('keeps no data in the bridges stack', () => {
+    for (const type of [
+      'AWS::DynamoDB::Table',
+      'AWS::SQS::Queue',
+      'AWS::Kinesis::Stream',
+      'AWS::MSK::Cluster',
+    ]) {
+      p.bridgesTemplate.resourceCountIs(type, 0);
+    }
+  });
+});

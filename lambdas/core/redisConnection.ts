@@ -9,8 +9,9 @@
  * - `REDIS_SECRET_ARN`: `{ "username", "password" }` (RBAC) or `{ "password" }` (AUTH token); wins over the URL.
  * - `REDIS_CLUSTER_MODE=true`: cluster mode with the endpoint as the seed node.
  *
- * Clients fail fast instead of queueing forever (a command whose connection dropped is failed, not resent:
- * the event source's redelivery is the one retry path, and every write is guarded by a watermark).
+ * Clients fail fast instead of queueing forever: a command fails after one reconnect attempt or 10 s
+ * without an answer. A command whose connection dropped is resent once the client is reconnected — the
+ * sink's writes are guarded by watermarks, so running an apply script twice has the effect of once.
  *
  * @example
  * ```ts
@@ -209,9 +210,9 @@ export function redisClientOptions(
     // Fail a command after one reconnect attempt instead of 20: a Lambda batch is retried by its event
     // source, and waiting longer only burns the invocation's time.
     maxRetriesPerRequest: 1,
-    // A command whose connection dropped may or may not have run; the watermark makes a redelivery safe,
-    // so the batch is reported failed rather than resent behind the caller's back.
-    autoResendUnfulfilledCommands: false,
+    // A command whose connection dropped may or may not have run: resending it is safe because every
+    // write is watermark-guarded. (Not resending leaves it unanswered until commandTimeout in ioredis 5.)
+    autoResendUnfulfilledCommands: true,
     retryStrategy: (attempt: number) => Math.min(50 * 2 ** attempt, 2_000),
     // After a failover the old primary answers READONLY: reconnect (DNS now points at the new primary)
     // and resend — a refused write did not run.

@@ -123,7 +123,7 @@ describe('redisCredentials', () => {
 describe('createRedisClient', () => {
   afterEach(() => forgetRedisCredentials());
 
-  it('fails fast and never resends a command whose connection dropped', () => {
+  it('fails fast, and resends a command whose connection dropped once reconnected', () => {
     const options = redisClientOptions(
       { nodes: [{ host: 'h', port: 1 }], tls: true, cluster: false, db: 3 },
       { username: 'u', password: 'p' },
@@ -137,7 +137,7 @@ describe('createRedisClient', () => {
       connectionName: 'sink',
       commandTimeout: 1234,
       maxRetriesPerRequest: 1,
-      autoResendUnfulfilledCommands: false,
+      autoResendUnfulfilledCommands: true,
     });
     const reconnect = options.reconnectOnError as (error: Error) => boolean | 1 | 2;
     expect(reconnect(new Error('READONLY You can not write against a read only replica.'))).toBe(2);

@@ -1,0 +1,128 @@
+/**
+ * A private 3-node Redis Cluster on loopback for the cluster suite: `redis-server --cluster-enabled yes`
+ * nodes on free ports (data and cluster bus), joined with `redis-cli --cluster create … --cluster-replicas
+ * 0 --cluster-yes`, ready when every node reports `cluster_state:ok`. Stopped and deleted by `stop()`.
+ *
+ * @example
+ * ```ts
+ * const cluster = await startLocalRedisCluster();
+ * process.env.REDIS_URL = cluster.url; // redis://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3
+ * await cluster.stop();
+ * ```
+ */
+import type { ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { freePort } from '../../../local/services';
+import { pollUntil } from './redisSinkFixture';
+
+const run = promisify(execFile);
+
+export interface LocalRedisCluster {
+  readonly ports: readonly number[];
+  /** A REDIS_URL listing every node (cluster mode by the seed list). */
+  readonly url: string;
+  /** One plain client per node (CLIENT PAUSE / CLIENT KILL / SCAN go to each node). */
+  readonly nodeClients: readonly Redis[];
+  stop(): Promise<void>;
+}
+
+async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  for (let attempt = 0; ports.size < count && attempt < count * 20; attempt++) ports.add(await freePort());
+  if (ports.size < count) throw new Error(`could not find ${count} free ports`);
+  return [...ports];
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+export async function startLocalRedisCluster(nodes = 3): Promise<LocalRedisCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-redis-cluster-'));
+  const allPorts = await distinctFreePorts(nodes * 2);
+  const ports = allPorts.slice(0, nodes);
+  const children: ChildProcess[] = [];
+  const clients: Redis[] = [];
+  const stop = async () => {
+    for (const client of clients) client.disconnect();
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(children.map(exited));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    ports.forEach((port, i) => {
+      const child = spawn(
+        'redis-server',
+        [
+          '--bind',
+          '127.0.0.1',
+          '--port',
+          String(port),
+          '--cluster-port',
+          String(allPorts[nodes + i]),
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          `nodes-${port}.conf`,
+          '--cluster-node-timeout',
+          '5000',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--dir',
+          dir,
+        ],
+        { stdio: 'ignore' },
+      );
+      children.push(child);
+    });
+    for (const port of ports) {
+      clients.push(new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 1, lazyConnect: true }));
+    }
+    for (const client of clients) client.on('error', () => undefined);
+    const up = await pollUntil(async () => {
+      for (const client of clients) {
+        if (client.status !== 'ready') await client.connect().catch(() => undefined);
+        await client.ping();
+      }
+      return true;
+    }, 10_000);
+    if (!up) throw new Error(`cluster nodes on ports ${ports.join(', ')} did not answer PING`);
+    await run(
+      'redis-cli',
+      [
+        '--cluster',
+        'create',
+        ...ports.map((p) => `127.0.0.1:${p}`),
+        '--cluster-replicas',
+        '0',
+        '--cluster-yes',
+      ],
+      { timeout: 30_000 },
+    );
+    const ok = await pollUntil(async () => {
+      for (const client of clients) {
+        const info = String(await client.call('CLUSTER', 'INFO'));
+        if (!info.includes('cluster_state:ok')) return false;
+      }
+      return true;
+    }, 30_000);
+    if (!ok) throw new Error('the local Redis Cluster did not reach cluster_state:ok');
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    ports,
+    url: `redis://${ports.map((p) => `127.0.0.1:${p}`).join(',')}`,
+    nodeClients: clients,
+    stop,
+  };
+}

@@ -35,7 +35,7 @@ import type { ChangeCarrier, RecordLocation } from './types';
 
 export interface ChangeBridgeOptions {
   readonly plans: TablePlans;
-  readonly kafka: Pick<KafkaProducerProvider, 'send'>;
+  readonly kafka: Pick<KafkaProducerProvider, 'send' | 'reset'>;
   readonly deadLetters: Pick<DeadLetterQueue, 'send'>;
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -63,6 +63,11 @@ export class ChangeBridge {
   constructor(options: ChangeBridgeOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+  }
+
+  /** Disconnects the Kafka producer (a Lambda never needs this; a long-lived process that exits does). */
+  async close(): Promise<void> {
+    await this.#options.kafka.reset();
   }
 
   async process<R>(

@@ -25,11 +25,17 @@ import { Metrics } from '../Metrics';
 import { ChangeBridge } from './ChangeBridge';
 import { compileTablePlans } from './tablePlans';
 
+export interface ChangeBridgeOutput {
+  /** Where log and EMF metric lines go (default stdout, which CloudWatch Logs collects). */
+  readonly write?: (line: string) => void;
+}
+
 export function createChangeBridge(
   service: 'ddb-stream-to-kafka' | 'kinesis-to-kafka',
   env: NodeJS.ProcessEnv = process.env,
+  output: ChangeBridgeOutput = {},
 ): ChangeBridge {
-  const logger = new Logger(service);
+  const logger = new Logger(service, output.write ? { write: output.write } : {});
   const slice = loadHandlerConfig(validateChangeBridgeSlice, env);
   const queueUrl = env[HANDLER_ENV.deadLetterQueueUrl];
   if (!queueUrl) {
@@ -48,7 +54,7 @@ export function createChangeBridge(
     kafka: new KafkaProducerProvider({ settings: kafkaSettingsFromEnv(env), clientId: service, logger }),
     deadLetters: new DeadLetterQueue({ queueUrl, handler: service }),
     logger,
-    metrics: new Metrics(service),
+    metrics: new Metrics(service, output.write ? { write: output.write } : {}),
     lineage: env[HANDLER_ENV.functionName] || service,
   });
 }

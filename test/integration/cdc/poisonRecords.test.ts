@@ -150,6 +150,7 @@ describe('poison records on the DynamoDB Streams path', () => {
         records.slice(1).map((r) => r.dynamodb?.SequenceNumber),
       );
     } finally {
+      await bridge.close();
       await deleteTopics(kafka, [otherTopic]);
     }
   });

@@ -48,6 +48,7 @@ function harness(
   const bridge = new ChangeBridge({
     plans: compileTablePlans({ sources, topics }, { salt: 'salt' }),
     kafka: {
+      reset: async () => undefined,
       send: async (batch) => {
         calls += 1;
         if (options.failSend?.(calls)) throw new Error('KafkaJSConnectionError: broker down');

@@ -1,0 +1,212 @@
+/**
+ * The change bridge's throughput on a 1000-record DynamoDB Streams batch, against the local Kafka broker:
+ *
+ * - handler: the ddb-stream-to-kafka bridge (`createChangeBridge` + `process`, exactly what the handler's
+ *   two lines run): decode, envelope, headers, size checks, one `sendBatch` (acks=-1, gzip);
+ * - raw: kafkajs `sendBatch` of the very same messages (same keys, values, headers, acks, compression,
+ *   partitioner) built in advance: the practical limit of the I/O; target handler ≥ 0.8× raw;
+ * - naive: one awaited `send` per record after a plain unmarshall, as many public samples do; target ≥ 10×.
+ *
+ * Runnable alone: `npx tsx bench/cdcBridge.bench.ts [--quick]` (starts the local servers if needed).
+ */
+import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import type { Message, Producer, TopicMessages } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
+import { ChangeBridge } from '../lambdas/core/changeBridge/ChangeBridge';
+import { createChangeBridge } from '../lambdas/core/changeBridge/createChangeBridge';
+import { dynamoDbStreamCarrier } from '../lambdas/core/changeBridge/dynamoDbStreamCarrier';
+import { compileTablePlans } from '../lambdas/core/changeBridge/tablePlans';
+import type { ChangeBridgeSlice } from '../lambdas/core/config/validatePipelineConfig';
+import { Logger } from '../lambdas/core/Logger';
+import { Metrics } from '../lambdas/core/Metrics';
+import { acquireServices } from '../local/services';
+import type { Benchmark, Figure } from './harness';
+import { figuresTable, measureThroughput, ratioFigure } from './harness';
+
+const BATCH = 1000;
+const PARTITIONS = 6;
+const TABLE = 'sb-bench-orders';
+const STREAM_ARN = `arn:aws:dynamodb:us-east-1:123456789012:table/${TABLE}/stream/2026-11-26T00:00:00.000`;
+const quiet = () => undefined;
+
+/** A realistic order change: ~15 attributes, numbers, a set, a nested list of lines. */
+function orderRecord(i: number): DynamoDBRecord {
+  const orderId = { S: `order-${i % 200}` };
+  const image = (status: string) => ({
+    orderId,
+    customerId: { S: `customer-${i % 50}` },
+    status: { S: status },
+    total: { N: String(((i * 37) % 10_000) / 100) },
+    currency: { S: 'EUR' },
+    items: { N: String(1 + (i % 5)) },
+    createdAt: { N: String(1_764_144_000 + i) },
+    tags: { SS: ['web', `region-${i % 3}`] },
+    shipping: { M: { city: { S: 'Lyon' }, zip: { S: '69001' }, express: { BOOL: i % 2 === 0 } } },
+    lines: {
+      L: [0, 1].map((l) => ({ M: { sku: { S: `sku-${(i + l) % 97}` }, qty: { N: String(l + 1) } } })),
+    },
+    note: { NULL: true },
+  });
+  return {
+    eventID: randomUUID().replaceAll('-', ''),
+    eventName: 'MODIFY',
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: 'us-east-1',
+    eventSourceARN: STREAM_ARN,
+    dynamodb: {
+      ApproximateCreationDateTime: 1_764_144_000 + i,
+      Keys: { orderId },
+      OldImage: image('new'),
+      NewImage: image('paid'),
+      SequenceNumber: String(100_000_000_000_000_000_000n + BigInt(i)),
+      SizeBytes: 400,
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+  };
+}
+
+/** The messages the bridge produces for a batch, captured from its send (for the raw baseline). */
+async function bridgeMessages(slice: ChangeBridgeSlice, records: DynamoDBRecord[]): Promise<TopicMessages[]> {
+  const captured: TopicMessages[] = [];
+  const bridge = new ChangeBridge({
+    plans: compileTablePlans(slice, { salt: '' }),
+    kafka: {
+      send: async (batch) => {
+        captured.push(...batch);
+      },
+      reset: async () => undefined,
+    },
+    deadLetters: { send: async () => undefined },
+    logger: new Logger('bench', { write: quiet }),
+    metrics: new Metrics('bench', { write: quiet }),
+    lineage: 'bench-ddb-stream-to-kafka',
+  });
+  await bridge.process(records, dynamoDbStreamCarrier);
+  return captured;
+}
+
+async function createTopic(kafka: Kafka, topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function deleteTopic(kafka: Kafka, topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics: [topic] });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export const cdcBridge: Benchmark = {
+  name: 'cdc-bridge (ddb-stream-to-kafka)',
+  async run({ quick }) {
+    const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
+    const kafka = new Kafka({
+      clientId: 'bench-cdc',
+      brokers: brokers.split(','),
+      logLevel: logLevel.NOTHING,
+    });
+    const topic = `bench-orders-changes-${randomUUID().slice(0, 8)}`;
+    const slice: ChangeBridgeSlice = {
+      sources: [{ name: TABLE, partitionKey: { name: 'orderId', type: 'S' }, topic }],
+      topics: [{ name: topic, partitions: PARTITIONS }],
+    };
+    const records = Array.from({ length: BATCH }, (_, i) => orderRecord(i));
+    const runs = quick ? 3 : 7;
+    await createTopic(kafka, topic);
+    const bridge = createChangeBridge(
+      'ddb-stream-to-kafka',
+      {
+        ...process.env,
+        STREAMBRIDGE_CONFIG: JSON.stringify(slice),
+        KAFKA_BROKERS: brokers,
+        KAFKA_AUTH: 'plaintext',
+        KAFKA_COMPRESSION: 'gzip',
+        // No record of the batch is poison, so the queue is never called.
+        DEAD_LETTER_QUEUE_URL: 'http://127.0.0.1:1/000000000000/bench-unused',
+        AWS_LAMBDA_FUNCTION_NAME: 'bench-ddb-stream-to-kafka',
+      },
+      { write: quiet },
+    );
+    const producer: Producer = kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await producer.connect();
+    try {
+      const handler = await measureThroughput(
+        'cdc-bridge handler',
+        BATCH,
+        async () => {
+          const { batchItemFailures } = await bridge.process(records, dynamoDbStreamCarrier);
+          if (batchItemFailures.length > 0) throw new Error(`${batchItemFailures.length} records failed`);
+        },
+        { runs },
+      );
+      const prepared = await bridgeMessages(slice, records);
+      const raw = await measureThroughput(
+        'cdc-bridge raw kafkajs sendBatch',
+        BATCH,
+        () => producer.sendBatch({ topicMessages: prepared, acks: -1, compression: CompressionTypes.GZIP }),
+        { runs },
+      );
+      const naiveRecords = records.slice(0, quick ? 100 : 300);
+      const naive = await measureThroughput(
+        'cdc-bridge naive send per record',
+        naiveRecords.length,
+        async () => {
+          for (const record of naiveRecords) {
+            const change = record.dynamodb ?? {};
+            const message: Message = {
+              key: String(change.Keys?.orderId?.S),
+              value: JSON.stringify({
+                op: 'u',
+                key: unmarshall(change.Keys as never),
+                before: unmarshall(change.OldImage as never),
+                after: unmarshall(change.NewImage as never),
+              }),
+            };
+            await producer.send({ topic, messages: [message], acks: -1, compression: CompressionTypes.GZIP });
+          }
+        },
+        { runs: quick ? 1 : 3 },
+      );
+      const figures: Figure[] = [
+        handler.figure,
+        raw.figure,
+        naive.figure,
+        ratioFigure('cdc-bridge handler vs raw sendBatch', handler, raw, 0.8),
+        ratioFigure('cdc-bridge handler vs naive per-record send', handler, naive, 10),
+      ];
+      return figures;
+    } finally {
+      await Promise.all([producer.disconnect(), bridge.close()]);
+      await deleteTopic(kafka, topic).catch(() => undefined);
+    }
+  },
+};
+
+async function runAlone(): Promise<void> {
+  const lease = await acquireServices({ only: ['kafka'], log: (line) => process.stderr.write(`${line}\n`) });
+  Object.assign(process.env, lease.env);
+  try {
+    const figures = await cdcBridge.run({ quick: process.argv.includes('--quick') });
+    process.stdout.write(`${figuresTable(figures)}\n`);
+  } finally {
+    await lease.release();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await runAlone();

@@ -1,0 +1,240 @@
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { Logger } from '../../lambdas/core/Logger';
+import { EnvironmentDefaults } from './environment/constants';
+import { FunctionPool } from './environment/FunctionPool';
+import { inheritedEnv } from './environment/lambdaEnvironment';
+import type { FunctionOutput, InvocationResult } from './environment/types';
+import { type CheckpointStore, FileCheckpointStore, MemoryCheckpointStore } from './pollers/CheckpointStore';
+import { PollerDefaults } from './pollers/constants';
+import { DynamoStreamsPoller } from './pollers/DynamoStreamsPoller';
+import { MappingConfigError } from './pollers/errors';
+import { KafkaPoller } from './pollers/KafkaPoller';
+import { KinesisPoller } from './pollers/KinesisPoller';
+import { OnFailureDestination } from './pollers/OnFailureDestination';
+import type { Poller, PollerContext, PollerSettings } from './pollers/types';
+import type { LocalDeployment, LocalEventSourceMapping } from './types';
+
+export interface LocalRuntimeOptions {
+  /**
+   * Where the local servers are: `AWS_ENDPOINT_URL_DYNAMODB_STREAMS`, `AWS_ENDPOINT_URL_KINESIS`,
+   * `AWS_ENDPOINT_URL_SQS` (or `AWS_ENDPOINT_URL`), `KAFKA_BROKERS`, `AWS_REGION` and credentials.
+   * Default: this process's environment.
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Run only these event source mappings (logical ids); default all enabled ones. */
+  readonly mappings?: readonly string[];
+  /** Runtime log lines (JSON); default stdout at LOG_LEVEL. */
+  readonly logger?: Logger;
+  /** Where the functions' stdout/stderr lines go; default this process's stdout/stderr. */
+  readonly output?: FunctionOutput;
+  /** The clock record ages are measured with; default Date.now. */
+  readonly now?: () => number;
+  /** Poller timing overrides (poll interval, shard refresh, retry backoff). */
+  readonly settings?: Partial<PollerSettings>;
+  /** Keep stream checkpoints in this JSON file across runs; default in memory. */
+  readonly checkpointFile?: string;
+  /** Execution environments per function at most. Default 10. */
+  readonly maxConcurrency?: number;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function endpoint(env: Env, name: string): string | undefined {
+  return env[name] || env.AWS_ENDPOINT_URL || undefined;
+}
+
+/** The account id the deployment's ARNs carry, so local ARNs agree with each other. */
+function accountIdOf(deployment: LocalDeployment): string {
+  const arns = [
+    ...deployment.tables.map((table) => table.streamArn),
+    ...deployment.kinesisStreams.map((stream) => stream.streamArn),
+    ...deployment.queues.map((queue) => queue.queueArn),
+  ];
+  for (const arn of arns) {
+    const account = arn?.split(':')[4];
+    if (account && /^\d{12}$/.test(account)) return account;
+  }
+  return EnvironmentDefaults.accountId;
+}
+
+/**
+ * The local runtime of a deployment: one FunctionPool (execution environments) per function and one
+ * poller per enabled event source mapping, with AWS event source semantics. See docs/local-runtime.md.
+ *
+ * @example
+ * ```ts
+ * const runtime = new LocalRuntime(deployment, { env: process.env });
+ * await runtime.start();
+ * // … write to the tables, streams and topics …
+ * await runtime.stop();
+ * ```
+ */
+export class LocalRuntime {
+  readonly #deployment: LocalDeployment;
+  readonly #options: LocalRuntimeOptions;
+  readonly #env: Env;
+  readonly #logger: Logger;
+  readonly #region: string;
+  readonly #accountId: string;
+  readonly #functions = new Map<string, FunctionPool>();
+  readonly #pollers: Poller[] = [];
+  readonly #checkpoints: CheckpointStore;
+  #streams: DynamoDBStreamsClient | undefined;
+  #kinesis: KinesisClient | undefined;
+  #sqs: SQSClient | undefined;
+  #started = false;
+
+  constructor(deployment: LocalDeployment, options: LocalRuntimeOptions = {}) {
+    this.#deployment = deployment;
+    this.#options = options;
+    this.#env = options.env ?? process.env;
+    this.#logger = options.logger ?? new Logger('streambridge-local');
+    this.#region = this.#env.AWS_REGION || EnvironmentDefaults.region;
+    this.#accountId = accountIdOf(deployment);
+    this.#checkpoints = options.checkpointFile
+      ? new FileCheckpointStore(options.checkpointFile)
+      : new MemoryCheckpointStore();
+    const unknown = (options.mappings ?? []).filter(
+      (id) => !deployment.eventSourceMappings.some((mapping) => mapping.logicalId === id),
+    );
+    if (unknown.length > 0) {
+      throw new MappingConfigError(unknown.join(', '), 'not in the deployment');
+    }
+  }
+
+  /** The execution environments of a function, by logical id or function name. */
+  function(idOrName: string): FunctionPool {
+    const pool =
+      this.#functions.get(idOrName) ??
+      [...this.#functions.values()].find((candidate) => candidate.functionName === idOrName);
+    if (!pool) throw new Error(`no function ${idOrName} in the local deployment`);
+    return pool;
+  }
+
+  get pollers(): readonly Poller[] {
+    return this.#pollers;
+  }
+
+  /** Invokes a function directly (like `lambda invoke`), outside any event source mapping. */
+  invoke(idOrName: string, event: unknown): Promise<InvocationResult> {
+    return this.function(idOrName).invoke(event);
+  }
+
+  /** Creates the execution environments (cold until first use) and starts every selected poller. */
+  async start(): Promise<void> {
+    if (this.#started) throw new Error('local runtime already started');
+    this.#started = true;
+    const baseEnv = inheritedEnv(this.#env as NodeJS.ProcessEnv);
+    for (const fn of this.#deployment.functions) {
+      this.#functions.set(
+        fn.logicalId,
+        new FunctionPool(fn, {
+          baseEnv,
+          region: this.#region,
+          accountId: this.#accountId,
+          logger: this.#logger,
+          ...(this.#options.output ? { output: this.#options.output } : {}),
+          ...(this.#options.maxConcurrency ? { maxConcurrency: this.#options.maxConcurrency } : {}),
+        }),
+      );
+    }
+    try {
+      for (const mapping of this.#selectedMappings()) this.#pollers.push(this.#poller(mapping));
+      await Promise.all(this.#pollers.map((poller) => poller.start()));
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+    this.#logger.info('local runtime started', {
+      functions: this.#deployment.functions.map((fn) => fn.functionName),
+      mappings: this.#pollers.map((poller) => poller.mapping.logicalId),
+    });
+  }
+
+  /** Stops the pollers (running invocations finish, bounded), then the function processes. */
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.#pollers.map((poller) => poller.stop()));
+    await Promise.allSettled([...this.#functions.values()].map((pool) => pool.stop()));
+    this.#streams?.destroy();
+    this.#kinesis?.destroy();
+    this.#sqs?.destroy();
+  }
+
+  #selectedMappings(): LocalEventSourceMapping[] {
+    const wanted = this.#options.mappings;
+    const selected: LocalEventSourceMapping[] = [];
+    for (const mapping of this.#deployment.eventSourceMappings) {
+      if (wanted && !wanted.includes(mapping.logicalId)) continue;
+      if (!mapping.enabled) {
+        this.#logger.info('event source mapping disabled; not polled', { mapping: mapping.logicalId });
+        continue;
+      }
+      selected.push(mapping);
+    }
+    return selected;
+  }
+
+  #clientConfig(name: string) {
+    const url = endpoint(this.#env, name);
+    const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY } = this.#env;
+    return {
+      region: this.#region,
+      ...(url ? { endpoint: url } : {}),
+      ...(AWS_ACCESS_KEY_ID && AWS_SECRET_ACCESS_KEY
+        ? { credentials: { accessKeyId: AWS_ACCESS_KEY_ID, secretAccessKey: AWS_SECRET_ACCESS_KEY } }
+        : {}),
+      // kinesis-mock's plain port speaks HTTP/1.1 only; HTTP/1.1 is fine for every local endpoint.
+      requestHandler: new NodeHttpHandler(),
+    };
+  }
+
+  #poller(mapping: LocalEventSourceMapping): Poller {
+    const fn = this.#functions.get(mapping.functionLogicalId);
+    if (!fn)
+      throw new MappingConfigError(
+        mapping.logicalId,
+        `function ${mapping.functionLogicalId} is not deployed`,
+      );
+    if (mapping.onFailureQueueUrl) this.#sqs ??= new SQSClient(this.#clientConfig('AWS_ENDPOINT_URL_SQS'));
+    const context: PollerContext = {
+      mapping,
+      fn,
+      destination: new OnFailureDestination({
+        ...(this.#sqs ? { sqs: this.#sqs } : {}),
+        ...(mapping.onFailureQueueUrl ? { queueUrl: mapping.onFailureQueueUrl } : {}),
+        logger: this.#logger,
+        mappingId: mapping.logicalId,
+      }),
+      checkpoints: this.#checkpoints,
+      logger: this.#logger,
+      now: this.#options.now ?? Date.now,
+      region: this.#region,
+      accountId: this.#accountId,
+      settings: { ...PollerDefaults, ...this.#options.settings },
+    };
+    switch (mapping.kind) {
+      case 'dynamodb-streams':
+        this.#streams ??= new DynamoDBStreamsClient(
+          this.#clientConfig(
+            this.#env.AWS_ENDPOINT_URL_DYNAMODB_STREAMS
+              ? 'AWS_ENDPOINT_URL_DYNAMODB_STREAMS'
+              : 'AWS_ENDPOINT_URL_DYNAMODB',
+          ),
+        );
+        return new DynamoStreamsPoller(context, this.#streams);
+      case 'kinesis':
+        this.#kinesis ??= new KinesisClient(this.#clientConfig('AWS_ENDPOINT_URL_KINESIS'));
+        return new KinesisPoller(context, this.#kinesis);
+      case 'kafka':
+        return new KafkaPoller(context, {
+          brokers: (this.#env.KAFKA_BROKERS ?? '')
+            .split(',')
+            .map((broker) => broker.trim())
+            .filter(Boolean),
+        });
+    }
+  }
+}

@@ -1,0 +1,296 @@
+import {
+  type Admin,
+  type Batch,
+  type Consumer,
+  type EachBatchPayload,
+  Kafka,
+  type LogEntry,
+  logLevel,
+} from 'kafkajs';
+import { topicPartitionId } from '../../../lambdas/core/kafkaRecords';
+import type { Logger } from '../../../lambdas/core/Logger';
+import { PollerLimits } from './constants';
+import { deliverBatch } from './deliverBatch';
+import { MappingConfigError, PollerStoppedError } from './errors';
+import { type KafkaSourceRecord, kafkaEvent, kafkaFilterView, kafkaSourceRecord } from './kafkaEvent';
+import { kafkaInvocationRecord } from './onFailureRecord';
+import { kafkaFailureIndex } from './partialBatchResponse';
+import { matchesFilters } from './recordFilter';
+import type { Poller, PollerContext } from './types';
+
+export interface KafkaPollerOptions {
+  /** Brokers of the local cluster (`host:port`). */
+  readonly brokers: readonly string[];
+  /** Wait for the consumer group to be joined in start(). Default 30 s. */
+  readonly joinTimeoutMs?: number;
+}
+
+/** Kafka partitions a consumer works on at once; Lambda runs at most one batch per partition at a time. */
+const MAX_PARTITIONS_IN_PARALLEL = 16;
+/** Fetch size the broker waits for before the batching window ends: the window, not bytes, decides. */
+const WINDOW_MIN_BYTES = 1024 * 1024;
+
+function kafkaLogger(logger: Logger, mappingId: string) {
+  return () =>
+    ({ level, log }: LogEntry) => {
+      const { message, ...fields } = log;
+      const line = { mapping: mappingId, ...fields };
+      if (level === logLevel.ERROR) logger.error(`kafka: ${message}`, line);
+      else if (level === logLevel.WARN) logger.warn(`kafka: ${message}`, line);
+    };
+}
+
+/**
+ * An Amazon MSK / self-managed Kafka event source mapping run locally: a kafkajs consumer in the
+ * template's consumer group with manual commits. Per partition, records go to the function in offset
+ * order, one batch at a time (partitions in parallel); an offset is committed only after its record was
+ * processed, filtered out, or sent to the on-failure destination. A rebalance abandons the batches of
+ * the partitions in flight without committing them: their new owner re-reads them (at least once).
+ *
+ * - StartingPosition applies when the group has no committed offset: TRIM_HORIZON from the earliest
+ *   offset, LATEST from the end offsets at start() (pinned by committing them, so records written right
+ *   after start() are never skipped).
+ * - BatchSize caps a batch; MaximumBatchingWindowInSeconds is the broker fetch wait (the broker answers
+ *   early only once a megabyte is waiting).
+ * - FilterCriteria match `value` decoded as JSON or as text; ReportBatchItemFailures takes
+ *   `{ "topic-partition", offset }`; bisect, retries, record age and the on-failure destination as for
+ *   streams, with the Kafka on-failure record.
+ * https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html,
+ * https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html,
+ * https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html
+ *
+ * @example
+ * ```ts
+ * const poller = new KafkaPoller(context, { brokers: ['127.0.0.1:19092'] });
+ * await poller.start();
+ * ```
+ */
+export class KafkaPoller implements Poller {
+  readonly #context: PollerContext;
+  readonly #brokers: readonly string[];
+  readonly #topic: string;
+  readonly #groupId: string;
+  readonly #joinTimeoutMs: number;
+  readonly #kafka: Kafka;
+  #consumer: Consumer | undefined;
+  #controller = new AbortController();
+
+  constructor(context: PollerContext, options: KafkaPollerOptions) {
+    const { mapping } = context;
+    const topic = mapping.topics?.[0];
+    if (!topic || (mapping.topics?.length ?? 0) !== 1) {
+      throw new MappingConfigError(mapping.logicalId, 'a Kafka event source needs exactly one topic');
+    }
+    if (!mapping.consumerGroupId)
+      throw new MappingConfigError(mapping.logicalId, 'a Kafka event source needs a consumer group id');
+    if (options.brokers.length === 0)
+      throw new MappingConfigError(mapping.logicalId, 'no Kafka brokers configured (KAFKA_BROKERS)');
+    this.#context = context;
+    this.#brokers = options.brokers;
+    this.#topic = topic;
+    this.#groupId = mapping.consumerGroupId;
+    this.#joinTimeoutMs = options.joinTimeoutMs ?? 30_000;
+    this.#kafka = new Kafka({
+      clientId: `streambridge-local-${mapping.logicalId}`,
+      brokers: [...options.brokers],
+      logLevel: logLevel.WARN,
+      logCreator: kafkaLogger(context.logger, mapping.logicalId),
+      retry: { retries: 8, initialRetryTime: 200 },
+    });
+  }
+
+  get mapping() {
+    return this.#context.mapping;
+  }
+
+  get #eventSourceArn(): string {
+    const { mapping, region, accountId } = this.#context;
+    return mapping.sourceArn ?? `arn:aws:kafka:${region}:${accountId}:cluster/local/local`;
+  }
+
+  get #functionArn(): string {
+    const { region, accountId, fn } = this.#context;
+    return `arn:aws:lambda:${region}:${accountId}:function:${fn.functionName}`;
+  }
+
+  async start(): Promise<void> {
+    const { mapping, logger } = this.#context;
+    this.#controller = new AbortController();
+    const partitions = await this.#pinStartingPosition();
+    const windowMs = mapping.maxBatchingWindowSeconds * 1000;
+    const consumer = this.#kafka.consumer({
+      groupId: this.#groupId,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: Math.max(windowMs, 100),
+      minBytes: windowMs > 0 ? WINDOW_MIN_BYTES : 1,
+    });
+    this.#consumer = consumer;
+    const joined = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(new Error(`consumer group ${this.#groupId} not joined within ${this.#joinTimeoutMs} ms`)),
+        this.#joinTimeoutMs,
+      );
+      const off = consumer.on(consumer.events.GROUP_JOIN, () => {
+        clearTimeout(timer);
+        off();
+        resolve();
+      });
+    });
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: [this.#topic],
+      fromBeginning: mapping.startingPosition === 'TRIM_HORIZON',
+    });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: Math.min(Math.max(partitions, 1), MAX_PARTITIONS_IN_PARALLEL),
+      eachBatch: (payload) => this.#eachBatch(payload),
+    });
+    await joined;
+    logger.info('poller started', {
+      mapping: mapping.logicalId,
+      topic: this.#topic,
+      groupId: this.#groupId,
+      function: this.#context.fn.functionName,
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#controller.abort();
+    const consumer = this.#consumer;
+    this.#consumer = undefined;
+    if (consumer) await consumer.disconnect().catch(() => undefined);
+  }
+
+  /**
+   * Commits the end offsets for a LATEST mapping whose group has none yet, so "from now on" means from
+   * start(), not from whenever the group's first fetch happens. Returns the topic's partition count.
+   */
+  async #pinStartingPosition(): Promise<number> {
+    const admin: Admin = this.#kafka.admin();
+    await admin.connect();
+    try {
+      const ends = await admin.fetchTopicOffsets(this.#topic);
+      if (this.#context.mapping.startingPosition !== 'LATEST') return ends.length;
+      const [committed] = await admin.fetchOffsets({ groupId: this.#groupId, topics: [this.#topic] });
+      const uncommitted = new Set(
+        (committed?.partitions ?? [])
+          .filter((entry) => Number(entry.offset) < 0)
+          .map((entry) => entry.partition),
+      );
+      const pins = ends
+        .filter((end) => uncommitted.has(end.partition) || !committed)
+        .map((end) => ({ partition: end.partition, offset: end.offset }));
+      if (pins.length > 0)
+        await admin.setOffsets({ groupId: this.#groupId, topic: this.#topic, partitions: pins });
+      return ends.length;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async #eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, isRunning, isStale } = payload;
+    const { mapping } = this.#context;
+    const stale = new AbortController();
+    const onStop = () => stale.abort();
+    this.#controller.signal.addEventListener('abort', onStop, { once: true });
+    const abortIfStale = async () => {
+      await payload.heartbeat().catch(() => undefined);
+      if (!isRunning() || isStale()) stale.abort();
+    };
+    try {
+      let next = 0;
+      while (next < batch.messages.length && !stale.signal.aborted) {
+        const chunk: KafkaSourceRecord[] = [];
+        let bytes = PollerLimits.eventOverheadBytes;
+        let lastConsumed: string | undefined;
+        while (next < batch.messages.length && chunk.length < mapping.batchSize) {
+          const record = kafkaSourceRecord(batch.messages[next] as Batch['messages'][number], batch);
+          if (matchesFilters(kafkaFilterView(record), mapping.filters)) {
+            if (chunk.length > 0 && bytes + record.sizeBytes > PollerLimits.maxPayloadBytes) break;
+            chunk.push(record);
+            bytes += record.sizeBytes;
+          }
+          lastConsumed = record.position;
+          next++;
+        }
+        if (chunk.length > 0) await this.#deliver(chunk, batch, payload, stale.signal, abortIfStale);
+        // Filtered-out records after the last delivered one are done too.
+        if (lastConsumed !== undefined) await this.#commit(batch, payload, lastConsumed);
+        await abortIfStale();
+      }
+    } catch (error) {
+      if (!(error instanceof PollerStoppedError)) throw error;
+    } finally {
+      this.#controller.signal.removeEventListener('abort', onStop);
+    }
+  }
+
+  async #deliver(
+    records: readonly KafkaSourceRecord[],
+    batch: Batch,
+    payload: EachBatchPayload,
+    signal: AbortSignal,
+    idle: () => Promise<void>,
+  ): Promise<void> {
+    const { mapping, fn, destination, logger, settings, now } = this.#context;
+    const topicPartition = topicPartitionId(batch.topic, batch.partition);
+    const where = { eventSourceArn: this.#eventSourceArn, bootstrapServers: this.#brokers.join(',') };
+    await deliverBatch<KafkaSourceRecord>(records, {
+      mappingId: mapping.logicalId,
+      maxRetryAttempts: mapping.maxRetryAttempts,
+      maxRecordAgeSeconds: mapping.maxRecordAgeSeconds,
+      bisectOnError: mapping.bisectOnError,
+      reportBatchItemFailures: mapping.reportBatchItemFailures,
+      retryBackoffBaseMs: settings.retryBackoffBaseMs,
+      retryBackoffMaxMs: settings.retryBackoffMaxMs,
+      signal,
+      now,
+      idle,
+      invoke: async (batchRecords) => {
+        // Heartbeats go on while the function runs, so a long invocation does not cost the partition.
+        const heartbeats = setInterval(() => payload.heartbeat().catch(() => undefined), 1_000);
+        try {
+          const result = await fn.invoke(kafkaEvent(batchRecords, where));
+          if (!result.ok) {
+            logger.warn('invocation failed', {
+              mapping: mapping.logicalId,
+              topicPartition,
+              records: batchRecords.length,
+              kind: result.kind,
+              error: result.error,
+            });
+          }
+          return result;
+        } finally {
+          clearInterval(heartbeats);
+        }
+      },
+      failedIndex: (response, batchRecords) => kafkaFailureIndex(response, batchRecords, topicPartition),
+      complete: (done) => this.#commit(batch, payload, (done[done.length - 1] as KafkaSourceRecord).position),
+      discard: (discarded) =>
+        destination.send(
+          kafkaInvocationRecord(discarded, { ...where, topicPartition, functionArn: this.#functionArn }),
+        ),
+    });
+  }
+
+  async #commit(batch: Batch, payload: EachBatchPayload, lastDone: string): Promise<void> {
+    payload.resolveOffset(lastDone);
+    const offset = (BigInt(lastDone) + 1n).toString();
+    try {
+      await this.#consumer?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset }]);
+    } catch (error) {
+      // A rebalance took the partition: its new owner re-reads from the last committed offset.
+      this.#context.logger.warn('offset commit failed', {
+        mapping: this.#context.mapping.logicalId,
+        topicPartition: topicPartitionId(batch.topic, batch.partition),
+        offset,
+        error,
+      });
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/** Types shared by the local event source pollers. */
+import type { Logger } from '../../../lambdas/core/Logger';
+import type { InvocationResult } from '../environment/types';
+import type { LocalEventSourceMapping } from '../types';
+import type { CheckpointStore } from './CheckpointStore';
+import type { OnFailureDestination } from './OnFailureDestination';
+
+/** A record read from a source, with what the poller needs besides the Lambda event record itself. */
+export interface SourceRecord<E = unknown> {
+  /** Sequence number (streams) or offset (Kafka), as a decimal string: what checkpoints and commits name. */
+  readonly position: string;
+  /** Approximate arrival (streams) or record timestamp (Kafka), epoch ms: what the record age is measured on. */
+  readonly arrivalMs: number;
+  /** What ParallelizationFactor hashes to keep order: the Kinesis partition key, the DynamoDB item key. */
+  readonly orderKey: string;
+  /** The record exactly as Lambda delivers it in the event. */
+  readonly eventRecord: E;
+  /** Bytes the record adds to the invocation payload (its JSON). */
+  readonly sizeBytes: number;
+}
+
+/** Why records went to the on-failure destination (`requestContext.condition`). */
+export type DiscardCondition = 'RetryAttemptsExhausted' | 'RecordAgeExceeded' | 'MaximumPayloadSizeExceeded';
+
+/** Records given up on, with what the on-failure record reports about them. */
+export interface Discarded<R extends SourceRecord = SourceRecord> {
+  readonly records: readonly R[];
+  readonly condition: DiscardCondition;
+  /** The last invocation that carried these records; absent when they were never invoked. */
+  readonly lastResult?: InvocationResult;
+  /** Invocations that carried these records (`approximateInvokeCount`). */
+  readonly invokeCount: number;
+}
+
+/** Timing knobs of the pollers; the defaults follow AWS where AWS documents a rate. */
+export interface PollerSettings {
+  /** Sleep after an empty read before polling the shard again. */
+  readonly pollIntervalMs: number;
+  /** How often the shard list is read again to pick up new (child) shards. */
+  readonly shardRefreshMs: number;
+  /** First retry delay after a failed invocation; doubles per attempt up to `retryBackoffMaxMs`. */
+  readonly retryBackoffBaseMs: number;
+  readonly retryBackoffMaxMs: number;
+  /** Records read but not yet checkpointed per shard before reading pauses. */
+  readonly maxBufferedRecords: number;
+}
+
+/** The function a poller invokes (a FunctionPool). */
+export interface FunctionInvoker {
+  readonly functionName: string;
+  invoke(event: unknown): Promise<InvocationResult>;
+}
+
+/** What every poller gets from the runtime. */
+export interface PollerContext {
+  readonly mapping: LocalEventSourceMapping;
+  readonly fn: FunctionInvoker;
+  readonly destination: OnFailureDestination;
+  readonly checkpoints: CheckpointStore;
+  readonly logger: Logger;
+  /** The clock record ages are measured with (tests move it forward instead of waiting). */
+  readonly now: () => number;
+  readonly region: string;
+  readonly accountId: string;
+  readonly settings: PollerSettings;
+}
+
+/** One running event source mapping. */
+export interface Poller {
+  readonly mapping: LocalEventSourceMapping;
+  /** Starts polling; resolves once the starting position is fixed (iterators acquired, group joined). */
+  start(): Promise<void>;
+  /** Stops reading, lets running invocations finish (bounded), and releases connections. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,299 @@
+import type { KinesisStreamEvent } from 'aws-lambda';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Logger } from '../../../lambdas/core/Logger';
+import type { InvocationResult } from '../../../local/runtime/environment/types';
+import { type CheckpointStore, MemoryCheckpointStore } from '../../../local/runtime/pollers/CheckpointStore';
+import { OnFailureDestination } from '../../../local/runtime/pollers/OnFailureDestination';
+import {
+  type IteratorPosition,
+  type ShardDescription,
+  type ShardPage,
+  StreamPoller,
+} from '../../../local/runtime/pollers/StreamPoller';
+import type { PollerContext } from '../../../local/runtime/pollers/types';
+import type { LocalEventSourceMapping } from '../../../local/runtime/types';
+import { mapping, success, type TestRecord } from './factories';
+
+const silent = new Logger('test', { write: () => undefined });
+
+interface FakeShard {
+  readonly description: ShardDescription;
+  readonly records: TestRecord[];
+}
+
+/** An in-memory stream: shards of records; iterators are `shard@index` and expire on demand. */
+class FakeStream {
+  readonly shards = new Map<string, FakeShard>();
+  readonly iteratorRequests: { shardId: string; position: IteratorPosition }[] = [];
+  expireNextRead = false;
+  #sequence = 100;
+
+  addShard(shardId: string, options: { parentShardId?: string; closed?: boolean } = {}): void {
+    this.shards.set(shardId, {
+      description: {
+        shardId,
+        closed: options.closed ?? false,
+        ...(options.parentShardId ? { parentShardId: options.parentShardId } : {}),
+      },
+      records: [],
+    });
+  }
+
+  put(shardId: string, key: string, payload = key): TestRecord {
+    const position = String(this.#sequence++);
+    const record: TestRecord = {
+      position,
+      arrivalMs: Date.now(),
+      orderKey: key,
+      eventRecord: { id: payload, key },
+      sizeBytes: 40,
+    };
+    this.shards.get(shardId)?.records.push(record);
+    return record;
+  }
+}
+
+class FakeStreamPoller extends StreamPoller<TestRecord> {
+  protected readonly sourceKind = 'kinesis';
+  protected readonly getRecordsLimit = 3;
+  readonly #stream: FakeStream;
+
+  constructor(context: PollerContext, stream: FakeStream) {
+    super(context);
+    this.#stream = stream;
+  }
+
+  protected async listShards(): Promise<ShardDescription[]> {
+    return [...this.#stream.shards.values()].map((shard) => shard.description);
+  }
+
+  protected async shardIterator(shardId: string, position: IteratorPosition): Promise<string> {
+    this.#stream.iteratorRequests.push({ shardId, position });
+    const records = this.#stream.shards.get(shardId)?.records ?? [];
+    if (position.type === 'TRIM_HORIZON') return `${shardId}@0`;
+    if (position.type === 'LATEST') return `${shardId}@${records.length}`;
+    const index = records.findIndex((record) => record.position === position.sequenceNumber);
+    return `${shardId}@${index + 1}`;
+  }
+
+  protected async readPage(shardId: string, iterator: string, limit: number): Promise<ShardPage<TestRecord>> {
+    if (this.#stream.expireNextRead) {
+      this.#stream.expireNextRead = false;
+      throw Object.assign(new Error('Iterator expired'), { name: 'ExpiredIteratorException' });
+    }
+    const shard = this.#stream.shards.get(shardId) as FakeShard;
+    const start = Number(iterator.split('@')[1]);
+    const records = shard.records.slice(start, start + limit);
+    const end = start + records.length;
+    const finished = shard.description.closed && end >= shard.records.length;
+    return { records, nextIterator: finished ? undefined : `${shardId}@${end}` };
+  }
+
+  protected isExpiredIterator(error: unknown): boolean {
+    return error instanceof Error && error.name === 'ExpiredIteratorException';
+  }
+
+  protected filterView(record: TestRecord): unknown {
+    return record.eventRecord;
+  }
+
+  protected buildEvent(records: readonly TestRecord[]): KinesisStreamEvent {
+    return { Records: records.map((record) => record.eventRecord) } as unknown as KinesisStreamEvent;
+  }
+}
+
+/** A function that records each batch (the ids in order) and answers with `respond`. */
+function recordingFunction(
+  respond: (ids: string[]) => Promise<InvocationResult> | InvocationResult = () => success(),
+) {
+  const batches: string[][] = [];
+  return {
+    batches,
+    seen: () => batches.flat(),
+    fn: {
+      functionName: 'fake',
+      invoke: async (event: unknown) => {
+        const ids = (event as { Records: { id: string }[] }).Records.map((record) => record.id);
+        batches.push(ids);
+        return respond(ids);
+      },
+    },
+  };
+}
+
+const running: FakeStreamPoller[] = [];
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((poller) => poller.stop()));
+});
+
+function startPoller(
+  stream: FakeStream,
+  fn: PollerContext['fn'],
+  overrides: Partial<LocalEventSourceMapping> = {},
+  checkpoints: CheckpointStore = new MemoryCheckpointStore(),
+): FakeStreamPoller {
+  const context: PollerContext = {
+    mapping: mapping(overrides),
+    fn,
+    destination: new OnFailureDestination({ logger: silent, mappingId: 'TestMapping' }),
+    checkpoints,
+    logger: silent,
+    now: Date.now,
+    region: 'us-east-1',
+    accountId: '123456789012',
+    settings: {
+      pollIntervalMs: 5,
+      shardRefreshMs: 20,
+      retryBackoffBaseMs: 1,
+      retryBackoffMaxMs: 5,
+      maxBufferedRecords: 1_000,
+    },
+  };
+  const poller = new FakeStreamPoller(context, stream);
+  running.push(poller);
+  return poller;
+}
+
+const waitFor = (assertion: () => void) => vi.waitFor(assertion, { timeout: 3_000, interval: 5 });
+
+describe('StreamPoller', () => {
+  it('reads a shard from TRIM_HORIZON in order, in batches of BatchSize', async () => {
+    // Prepare
+    const stream = new FakeStream();
+    stream.addShard('s0');
+    for (const key of ['a', 'b', 'c', 'd', 'e']) stream.put('s0', key);
+    const { fn, batches, seen } = recordingFunction();
+
+    // Act
+    await startPoller(stream, fn, { batchSize: 2 }).start();
+
+    // Assess
+    await waitFor(() => expect(seen()).toEqual(['a', 'b', 'c', 'd', 'e']));
+    expect(batches.every((batch) => batch.length <= 2)).toBe(true);
+  });
+
+  it('reads only records written after start() with LATEST', async () => {
+    const stream = new FakeStream();
+    stream.addShard('s0');
+    stream.put('s0', 'old');
+    const { fn, seen } = recordingFunction();
+
+    await startPoller(stream, fn, { startingPosition: 'LATEST' }).start();
+    stream.put('s0', 'new');
+
+    await waitFor(() => expect(seen()).toEqual(['new']));
+  });
+
+  it('re-acquires an expired iterator after the last record read, losing and repeating nothing', async () => {
+    // Prepare
+    const stream = new FakeStream();
+    stream.addShard('s0');
+    for (const key of ['a', 'b', 'c', 'd']) stream.put('s0', key);
+    const { fn, seen } = recordingFunction();
+    const poller = startPoller(stream, fn);
+    await poller.start();
+    await waitFor(() => expect(seen()).toHaveLength(4));
+
+    // Act
+    stream.expireNextRead = true;
+    stream.put('s0', 'e');
+
+    // Assess
+    await waitFor(() => expect(seen()).toEqual(['a', 'b', 'c', 'd', 'e']));
+    expect(stream.iteratorRequests.at(-1)?.position).toMatchObject({ type: 'AFTER_SEQUENCE_NUMBER' });
+  });
+
+  it('reads a child shard only after its parent is done', async () => {
+    // Prepare: a closed parent with records and an open child that already has records.
+    const stream = new FakeStream();
+    stream.addShard('parent', { closed: true });
+    stream.addShard('child', { parentShardId: 'parent' });
+    stream.put('parent', 'p1');
+    stream.put('parent', 'p2');
+    stream.put('child', 'c1');
+    const { fn, seen } = recordingFunction(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return success();
+    });
+
+    // Act
+    await startPoller(stream, fn, { batchSize: 1 }).start();
+
+    // Assess
+    await waitFor(() => expect(seen()).toEqual(['p1', 'p2', 'c1']));
+  });
+
+  it('runs ParallelizationFactor batches of a shard at once, keeping each key in order', async () => {
+    // Prepare: 40 records over 8 keys; each invocation takes a while so lanes overlap.
+    const stream = new FakeStream();
+    stream.addShard('s0');
+    const keys = ['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7'];
+    for (let i = 0; i < 40; i++)
+      stream.put('s0', keys[i % keys.length] as string, `${keys[i % keys.length]}:${i}`);
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const { fn, seen } = recordingFunction(async () => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      inFlight--;
+      return success();
+    });
+
+    // Act
+    await startPoller(stream, fn, { batchSize: 2, parallelizationFactor: 4 }).start();
+
+    // Assess
+    await waitFor(() => expect(seen()).toHaveLength(40));
+    expect(maxInFlight).toBeGreaterThan(1);
+    expect(maxInFlight).toBeLessThanOrEqual(4);
+    for (const key of keys) {
+      const order = seen()
+        .filter((id) => id.startsWith(`${key}:`))
+        .map((id) => Number(id.split(':')[1]));
+      expect(order).toEqual([...order].sort((x, y) => x - y));
+    }
+  });
+
+  it('drops records the filters reject and still checkpoints past them', async () => {
+    // Prepare
+    const stream = new FakeStream();
+    stream.addShard('s0');
+    stream.put('s0', 'keep-1');
+    const dropped = stream.put('s0', 'drop');
+    const last = stream.put('s0', 'keep-2');
+    const checkpoints = new MemoryCheckpointStore();
+    const { fn, seen } = recordingFunction();
+
+    // Act
+    await startPoller(stream, fn, { filters: [{ id: [{ prefix: 'keep' }] }] }, checkpoints).start();
+
+    // Assess
+    await waitFor(() => expect(checkpoints.get('TestMapping', 's0')).toBe(last.position));
+    expect(seen()).toEqual(['keep-1', 'keep-2']);
+    expect(seen()).not.toContain(dropped.eventRecord.id);
+  });
+
+  it('resumes after the stored checkpoint when restarted', async () => {
+    // Prepare: a first run processes a and b.
+    const stream = new FakeStream();
+    stream.addShard('s0');
+    stream.put('s0', 'a');
+    stream.put('s0', 'b');
+    const checkpoints = new MemoryCheckpointStore();
+    const first = recordingFunction();
+    const poller = startPoller(stream, first.fn, {}, checkpoints);
+    await poller.start();
+    await waitFor(() => expect(first.seen()).toEqual(['a', 'b']));
+    await poller.stop();
+
+    // Act
+    stream.put('s0', 'c');
+    const second = recordingFunction();
+    await startPoller(stream, second.fn, {}, checkpoints).start();
+
+    // Assess
+    await waitFor(() => expect(second.seen()).toEqual(['c']));
+  });
+});

@@ -1,4 +1,6 @@
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
 import { KafkaArns } from './kafkaArns';
 import type { KafkaAccess } from './types';
@@ -11,7 +13,32 @@ function grantClusterLookup(role: iam.IRole, kafka: KafkaAccess): void {
       resources: [kafka.clusterArn],
     }),
   );
-  if (kafka.scramSecret) kafka.scramSecret.grantRead(role);
+  if (kafka.scramSecret) grantScramSecretRead(role, kafka.scramSecret);
+}
+
+/**
+ * Lets `role` read the SCRAM secret and decrypt it through Secrets Manager. Written as the role's own
+ * statements: `secret.grantRead` would also add the role to the key policy, making the data stack that
+ * holds the key depend on the bridges stack that holds the role (the key policy trusts the account).
+ */
+function grantScramSecretRead(role: iam.IRole, secret: secretsmanager.ISecret): void {
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      resources: [secret.secretArn],
+    }),
+  );
+  if (secret.encryptionKey) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [secret.encryptionKey.keyArn],
+        conditions: {
+          StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(role).region}.amazonaws.com` },
+        },
+      }),
+    );
+  }
 }
 
 /**

@@ -1,0 +1,278 @@
+/**
+ * The options of the pipeline config, each asserted on a variant of the reference pipeline: SCRAM instead
+ * of IAM, an AUTH token and cluster mode on the cache, event source overrides and filters, data not
+ * retained; and a lean pipeline on ElastiCache Serverless. Each variant is synthesized once (cdk-nag runs in
+ * the synth: a finding fails it).
+ */
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HANDLER_ENV } from '../../lambdas/core/constants';
+import { HANDLERS } from '../../lib/constants';
+import {
+  actionsOf,
+  type CfnResourceJson,
+  configWith,
+  functionNamed,
+  type PipelineTemplates,
+  type PolicyStatementJson,
+  resourceList,
+  resourcesOf,
+  roleStatements,
+  synthPipeline,
+} from './pipelineTemplates';
+
+function environmentOf(p: PipelineTemplates, handler: string): Record<string, unknown> {
+  const [, fn] = functionNamed(p.bridgesTemplate, `${p.config.name}-${handler}`);
+  return (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+}
+
+function statementsOf(p: PipelineTemplates, handler: string): PolicyStatementJson[] {
+  const [, fn] = functionNamed(p.bridgesTemplate, `${p.config.name}-${handler}`);
+  const role = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return roleStatements(p.bridgesTemplate, role);
+}
+
+function mappingsOf(p: PipelineTemplates, handler: string): CfnResourceJson[] {
+  const [fnId] = functionNamed(p.bridgesTemplate, `${p.config.name}-${handler}`);
+  return resourcesOf(p.bridgesTemplate, 'AWS::Lambda::EventSourceMapping')
+    .map(([, mapping]) => mapping)
+    .filter((mapping) => JSON.stringify(mapping.Properties.FunctionName) === JSON.stringify({ Ref: fnId }));
+}
+
+describe('SCRAM, AUTH token, cluster mode, event source overrides, data not retained', () => {
+  let p: PipelineTemplates;
+  const sessionsFilter = { eventName: ['INSERT', 'MODIFY'] };
+  const clickFilter = { value: { type: ['click'] } };
+
+  beforeAll(() => {
+    p = synthPipeline(
+      configWith((c) => {
+        c.name = 'shop';
+        c.kafka.auth = 'scram';
+        c.cache = { ...c.cache, auth: 'token', clusterMode: true, shards: 2 };
+        c.sources[1].eventSource = {
+          filters: [sessionsFilter],
+          retryAttempts: 2,
+          maxRecordAgeSeconds: 120,
+          parallelizationFactor: 4,
+          bisectOnError: false,
+          startingPosition: 'LATEST',
+        };
+        c.sinks.redis.eventSource = { batchSize: 100, filters: [clickFilter] };
+      }),
+      { retainData: false },
+    );
+  });
+
+  describe('SCRAM', () => {
+    it('enables SCRAM instead of IAM on the cluster, listening on the SCRAM port', () => {
+      p.dataTemplate.hasResourceProperties('AWS::MSK::Cluster', {
+        ClientAuthentication: {
+          Sasl: { Scram: { Enabled: true }, Iam: Match.absent() },
+          Unauthenticated: { Enabled: false },
+        },
+      });
+      const brokerGroup = p.logicalId(p.data.kafka.securityGroup);
+      p.dataTemplate.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        GroupId: { 'Fn::GetAtt': [brokerGroup, 'GroupId'] },
+        FromPort: 9096,
+        ToPort: 9096,
+      });
+      expect(JSON.stringify(p.dataTemplate.findResources('AWS::EC2::SecurityGroupIngress'))).not.toContain(
+        '9098',
+      );
+    });
+
+    it('keeps the credentials in an AmazonMSK_ secret encrypted with a rotating customer key, associated with the cluster', () => {
+      const secret = p.data.kafka.scramSecret;
+      const key = p.data.kafka.scramKey;
+      if (!secret || !key) throw new Error('no SCRAM secret');
+      p.dataTemplate.hasResourceProperties('AWS::SecretsManager::Secret', {
+        Name: Match.stringLikeRegexp('^AmazonMSK_'),
+        KmsKeyId: { 'Fn::GetAtt': [p.logicalId(key), 'Arn'] },
+      });
+      p.dataTemplate.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+      p.dataTemplate.hasResourceProperties('AWS::MSK::BatchScramSecret', {
+        ClusterArn: { Ref: p.logicalId(p.data.kafka.cluster) },
+        SecretArnList: [{ Ref: p.logicalId(secret) }],
+      });
+    });
+
+    it('hands the secret to the producers and to the Kafka event source mappings', () => {
+      const secretRef = { Ref: p.logicalId(p.data.kafka.scramSecret as never) };
+      for (const handler of [HANDLERS.ddbStreamToKafka, HANDLERS.kinesisToKafka]) {
+        const env = environmentOf(p, handler);
+        expect(env[HANDLER_ENV.kafkaAuth]).toBe('scram');
+        expect(p.imported(env[HANDLER_ENV.kafkaScramSecretArn])).toEqual(secretRef);
+      }
+      for (const handler of [HANDLERS.kafkaToRedis, HANDLERS.kafkaToDynamodb]) {
+        for (const mapping of mappingsOf(p, handler)) {
+          const access = mapping.Properties.SourceAccessConfigurations as { Type: string; URI: unknown }[];
+          expect(access.map((a) => [a.Type, p.imported(a.URI)])).toEqual([
+            ['SASL_SCRAM_512_AUTH', secretRef],
+          ]);
+        }
+      }
+    });
+
+    it('grants reading and decrypting that secret, and no kafka-cluster data-plane action', () => {
+      const secretRef = { Ref: p.logicalId(p.data.kafka.scramSecret as never) };
+      const keyArn = { 'Fn::GetAtt': [p.logicalId(p.data.kafka.scramKey as never), 'Arn'] };
+      for (const handler of Object.values(HANDLERS)) {
+        const statements = statementsOf(p, handler);
+        const on = (action: string) =>
+          statements
+            .filter((s) => actionsOf(s).includes(action))
+            .flatMap(resourceList)
+            .map(p.imported);
+        expect(on('secretsmanager:GetSecretValue')).toContainEqual(secretRef);
+        expect(on('kms:Decrypt')).toContainEqual(keyArn);
+        expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('kafka-cluster:'))).toEqual([]);
+      }
+    });
+  });
+
+  describe('cache with an AUTH token in cluster mode', () => {
+    it('authenticates with a token resolved from Secrets Manager, without RBAC users', () => {
+      const secret = p.logicalId(p.data.cache?.secret as never);
+      p.dataTemplate.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+        AuthToken: {
+          'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secret }, ':SecretString:password::}}']],
+        },
+        UserGroupIds: Match.absent(),
+      });
+      p.dataTemplate.resourceCountIs('AWS::ElastiCache::User', 0);
+      p.dataTemplate.hasResourceProperties('AWS::SecretsManager::Secret', {
+        GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{}', GenerateStringKey: 'password' }),
+      });
+    });
+
+    it('shards the cache and points the sink at the configuration endpoint in cluster mode', () => {
+      const group = p.logicalId(p.data.cache?.replicationGroup as never);
+      p.dataTemplate.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+        NumNodeGroups: 2,
+        ReplicasPerNodeGroup: 1,
+        CacheParameterGroupName: 'default.valkey8.cluster.on',
+        NumCacheClusters: Match.absent(),
+      });
+      const env = environmentOf(p, HANDLERS.kafkaToRedis);
+      expect(p.imported(env[HANDLER_ENV.redisHost])).toEqual({
+        'Fn::GetAtt': [group, 'ConfigurationEndPoint.Address'],
+      });
+      expect(env[HANDLER_ENV.redisClusterMode]).toBe('true');
+    });
+
+    it('alarms on CPU and memory of every node of every shard', () => {
+      const alarms = resourcesOf(p.bridgesTemplate, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+      expect(alarms.filter((a) => a.MetricName === 'EngineCPUUtilization')).toHaveLength(4);
+      expect(alarms.filter((a) => a.MetricName === 'DatabaseMemoryUsagePercentage')).toHaveLength(4);
+    });
+  });
+
+  describe('event source settings from the config', () => {
+    it('merges a source override over the defaults and passes its filters', () => {
+      const sessions = p.data.sources.get('sb-sessions')?.table;
+      const stream = { 'Fn::GetAtt': [p.logicalId(sessions as never), 'StreamArn'] };
+      const mapping = mappingsOf(p, HANDLERS.ddbStreamToKafka).find(
+        (m) => JSON.stringify(p.imported(m.Properties.EventSourceArn)) === JSON.stringify(stream),
+      );
+      expect(mapping?.Properties).toMatchObject({
+        BatchSize: 500,
+        MaximumRetryAttempts: 2,
+        MaximumRecordAgeInSeconds: 120,
+        ParallelizationFactor: 4,
+        BisectBatchOnFunctionError: false,
+        StartingPosition: 'LATEST',
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify(sessionsFilter) }] },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+      const others = mappingsOf(p, HANDLERS.ddbStreamToKafka).filter((m) => m !== mapping);
+      for (const other of others) {
+        expect(other.Properties).toMatchObject({ MaximumRetryAttempts: 5, StartingPosition: 'TRIM_HORIZON' });
+        expect(other.Properties.FilterCriteria).toBeUndefined();
+      }
+    });
+
+    it('applies a sink override and its filters to every topic of the sink', () => {
+      const mappings = mappingsOf(p, HANDLERS.kafkaToRedis);
+      expect(mappings.length).toBeGreaterThan(1);
+      for (const mapping of mappings) {
+        expect(mapping.Properties).toMatchObject({
+          BatchSize: 100,
+          MaximumRetryAttempts: 5,
+          FilterCriteria: { Filters: [{ Pattern: JSON.stringify(clickFilter) }] },
+        });
+      }
+    });
+  });
+
+  describe('data not retained', () => {
+    it('deletes every data resource with the stack and drops deletion protection', () => {
+      const resources = Object.values(p.dataTemplate.toJSON().Resources as Record<string, CfnResourceJson>);
+      for (const resource of resources) expect(resource.DeletionPolicy).toBe('Delete');
+      for (const [, table] of resourcesOf(p.dataTemplate, 'AWS::DynamoDB::Table')) {
+        expect(table.Properties.DeletionProtectionEnabled).toBe(false);
+        expect(table.Properties.PointInTimeRecoverySpecification).toEqual({
+          PointInTimeRecoveryEnabled: true,
+        });
+      }
+    });
+  });
+});
+
+describe('a lean pipeline on ElastiCache Serverless', () => {
+  let p: PipelineTemplates;
+
+  beforeAll(() => {
+    p = synthPipeline(
+      configWith((c) => {
+        c.name = 'lean';
+        c.cache = { type: 'serverless' };
+        c.sources = c.sources.filter((source: { via?: string }) => source.via !== 'kinesis');
+        for (const source of c.sources) delete source.governance;
+        delete c.sinks.dynamodb;
+      }),
+    );
+  });
+
+  it('creates a serverless Valkey cache behind the RBAC user group, in the isolated subnets', () => {
+    p.dataTemplate.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 0);
+    p.dataTemplate.hasResourceProperties('AWS::ElastiCache::ServerlessCache', {
+      Engine: 'valkey',
+      MajorEngineVersion: '8',
+      ServerlessCacheName: 'lean-cache',
+      UserGroupId: { Ref: p.logicalId(p.data.cache?.userGroup as never) },
+      SecurityGroupIds: [{ 'Fn::GetAtt': [p.logicalId(p.data.cache?.securityGroup as never), 'GroupId'] }],
+      SubnetIds: resourcesOf(p.dataTemplate, 'AWS::EC2::Subnet').map(([id]) => ({ Ref: id })),
+    });
+  });
+
+  it('points the sink at the serverless endpoint, as a cluster', () => {
+    const cache = p.logicalId(p.data.cache?.serverlessCache as never);
+    const env = environmentOf(p, HANDLERS.kafkaToRedis);
+    expect(p.imported(env[HANDLER_ENV.redisHost])).toEqual({ 'Fn::GetAtt': [cache, 'Endpoint.Address'] });
+    expect(p.imported(env[HANDLER_ENV.redisPort])).toEqual({ 'Fn::GetAtt': [cache, 'Endpoint.Port'] });
+    expect(env[HANDLER_ENV.redisClusterMode]).toBe('true');
+  });
+
+  it('alarms on throttled commands of the serverless cache', () => {
+    p.bridgesTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ThrottledCmds',
+      Dimensions: [{ Name: 'clusterId', Value: 'lean-cache' }],
+    });
+  });
+
+  it('deploys only the bridges, queues, endpoints and secrets the config uses', () => {
+    const names = resourcesOf(p.bridgesTemplate, 'AWS::Lambda::Function').map(
+      ([, fn]) => fn.Properties.FunctionName,
+    );
+    expect(names.sort()).toEqual(['lean-ddb-stream-to-kafka', 'lean-kafka-to-redis']);
+    p.dataTemplate.resourceCountIs('AWS::SQS::Queue', 4);
+    p.dataTemplate.resourceCountIs('AWS::Kinesis::Stream', 0);
+    const services = JSON.stringify(p.dataTemplate.findResources('AWS::EC2::VPCEndpoint'));
+    expect(services).not.toContain('.kinesis-streams');
+    expect(environmentOf(p, HANDLERS.ddbStreamToKafka)[HANDLER_ENV.governanceHashSalt]).toBeUndefined();
+    // The cache secret only: no governance salt, no SCRAM secret.
+    p.dataTemplate.resourceCountIs('AWS::SecretsManager::Secret', 1);
+  });
+});

@@ -72,7 +72,8 @@ class FakeStreamPoller extends StreamPoller<TestRecord> {
     const records = this.#stream.shards.get(shardId)?.records ?? [];
     if (position.type === 'TRIM_HORIZON') return `${shardId}@0`;
     if (position.type === 'LATEST') return `${shardId}@${records.length}`;
-    const index = records.findIndex((record) => record.position === position.sequenceNumber);
+    const after = position.type === 'AFTER_SEQUENCE_NUMBER' ? position.sequenceNumber : undefined;
+    const index = records.findIndex((record) => record.position === after);
     return `${shardId}@${index + 1}`;
   }
 

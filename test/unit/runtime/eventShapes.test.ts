@@ -1,3 +1,4 @@
+import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { dynamoSourceRecord, dynamoStreamEvent } from '../../../local/runtime/pollers/dynamoStreamEvent';
 import { kafkaEvent, kafkaFilterView, kafkaSourceRecord } from '../../../local/runtime/pollers/kafkaEvent';
@@ -138,14 +139,13 @@ describe('Kinesis event shape', () => {
 });
 
 describe('Kafka event shape', () => {
-  const message = {
+  const message: KafkaMessage = {
     key: Buffer.from('user-1'),
     value: Buffer.from('{"n":1}'),
     timestamp: '1795687200000',
     attributes: 0,
     offset: '15',
     headers: { source: Buffer.from('ab'), multi: [Buffer.from('x'), 'y'] },
-    size: 0,
   };
 
   it('builds the MSK event grouped by topic-partition', () => {

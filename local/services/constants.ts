@@ -23,6 +23,9 @@ export const PortEnvVars = {
 
 export const LoopbackHost = '127.0.0.1';
 
+/** Replaces the broker's default heap and JIT flags. */
+export const KafkaJavaOptsEnvVar = 'STREAMBRIDGE_KAFKA_JAVA_OPTS';
+
 /** Pinned versions of what is downloaded on first use. */
 export const Versions = {
   kafka: '4.4.0',
@@ -43,8 +46,8 @@ export const Timeouts = {
   startOther: 60_000,
   /** A running server that does not answer within this window is treated as hung and restarted. */
   reuseProbe: 10_000,
-  /** Kafka flushes and closes its logs on SIGTERM; the others exit at once. */
-  stopKafka: 30_000,
+  /** Kafka flushes its logs on SIGTERM and, on its first run, writes its class data sharing archive. */
+  stopKafka: 60_000,
   stopOther: 10_000,
   afterKill: 5_000,
   /** One probe attempt (connect plus one request). */

@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { LoopbackHost } from './constants';
+import { DefaultPorts, LoopbackHost } from './constants';
+import { ServicesError } from './errors';
 
 /**
  * True when nothing listens on the port (on loopback or on all interfaces): we can bind it ourselves.
@@ -18,24 +20,38 @@ export function isPortFree(port: number, host: string = LoopbackHost): Promise<b
   });
 }
 
+/** First port the kernel hands out for outgoing connections; ports below it are never taken by a client. */
+function ephemeralRangeStart(): number {
+  try {
+    const start = Number(
+      readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0],
+    );
+    return Number.isInteger(start) && start > privatePortFloor + 1000 ? start : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+const privatePortFloor = 20_000;
+
 /**
- * A port the OS reports free right now, for private server instances in tests.
+ * A free loopback port for a private server instance in tests. Picked at random below the kernel's
+ * ephemeral range: a port the OS would choose (`listen(0)`) can be taken a moment later by any outgoing
+ * connection on this busy machine before the server binds it.
  *
  * @example
  * ```ts
  * const redisPort = await freePort();
  * ```
  */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen({ port: 0, host: LoopbackHost }, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+export async function freePort(): Promise<number> {
+  const ceiling = ephemeralRangeStart();
+  const taken = new Set<number>(Object.values(DefaultPorts));
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = privatePortFloor + Math.floor(Math.random() * (ceiling - privatePortFloor));
+    if (!taken.has(port) && (await isPortFree(port))) return port;
+  }
+  throw new ServicesError(`no free port found between ${privatePortFloor} and ${ceiling} after 100 tries`);
 }
 
 /** Best-effort name of the process listening on a port (`ss` from iproute2), for a clearer error. */

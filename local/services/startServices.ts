@@ -110,6 +110,7 @@ async function launch(
     startedAt: new Date().toISOString(),
     startedBy,
     logFile,
+    cleanExitRename: command.cleanExitRename,
   });
   const ready = await pollUntil(() => server.probe(config), {
     timeoutMs: server.startTimeoutMs,

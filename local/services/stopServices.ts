@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { withFileLock } from './fileLock';
 import { readPidRecord, removePidRecord, runningRecord } from './pidFiles';
@@ -25,7 +25,11 @@ export async function stopServicesLocked(
       }
       const killed = await stopProcessGroup(record.pid, kill ? 0 : serverDefinitions[name].stopTimeoutMs);
       removePidRecord(config, name);
-      config.log(`${name}: stopped (pid ${record.pid}${killed ? ', killed after the grace period' : ''})`);
+      const rename = record.cleanExitRename;
+      if (!killed && rename && existsSync(rename.from)) renameSync(rename.from, rename.to);
+      config.log(
+        `${name}: stopped (pid ${record.pid}${killed ? (kill ? ', killed' : ', killed after the grace period') : ''})`,
+      );
       return { service: name, pid: record.pid, killed };
     }),
   );

@@ -63,6 +63,7 @@ export interface PidRecord {
   startedAt: string;
   startedBy: StartedByKind;
   logFile: string;
+  cleanExitRename?: CleanExitRename;
 }
 
 export interface StartedService {
@@ -94,12 +95,19 @@ export interface ServiceStatus {
   detail: string | undefined;
 }
 
+/** A file the server writes as it exits, to move into place only after a clean (SIGTERM) stop. */
+export interface CleanExitRename {
+  from: string;
+  to: string;
+}
+
 /** The command line of a server process. */
 export interface ServerCommand {
   file: string;
   args: string[];
   cwd: string;
   env: NodeJS.ProcessEnv;
+  cleanExitRename?: CleanExitRename;
 }
 
 /** A prerequisite that is missing, with the one-line hint to fix it. */

@@ -15,7 +15,7 @@ export function kafkaJarsDir(config: ServicesConfig): string {
 }
 
 /** The pom's hash: a changed pom (new Kafka version) downloads the jars again. */
-function pomHash(): string {
+export function pomHash(): string {
   return createHash('sha256').update(readFileSync(pomFile)).digest('hex');
 }
 

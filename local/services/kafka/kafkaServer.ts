@@ -5,11 +5,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { LoopbackHost, Timeouts } from '../constants';
+import { KafkaJavaOptsEnvVar, LoopbackHost, Timeouts } from '../constants';
 import { ServicesError } from '../errors';
 import { findExecutable } from '../findExecutable';
 import { serverEnvironment } from '../processControl';
 import type { MissingPrerequisite, ServerDefinition, ServicesConfig } from '../types';
+import { classDataSharing } from './classDataSharing';
 import { installKafkaJars, kafkaJarsDir, kafkaJarsReady } from './kafkaJars';
 
 const execFileAsync = promisify(execFile);
@@ -79,12 +80,25 @@ function javaVersion(output: string): number | undefined {
   return major === 1 ? Number(match[2]) : major;
 }
 
-async function checkJavaVersion(java: string, env: NodeJS.ProcessEnv): Promise<void> {
+/** Fails unless `java` is 17 or newer; returns its `-version` text, which identifies the JVM build. */
+async function checkJavaVersion(java: string, env: NodeJS.ProcessEnv): Promise<string> {
   const { stderr } = await execFileAsync(java, ['-version'], { env, timeout: 30_000 });
   const version = javaVersion(stderr);
   if (version !== undefined && version < minimumJava) {
     throw new ServicesError(`kafka needs Java ${minimumJava} or newer, but ${java} is Java ${version}`);
   }
+  return stderr;
+}
+
+/**
+ * Heap and JIT settings: a small heap, and C1 only, since a test broker's start costs far more CPU than its
+ * peak speed is worth on a small machine. `STREAMBRIDGE_KAFKA_JAVA_OPTS` replaces them (e.g. full JIT for a
+ * benchmark).
+ */
+function jvmTuning(env: NodeJS.ProcessEnv): string[] {
+  const override = env[KafkaJavaOptsEnvVar];
+  if (override !== undefined) return override.split(/\s+/).filter(Boolean);
+  return ['-Xmx512m', '-Xms128m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
 }
 
 /** Formats the storage directory once per port pair (KRaft records the controller endpoint when formatting). */
@@ -146,19 +160,19 @@ export const kafkaServer: ServerDefinition = {
 
   async prepare(config) {
     const java = findExecutable('java', config.env) as string;
-    await checkJavaVersion(java, serverEnvironment(config.env));
+    const javaVersionText = await checkJavaVersion(java, serverEnvironment(config.env));
     const dir = kafkaDir(config);
     mkdirSync(dir, { recursive: true });
     const properties = join(dir, 'server.properties');
     writeFileSync(properties, serverProperties(config));
     const classpath = `${kafkaJarsDir(config)}/*`;
     await formatStorage(config, java, classpath, properties);
+    const cds = classDataSharing(config, javaVersionText);
     return {
       file: java,
       args: [
-        '-Xmx512m',
-        '-Xms128m',
-        '-XX:+UseSerialGC',
+        ...jvmTuning(config.env),
+        ...cds.args,
         '-Djava.awt.headless=true',
         `-Dlog4j2.configurationFile=${log4jConfig}`,
         '-cp',
@@ -168,6 +182,7 @@ export const kafkaServer: ServerDefinition = {
       ],
       cwd: dir,
       env: serverEnvironment(config.env),
+      cleanExitRename: cds.cleanExitRename,
     };
   },
 

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   freePort,
   PortInUseError,
@@ -60,6 +60,7 @@ describe('services launcher on a private Redis instance', () => {
 
     // Act: kill it behind the launcher's back, then up again
     process.kill(first.pid, 'SIGKILL');
+    await vi.waitFor(() => expect(isRunning(first.pid)).toBe(false), { timeout: 5_000, interval: 50 });
     const [third] = await startServices(options);
 
     // Assess: only a new process answers now

@@ -24,7 +24,16 @@ async function installRedis(config: ServicesConfig): Promise<void> {
   await runInstallStep({
     label: 'redis',
     file: aptGet,
-    args: ['install', '-y', '--no-install-recommends', 'redis-server', 'redis-tools'],
+    // Waits for a dpkg lock held by another apt run instead of failing at once.
+    args: [
+      '-o',
+      'DPkg::Lock::Timeout=300',
+      'install',
+      '-y',
+      '--no-install-recommends',
+      'redis-server',
+      'redis-tools',
+    ],
     env,
     log: config.log,
   });

@@ -16,6 +16,10 @@ export interface ChangeEnvelope {
     readonly table: string;
     readonly region: string;
     readonly eventId: string;
+    /**
+     * Decimal string that orders an item's changes (compare as integers): the DynamoDB Streams
+     * `SequenceNumber`, or on the Kinesis path (which carries none) the creation time in microseconds.
+     */
     readonly sequenceNumber: string;
     /** Approximate creation time of the change, epoch ms. */
     readonly ts_ms: number;

@@ -102,7 +102,13 @@ function jvmTuning(env: NodeJS.ProcessEnv): string[] {
 }
 
 /** Formats the storage directory once per port pair (KRaft records the controller endpoint when formatting). */
-async function formatStorage(config: ServicesConfig, java: string, classpath: string, properties: string) {
+async function formatStorage(
+  config: ServicesConfig,
+  java: string,
+  jvmFlags: string[],
+  classpath: string,
+  properties: string,
+) {
   const formatFile = join(kafkaDir(config), 'format.json');
   const wanted = { port: config.ports.kafka, controllerPort: config.ports.kafkaController };
   if (existsSync(formatFile)) {
@@ -114,7 +120,13 @@ async function formatStorage(config: ServicesConfig, java: string, classpath: st
   rmSync(dataDir, { recursive: true, force: true });
   const clusterId = randomClusterId();
   config.log(`kafka: formatting storage (cluster id ${clusterId})`);
-  const tool = ['-cp', classpath, `-Dlog4j2.configurationFile=${log4jConfig}`, 'kafka.tools.StorageTool'];
+  const tool = [
+    ...jvmFlags,
+    '-cp',
+    classpath,
+    `-Dlog4j2.configurationFile=${log4jConfig}`,
+    'kafka.tools.StorageTool',
+  ];
   try {
     await execFileAsync(java, [...tool, 'format', '--standalone', '-t', clusterId, '-c', properties], {
       env: serverEnvironment(config.env),
@@ -166,8 +178,10 @@ export const kafkaServer: ServerDefinition = {
     const properties = join(dir, 'server.properties');
     writeFileSync(properties, serverProperties(config));
     const classpath = `${kafkaJarsDir(config)}/*`;
-    await formatStorage(config, java, classpath, properties);
     const cds = classDataSharing(config, javaVersionText);
+    // The storage tool starts a JVM too: same flags, and the archive when there is one (never recording it).
+    const toolFlags = [...jvmTuning(config.env), ...(cds.cleanExitRename ? [] : cds.args)];
+    await formatStorage(config, java, toolFlags, classpath, properties);
     return {
       file: java,
       args: [

@@ -3,6 +3,7 @@ import kafkajs from 'kafkajs';
 import { DeployActions, LOCAL_REPLICATION_FACTOR } from './constants';
 import type { TopicSpec } from './resourceSpecs';
 import type { DeployAction } from './types';
+import { waitUntil } from './waitUntil';
 
 // kafkajs is CommonJS: its enums are reachable only through the default export under Node's ESM loader.
 const { ConfigResourceTypes, ConfigSource } = kafkajs;
@@ -33,6 +34,19 @@ async function partitionCount(admin: Admin, topic: string): Promise<number | und
   if (!topics.includes(topic)) return undefined;
   const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
   return metadata.topics[0]?.partitions.length ?? 0;
+}
+
+async function waitForLeaders(admin: Admin, topic: string, partitions: number): Promise<void> {
+  await waitUntil(`leaders of the ${partitions} partitions of topic ${topic}`, ADMIN_TIMEOUT_MS, async () => {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+      const led = metadata.topics[0]?.partitions.filter((partition) => partition.leader >= 0) ?? [];
+      return led.length >= partitions ? true : undefined;
+    } catch (error) {
+      if ((error as { retriable?: boolean }).retriable) return undefined;
+      throw error;
+    }
+  });
 }
 
 /** The configs set on the topic itself (not inherited from the broker). */
@@ -72,9 +86,12 @@ export async function deployTopic(admin: Admin, spec: TopicSpec): Promise<TopicO
           configEntries: Object.entries(spec.configs).map(([name, value]) => ({ name, value })),
         },
       ],
-      waitForLeaders: true,
+      // kafkajs waits for leaders retrying only LEADER_NOT_AVAILABLE; a KRaft broker may first answer
+      // UNKNOWN_TOPIC_OR_PARTITION for a new topic, so the wait is done here.
+      waitForLeaders: false,
       timeout: ADMIN_TIMEOUT_MS,
     });
+    await waitForLeaders(admin, spec.topicName, spec.partitions);
     const replicas =
       spec.replicationFactor === LOCAL_REPLICATION_FACTOR
         ? ''

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { HANDLER_ENV } from '../../lambdas/core/constants';
 import type { LocalFunction } from '../runtime/types';
 import { FunctionDefaults } from './constants';
+import { replaceDynamicReferences } from './dynamicReferences';
 import { TemplateError } from './errors';
 import { awsClientEnvironment } from './localEndpoints';
 import { generatedName } from './resourceSpecs';
@@ -151,8 +152,13 @@ export function localFunction(site: FunctionSite): FunctionResult {
   if ('reason' in code) return { ok: false, reason: code.reason };
   const variables =
     isObject(props.Environment) && isObject(props.Environment.Variables) ? props.Environment.Variables : {};
+  const dynamic: string[] = [];
   const template = Object.fromEntries(
-    Object.entries(variables).map(([name, value]) => [name, String(value)]),
+    Object.entries(variables).map(([name, value]) => {
+      const { value: local, replaced } = replaceDynamicReferences(String(value));
+      if (replaced.length > 0) dynamic.push(name);
+      return [name, local];
+    }),
   );
   const fn: LocalFunction = {
     logicalId: site.logicalId,
@@ -163,9 +169,11 @@ export function localFunction(site: FunctionSite): FunctionResult {
     timeoutSeconds: positive(site, 'Timeout', FunctionDefaults.timeoutSeconds),
     memoryMb: positive(site, 'MemorySize', FunctionDefaults.memoryMb),
   };
+  const standIns =
+    dynamic.length > 0 ? `; local stand-in for the dynamic reference in ${dynamic.join(', ')}` : '';
   return {
     ok: true,
     fn,
-    detail: `${runtime} ${fn.handler}, ${fn.timeoutSeconds} s, ${fn.memoryMb} MB`,
+    detail: `${runtime} ${fn.handler}, ${fn.timeoutSeconds} s, ${fn.memoryMb} MB${standIns}`,
   };
 }

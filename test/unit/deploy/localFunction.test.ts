@@ -154,3 +154,27 @@ describe('localFunction', () => {
     );
   });
 });
+
+describe('dynamic references in the environment', () => {
+  it('replaces a Secrets Manager dynamic reference with a stable local stand-in', () => {
+    // Prepare
+    const reference =
+      '{{resolve:secretsmanager:arn:aws:secretsmanager:us-east-1:1:secret:salt:SecretString:::}}';
+    const subject = site({
+      Environment: { Variables: { SALT: reference, OTHER: `x-${reference.replace('salt', 'pepper')}` } },
+    });
+
+    // Act
+    const first = localFunction(subject);
+    const second = localFunction(subject);
+
+    // Assess
+    expect(first.ok && second.ok).toBe(true);
+    if (!first.ok || !second.ok) return;
+    expect(first.fn.environment.SALT).toMatch(/^local-[0-9a-f]{32}$/);
+    expect(first.fn.environment.SALT).toBe(second.fn.environment.SALT);
+    expect(first.fn.environment.OTHER).toMatch(/^x-local-[0-9a-f]{32}$/);
+    expect(first.fn.environment.OTHER).not.toBe(`x-${first.fn.environment.SALT}`);
+    expect(first.detail).toContain('local stand-in for the dynamic reference in SALT, OTHER');
+  });
+});

@@ -122,7 +122,10 @@ describe('kafka-to-dynamodb: upsert mode (CDC replica)', () => {
     const b = await readSinkItem(client, table.name, { productId: 'b' });
     expect(b?.price).toEqual({ $N: '123456789012345678901234567890' });
     expect(Buffer.from(b?.photo as Uint8Array).toString('base64')).toBe('AAECAw==');
-    expect([...(b?.tags as Set<string>)].sort()).toEqual(['new', 'sale']);
+    const tags = b?.tags as Set<string>;
+    expect([...tags].sort()).toEqual(['new', 'sale']);
+    const sizes = b?.sizes as Set<number>;
+    expect([...sizes].sort()).toEqual([38, 40.5]);
     expect(b?.meta).toEqual({ nested: [1, 'two', null, true] });
     expect(await readSinkItem(client, table.name, { productId: 'c' })).toBeUndefined();
     const marker = await readSinkItem(client, table.name, { productId: 'c' }, { raw: true });

@@ -34,6 +34,8 @@ const help = `usage: streambridge local <deploy|status|destroy|run> [options]
   destroy  delete the deployed tables, streams, topics and queues from the servers
   run      run the deployment: Kinesis streaming destinations, function execution environments and
            event source pollers, until Ctrl-C
+  query    read the demo's data as a dashboard would (\`local query --help\`)
+  --demo   the whole pipeline with a generated workload, live view and checks (\`local --demo --help\`)
 options:
   --app CMD        CDK app command (default: the "app" of cdk.json)
   --cdk-out DIR    cloud assembly directory (default: cdk.out)
@@ -200,6 +202,9 @@ export const localCommand: CliCommand = {
     'deploy the synthesized CDK app to the local servers and run it (deploy, status, destroy, run)',
   async run(args) {
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    // The demo (`npm start`) and its read side have their own flags: see local/demo.
+    if (args.includes('--demo')) return (await import('../demo/demoCommand')).runDemoCommand(args);
+    if (args[0] === 'query') return (await import('../demo/queryCommand')).runQuery(args.slice(1));
     const flags = parse(args);
     switch (flags.action) {
       case 'deploy':

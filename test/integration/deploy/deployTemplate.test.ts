@@ -2,11 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
+import { DescribeTableCommand, DescribeTimeToLiveCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamSummaryCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListShardsCommand,
+} from '@aws-sdk/client-kinesis';
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import kafkajs from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   DeployActions,
   deploymentStatus,
@@ -16,6 +21,8 @@ import {
   type LocalEndpoints,
   localEndpoints,
   readCloudAssembly,
+  readDeploymentState,
+  startStreamingDestinations,
 } from '../../../local/deploy';
 import type { DeployResult, ReportEntry } from '../../../local/deploy/types';
 import { synthFixtureApp } from '../../fixtures/deploy/fixtureApp';
@@ -61,6 +68,28 @@ describe('deployTemplate on the local servers', () => {
       partitions: metadata.topics[0].partitions.length,
       configs: Object.fromEntries(own.map((config) => [config.configName, config.configValue])),
     };
+  }
+
+  async function readKinesis(streamName: string): Promise<Record<string, unknown>[]> {
+    const shards =
+      (await clients.kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? [];
+    const changes: Record<string, unknown>[] = [];
+    for (const shard of shards) {
+      const iterator = await clients.kinesis.send(
+        new GetShardIteratorCommand({
+          StreamName: streamName,
+          ShardId: shard.ShardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      );
+      const records = await clients.kinesis.send(
+        new GetRecordsCommand({ ShardIterator: iterator.ShardIterator }),
+      );
+      for (const record of records.Records ?? []) {
+        changes.push(JSON.parse(Buffer.from(record.Data ?? new Uint8Array()).toString('utf8')));
+      }
+    }
+    return changes;
   }
 
   async function ttlOf(tableName: string) {
@@ -217,6 +246,38 @@ describe('deployTemplate on the local servers', () => {
     expect(first.deployment.tables.find((table) => table.tableName === names.orders)).toMatchObject({
       streamArn: orders?.LatestStreamArn,
       kinesisDestination: first.deployment.kinesisStreams[0].logicalId,
+    });
+  });
+
+  it('emulates the table Kinesis streaming destination recorded in the deployment', async () => {
+    // Prepare
+    const state = readDeploymentState(stateFile);
+    if (!state) throw new Error(`no state file at ${stateFile}`);
+    await clients.dynamodb.send(
+      new PutItemCommand({ TableName: names.orders, Item: { orderId: { S: 'o-1' }, version: { N: '1' } } }),
+    );
+    const running = startStreamingDestinations(state, { stateFile, endpoints });
+
+    // Act
+    const changes: Record<string, unknown>[] = [];
+    try {
+      await vi.waitFor(
+        async () => {
+          changes.splice(0, changes.length, ...(await readKinesis(names.changes)));
+          expect(changes).toHaveLength(1);
+        },
+        { timeout: 20_000, interval: 200 },
+      );
+    } finally {
+      await running.stop();
+    }
+
+    // Assess
+    expect(running.destinations).toEqual([{ tableName: names.orders, streamName: names.changes }]);
+    expect(changes[0]).toMatchObject({
+      eventName: 'INSERT',
+      tableName: names.orders,
+      recordFormat: 'application/json',
     });
   });
 

@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CreateTableCommand,
+  DeleteItemCommand,
+  DeleteTableCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  CreateStreamCommand,
+  DeleteStreamCommand,
+  DescribeStreamSummaryCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListShardsCommand,
+} from '@aws-sdk/client-kinesis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { KinesisStreamingDestination, LocalClients, localEndpoints } from '../../../local/deploy';
+import type { KinesisChangeRecord } from '../../../local/deploy/kinesisChangeRecord';
+import { integrationEnv } from '../serviceEnv';
+
+interface Forwarded {
+  readonly shardId: string;
+  readonly partitionKey: string;
+  readonly change: KinesisChangeRecord;
+}
+
+describe('KinesisStreamingDestination', () => {
+  const suffix = randomUUID().slice(0, 8);
+  const tableName = `sbt-kdest-${suffix}`;
+  const streamName = `sbt-kdest-${suffix}`;
+  const checkpointFile = join(mkdtempSync(join(tmpdir(), 'sb-kdest-')), 'checkpoint.json');
+  let clients: LocalClients;
+  let tableStreamArn: string;
+
+  async function readAll(): Promise<Forwarded[]> {
+    const shards =
+      (await clients.kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? [];
+    const forwarded: Forwarded[] = [];
+    for (const shard of shards) {
+      const iterator = await clients.kinesis.send(
+        new GetShardIteratorCommand({
+          StreamName: streamName,
+          ShardId: shard.ShardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      );
+      const records = await clients.kinesis.send(
+        new GetRecordsCommand({ ShardIterator: iterator.ShardIterator }),
+      );
+      for (const record of records.Records ?? []) {
+        forwarded.push({
+          shardId: shard.ShardId ?? '',
+          partitionKey: record.PartitionKey ?? '',
+          change: JSON.parse(
+            Buffer.from(record.Data ?? new Uint8Array()).toString('utf8'),
+          ) as KinesisChangeRecord,
+        });
+      }
+    }
+    return forwarded;
+  }
+
+  function destination(): KinesisStreamingDestination {
+    return new KinesisStreamingDestination({
+      tableName,
+      tableStreamArn,
+      kinesisStreamName: streamName,
+      dynamodbStreams: clients.dynamodbStreams,
+      kinesis: clients.kinesis,
+      region: clients.endpoints.region,
+      checkpointFile,
+      idleDelayMs: 50,
+    });
+  }
+
+  beforeAll(async () => {
+    clients = new LocalClients(localEndpoints(integrationEnv()));
+    const table = await clients.dynamodb.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      }),
+    );
+    tableStreamArn = table.TableDescription?.LatestStreamArn ?? '';
+    await clients.kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 2 }));
+    await vi.waitFor(
+      async () => {
+        const summary = await clients.kinesis.send(
+          new DescribeStreamSummaryCommand({ StreamName: streamName }),
+        );
+        expect(summary.StreamDescriptionSummary?.StreamStatus).toBe('ACTIVE');
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+  });
+
+  afterAll(async () => {
+    await clients.dynamodb.send(new DeleteTableCommand({ TableName: tableName }));
+    await clients.kinesis.send(
+      new DeleteStreamCommand({ StreamName: streamName, EnforceConsumerDeletion: true }),
+    );
+    await clients.close();
+  });
+
+  it('forwards INSERT, MODIFY and REMOVE in the format DynamoDB uses on Kinesis, one item on one shard in order', async () => {
+    // Prepare
+    const before = Date.now();
+    const key = { orderId: { S: 'o-1' } };
+    await clients.dynamodb.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: { ...key, status: { S: 'created' }, total: { N: '10.5' } },
+      }),
+    );
+    await clients.dynamodb.send(
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: 'SET #s = :s',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': { S: 'paid' } },
+      }),
+    );
+    await clients.dynamodb.send(new DeleteItemCommand({ TableName: tableName, Key: key }));
+    await clients.dynamodb.send(
+      new PutItemCommand({ TableName: tableName, Item: { orderId: { S: 'o-2' }, status: { S: 'created' } } }),
+    );
+    const subject = destination();
+
+    // Act
+    subject.start();
+    let forwarded: Forwarded[] = [];
+    try {
+      await vi.waitFor(
+        async () => {
+          forwarded = await readAll();
+          expect(forwarded).toHaveLength(4);
+        },
+        { timeout: 20_000, interval: 200 },
+      );
+    } finally {
+      await subject.stop();
+    }
+
+    // Assess
+    const first = forwarded.filter(
+      (entry) => JSON.stringify(entry.change.dynamodb.Keys) === JSON.stringify(key),
+    );
+    expect(first.map((entry) => entry.change.eventName)).toEqual(['INSERT', 'MODIFY', 'REMOVE']);
+    expect(new Set(first.map((entry) => entry.shardId)).size).toBe(1);
+    expect(new Set(first.map((entry) => entry.partitionKey)).size).toBe(1);
+    const [insert, modify, remove] = first.map((entry) => entry.change);
+    expect(insert).toMatchObject({
+      awsRegion: clients.endpoints.region,
+      eventName: 'INSERT',
+      userIdentity: null,
+      recordFormat: 'application/json',
+      tableName,
+      eventSource: 'aws:dynamodb',
+      dynamodb: {
+        ApproximateCreationDateTimePrecision: 'MILLISECOND',
+        Keys: key,
+        NewImage: { orderId: { S: 'o-1' }, status: { S: 'created' }, total: { N: '10.5' } },
+      },
+    });
+    expect(insert.eventID).toMatch(/\S+/);
+    expect(insert.dynamodb).not.toHaveProperty('OldImage');
+    expect(insert.dynamodb.SizeBytes).toBeGreaterThan(0);
+    expect(insert.dynamodb.ApproximateCreationDateTime).toBeGreaterThanOrEqual(before - 1000);
+    expect(insert.dynamodb.ApproximateCreationDateTime).toBeLessThanOrEqual(Date.now());
+    expect(modify.dynamodb).toMatchObject({
+      OldImage: { status: { S: 'created' } },
+      NewImage: { status: { S: 'paid' } },
+    });
+    expect(remove.dynamodb).toMatchObject({ OldImage: { status: { S: 'paid' } } });
+    expect(remove.dynamodb).not.toHaveProperty('NewImage');
+  });
+
+  it('resumes after the last forwarded change when started again (checkpoint), forwarding nothing twice', async () => {
+    // Prepare
+    const already = (await readAll()).length;
+    await clients.dynamodb.send(
+      new PutItemCommand({ TableName: tableName, Item: { orderId: { S: 'o-3' } } }),
+    );
+    const restarted = destination();
+
+    // Act
+    const count = await restarted.forwardAvailable();
+    const again = await restarted.forwardAvailable();
+
+    // Assess
+    expect(count).toBe(1);
+    expect(again).toBe(0);
+    const all = await readAll();
+    expect(all).toHaveLength(already + 1);
+    expect(all.map((entry) => entry.change.dynamodb.Keys)).toContainEqual({ orderId: { S: 'o-3' } });
+  });
+});

@@ -7,7 +7,7 @@ export const EnvironmentDefaults = {
   /** The runtime the CDK app targets; reported in AWS_EXECUTION_ENV. */
   runtime: 'nodejs22.x',
   /** Account id used in ARNs when the source ARN does not carry one. */
-  accountId: '000000000000',
+  accountId: '123456789012',
   region: 'us-east-1',
   /** Wait for a process to exit after SIGTERM before SIGKILL. */
   stopTimeoutMs: 2_000,

@@ -1,0 +1,259 @@
+/**
+ * Deploys a conformance app (test/fixtures/runtime/conformanceApp.ts) to the shared local servers with the
+ * project's deployer, runs chosen event source mappings with the local runtime, writes records to the
+ * sources and reads back what the functions observed and what reached the on-failure queues.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Logger } from '../../../lambdas/core/Logger';
+import { deployTemplate, destroyDeployment, localEndpoints } from '../../../local/deploy';
+import { LocalRuntime, type LocalRuntimeOptions } from '../../../local/runtime';
+import type { LocalDeployment, LocalEventSourceMapping, LocalFunction } from '../../../local/runtime/types';
+import { type ConformanceCase, caseNames, synthConformanceApp } from '../../fixtures/runtime/conformanceApp';
+import { awsClientConfig, integrationEnv } from '../serviceEnv';
+
+/** What a test writes: an id (also the default key), an optional order key and commands for the function. */
+export interface TestRecord {
+  readonly id: string;
+  readonly key?: string;
+  readonly cmd?: {
+    fail?: boolean | number;
+    report?: boolean | number;
+    sleepMs?: number;
+    crashOnce?: boolean;
+  };
+  /** More attributes (DynamoDB) or JSON fields (Kinesis, Kafka), e.g. for filters. */
+  readonly extra?: Record<string, string>;
+}
+
+/** One line the scripted function wrote. */
+export interface Observation {
+  readonly functionName: string;
+  readonly requestId: string;
+  readonly invokedFunctionArn: string;
+  readonly memoryLimitInMB: string;
+  readonly remainingMs: number;
+  readonly pid: number;
+  readonly invocation: number;
+  readonly at: number;
+  readonly ids: string[];
+  readonly env: Record<string, string | undefined>;
+  readonly execArgv: string[];
+  readonly heapLimitMb: number;
+  readonly event: Record<string, unknown>;
+}
+
+export interface RuntimeLogLine {
+  readonly level: string;
+  readonly message: string;
+  readonly [field: string]: unknown;
+}
+
+/** Poller timing for tests: short polls and backoffs keep every rule's test to a second or two. */
+export const TEST_SETTINGS = {
+  pollIntervalMs: 50,
+  shardRefreshMs: 1_000,
+  retryBackoffBaseMs: 20,
+  retryBackoffMaxMs: 200,
+  maxBufferedRecords: 5_000,
+} as const;
+
+export class Conformance {
+  readonly prefix: string;
+  readonly workDir: string;
+  readonly deployment: LocalDeployment;
+  readonly #stateFile: string;
+  readonly #env: Record<string, string>;
+  readonly #runtimes: LocalRuntime[] = [];
+  #dynamodb: DynamoDBClient | undefined;
+  #kinesis: KinesisClient | undefined;
+  #sqs: SQSClient | undefined;
+  #producer: Promise<Producer> | undefined;
+
+  constructor(fields: {
+    prefix: string;
+    workDir: string;
+    deployment: LocalDeployment;
+    stateFile: string;
+    env: Record<string, string>;
+  }) {
+    this.prefix = fields.prefix;
+    this.workDir = fields.workDir;
+    this.deployment = fields.deployment;
+    this.#stateFile = fields.stateFile;
+    this.#env = fields.env;
+  }
+
+  names(caseId: string) {
+    return caseNames(this.prefix, caseId);
+  }
+
+  fn(caseId: string): LocalFunction {
+    const fn = this.deployment.functions.find(
+      (candidate) => candidate.functionName === this.names(caseId).functionName,
+    );
+    if (!fn) throw new Error(`function of case ${caseId} not deployed`);
+    return fn;
+  }
+
+  mapping(caseId: string): LocalEventSourceMapping {
+    const fn = this.fn(caseId);
+    const mapping = this.deployment.eventSourceMappings.find(
+      (candidate) => candidate.functionLogicalId === fn.logicalId,
+    );
+    if (!mapping) throw new Error(`event source mapping of case ${caseId} not deployed`);
+    return mapping;
+  }
+
+  queueUrl(caseId: string): string {
+    const queue = this.deployment.queues.find(
+      (candidate) => candidate.queueName === this.names(caseId).queue,
+    );
+    if (!queue) throw new Error(`on-failure queue of case ${caseId} not deployed`);
+    return queue.queueUrl;
+  }
+
+  /** Starts a runtime running only the mappings of these cases; logs are collected in `logs`. */
+  async run(caseIds: readonly string[], options: Partial<LocalRuntimeOptions> = {}) {
+    const logs: RuntimeLogLine[] = [];
+    const logger = new Logger('streambridge-local', {
+      level: 'DEBUG',
+      write: (line) => logs.push(JSON.parse(line)),
+    });
+    const runtime = new LocalRuntime(this.deployment, {
+      env: this.#env,
+      mappings: caseIds.filter((id) => this.#hasMapping(id)).map((id) => this.mapping(id).logicalId),
+      logger,
+      output: () => undefined,
+      settings: TEST_SETTINGS,
+      ...options,
+    });
+    this.#runtimes.push(runtime);
+    await runtime.start();
+    return { runtime, logs };
+  }
+
+  observations(caseId: string): Observation[] {
+    const file = join(this.workDir, `${caseId}.jsonl`);
+    if (!existsSync(file)) return [];
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Observation);
+  }
+
+  /** Record ids in the order the function saw them, over all invocations. */
+  seen(caseId: string): string[] {
+    return this.observations(caseId).flatMap((observation) => observation.ids);
+  }
+
+  async put(caseId: string, records: readonly TestRecord[]): Promise<void> {
+    const source = this.names(caseId).source;
+    const kind = this.mapping(caseId).kind;
+    for (const record of records) {
+      const body = JSON.stringify({
+        id: record.id,
+        ...(record.cmd ? { cmd: record.cmd } : {}),
+        ...record.extra,
+      });
+      if (kind === 'dynamodb-streams') {
+        this.#dynamodb ??= new DynamoDBClient(awsClientConfig('AWS_ENDPOINT_URL_DYNAMODB'));
+        const item: Record<string, { S: string }> = { id: { S: record.id } };
+        if (record.cmd) item.cmd = { S: JSON.stringify(record.cmd) };
+        for (const [name, value] of Object.entries(record.extra ?? {})) item[name] = { S: value };
+        await this.#dynamodb.send(new PutItemCommand({ TableName: source, Item: item }));
+      } else if (kind === 'kinesis') {
+        this.#kinesis ??= new KinesisClient(awsClientConfig('AWS_ENDPOINT_URL_KINESIS'));
+        await this.#kinesis.send(
+          new PutRecordCommand({
+            StreamName: source,
+            PartitionKey: record.key ?? record.id,
+            Data: Buffer.from(body),
+          }),
+        );
+      } else {
+        const producer = await this.#kafkaProducer();
+        await producer.send({ topic: source, messages: [{ key: record.key ?? record.id, value: body }] });
+      }
+    }
+  }
+
+  /** Messages on a case's on-failure queue, parsed; removes them from the queue. */
+  async failures(caseId: string): Promise<Record<string, unknown>[]> {
+    this.#sqs ??= new SQSClient(awsClientConfig('AWS_ENDPOINT_URL_SQS'));
+    const queueUrl = this.queueUrl(caseId);
+    const { Messages = [] } = await this.#sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    for (const message of Messages) {
+      await this.#sqs.send(
+        new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }),
+      );
+    }
+    return Messages.map((message) => JSON.parse(message.Body ?? '{}'));
+  }
+
+  get kafkaBrokers(): string[] {
+    return (this.#env.KAFKA_BROKERS ?? '').split(',');
+  }
+
+  async stopRuntimes(): Promise<void> {
+    await Promise.all(this.#runtimes.splice(0).map((runtime) => runtime.stop()));
+  }
+
+  async destroy(): Promise<void> {
+    await this.stopRuntimes();
+    if (this.#producer) await (await this.#producer).disconnect();
+    this.#dynamodb?.destroy();
+    this.#kinesis?.destroy();
+    this.#sqs?.destroy();
+    await destroyDeployment({ stateFile: this.#stateFile, endpoints: localEndpoints(this.#env) });
+    rmSync(this.workDir, { recursive: true, force: true });
+  }
+
+  #hasMapping(caseId: string): boolean {
+    const fn = this.fn(caseId);
+    return this.deployment.eventSourceMappings.some((mapping) => mapping.functionLogicalId === fn.logicalId);
+  }
+
+  #kafkaProducer(): Promise<Producer> {
+    if (!this.#producer) {
+      const producer = new Kafka({
+        clientId: `${this.prefix}-writer`,
+        brokers: this.kafkaBrokers,
+        logLevel: logLevel.NOTHING,
+      }).producer();
+      this.#producer = producer.connect().then(() => producer);
+    }
+    return this.#producer;
+  }
+}
+
+/**
+ * Synthesizes and deploys a conformance app for one test file. The work folder sits under the project's
+ * `.streambridge/` (whose package.json says "type": "module"), as cdk.out does for the real app, so the
+ * execution environments load the CommonJS bundles the way they must for the real handlers.
+ *
+ * @example
+ * ```ts
+ * const conformance = await deployConformance('ddb', [{ id: 'Bisect', source: 'dynamodb', bisectOnError: true }]);
+ * ```
+ */
+export async function deployConformance(
+  label: string,
+  cases: readonly ConformanceCase[],
+): Promise<Conformance> {
+  const prefix = `rt-${label}-${randomBytes(3).toString('hex')}`;
+  const workDir = resolve('.streambridge', 'test-runtime', prefix);
+  mkdirSync(workDir, { recursive: true });
+  const env = integrationEnv();
+  const assembly = synthConformanceApp({ prefix, outdir: join(workDir, 'cdk.out'), workDir, cases });
+  const stateFile = join(workDir, 'deployment.json');
+  const { deployment } = await deployTemplate({ assembly, stateFile, endpoints: localEndpoints(env) });
+  return new Conformance({ prefix, workDir, deployment, stateFile, env });
+}

@@ -1,0 +1,323 @@
+/**
+ * Kafka → DynamoDB sink, counter view (aggregate mode): one 10 000-event batch over 50 keys (page × hour),
+ * against the local moto server. Measured in one run:
+ * - the sink handler (decode, pre-aggregate per key, one watermark-guarded UpdateItem per key);
+ * - the raw client issuing exactly the sink's writes with the same concurrency (the practical limit);
+ * - a naive handler doing one UpdateItem ADD per event, awaited in turn (what public samples do). It is timed
+ *   on a subset of the batch (moto takes milliseconds per request) and reported per record;
+ * - DynamoDB requests per batch, counted at the HTTP layer of the client (SDK retries included).
+ * The benchmark checks the counters afterwards: a fast wrong answer fails it. It runs against a private moto
+ * server (started through the services module on a free port), so no other test's requests are timed.
+ *
+ * Run alone: `npx tsx bench/dynamoSink.bench.ts [--quick]`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DynamoDBClient,
+  ScanCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { MSKEvent, MSKRecord } from 'aws-lambda';
+import type { DynamoSinkConfig, SinkTableConfig } from '../lambdas/core/config/types';
+import { Logger } from '../lambdas/core/Logger';
+import { Metrics } from '../lambdas/core/Metrics';
+import { watermarkAttribute } from '../lambdas/kafka-to-dynamodb/AggregateWriter';
+import { WRITE_CONCURRENCY } from '../lambdas/kafka-to-dynamodb/constants';
+import { createDynamoSinkHandler } from '../lambdas/kafka-to-dynamodb/createDynamoSinkHandler';
+import { mapConcurrently } from '../lambdas/kafka-to-dynamodb/mapConcurrently';
+import type { ServicesOptions } from '../local/services';
+import { freePort, LocalAws, startServices, stopServices } from '../local/services';
+import type { Benchmark, Figure } from './harness';
+import { figuresTable, measureThroughput, ratioFigure } from './harness';
+
+const KEYS = 50;
+const PARTITIONS = 1;
+const TOPIC = 'clickstream';
+const MAPPING = 'page-views-hourly';
+const T0 = 1_764_144_000_000;
+
+interface Click {
+  readonly page: string;
+  readonly ts: number;
+  readonly quantity: number;
+}
+
+/** 50 keys: 25 pages × 2 hours. */
+function clicks(count: number): Click[] {
+  return Array.from({ length: count }, (_, i) => ({
+    page: `page-${i % (KEYS / 2)}`,
+    ts: T0 + (Math.floor(i / (KEYS / 2)) % 2) * 3_600_000,
+    quantity: (i % 7) + 1,
+  }));
+}
+
+/** The batch as Lambda delivers it from one partition, at offsets from `firstOffset`. */
+function batchAt(events: readonly Click[], firstOffset: number): MSKEvent {
+  const records: MSKRecord[] = events.map((value, i) => ({
+    topic: TOPIC,
+    partition: 0,
+    offset: firstOffset + i,
+    timestamp: value.ts,
+    timestampType: 'CREATE_TIME',
+    key: Buffer.from(value.page).toString('base64'),
+    value: Buffer.from(JSON.stringify(value)).toString('base64'),
+    headers: [],
+  }));
+  return {
+    eventSource: 'aws:kafka',
+    eventSourceArn:
+      'arn:aws:kafka:us-east-1:000000000000:cluster/bench/00000000-0000-0000-0000-000000000000-1',
+    bootstrapServers: '127.0.0.1:19092',
+    records: { [`${TOPIC}-0`]: records },
+  };
+}
+
+function windowOf(ts: number): string {
+  return new Date(ts).toISOString().slice(0, 13);
+}
+
+/** Counts DynamoDB HTTP requests per operation (after the SDK's retry layer: every attempt counts). */
+function countRequests(client: DynamoDBClient): Map<string, number> {
+  const counts = new Map<string, number>();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = context.commandName ?? 'unknown';
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'deserialize', name: 'countDynamoRequests' },
+  );
+  return counts;
+}
+
+function sum(counts: Map<string, number>): number {
+  return [...counts.values()].reduce((a, b) => a + b, 0);
+}
+
+export const dynamoSink: Benchmark = {
+  name: 'dynamodb-sink counters (10 000 events over 50 keys)',
+  async run({ quick }) {
+    const records = 10_000;
+    const naiveRecords = quick ? 100 : 500;
+    const runs = quick ? 2 : 5;
+    const stateDir = mkdtempSync(join(tmpdir(), 'sb-bench-dynamodb-'));
+    const services: ServicesOptions = {
+      only: ['moto'],
+      stateDir,
+      ports: { moto: await freePort() },
+      log: () => undefined,
+    };
+    await startServices(services);
+    const client = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${services.ports?.moto}`,
+      region: LocalAws.region,
+      credentials: { accessKeyId: LocalAws.accessKeyId, secretAccessKey: LocalAws.secretAccessKey },
+    });
+    const requests = countRequests(client);
+    const table: SinkTableConfig = {
+      name: `bench-page-views-${Date.now().toString(36)}`,
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'window', type: 'S' },
+    };
+    await client.send(
+      new CreateTableCommand({
+        TableName: table.name,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'window', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'window', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+    try {
+      const config: DynamoSinkConfig = {
+        consumerGroup: 'bench',
+        tables: [table],
+        mappings: [
+          {
+            name: MAPPING,
+            topic: TOPIC,
+            mode: 'aggregate',
+            table: table.name,
+            partitionKey: { name: 'pk', template: 'page#{page}' },
+            sortKey: { name: 'window', template: '{ts:yyyy-MM-ddTHH}' },
+            metrics: [
+              { name: 'views', op: 'count' },
+              { name: 'quantity', op: 'sum', field: 'quantity' },
+            ],
+          },
+        ],
+      };
+      const quiet = { write: () => {} };
+      const handler = createDynamoSinkHandler({
+        config,
+        client,
+        deadLetters: {
+          send: async () => {
+            throw new Error('the benchmark batch has no poison records');
+          },
+        },
+        logger: new Logger('bench', quiet),
+        metrics: new Metrics('bench', quiet),
+      });
+      const batch = clicks(records);
+      let nextOffset = 0;
+      let applied = 0;
+
+      // The sink: each run gets the same 10 000 events at new offsets, so the watermark lets them through.
+      let event = batchAt(batch, 0);
+      const sinkRequests: number[] = [];
+      const sink = await measureThroughput(
+        'dynamodb-sink aggregate (handler)',
+        records,
+        async () => {
+          const before = sum(requests);
+          const response = await handler(event, {
+            awsRequestId: 'bench',
+            getRemainingTimeInMillis: () => 60_000,
+          });
+          if (response.batchItemFailures.length > 0) throw new Error('the sink reported failures');
+          sinkRequests.push(sum(requests) - before);
+          applied++;
+        },
+        {
+          runs,
+          before: () => {
+            event = batchAt(batch, nextOffset);
+            nextOffset += records;
+          },
+        },
+      );
+
+      // The raw client: the sink's own writes (one guarded UpdateItem per key), planned outside the timing.
+      let planned: UpdateItemCommand[] = [];
+      const raw = await measureThroughput(
+        'dynamodb raw UpdateItem (same writes, no handler)',
+        records,
+        async () => {
+          await mapConcurrently(planned, WRITE_CONCURRENCY, (command) => client.send(command));
+          applied++;
+        },
+        {
+          runs,
+          before: () => {
+            const totals = new Map<string, { views: number; quantity: number }>();
+            for (const c of batch) {
+              const id = `${c.page}|${windowOf(c.ts)}`;
+              const t = totals.get(id) ?? { views: 0, quantity: 0 };
+              t.views++;
+              t.quantity += c.quantity;
+              totals.set(id, t);
+            }
+            planned = [...totals].map(
+              ([id, t]) =>
+                new UpdateItemCommand({
+                  TableName: table.name,
+                  Key: { pk: { S: `page#${id.split('|')[0]}` }, window: { S: id.split('|')[1] as string } },
+                  UpdateExpression: 'SET #wm = :last ADD #v :v, #q :q',
+                  ConditionExpression: 'attribute_not_exists(#wm) OR #wm < :first',
+                  ExpressionAttributeNames: {
+                    '#wm': watermarkAttribute(MAPPING, TOPIC, 0),
+                    '#v': 'views',
+                    '#q': 'quantity',
+                  },
+                  ExpressionAttributeValues: {
+                    ':first': { N: String(nextOffset) },
+                    ':last': { N: String(nextOffset + records - 1) },
+                    ':v': { N: String(t.views) },
+                    ':q': { N: String(t.quantity) },
+                  },
+                }),
+            );
+            nextOffset += records;
+          },
+        },
+      );
+
+      // The naive handler: one UpdateItem per event, in order, on a subset of the batch.
+      const subset = batch.slice(0, naiveRecords);
+      const naive = await measureThroughput(
+        'dynamodb naive UpdateItem per event',
+        naiveRecords,
+        async () => {
+          for (const c of subset) {
+            await client.send(
+              new UpdateItemCommand({
+                TableName: table.name,
+                Key: { pk: { S: `naive#${c.page}` }, window: { S: windowOf(c.ts) } },
+                UpdateExpression: 'ADD #v :one, #q :q',
+                ExpressionAttributeNames: { '#v': 'views', '#q': 'quantity' },
+                ExpressionAttributeValues: { ':one': { N: '1' }, ':q': { N: String(c.quantity) } },
+              }),
+            );
+          }
+        },
+        // The client's connections are warm from the runs above; a naive warm-up run would only cost time.
+        { runs: quick ? 1 : 3, warmupRuns: 0 },
+      );
+
+      // Correctness: every sink and raw run added the batch exactly once.
+      const { Items = [] } = await client.send(
+        new ScanCommand({ TableName: table.name, ConsistentRead: true }),
+      );
+      const views = Items.filter((i) => i.pk?.S?.startsWith('page#')).reduce(
+        (n, i) => n + Number(i.views?.N),
+        0,
+      );
+      if (views !== applied * records) {
+        throw new Error(
+          `counters hold ${views} views, expected ${applied * records}: effects were lost or doubled`,
+        );
+      }
+
+      const perBatch = Math.max(...sinkRequests);
+      const bound = KEYS + PARTITIONS;
+      const figures: Figure[] = [
+        {
+          ...sink.figure,
+          detail: { ...sink.figure.detail, keys: KEYS, partitions: PARTITIONS, requestsPerBatch: perBatch },
+        },
+        raw.figure,
+        {
+          ...naive.figure,
+          detail: {
+            ...naive.figure.detail,
+            note: `timed on the first ${naiveRecords} events of the batch (one awaited UpdateItem each); records/s is per record`,
+          },
+        },
+        ratioFigure('dynamodb-sink vs naive per-event UpdateItem', sink, naive, 20),
+        ratioFigure('dynamodb-sink vs raw client (same writes)', sink, raw),
+        {
+          name: 'dynamodb-sink write requests per batch / (distinct keys + 1 per partition)',
+          value: Number((perBatch / bound).toFixed(3)),
+          unit: 'x',
+          ratio: Number((perBatch / bound).toFixed(3)),
+          target: 1,
+          targetIsCeiling: true,
+          detail: { requests: perBatch, distinctKeys: KEYS, partitions: PARTITIONS, naiveRequests: records },
+        },
+      ];
+      return figures;
+    } finally {
+      await client.send(new DeleteTableCommand({ TableName: table.name }));
+      client.destroy();
+      await stopServices(services);
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  },
+};
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const figures = await dynamoSink.run({ quick: process.argv.includes('--quick') });
+  process.stdout.write(`${figuresTable(figures)}\n\n${JSON.stringify(figures, null, 2)}\n`);
+}

@@ -5,19 +5,20 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HANDLER_ENV } from '../lambdas/core/constants';
-import { FUNCTION_DEFAULTS, type HandlerName } from './constants';
+import { FUNCTION_DEFAULTS, type FunctionHandler } from './constants';
 import { bridgeFunctionDefaults } from './defaults/functionDefaults';
 import { InsecureOverrideError } from './errors';
 import type { FunctionPlacement } from './types';
 
 export interface BridgeFunctionProps {
-  readonly handler: HandlerName;
-  readonly functionName: string;
+  readonly handler: FunctionHandler;
+  /** Physical name; its log group is then `/aws/lambda/<name>`. Default: generated. */
+  readonly functionName?: string;
   readonly placement: FunctionPlacement;
-  /** The handler's slice of the pipeline config, passed as JSON in `STREAMBRIDGE_CONFIG`. */
-  readonly config: unknown;
-  /** Receives the poison records the handler dead-letters (`DEAD_LETTER_QUEUE_URL`). */
-  readonly deadLetterQueue: sqs.IQueue;
+  /** The handler's slice of the pipeline config, passed as JSON in `STREAMBRIDGE_CONFIG`; bridges have one. */
+  readonly config?: unknown;
+  /** Receives the poison records the handler dead-letters (`DEAD_LETTER_QUEUE_URL`); bridges have one. */
+  readonly deadLetterQueue?: sqs.IQueue;
   /** Further `HANDLER_ENV` variables (Kafka or Redis connection). */
   readonly environment?: Readonly<Record<string, string>>;
   /** Overrides merged over {@link bridgeFunctionDefaults} (memory, timeout, bundling, ...). */
@@ -42,7 +43,7 @@ export class BridgeFunction extends Construct {
   readonly function: nodejs.NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
-  readonly deadLetterQueue: sqs.IQueue;
+  readonly deadLetterQueue?: sqs.IQueue;
 
   constructor(scope: Construct, id: string, props: BridgeFunctionProps) {
     super(scope, id);
@@ -55,13 +56,13 @@ export class BridgeFunction extends Construct {
     }
     this.deadLetterQueue = props.deadLetterQueue;
     this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/lambda/${props.functionName}`,
+      ...(props.functionName ? { logGroupName: `/aws/lambda/${props.functionName}` } : {}),
       retention: FUNCTION_DEFAULTS.logRetentionDays,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of ${props.functionName}`,
+      description: `Execution role of the ${props.handler} function`,
     });
     this.logGroup.grantWrite(this.role);
     // What AWSLambdaVPCAccessExecutionRole grants, inline: Lambda manages the function's network interfaces.
@@ -78,7 +79,7 @@ export class BridgeFunction extends Construct {
         resources: ['*'],
       }),
     );
-    props.deadLetterQueue.grantSendMessages(this.role);
+    props.deadLetterQueue?.grantSendMessages(this.role);
 
     const defaults = bridgeFunctionDefaults(props.handler);
     this.function = new nodejs.NodejsFunction(this, 'Function', {
@@ -89,7 +90,7 @@ export class BridgeFunction extends Construct {
         ? {}
         : { bundling: { ...defaults.bundling, assetHash: `unbundled-${props.handler}` } }),
       ...props.functionProps,
-      functionName: props.functionName,
+      ...(props.functionName ? { functionName: props.functionName } : {}),
       role: this.role,
       logGroup: this.logGroup,
       vpc: props.placement.vpc,
@@ -97,8 +98,10 @@ export class BridgeFunction extends Construct {
       securityGroups: [...props.placement.securityGroups],
       environment: {
         ...props.environment,
-        [HANDLER_ENV.config]: JSON.stringify(props.config),
-        [HANDLER_ENV.deadLetterQueueUrl]: props.deadLetterQueue.queueUrl,
+        ...(props.config !== undefined ? { [HANDLER_ENV.config]: JSON.stringify(props.config) } : {}),
+        ...(props.deadLetterQueue
+          ? { [HANDLER_ENV.deadLetterQueueUrl]: props.deadLetterQueue.queueUrl }
+          : {}),
       },
     });
 

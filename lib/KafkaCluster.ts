@@ -6,12 +6,13 @@ import * as msk from 'aws-cdk-lib/aws-msk';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { KafkaClusterConfig, TopicConfig } from '../lambdas/core/config/types';
-import { KAFKA_PORTS } from './constants';
+import { KAFKA_PORTS, SERVERLESS_REPLICATION_FACTOR } from './constants';
 import {
   kafkaClusterDefaults,
   type ResolvedKafkaClusterConfig,
   topicReplicationFactor,
 } from './defaults/kafkaClusterDefaults';
+import { KafkaTopicProvisioner } from './KafkaTopicProvisioner';
 import { encodeTopicConfigs } from './topicConfigs';
 import type { KafkaAccess } from './types';
 
@@ -31,7 +32,8 @@ export interface KafkaClusterProps {
 /**
  * An MSK cluster for the pipeline: provisioned (default) or serverless, TLS in transit, IAM auth (or SCRAM
  * with a KMS-encrypted `AmazonMSK_` secret), broker logs, and the config's topics declared as resources
- * (`AWS::MSK::Topic` with partitions, replication, retention and cleanup policy). Its security group admits
+ * with partitions, replication, retention and cleanup policy: `AWS::MSK::Topic` on provisioned clusters,
+ * `Custom::KafkaTopic` (see {@link KafkaTopicProvisioner}) on serverless ones, which have no topic API. Its security group admits
  * the client security group and itself (Lambda's MSK pollers use the cluster's security group) on the one
  * listener port of the chosen authentication.
  *
@@ -83,7 +85,19 @@ export class KafkaCluster extends Construct {
       cluster.applyRemovalPolicy(RemovalPolicy.RETAIN);
       this.cluster = cluster;
       this.clusterArn = cluster.attrArn;
-      this.topicResources = new Map();
+      const provisioner = new KafkaTopicProvisioner(this, 'Topics', {
+        clusterArn: this.clusterArn,
+        topics: props.topics,
+        replicationFactor: SERVERLESS_REPLICATION_FACTOR,
+        placement: {
+          vpc: props.vpc,
+          vpcSubnets: props.vpcSubnets,
+          securityGroups: [props.clientSecurityGroup],
+        },
+      });
+      this.topicResources = new Map(
+        [...provisioner.topics].map(([name, resource]) => [name, resource.node.defaultChild as CfnResource]),
+      );
       return;
     }
 

@@ -1,5 +1,6 @@
 import { CfnOutput, RemovalPolicies, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { changeBridgeSlice, sourcePath } from '../lambdas/core/config/handlerSlices';
@@ -55,11 +56,18 @@ export class PipelineDataStack extends Stack {
     this.config = config;
     const handlers = deployedHandlers(config);
 
+    // Topics of MSK Serverless are custom resources served from the VPC: they need the MSK API, and S3 for
+    // the CloudFormation response.
+    const serverlessKafka = config.kafka.type === 'serverless';
     this.network = new StreamingNetwork(this, 'Network', {
+      gatewayEndpoints: [
+        ec2.GatewayVpcEndpointAwsService.DYNAMODB,
+        ...(serverlessKafka ? [ec2.GatewayVpcEndpointAwsService.S3] : []),
+      ],
       interfaceEndpoints: interfaceEndpointDefaults({
         kinesis: handlers.includes(HANDLERS.kinesisToKafka),
         secrets: config.cache !== undefined || config.kafka.auth === 'scram',
-        kafkaProducers: config.sources.length > 0,
+        kafkaProducers: config.sources.length > 0 || serverlessKafka,
         kafkaConsumers: config.sinks.redis !== undefined || config.sinks.dynamodb !== undefined,
       }),
     });

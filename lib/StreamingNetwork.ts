@@ -7,6 +7,11 @@ import { interfaceEndpointDefaults, vpcDefaults } from './defaults/vpcDefaults';
 export interface StreamingNetworkProps {
   /** Overrides merged over {@link vpcDefaults}. */
   readonly vpcProps?: Partial<ec2.VpcProps>;
+  /**
+   * Gateway endpoints (free). Default: DynamoDB. Add S3 when a function in the VPC answers CloudFormation
+   * custom resources (their pre-signed response URL is on S3).
+   */
+  readonly gatewayEndpoints?: readonly ec2.GatewayVpcEndpointAwsService[];
   /** Interface endpoints to create; default: SQS, STS, CloudWatch and CloudWatch Logs. */
   readonly interfaceEndpoints?: readonly ec2.InterfaceVpcEndpointAwsService[];
   /** Flow log retention (rejected connections). Default: one month. */
@@ -42,7 +47,12 @@ export class StreamingNetwork extends Construct {
     });
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ...vpcDefaults(),
-      gatewayEndpoints: { DynamoDb: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB } },
+      gatewayEndpoints: Object.fromEntries(
+        (props.gatewayEndpoints ?? [ec2.GatewayVpcEndpointAwsService.DYNAMODB]).map((service) => [
+          service.name.split('.').pop() as string,
+          { service },
+        ]),
+      ),
       // Rejected connections are the security signal; logging all traffic would bill every byte twice.
       flowLogs: {
         Rejected: {

@@ -13,6 +13,12 @@ export const HANDLERS = {
 
 export type HandlerName = (typeof HANDLERS)[keyof typeof HANDLERS];
 
+/** The handler of `Custom::KafkaTopic` resources (topics of MSK Serverless, which has no `AWS::MSK::Topic`). */
+export const TOPIC_PROVISIONER = 'kafka-topic-provisioner';
+
+/** Every handler folder under `lambdas/` that a construct deploys. */
+export type FunctionHandler = HandlerName | typeof TOPIC_PROVISIONER;
+
 /** TLS listener ports of MSK brokers per client authentication (MSK fixes these). */
 export const KAFKA_PORTS = { iam: 9098, scram: 9096 } as const;
 
@@ -32,6 +38,12 @@ export const FUNCTION_DEFAULTS = {
  * so the minimum capacity is paid once.
  */
 export const KAFKA_POLLER_DEFAULTS = { minimumPollers: 1, maximumPollers: 10 } as const;
+
+/** The topic provisioner answers CloudFormation within its timeout; CloudFormation waits a little longer. */
+export const TOPIC_PROVISIONER_TIMEOUTS = { functionSeconds: 300, serviceSeconds: 360 } as const;
+
+/** MSK Serverless replicates every topic three times. */
+export const SERVERLESS_REPLICATION_FACTOR = 3;
 
 /** MSK defaults when the config is silent. */
 export const KAFKA_CLUSTER_DEFAULTS = {

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import { FUNCTION_DEFAULTS, type HandlerName } from '../constants';
+import { FUNCTION_DEFAULTS, type FunctionHandler } from '../constants';
 
 /** The repository root: handler entries, the lock file and tsconfig are resolved from it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -17,7 +17,7 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * new NodejsFunction(this, 'Fn', { ...bridgeFunctionDefaults('kafka-to-redis'), memorySize: 2048 });
  * ```
  */
-export function bridgeFunctionDefaults(handler: HandlerName): nodejs.NodejsFunctionProps {
+export function bridgeFunctionDefaults(handler: FunctionHandler): nodejs.NodejsFunctionProps {
   return {
     entry: `${PROJECT_ROOT}lambdas/${handler}/index.ts`,
     handler: 'handler',

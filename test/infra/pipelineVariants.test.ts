@@ -276,3 +276,80 @@ describe('a lean pipeline on ElastiCache Serverless', () => {
     p.dataTemplate.resourceCountIs('AWS::SecretsManager::Secret', 1);
   });
 });
+
+describe('MSK Serverless', () => {
+  let p: PipelineTemplates;
+
+  beforeAll(() => {
+    p = synthPipeline(
+      configWith((c) => {
+        c.name = 'svl';
+        c.kafka = { type: 'serverless' };
+      }),
+    );
+  });
+
+  it('creates a serverless cluster with IAM auth in the isolated subnets behind the broker security group', () => {
+    p.dataTemplate.resourceCountIs('AWS::MSK::Cluster', 0);
+    p.dataTemplate.hasResourceProperties('AWS::MSK::ServerlessCluster', {
+      ClientAuthentication: { Sasl: { Iam: { Enabled: true } } },
+      VpcConfigs: [
+        {
+          SubnetIds: resourcesOf(p.dataTemplate, 'AWS::EC2::Subnet').map(([id]) => ({ Ref: id })),
+          SecurityGroups: [{ 'Fn::GetAtt': [p.logicalId(p.data.kafka.securityGroup), 'GroupId'] }],
+        },
+      ],
+    });
+  });
+
+  it('declares every topic as a Custom::KafkaTopic served by the provisioner, replicated 3 times', () => {
+    p.dataTemplate.resourceCountIs('AWS::MSK::Topic', 0);
+    const topics = resourcesOf(p.dataTemplate, 'Custom::KafkaTopic');
+    expect(topics.map(([, t]) => t.Properties.TopicName).sort()).toEqual(
+      p.config.topics.map((t) => t.name).sort(),
+    );
+    const products = topics.find(([, t]) => t.Properties.TopicName === 'products.changes')?.[1];
+    expect(products?.Properties).toMatchObject({
+      PartitionCount: 3,
+      ReplicationFactor: 3,
+      Configs: { 'cleanup.policy': 'compact' },
+      ServiceTimeout: '360',
+    });
+    expect(products?.DeletionPolicy).toBe('Retain');
+    const [fnId, fn] = resourcesOf(p.dataTemplate, 'AWS::Lambda::Function').find(([, f]) =>
+      JSON.stringify(f.Properties.Environment).includes('MSK_CLUSTER_ARN'),
+    ) as [string, CfnResourceJson];
+    expect(products?.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
+    expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Timeout: 300 });
+  });
+
+  it('lets the provisioner manage exactly the config topics', () => {
+    const statements = resourcesOf(p.dataTemplate, 'AWS::IAM::Policy').flatMap(
+      ([, policy]) => (policy.Properties.PolicyDocument as { Statement: PolicyStatementJson[] }).Statement,
+    );
+    const create = statements.filter((s) => actionsOf(s).includes('kafka-cluster:CreateTopic'));
+    expect(create).toHaveLength(1);
+    const topics = resourceList(create[0] as PolicyStatementJson).map(
+      (r) => (JSON.stringify(r).match(/"\/([^"/]+)"\]\]\}$/) as RegExpMatchArray)[1],
+    );
+    expect(topics.sort()).toEqual(p.config.topics.map((t) => t.name).sort());
+  });
+
+  it('reaches S3 (CloudFormation responses) and the MSK API from the VPC', () => {
+    const endpoints = JSON.stringify(p.dataTemplate.findResources('AWS::EC2::VPCEndpoint'));
+    expect(endpoints).toContain('.s3"');
+    expect(endpoints).toContain('.kafka"');
+  });
+
+  it('points the bridges at the serverless cluster', () => {
+    const env = environmentOf(p, HANDLERS.ddbStreamToKafka);
+    expect(p.imported(env[HANDLER_ENV.mskClusterArn])).toEqual({
+      'Fn::GetAtt': [p.logicalId(p.data.kafka.cluster), 'Arn'],
+    });
+    for (const mapping of mappingsOf(p, HANDLERS.kafkaToRedis)) {
+      expect(p.imported(mapping.Properties.EventSourceArn)).toEqual({
+        'Fn::GetAtt': [p.logicalId(p.data.kafka.cluster), 'Arn'],
+      });
+    }
+  });
+});

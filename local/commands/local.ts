@@ -38,6 +38,7 @@ const help = `usage: streambridge local <deploy|status|destroy|run> [options]
   --demo   the whole pipeline with a generated workload, live view and checks (\`local --demo --help\`)
 options:
   --app CMD        CDK app command (default: the "app" of cdk.json)
+  -c, --context K=V  CDK context for the synth (repeatable), e.g. -c streambridge:config=my.config.ts
   --cdk-out DIR    cloud assembly directory (default: cdk.out)
   --no-synth       deploy the cloud assembly already in --cdk-out
   --no-services    do not start the local servers (use the endpoints in the environment)
@@ -47,6 +48,7 @@ options:
 interface LocalFlags {
   readonly action: string | undefined;
   readonly app: string | undefined;
+  readonly context: Record<string, string>;
   readonly cdkOut: string;
   readonly synth: boolean;
   readonly services: boolean;
@@ -60,6 +62,7 @@ function parse(args: string[]): LocalFlags {
     allowPositionals: true,
     options: {
       app: { type: 'string' },
+      context: { type: 'string', short: 'c', multiple: true },
       'cdk-out': { type: 'string' },
       'no-synth': { type: 'boolean' },
       'no-services': { type: 'boolean' },
@@ -70,9 +73,16 @@ function parse(args: string[]): LocalFlags {
   });
   if (positionals.length > 1)
     throw new LocalDeployError(`unexpected arguments: ${positionals.slice(1).join(' ')}`);
+  const context: Record<string, string> = {};
+  for (const pair of values.context ?? []) {
+    const separator = pair.indexOf('=');
+    if (separator <= 0) throw new LocalDeployError(`--context must be KEY=VALUE, got "${pair}"`);
+    context[pair.slice(0, separator)] = pair.slice(separator + 1);
+  }
   return {
     action: values.help ? 'help' : positionals[0],
     app: values.app,
+    context,
     cdkOut: resolve(values['cdk-out'] ?? DeployPaths.assemblyDir),
     synth: values['no-synth'] !== true,
     services: values['no-services'] !== true,
@@ -135,6 +145,7 @@ async function deploy(flags: LocalFlags): Promise<number> {
     ? await synthesizeApp({
         outdir: flags.cdkOut,
         ...(flags.app ? { appCommand: flags.app } : {}),
+        context: flags.context,
         log: (line) => console.error(`[cdk] ${line}`),
       })
     : flags.cdkOut;

@@ -243,7 +243,7 @@ describe('kafka-to-dynamodb: state mode (event sourcing)', () => {
     expect(letters.map((l) => l.errorType)).toEqual(['MissingField', 'WrongType', 'MissingField']);
   });
 
-  it('reads before writing strongly consistently by default, eventually consistently when configured', async () => {
+  it('reads strongly consistently before writing by default, eventually when configured; read-back is eventual by default', async () => {
     // Prepare
     const strongClient = dynamoClient();
     const eventualClient = dynamoClient();
@@ -268,6 +268,13 @@ describe('kafka-to-dynamodb: state mode (event sourcing)', () => {
     for (const { table } of [strong, eventual]) {
       expect((await readSinkItem(client, table.name, { orderId: 'o-1' }))?.version).toBe(2);
     }
+    strongSeen.length = 0;
+    await readSinkItem(strongClient, strong.table.name, { orderId: 'o-1' });
+    await readSinkItem(strongClient, strong.table.name, { orderId: 'o-1' }, { consistent: true });
+    expect(strongSeen.map((c) => [c.name, c.input.ConsistentRead])).toEqual([
+      ['GetItemCommand', false],
+      ['GetItemCommand', true],
+    ]);
     strongClient.destroy();
     eventualClient.destroy();
   });

@@ -28,12 +28,12 @@ import { figuresTable, measureThroughput, ratioFigure } from './harness';
 
 const BATCH = 1000;
 const PARTITIONS = 6;
-const TABLE = 'sb-bench-orders';
+export const TABLE = 'sb-bench-orders';
 const STREAM_ARN = `arn:aws:dynamodb:us-east-1:123456789012:table/${TABLE}/stream/2026-11-26T00:00:00.000`;
 const quiet = () => undefined;
 
 /** A realistic order change: ~15 attributes, numbers, a set, a nested list of lines. */
-function orderRecord(i: number): DynamoDBRecord {
+export function orderRecord(i: number): DynamoDBRecord {
   const orderId = { S: `order-${i % 200}` };
   const image = (status: string) => ({
     orderId,

@@ -36,6 +36,9 @@ export function handlerNames(): string[] {
 export async function bundleHandler(name: string): Promise<string> {
   const outdir = join(outRoot, name);
   mkdirSync(outdir, { recursive: true });
+  // The project is "type": "module": without this marker Node loads the CJS bundles as ES modules (an
+  // empty namespace, no handler), as a Lambda's asset folder without package.json would not.
+  writeFileSync(join(outRoot, 'package.json'), '{ "type": "commonjs" }\n');
   await build({
     entryPoints: [join(root, 'lambdas', name, 'index.ts')],
     outfile: join(outdir, 'index.js'),

@@ -19,6 +19,9 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/integration/globalSetup.ts'],
+          // Runs after unit and infra (group 0): it has its own worker limit, and the servers' start-up
+          // should not compete with template synthesis for the two cores.
+          sequence: { groupOrder: 1 },
           testTimeout: 180_000,
           hookTimeout: 300_000,
           maxWorkers: 2,

@@ -8,9 +8,10 @@
  * node local/streambridge.mjs local run               # run the deployment until Ctrl-C
  * ```
  */
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  awsClientEnvironment,
   DeployActions,
   type DeploymentState,
   DeployPaths,
@@ -18,6 +19,7 @@ import {
   deployTemplate,
   destroyDeployment,
   LocalDeployError,
+  localEndpoints,
   NotDeployedError,
   type ReportEntry,
   readDeploymentState,
@@ -193,17 +195,32 @@ async function run(flags: LocalFlags): Promise<number> {
   const state: DeploymentState | undefined = readDeploymentState(flags.stateFile);
   if (!state) throw new NotDeployedError(flags.stateFile);
   await ensureServices(flags);
+  const endpoints = localEndpoints();
   const destinations = startStreamingDestinations(state, {
     stateFile: flags.stateFile,
+    endpoints,
     onError: (error) =>
       console.error(`[streaming destination] ${error instanceof Error ? error.message : error}`),
   });
   for (const { tableName, streamName } of destinations.destinations) {
     console.log(`forwarding changes of table ${tableName} to Kinesis stream ${streamName}`);
   }
-  console.log('running; Ctrl-C to stop');
+  // The runtime is another engineer's module, loaded only for `run` so `deploy` stays light.
+  const { runLocal } = await import('../runtime');
+  const runtime = await runLocal(state.deployment, {
+    env: { ...process.env, ...awsClientEnvironment(endpoints), KAFKA_BROKERS: endpoints.kafkaBrokers },
+    checkpointFile: join(dirname(flags.stateFile), DeployPaths.runtimeCheckpointFile),
+  }).catch(async (error: unknown) => {
+    await destinations.stop();
+    throw error;
+  });
+  const { functions, eventSourceMappings } = state.deployment;
+  console.log(
+    `running ${functions.length} functions and ${eventSourceMappings.filter((mapping) => mapping.enabled).length} event source mappings; Ctrl-C to stop`,
+  );
   const signal = await waitForSignal();
   console.log(`${signal}: stopping`);
+  await runtime.stop();
   await destinations.stop();
   return 0;
 }

@@ -7,6 +7,8 @@ export const DeployPaths = {
   inlineCodeDir: 'inline-code',
   /** Kinesis streaming destination checkpoints (last forwarded sequence number per table). */
   checkpointDir: 'streaming-destinations',
+  /** Event source poller checkpoints of `streambridge local run` (the runtime's file). */
+  runtimeCheckpointFile: 'runtime-checkpoints.json',
   assemblyDir: 'cdk.out',
 } as const;
 

@@ -16,7 +16,8 @@ export interface DestroyOptions {
 
 /**
  * Deletes every table, stream, topic and queue of the last local deployment from the servers (retained
- * ones too: local data is disposable) and removes the state file and the streaming destination checkpoints.
+ * ones too: local data is disposable) and removes the state file and the checkpoints of the streaming
+ * destinations and event source pollers.
  *
  * @example
  * ```ts
@@ -48,6 +49,7 @@ export async function destroyDeployment(options: DestroyOptions = {}): Promise<R
   }
   rmSync(stateFile, { force: true });
   rmSync(resolve(dirname(stateFile), DeployPaths.inlineCodeDir), { recursive: true, force: true });
+  rmSync(resolve(dirname(stateFile), DeployPaths.runtimeCheckpointFile), { force: true });
   rmSync(resolve(dirname(stateFile), DeployPaths.checkpointDir), { recursive: true, force: true });
   return report;
 }

@@ -51,6 +51,8 @@ export interface RunDemoOptions {
   /** Where the live view goes (default stderr); `false` for none. */
   readonly view?: (NodeJS.WritableStream & { isTTY?: boolean }) | false;
   readonly log?: (line: string) => void;
+  /** Called as the run enters each phase (the benchmark times the drain with it). */
+  readonly onPhase?: (phase: LiveStats['phase'], atMs: number) => void;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -184,9 +186,11 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     );
     await generate(options, runTag, writer);
     phase = 'draining';
+    options.onPhase?.(phase, Date.now());
     await writer.flush();
     await drain(options, verify, () => lastLag);
     phase = 'verifying';
+    options.onPhase?.(phase, Date.now());
     await latency.settle();
     clearInterval(timer);
     while (refreshing) await sleep(20);

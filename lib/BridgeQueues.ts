@@ -23,6 +23,21 @@ export class BridgeQueues extends Construct {
   readonly deadLetters: sqs.Queue;
   readonly onFailure: sqs.Queue;
 
+  /** The given queues, with a new pair made under `scope` when either is missing. */
+  static orGiven(
+    scope: Construct,
+    given: { readonly deadLetterQueue?: sqs.IQueue; readonly onFailureQueue?: sqs.IQueue },
+  ): { deadLetterQueue: sqs.IQueue; onFailureQueue: sqs.IQueue } {
+    if (given.deadLetterQueue && given.onFailureQueue) {
+      return { deadLetterQueue: given.deadLetterQueue, onFailureQueue: given.onFailureQueue };
+    }
+    const made = new BridgeQueues(scope, 'Queues');
+    return {
+      deadLetterQueue: given.deadLetterQueue ?? made.deadLetters,
+      onFailureQueue: given.onFailureQueue ?? made.onFailure,
+    };
+  }
+
   constructor(scope: Construct, id: string, props: BridgeQueuesProps = {}) {
     super(scope, id);
     this.deadLetters = new sqs.Queue(

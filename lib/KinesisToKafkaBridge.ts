@@ -50,10 +50,9 @@ export class KinesisToKafkaBridge extends Construct {
 
   constructor(scope: Construct, id: string, props: KinesisToKafkaBridgeProps) {
     super(scope, id);
-    const queues =
-      props.deadLetterQueue && props.onFailureQueue ? undefined : new BridgeQueues(this, 'Queues');
-    this.deadLetterQueue = props.deadLetterQueue ?? (queues as BridgeQueues).deadLetters;
-    this.onFailureQueue = props.onFailureQueue ?? (queues as BridgeQueues).onFailure;
+    const queues = BridgeQueues.orGiven(this, props);
+    this.deadLetterQueue = queues.deadLetterQueue;
+    this.onFailureQueue = queues.onFailureQueue;
 
     this.bridge = new BridgeFunction(this, 'Handler', {
       handler: HANDLERS.kinesisToKafka,

@@ -1,6 +1,7 @@
 import { CfnOutput, RemovalPolicies, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { changeBridgeSlice, sourcePath } from '../lambdas/core/config/handlerSlices';
@@ -139,8 +140,8 @@ export class PipelineDataStack extends Stack {
   }
 
   /** Kinesis streams of the sources that go `via: 'kinesis'`, by source table name. */
-  get kinesisStreams(): ReadonlyMap<string, NonNullable<ChangeSourceTable['kinesisStream']>> {
-    const streams = new Map<string, NonNullable<ChangeSourceTable['kinesisStream']>>();
+  get kinesisStreams(): ReadonlyMap<string, kinesis.Stream> {
+    const streams = new Map<string, kinesis.Stream>();
     for (const [name, source] of this.sources) {
       if (sourcePath(source.source) === 'kinesis' && source.kinesisStream)
         streams.set(name, source.kinesisStream);

@@ -43,7 +43,8 @@ options:
   -c, --context K=V  CDK context for the synth (repeatable), e.g. -c streambridge:config=my.config.ts
   --cdk-out DIR    cloud assembly directory (default: cdk.out)
   --no-synth       deploy the cloud assembly already in --cdk-out
-  --no-services    do not start the local servers (use the endpoints in the environment)
+  --no-services    do not start the local servers (use the endpoints in the environment; also
+                   when STREAMBRIDGE_EXTERNAL_SERVICES=1)
   --state FILE     state file (default: ${DeployPaths.stateFile})
   --verbose        list every skipped resource instead of one line per type`;
 
@@ -137,7 +138,8 @@ function summary(report: readonly ReportEntry[]): string {
 }
 
 async function ensureServices(flags: LocalFlags): Promise<void> {
-  if (!flags.services) return;
+  // Same switch as the integration tests: the endpoints in the environment are someone else's servers.
+  if (!flags.services || process.env.STREAMBRIDGE_EXTERNAL_SERVICES === '1') return;
   await startServices({ startedBy: 'cli', log: (line) => console.error(`[services] ${line}`) });
 }
 

@@ -293,7 +293,13 @@ export async function deployTable(client: DynamoDBClient, spec: TableSpec): Prom
   const detail = [...changes, ...blocked.map((text) => `${text}: cannot change in place`)].join('; ');
   return {
     action,
-    detail: detail || `key ${keyText(spec.keySchema)}${wantedView ? `; stream ${wantedView}` : ''}`,
+    detail:
+      detail ||
+      [
+        `key ${keyText(spec.keySchema)}`,
+        ...(wantedView ? [`stream ${wantedView}`] : []),
+        ...(spec.ttlAttribute ? [`TTL on ${spec.ttlAttribute}`] : []),
+      ].join('; '),
     tableArn: table.TableArn ?? '',
     ...(table.LatestStreamArn && wantedView ? { streamArn: table.LatestStreamArn } : {}),
     ...(wantedView ? { streamViewType: wantedView } : {}),

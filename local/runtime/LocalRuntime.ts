@@ -38,26 +38,14 @@ export interface LocalRuntimeOptions {
   readonly checkpointFile?: string;
   /** Execution environments per function at most. Default 10. */
   readonly maxConcurrency?: number;
+  /** Account id in function ARNs; default 123456789012, the one the local deployer and moto use. */
+  readonly accountId?: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 function endpoint(env: Env, name: string): string | undefined {
   return env[name] || env.AWS_ENDPOINT_URL || undefined;
-}
-
-/** The account id the deployment's ARNs carry, so local ARNs agree with each other. */
-function accountIdOf(deployment: LocalDeployment): string {
-  const arns = [
-    ...deployment.tables.map((table) => table.streamArn),
-    ...deployment.kinesisStreams.map((stream) => stream.streamArn),
-    ...deployment.queues.map((queue) => queue.queueArn),
-  ];
-  for (const arn of arns) {
-    const account = arn?.split(':')[4];
-    if (account && /^\d{12}$/.test(account)) return account;
-  }
-  return EnvironmentDefaults.accountId;
 }
 
 /**
@@ -93,7 +81,7 @@ export class LocalRuntime {
     this.#env = options.env ?? process.env;
     this.#logger = options.logger ?? new Logger('streambridge-local');
     this.#region = this.#env.AWS_REGION || EnvironmentDefaults.region;
-    this.#accountId = accountIdOf(deployment);
+    this.#accountId = options.accountId ?? EnvironmentDefaults.accountId;
     this.#checkpoints = options.checkpointFile
       ? new FileCheckpointStore(options.checkpointFile)
       : new MemoryCheckpointStore();

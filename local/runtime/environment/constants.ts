@@ -6,7 +6,7 @@ export const EnvironmentDefaults = {
   maxConcurrency: 10,
   /** The runtime the CDK app targets; reported in AWS_EXECUTION_ENV. */
   runtime: 'nodejs22.x',
-  /** Account id used in ARNs when the source ARN does not carry one. */
+  /** Account id of function ARNs: the one the local deployer and moto use. */
   accountId: '123456789012',
   region: 'us-east-1',
   /** Wait for a process to exit after SIGTERM before SIGKILL. */

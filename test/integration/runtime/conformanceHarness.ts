@@ -29,6 +29,8 @@ export interface TestRecord {
   };
   /** More attributes (DynamoDB) or JSON fields (Kinesis, Kafka), e.g. for filters. */
   readonly extra?: Record<string, string>;
+  /** Kafka record headers. */
+  readonly headers?: Record<string, string>;
 }
 
 /** One line the scripted function wrote. */
@@ -178,7 +180,16 @@ export class Conformance {
         );
       } else {
         const producer = await this.#kafkaProducer();
-        await producer.send({ topic: source, messages: [{ key: record.key ?? record.id, value: body }] });
+        await producer.send({
+          topic: source,
+          messages: [
+            {
+              key: record.key ?? record.id,
+              value: body,
+              ...(record.headers ? { headers: record.headers } : {}),
+            },
+          ],
+        });
       }
     }
   }

@@ -1,0 +1,74 @@
+import { expect, it, vi } from 'vitest';
+import { defineConformanceSuite } from './streamConformanceSuite';
+
+defineConformanceSuite(
+  'kinesis',
+  [
+    { id: 'Shape', source: 'kinesis' },
+    { id: 'Parallel', source: 'kinesis', parallelizationFactor: 4, batchSize: 1 },
+  ],
+  (conformance) => {
+    it('delivers Kinesis events as Lambda does', async () => {
+      // Prepare
+      const c = conformance();
+      await c.run(['Shape']);
+      const mapping = c.mapping('Shape');
+
+      // Act
+      await c.put('Shape', [{ id: 's1', key: 'customer-1' }]);
+
+      // Assess
+      await vi.waitFor(() => expect(c.seen('Shape')).toEqual(['s1']), { timeout: 20_000, interval: 100 });
+      const event = c.observations('Shape')[0]?.event as { Records: Record<string, unknown>[] };
+      const [record] = event.Records;
+      const kinesis = record?.kinesis as Record<string, unknown>;
+      expect(record).toEqual({
+        kinesis: {
+          kinesisSchemaVersion: '1.0',
+          partitionKey: 'customer-1',
+          sequenceNumber: expect.stringMatching(/^\d+$/),
+          data: Buffer.from(JSON.stringify({ id: 's1' })).toString('base64'),
+          approximateArrivalTimestamp: expect.any(Number),
+        },
+        eventSource: 'aws:kinesis',
+        eventVersion: '1.0',
+        eventID: `shardId-000000000000:${kinesis.sequenceNumber}`,
+        eventName: 'aws:kinesis:record',
+        invokeIdentityArn: expect.stringMatching(/^arn:aws:iam::\d{12}:role\//),
+        awsRegion: 'us-east-1',
+        eventSourceARN: mapping.sourceArn,
+      });
+      expect(Math.abs((kinesis.approximateArrivalTimestamp as number) * 1000 - Date.now())).toBeLessThan(
+        60_000,
+      );
+    });
+
+    it('runs ParallelizationFactor batches of a shard at once and keeps each partition key in order', async () => {
+      // Prepare: 4 partition keys × 3 records; each invocation takes 300 ms.
+      const c = conformance();
+      await c.run(['Parallel']);
+      const keys = ['alpha', 'bravo', 'charlie', 'delta'];
+      const records = [1, 2, 3].flatMap((n) =>
+        keys.map((key) => ({ id: `${key}:${n}`, key, cmd: { sleepMs: 300 } })),
+      );
+
+      // Act
+      await c.put('Parallel', records);
+
+      // Assess
+      await vi.waitFor(() => expect(c.seen('Parallel')).toHaveLength(12), { timeout: 30_000, interval: 100 });
+      for (const key of keys) {
+        expect(c.seen('Parallel').filter((id) => id.startsWith(`${key}:`))).toEqual([
+          `${key}:1`,
+          `${key}:2`,
+          `${key}:3`,
+        ]);
+      }
+      const observations = c.observations('Parallel');
+      const overlapping = observations.some((a) =>
+        observations.some((b) => a.pid !== b.pid && Math.abs(a.at - b.at) < 250),
+      );
+      expect(overlapping).toBe(true);
+    });
+  },
+);

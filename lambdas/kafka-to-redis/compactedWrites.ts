@@ -14,7 +14,7 @@
  */
 import type { KafkaRecord } from '../core/kafkaRecords';
 import { MAX_ARGS_PER_COMMAND } from './constants';
-import { textBytes } from './redisValues';
+import { fieldPairs, fieldText } from './redisValues';
 import type { KeyWrite, PlannedCommand, WriteSizes } from './types';
 import { isNewerVersion } from './versions';
 
@@ -160,23 +160,26 @@ export class UniqueWrite extends CompactedWrite {
 /** An expiry: sliding seconds (EXPIRE) or an absolute epoch-seconds time (EXPIREAT). */
 export type Expiry = { readonly seconds: number } | { readonly at: number };
 
+/** An event's fields, serialized only if they survive compaction. */
+export type Fields = Readonly<Record<string, unknown>>;
+
 export type SessionChange =
   | { readonly kind: 'delete' }
   /** `merge` adds the fields to the session; `replace` makes them its whole state (a change's image). */
-  | {
-      readonly kind: 'merge' | 'replace';
-      readonly pairs: readonly string[];
-      readonly json: string;
-      readonly expiry: Expiry;
-    };
+  | { readonly kind: 'merge' | 'replace'; readonly fields: Fields; readonly expiry: Expiry };
+
+/** Bytes an event's value will take in the script's arguments, estimated from the record's payload. */
+function payloadBytes(record: KafkaRecord): number {
+  return record.value?.length ?? 0;
+}
 
 /** A session as a hash (HSET of the fields) or a string (SET of the JSON), its expiry refreshed. */
 export class SessionWrite extends CompactedWrite {
   readonly #store: 'hash' | 'string';
   #reset = false;
   #deleted = false;
-  readonly #fields = new Map<string, string>();
-  #json: string | undefined;
+  readonly #fields = new Map<string, unknown>();
+  #latest: Fields | undefined;
   #expiry: Expiry | undefined;
 
   constructor(key: string, sizes: WriteSizes, store: 'hash' | 'string') {
@@ -191,7 +194,7 @@ export class SessionWrite extends CompactedWrite {
       this.#reset = true;
       this.#deleted = true;
       this.#fields.clear();
-      this.#json = undefined;
+      this.#latest = undefined;
       this.#expiry = undefined;
       return;
     }
@@ -201,17 +204,14 @@ export class SessionWrite extends CompactedWrite {
       this.#fields.clear();
     }
     if (this.#store === 'hash') {
-      for (let i = 0; i < change.pairs.length; i += 2) {
-        const field = change.pairs[i] as string;
-        const value = change.pairs[i + 1] as string;
+      for (const [field, value] of Object.entries(change.fields)) {
+        if (value === undefined) continue;
         if (!this.#fields.has(field)) this.grow(2, field.length);
         this.#fields.set(field, value);
-        this.grow(0, value.length);
       }
-    } else {
-      this.#json = change.json;
-      this.grow(0, change.json.length);
     }
+    this.#latest = change.fields;
+    this.grow(0, payloadBytes(record));
     this.#expiry = change.expiry;
   }
 
@@ -219,20 +219,19 @@ export class SessionWrite extends CompactedWrite {
     const key = this.key;
     if (this.#deleted) return [{ name: 'DEL', key, args: [] }];
     const commands: PlannedCommand[] = [];
+    const expiry = this.#expiry;
     if (this.#store === 'string') {
-      const expiry = this.#expiry;
+      const json = JSON.stringify(this.#latest);
       if (expiry && 'seconds' in expiry) {
-        commands.push({ name: 'SET', key, args: [this.#json as string, 'EX', String(expiry.seconds)] });
-        return commands;
+        return [{ name: 'SET', key, args: [json, 'EX', String(expiry.seconds)] }];
       }
-      commands.push({ name: 'SET', key, args: [this.#json as string] });
+      commands.push({ name: 'SET', key, args: [json] });
     } else {
       if (this.#reset) commands.push({ name: 'DEL', key, args: [] });
       const pairs: string[] = [];
-      for (const [field, value] of this.#fields) pairs.push(field, value);
+      for (const [field, value] of this.#fields) pairs.push(field, fieldText(value));
       for (const part of split(pairs, MAX_ARGS_PER_COMMAND)) commands.push({ name: 'HSET', key, args: part });
     }
-    const expiry = this.#expiry;
     if (expiry && 'seconds' in expiry) commands.push({ name: 'EXPIRE', key, args: [String(expiry.seconds)] });
     else if (expiry) commands.push({ name: 'EXPIREAT', key, args: [String(expiry.at)] });
     return commands;
@@ -240,7 +239,7 @@ export class SessionWrite extends CompactedWrite {
 }
 
 export type CacheChange =
-  | { readonly kind: 'set'; readonly version: string; readonly value: string | readonly string[] }
+  | { readonly kind: 'set'; readonly version: string; readonly fields: Fields }
   /**
    * `inclusive`: the version is the deleted state's own (a `versionField` read from the before image), so
    * the delete wins over an entry of that same version; a change envelope's sequence number is newer.
@@ -250,7 +249,7 @@ export type CacheChange =
   | { readonly kind: 'purge' };
 
 type CacheState =
-  | { readonly kind: 'set'; readonly version: string; readonly value: string | readonly string[] }
+  | { readonly kind: 'set'; readonly version: string; readonly fields: Fields }
   | { readonly kind: 'delete'; readonly version: string; readonly inclusive: boolean }
   | { readonly kind: 'purge'; readonly floor: string | undefined };
 
@@ -261,13 +260,21 @@ type CacheState =
 export class CacheWrite extends CompactedWrite {
   readonly #versionKey: string;
   readonly #ttl: number | undefined;
+  readonly #store: 'string' | 'hash';
   #state: CacheState | undefined;
   /** Events of the batch dropped because a newer version of the key was already in it. */
   staleInBatch = 0;
 
-  constructor(key: string, sizes: WriteSizes, versionKey: string, ttlSeconds: number | undefined) {
+  constructor(
+    key: string,
+    sizes: WriteSizes,
+    versionKey: string,
+    store: 'string' | 'hash',
+    ttlSeconds: number | undefined,
+  ) {
     super(key, sizes);
     this.#versionKey = versionKey;
+    this.#store = store;
     this.#ttl = ttlSeconds;
     this.grow(COMMAND_OVERHEAD + 5, versionKey.length + 50);
   }
@@ -290,8 +297,7 @@ export class CacheWrite extends CompactedWrite {
     }
     this.#state = change;
     if (change.kind === 'set') {
-      const values = typeof change.value === 'string' ? [change.value] : change.value;
-      this.grow(values.length, textBytes(values));
+      this.grow(this.#store === 'string' ? 1 : 2 * Object.keys(change.fields).length, payloadBytes(record));
     }
   }
 
@@ -305,54 +311,61 @@ export class CacheWrite extends CompactedWrite {
       return [{ name: 'SB.VDEL', key, versionKey, args: [state.version, state.inclusive ? '2' : '1'] }];
     }
     const ttl = String(this.#ttl ?? 0);
-    if (typeof state.value === 'string') {
-      return [{ name: 'SB.VSET', key, versionKey, args: [state.version, ttl, state.value] }];
+    if (this.#store === 'string') {
+      return [{ name: 'SB.VSET', key, versionKey, args: [state.version, ttl, JSON.stringify(state.fields)] }];
     }
-    return [{ name: 'SB.VHSET', key, versionKey, args: [state.version, ttl, ...state.value] }];
+    return [{ name: 'SB.VHSET', key, versionKey, args: [state.version, ttl, ...fieldPairs(state.fields)] }];
   }
 }
 
 /** XADD of each entry in order, capped with MAXLEN ~. */
 export class StreamWrite extends CompactedWrite {
-  readonly #entries: (readonly string[])[] = [];
+  readonly #entries: Fields[] = [];
   #maxLength = 0;
 
-  add(record: KafkaRecord, pairs: readonly string[], maxLength: number): void {
+  add(record: KafkaRecord, fields: Fields, fieldCount: number, maxLength: number): void {
     this.touch(record);
-    this.#entries.push(pairs);
+    this.#entries.push(fields);
     this.#maxLength = Math.max(this.#maxLength, maxLength);
-    this.grow(COMMAND_OVERHEAD + 4 + pairs.length, textBytes(pairs));
+    this.grow(COMMAND_OVERHEAD + 4 + 2 * fieldCount, payloadBytes(record));
   }
 
   commands(): PlannedCommand[] {
     const cap = ['MAXLEN', '~', String(this.#maxLength), '*'];
-    return this.#entries.map((pairs) => ({ name: 'XADD', key: this.key, args: [...cap, ...pairs] }));
+    return this.#entries.map((fields) => ({
+      name: 'XADD',
+      key: this.key,
+      args: [...cap, ...fieldPairs(fields)],
+    }));
   }
 }
 
 /** LPUSH of the entries in order (the newest ends up first), LTRIM to the newest `maxLength`, EXPIRE. */
 export class ListWrite extends CompactedWrite {
-  readonly #values: string[] = [];
+  /** The newest entries only: older ones would be trimmed right away, so they are never sent. */
+  #entries: Fields[] = [];
   #maxLength = 0;
   #ttl: number | undefined;
 
   constructor(key: string, sizes: WriteSizes) {
     super(key, sizes);
-    this.grow(COMMAND_OVERHEAD + 2, 10);
+    this.grow(2 * COMMAND_OVERHEAD + 2, 10);
   }
 
-  add(record: KafkaRecord, value: string, maxLength: number, ttlSeconds?: number): void {
+  add(record: KafkaRecord, fields: Fields, maxLength: number, ttlSeconds?: number): void {
     this.touch(record);
-    if (this.#values.length % MAX_ARGS_PER_COMMAND === 0) this.grow(COMMAND_OVERHEAD, 0);
-    this.#values.push(value);
     this.#maxLength = Math.max(this.#maxLength, maxLength);
-    this.grow(1, value.length);
+    if (this.#entries.length < this.#maxLength) {
+      if (this.#entries.length % MAX_ARGS_PER_COMMAND === 0) this.grow(COMMAND_OVERHEAD, 0);
+      this.grow(1, payloadBytes(record));
+    }
+    this.#entries.push(fields);
+    if (this.#entries.length >= 2 * this.#maxLength) this.#entries = this.#entries.slice(-this.#maxLength);
     this.#ttl = this.keepTtl(this.#ttl, ttlSeconds);
   }
 
   commands(): PlannedCommand[] {
-    // Entries that LTRIM would drop right away need not be pushed at all.
-    const kept = this.#values.slice(-this.#maxLength);
+    const kept = this.#entries.slice(-this.#maxLength).map((fields) => JSON.stringify(fields));
     return [
       ...split(kept, MAX_ARGS_PER_COMMAND).map((args) => ({ name: 'LPUSH', key: this.key, args })),
       { name: 'LTRIM', key: this.key, args: ['0', String(this.#maxLength - 1)] },

@@ -34,7 +34,6 @@ import type { SinkEvent } from '../core/sink/sinkEvent';
 import { readNumber } from '../core/sink/sinkEvent';
 import type { Expiry } from './compactedWrites';
 import { MAX_ARGS_PER_COMMAND } from './constants';
-import { fieldPairs } from './redisValues';
 import { eventVersion } from './versions';
 import type { WriteSet } from './WriteSet';
 
@@ -145,11 +144,10 @@ function session(m: SessionMapping): CompiledMapping['prepare'] {
       return (writes) => writes.session(target, store).add(event.record, { kind: 'delete' });
     }
     const expiry = sessionExpiry(m, event);
-    const pairs = store === 'hash' ? fieldPairs(event.fields) : [];
-    const json = store === 'string' ? JSON.stringify(event.fields) : '';
     // A change carries the entity's whole image; a plain event adds to what the session holds.
     const kind = event.kind === 'change' ? 'replace' : 'merge';
-    return (writes) => writes.session(target, store).add(event.record, { kind, pairs, json, expiry });
+    const fields = event.fields;
+    return (writes) => writes.session(target, store).add(event.record, { kind, fields, expiry });
   };
 }
 
@@ -160,16 +158,17 @@ function cache(m: CacheMapping): CompiledMapping['prepare'] {
     if (!passes(m.filter, event)) return undefined;
     const target = render(key, context);
     if (event.kind === 'tombstone') {
-      return (writes) => writes.cache(target, m.ttlSeconds).add(event.record, { kind: 'purge' });
+      return (writes) => writes.cache(target, store, m.ttlSeconds).add(event.record, { kind: 'purge' });
     }
     const version = eventVersion(event, m.versionField);
     if (event.op === 'd') {
       const inclusive = m.versionField !== undefined;
       return (writes) =>
-        writes.cache(target, m.ttlSeconds).add(event.record, { kind: 'delete', version, inclusive });
+        writes.cache(target, store, m.ttlSeconds).add(event.record, { kind: 'delete', version, inclusive });
     }
-    const value = store === 'string' ? JSON.stringify(event.fields) : fieldPairs(event.fields);
-    return (writes) => writes.cache(target, m.ttlSeconds).add(event.record, { kind: 'set', version, value });
+    const fields = event.fields;
+    return (writes) =>
+      writes.cache(target, store, m.ttlSeconds).add(event.record, { kind: 'set', version, fields });
   };
 }
 
@@ -178,17 +177,18 @@ function stream(m: StreamMapping): CompiledMapping['prepare'] {
   return (event, context) => {
     if (isDelete(event) || !passes(m.filter, event)) return undefined;
     const target = render(key, context);
-    const pairs = fieldPairs(event.fields);
-    if (pairs.length === 0) {
+    const fields = event.fields;
+    const count = Object.keys(fields).length;
+    if (count === 0) {
       throw new PoisonRecordError(POISON_KINDS.wrongType, 'an event without fields cannot be a stream entry');
     }
-    if (pairs.length > MAX_ARGS_PER_COMMAND * 4) {
+    if (count > MAX_ARGS_PER_COMMAND * 2) {
       throw new PoisonRecordError(
         POISON_KINDS.tooLarge,
-        `an event with ${pairs.length / 2} fields is too large for one stream entry`,
+        `an event with ${count} fields is too large for one stream entry`,
       );
     }
-    return (writes) => writes.stream(target).add(event.record, pairs, m.maxLength);
+    return (writes) => writes.stream(target).add(event.record, fields, count, m.maxLength);
   };
 }
 
@@ -197,8 +197,8 @@ function list(m: ListMapping): CompiledMapping['prepare'] {
   return (event, context) => {
     if (isDelete(event) || !passes(m.filter, event)) return undefined;
     const target = render(key, context);
-    const value = JSON.stringify(event.fields);
-    return (writes) => writes.list(target).add(event.record, value, m.maxLength, m.ttlSeconds);
+    const fields = event.fields;
+    return (writes) => writes.list(target).add(event.record, fields, m.maxLength, m.ttlSeconds);
   };
 }
 

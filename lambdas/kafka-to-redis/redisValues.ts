@@ -33,10 +33,3 @@ export function fieldPairs(fields: Readonly<Record<string, unknown>>): string[] 
   }
   return pairs;
 }
-
-/** Total length of some strings (an estimate of the bytes they put on the wire). */
-export function textBytes(texts: readonly string[]): number {
-  let total = 0;
-  for (const text of texts) total += text.length;
-  return total;
-}

@@ -47,6 +47,29 @@ describe('compileTemplate', () => {
     );
   });
 
+  it('formats right across bucket boundaries when times alternate (the last-bucket cache)', () => {
+    // Prepare
+    const hourly = compileTemplate('{ts:yyyyMMddHH}');
+    const secondly = compileTemplate('{ts:HHmmss}');
+    const times = [
+      Date.UTC(2025, 10, 26, 8, 59, 59, 999),
+      Date.UTC(2025, 10, 26, 9, 0, 0, 0),
+      Date.UTC(2025, 10, 26, 8, 30),
+      Date.UTC(1959, 11, 31, 23, 59, 59, 500),
+      Date.UTC(1960, 0, 1, 0, 0, 0, 0),
+    ];
+    // Act
+    const rendered = times.map((ts) => [hourly, secondly].map((t) => t.render(context({ ts }))).join(' '));
+    // Assess
+    expect(rendered).toEqual([
+      '2025112608 085959',
+      '2025112609 090000',
+      '2025112608 083000',
+      '1959123123 235959',
+      '1960010100 000000',
+    ]);
+  });
+
   it('turns doubled braces into literal braces (Redis Cluster hash tags)', () => {
     expect(compileTemplate('{{tenant}}:{id}').render(context({ id: 'a' }))).toBe('{tenant}:a');
     expect(compileTemplate('views:{{{page}}}:total').render(context({ page: 'home' }))).toBe(

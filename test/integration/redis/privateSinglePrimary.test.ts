@@ -15,7 +15,7 @@ import {
 import type { PrivateRedis } from './privateRedis';
 import { startPrivateRedis } from './privateRedis';
 import type { RedisTarget, TestHandler } from './redisSinkFixture';
-import { context, metricTotal, pollUntil, testHandler, uniquePrefix } from './redisSinkFixture';
+import { context, groupName, metricTotal, pollUntil, testHandler, uniquePrefix } from './redisSinkFixture';
 import { describeRedisSinkFaults } from './sinkFaults';
 
 const EVENTS = 2000;
@@ -74,7 +74,7 @@ describe('Redis sink on a private single primary (fault tests)', () => {
       // Prepare: an event source delivering 10 batches of 200 and redelivering from each reported offset.
       const prefix = uniquePrefix();
       const config: RedisSinkConfig = {
-        consumerGroup: `restart-${prefix}`,
+        consumerGroup: groupName('restart', prefix),
         mappings: [
           { name: 'views', topic, operation: 'counter', key: `${prefix}views:{page}` },
           { name: 'feed', topic, operation: 'stream', key: `${prefix}feed`, maxLength: 1_000_000 },

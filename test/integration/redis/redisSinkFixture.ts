@@ -209,7 +209,7 @@ export const TTL = { views: 7 * 86_400, top: 30 * 86_400, session: 1800, list: 3
 /** The sink config over the test topics; every key starts with `prefix` (unique per test). */
 export function sinkConfig(topics: SinkTopics, prefix: string): RedisSinkConfig {
   return {
-    consumerGroup: `redis-sink-test-${prefix}`,
+    consumerGroup: groupName('redis-sink-test', prefix),
     mappings: [
       {
         name: 'views',
@@ -309,8 +309,14 @@ export function sinkConfig(topics: SinkTopics, prefix: string): RedisSinkConfig 
   };
 }
 
+/** A key prefix unique to a test, `t<8 hex>:`. */
 export function uniquePrefix(): string {
   return `t${randomUUID().slice(0, 8)}:`;
+}
+
+/** A valid consumer group name for a test (the sink's watermark keys carry it, so cleanup finds them). */
+export function groupName(label: string, prefix: string): string {
+  return `${label}-${prefix.slice(0, -1)}`;
 }
 
 export const context = { awsRequestId: 'integration-test', getRemainingTimeInMillis: () => 60_000 };

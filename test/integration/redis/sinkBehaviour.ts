@@ -17,6 +17,7 @@ import {
   context,
   deleteKeys,
   deleteSinkTopics,
+  groupName,
   metricTotal,
   PAGES,
   produceSinkEvents,
@@ -202,7 +203,7 @@ export function describeRedisSinkBehaviour(getTarget: () => RedisTarget): void {
       // has not seen it applies it (new activity).
       await handler.handle(activity, context);
       const afterRedelivery = await redis.ttl(`${prefix}session:s1`);
-      await (await extraHandler(prefix, `other-${prefix}`)).handle(activity, context);
+      await (await extraHandler(prefix, groupName('other', prefix))).handle(activity, context);
       // Assess
       expect(afterRedelivery).toBeLessThanOrEqual(100);
       expect(await redis.ttl(`${prefix}session:s1`)).toBeGreaterThan(TTL.session - 60);
@@ -267,7 +268,7 @@ export function describeRedisSinkBehaviour(getTarget: () => RedisTarget): void {
       );
       // A late write older than the delete, redelivered under another consumer group, changes nothing.
       const late = recordsOf(events.products).filter((r) => r.offset === 7);
-      await (await extraHandler(prefix, `late-${prefix}`)).handle(mskEventOf(late), context);
+      await (await extraHandler(prefix, groupName('late', prefix))).handle(mskEventOf(late), context);
       expect(await redis.exists(`${prefix}product:p3`)).toBe(0);
     });
   });

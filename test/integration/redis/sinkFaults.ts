@@ -23,6 +23,7 @@ import {
 import type { RedisTarget, TestHandler } from './redisSinkFixture';
 import {
   context,
+  groupName,
   keysWithPrefix,
   metricTotal,
   pollUntil,
@@ -36,7 +37,7 @@ const LISTS = 10;
 
 function crashConfig(topic: string, prefix: string): RedisSinkConfig {
   return {
-    consumerGroup: `crash-${prefix}`,
+    consumerGroup: groupName('crash', prefix),
     mappings: [
       { name: 'counts', topic, operation: 'counter', key: `${prefix}c:{n}` },
       { name: 'log', topic, operation: 'list', key: `${prefix}l:{list}`, maxLength: 10_000 },

@@ -38,6 +38,11 @@ export interface StartDemoPipelineOptions {
   /** Where function output and runtime logs go; default `.streambridge/logs/demo-runtime.log`. */
   readonly logFile?: string;
   readonly log?: (line: string) => void;
+  /**
+   * Execution environments per function at most. Default 2: a laptop-sized pool, so a burst of batches
+   * does not start a storm of cold starts that compete for the same cores.
+   */
+  readonly maxConcurrency?: number;
 }
 
 export interface RunningDemoPipeline {
@@ -93,6 +98,7 @@ export async function startDemoPipeline(options: StartDemoPipelineOptions): Prom
     logger: new Logger('streambridge-local', { write: writeLog }),
     output: (line, source) => writeLog(`[${source.functionName}] ${line}`),
     checkpointFile: join(dirname(stateFile), 'runtime-checkpoints.json'),
+    maxConcurrency: options.maxConcurrency ?? 2,
   }).catch(async (error: unknown) => {
     await destinations.stop();
     throw error;

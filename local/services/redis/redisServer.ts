@@ -77,8 +77,11 @@ export const redisServer: ServerDefinition = {
         String(config.ports.redis),
         '--save',
         '',
-        '--appendonly',
-        'no',
+        // STREAMBRIDGE_REDIS_APPENDONLY=yes: an fsync-always AOF, so a killed server restarts with its
+        // data (fault tests model ElastiCache's durable primary/replica this way).
+        ...(config.env.STREAMBRIDGE_REDIS_APPENDONLY === 'yes'
+          ? ['--appendonly', 'yes', '--appendfsync', 'always']
+          : ['--appendonly', 'no']),
         '--daemonize',
         'no',
         '--dir',

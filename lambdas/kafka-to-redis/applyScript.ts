@@ -11,7 +11,9 @@
  *   version; each `index, error` is a command Redis refused (wrong type of key…) — the others ran.
  *
  * Every command runs with `redis.pcall`, so a refused command never leaves a chunk half-applied without
- * its watermark. Cache operations compare versions as decimal strings (length, then bytes).
+ * its watermark. The one refusal that is not about the data, OOM, only happens before the script's first
+ * write (Redis lets a script that has written go on): the call then fails whole and is retried.
+ * Cache operations compare versions as decimal strings (length, then bytes).
  *
  * @example
  * ```ts
@@ -59,8 +61,10 @@ while i <= n do
   if name == 'SB.VSET' or name == 'SB.VHSET' or name == 'SB.VDEL' then
     local vkey = KEYS[tonumber(ARGV[a])]
     local version = ARGV[a + 1]
-    local current = redis.call('GET', vkey)
-    if name == 'SB.VDEL' then
+    local current = redis.pcall('GET', vkey)
+    if refused(current) then
+      reply = current
+    elseif name == 'SB.VDEL' then
       local mode = ARGV[a + 2]
       local wins = not current or mode == '0' or newer(version, current) or (mode == '2' and version == current)
       if wins then
@@ -98,6 +102,8 @@ while i <= n do
     reply = redis.pcall(name, key, unpack(ARGV, a, a + argc - 1))
   end
   if refused(reply) then
+    -- Out of memory is refused only while the script has written nothing: give up whole, retry later.
+    if string.sub(reply.err, 1, 3) == 'OOM' then return redis.error_reply(reply.err) end
     result[#result + 1] = tostring(index)
     result[#result + 1] = reply.err
   end

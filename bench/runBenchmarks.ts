@@ -35,6 +35,12 @@ export interface BenchReport {
   };
   readonly quick: boolean;
   readonly figures: readonly Figure[];
+  /** Each benchmark that ran: how many figures it gave and how long it took. */
+  readonly benchmarks: readonly {
+    readonly name: string;
+    readonly figures: number;
+    readonly seconds: number;
+  }[];
   readonly failures: readonly { readonly benchmark: string; readonly error: string }[];
 }
 
@@ -86,6 +92,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchReport>
   Object.assign(process.env, lease.env);
   const figures: Figure[] = [];
   const failures: { benchmark: string; error: string }[] = [];
+  const ran: { name: string; figures: number; seconds: number }[] = [];
   try {
     const benchmarks = (await discoverBenchmarks()).filter(
       (b) => !options.only || b.name.includes(options.only),
@@ -94,12 +101,16 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchReport>
     for (const benchmark of benchmarks) {
       const started = Date.now();
       log(`bench: ${benchmark.name}${options.quick ? ' (quick)' : ''} …`);
+      const seconds = () => Number(((Date.now() - started) / 1000).toFixed(1));
       try {
-        figures.push(...(await benchmark.run({ quick: options.quick })));
-        log(`bench: ${benchmark.name} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        const produced = await benchmark.run({ quick: options.quick });
+        figures.push(...produced);
+        ran.push({ name: benchmark.name, figures: produced.length, seconds: seconds() });
+        log(`bench: ${benchmark.name} done in ${seconds()} s`);
       } catch (error) {
         const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
         failures.push({ benchmark: benchmark.name, error: message });
+        ran.push({ name: benchmark.name, figures: 0, seconds: seconds() });
         log(`bench: ${benchmark.name} FAILED: ${message}`);
       }
     }
@@ -118,6 +129,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchReport>
     },
     quick: options.quick,
     figures,
+    benchmarks: ran,
     failures,
   };
   if (options.write ?? true) {

@@ -1,0 +1,314 @@
+/**
+ * End to end through the local runtime: the default app deployed on a private set of local servers (own
+ * ports and state, so other engineers' runs neither load nor consume from it), every function in its own
+ * execution environment behind the template's event source mappings, driven by the demo's workload
+ * (`runDemo`: source tables, the clickstream topic, both change paths, both sinks).
+ *
+ * - Sustained rate: steps of increasing events/s; a step keeps up when the writer reached the rate, the
+ *   sinks held every effect within a short drain after the last write (a growing lag would take longer to
+ *   drain) and nothing was lost. The figure is the highest rate that kept up (a lower bound in quick mode,
+ *   which runs one short step).
+ * - Latency (source write acknowledged → effect visible to a reader of Redis or DynamoDB), p50/p95/p99 at
+ *   25 %, 50 % and 90 % of that rate (quick mode: at its one step).
+ *
+ * A warm-up step first takes the functions' cold starts out of the figures. Quick mode (the CI smoke
+ * check) runs on the servers already up, with the demo CLI's deployment state, no warm-up and one 8 s step:
+ * its figures include cold starts and show the path works, not how fast it is. The cloud assembly is
+ * cached in `.streambridge/bench/cdk.out` and synthesized again when a source of the app changed.
+ *
+ * Run alone: `npx tsx bench/endToEnd.bench.ts [--quick]`.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { runDemo } from '../local/demo/runDemo';
+import type { RunningDemoPipeline } from '../local/demo/startDemoPipeline';
+import { startDemoPipeline } from '../local/demo/startDemoPipeline';
+import type { DemoSummary } from '../local/demo/types';
+import { localEndpoints } from '../local/deploy/localEndpoints';
+import type { LocalEndpoints } from '../local/deploy/types';
+import type { ServicePorts, ServicesOptions } from '../local/services';
+import { freePort, serviceEnv, startServices, stopServices } from '../local/services';
+import config from '../streambridge.config';
+import type { Benchmark, Figure } from './harness';
+import { figuresTable } from './harness';
+
+const root = join(import.meta.dirname, '..');
+
+export interface EndToEndPlan {
+  readonly warmup?: { readonly rate: number; readonly ms: number };
+  /** Rates tried in order until one does not keep up. */
+  readonly rates: readonly number[];
+  readonly stepMs: number;
+  /** Shares of the sustained rate the latency is measured at (none: at the last step that kept up). */
+  readonly latencyShares: readonly number[];
+}
+
+export const END_TO_END_PLANS: Readonly<Record<'quick' | 'full', EndToEndPlan>> = {
+  // Quick (CI smoke): the shared servers, no warm-up, one short step; the figures include cold starts.
+  quick: { rates: [20], stepMs: 8_000, latencyShares: [] },
+  full: {
+    warmup: { rate: 20, ms: 8_000 },
+    rates: [25, 50, 100, 200, 400],
+    stepMs: 25_000,
+    latencyShares: [0.25, 0.5, 0.9],
+  },
+};
+
+/** A step keeps up when its drain (last write → every effect visible) stays under this… */
+const MIN_DRAIN_ALLOWANCE_MS = 5_000;
+/** …or this share of the step, whichever is larger. */
+const DRAIN_ALLOWANCE_SHARE = 0.3;
+/** Bounded wait for the sinks after each step. */
+const DRAIN_TIMEOUT_MS = 60_000;
+
+export interface StepResult {
+  readonly rate: number;
+  /** Events written per second of generation. */
+  readonly achieved: number;
+  readonly drainMs: number;
+  readonly keptUp: boolean;
+  readonly summary: DemoSummary;
+}
+
+/** Whether a step kept up: rate reached (90 %), nothing lost, and a short drain. */
+export function keptUp(
+  rate: number,
+  achieved: number,
+  drainMs: number,
+  lost: number,
+  stepMs: number,
+): boolean {
+  const allowance = Math.max(MIN_DRAIN_ALLOWANCE_MS, DRAIN_ALLOWANCE_SHARE * stepMs);
+  return achieved >= 0.9 * rate && lost === 0 && drainMs <= allowance;
+}
+
+async function distinctPorts(): Promise<ServicePorts> {
+  const taken = new Set<number>();
+  const next = async () => {
+    for (let i = 0; i < 20; i++) {
+      const port = await freePort();
+      if (!taken.has(port)) {
+        taken.add(port);
+        return port;
+      }
+    }
+    throw new Error('end-to-end benchmark: no distinct free port after 20 tries');
+  };
+  return {
+    kafka: await next(),
+    kafkaController: await next(),
+    redis: await next(),
+    moto: await next(),
+    kinesis: await next(),
+    kinesisTls: await next(),
+  };
+}
+
+interface PipelineRun {
+  readonly endpoints: LocalEndpoints;
+  readonly pipeline: RunningDemoPipeline;
+  stop(): Promise<void>;
+}
+
+const assemblyCache = join(root, '.streambridge', 'bench', 'cdk.out');
+
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
+}
+
+/**
+ * The cloud assembly synthesized by an earlier run when no source of the app changed since (a synth takes
+ * a minute or more on a busy two-core box and is not what this benchmark measures).
+ */
+function freshAssembly(): string | undefined {
+  const manifest = join(assemblyCache, 'manifest.json');
+  if (!existsSync(manifest)) return undefined;
+  const sources = ['bin', 'lib', 'lambdas', 'streambridge.config.ts', 'cdk.json', 'package.json'];
+  const newest = Math.max(
+    ...sources
+      .map((p) => join(root, p))
+      .filter(existsSync)
+      .map(newestMtime),
+  );
+  return statSync(manifest).mtimeMs > newest ? assemblyCache : undefined;
+}
+
+function assemblyOptions(): { assemblyDir: string } | { outdir: string } {
+  const cached = freshAssembly();
+  return cached ? { assemblyDir: cached } : { outdir: assemblyCache };
+}
+
+/** On the servers already running (the benchmark lease), with the deployment state the demo CLI uses. */
+async function startSharedRun(log: (line: string) => void): Promise<PipelineRun> {
+  const endpoints = localEndpoints();
+  const pipeline = await startDemoPipeline({
+    endpoints,
+    projectDir: root,
+    ...assemblyOptions(),
+    logFile: join('.streambridge', 'logs', 'bench-end-to-end.log'),
+    log,
+  });
+  return { endpoints, pipeline, stop: () => pipeline.stop() };
+}
+
+/** On a private set of servers: nothing else loads them or reads from its consumer groups. */
+async function startPrivateRun(log: (line: string) => void): Promise<PipelineRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-bench-e2e-'));
+  const services: ServicesOptions = { stateDir: join(dir, 'state'), ports: await distinctPorts(), log };
+  await startServices({ ...services, startedBy: 'api' });
+  const cleanup = async () => {
+    await stopServices({ ...services, purge: true });
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const endpoints = localEndpoints({ ...serviceEnv(services) });
+    const pipeline = await startDemoPipeline({
+      endpoints,
+      projectDir: root,
+      ...assemblyOptions(),
+      stateFile: join(dir, 'deployment.json'),
+      logFile: join(dir, 'runtime.log'),
+      log,
+    });
+    return {
+      endpoints,
+      pipeline,
+      async stop() {
+        await pipeline.stop();
+        await cleanup();
+      },
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+async function step(run: PipelineRun, rate: number, ms: number, seed: number, log: (line: string) => void) {
+  let drainingAt = 0;
+  let verifyingAt = 0;
+  const summary = await runDemo({
+    config,
+    deployment: run.pipeline.deployment,
+    endpoints: run.endpoints,
+    seed,
+    rate,
+    durationMs: ms,
+    drainTimeoutMs: DRAIN_TIMEOUT_MS,
+    view: false,
+    log,
+    onPhase: (phase, at) => {
+      if (phase === 'draining') drainingAt = at;
+      else if (phase === 'verifying') verifyingAt = at;
+    },
+  });
+  const drainMs = verifyingAt - drainingAt;
+  const achieved = Number(((summary.events * 1000) / ms).toFixed(1));
+  const result: StepResult = {
+    rate,
+    achieved,
+    drainMs,
+    keptUp: keptUp(rate, achieved, drainMs, summary.lost, ms),
+    summary,
+  };
+  const { p50, p95, p99, samples } = summary.latencyMs;
+  log(
+    `e2e: ${rate} events/s → wrote ${achieved}/s, drain ${drainMs} ms, lost ${summary.lost}, latency p50 ${p50} p95 ${p95} p99 ${p99} ms (${samples} samples): ${result.keptUp ? 'kept up' : 'fell behind'}`,
+  );
+  return result;
+}
+
+function latencyFigures(
+  label: string,
+  result: StepResult,
+  extra: Record<string, number | string> = {},
+): Figure[] {
+  const latency = result.summary.latencyMs;
+  const detail = {
+    rate: result.rate,
+    achievedRate: result.achieved,
+    samples: latency.samples,
+    timeouts: latency.timeouts,
+    lost: result.summary.lost,
+    doubleApplied: result.summary.doubleApplied,
+    ...extra,
+  };
+  return (['p50', 'p95', 'p99'] as const).map((p) => {
+    const value = latency[p];
+    if (value === null)
+      throw new Error(
+        `end-to-end latency ${label}: no probe saw its effect (${latency.timeouts} timed out, ${result.summary.lost} effects lost)`,
+      );
+    return { name: `e2e latency ${p} ${label}`, value, unit: 'ms', detail };
+  });
+}
+
+export const endToEnd: Benchmark = {
+  name: 'end to end (local runtime)',
+  async run({ quick }) {
+    const plan = END_TO_END_PLANS[quick ? 'quick' : 'full'];
+    const log = (line: string) => process.stderr.write(`${line}\n`);
+    const started = Date.now();
+    const run = await (quick ? startSharedRun : startPrivateRun)((line) => log(`e2e: ${line}`));
+    log(`e2e: pipeline up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    try {
+      let seed = 1;
+      if (plan.warmup) await step(run, plan.warmup.rate, plan.warmup.ms, seed++, log);
+      const steps: StepResult[] = [];
+      for (const rate of plan.rates) {
+        const result = await step(run, rate, plan.stepMs, seed++, log);
+        steps.push(result);
+        if (!result.keptUp) break;
+      }
+      const best = steps.filter((s) => s.keptUp).at(-1);
+      const failed = steps.find((s) => !s.keptUp);
+      const stepDetail = Object.fromEntries(
+        steps.map((s) => [
+          `${s.rate}/s`,
+          `${s.keptUp ? 'kept up' : 'fell behind'}: wrote ${s.achieved}/s, drain ${s.drainMs} ms, lost ${s.summary.lost}`,
+        ]),
+      );
+      const figures: Figure[] = [
+        {
+          name: 'e2e sustained rate (lag does not grow)',
+          value: best?.achieved ?? 0,
+          unit: 'events/s',
+          detail: {
+            stepSeconds: plan.stepMs / 1000,
+            ...(failed
+              ? { firstRateFallingBehind: failed.rate }
+              : { note: 'every rate tried kept up: a lower bound' }),
+            ...stepDetail,
+          },
+        },
+      ];
+      if (plan.latencyShares.length === 0) {
+        const last = steps.at(-1) as StepResult;
+        figures.push(...latencyFigures(`at ${last.rate} events/s`, last));
+      }
+      // With no step kept up, the latency is still measured below the lowest rate tried (and says so).
+      const base = best?.achieved ?? (plan.rates[0] as number);
+      for (const share of plan.latencyShares) {
+        const rate = Math.max(1, Math.round(base * share));
+        const result = await step(run, rate, plan.stepMs, seed++, log);
+        figures.push(
+          ...latencyFigures(`at ${Math.round(share * 100)}% of sustained`, result, {
+            shareOf: best ? base : `${base} events/s: no rate tried kept up`,
+          }),
+        );
+      }
+      return figures;
+    } finally {
+      await run.stop();
+    }
+  },
+};
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const figures = await endToEnd.run({ quick: process.argv.includes('--quick') });
+  process.stdout.write(`${figuresTable(figures)}\n\n${JSON.stringify(figures, null, 2)}\n`);
+}

@@ -48,8 +48,8 @@ function kafkaLogger(logger: Logger, mappingId: string) {
  * the partitions in flight without committing them: their new owner re-reads them (at least once).
  *
  * - StartingPosition applies when the group has no committed offset: TRIM_HORIZON from the earliest
- *   offset, LATEST from the end offsets at start() (pinned by committing them, so records written right
- *   after start() are never skipped).
+ *   offset, LATEST from the end offsets read in start() (sought to and committed once the group is joined,
+ *   so records written right after start() are never skipped).
  * - BatchSize caps a batch; MaximumBatchingWindowInSeconds is the broker fetch wait (the broker answers
  *   early only once a megabyte is waiting).
  * - FilterCriteria match `value` decoded as JSON or as text; ReportBatchItemFailures takes
@@ -116,7 +116,7 @@ export class KafkaPoller implements Poller {
   async start(): Promise<void> {
     const { mapping, logger } = this.#context;
     this.#controller = new AbortController();
-    const partitions = await this.#pinStartingPosition();
+    const { partitions, pins } = await this.#startingOffsets();
     const windowMs = mapping.maxBatchingWindowSeconds * 1000;
     const consumer = this.#kafka.consumer({
       groupId: this.#groupId,
@@ -149,6 +149,11 @@ export class KafkaPoller implements Poller {
       eachBatch: (payload) => this.#eachBatch(payload),
     });
     await joined;
+    if (pins.length > 0) {
+      // LATEST means from start(): fix the position at the end offsets read before joining, and commit it.
+      for (const pin of pins) consumer.seek({ topic: this.#topic, ...pin });
+      await consumer.commitOffsets(pins.map((pin) => ({ topic: this.#topic, ...pin })));
+    }
     logger.info('poller started', {
       mapping: mapping.logicalId,
       topic: this.#topic,
@@ -165,27 +170,25 @@ export class KafkaPoller implements Poller {
   }
 
   /**
-   * Commits the end offsets for a LATEST mapping whose group has none yet, so "from now on" means from
-   * start(), not from whenever the group's first fetch happens. Returns the topic's partition count.
+   * The topic's partition count and, for a LATEST mapping, the end offsets of the partitions its group has
+   * no committed offset for yet: "from now on" means from start(), not from the group's first fetch.
    */
-  async #pinStartingPosition(): Promise<number> {
+  async #startingOffsets(): Promise<{ partitions: number; pins: { partition: number; offset: string }[] }> {
     const admin: Admin = this.#kafka.admin();
     await admin.connect();
     try {
       const ends = await admin.fetchTopicOffsets(this.#topic);
-      if (this.#context.mapping.startingPosition !== 'LATEST') return ends.length;
+      if (this.#context.mapping.startingPosition !== 'LATEST') return { partitions: ends.length, pins: [] };
       const [committed] = await admin.fetchOffsets({ groupId: this.#groupId, topics: [this.#topic] });
-      const uncommitted = new Set(
+      const hasOffset = new Set(
         (committed?.partitions ?? [])
-          .filter((entry) => Number(entry.offset) < 0)
+          .filter((entry) => Number(entry.offset) >= 0)
           .map((entry) => entry.partition),
       );
       const pins = ends
-        .filter((end) => uncommitted.has(end.partition) || !committed)
+        .filter((end) => !hasOffset.has(end.partition))
         .map((end) => ({ partition: end.partition, offset: end.offset }));
-      if (pins.length > 0)
-        await admin.setOffsets({ groupId: this.#groupId, topic: this.#topic, partitions: pins });
-      return ends.length;
+      return { partitions: ends.length, pins };
     } finally {
       await admin.disconnect();
     }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
  * the same key always share a lane, so order per key holds while lanes run in parallel. Kinesis keeps
  * order per partition key; DynamoDB per item (partition and sort key).
  * https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-parallelization
- * https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html#services-ddb-parallelization
+ * https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html (polling and batching)
  *
  * @example
  * ```ts

@@ -106,7 +106,8 @@ export class WriteSet {
   }
 
   #find(kind: string, key: string): AnyWrite | undefined {
-    return this.#byKind.get(kind)?.get(key);
+    const byKey = this.#byKind.get(kind);
+    return byKey === undefined ? undefined : byKey.get(key);
   }
 
   #add<T extends AnyWrite>(kind: string, key: string, write: T): T {

@@ -51,7 +51,7 @@ export const END_TO_END_PLANS: Readonly<Record<'quick' | 'full', EndToEndPlan>> 
   full: {
     warmup: { rate: 20, ms: 8_000 },
     rates: [25, 50, 100, 200, 400],
-    stepMs: 25_000,
+    stepMs: 20_000,
     latencyShares: [0.25, 0.5, 0.9],
   },
 };

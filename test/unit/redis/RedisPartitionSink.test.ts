@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import type { RedisSinkConfig } from '../../../lambdas/core/config/types';
+import type { RedisClient } from '../../../lambdas/core/redisConnection';
+import { PartitionApplyError } from '../../../lambdas/core/sink/errors';
+import type { PartitionEvents } from '../../../lambdas/core/sink/KafkaSinkProcessor';
+import type { SinkEvent } from '../../../lambdas/core/sink/sinkEvent';
+import { RedisPartitionSink } from '../../../lambdas/kafka-to-redis/RedisPartitionSink';
+import { sinkEvents } from './factories';
+
+/**
+ * An in-memory stand-in for the script calls (the script itself is tested on a real redis-server): it
+ * records each call's KEYS/ARGV and answers with the scripted replies, in order.
+ */
+function fakeRedis(replies: ((argv: string[]) => unknown)[]) {
+  const calls: { keys: string[]; argv: string[] }[] = [];
+  const client = {
+    call: async (_command: string, args: string[]) => {
+      const numKeys = Number(args[1]);
+      const call = { keys: args.slice(2, 2 + numKeys), argv: args.slice(2 + numKeys) };
+      calls.push(call);
+      const reply = replies.shift();
+      if (!reply) throw new Error('no reply scripted');
+      return reply(call.argv);
+    },
+  };
+  return { client: client as unknown as RedisClient, calls };
+}
+
+const ok = (argv: string[]) => ['ok', argv[1], '0'];
+const config: RedisSinkConfig = {
+  consumerGroup: 'g',
+  mappings: [{ name: 'c', topic: 'clicks', operation: 'counter', key: 'c:{n}' }],
+};
+/** Each key costs 6 arguments: 2 distinct keys per chunk with this limit. */
+const limits = { maxArgsPerCall: 12 };
+
+function batch(events: SinkEvent[], remainingMs = 60_000): PartitionEvents {
+  const last = events[events.length - 1] as SinkEvent;
+  return {
+    topic: 'clicks',
+    partition: 0,
+    events,
+    lastOffset: last.record.offset,
+    remainingMs: () => remainingMs,
+  };
+}
+
+describe('RedisPartitionSink', () => {
+  it('applies chunk after chunk, each call guarded by the partition watermark up to its last offset', async () => {
+    // Prepare
+    const { client, calls } = fakeRedis([ok, ok]);
+    const sink = new RedisPartitionSink({ redis: client, config, cluster: false, limits });
+    // Act
+    const outcome = await sink.applyPartition(
+      batch(sinkEvents('clicks', [{ n: 1 }, { n: 2 }, { n: 3 }], 10)),
+    );
+    // Assess
+    expect(calls.map((c) => [c.keys[0], c.argv[0], c.argv[1]])).toEqual([
+      ['sb:wm:g:clicks:0', '10', '11'],
+      ['sb:wm:g:clicks:0', '12', '12'],
+    ]);
+    expect(outcome).toEqual({ poison: [], applied: 3, duplicates: 0 });
+  });
+
+  it('reports the first offset of the failed call, with the poison found before it', async () => {
+    // Prepare: chunk 1 applies, chunk 2's call fails.
+    const { client } = fakeRedis([
+      ok,
+      () => {
+        throw new Error('Connection is closed.');
+      },
+    ]);
+    const sink = new RedisPartitionSink({ redis: client, config, cluster: false, limits });
+    const events = sinkEvents('clicks', [{ n: 1 }, { bad: true }, { n: 2 }, { n: 3 }, { n: 4 }], 20);
+    // Act
+    const error = await sink.applyPartition(batch(events)).catch((e: unknown) => e);
+    // Assess
+    expect(error).toBeInstanceOf(PartitionApplyError);
+    expect((error as PartitionApplyError).failedAtOffset).toBe(23);
+    expect((error as PartitionApplyError).poison.map((p) => p.record.offset)).toEqual([21]);
+  });
+
+  it('stops before a chunk when the invocation is about to time out', async () => {
+    const { client, calls } = fakeRedis([]);
+    const sink = new RedisPartitionSink({ redis: client, config, cluster: false, limits });
+    const error = await sink
+      .applyPartition(batch(sinkEvents('clicks', [{ n: 1 }], 5), 1_000))
+      .catch((e) => e);
+    expect((error as PartitionApplyError).failedAtOffset).toBe(5);
+    expect((error as Error).message).toContain('about to time out');
+    expect(calls).toEqual([]);
+  });
+
+  it('replans a call from the events after the watermark when a redelivery overlaps it', async () => {
+    // Prepare: the watermark is at 31, inside the call's range 30..33.
+    const { client, calls } = fakeRedis([() => ['behind', '31'], ok]);
+    const sink = new RedisPartitionSink({ redis: client, config, cluster: false });
+    const events = sinkEvents('clicks', [{ n: 1 }, { n: 1 }, { n: 1 }, { n: 2 }], 30);
+    // Act
+    const outcome = await sink.applyPartition(batch(events));
+    // Assess: the replanned call adds 1 to c:1 (offset 32) and 1 to c:2 (offset 33).
+    expect(calls[1]?.argv).toEqual([
+      '32',
+      '33',
+      expect.any(String),
+      'INCRBY',
+      '2',
+      '1',
+      '1',
+      'INCRBY',
+      '3',
+      '1',
+      '1',
+    ]);
+    expect(calls[1]?.keys).toEqual(['sb:wm:g:clicks:0', 'c:1', 'c:2']);
+    expect(outcome.duplicates).toBe(2);
+  });
+
+  it('counts a call found at or below the watermark as duplicates and writes nothing more', async () => {
+    const { client, calls } = fakeRedis([() => ['dup', '99']]);
+    const sink = new RedisPartitionSink({ redis: client, config, cluster: false });
+    const outcome = await sink.applyPartition(batch(sinkEvents('clicks', [{ n: 1 }, { n: 2 }], 40)));
+    expect(calls).toHaveLength(1);
+    expect(outcome).toEqual({ poison: [], applied: 2, duplicates: 2 });
+  });
+
+  it('dead-letters every record folded into a key whose command Redis refused', async () => {
+    const { client } = fakeRedis([(argv) => ['ok', argv[1], '0', '0', 'WRONGTYPE Operation against a key']]);
+    const sink = new RedisPartitionSink({ redis: client, config, cluster: false });
+    const outcome = await sink.applyPartition(batch(sinkEvents('clicks', [{ n: 1 }, { n: 2 }, { n: 1 }], 0)));
+    expect(outcome.poison?.map((p) => [p.record.offset, p.error.kind, p.error.message])).toEqual([
+      [0, 'WrongType', 'Redis refused INCRBY on key "c:1": WRONGTYPE Operation against a key'],
+      [2, 'WrongType', 'Redis refused INCRBY on key "c:1": WRONGTYPE Operation against a key'],
+    ]);
+    expect(outcome.applied).toBe(1);
+  });
+
+  it('runs one call per hash slot in cluster mode, each with a watermark in that slot', async () => {
+    const { client, calls } = fakeRedis([ok, ok, ok]);
+    const sink = new RedisPartitionSink({ redis: client, config, cluster: true });
+    await sink.applyPartition(batch(sinkEvents('clicks', [{ n: 'a' }, { n: 'b' }, { n: 'c' }], 0)));
+    expect(calls).toHaveLength(3);
+    for (const call of calls) expect(call.keys[0]).toMatch(/^sb:wm:\{[0-9a-z]+\}:g:clicks:0$/);
+  });
+});

@@ -113,6 +113,7 @@ function sessionExpiry(m: SessionMapping, event: SinkEvent): Expiry {
   if (m.expiresAtField !== undefined) {
     const raw = readField(event.fields, m.expiresAtField);
     if (raw !== undefined && raw !== null) {
+      // Epoch seconds beyond 2^53 do not exist, but a number attribute may still arrive tagged (`$N`).
       const unwrapped =
         typeof raw === 'object' && typeof (raw as { $N?: unknown }).$N === 'string'
           ? (raw as { $N: string }).$N

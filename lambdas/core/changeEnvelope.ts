@@ -7,8 +7,9 @@
  *   "ts_ms": <when the bridge produced it, epoch ms> }
  * ```
  *
- * Lossless mapping of attribute values (`key`, `before`, `after`; member names sorted, so the same item
- * always gives the same bytes):
+ * Lossless mapping of attribute values (`key`, `before`, `after`; member names sorted — array-index names
+ * such as `"7"` first, in numeric order, as JavaScript objects keep them — so the same item always gives
+ * the same bytes):
  *
  * | DynamoDB | envelope JSON |
  * | --- | --- |
@@ -32,13 +33,17 @@
  * - `source.ttlExpired`: true for a REMOVE whose `userIdentity` is `{type: "Service", principalId:
  *   "dynamodb.amazonaws.com"}`.
  *
+ * `changeEnvelopeText` writes the same bytes in one pass, for tables without governance hooks (which need
+ * the envelope as objects).
+ *
  * @example
  * ```ts
  * const envelope = buildChangeEnvelope(decodeStreamRecord(record), Date.now());
  * const bytes = serializeChangeEnvelope(envelope);
+ * changeEnvelopeText(decodeStreamRecord(record), envelope.ts_ms) === bytes; // true
  * ```
  */
-import { toJsonItem } from './envelope/attributeValues';
+import { jsonItemText, jsonString, toJsonItem } from './envelope/attributeValues';
 import { OPERATIONS } from './envelope/constants';
 import type { DynamoDbChange } from './envelope/types';
 import type { ChangeEnvelope } from './types';
@@ -66,4 +71,22 @@ export function buildChangeEnvelope(change: DynamoDbChange, producedAtMs: number
 /** The envelope's bytes: member order fixed by {@link buildChangeEnvelope}, images with sorted names. */
 export function serializeChangeEnvelope(envelope: ChangeEnvelope): string {
   return JSON.stringify(envelope);
+}
+
+/**
+ * The bytes of `serializeChangeEnvelope(buildChangeEnvelope(change, producedAtMs))`, written directly.
+ * `keyText` is the JSON text of the key when the caller already has it (the Kafka key in primaryKey mode).
+ */
+export function changeEnvelopeText(
+  change: DynamoDbChange,
+  producedAtMs: number,
+  keyText: string = jsonItemText(change.keys, 'dynamodb.Keys'),
+): string {
+  const before = change.oldImage === undefined ? 'null' : jsonItemText(change.oldImage, 'dynamodb.OldImage');
+  const after = change.newImage === undefined ? 'null' : jsonItemText(change.newImage, 'dynamodb.NewImage');
+  const source =
+    `{"system":"dynamodb","table":${jsonString(change.table)},"region":${jsonString(change.region)},` +
+    `"eventId":${jsonString(change.eventId)},"sequenceNumber":${jsonString(change.sequenceNumber)},` +
+    `"ts_ms":${Math.floor(change.createdAtMicros / 1000)},"ttlExpired":${change.ttlExpired}}`;
+  return `{"op":"${OPERATIONS[change.eventName]}","key":${keyText},"before":${before},"after":${after},"source":${source},"ts_ms":${producedAtMs}}`;
 }

@@ -224,10 +224,23 @@ const numberText = fc.oneof(
 
 const base64 = fc.uint8Array({ maxLength: 24 }).map((bytes) => Buffer.from(bytes).toString('base64'));
 
-/** Attribute names, including the ones that collide with tags or with `__proto__`. */
+/** Any UTF-16 text: control characters, quotes, backslashes, lone surrogates included. */
+const anyText = (maxLength: number) =>
+  fc
+    .array(fc.oneof(fc.integer({ min: 0, max: 0x7f }), fc.integer({ min: 0, max: 0xffff })), { maxLength })
+    .map((codes) => String.fromCharCode(...codes));
+
+const text = fc.oneof(fc.string(), anyText(12));
+
+/** Any UTF-16 text up to 40 code units. */
+export const utf16TextArbitrary: fc.Arbitrary<string> = anyText(40);
+
+/** Attribute names, including ones that collide with tags or `__proto__`, and array-index-like ones. */
 const attributeName = fc.oneof(
   fc.string({ maxLength: 8 }),
+  anyText(6),
   fc.constantFrom('$N', '$B', '$SS', '$NS', '$BS', '$M', '__proto__', 'constructor', ''),
+  fc.constantFrom('0', '9', '10', '01', '4294967294', '4294967295'),
 );
 
 function uniqueNonEmpty<T>(item: fc.Arbitrary<T>): fc.Arbitrary<T[]> {
@@ -246,12 +259,12 @@ function record<T>(value: fc.Arbitrary<T>, maxKeys: number): fc.Arbitrary<Record
 const { attribute } = fc.letrec<{ attribute: AttributeValue }>((tie) => ({
   attribute: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    fc.string().map((S) => ({ S })),
+    text.map((S) => ({ S })),
     numberText.map((N) => ({ N })),
     base64.map((B) => ({ B })),
     fc.boolean().map((BOOL) => ({ BOOL })),
     fc.constant({ NULL: true as const }),
-    uniqueNonEmpty(fc.string()).map((SS) => ({ SS })),
+    uniqueNonEmpty(text).map((SS) => ({ SS })),
     uniqueNonEmpty(numberText).map((NS) => ({ NS })),
     uniqueNonEmpty(base64).map((BS) => ({ BS })),
     fc.array(tie('attribute'), { maxLength: 4 }).map((L) => ({ L })),

@@ -18,7 +18,6 @@
  * ```
  */
 import type { Context } from 'aws-lambda';
-import { buildChangeEnvelope } from '../changeEnvelope';
 import type { DeadLetter, DeadLetterQueue } from '../DeadLetterQueue';
 import { DeadLetterSendError } from '../DeadLetterQueue';
 import { CHANGE_POISON_KINDS, PoisonChangeError } from '../envelope/errors';
@@ -144,17 +143,13 @@ export class ChangeBridge {
           `table ${change.table} is not a source of this bridge (sources: ${[...this.#options.plans.tables.keys()].join(', ')})`,
         );
       }
-      const envelope = buildChangeEnvelope(change, producedAt);
-      plan.governance.validate(envelope.after);
-      const topic = plan.topicFor(change);
       const messages = changeMessages({
         plan,
-        topic,
-        envelope: plan.governance.protect(envelope),
         change,
         location,
+        producedAtMs: producedAt,
         lineage: this.#options.lineage,
-        maxMessageBytes: this.#options.plans.maxMessageBytes(topic),
+        maxMessageBytes: this.#options.plans.maxMessageBytes,
       });
       return { index, location, outcome: { kind: 'messages', messages, createdAtMicros } };
     } catch (error) {
@@ -170,42 +165,41 @@ export class ChangeBridge {
     holdBack: (item: Tracked) => void,
   ): Promise<{ records: number; tombstones: number }> {
     const { kafka, logger, plans } = this.#options;
-    const owner = new Map<OutgoingMessage, Tracked>();
+    // Messages in batch order, and the record each came from (sends keep this order).
     const messages: OutgoingMessage[] = [];
+    const owners: Tracked[] = [];
     for (const item of tracked) {
       if (item.outcome.kind !== 'messages') continue;
       for (const message of item.outcome.messages) {
-        owner.set(message, item);
         messages.push(message);
+        owners.push(item);
       }
     }
-    const sends = splitIntoSends(messages, (topic) => plans.maxMessageBytes(topic));
+    const sends = splitIntoSends(messages, plans);
     const budget = () =>
       context?.getRemainingTimeInMillis
         ? context.getRemainingTimeInMillis() - SEND_RESERVE_MS
         : DEFAULT_SEND_BUDGET_MS;
     let sent = 0;
-    for (const [i, send] of sends.entries()) {
+    for (const send of sends) {
       try {
         await kafka.send(topicMessages(send), budget());
         sent += send.length;
       } catch (error) {
-        const failed = sends.slice(i).flat();
-        const heldBack = new Set<Tracked>();
-        for (const message of failed) heldBack.add(owner.get(message) as Tracked);
+        const heldBack = new Set(owners.slice(sent));
         for (const item of heldBack) holdBack(item);
-        const first = (owner.get(failed[0] as OutgoingMessage) as Tracked).location;
         logger.error('kafka send failed; reporting the rest of the shard', {
-          ...first.coordinates,
+          ...(owners[sent] as Tracked).location.coordinates,
           failedRecords: heldBack.size,
           error,
         });
         break;
       }
     }
-    const done = messages.slice(0, sent);
-    const recordsDone = new Set(done.filter((m) => m.value !== null).map((m) => owner.get(m)));
-    return { records: recordsDone.size, tombstones: done.length - recordsDone.size };
+    // Each produced record has one envelope message; tombstones are the messages without a value.
+    let tombstones = 0;
+    for (let i = 0; i < sent; i++) if (messages[i]?.value === null) tombstones++;
+    return { records: sent - tombstones, tombstones };
   }
 
   /** Dead-letters poison records that precede their shard's failure point; a failed send holds them back. */

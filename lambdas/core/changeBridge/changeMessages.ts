@@ -4,35 +4,39 @@
  * tombstone with the same key, so compacted topics drop the item (in `partitionKey` mode a tombstone
  * would erase the item's siblings that share the partition key, so none is sent).
  *
+ * A table with governance hooks gets its envelope built as objects (validated, then masked and hashed,
+ * and the key taken from the protected envelope); any other table's envelope is written directly as text,
+ * the same bytes in one pass.
+ *
  * @example
  * ```ts
- * const messages = changeMessages({ plan, topic, envelope, location, change, lineage, maxMessageBytes });
+ * const messages = changeMessages({ plan, change, location, producedAtMs, lineage, maxMessageBytes });
  * ```
  */
-import { serializeChangeEnvelope } from '../changeEnvelope';
+import { buildChangeEnvelope, changeEnvelopeText, serializeChangeEnvelope } from '../changeEnvelope';
+import { jsonItemText } from '../envelope/attributeValues';
+import { OPERATIONS } from '../envelope/constants';
 import { CHANGE_POISON_KINDS, decodeError, PoisonChangeError } from '../envelope/errors';
 import type { DynamoDbChange } from '../envelope/types';
 import { RECORD_BATCH_OVERHEAD_BYTES } from '../kafka/constants';
 import { recordBytes } from '../kafka/messageSizes';
 import type { OutgoingMessage } from '../kafka/types';
-import type { ChangeEnvelope } from '../types';
 import { CHANGE_HEADERS, JSON_CONTENT_TYPE } from './constants';
 import type { TablePlan } from './tablePlans';
 import type { RecordLocation } from './types';
 
 export interface ChangeMessageInput {
   readonly plan: TablePlan;
-  readonly topic: string;
-  /** The envelope after governance. */
-  readonly envelope: ChangeEnvelope;
   readonly change: DynamoDbChange;
   readonly location: RecordLocation;
+  readonly producedAtMs: number;
   readonly lineage: string;
-  readonly maxMessageBytes: number;
+  /** The topic's limit (`maxMessageBytes`, else the broker default). */
+  readonly maxMessageBytes: (topic: string) => number;
 }
 
-/** A key attribute's value as Kafka key text: strings as is, numbers as their DynamoDB text, binary as base64. */
-function keyText(value: unknown): string | undefined {
+/** A key attribute's envelope value as Kafka key text: strings as is, numbers as DynamoDB text, binary as base64. */
+function envelopeKeyText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
   if (typeof value === 'object' && value !== null) {
@@ -43,24 +47,53 @@ function keyText(value: unknown): string | undefined {
   return undefined;
 }
 
-function kafkaKey(plan: TablePlan, envelope: ChangeEnvelope): Buffer {
-  if (plan.keyMode === 'primaryKey') return Buffer.from(JSON.stringify(envelope.key));
-  const text = keyText(envelope.key[plan.partitionKey]);
-  if (text === undefined) {
-    throw decodeError('dynamodb.Keys', `has no partition key attribute "${plan.partitionKey}"`);
-  }
-  return Buffer.from(text);
+/** The same text from the attribute value itself (S, N or B; anything else is no key). */
+function attributeKeyText(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const attribute = value as Record<string, unknown>;
+  for (const type of ['S', 'N', 'B'])
+    if (typeof attribute[type] === 'string') return attribute[type] as string;
+  return undefined;
 }
 
-/** Throws a `RecordTooLarge` {@link PoisonChangeError} when the message alone exceeds the topic's limit. */
+function missingPartitionKey(plan: TablePlan): PoisonChangeError {
+  return decodeError('dynamodb.Keys', `has no partition key attribute "${plan.partitionKey}"`);
+}
+
+/** Key and value of a governed table: build, validate, protect, then serialize. */
+function governedMessage(input: ChangeMessageInput): { key: string; value: string; op: string } {
+  const { plan, change, producedAtMs } = input;
+  const built = buildChangeEnvelope(change, producedAtMs);
+  plan.governance.validate(built.after);
+  const envelope = plan.governance.protect(built);
+  const key =
+    plan.keyMode === 'primaryKey'
+      ? JSON.stringify(envelope.key)
+      : envelopeKeyText(envelope.key[plan.partitionKey]);
+  if (key === undefined) throw missingPartitionKey(plan);
+  return { key, value: serializeChangeEnvelope(envelope), op: envelope.op };
+}
+
+/** Key and value of a table without hooks, written directly. */
+function directMessage(input: ChangeMessageInput): { key: string; value: string; op: string } {
+  const { plan, change, producedAtMs } = input;
+  const keyText = jsonItemText(change.keys, 'dynamodb.Keys');
+  const key = plan.keyMode === 'primaryKey' ? keyText : attributeKeyText(change.keys[plan.partitionKey]);
+  if (key === undefined) throw missingPartitionKey(plan);
+  return { key, value: changeEnvelopeText(change, producedAtMs, keyText), op: OPERATIONS[change.eventName] };
+}
+
+/** Throws a {@link PoisonChangeError} for an undecodable, schema-invalid or too large change. */
 export function changeMessages(input: ChangeMessageInput): OutgoingMessage[] {
-  const { plan, topic, envelope, change, location, lineage, maxMessageBytes } = input;
-  const key = kafkaKey(plan, envelope);
-  const value = Buffer.from(serializeChangeEnvelope(envelope));
+  const { plan, change, location, lineage } = input;
+  const topic = plan.topicFor(change);
+  const message = plan.governance.active ? governedMessage(input) : directMessage(input);
+  const key = Buffer.from(message.key);
+  const value = Buffer.from(message.value);
   const headers: Record<string, string> = {
     [CHANGE_HEADERS.contentType]: JSON_CONTENT_TYPE,
     [CHANGE_HEADERS.table]: change.table,
-    [CHANGE_HEADERS.op]: envelope.op,
+    [CHANGE_HEADERS.op]: message.op,
     [CHANGE_HEADERS.eventId]: change.eventId,
     [CHANGE_HEADERS.sequenceNumber]: location.checkpointId ?? '',
     [CHANGE_HEADERS.sourcePath]: change.path,
@@ -68,15 +101,16 @@ export function changeMessages(input: ChangeMessageInput): OutgoingMessage[] {
     [CHANGE_HEADERS.lineage]: lineage,
   };
   const bytes = recordBytes(key, value, headers);
-  if (bytes + RECORD_BATCH_OVERHEAD_BYTES > maxMessageBytes) {
+  const limit = input.maxMessageBytes(topic);
+  if (bytes + RECORD_BATCH_OVERHEAD_BYTES > limit) {
     throw new PoisonChangeError(
       CHANGE_POISON_KINDS.tooLarge,
-      `message of ${bytes + RECORD_BATCH_OVERHEAD_BYTES} bytes exceeds the max message size ${maxMessageBytes} of topic ${topic}`,
-      { bytes: bytes + RECORD_BATCH_OVERHEAD_BYTES, maxMessageBytes, topic },
+      `message of ${bytes + RECORD_BATCH_OVERHEAD_BYTES} bytes exceeds the max message size ${limit} of topic ${topic}`,
+      { bytes: bytes + RECORD_BATCH_OVERHEAD_BYTES, maxMessageBytes: limit, topic },
     );
   }
   const messages: OutgoingMessage[] = [{ topic, key, value, headers, bytes }];
-  if (envelope.op === 'd' && plan.keyMode === 'primaryKey') {
+  if (message.op === 'd' && plan.keyMode === 'primaryKey') {
     const { [CHANGE_HEADERS.contentType]: _noContent, ...tombstoneHeaders } = headers;
     messages.push({
       topic,

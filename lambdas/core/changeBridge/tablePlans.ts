@@ -30,6 +30,8 @@ export interface TablePlans {
   readonly tables: ReadonlyMap<string, TablePlan>;
   /** `maxMessageBytes` of a topic (Kafka's default `message.max.bytes` when the config is silent). */
   maxMessageBytes(topic: string): number;
+  /** Provisioned partition count of a topic (1 for a topic the config does not declare). */
+  partitions(topic: string): number;
 }
 
 /** The routing value of an item's attribute: a string or number as its text; anything else does not route. */
@@ -63,8 +65,10 @@ export function compileTablePlans(slice: ChangeBridgeSlice, options: { salt: str
   const limits = new Map(
     slice.topics.map((topic) => [topic.name, topic.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES]),
   );
+  const partitions = new Map(slice.topics.map((topic) => [topic.name, topic.partitions]));
   return {
     tables,
     maxMessageBytes: (topic) => limits.get(topic) ?? DEFAULT_MAX_MESSAGE_BYTES,
+    partitions: (topic) => partitions.get(topic) ?? 1,
   };
 }

@@ -7,10 +7,11 @@
  * ```ts
  * const bytes = recordBytes(key, value, headers);
  * if (bytes + RECORD_BATCH_OVERHEAD_BYTES > maxMessageBytes) deadLetter('RecordTooLarge');
- * const sends = splitIntoSends(messages, (topic) => maxMessageBytes);
+ * const sends = splitIntoSends(messages, { maxMessageBytes: () => 1_048_588, partitions: () => 6 });
  * ```
  */
-import type { TopicMessages } from 'kafkajs';
+import type { PartitionMetadata, TopicMessages } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
 import { HEADER_OVERHEAD_BYTES, RECORD_BATCH_OVERHEAD_BYTES, RECORD_OVERHEAD_BYTES } from './constants';
 import type { OutgoingMessage } from './types';
 
@@ -27,28 +28,73 @@ export function recordBytes(
   return bytes;
 }
 
+/** What `splitIntoSends` needs to know of each topic. */
+export interface TopicLimits {
+  /** The topic's `max.message.bytes`: the limit of one partition's record batch. */
+  maxMessageBytes(topic: string): number;
+  /** The topic's partition count as provisioned; 1 counts every message against one partition. */
+  partitions(topic: string): number;
+}
+
+const PARTITION_METADATA = (count: number): PartitionMetadata[] =>
+  Array.from({ length: count }, (_, partitionId) => ({
+    partitionErrorCode: 0,
+    partitionId,
+    leader: 0,
+    replicas: [0],
+    isr: [0],
+  }));
+
 /**
- * Splits messages, kept in order, into consecutive sends in which no topic carries more than its limit,
- * counting as if every message of a topic went to one partition (kafkajs builds one record batch per
- * partition and the broker checks each against the limit; compression only makes batches smaller).
- * Almost every batch is one send.
+ * Splits messages, kept in order, into consecutive sends in which no partition's record batch exceeds its
+ * topic's limit (kafkajs builds one record batch per partition and the broker refuses a batch over the
+ * limit; compression only makes batches smaller). Partitions are predicted with the producer's own
+ * partitioner (Java-compatible murmur2) over the provisioned partition count. Almost every batch is one send.
  */
 export function splitIntoSends(
   messages: readonly OutgoingMessage[],
-  limitOf: (topic: string) => number,
+  limits: TopicLimits,
 ): OutgoingMessage[][] {
+  if (messages.length === 0) return [];
+  const totals = new Map<string, number>();
+  for (const message of messages) {
+    totals.set(message.topic, (totals.get(message.topic) ?? RECORD_BATCH_OVERHEAD_BYTES) + message.bytes);
+  }
+  // The usual case: even with every message on one partition, each topic fits its limit.
+  if ([...totals].every(([topic, total]) => total <= limits.maxMessageBytes(topic))) return [[...messages]];
+  const partitioner = Partitioners.DefaultPartitioner();
+  const metadata = new Map<string, PartitionMetadata[]>();
+  const partitionOf = (message: OutgoingMessage): number => {
+    let partitionMetadata = metadata.get(message.topic);
+    if (!partitionMetadata) {
+      partitionMetadata = PARTITION_METADATA(Math.max(1, limits.partitions(message.topic)));
+      metadata.set(message.topic, partitionMetadata);
+    }
+    if (partitionMetadata.length === 1) return 0;
+    return partitioner({
+      topic: message.topic,
+      partitionMetadata,
+      message: { key: message.key, value: null },
+    });
+  };
   const sends: OutgoingMessage[][] = [];
   let current: OutgoingMessage[] = [];
-  let perTopic = new Map<string, number>();
+  let used = new Map<string, number[]>();
   for (const message of messages) {
-    const used = perTopic.get(message.topic) ?? RECORD_BATCH_OVERHEAD_BYTES;
-    if (current.length > 0 && used + message.bytes > limitOf(message.topic)) {
+    const partition = partitionOf(message);
+    let topicUse = used.get(message.topic);
+    if (!topicUse) {
+      topicUse = [];
+      used.set(message.topic, topicUse);
+    }
+    const before = topicUse[partition] ?? RECORD_BATCH_OVERHEAD_BYTES;
+    if (current.length > 0 && before + message.bytes > limits.maxMessageBytes(message.topic)) {
       sends.push(current);
       current = [];
-      perTopic = new Map();
+      used = new Map([[message.topic, (topicUse = [])]]);
     }
     current.push(message);
-    perTopic.set(message.topic, (perTopic.get(message.topic) ?? RECORD_BATCH_OVERHEAD_BYTES) + message.bytes);
+    topicUse[partition] = (topicUse[partition] ?? RECORD_BATCH_OVERHEAD_BYTES) + message.bytes;
   }
   if (current.length > 0) sends.push(current);
   return sends;
@@ -63,7 +109,8 @@ export function topicMessages(messages: readonly OutgoingMessage[]): TopicMessag
       entry = { topic: message.topic, messages: [] };
       byTopic.set(message.topic, entry);
     }
-    entry.messages.push({ key: message.key, value: message.value, headers: message.headers });
+    // The message itself: kafkajs reads key, value and headers and ignores the rest.
+    entry.messages.push(message);
   }
   return [...byTopic.values()];
 }

@@ -163,8 +163,8 @@ describe.each(paths)('ChangeBridge over $name', ({ carrier, record, malformed, s
   });
 
   it('holds back the failed send and everything after it, never records of an earlier successful send', async () => {
-    // Prepare: a 2 KiB topic limit fits two of these records per send.
-    const topics = [{ name: TOPIC, partitions: 3, maxMessageBytes: 2048 }];
+    // Prepare: on a one-partition topic, a 2 KiB limit fits two of these records per send.
+    const topics = [{ name: TOPIC, partitions: 1, maxMessageBytes: 2048 }];
     const { bridge, sends } = harness({ topics, failSend: (call) => call === 2 });
     const big = (id: string, n: number) =>
       order(id, n, { newImage: { orderId: { S: id }, pad: { S: 'x'.repeat(250) } } });
@@ -332,6 +332,45 @@ describe.each(paths)('ChangeBridge over $name', ({ carrier, record, malformed, s
     expect(bytes).not.toContain('4111111111111111');
     expect(String(message?.key)).toMatch(/^[0-9a-f]{64}$/);
   });
+
+  it.each(['partitionKey', 'primaryKey'] as const)(
+    'writes the same messages with or without governance hooks (%s keys)',
+    async (kafkaKey) => {
+      // Prepare: a hook that changes nothing still takes the object path.
+      const direct = harness({ sources: [{ ...orders, kafkaKey }] });
+      const governed = harness({ sources: [{ ...orders, kafkaKey, governance: { mask: ['absent'] } }] });
+      const specs = [
+        order('o-1', 1, {
+          newImage: { orderId: { S: 'o-1' }, big: { N: '12345678901234567890' }, b: { BS: ['AA=='] } },
+        }),
+        order('o-2', 2, {
+          eventName: 'REMOVE',
+          newImage: undefined,
+          oldImage: { orderId: { S: 'o-2' }, m: { M: { $N: { S: 'x' } } } },
+        }),
+      ];
+
+      // Act
+      await direct.bridge.process(
+        specs.map((s) => record(s)),
+        carrier,
+      );
+      await governed.bridge.process(
+        specs.map((s) => record(s)),
+        carrier,
+      );
+
+      // Assess
+      const messages = (h: Harness) =>
+        h.sends
+          .flat()
+          .flatMap((t) => t.messages.map((m) => [String(m.key), m.value === null ? null : String(m.value)]));
+      const normalize = (list: (string | null)[][]) =>
+        list.map(([key, value]) => [key, value?.replace(/"eventId":"[^"]*"/, '') ?? null]);
+      expect(messages(direct)).toHaveLength(kafkaKey === 'primaryKey' ? 3 : 2);
+      expect(normalize(messages(direct))).toEqual(normalize(messages(governed)));
+    },
+  );
 
   it('emits the batch metrics in one EMF line', async () => {
     // Prepare

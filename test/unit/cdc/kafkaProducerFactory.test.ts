@@ -229,7 +229,7 @@ describe('splitIntoSends', () => {
     const messages = [message('a', 100), message('b', 100), message('a', 100)];
 
     // Act
-    const sends = splitIntoSends(messages, () => 1_000);
+    const sends = splitIntoSends(messages, { maxMessageBytes: () => 1_000, partitions: () => 1 });
 
     // Assess
     expect(sends).toEqual([messages]);
@@ -241,11 +241,26 @@ describe('splitIntoSends', () => {
     const limit = RECORD_BATCH_OVERHEAD_BYTES + 2 * (messages[0] as OutgoingMessage).bytes;
 
     // Act
-    const sends = splitIntoSends(messages, () => limit);
+    const sends = splitIntoSends(messages, { maxMessageBytes: () => limit, partitions: () => 1 });
 
     // Assess
     expect(sends.map((send) => send.length)).toEqual([3, 1]);
     expect(sends.flat()).toEqual(messages);
+  });
+
+  it('counts per predicted partition, so keys spread over partitions share one send', () => {
+    // Prepare: two keys that murmur2 puts on different partitions of a 2-partition topic.
+    const [k1, k2] = ['k1', 'k3'];
+    const messages = [message('a', 400, k1), message('a', 400, k2)];
+    const limit = RECORD_BATCH_OVERHEAD_BYTES + (messages[0] as OutgoingMessage).bytes;
+
+    // Act
+    const onePartition = splitIntoSends(messages, { maxMessageBytes: () => limit, partitions: () => 1 });
+    const twoPartitions = splitIntoSends(messages, { maxMessageBytes: () => limit, partitions: () => 2 });
+
+    // Assess
+    expect(onePartition.map((send) => send.length)).toEqual([1, 1]);
+    expect(twoPartitions.map((send) => send.length)).toEqual([2]);
   });
 
   it('groups a send by topic for sendBatch, keeping order within a topic', () => {

@@ -333,7 +333,8 @@ function deadLetterAccounting(
   const byMarker = new Map<string, DeadLetterMessage[]>();
   let unexpected = 0;
   let messages = 0;
-  const markers = [...expectation.poison.keys()];
+  // Longest first: `poison-x-1` is a prefix of `poison-x-10`, and a letter must count for its own record.
+  const markers = [...expectation.poison.keys()].sort((a, b) => b.length - a.length);
   for (const message of observed.deadLetters) {
     const marker = markers.find((m) => message.body.includes(m));
     if (!marker && !message.body.includes(runTag)) continue;

@@ -142,10 +142,7 @@ export class ExecutionEnvironment {
     const child = this.#child as ChildProcess;
     const timeoutMs = this.#fn.timeoutSeconds * 1000;
     return new Promise<InvocationResult>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        running.timedOut = true;
-        child.kill('SIGKILL');
-      }, timeoutMs);
+      let timer: NodeJS.Timeout | undefined;
       const running: Running = {
         id: requestId,
         started,
@@ -154,13 +151,17 @@ export class ExecutionEnvironment {
         timedOut: false,
         settle: (result) => {
           clearTimeout(timer);
-          this.#running = undefined;
+          if (this.#running === running) this.#running = undefined;
           if (this.#stopped && !result.ok && result.kind === 'crash')
             reject(new EnvironmentStoppedError(this.#fn.functionName));
           else resolve(result);
         },
       };
       this.#running = running;
+      timer = setTimeout(() => {
+        running.timedOut = true;
+        child.kill('SIGKILL');
+      }, timeoutMs);
       const message: InvokeMessage = {
         type: 'invoke',
         id: requestId,
@@ -176,10 +177,24 @@ export class ExecutionEnvironment {
           deadlineMs: running.deadline,
         },
       };
+      const undelivered = (reason: string) => {
+        // The process died before the event reached it (its exit was handled while idle): a crash.
+        if (this.#running !== running) return;
+        running.settle({
+          ok: false,
+          kind: 'crash',
+          error: { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: ${reason}` },
+          requestId,
+          coldStart,
+          durationMs: performance.now() - started,
+        });
+      };
+      if (!child.connected) {
+        undelivered('Runtime exited before the invocation');
+        return;
+      }
       child.send(message, (error) => {
-        // The process died between start and send: its exit handler settles the invocation as a crash.
-        if (error)
-          this.#logger.debug('invoke message not delivered', { functionName: this.#fn.functionName, error });
+        if (error) undelivered(`invocation not delivered: ${error.message}`);
       });
     });
   }

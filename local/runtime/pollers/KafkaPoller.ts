@@ -9,6 +9,8 @@ import {
 } from 'kafkajs';
 import { topicPartitionId } from '../../../lambdas/core/kafkaRecords';
 import type { Logger } from '../../../lambdas/core/Logger';
+import { EnvironmentStoppedError } from '../environment/errors';
+import { abortableSleep } from './abortableSleep';
 import { PollerLimits } from './constants';
 import { deliverBatch } from './deliverBatch';
 import { MappingConfigError, PollerStoppedError } from './errors';
@@ -44,8 +46,9 @@ function kafkaLogger(logger: Logger, mappingId: string) {
  * An Amazon MSK / self-managed Kafka event source mapping run locally: a kafkajs consumer in the
  * template's consumer group with manual commits. Per partition, records go to the function in offset
  * order, one batch at a time (partitions in parallel); an offset is committed only after its record was
- * processed, filtered out, or sent to the on-failure destination. A rebalance abandons the batches of
- * the partitions in flight without committing them: their new owner re-reads them (at least once).
+ * processed, filtered out, or sent to the on-failure destination. After a rebalance, a batch of a revoked
+ * partition stops at its next check and the broker refuses its commit: the new owner re-reads from the
+ * last committed offset (at least once).
  *
  * - StartingPosition applies when the group has no committed offset: TRIM_HORIZON from the earliest
  *   offset, LATEST from the end offsets read in start() (sought to and committed once the group is joined,
@@ -162,11 +165,13 @@ export class KafkaPoller implements Poller {
     });
   }
 
+  /** Stops fetching; a running invocation may finish and commit within the grace period. */
   async stop(): Promise<void> {
     this.#controller.abort();
     const consumer = this.#consumer;
-    this.#consumer = undefined;
-    if (consumer) await consumer.disconnect().catch(() => undefined);
+    if (!consumer) return;
+    const disconnected = consumer.disconnect().catch(() => undefined);
+    await Promise.race([disconnected, abortableSleep(PollerLimits.stopGraceMs)]);
   }
 
   /**
@@ -226,7 +231,8 @@ export class KafkaPoller implements Poller {
         await abortIfStale();
       }
     } catch (error) {
-      if (!(error instanceof PollerStoppedError)) throw error;
+      // Stopping (poller or execution environments): leave the rest uncommitted for the next run.
+      if (!(error instanceof PollerStoppedError || error instanceof EnvironmentStoppedError)) throw error;
     } finally {
       this.#controller.signal.removeEventListener('abort', onStop);
     }

@@ -6,6 +6,7 @@ defineConformanceSuite(
   [
     { id: 'Shape', source: 'dynamodb' },
     { id: 'Parallel', source: 'dynamodb', parallelizationFactor: 4, batchSize: 1 },
+    { id: 'Crash', source: 'dynamodb', batchSize: 1 },
   ],
   (conformance) => {
     it('delivers DynamoDB stream events as Lambda does', async () => {
@@ -84,6 +85,30 @@ defineConformanceSuite(
         observations.some((b) => a.pid !== b.pid && Math.abs(a.at - b.at) < 250),
       );
       expect(overlapping).toBe(true);
+    });
+
+    it('retries a batch whose process crashed in a fresh process, a cold start logged as such', async () => {
+      // Prepare
+      const c = conformance();
+      const { logs } = await c.run(['Crash']);
+
+      // Act: the first delivery of this record kills the process.
+      await c.put('Crash', [{ id: 'crasher', cmd: { crashOnce: true } }, { id: 'after' }]);
+
+      // Assess
+      await vi.waitFor(() => expect(c.seen('Crash')).toEqual(['crasher', 'crasher', 'after']), {
+        timeout: 20_000,
+        interval: 100,
+      });
+      const [crashed, retried, after] = c.observations('Crash');
+      expect(retried?.pid).not.toBe(crashed?.pid);
+      expect(after?.pid).toBe(retried?.pid);
+      expect(logs).toContainEqual(
+        expect.objectContaining({ message: 'execution environment crashed during an invocation' }),
+      );
+      expect(logs).toContainEqual(
+        expect.objectContaining({ message: 'cold start', after: 'crash (exit status 1)' }),
+      );
     });
   },
 );

@@ -11,6 +11,7 @@ defineConformanceSuite(
     { id: 'Shape', source: 'kafka' },
     { id: 'Commit', source: 'kafka', batchSize: 1, maxBatchingWindowSeconds: 0 },
     { id: 'Partitions', source: 'kafka', partitions: 2, batchSize: 1, maxBatchingWindowSeconds: 0 },
+    { id: 'Rebalance', source: 'kafka', partitions: 2, batchSize: 2, maxBatchingWindowSeconds: 0 },
   ],
   (conformance) => {
     it('delivers MSK events as Lambda does: records by topic-partition, base64 key and value, byte-array headers', async () => {
@@ -104,6 +105,49 @@ defineConformanceSuite(
         observations.some((b) => a.pid !== b.pid && Math.abs(a.at - b.at) < 250),
       );
       expect(overlapping).toBe(true);
+    });
+
+    it('keeps consuming through a rebalance when a second runtime joins the consumer group', async () => {
+      // Prepare: one runtime working through a backlog.
+      const c = conformance();
+      const topic = c.names('Rebalance').source;
+      const groupId = c.names('Rebalance').consumerGroup;
+      await c.run(['Rebalance']);
+      const first = Array.from({ length: 12 }, (_, i) => ({
+        id: `e${i}`,
+        key: `k${i % 4}`,
+        cmd: { sleepMs: 100 },
+      }));
+      await c.put('Rebalance', first);
+      await waitFor(() => expect(c.seen('Rebalance').length).toBeGreaterThanOrEqual(2));
+
+      // Act: a second member joins the group (the partitions are split between them), more records arrive.
+      const { runtime: joiner } = await c.run(['Rebalance']);
+      const second = Array.from({ length: 8 }, (_, i) => ({ id: `l${i}`, key: `k${i % 4}` }));
+      await c.put('Rebalance', second);
+
+      // Assess: the joiner got a partition, every record was processed at least once, every offset committed.
+      const ids = [...first, ...second].map((record) => record.id);
+      await waitFor(() => expect(new Set(c.seen('Rebalance'))).toEqual(new Set(ids)), 40_000);
+      expect(joiner.function(c.fn('Rebalance').functionName).environments.length).toBeGreaterThan(0);
+      const admin = new Kafka({
+        clientId: 'conformance-check',
+        brokers: c.kafkaBrokers,
+        logLevel: logLevel.NOTHING,
+      }).admin();
+      await admin.connect();
+      try {
+        const ends = await admin.fetchTopicOffsets(topic);
+        await waitFor(async () => {
+          const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+          const offsets = Object.fromEntries(
+            (committed?.partitions ?? []).map((p) => [p.partition, p.offset]),
+          );
+          expect(offsets).toEqual(Object.fromEntries(ends.map((end) => [end.partition, end.offset])));
+        });
+      } finally {
+        await admin.disconnect();
+      }
     });
   },
 );

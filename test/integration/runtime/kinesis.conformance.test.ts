@@ -1,11 +1,12 @@
 import { expect, it, vi } from 'vitest';
-import { defineConformanceSuite } from './streamConformanceSuite';
+import { defineConformanceSuite, failureMessages } from './streamConformanceSuite';
 
 defineConformanceSuite(
   'kinesis',
   [
     { id: 'Shape', source: 'kinesis' },
     { id: 'Parallel', source: 'kinesis', parallelizationFactor: 4, batchSize: 1 },
+    { id: 'Timeout', source: 'kinesis', timeoutSeconds: 1, retryAttempts: 0, batchSize: 1, onFailure: true },
   ],
   (conformance) => {
     it('delivers Kinesis events as Lambda does', async () => {
@@ -69,6 +70,30 @@ defineConformanceSuite(
         observations.some((b) => a.pid !== b.pid && Math.abs(a.at - b.at) < 250),
       );
       expect(overlapping).toBe(true);
+    });
+
+    it('counts a handler killed at its timeout as a failed invocation and goes on in a new process', async () => {
+      // Prepare
+      const c = conformance();
+      const { logs } = await c.run(['Timeout']);
+
+      // Act
+      await c.put('Timeout', [{ id: 'slow', cmd: { sleepMs: 5_000 } }, { id: 'next' }]);
+
+      // Assess
+      const [message] = await failureMessages(c, 'Timeout');
+      await vi.waitFor(() => expect(c.seen('Timeout')).toEqual(['slow', 'next']), {
+        timeout: 20_000,
+        interval: 100,
+      });
+      expect(message).toMatchObject({
+        requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: 1 },
+        responseContext: { functionError: 'Unhandled' },
+        KinesisBatchInfo: { batchSize: 1 },
+      });
+      const [slow, next] = c.observations('Timeout');
+      expect(next?.pid).not.toBe(slow?.pid);
+      expect(logs).toContainEqual(expect.objectContaining({ message: 'cold start', after: 'timeout' }));
     });
   },
 );

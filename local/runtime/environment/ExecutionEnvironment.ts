@@ -245,8 +245,11 @@ export class ExecutionEnvironment {
       }, this.#initTimeoutMs);
       this.#exited = new Promise<void>((resolveExit) => {
         child.once('exit', (code, signal) => {
-          if (this.#child === child) this.#child = undefined;
-          this.#onExit(code, signal);
+          // A process already given up on (failed init) must not touch the next one's invocation.
+          if (this.#child === child) {
+            this.#child = undefined;
+            this.#onExit(code, signal);
+          }
           finishInit({
             errorType: 'Runtime.ExitError',
             errorMessage: `Runtime exited during init with ${signal ? `signal: ${signal}` : `exit status ${code}`}`,
@@ -267,6 +270,9 @@ export class ExecutionEnvironment {
           finishInit(undefined);
         } else if (message.type === 'initError') {
           this.#logger.error('init failed', { functionName: this.#fn.functionName, error: message.error });
+          // The process is on its way out; the next invocation starts a new one.
+          if (this.#child === child) this.#child = undefined;
+          this.#lastExit = 'init error';
           finishInit(message.error);
         } else {
           this.#onResult(message);

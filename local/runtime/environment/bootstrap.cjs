@@ -18,8 +18,8 @@ const path = require('node:path');
 const Module = require('node:module');
 const { pathToFileURL } = require('node:url');
 
-function send(message) {
-  if (process.connected) process.send(message);
+function send(message, then) {
+  if (process.connected) process.send(message, then);
 }
 
 function serializeError(error) {
@@ -141,9 +141,9 @@ async function main() {
       });
     }
   } catch (error) {
-    send({ type: 'initError', error: serializeError(error) });
-    process.disconnect();
     process.exitCode = 1;
+    // Disconnect only once the report is out, so the parent sees the error rather than a bare exit.
+    send({ type: 'initError', error: serializeError(error) }, () => process.disconnect());
     return;
   }
 

@@ -38,6 +38,8 @@ describe('local execution environments (functions from a synthesized template)',
       { id: 'Warm', source: 'none', memoryMb: 256, timeoutSeconds: 10 },
       { id: 'Timeout', source: 'none', timeoutSeconds: 1 },
       { id: 'Crash', source: 'none' },
+      { id: 'Esm', source: 'none', esm: true },
+      { id: 'InitError', source: 'none', environment: { FAIL_INIT: 'true' } },
     ]);
     ({ runtime, logs } = await conformance.run([]));
   });
@@ -138,6 +140,37 @@ describe('local execution environments (functions from a synthesized template)',
           after: 'crash (exit status 1)',
         }),
       ),
+    );
+  });
+
+  it('loads a handler bundled as an ES module', async () => {
+    // Act
+    const result = await runtime.invoke(conformance.fn('Esm').functionName, directEvent([{ id: 'esm' }]));
+
+    // Assess
+    expect(conformance.fn('Esm').handler).toBe('index.handler');
+    expect(result).toMatchObject({ ok: true, payload: { batchItemFailures: [] } });
+    expect(conformance.seen('Esm')).toEqual(['esm']);
+  });
+
+  it('fails every invocation of a function whose module throws while loading, retrying the init each time', async () => {
+    // Act
+    const name = conformance.fn('InitError').functionName;
+    const first = await runtime.invoke(name, directEvent([{ id: 'i1' }]));
+    const second = await runtime.invoke(name, directEvent([{ id: 'i2' }]));
+
+    // Assess
+    for (const result of [first, second]) {
+      expect(result).toMatchObject({
+        ok: false,
+        kind: 'init',
+        coldStart: true,
+        error: { errorType: 'Error', errorMessage: 'init failed on purpose' },
+      });
+    }
+    expect(conformance.observations('InitError')).toEqual([]);
+    expect(logs.filter((line) => line.message === 'init failed' && line.functionName === name)).toHaveLength(
+      2,
     );
   });
 });

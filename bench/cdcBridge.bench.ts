@@ -7,6 +7,9 @@
  *   partitioner) built in advance: the practical limit of the I/O; target handler ≥ 0.8× raw;
  * - naive: one awaited `send` per record after a plain unmarshall, as many public samples do; target ≥ 10×.
  *
+ * The three alternate round by round (this machine is shared; load that comes and goes must weigh on all
+ * of them alike), each run timed by the harness; each figure is the median of its rounds.
+ *
  * Runnable alone: `npx tsx bench/cdcBridge.bench.ts [--quick]` (starts the local servers if needed).
  */
 import { randomUUID } from 'node:crypto';
@@ -23,8 +26,8 @@ import type { ChangeBridgeSlice } from '../lambdas/core/config/validatePipelineC
 import { Logger } from '../lambdas/core/Logger';
 import { Metrics } from '../lambdas/core/Metrics';
 import { acquireServices } from '../local/services';
-import type { Benchmark, Figure } from './harness';
-import { figuresTable, measureThroughput, ratioFigure } from './harness';
+import type { Benchmark, Figure, Throughput } from './harness';
+import { figuresTable, measureThroughput, median, ratioFigure } from './harness';
 
 const BATCH = 1000;
 const PARTITIONS = 6;
@@ -109,6 +112,47 @@ async function deleteTopic(kafka: Kafka, topic: string): Promise<void> {
   }
 }
 
+interface Variant {
+  readonly name: string;
+  readonly records: number;
+  readonly run: () => Promise<unknown>;
+}
+
+/**
+ * Measures the variants in alternation, one harness run of each per round in a rotating order, so load
+ * that comes and goes on a shared machine weighs on every variant alike; each reports its median.
+ */
+async function measureInterleaved(variants: readonly Variant[], rounds: number): Promise<Throughput[]> {
+  for (const variant of variants) await variant.run();
+  const rates = variants.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < variants.length; k++) {
+      const i = (round + k) % variants.length;
+      const variant = variants[i] as Variant;
+      const measured = await measureThroughput(variant.name, variant.records, variant.run, {
+        warmupRuns: 0,
+        runs: 1,
+      });
+      rates[i]?.push(...measured.runs);
+    }
+  }
+  return variants.map((variant, i) => {
+    const runs = rates[i] as number[];
+    const recordsPerSecond = median(runs);
+    return {
+      name: variant.name,
+      recordsPerSecond,
+      runs,
+      figure: {
+        name: variant.name,
+        value: Math.round(recordsPerSecond),
+        unit: 'records/s',
+        detail: { runs: runs.length, records: variant.records },
+      },
+    };
+  });
+}
+
 export const cdcBridge: Benchmark = {
   name: 'cdc-bridge (ddb-stream-to-kafka)',
   async run({ quick }) {
@@ -124,7 +168,6 @@ export const cdcBridge: Benchmark = {
       topics: [{ name: topic, partitions: PARTITIONS }],
     };
     const records = Array.from({ length: BATCH }, (_, i) => orderRecord(i));
-    const runs = quick ? 3 : 7;
     await createTopic(kafka, topic);
     const bridge = createChangeBridge(
       'ddb-stream-to-kafka',
@@ -146,42 +189,50 @@ export const cdcBridge: Benchmark = {
     });
     await producer.connect();
     try {
-      const handler = await measureThroughput(
-        'cdc-bridge handler',
-        BATCH,
-        async () => {
-          const { batchItemFailures } = await bridge.process(records, dynamoDbStreamCarrier);
-          if (batchItemFailures.length > 0) throw new Error(`${batchItemFailures.length} records failed`);
-        },
-        { runs },
-      );
       const prepared = await bridgeMessages(slice, records);
-      const raw = await measureThroughput(
-        'cdc-bridge raw kafkajs sendBatch',
-        BATCH,
-        () => producer.sendBatch({ topicMessages: prepared, acks: -1, compression: CompressionTypes.GZIP }),
-        { runs },
-      );
       const naiveRecords = records.slice(0, quick ? 100 : 300);
-      const naive = await measureThroughput(
-        'cdc-bridge naive send per record',
-        naiveRecords.length,
-        async () => {
-          for (const record of naiveRecords) {
-            const change = record.dynamodb ?? {};
-            const message: Message = {
-              key: String(change.Keys?.orderId?.S),
-              value: JSON.stringify({
-                op: 'u',
-                key: unmarshall(change.Keys as never),
-                before: unmarshall(change.OldImage as never),
-                after: unmarshall(change.NewImage as never),
-              }),
-            };
-            await producer.send({ topic, messages: [message], acks: -1, compression: CompressionTypes.GZIP });
-          }
-        },
-        { runs: quick ? 1 : 3 },
+      const [handler, raw, naive] = await measureInterleaved(
+        [
+          {
+            name: 'cdc-bridge handler',
+            records: BATCH,
+            run: async () => {
+              const { batchItemFailures } = await bridge.process(records, dynamoDbStreamCarrier);
+              if (batchItemFailures.length > 0) throw new Error(`${batchItemFailures.length} records failed`);
+            },
+          },
+          {
+            name: 'cdc-bridge raw kafkajs sendBatch',
+            records: BATCH,
+            run: () =>
+              producer.sendBatch({ topicMessages: prepared, acks: -1, compression: CompressionTypes.GZIP }),
+          },
+          {
+            name: 'cdc-bridge naive send per record',
+            records: naiveRecords.length,
+            run: async () => {
+              for (const record of naiveRecords) {
+                const change = record.dynamodb ?? {};
+                const message: Message = {
+                  key: String(change.Keys?.orderId?.S),
+                  value: JSON.stringify({
+                    op: 'u',
+                    key: unmarshall(change.Keys as never),
+                    before: unmarshall(change.OldImage as never),
+                    after: unmarshall(change.NewImage as never),
+                  }),
+                };
+                await producer.send({
+                  topic,
+                  messages: [message],
+                  acks: -1,
+                  compression: CompressionTypes.GZIP,
+                });
+              }
+            },
+          },
+        ],
+        quick ? 3 : 9,
       );
       const figures: Figure[] = [
         handler.figure,

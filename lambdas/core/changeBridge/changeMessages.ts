@@ -96,8 +96,6 @@ export function changeMessages(input: ChangeMessageInput): OutgoingMessage[] {
     [CHANGE_HEADERS.op]: message.op,
     [CHANGE_HEADERS.eventId]: change.eventId,
     [CHANGE_HEADERS.sequenceNumber]: location.checkpointId ?? '',
-    [CHANGE_HEADERS.sourcePath]: change.path,
-    [CHANGE_HEADERS.sourceTimeMicros]: String(change.createdAtMicros),
     [CHANGE_HEADERS.lineage]: lineage,
   };
   const bytes = recordBytes(key, value, headers);

@@ -1,8 +1,8 @@
 /** Constants of the change bridges (DynamoDB Streams → Kafka, Kinesis → Kafka). */
 
 /**
- * Kafka headers on every CDC message. The envelope is the same on both paths; the headers say which path
- * carried it and where.
+ * Kafka headers on every CDC message: the six DESIGN.md names, no more (each header costs the producer
+ * and every consumer per message; what else a consumer needs is in the envelope).
  */
 export const CHANGE_HEADERS = {
   /** Always `application/json`. */
@@ -13,13 +13,12 @@ export const CHANGE_HEADERS = {
   op: 'sb-op',
   /** The change's DynamoDB `eventID`. */
   eventId: 'sb-event-id',
-  /** Sequence number of the record in the stream that carried it (DynamoDB stream or Kinesis shard). */
+  /**
+   * Sequence number of the record in the stream that carried it (the DynamoDB stream's, or the Kinesis
+   * shard's): the checkpoint id, to find the source record of a message.
+   */
   sequenceNumber: 'sb-sequence-number',
-  /** `dynamodb-streams` or `kinesis`. */
-  sourcePath: 'sb-source-path',
-  /** `ApproximateCreationDateTime` in microseconds, at the precision the path gives (orders Kinesis duplicates). */
-  sourceTimeMicros: 'sb-source-ts-us',
-  /** Name of the producing function (`AWS_LAMBDA_FUNCTION_NAME`). */
+  /** Name of the producing function (`AWS_LAMBDA_FUNCTION_NAME`), which also tells the path. */
   lineage: 'sb-lineage',
 } as const;
 

@@ -357,7 +357,8 @@ export async function receiveDeadLetters(
 export function bridgeEnvironment(options: {
   slice: ChangeBridgeSlice | Pick<PipelineConfig, 'sources' | 'topics'>;
   queueUrl: string;
-  functionName: string;
+  /** Unset: each handler names itself (`ddb-stream-to-kafka`, `kinesis-to-kafka`) in the lineage header. */
+  functionName?: string;
   brokers?: string;
 }): Record<string, string> {
   return {
@@ -366,7 +367,7 @@ export function bridgeEnvironment(options: {
     KAFKA_AUTH: 'plaintext',
     KAFKA_COMPRESSION: 'gzip',
     DEAD_LETTER_QUEUE_URL: options.queueUrl,
-    AWS_LAMBDA_FUNCTION_NAME: options.functionName,
+    ...(options.functionName ? { AWS_LAMBDA_FUNCTION_NAME: options.functionName } : {}),
     GOVERNANCE_HASH_SALT: 'integration-salt',
   };
 }

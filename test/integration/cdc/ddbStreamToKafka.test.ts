@@ -132,7 +132,6 @@ describe('ddb-stream-to-kafka against moto and Kafka', () => {
       'content-type': 'application/json',
       'sb-table': table.name,
       'sb-sequence-number': record?.dynamodb?.SequenceNumber,
-      'sb-source-path': 'dynamodb-streams',
       'sb-lineage': 'sb-ddb-stream-to-kafka',
     });
     const everything = messages.map((m) => `${m.key}${m.value}${JSON.stringify(m.headers)}`).join('\n');

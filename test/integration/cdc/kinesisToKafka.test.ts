@@ -46,10 +46,9 @@ describe('kinesis-to-kafka against moto, kinesis-mock and Kafka', () => {
       kafkaKey: 'primaryKey',
     };
     const topics: TopicConfig[] = [{ name: topic, partitions: 3 }];
-    Object.assign(
-      process.env,
-      bridgeEnvironment({ slice: { sources: [source], topics }, queueUrl, functionName: 'sb-cdc-bridge' }),
-    );
+    // Both bridges run in this process: without a function name, each names itself in the lineage header.
+    delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+    Object.assign(process.env, bridgeEnvironment({ slice: { sources: [source], topics }, queueUrl }));
   });
 
   afterAll(async () => {
@@ -85,9 +84,9 @@ describe('kinesis-to-kafka against moto, kinesis-mock and Kafka', () => {
     const tombstones = 2; // the delete, once per path, in primaryKey mode
     const messages = await readTopic(kafka, topic, 2 * changes.length + tombstones);
     expect(messages).toHaveLength(2 * changes.length + tombstones);
-    const byPath = (path: string) => messages.filter((m) => m.headers['sb-source-path'] === path);
-    const fromKinesis = byPath('kinesis');
-    const fromStreams = byPath('dynamodb-streams');
+    const byLineage = (bridge: string) => messages.filter((m) => m.headers['sb-lineage'] === bridge);
+    const fromKinesis = byLineage('kinesis-to-kafka');
+    const fromStreams = byLineage('ddb-stream-to-kafka');
 
     // Every change once per path, keyed by the full primary key, with the Kinesis sequence number as header
     const envelopes = fromKinesis.filter((m) => m.value !== null);

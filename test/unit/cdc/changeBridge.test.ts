@@ -144,7 +144,6 @@ describe.each(paths)('ChangeBridge over $name', ({ carrier, record, malformed, s
       [CHANGE_HEADERS.op]: 'c',
       [CHANGE_HEADERS.eventId]: envelope.source.eventId,
       [CHANGE_HEADERS.sequenceNumber]: sequenceOf(records[0]),
-      [CHANGE_HEADERS.sourcePath]: carrier.path,
       [CHANGE_HEADERS.lineage]: 'test-function',
     });
   });

@@ -22,7 +22,7 @@ export interface ResolvedEventSourceSettings {
  *
  * @example
  * ```ts
- * resolveEventSourceSettings({ batchSize: 1000 }).retryAttempts; // 5
+ * resolveEventSourceSettings({ batchSize: 1000 }).retryAttempts; // 1000
  * ```
  */
 export function resolveEventSourceSettings(settings: EventSourceSettings = {}): ResolvedEventSourceSettings {

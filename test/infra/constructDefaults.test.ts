@@ -167,7 +167,7 @@ describe('helpers', () => {
     expect(resolveEventSourceSettings({ batchSize: 10 })).toEqual({
       batchSize: 10,
       maxBatchingWindowSeconds: 1,
-      retryAttempts: 5,
+      retryAttempts: 1000,
       maxRecordAgeSeconds: 3600,
       parallelizationFactor: 1,
       bisectOnError: true,

@@ -188,7 +188,10 @@ describe('SCRAM, AUTH token, cluster mode, event source overrides, data not reta
       });
       const others = mappingsOf(p, HANDLERS.ddbStreamToKafka).filter((m) => m !== mapping);
       for (const other of others) {
-        expect(other.Properties).toMatchObject({ MaximumRetryAttempts: 5, StartingPosition: 'TRIM_HORIZON' });
+        expect(other.Properties).toMatchObject({
+          MaximumRetryAttempts: 1000,
+          StartingPosition: 'TRIM_HORIZON',
+        });
         expect(other.Properties.FilterCriteria).toBeUndefined();
       }
     });
@@ -199,7 +202,7 @@ describe('SCRAM, AUTH token, cluster mode, event source overrides, data not reta
       for (const mapping of mappings) {
         expect(mapping.Properties).toMatchObject({
           BatchSize: 100,
-          MaximumRetryAttempts: 5,
+          MaximumRetryAttempts: 1000,
           FilterCriteria: { Filters: [{ Pattern: JSON.stringify(clickFilter) }] },
         });
       }

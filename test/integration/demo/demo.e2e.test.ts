@@ -103,13 +103,16 @@ describe('streambridge local --demo, end to end on private servers', () => {
   );
 
   it(
-    'loses nothing and applies nothing twice when a Lambda process is killed mid-batch',
+    'loses nothing and applies nothing twice when a sink Lambda process is killed mid-batch',
     async () => {
-      // Prepare
+      // Prepare: the sinks are the functions whose effects are exactly once under redelivery. A change
+      // bridge killed after its send re-produces the change at a new offset (at least once by design, see
+      // the CDC issue); sinks dedupe that only where the effect is keyed by the change's version.
       const progress = written(300, 5 * MINUTE);
-      const sinks = pipeline.pipeline.deployment.functions.map((fn) =>
-        pipeline.pipeline.runtime.function(fn.logicalId),
-      );
+      const sinks = pipeline.pipeline.deployment.functions
+        .filter((fn) => /Sink/.test(fn.logicalId))
+        .map((fn) => pipeline.pipeline.runtime.function(fn.logicalId));
+      expect(sinks.length).toBe(2);
       let killedPid: number | undefined;
       const killBusyProcess = async () => {
         const deadline = Date.now() + 2 * MINUTE;

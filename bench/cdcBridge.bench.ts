@@ -35,7 +35,10 @@ export const TABLE = 'sb-bench-orders';
 const STREAM_ARN = `arn:aws:dynamodb:us-east-1:123456789012:table/${TABLE}/stream/2026-11-26T00:00:00.000`;
 const quiet = () => undefined;
 
-/** A realistic order change: ~15 attributes, numbers, a set, a nested list of lines. */
+/**
+ * A realistic order change (11 attributes: numbers, a set, a map, a list of line maps), in the mix an order
+ * table streams with NEW_AND_OLD_IMAGES: 3 in 10 INSERT (new image), 6 MODIFY (both), 1 REMOVE (old).
+ */
 export function orderRecord(i: number): DynamoDBRecord {
   const orderId = { S: `order-${i % 200}` };
   const image = (status: string) => ({
@@ -53,9 +56,10 @@ export function orderRecord(i: number): DynamoDBRecord {
     },
     note: { NULL: true },
   });
+  const eventName = i % 10 < 3 ? 'INSERT' : i % 10 < 9 ? 'MODIFY' : 'REMOVE';
   return {
     eventID: randomUUID().replaceAll('-', ''),
-    eventName: 'MODIFY',
+    eventName,
     eventVersion: '1.1',
     eventSource: 'aws:dynamodb',
     awsRegion: 'us-east-1',
@@ -63,8 +67,8 @@ export function orderRecord(i: number): DynamoDBRecord {
     dynamodb: {
       ApproximateCreationDateTime: 1_764_144_000 + i,
       Keys: { orderId },
-      OldImage: image('new'),
-      NewImage: image('paid'),
+      ...(eventName === 'INSERT' ? {} : { OldImage: image('new') }),
+      ...(eventName === 'REMOVE' ? {} : { NewImage: image('paid') }),
       SequenceNumber: String(100_000_000_000_000_000_000n + BigInt(i)),
       SizeBytes: 400,
       StreamViewType: 'NEW_AND_OLD_IMAGES',
@@ -216,10 +220,10 @@ export const cdcBridge: Benchmark = {
                 const message: Message = {
                   key: String(change.Keys?.orderId?.S),
                   value: JSON.stringify({
-                    op: 'u',
+                    op: record.eventName,
                     key: unmarshall(change.Keys as never),
-                    before: unmarshall(change.OldImage as never),
-                    after: unmarshall(change.NewImage as never),
+                    before: change.OldImage ? unmarshall(change.OldImage as never) : null,
+                    after: change.NewImage ? unmarshall(change.NewImage as never) : null,
                   }),
                 };
                 await producer.send({

@@ -50,10 +50,10 @@ function envelopeKeyText(value: unknown): string | undefined {
 /** The same text from the attribute value itself (S, N or B; anything else is no key). */
 function attributeKeyText(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const attribute = value as Record<string, unknown>;
-  for (const type of ['S', 'N', 'B'])
-    if (typeof attribute[type] === 'string') return attribute[type] as string;
-  return undefined;
+  const { S, N, B } = value as Record<string, unknown>;
+  if (typeof S === 'string') return S;
+  if (typeof N === 'string') return N;
+  return typeof B === 'string' ? B : undefined;
 }
 
 function missingPartitionKey(plan: TablePlan): PoisonChangeError {
@@ -88,8 +88,7 @@ export function changeMessages(input: ChangeMessageInput): OutgoingMessage[] {
   const { plan, change, location, lineage } = input;
   const topic = plan.topicFor(change);
   const message = plan.governance.active ? governedMessage(input) : directMessage(input);
-  const key = Buffer.from(message.key);
-  const value = Buffer.from(message.value);
+  const { key, value } = message;
   const headers: Record<string, string> = {
     [CHANGE_HEADERS.contentType]: JSON_CONTENT_TYPE,
     [CHANGE_HEADERS.table]: change.table,

@@ -145,6 +145,7 @@ export function toJsonItem(item: unknown, path = 'item'): JsonObject {
 }
 
 /** Strings JSON writes as they are between quotes: no quote, backslash, control character or surrogate. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what JSON escapes.
 const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 
 /**
@@ -230,13 +231,14 @@ const isNumberText = (text: unknown): boolean => typeof text === 'string' && NUM
 const isBase64 = (text: unknown): boolean => typeof text === 'string' && BASE64.test(text);
 
 function writeValue(attribute: unknown): void {
-  if (!isPlainObject(attribute)) throw INVALID;
+  // An array gets no type here ('0' is none), so no separate array check is needed.
+  if (typeof attribute !== 'object' || attribute === null) throw INVALID;
   let type: string | undefined;
   for (const name in attribute) {
     if (type !== undefined) throw INVALID;
     type = name;
   }
-  const value = type === undefined ? undefined : attribute[type];
+  const value = type === undefined ? undefined : (attribute as Record<string, unknown>)[type];
   switch (type) {
     case 'S':
       if (typeof value !== 'string') throw INVALID;

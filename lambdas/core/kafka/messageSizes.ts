@@ -17,11 +17,12 @@ import type { OutgoingMessage } from './types';
 
 /** Upper bound of one record's bytes inside a v2 record batch (uncompressed, worst-case varints). */
 export function recordBytes(
-  key: Buffer,
-  value: Buffer | null,
+  key: string,
+  value: string | null,
   headers: Readonly<Record<string, string>>,
 ): number {
-  let bytes = RECORD_OVERHEAD_BYTES + key.length + (value?.length ?? 0);
+  let bytes =
+    RECORD_OVERHEAD_BYTES + Buffer.byteLength(key) + (value === null ? 0 : Buffer.byteLength(value));
   for (const name in headers) {
     bytes += HEADER_OVERHEAD_BYTES + name.length + Buffer.byteLength(headers[name] as string);
   }
@@ -91,7 +92,8 @@ export function splitIntoSends(
     if (current.length > 0 && before + message.bytes > limits.maxMessageBytes(message.topic)) {
       sends.push(current);
       current = [];
-      used = new Map([[message.topic, (topicUse = [])]]);
+      topicUse = [];
+      used = new Map([[message.topic, topicUse]]);
     }
     current.push(message);
     topicUse[partition] = (topicUse[partition] ?? RECORD_BATCH_OVERHEAD_BYTES) + message.bytes;

@@ -21,12 +21,15 @@ export interface ScramCredentials {
   readonly password: string;
 }
 
-/** One message to produce, its estimated size on the wire already computed. */
+/**
+ * One message to produce, its estimated size on the wire already computed. Key and value are text:
+ * kafkajs writes text straight into its request buffer, so encoding it first would only add a copy.
+ */
 export interface OutgoingMessage {
   readonly topic: string;
-  readonly key: Buffer;
+  readonly key: string;
   /** `null` for a tombstone. */
-  readonly value: Buffer | null;
+  readonly value: string | null;
   readonly headers: Readonly<Record<string, string>>;
   /** Estimated size of this record inside a record batch (see `recordBytes`). */
   readonly bytes: number;

@@ -213,13 +213,13 @@ describe('ScramSecret', () => {
 });
 
 function message(topic: string, size: number, key = 'k'): OutgoingMessage {
-  const value = Buffer.alloc(size, 'x');
+  const value = 'x'.repeat(size);
   return {
     topic,
-    key: Buffer.from(key),
+    key,
     value,
     headers: {},
-    bytes: recordBytes(Buffer.from(key), value, {}),
+    bytes: recordBytes(key, value, {}),
   };
 }
 

@@ -1,8 +1,10 @@
 /**
  * `timeseries` mode: one item per event, under deterministic keys (partition key from a template, e.g.
  * `device#{deviceId}#{ts:yyyyMMdd}`; sort key from a template or by default
- * `<event time ISO-8601>#<partition>#<offset, 20 digits>`), so a redelivered event overwrites its own item
- * and lexical order is time order. The table's TTL attribute gets event time + `retentionDays` (epoch s).
+ * `<event time ISO-8601>#<partition>#<offset, 20 digits>`, or for a change envelope
+ * `<event time ISO-8601>#<source event id>`), so a redelivered event overwrites its own item and lexical
+ * order is time order. A change keys by its source event id because a change bridge retried after a crash
+ * produces the same change again at a new offset: the offset would make it a second reading. The table's TTL attribute gets event time + `retentionDays` (epoch s).
  *
  * Items are written with BatchWriteItem (see `batchWriteItems.ts`); two events that map to one key keep the
  * later one. Deletes and tombstones add nothing to a series: a source delete (often the source table's own
@@ -33,6 +35,11 @@ const SECONDS_PER_DAY = 86_400;
 /** The default sort key: ISO time (lexical order = time order), then the record's Kafka coordinates. */
 export function defaultSortKey(eventMillis: number, partition: number, offset: number): string {
   return `${new Date(eventMillis).toISOString()}#${partition}#${String(offset).padStart(OFFSET_DIGITS, '0')}`;
+}
+
+/** The default sort key of a change envelope: ISO time, then the change's source event id. */
+export function changeSortKey(eventMillis: number, eventId: string): string {
+  return `${new Date(eventMillis).toISOString()}#${eventId}`;
 }
 
 export class TimeSeriesWriter implements MappingWriter {
@@ -103,7 +110,9 @@ export class TimeSeriesWriter implements MappingWriter {
     const sortKeyDef = this.#table.sortKey ?? { name: sortKey?.name ?? 'sk', type: 'S' as const };
     const sortText = this.#sortKey
       ? renderKeyTemplate(this.#sortKey, event)
-      : defaultSortKey(millis, event.record.partition, event.record.offset);
+      : event.envelope
+        ? changeSortKey(millis, event.envelope.source.eventId)
+        : defaultSortKey(millis, event.record.partition, event.record.offset);
     item[sortKeyDef.name] = keyFromText(sortKeyDef, sortText, 'sort');
     if (retentionDays !== undefined && this.#table.ttlAttribute) {
       item[this.#table.ttlAttribute] = {

@@ -94,7 +94,7 @@ export class WriteSet {
   stream(key: string): StreamWrite {
     return (
       (this.#find('stream', key) as StreamWrite | undefined) ??
-      this.#add('stream', key, new StreamWrite(key, this.sizes))
+      this.#add('stream', key, new StreamWrite(key, this.sizes, this.#naming.seenKey(key)))
     );
   }
 

@@ -98,6 +98,22 @@ while i <= n do
         redis.call('SET', vkey, version)
       end
     end
+  elseif name == 'SB.XADD1' then
+    local skey = KEYS[tonumber(ARGV[a])]
+    local id = ARGV[a + 1]
+    local cap = tonumber(ARGV[a + 2])
+    local seen = redis.pcall('ZSCORE', skey, id)
+    if refused(seen) then
+      reply = seen
+    elseif seen then
+      stale = stale + 1
+    else
+      reply = redis.pcall('XADD', key, 'MAXLEN', '~', cap, '*', unpack(ARGV, a + 3, a + argc - 1))
+      if not refused(reply) then
+        redis.call('ZADD', skey, tonumber(string.match(reply, '^%d+')), id)
+        redis.call('ZREMRANGEBYRANK', skey, 0, -(2 * cap + 1))
+      end
+    end
   else
     reply = redis.pcall(name, key, unpack(ARGV, a, a + argc - 1))
   end

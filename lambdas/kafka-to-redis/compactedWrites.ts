@@ -318,25 +318,40 @@ export class CacheWrite extends CompactedWrite {
   }
 }
 
-/** XADD of each entry in order, capped with MAXLEN ~. */
+/**
+ * XADD of each entry in order, capped with MAXLEN ~. An entry made from a change carries the change's id
+ * and is appended only if the stream's seen-set lacks it (`SB.XADD1`): a change bridge retried after a
+ * crash produces the same change again at a new offset, which the offset watermark cannot recognise.
+ */
 export class StreamWrite extends CompactedWrite {
-  readonly #entries: Fields[] = [];
+  readonly #entries: { fields: Fields; changeId?: string }[] = [];
+  readonly #seenKey: string;
   #maxLength = 0;
 
-  add(record: KafkaRecord, fields: Fields, fieldCount: number, maxLength: number): void {
+  constructor(key: string, sizes: WriteSizes, seenKey: string) {
+    super(key, sizes);
+    this.#seenKey = seenKey;
+  }
+
+  add(record: KafkaRecord, fields: Fields, fieldCount: number, maxLength: number, changeId?: string): void {
     this.touch(record);
-    this.#entries.push(fields);
+    this.#entries.push({ fields, changeId });
     this.#maxLength = Math.max(this.#maxLength, maxLength);
-    this.grow(COMMAND_OVERHEAD + 4 + 2 * fieldCount, payloadBytes(record));
+    this.grow(COMMAND_OVERHEAD + 6 + 2 * fieldCount, payloadBytes(record) + (changeId?.length ?? 0));
   }
 
   commands(): PlannedCommand[] {
-    const cap = ['MAXLEN', '~', String(this.#maxLength), '*'];
-    return this.#entries.map((fields) => ({
-      name: 'XADD',
-      key: this.key,
-      args: [...cap, ...fieldPairs(fields)],
-    }));
+    const maxLength = String(this.#maxLength);
+    return this.#entries.map(({ fields, changeId }) =>
+      changeId === undefined
+        ? { name: 'XADD', key: this.key, args: ['MAXLEN', '~', maxLength, '*', ...fieldPairs(fields)] }
+        : {
+            name: 'SB.XADD1',
+            key: this.key,
+            versionKey: this.#seenKey,
+            args: [changeId, maxLength, ...fieldPairs(fields)],
+          },
+    );
   }
 }
 

@@ -189,7 +189,10 @@ function stream(m: StreamMapping): CompiledMapping['prepare'] {
         `an event with ${count} fields is too large for one stream entry`,
       );
     }
-    return (writes) => writes.stream(target).add(event.record, fields, count, m.maxLength);
+    const changeId = event.envelope
+      ? `${event.envelope.source.table}#${event.envelope.source.eventId}`
+      : undefined;
+    return (writes) => writes.stream(target).add(event.record, fields, count, m.maxLength, changeId);
   };
 }
 

@@ -6,6 +6,11 @@ export const SINK_KEYS = {
   watermarkPrefix: 'sb:wm:',
   /** Version of a cache entry (and the tombstone marker after a delete): `sb:ver:<key>`. */
   versionPrefix: 'sb:ver:',
+  /**
+   * Change ids already appended to a stream (a sorted set by entry time, trimmed with the stream): a change
+   * a bridge produced twice (retried after a crash) is appended once. `sb:seen:<key>`.
+   */
+  seenPrefix: 'sb:seen:',
 } as const;
 
 export const SINK_DEFAULTS = {

@@ -62,8 +62,17 @@ export class KeyNaming {
   }
 
   versionKey(key: string): string {
+    return this.#companionKey(SINK_KEYS.versionPrefix, key);
+  }
+
+  seenKey(key: string): string {
+    return this.#companionKey(SINK_KEYS.seenPrefix, key);
+  }
+
+  /** A sink-owned key that lives in `key`'s slot, so one script call can touch both. */
+  #companionKey(prefix: string, key: string): string {
     const slot = this.slotOf(key);
     const scope = slot === undefined ? '' : `{${slotTag(slot)}}:`;
-    return `${SINK_KEYS.versionPrefix}${scope}${key}`;
+    return `${prefix}${scope}${key}`;
   }
 }

@@ -70,6 +70,25 @@ describe('the apply script', () => {
     expect(await redis.ttl(wm)).toBeGreaterThan(13 * 86_400);
   });
 
+  it('appends a change to a stream once, even when it comes again at a new offset', async () => {
+    // Prepare: a change bridge retried after a crash re-produces the same change at a later offset.
+    const xadd1 = (id: string, n: string): PlannedCommand => ({
+      name: 'SB.XADD1',
+      key: 'readings',
+      versionKey: 'sb:seen:readings',
+      args: [id, '100', 'n', n],
+    });
+    // Act
+    const first = await apply([xadd1('t#e1', '1'), xadd1('t#e2', '2')], 0, 1);
+    const redelivered = await apply([xadd1('t#e2', '2'), xadd1('t#e3', '3')], 2, 3);
+    // Assess
+    expect(first).toEqual({ status: 'ok', watermark: 1, stale: 0, refused: [] });
+    expect(redelivered).toEqual({ status: 'ok', watermark: 3, stale: 1, refused: [] });
+    const entries = await redis.xrange('readings', '-', '+');
+    expect(entries.map(([, fields]) => fields[1])).toEqual(['1', '2', '3']);
+    expect(await redis.zcard('sb:seen:readings')).toBe(3);
+  });
+
   it('loads itself with EVAL when the server does not know it (NOSCRIPT)', async () => {
     await redis.script('FLUSH');
     const reply = await apply([{ name: 'SET', key: 's', args: ['v'] }]);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { watermarkAttribute } from '../../../lambdas/kafka-to-dynamodb/AggregateWriter';
-import { defaultSortKey } from '../../../lambdas/kafka-to-dynamodb/TimeSeriesWriter';
+import { changeSortKey, defaultSortKey } from '../../../lambdas/kafka-to-dynamodb/TimeSeriesWriter';
 import { paddedSequence } from '../../../lambdas/kafka-to-dynamodb/UpsertWriter';
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -25,6 +25,10 @@ describe('keys whose string order must be numeric order', () => {
         },
       ),
     );
+  });
+
+  it('keys a change by its source event id, whatever offset a re-produced copy has', () => {
+    expect(changeSortKey(Date.UTC(2026, 10, 26, 8), 'e-1')).toBe('2026-11-26T08:00:00.000Z#e-1');
   });
 
   it('writes the default sort key as ISO time, partition and a 20-digit offset', () => {

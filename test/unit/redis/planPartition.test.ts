@@ -165,6 +165,16 @@ describe('planPartition: compaction per key', () => {
     ]);
   });
 
+  it('marks stream entries made from changes with their change id, so a re-produced change is appended once', () => {
+    const mappings: RedisMapping[] = [
+      { ...base, name: 's', operation: 'stream', key: 'readings:{d}', maxLength: 100 },
+    ];
+    const events = sinkEvents(T, [changeEnvelope('c', { d: 'x', t: 1 }, '7')]);
+    expect(commandsOf(plan(mappings, events))).toEqual([
+      ['SB.XADD1', 'readings:x', 'vkey=sb:seen:readings:x', 'sb-products#e-7', '100', 'd', 'x', 't', '1'],
+    ]);
+  });
+
   it('pushes list entries in order and trims, pushing only what the trim keeps', () => {
     const mappings: RedisMapping[] = [
       { ...base, name: 'l', operation: 'list', key: 'recent', maxLength: 2, ttlSeconds: 30 },

@@ -1,10 +1,8 @@
 /**
  * The demo end to end on a PRIVATE set of servers (own ports and state dir, see privatePipeline.ts): the
  * default app synthesized, deployed and running, driven with generated events and verified against the
- * independent tally. The fault tests crash the private redis-server and send a poison burst; none of that can
- * reach the shared servers other test files use. The Kafka-broker-crash and Lambda-kill tests are not here
- * yet: they expose duplicates the change bridges produce on retry (at least once by design) that the Redis
- * stream and time-series mappings apply twice (issue 8 notes the gap and the fix). The tests of this
+ * independent tally. The fault tests crash the private Kafka broker and redis-server and SIGKILL a Lambda
+ * process mid-batch; none of that can reach the shared servers other test files use. The tests of this
  * file run one after another on the same private pipeline; each run has its own run tag, so its keys and
  * dead letters are its own.
  */
@@ -73,6 +71,22 @@ describe('streambridge local --demo, end to end on private servers', () => {
   );
 
   it(
+    'loses nothing and applies nothing twice when the Kafka broker crashes and restarts mid-stream',
+    async () => {
+      // Prepare
+      const progress = written(500, 5 * MINUTE);
+      // Act
+      const [summary] = await Promise.all([
+        run({ seed: 21, events: 2_000, rate: 100, onProgress: progress.onProgress }),
+        progress.reached.then(() => pipeline.crashAndRestart('kafka', 3_000)),
+      ]);
+      // Assess
+      expectExactlyOnce(summary);
+    },
+    20 * MINUTE,
+  );
+
+  it(
     'loses nothing and applies nothing twice when redis-server crashes and restarts mid-stream',
     async () => {
       // Prepare
@@ -83,6 +97,39 @@ describe('streambridge local --demo, end to end on private servers', () => {
         progress.reached.then(() => pipeline.crashAndRestart('redis', 3_000)),
       ]);
       // Assess
+      expectExactlyOnce(summary);
+    },
+    20 * MINUTE,
+  );
+
+  it(
+    'loses nothing and applies nothing twice when a Lambda process is killed mid-batch',
+    async () => {
+      // Prepare
+      const progress = written(300, 5 * MINUTE);
+      const sinks = pipeline.pipeline.deployment.functions.map((fn) =>
+        pipeline.pipeline.runtime.function(fn.logicalId),
+      );
+      let killedPid: number | undefined;
+      const killBusyProcess = async () => {
+        const deadline = Date.now() + 2 * MINUTE;
+        while (killedPid === undefined && Date.now() < deadline) {
+          const busy = sinks
+            .flatMap((pool) => pool.environments)
+            .find((env) => env.busy && env.pid !== undefined);
+          if (busy?.pid !== undefined) {
+            killedPid = busy.pid;
+            process.kill(busy.pid, 'SIGKILL');
+          } else await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      };
+      // Act
+      const [summary] = await Promise.all([
+        run({ seed: 23, events: 1_500, rate: 100, onProgress: progress.onProgress }),
+        progress.reached.then(killBusyProcess),
+      ]);
+      // Assess
+      expect(killedPid).toBeDefined();
       expectExactlyOnce(summary);
     },
     20 * MINUTE,

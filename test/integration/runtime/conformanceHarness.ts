@@ -56,6 +56,17 @@ export interface RuntimeLogLine {
   readonly [field: string]: unknown;
 }
 
+/**
+ * True when some invocation started in one process while an invocation in another process was still running:
+ * each invocation of the scripted function sleeps `sleepMs` before it answers, so a start within that window
+ * of another's start proves the two ran at once (a serial runtime starts the next one `sleepMs` later at least).
+ */
+export function ranConcurrently(observations: readonly Observation[], sleepMs: number): boolean {
+  return observations.some((a) =>
+    observations.some((b) => a.pid !== b.pid && b.at >= a.at && b.at - a.at < sleepMs),
+  );
+}
+
 /** Poller timing for tests: short polls and backoffs keep every rule's test to a second or two. */
 export const TEST_SETTINGS = {
   pollIntervalMs: 50,

@@ -12,7 +12,7 @@
  *   25 %, 50 % and 90 % of that rate (quick mode: at its one step).
  *
  * A warm-up step first takes the functions' cold starts out of the figures. Quick mode (the CI smoke
- * check) runs on the servers already up, with the demo CLI's deployment state, no warm-up and one 8 s step:
+ * check) runs on the servers already up, with the demo CLI's deployment state, no warm-up and one 5 s step:
  * its figures include cold starts and show the path works, not how fast it is. The cloud assembly is
  * cached in `.streambridge/bench/cdk.out` and synthesized again when a source of the app changed.
  *
@@ -47,11 +47,11 @@ export interface EndToEndPlan {
 
 export const END_TO_END_PLANS: Readonly<Record<'quick' | 'full', EndToEndPlan>> = {
   // Quick (CI smoke): the shared servers, no warm-up, one short step; the figures include cold starts.
-  quick: { rates: [20], stepMs: 8_000, latencyShares: [] },
+  quick: { rates: [20], stepMs: 5_000, latencyShares: [] },
   full: {
     warmup: { rate: 20, ms: 8_000 },
     rates: [25, 50, 100, 200, 400],
-    stepMs: 20_000,
+    stepMs: 15_000,
     latencyShares: [0.25, 0.5, 0.9],
   },
 };

@@ -170,7 +170,7 @@ export type SessionChange =
 
 /** Bytes an event's value will take in the script's arguments, estimated from the record's payload. */
 function payloadBytes(record: KafkaRecord): number {
-  return record.value?.length ?? 0;
+  return record.valueSize;
 }
 
 /** A session as a hash (HSET of the fields) or a string (SET of the JSON), its expiry refreshed. */

@@ -54,10 +54,11 @@ function keyFields(key: Buffer | null): Record<string, unknown> {
 
 /** Decodes a Kafka record into a sink event; throws {@link PoisonRecordError} when it cannot. */
 export function decodeSinkEvent(record: KafkaRecord): SinkEvent {
-  if (record.value === null) return { record, kind: 'tombstone', op: 'd', fields: keyFields(record.key) };
+  const text = record.valueText();
+  if (text === null) return { record, kind: 'tombstone', op: 'd', fields: keyFields(record.key) };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(record.value.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new PoisonRecordError(POISON_KINDS.decode, `value is not JSON: ${(error as Error).message}`);
   }

@@ -29,8 +29,18 @@ export interface CompiledTemplate {
   readonly source: string;
   /** Event field paths the template reads (without `$` metadata). */
   readonly fields: readonly string[];
+  /** Rendered keys the template remembers (at most {@link RENDER_MEMO_LIMIT}). */
+  readonly memoSize: number;
   render(context: TemplateContext): string;
 }
+
+/**
+ * Rendered keys a template remembers before it starts over. A batch's keys repeat (10 000 clicks over 50
+ * pages), and returning the remembered string object lets a Map lookup by key reuse the string's cached
+ * hash instead of flattening and hashing a freshly concatenated one; the bound keeps a long-lived execution
+ * environment's memory flat when keys keep changing.
+ */
+export const RENDER_MEMO_LIMIT = 4096;
 
 /** The template itself is malformed (caught at synth time and at cold start). */
 export class TemplateSyntaxError extends Error {
@@ -67,6 +77,8 @@ const FORMAT_TOKENS = /yyyy|MM|dd|HH|mm|ss/g;
 /** Record metadata a template may address as `{$name}`. */
 const META_NAMES = ['topic', 'partition', 'offset', 'timestamp', 'op'];
 const FIELD_NAME = /^\$?[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/;
+/** The largest distance from the epoch a `Date` can hold, in ms. */
+const MAX_DATE_MILLIS = 8.64e15;
 
 /** The finest unit a format shows: times within one unit (aligned on the epoch, UTC) format the same. */
 function granularityOf(format: string | undefined): number | undefined {
@@ -150,7 +162,8 @@ export function toEpochMillis(value: unknown): number | undefined {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return undefined;
     const millis = Math.abs(value) < 1e11 ? value * 1000 : value;
-    return Number.isNaN(new Date(millis).getTime()) ? undefined : millis;
+    // The range of a Date (ECMAScript TimeClip), checked without allocating one.
+    return Math.abs(millis) > MAX_DATE_MILLIS ? undefined : millis;
   }
   if (typeof value === 'string' && value.trim() !== '') {
     const asNumber = Number(value);
@@ -182,14 +195,16 @@ function isTaggedNumber(value: unknown): value is { $N: string } {
   return keys.length === 1 && keys[0] === '$N' && typeof (value as { $N: unknown }).$N === 'string';
 }
 
-function scalarText(source: string, name: string, value: unknown): string {
+/** A scalar's memo key: the value itself (its text is `String(key)`), a tagged big number's digits. */
+type ScalarKey = string | number | bigint | boolean;
+
+function scalarKey(source: string, name: string, value: unknown): ScalarKey {
   if (value === undefined || value === null) throw new TemplateFieldError(source, name, 'is missing');
   if (typeof value === 'string') {
     if (value === '') throw new TemplateFieldError(source, name, 'is empty');
     return value;
   }
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
-    return String(value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return value;
   if (isTaggedNumber(value)) return value.$N;
   throw new TemplateFieldError(
     source,
@@ -198,8 +213,14 @@ function scalarText(source: string, name: string, value: unknown): string {
   );
 }
 
+/** Metadata unique to (almost) every record: a template using it renders keys that never repeat. */
+const UNIQUE_META = ['offset', 'timestamp'];
+
 /**
  * Compiles a key template; throws {@link TemplateSyntaxError} when it is malformed.
+ *
+ * Rendered keys are remembered per template, by the texts of their variable parts (one nested Map level
+ * per part), so the same key renders as the same string object (see {@link RENDER_MEMO_LIMIT}).
  *
  * @example
  * ```ts
@@ -212,38 +233,91 @@ export function compileTemplate(source: string): CompiledTemplate {
   }
   const parts = parse(source);
   const fields = parts.flatMap((part) => (part.kind === 'field' ? [part.name] : []));
+  const variableParts = parts.filter((part) => part.kind !== 'text').length;
+  if (variableParts === 0) {
+    const constant = (parts[0] as { text: string }).text;
+    return { source, fields, memoSize: 0, render: () => constant };
+  }
+  const memoize = !parts.some((part) => part.kind === 'meta' && UNIQUE_META.includes(part.name));
   // Events of a batch mostly fall in the same time bucket: remember the last formatted bucket per part.
   const lastBucket = parts.map(() => Number.NaN);
   const lastText = parts.map(() => '');
+  /** Per part, its memo key for the event being rendered (reused: render never re-enters). */
+  const keys: ScalarKey[] = parts.map(() => '');
+  /** Nested Maps, one level per variable part, keyed by the parts' memo keys; the last level holds keys. */
+  let memo = new Map<ScalarKey, unknown>();
+  let memoSize = 0;
+
+  /** The memo key of a variable part: its scalar, or its formatted time bucket. */
+  function partKey(part: Exclude<Part, { kind: 'text' }>, i: number, context: TemplateContext): ScalarKey {
+    if (part.kind === 'meta') return scalarKey(source, `$${part.name}`, context.meta[part.name]);
+    const value = readField(context.fields, part.path);
+    if (part.format === undefined) return scalarKey(source, part.name, value);
+    const millis = toEpochMillis(value);
+    if (millis === undefined) {
+      if (value === undefined || value === null)
+        throw new TemplateFieldError(source, part.name, 'is missing');
+      throw new TemplateFieldError(source, part.name, `is not a time (got ${JSON.stringify(value)})`);
+    }
+    const bucket = Math.floor(millis / (part.granularity as number));
+    if (bucket !== lastBucket[i]) {
+      lastBucket[i] = bucket;
+      lastText[i] = formatUtc(millis, part.format);
+    }
+    return lastText[i] as string;
+  }
+
+  function remember(rendered: string): void {
+    if (memoSize >= RENDER_MEMO_LIMIT) {
+      memo = new Map();
+      memoSize = 0;
+    }
+    let level = memo;
+    let seen = 0;
+    for (let i = 0; i < parts.length; i++) {
+      if ((parts[i] as Part).kind === 'text') continue;
+      const key = keys[i] as ScalarKey;
+      if (++seen === variableParts) {
+        level.set(key, rendered);
+        break;
+      }
+      let next = level.get(key) as Map<ScalarKey, unknown> | undefined;
+      if (next === undefined) {
+        next = new Map();
+        level.set(key, next);
+      }
+      level = next;
+    }
+    memoSize++;
+  }
+
   return {
     source,
     fields,
+    get memoSize() {
+      return memoSize;
+    },
     render(context: TemplateContext): string {
+      // Every part is read (and checked) first, so a bad event fails exactly as without the memo.
+      let found: unknown = memoize ? memo : undefined;
+      for (let i = 0; i < parts.length; i++) {
+        const part = parts[i] as Part;
+        if (part.kind === 'text') continue;
+        const key = partKey(part, i, context);
+        keys[i] = key;
+        if (found !== undefined) found = (found as Map<ScalarKey, unknown>).get(key);
+      }
+      if (found !== undefined) return found as string;
       let out = '';
       for (let i = 0; i < parts.length; i++) {
         const part = parts[i] as Part;
         if (part.kind === 'text') out += part.text;
-        else if (part.kind === 'meta') out += scalarText(source, `$${part.name}`, context.meta[part.name]);
         else {
-          const value = readField(context.fields, part.path);
-          if (part.format === undefined) {
-            out += scalarText(source, part.name, value);
-            continue;
-          }
-          const millis = toEpochMillis(value);
-          if (millis === undefined) {
-            if (value === undefined || value === null)
-              throw new TemplateFieldError(source, part.name, 'is missing');
-            throw new TemplateFieldError(source, part.name, `is not a time (got ${JSON.stringify(value)})`);
-          }
-          const bucket = Math.floor(millis / (part.granularity as number));
-          if (bucket !== lastBucket[i]) {
-            lastBucket[i] = bucket;
-            lastText[i] = formatUtc(millis, part.format);
-          }
-          out += lastText[i];
+          const key = keys[i] as ScalarKey;
+          out += typeof key === 'string' ? key : String(key);
         }
       }
+      if (memoize) remember(out);
       return out;
     },
   };

@@ -3,6 +3,7 @@ import type { TemplateContext } from '../../lambdas/core/keyTemplate';
 import {
   compileTemplate,
   formatUtc,
+  RENDER_MEMO_LIMIT,
   readField,
   TemplateFieldError,
   TemplateSyntaxError,
@@ -129,6 +130,74 @@ describe('compileTemplate', () => {
     expect(() => compileTemplate(source)).toThrow(reason);
   });
 
+  it('renders a remembered key as the same text, and keys of different parts apart', () => {
+    // Prepare
+    const template = compileTemplate('views:{page}:{n}:{ts:yyyyMMdd}');
+    const events = [
+      { page: 'home', n: 1, ts: NOV_26_2025_08H },
+      { page: 'home', n: '1', ts: NOV_26_2025_08H + 1 },
+      { page: 'home', n: 1, ts: NOV_26_2025_08H },
+      { page: 'home', n: { $N: '1' }, ts: NOV_26_2025_08H },
+      { page: 'home', n: 2, ts: NOV_26_2025_08H },
+      { page: 'cart', n: 1, ts: NOV_26_2025_08H },
+      { page: 'home', n: 1, ts: NOV_26_2025_08H + 86_400_000 },
+    ];
+    // Act
+    const keys = events.map((fields) => template.render(context(fields)));
+    // Assess
+    expect(keys).toEqual([
+      'views:home:1:20251126',
+      'views:home:1:20251126',
+      'views:home:1:20251126',
+      'views:home:1:20251126',
+      'views:home:2:20251126',
+      'views:cart:1:20251126',
+      'views:home:1:20251127',
+    ]);
+    // The number 1 and the text "1" are remembered apart (same text); a repeat adds nothing.
+    expect(template.memoSize).toBe(5);
+  });
+
+  it('checks every part of an event even when its key is remembered', () => {
+    // Prepare
+    const template = compileTemplate('{page}:{ts:yyyy}');
+    template.render(context({ page: 'home', ts: NOV_26_2025_08H }));
+    // Act
+    const missing = () => template.render(context({ page: 'home' }));
+    const wrong = () => template.render(context({ page: ['home'], ts: NOV_26_2025_08H }));
+    // Assess
+    expect(missing).toThrow('field "ts" is missing');
+    expect(wrong).toThrow('field "page" is an array, not a scalar');
+  });
+
+  it('remembers at most RENDER_MEMO_LIMIT keys and renders right after starting over', () => {
+    // Prepare
+    const template = compileTemplate('user:{id}:{tenant}');
+    const ids = Array.from({ length: RENDER_MEMO_LIMIT * 2 + 10 }, (_, i) => i);
+    // Act
+    const keys = ids.map((id) => template.render(context({ id, tenant: 't' })));
+    const sizes = [template.memoSize];
+    const again = template.render(context({ id: 0, tenant: 't' }));
+    sizes.push(template.memoSize);
+    // Assess
+    expect(keys).toEqual(ids.map((id) => `user:${id}:t`));
+    expect(again).toBe('user:0:t');
+    expect(sizes).toEqual([10, 11]);
+  });
+
+  it('remembers nothing for templates whose keys never repeat (offset, timestamp) or never vary', () => {
+    // Prepare
+    const byOffset = compileTemplate('e:{$topic}:{$offset}');
+    const constant = compileTemplate('leaderboard:{{all}}');
+    // Act
+    const keys = [1, 2, 1].map((offset) => byOffset.render(context({}, { topic: 't', offset })));
+    // Assess
+    expect(keys).toEqual(['e:t:1', 'e:t:2', 'e:t:1']);
+    expect(byOffset.memoSize).toBe(0);
+    expect(constant.render(context({}))).toBe('leaderboard:{all}');
+    expect(constant.memoSize).toBe(0);
+  });
+
   it('refuses a template that is not a string', () => {
     expect(() => compileTemplate(42 as unknown as string)).toThrow(TemplateSyntaxError);
   });
@@ -154,6 +223,13 @@ describe('toEpochMillis', () => {
     [10n, 10_000],
   ])('reads %s', (value, expected) => {
     expect(toEpochMillis(value)).toBe(expected);
+  });
+
+  it('accepts exactly the milliseconds a Date can hold', () => {
+    const edges = [8.64e15, -8.64e15, 8.64e15 + 1, -8.64e15 - 1, 8.64e15 - 0.5, 1e11, -1e11, 1e11 + 0.5];
+    for (const ms of edges) {
+      expect(toEpochMillis(ms)).toBe(Number.isNaN(new Date(ms).getTime()) ? undefined : ms);
+    }
   });
 
   it.each([[''], ['  '], ['soon'], [Number.NaN], [Number.POSITIVE_INFINITY], [1e300], [null], [{}], [true]])(

@@ -133,6 +133,25 @@ describe('lossless mapping (property)', () => {
     );
   }, 60_000);
 
+  it('writes any decimal number text as the object mapping does (short decimals are written as they are)', () => {
+    const digits = (min: number, max: number) =>
+      fc.array(fc.integer({ min: 0, max: 9 }), { minLength: min, maxLength: max }).map((d) => d.join(''));
+    const decimal = fc
+      .tuple(fc.boolean(), digits(0, 17), fc.nat({ max: 8 }), digits(0, 17))
+      .map(([negative, integer, zeros, fraction]) => {
+        const whole = integer.replace(/^0+/, '') || '0';
+        const tail = whole === '0' ? '0'.repeat(zeros) + fraction : fraction;
+        return `${negative ? '-' : ''}${whole}${tail ? `.${tail}` : ''}`;
+      });
+    fc.assert(
+      fc.property(decimal, (text) => {
+        const item = { n: { N: text } };
+        expect(jsonItemText(item)).toBe(JSON.stringify(toJsonItem(item)));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it('writes any string as JSON.stringify does', () => {
     fc.assert(
       fc.property(fc.oneof(utf16TextArbitrary, fc.string()), (text) => {

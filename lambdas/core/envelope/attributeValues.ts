@@ -156,8 +156,17 @@ export function jsonString(text: string): string {
   return PLAIN_STRING.test(text) ? `"${text}"` : JSON.stringify(text);
 }
 
+/**
+ * A decimal with at most 15 significant digits in canonical form (no leading zeros, no trailing zeros after
+ * the point, at most 5 zeros after "0.", so JavaScript prints it in fixed notation): any two such decimals
+ * are distinct doubles (15 = DBL_DIG), so `String(Number(text)) === text` and the text is written as is.
+ * The length bound (16 with the point, 17 with a sign) caps the digits at 15.
+ */
+const SHORT_DECIMAL_TEXT = /^-?(?:[1-9]\d*\.\d*[1-9]|0\.0{0,5}[1-9](?:\d*[1-9])?)$/;
+
 /** A DynamoDB number's envelope JSON text (see {@link numberToJson}). */
 function numberJsonText(text: string): string {
+  if (text.length <= (text.charCodeAt(0) === 45 ? 17 : 16) && SHORT_DECIMAL_TEXT.test(text)) return text;
   const value = Number(text);
   if (String(value) === text && (!Number.isInteger(value) || Number.isSafeInteger(value))) return text;
   return `{"${TAG.number}":"${text}"}`;

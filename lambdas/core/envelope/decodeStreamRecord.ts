@@ -15,9 +15,18 @@ import type { AttributeMap, DynamoDbChange } from './types';
 
 const TABLE_IN_STREAM_ARN = /:table\/([^/]+)\/stream\//;
 
+/** Every record of an invocation comes from one stream: its ARN's table is remembered. */
+let lastArn: string | undefined;
+let lastTable: string | undefined;
+
 /** The table name in a DynamoDB stream ARN (`arn:aws:dynamodb:…:table/NAME/stream/LABEL`). */
 export function tableOfStreamArn(arn: string | undefined): string | undefined {
-  return arn ? TABLE_IN_STREAM_ARN.exec(arn)?.[1] : undefined;
+  if (!arn) return undefined;
+  if (arn !== lastArn) {
+    lastTable = TABLE_IN_STREAM_ARN.exec(arn)?.[1];
+    lastArn = arn;
+  }
+  return lastTable;
 }
 
 export function decodeStreamRecord(record: DynamoDBRecord): DynamoDbChange {

@@ -236,7 +236,7 @@ export const cdcBridge: Benchmark = {
             },
           },
         ],
-        quick ? 3 : 15,
+        quick ? 3 : 25,
       );
       const figures: Figure[] = [
         handler.figure,

@@ -1,28 +1,7 @@
-import type { Kafka } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DynamoSinkConfig, SinkTableConfig } from '../../../lambdas/core/config/types';
-import type { DeadLetterQueue } from '../../../lambdas/core/DeadLetterQueue';
+import { describe, expect, it } from 'vitest';
 import { readSinkItem } from '../../../lambdas/kafka-to-dynamodb/readSinkItem';
-import {
-  consumeAsMskEvent,
-  createTestTopic,
-  deleteTestTopic,
-  localKafka,
-  produceMessages,
-  recordsOf,
-  selectRecords,
-} from '../helpers/kafkaMskEvents';
-import {
-  createSinkTable,
-  deleteTables,
-  dynamoClient,
-  lambdaContext,
-  scanItems,
-  sinkHandler,
-  T0,
-  TestDeadLetterQueue,
-  uniqueName,
-} from './dynamoSinkFixture';
+import { consumeAsMskEvent, produceMessages, recordsOf, selectRecords } from '../helpers/kafkaMskEvents';
+import { lambdaContext, scanItems, T0, uniqueName, useDynamoSinkFixture } from './dynamoSinkFixture';
 
 interface Click {
   readonly page: string;
@@ -76,56 +55,32 @@ function clicks(count: number, pages: number, from = 0): Click[] {
 }
 
 describe('kafka-to-dynamodb: aggregate mode (materialized views)', () => {
-  const client = dynamoClient();
-  const dlq = new TestDeadLetterQueue();
-  let kafka: Kafka;
-  let deadLetters: DeadLetterQueue;
-  const topics: string[] = [];
-  const tables: string[] = [];
+  const fixture = useDynamoSinkFixture();
+  const { client, kafka, dlq } = fixture;
 
-  beforeAll(async () => {
-    kafka = localKafka();
-    deadLetters = await dlq.create();
-  });
-
-  afterAll(async () => {
-    await Promise.all(topics.map((t) => deleteTestTopic(kafka, t)));
-    await deleteTables(client, tables);
-    await dlq.destroy();
-    client.destroy();
-  });
-
-  async function setUp(partitions: number) {
-    const table: SinkTableConfig = {
-      name: uniqueName('views'),
-      partitionKey: { name: 'pk', type: 'S' },
-      sortKey: { name: 'window', type: 'S' },
-    };
-    const topic = await createTestTopic(kafka, 'clicks', partitions);
-    await createSinkTable(client, table);
-    tables.push(table.name);
-    topics.push(topic);
-    const config: DynamoSinkConfig = {
-      consumerGroup: 'tests',
-      tables: [table],
-      mappings: [
-        {
-          name: 'page-views',
-          topic,
-          mode: 'aggregate',
-          table: table.name,
-          partitionKey: { name: 'pk', template: 'page#{page}' },
-          sortKey: { name: 'window', template: '{ts:yyyy-MM-ddTHH}' },
-          metrics: [
-            { name: 'views', op: 'count' },
-            { name: 'quantity', op: 'sum', field: 'quantity' },
-            { name: 'minQ', op: 'min', field: 'quantity' },
-            { name: 'maxQ', op: 'max', field: 'quantity' },
-          ],
-        },
-      ],
-    };
-    return { table, topic, ...sinkHandler({ config, client, deadLetters }) };
+  function setUp(partitions: number) {
+    return fixture.setUp({
+      table: {
+        name: uniqueName('views'),
+        partitionKey: { name: 'pk', type: 'S' },
+        sortKey: { name: 'window', type: 'S' },
+      },
+      topic: { prefix: 'clicks', partitions },
+      mapping: (topic, table) => ({
+        name: 'page-views',
+        topic,
+        mode: 'aggregate',
+        table,
+        partitionKey: { name: 'pk', template: 'page#{page}' },
+        sortKey: { name: 'window', template: '{ts:yyyy-MM-ddTHH}' },
+        metrics: [
+          { name: 'views', op: 'count' },
+          { name: 'quantity', op: 'sum', field: 'quantity' },
+          { name: 'minQ', op: 'min', field: 'quantity' },
+          { name: 'maxQ', op: 'max', field: 'quantity' },
+        ],
+      }),
+    });
   }
 
   it('pre-aggregates a batch into one guarded write per key and window', async () => {

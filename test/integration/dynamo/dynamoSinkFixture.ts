@@ -20,7 +20,9 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoSinkConfig, SinkTableConfig } from '../../../lambdas/core/config/types';
+import type { Kafka } from 'kafkajs';
+import { afterAll, beforeAll } from 'vitest';
+import type { DynamoMapping, DynamoSinkConfig, SinkTableConfig } from '../../../lambdas/core/config/types';
 import { DeadLetterQueue } from '../../../lambdas/core/DeadLetterQueue';
 import { Logger } from '../../../lambdas/core/Logger';
 import { Metrics } from '../../../lambdas/core/Metrics';
@@ -28,6 +30,7 @@ import type { ChangeEnvelope } from '../../../lambdas/core/types';
 import type { DynamoSinkHandler } from '../../../lambdas/kafka-to-dynamodb/createDynamoSinkHandler';
 import { createDynamoSinkHandler } from '../../../lambdas/kafka-to-dynamodb/createDynamoSinkHandler';
 import type { DynamoSend } from '../../../lambdas/kafka-to-dynamodb/DynamoRequests';
+import { createTestTopic, deleteTestTopic, localKafka } from '../helpers/kafkaMskEvents';
 import { awsClientConfig } from '../serviceEnv';
 
 /** 2025-11-26T08:00:00Z: event times of the tests. */
@@ -160,6 +163,100 @@ export function sinkHandler(options: {
     metrics: new Metrics('kafka-to-dynamodb', { write }),
   });
   return { handler, logs };
+}
+
+/** What {@link DynamoSinkFixture.setUp} makes: one table, one topic, and the sink handler of one mapping. */
+export interface SinkUnderTest {
+  readonly table: SinkTableConfig;
+  readonly topic: string;
+  readonly handler: DynamoSinkHandler;
+  readonly logs: string[];
+}
+
+/**
+ * The resources the tests of one file share: a DynamoDB client, a Kafka client, one dead-letter queue, and
+ * the tables and topics its tests create (each with a unique name), all removed after the file.
+ */
+export class DynamoSinkFixture {
+  readonly client = dynamoClient();
+  readonly kafka: Kafka = localKafka();
+  readonly dlq = new TestDeadLetterQueue();
+  readonly #tables: string[] = [];
+  readonly #topics: string[] = [];
+  #deadLetters: DeadLetterQueue | undefined;
+
+  async start(): Promise<void> {
+    this.#deadLetters = await this.dlq.create();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.#topics.map((t) => deleteTestTopic(this.kafka, t)));
+    await deleteTables(this.client, this.#tables);
+    await this.dlq.destroy();
+    this.client.destroy();
+  }
+
+  get deadLetters(): DeadLetterQueue {
+    if (!this.#deadLetters) throw new Error('DynamoSinkFixture: deadLetters read before start()');
+    return this.#deadLetters;
+  }
+
+  /** Creates the table (deleted after the file) and returns its config. */
+  async createTable(table: SinkTableConfig): Promise<SinkTableConfig> {
+    await createSinkTable(this.client, table);
+    this.#tables.push(table.name);
+    return table;
+  }
+
+  /** The sink handler on `config`, sending through `client` (the fixture's own by default). */
+  handler(config: DynamoSinkConfig, client: DynamoSend = this.client) {
+    return sinkHandler({ config, client, deadLetters: this.deadLetters });
+  }
+
+  /**
+   * A new topic and table, and the handler of one mapping from that topic to that table.
+   *
+   * @example
+   * ```ts
+   * const { table, topic, handler } = await fixture.setUp({
+   *   table: { name: uniqueName('orders'), partitionKey: { name: 'orderId', type: 'S' } },
+   *   topic: { prefix: 'orders', partitions: 2 },
+   *   mapping: (topic, table) => ({ name: 'order-state', topic, table, mode: 'state', ... }),
+   * });
+   * ```
+   */
+  async setUp(options: {
+    table: SinkTableConfig;
+    topic: { prefix: string; partitions: number };
+    mapping: (topic: string, table: string) => DynamoMapping;
+    client?: DynamoSend;
+  }): Promise<SinkUnderTest> {
+    const topic = await createTestTopic(this.kafka, options.topic.prefix, options.topic.partitions);
+    this.#topics.push(topic);
+    const table = await this.createTable(options.table);
+    const config: DynamoSinkConfig = {
+      consumerGroup: 'tests',
+      tables: [table],
+      mappings: [options.mapping(topic, table.name)],
+    };
+    return { table, topic, ...this.handler(config, options.client) };
+  }
+}
+
+/**
+ * A {@link DynamoSinkFixture} started before the tests of the calling `describe` and stopped after them.
+ *
+ * @example
+ * ```ts
+ * const fixture = useDynamoSinkFixture();
+ * const { client, kafka, dlq } = fixture;
+ * ```
+ */
+export function useDynamoSinkFixture(): DynamoSinkFixture {
+  const fixture = new DynamoSinkFixture();
+  beforeAll(() => fixture.start());
+  afterAll(() => fixture.stop());
+  return fixture;
 }
 
 /** A Lambda context with the given time left. */

@@ -1,28 +1,16 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import type { Kafka } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DynamoSinkConfig, SinkTableConfig, StateMapping } from '../../../lambdas/core/config/types';
-import type { DeadLetterQueue } from '../../../lambdas/core/DeadLetterQueue';
+import { describe, expect, it } from 'vitest';
+import type { StateMapping } from '../../../lambdas/core/config/types';
 import type { DynamoSend } from '../../../lambdas/kafka-to-dynamodb/DynamoRequests';
 import { readSinkItem } from '../../../lambdas/kafka-to-dynamodb/readSinkItem';
+import { consumeAsMskEvent, produceMessages, selectRecords } from '../helpers/kafkaMskEvents';
 import {
-  consumeAsMskEvent,
-  createTestTopic,
-  deleteTestTopic,
-  localKafka,
-  produceMessages,
-  selectRecords,
-} from '../helpers/kafkaMskEvents';
-import {
-  createSinkTable,
-  deleteTables,
   dynamoClient,
   lambdaContext,
   scanItems,
-  sinkHandler,
-  TestDeadLetterQueue,
   uniqueName,
+  useDynamoSinkFixture,
 } from './dynamoSinkFixture';
 
 interface OrderEvent {
@@ -50,51 +38,25 @@ function observed(client: DynamoDBClient) {
 }
 
 describe('kafka-to-dynamodb: state mode (event sourcing)', () => {
-  const client = dynamoClient();
-  const dlq = new TestDeadLetterQueue();
-  let kafka: Kafka;
-  let deadLetters: DeadLetterQueue;
-  const topics: string[] = [];
-  const tables: string[] = [];
+  const fixture = useDynamoSinkFixture();
+  const { client, kafka, dlq } = fixture;
 
-  beforeAll(async () => {
-    kafka = localKafka();
-    deadLetters = await dlq.create();
-  });
-
-  afterAll(async () => {
-    await Promise.all(topics.map((t) => deleteTestTopic(kafka, t)));
-    await deleteTables(client, tables);
-    await dlq.destroy();
-    client.destroy();
-  });
-
-  async function setUp(options: Partial<StateMapping> = {}, sinkClient: DynamoSend = client) {
-    const table: SinkTableConfig = {
-      name: uniqueName('orders'),
-      partitionKey: { name: 'orderId', type: 'S' },
-    };
-    const topic = await createTestTopic(kafka, 'orders', 2);
-    await createSinkTable(client, table);
-    tables.push(table.name);
-    topics.push(topic);
-    const config: DynamoSinkConfig = {
-      consumerGroup: 'tests',
-      tables: [table],
-      mappings: [
-        {
-          name: 'order-state',
-          topic,
-          mode: 'state',
-          table: table.name,
-          partitionKey: { name: 'orderId', template: '{orderId}' },
-          versionField: 'version',
-          eventIdField: 'eventId',
-          ...options,
-        },
-      ],
-    };
-    return { table, topic, ...sinkHandler({ config, client: sinkClient, deadLetters }) };
+  function setUp(options: Partial<StateMapping> = {}, sinkClient: DynamoSend = client) {
+    return fixture.setUp({
+      table: { name: uniqueName('orders'), partitionKey: { name: 'orderId', type: 'S' } },
+      topic: { prefix: 'orders', partitions: 2 },
+      mapping: (topic, table) => ({
+        name: 'order-state',
+        topic,
+        mode: 'state',
+        table,
+        partitionKey: { name: 'orderId', template: '{orderId}' },
+        versionField: 'version',
+        eventIdField: 'eventId',
+        ...options,
+      }),
+      client: sinkClient,
+    });
   }
 
   async function deliver(topic: string, events: readonly OrderEvent[]) {

@@ -6,23 +6,12 @@ import {
   ThrottlingException,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DynamoMapping, DynamoSinkConfig, SinkTableConfig } from '../../../lambdas/core/config/types';
-import type { DeadLetterQueue } from '../../../lambdas/core/DeadLetterQueue';
 import type { DynamoSend } from '../../../lambdas/kafka-to-dynamodb/DynamoRequests';
 import { mskEvent } from '../../factories/mskEvents';
 import { selectRecords } from '../helpers/kafkaMskEvents';
-import {
-  createSinkTable,
-  deleteTables,
-  dynamoClient,
-  lambdaContext,
-  scanItems,
-  sinkHandler,
-  T0,
-  TestDeadLetterQueue,
-  uniqueName,
-} from './dynamoSinkFixture';
+import { lambdaContext, scanItems, T0, uniqueName, useDynamoSinkFixture } from './dynamoSinkFixture';
 
 /**
  * The one test double of these tests: the client's `send`, wrapped to throttle requests or to leave batch
@@ -69,33 +58,19 @@ function total(value: number | number[]): number {
 }
 
 describe('kafka-to-dynamodb: throttling and unprocessed items', () => {
-  const client = dynamoClient();
-  const dlq = new TestDeadLetterQueue();
-  let deadLetters: DeadLetterQueue;
-  const tables: string[] = [];
+  const fixture = useDynamoSinkFixture();
+  const { client } = fixture;
 
-  beforeAll(async () => {
-    deadLetters = await dlq.create();
-  });
-
-  afterAll(async () => {
-    await deleteTables(client, tables);
-    await dlq.destroy();
-    client.destroy();
-  });
-
-  async function table(kind: 'series' | 'views' | 'orders'): Promise<SinkTableConfig> {
-    const config: SinkTableConfig =
+  function table(kind: 'series' | 'views' | 'orders'): Promise<SinkTableConfig> {
+    return fixture.createTable(
       kind === 'orders'
         ? { name: uniqueName(kind), partitionKey: { name: 'orderId', type: 'S' } }
         : {
             name: uniqueName(kind),
             partitionKey: { name: 'pk', type: 'S' },
             sortKey: { name: kind === 'series' ? 'sk' : 'window', type: 'S' },
-          };
-    await createSinkTable(client, config);
-    tables.push(config.name);
-    return config;
+          },
+    );
   }
 
   function configOf(sinkTable: SinkTableConfig, mapping: DynamoMapping): DynamoSinkConfig {
@@ -139,11 +114,7 @@ describe('kafka-to-dynamodb: throttling and unprocessed items', () => {
       unprocessedRounds++;
       return { unprocessed: (r) => (r.PutRequest?.Item?.deviceId?.S ?? '') < 'd5' };
     });
-    const { handler, logs } = sinkHandler({
-      config: configOf(series, seriesMapping(series.name)),
-      client: flaky,
-      deadLetters,
-    });
+    const { handler, logs } = fixture.handler(configOf(series, seriesMapping(series.name)), flaky);
 
     // Act
     const response = await handler(readings(100), lambdaContext());
@@ -166,11 +137,7 @@ describe('kafka-to-dynamodb: throttling and unprocessed items', () => {
       throttledPerKey.set(key, seen + 1);
       return seen < 2 ? 'throttle' : 'pass';
     });
-    const { handler, logs } = sinkHandler({
-      config: configOf(views, viewsMapping(views.name)),
-      client: flaky,
-      deadLetters,
-    });
+    const { handler, logs } = fixture.handler(configOf(views, viewsMapping(views.name)), flaky);
     const event = mskEvent(
       Array.from({ length: 200 }, (_, i) => ({
         topic: 'clicks',
@@ -202,8 +169,8 @@ describe('kafka-to-dynamodb: throttling and unprocessed items', () => {
         : 'pass',
     );
     const config = configOf(series, seriesMapping(series.name));
-    const overloadedSink = sinkHandler({ config, client: stuck, deadLetters });
-    const healthySink = sinkHandler({ config, client, deadLetters });
+    const overloadedSink = fixture.handler(config, stuck);
+    const healthySink = fixture.handler(config);
     const event = readings(100);
 
     // Act
@@ -229,8 +196,8 @@ describe('kafka-to-dynamodb: throttling and unprocessed items', () => {
       command instanceof UpdateItemCommand && command.input.Key?.pk?.S === 'page#p2' ? 'throttle' : 'pass',
     );
     const config = configOf(views, viewsMapping(views.name));
-    const overloadedSink = sinkHandler({ config, client: stuck, deadLetters });
-    const healthySink = sinkHandler({ config, client, deadLetters });
+    const overloadedSink = fixture.handler(config, stuck);
+    const healthySink = fixture.handler(config);
     const event = mskEvent(
       Array.from({ length: 120 }, (_, i) => ({
         topic: 'clicks',
@@ -272,7 +239,7 @@ describe('kafka-to-dynamodb: throttling and unprocessed items', () => {
       partitionKey: { name: 'orderId', template: '{orderId}' },
       versionField: 'version',
     };
-    const { handler } = sinkHandler({ config: configOf(orders, mapping), client: stuck, deadLetters });
+    const { handler } = fixture.handler(configOf(orders, mapping), stuck);
     const event = mskEvent([
       { topic: 'orders', offset: 4, value: { orderId: 'o-1', version: 1 } },
       { topic: 'orders', offset: 5, value: { orderId: 'o-2', version: 1 } },

@@ -1,77 +1,34 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Kafka } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DynamoSinkConfig, SinkTableConfig } from '../../../lambdas/core/config/types';
-import type { DeadLetterQueue } from '../../../lambdas/core/DeadLetterQueue';
-import {
-  consumeAsMskEvent,
-  createTestTopic,
-  deleteTestTopic,
-  localKafka,
-  produceMessages,
-} from '../helpers/kafkaMskEvents';
-import {
-  createSinkTable,
-  deleteTables,
-  dynamoClient,
-  lambdaContext,
-  scanItems,
-  sinkHandler,
-  T0,
-  TestDeadLetterQueue,
-  uniqueName,
-} from './dynamoSinkFixture';
+import { describe, expect, it } from 'vitest';
+import { consumeAsMskEvent, produceMessages } from '../helpers/kafkaMskEvents';
+import { lambdaContext, scanItems, T0, uniqueName, useDynamoSinkFixture } from './dynamoSinkFixture';
 
 const DAY_SECONDS = 86_400;
 
 describe('kafka-to-dynamodb: timeseries mode', () => {
-  const client = dynamoClient();
-  const dlq = new TestDeadLetterQueue();
-  let kafka: Kafka;
-  let deadLetters: DeadLetterQueue;
-  const topics: string[] = [];
-  const tables: string[] = [];
+  const fixture = useDynamoSinkFixture();
+  const { client, kafka, dlq } = fixture;
 
-  beforeAll(async () => {
-    kafka = localKafka();
-    deadLetters = await dlq.create();
-  });
-
-  afterAll(async () => {
-    await Promise.all(topics.map((t) => deleteTestTopic(kafka, t)));
-    await deleteTables(client, tables);
-    await dlq.destroy();
-    client.destroy();
-  });
-
-  async function setUp(retentionDays: number) {
-    const table: SinkTableConfig = {
-      name: uniqueName('series'),
-      partitionKey: { name: 'pk', type: 'S' },
-      sortKey: { name: 'sk', type: 'S' },
-      ttlAttribute: 'expiresAt',
-    };
-    const topic = await createTestTopic(kafka, 'telemetry', 2);
-    await createSinkTable(client, table);
-    tables.push(table.name);
-    topics.push(topic);
-    const config: DynamoSinkConfig = {
-      consumerGroup: 'tests',
-      tables: [table],
-      mappings: [
-        {
-          name: 'readings',
-          topic,
-          mode: 'timeseries',
-          table: table.name,
-          partitionKey: { name: 'pk', template: 'device#{deviceId}#{ts:yyyyMMdd}' },
-          timestampField: 'ts',
-          retentionDays,
-        },
-      ],
-    };
-    return { table, topic, ...sinkHandler({ config, client, deadLetters }) };
+  function setUp(retentionDays: number) {
+    return fixture.setUp({
+      table: {
+        name: uniqueName('series'),
+        partitionKey: { name: 'pk', type: 'S' },
+        sortKey: { name: 'sk', type: 'S' },
+        ttlAttribute: 'expiresAt',
+      },
+      topic: { prefix: 'telemetry', partitions: 2 },
+      mapping: (topic, table) => ({
+        name: 'readings',
+        topic,
+        mode: 'timeseries',
+        table,
+        partitionKey: { name: 'pk', template: 'device#{deviceId}#{ts:yyyyMMdd}' },
+        timestampField: 'ts',
+        retentionDays,
+      }),
+    });
   }
 
   it('writes one item per event under time-bucketed keys, in time order, with the TTL attribute set', async () => {

@@ -1,27 +1,13 @@
-import type { Kafka } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DynamoSinkConfig, SinkTableConfig } from '../../../lambdas/core/config/types';
-import type { DeadLetterQueue } from '../../../lambdas/core/DeadLetterQueue';
+import { describe, expect, it } from 'vitest';
 import { readSinkItem } from '../../../lambdas/kafka-to-dynamodb/readSinkItem';
 import type { TestMessage } from '../helpers/kafkaMskEvents';
-import {
-  consumeAsMskEvent,
-  createTestTopic,
-  deleteTestTopic,
-  localKafka,
-  produceMessages,
-  selectRecords,
-} from '../helpers/kafkaMskEvents';
+import { consumeAsMskEvent, produceMessages, selectRecords } from '../helpers/kafkaMskEvents';
 import {
   changeEnvelope,
-  createSinkTable,
-  deleteTables,
-  dynamoClient,
   lambdaContext,
   scanItems,
-  sinkHandler,
-  TestDeadLetterQueue,
   uniqueName,
+  useDynamoSinkFixture,
 } from './dynamoSinkFixture';
 
 /** A DynamoDB Streams-like sequence number (21+ digits, beyond 2^53) for change number `n`. */
@@ -41,49 +27,25 @@ function remove(id: string, n: number): TestMessage {
 }
 
 describe('kafka-to-dynamodb: upsert mode (CDC replica)', () => {
-  const client = dynamoClient();
-  const dlq = new TestDeadLetterQueue();
-  let kafka: Kafka;
-  let deadLetters: DeadLetterQueue;
-  const topics: string[] = [];
-  const tables: string[] = [];
+  const fixture = useDynamoSinkFixture();
+  const { client, kafka, dlq } = fixture;
 
-  beforeAll(async () => {
-    kafka = localKafka();
-    deadLetters = await dlq.create();
-  });
-
-  afterAll(async () => {
-    await Promise.all(topics.map((t) => deleteTestTopic(kafka, t)));
-    await deleteTables(client, tables);
-    await dlq.destroy();
-    client.destroy();
-  });
-
-  async function setUp(tombstoneRetentionDays?: number) {
-    const table: SinkTableConfig = {
-      name: uniqueName('replica'),
-      partitionKey: { name: 'productId', type: 'S' },
-      ttlAttribute: 'expiresAt',
-    };
-    const topic = await createTestTopic(kafka, 'products', 2);
-    await createSinkTable(client, table);
-    tables.push(table.name);
-    topics.push(topic);
-    const config: DynamoSinkConfig = {
-      consumerGroup: 'tests',
-      tables: [table],
-      mappings: [
-        {
-          name: 'products-replica',
-          topic,
-          mode: 'upsert',
-          table: table.name,
-          ...(tombstoneRetentionDays ? { tombstoneRetentionDays } : {}),
-        },
-      ],
-    };
-    return { table, topic, ...sinkHandler({ config, client, deadLetters }) };
+  function setUp(tombstoneRetentionDays?: number) {
+    return fixture.setUp({
+      table: {
+        name: uniqueName('replica'),
+        partitionKey: { name: 'productId', type: 'S' },
+        ttlAttribute: 'expiresAt',
+      },
+      topic: { prefix: 'products', partitions: 2 },
+      mapping: (topic, table) => ({
+        name: 'products-replica',
+        topic,
+        mode: 'upsert',
+        table,
+        ...(tombstoneRetentionDays ? { tombstoneRetentionDays } : {}),
+      }),
+    });
   }
 
   async function deliver(topic: string, messages: readonly TestMessage[]) {

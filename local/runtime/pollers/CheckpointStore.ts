@@ -7,20 +7,35 @@ import { dirname } from 'node:path';
  * source mapping does in AWS. Kafka positions live in the broker as committed group offsets.
  */
 export interface CheckpointStore {
-  get(mappingId: string, shardId: string): string | undefined;
-  set(mappingId: string, shardId: string, sequenceNumber: string): void;
+  get(scope: string, shardId: string): string | undefined;
+  set(scope: string, shardId: string, sequenceNumber: string): void;
+}
+
+/**
+ * What a checkpoint belongs to: the mapping and the stream it reads. A table deleted and created again has
+ * a new stream (a new ARN label) whose shard ids may repeat the old ones (moto's do): a checkpoint of the
+ * old stream must not place the mapping past records of the new one, so it starts from its starting
+ * position instead, as a mapping of a new stream does in AWS.
+ *
+ * @example
+ * ```ts
+ * checkpoints.get(checkpointScope(mapping.logicalId, mapping.sourceArn), 'shardId-000000000000');
+ * ```
+ */
+export function checkpointScope(mappingId: string, streamArn: string): string {
+  return `${mappingId}@${streamArn}`;
 }
 
 /** Checkpoints kept for the life of the process. */
 export class MemoryCheckpointStore implements CheckpointStore {
   readonly #checkpoints = new Map<string, string>();
 
-  get(mappingId: string, shardId: string): string | undefined {
-    return this.#checkpoints.get(`${mappingId}/${shardId}`);
+  get(scope: string, shardId: string): string | undefined {
+    return this.#checkpoints.get(`${scope}/${shardId}`);
   }
 
-  set(mappingId: string, shardId: string, sequenceNumber: string): void {
-    this.#checkpoints.set(`${mappingId}/${shardId}`, sequenceNumber);
+  set(scope: string, shardId: string, sequenceNumber: string): void {
+    this.#checkpoints.set(`${scope}/${shardId}`, sequenceNumber);
   }
 }
 
@@ -61,12 +76,12 @@ export class FileCheckpointStore implements CheckpointStore {
     );
   }
 
-  get(mappingId: string, shardId: string): string | undefined {
-    return this.#checkpoints[`${mappingId}/${shardId}`];
+  get(scope: string, shardId: string): string | undefined {
+    return this.#checkpoints[`${scope}/${shardId}`];
   }
 
-  set(mappingId: string, shardId: string, sequenceNumber: string): void {
-    this.#checkpoints[`${mappingId}/${shardId}`] = sequenceNumber;
+  set(scope: string, shardId: string, sequenceNumber: string): void {
+    this.#checkpoints[`${scope}/${shardId}`] = sequenceNumber;
     mkdirSync(dirname(this.#file), { recursive: true });
     const temporary = `${this.#file}.${process.pid}.tmp`;
     writeFileSync(temporary, JSON.stringify(this.#checkpoints, null, 2));

@@ -1,6 +1,7 @@
 import type { DynamoDBStreamEvent, KinesisStreamEvent } from 'aws-lambda';
 import { abortableSleep } from './abortableSleep';
 import { BatchLane } from './BatchLane';
+import { checkpointScope } from './CheckpointStore';
 import { CheckpointTracker } from './CheckpointTracker';
 import { PollerLimits } from './constants';
 import { deliverBatch } from './deliverBatch';
@@ -80,6 +81,10 @@ export abstract class StreamPoller<R extends SourceRecord> implements Poller {
     return this.context.mapping.sourceArn as string;
   }
 
+  get #checkpointScope(): string {
+    return checkpointScope(this.mapping.logicalId, this.streamArn);
+  }
+
   protected get functionArn(): string {
     const { region, accountId, fn } = this.context;
     return `arn:aws:lambda:${region}:${accountId}:function:${fn.functionName}`;
@@ -123,15 +128,16 @@ export abstract class StreamPoller<R extends SourceRecord> implements Poller {
   }
 
   #initialPosition(description: ShardDescription): IteratorPosition {
-    const checkpoint = this.context.checkpoints.get(this.mapping.logicalId, description.shardId);
+    const checkpoint = this.context.checkpoints.get(this.#checkpointScope, description.shardId);
     if (checkpoint) return { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: checkpoint };
     return { type: this.mapping.startingPosition };
   }
 
   #track(description: ShardDescription, position: IteratorPosition): Shard<R> {
-    const { mapping, checkpoints } = this.context;
+    const { checkpoints } = this.context;
+    const scope = this.#checkpointScope;
     const tracker = new CheckpointTracker((sequenceNumber) =>
-      checkpoints.set(mapping.logicalId, description.shardId, sequenceNumber),
+      checkpoints.set(scope, description.shardId, sequenceNumber),
     );
     const shard: Shard<R> = {
       description,

@@ -2,7 +2,11 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Logger } from '../../../lambdas/core/Logger';
 import type { InvocationResult } from '../../../local/runtime/environment/types';
-import { type CheckpointStore, MemoryCheckpointStore } from '../../../local/runtime/pollers/CheckpointStore';
+import {
+  type CheckpointStore,
+  checkpointScope,
+  MemoryCheckpointStore,
+} from '../../../local/runtime/pollers/CheckpointStore';
 import { OnFailureDestination } from '../../../local/runtime/pollers/OnFailureDestination';
 import {
   type IteratorPosition,
@@ -271,7 +275,11 @@ describe('StreamPoller', () => {
     await startPoller(stream, fn, { filters: [{ id: [{ prefix: 'keep' }] }] }, checkpoints).start();
 
     // Assess
-    await waitFor(() => expect(checkpoints.get('TestMapping', 's0')).toBe(last.position));
+    await waitFor(() =>
+      expect(checkpoints.get(checkpointScope('TestMapping', mapping().sourceArn as string), 's0')).toBe(
+        last.position,
+      ),
+    );
     expect(seen()).toEqual(['keep-1', 'keep-2']);
     expect(seen()).not.toContain(dropped.eventRecord.id);
   });
@@ -296,5 +304,32 @@ describe('StreamPoller', () => {
 
     // Assess
     await waitFor(() => expect(second.seen()).toEqual(['c']));
+  });
+
+  it("starts a recreated stream (new ARN, same shard ids) from its starting position, not after the old stream's checkpoint", async () => {
+    // Prepare: a first run checkpoints shard s0 of the table's first stream.
+    const checkpoints = new MemoryCheckpointStore();
+    const oldStream = new FakeStream();
+    oldStream.addShard('s0');
+    oldStream.put('s0', 'a');
+    const first = recordingFunction();
+    const oldArn = 'arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/2026-11-26T10:00:00.000';
+    const poller = startPoller(oldStream, first.fn, { sourceArn: oldArn }, checkpoints);
+    await poller.start();
+    await waitFor(() => expect(first.seen()).toEqual(['a']));
+    await poller.stop();
+
+    // Act: the table was deleted and created again; its new stream repeats the shard id.
+    const newStream = new FakeStream();
+    newStream.addShard('s0');
+    newStream.put('s0', 'x');
+    const second = recordingFunction();
+    const newArn = 'arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/2026-11-26T11:00:00.000';
+    await startPoller(newStream, second.fn, { sourceArn: newArn }, checkpoints).start();
+
+    // Assess
+    await waitFor(() => expect(second.seen()).toEqual(['x']));
+    expect(newStream.iteratorRequests[0]?.position).toEqual({ type: 'TRIM_HORIZON' });
+    expect(checkpoints.get(checkpointScope('TestMapping', oldArn), 's0')).toBeDefined();
   });
 });

@@ -2,30 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SourceTableConfig, TopicConfig } from '../../../lambdas/core/config/types';
 import type { StreamBatchResponse } from '../../../lambdas/core/types';
 import { handler } from '../../../lambdas/ddb-stream-to-kafka';
 import { freePort, type ServicesOptions, startServices, stopServices } from '../../../local/services';
 import { streamEvent } from '../../factories/cdcRecords';
-import {
-  bridgeEnvironment,
-  type Clients,
-  clients,
-  createQueue,
-  createSourceTable,
-  createTopics,
-  deleteQueue,
-  deleteSourceTable,
-  lambdaContext,
-  localKafka,
-  readStreamRecords,
-  readTopic,
-  type SourceTable,
-  uniqueName,
-  writeItems,
-} from './cdcTestKit';
+import { useCdcBridge } from './cdcBridgeFixture';
+import { lambdaContext, readStreamRecords, readTopic, writeItems } from './cdcTestKit';
 
 const MAX_REDELIVERIES = 5;
 
@@ -42,14 +25,11 @@ function expectReportedSuffix(batch: readonly DynamoDBRecord[], response: Stream
 }
 
 describe('ddb-stream-to-kafka when its broker is lost mid-stream (private Kafka)', () => {
-  const aws: Clients = clients();
   const stateDir = mkdtempSync(join(tmpdir(), 'sb-cdc-broker-'));
-  const topic = uniqueName('sb-orders-changes');
   let options: ServicesOptions;
-  let kafka: Kafka;
-  let table: SourceTable;
-  let queueUrl: string;
 
+  // Registered before the fixture's hooks: the private broker is up before the fixture starts, and
+  // stopped (with its topics) after the fixture stopped.
   beforeAll(async () => {
     options = {
       only: ['kafka'],
@@ -58,32 +38,24 @@ describe('ddb-stream-to-kafka when its broker is lost mid-stream (private Kafka)
       log: () => undefined,
     };
     await startServices(options);
-    const brokers = `127.0.0.1:${options.ports?.kafka}`;
-    kafka = localKafka(brokers);
-    await createTopics(kafka, [{ topic, numPartitions: 3 }]);
-    table = await createSourceTable(aws, 'sb-orders', 'orderId');
-    queueUrl = await createQueue(aws);
-    const source: SourceTableConfig = {
-      name: table.name,
-      partitionKey: { name: 'orderId', type: 'S' },
-      topic,
-    };
-    const topics: TopicConfig[] = [{ name: topic, partitions: 3 }];
-    Object.assign(
-      process.env,
-      bridgeEnvironment({ slice: { sources: [source], topics }, queueUrl, functionName: 'sb-ddb', brokers }),
-    );
   });
 
   afterAll(async () => {
     await stopServices({ ...options, kill: true, purge: true });
     rmSync(stateDir, { recursive: true, force: true });
-    await deleteSourceTable(aws, table);
-    await deleteQueue(aws, queueUrl);
   });
+
+  const fixture = useCdcBridge({
+    table: { prefix: 'sb-orders', partitionKey: 'orderId' },
+    topic: { prefix: 'sb-orders-changes', partitions: 3 },
+    functionName: 'sb-ddb',
+    brokers: () => `127.0.0.1:${options.ports?.kafka}`,
+  });
+  const { aws, topic } = fixture;
 
   it('reports the right records while the broker is down and loses nothing once it is back', async () => {
     // Prepare: 30 changes over 10 keys, delivered as three batches.
+    const { kafka, table } = fixture;
     await writeItems(
       aws,
       table.name,

@@ -1,66 +1,24 @@
 import { createHash } from 'node:crypto';
 import { Partitioners } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SourceTableConfig, TopicConfig } from '../../../lambdas/core/config/types';
+import { describe, expect, it } from 'vitest';
 import type { ChangeEnvelope } from '../../../lambdas/core/types';
 import { handler } from '../../../lambdas/ddb-stream-to-kafka';
 import { streamEvent } from '../../factories/cdcRecords';
-import {
-  bridgeEnvironment,
-  type Clients,
-  clients,
-  createQueue,
-  createSourceTable,
-  createTopics,
-  deleteQueue,
-  deleteSourceTable,
-  deleteTopics,
-  lambdaContext,
-  localKafka,
-  readStreamRecords,
-  readTopic,
-  type SourceTable,
-  uniqueName,
-  type Write,
-  writeItems,
-} from './cdcTestKit';
+import { useCdcBridge } from './cdcBridgeFixture';
+import { lambdaContext, readStreamRecords, readTopic, type Write, writeItems } from './cdcTestKit';
 
 describe('ddb-stream-to-kafka against moto and Kafka', () => {
-  const aws: Clients = clients();
-  const kafka = localKafka();
-  const topic = uniqueName('sb-orders-changes');
-  let table: SourceTable;
-  let queueUrl: string;
-
-  beforeAll(async () => {
-    table = await createSourceTable(aws, 'sb-orders', 'orderId');
-    queueUrl = await createQueue(aws);
-    await createTopics(kafka, [{ topic, numPartitions: 3 }]);
-    const source: SourceTableConfig = {
-      name: table.name,
-      partitionKey: { name: 'orderId', type: 'S' },
-      topic,
-      governance: { mask: ['card'], hash: ['email'] },
-    };
-    const topics: TopicConfig[] = [{ name: topic, partitions: 3 }];
-    Object.assign(
-      process.env,
-      bridgeEnvironment({
-        slice: { sources: [source], topics },
-        queueUrl,
-        functionName: 'sb-ddb-stream-to-kafka',
-      }),
-    );
+  const fixture = useCdcBridge({
+    table: { prefix: 'sb-orders', partitionKey: 'orderId' },
+    topic: { prefix: 'sb-orders-changes', partitions: 3 },
+    source: { governance: { mask: ['card'], hash: ['email'] } },
+    functionName: 'sb-ddb-stream-to-kafka',
   });
-
-  afterAll(async () => {
-    await deleteTopics(kafka, [topic]);
-    await deleteSourceTable(aws, table);
-    await deleteQueue(aws, queueUrl);
-  });
+  const { aws, kafka, topic } = fixture;
 
   it('publishes every INSERT, MODIFY and REMOVE once, in order per key, on the key’s partition, masked', async () => {
     // Prepare: several changes per order, interleaved.
+    const { table } = fixture;
     const writes: Write[] = [];
     for (let i = 1; i <= 6; i++) {
       writes.push({

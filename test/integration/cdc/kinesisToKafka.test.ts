@@ -1,65 +1,36 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SourceTableConfig, TopicConfig } from '../../../lambdas/core/config/types';
+import { afterAll, describe, expect, it } from 'vitest';
 import { handler as streamsHandler } from '../../../lambdas/ddb-stream-to-kafka';
 import { handler as kinesisHandler } from '../../../lambdas/kinesis-to-kafka';
 import { kinesisEvent, streamEvent } from '../../factories/cdcRecords';
+import { useCdcBridge } from './cdcBridgeFixture';
 import {
-  bridgeEnvironment,
-  type Clients,
-  clients,
-  createQueue,
-  createSourceTable,
-  createTopics,
   deleteKinesisStream,
-  deleteQueue,
-  deleteSourceTable,
-  deleteTopics,
   lambdaContext,
-  localKafka,
   readStreamRecords,
   readTopic,
-  type SourceTable,
-  uniqueName,
   viaKinesis,
   type Write,
   writeItems,
 } from './cdcTestKit';
 
 describe('kinesis-to-kafka against moto, kinesis-mock and Kafka', () => {
-  const aws: Clients = clients();
-  const kafka = localKafka();
-  const topic = uniqueName('sb-devices-changes');
-  let table: SourceTable;
-  let queueUrl: string;
+  // Both bridges run in this process: without a function name, each names itself in the lineage header.
+  const fixture = useCdcBridge({
+    table: { prefix: 'sb-devices', partitionKey: 'deviceId', sortKey: { name: 'ts', type: 'N' } },
+    topic: { prefix: 'sb-devices-changes', partitions: 3 },
+    source: { kafkaKey: 'primaryKey' },
+  });
+  const { aws, kafka, topic } = fixture;
   let streamName: string | undefined;
 
-  beforeAll(async () => {
-    table = await createSourceTable(aws, 'sb-devices', 'deviceId', { name: 'ts', type: 'N' });
-    queueUrl = await createQueue(aws);
-    await createTopics(kafka, [{ topic, numPartitions: 3 }]);
-    const source: SourceTableConfig = {
-      name: table.name,
-      partitionKey: { name: 'deviceId', type: 'S' },
-      sortKey: { name: 'ts', type: 'N' },
-      topic,
-      kafkaKey: 'primaryKey',
-    };
-    const topics: TopicConfig[] = [{ name: topic, partitions: 3 }];
-    // Both bridges run in this process: without a function name, each names itself in the lineage header.
-    delete process.env.AWS_LAMBDA_FUNCTION_NAME;
-    Object.assign(process.env, bridgeEnvironment({ slice: { sources: [source], topics }, queueUrl }));
-  });
-
   afterAll(async () => {
-    await deleteTopics(kafka, [topic]);
-    await deleteSourceTable(aws, table);
-    await deleteQueue(aws, queueUrl);
     if (streamName) await deleteKinesisStream(aws, streamName);
   });
 
   it('publishes each change once, in order per key, as the same envelope bytes the Streams path gives', async () => {
     // Prepare: real changes in moto; the same changes on a real Kinesis stream in DynamoDB's Kinesis format.
+    const { table } = fixture;
     const key = (device: string, ts: number) => ({ deviceId: { S: device }, ts: { N: String(ts) } });
     const writes: Write[] = [];
     for (const device of ['d-1', 'd-2', 'd-3']) {

@@ -1,27 +1,19 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createChangeBridge } from '../../../lambdas/core/changeBridge/createChangeBridge';
 import { dynamoDbStreamCarrier } from '../../../lambdas/core/changeBridge/dynamoDbStreamCarrier';
-import type { SourceTableConfig, TopicConfig } from '../../../lambdas/core/config/types';
 import { handler } from '../../../lambdas/ddb-stream-to-kafka';
 import { streamEvent } from '../../factories/cdcRecords';
 import { requireEnv } from '../serviceEnv';
+import { useCdcBridge } from './cdcBridgeFixture';
 import {
   bridgeEnvironment,
-  type Clients,
-  clients,
-  createQueue,
-  createSourceTable,
   createTopics,
-  deleteQueue,
-  deleteSourceTable,
   deleteTopics,
   lambdaContext,
-  localKafka,
   readStreamRecords,
   readTopic,
   receiveDeadLetters,
-  type SourceTable,
   uniqueName,
   writeItems,
 } from './cdcTestKit';
@@ -29,29 +21,10 @@ import {
 const MAX_MESSAGE_BYTES = 65_536;
 
 describe('poison records on the DynamoDB Streams path', () => {
-  const aws: Clients = clients();
-  const kafka = localKafka();
-  const topic = uniqueName('sb-products-changes');
-  const topics: TopicConfig[] = [{ name: topic, partitions: 1, maxMessageBytes: MAX_MESSAGE_BYTES }];
-  let table: SourceTable;
-  let queueUrl: string;
-  let source: SourceTableConfig;
-  let records: DynamoDBRecord[];
-
-  beforeAll(async () => {
-    table = await createSourceTable(aws, 'sb-products', 'productId');
-    queueUrl = await createQueue(aws);
-    await createTopics(kafka, [
-      {
-        topic,
-        numPartitions: 1,
-        configEntries: [{ name: 'max.message.bytes', value: String(MAX_MESSAGE_BYTES) }],
-      },
-    ]);
-    source = {
-      name: table.name,
-      partitionKey: { name: 'productId', type: 'S' },
-      topic,
+  const fixture = useCdcBridge({
+    table: { prefix: 'sb-products', partitionKey: 'productId' },
+    topic: { prefix: 'sb-products-changes', partitions: 1, maxMessageBytes: MAX_MESSAGE_BYTES },
+    source: {
       governance: {
         schema: {
           type: 'object',
@@ -59,15 +32,14 @@ describe('poison records on the DynamoDB Streams path', () => {
           properties: { productId: { type: 'string' }, price: { type: 'number', minimum: 0 } },
         },
       },
-    };
-    Object.assign(
-      process.env,
-      bridgeEnvironment({
-        slice: { sources: [source], topics },
-        queueUrl,
-        functionName: 'sb-ddb-stream-to-kafka',
-      }),
-    );
+    },
+    functionName: 'sb-ddb-stream-to-kafka',
+  });
+  const { aws, kafka, topic } = fixture;
+  let records: DynamoDBRecord[];
+
+  beforeAll(async () => {
+    const { table } = fixture;
     const product = (id: string, price: string, extra = {}) => ({
       put: { productId: { S: id }, price: { N: price }, ...extra },
     });
@@ -88,13 +60,9 @@ describe('poison records on the DynamoDB Streams path', () => {
     records = [read[0], read[1], read[2], corrupted, read[4]] as DynamoDBRecord[];
   });
 
-  afterAll(async () => {
-    await deleteTopics(kafka, [topic]);
-    await deleteSourceTable(aws, table);
-    await deleteQueue(aws, queueUrl);
-  });
-
   it('dead-letters a schema violation, an oversized item and a malformed image with reasons; the rest is produced', async () => {
+    const { table, queueUrl } = fixture;
+
     // Act
     const response = await handler(streamEvent(records), lambdaContext());
 
@@ -128,6 +96,7 @@ describe('poison records on the DynamoDB Streams path', () => {
 
   it('reports the first poison record and everything after it when the dead-letter queue is unreachable', async () => {
     // Prepare: a bridge whose dead-letter queue does not exist.
+    const { source } = fixture;
     const missingQueue = `${requireEnv('AWS_ENDPOINT_URL_SQS')}/000000000000/${uniqueName('missing')}`;
     const otherTopic = uniqueName('sb-products-changes');
     await createTopics(kafka, [{ topic: otherTopic, numPartitions: 1 }]);

@@ -21,20 +21,21 @@ import {
 import type { KeyNaming } from './keyNaming';
 import type { KeyWrite, WriteSizes } from './types';
 
-type AnyWrite =
-  | CacheWrite
-  | CounterWrite
-  | LeaderboardWrite
-  | ListWrite
-  | SessionWrite
-  | StreamWrite
-  | UniqueWrite;
-
 export class WriteSet {
   readonly sizes: WriteSizes = { args: 0, bytes: 0 };
   readonly #naming: KeyNaming;
-  /** Per kind of write, the writes by key (no composite key string to build per event). */
-  readonly #byKind = new Map<string, Map<string, AnyWrite>>();
+  // One Map per kind of write, by key: a lookup is one Map.get on the key (no composite key per event).
+  readonly #counters = new Map<string, CounterWrite>();
+  readonly #leaderboards = new Map<string, LeaderboardWrite>();
+  readonly #uniques = new Map<string, UniqueWrite>();
+  readonly #hashSessions = new Map<string, SessionWrite>();
+  readonly #stringSessions = new Map<string, SessionWrite>();
+  readonly #hashCaches = new Map<string, CacheWrite>();
+  readonly #stringCaches = new Map<string, CacheWrite>();
+  readonly #streams = new Map<string, StreamWrite>();
+  readonly #lists = new Map<string, ListWrite>();
+  /** The kinds' Maps in the order of their first write, the order `writes` lists them in. */
+  readonly #used: ReadonlyMap<string, KeyWrite>[] = [];
 
   constructor(naming: KeyNaming) {
     this.#naming = naming;
@@ -42,50 +43,43 @@ export class WriteSet {
 
   get writes(): KeyWrite[] {
     const writes: KeyWrite[] = [];
-    for (const byKey of this.#byKind.values()) for (const write of byKey.values()) writes.push(write);
+    for (const byKey of this.#used) for (const write of byKey.values()) writes.push(write);
     return writes;
   }
 
   /** Events dropped because a newer version of their cache entry was in the same chunk. */
   get staleInBatch(): number {
     let stale = 0;
-    for (const byKey of this.#byKind.values()) {
-      for (const write of byKey.values()) if (write instanceof CacheWrite) stale += write.staleInBatch;
+    for (const byKey of [this.#hashCaches, this.#stringCaches]) {
+      for (const write of byKey.values()) stale += write.staleInBatch;
     }
     return stale;
   }
 
   counter(key: string): CounterWrite {
-    return (
-      (this.#find('counter', key) as CounterWrite | undefined) ??
-      this.#add('counter', key, new CounterWrite(key, this.sizes))
-    );
+    return this.#counters.get(key) ?? this.#add(this.#counters, key, new CounterWrite(key, this.sizes));
   }
 
   leaderboard(key: string): LeaderboardWrite {
-    const found = this.#find('leaderboard', key) as LeaderboardWrite | undefined;
-    return found ?? this.#add('leaderboard', key, new LeaderboardWrite(key, this.sizes));
+    const found = this.#leaderboards.get(key);
+    return found ?? this.#add(this.#leaderboards, key, new LeaderboardWrite(key, this.sizes));
   }
 
   unique(key: string): UniqueWrite {
-    return (
-      (this.#find('unique', key) as UniqueWrite | undefined) ??
-      this.#add('unique', key, new UniqueWrite(key, this.sizes))
-    );
+    return this.#uniques.get(key) ?? this.#add(this.#uniques, key, new UniqueWrite(key, this.sizes));
   }
 
   session(key: string, store: 'hash' | 'string'): SessionWrite {
-    const kind = store === 'hash' ? 'session-hash' : 'session-string';
-    const found = this.#find(kind, key) as SessionWrite | undefined;
-    return found ?? this.#add(kind, key, new SessionWrite(key, this.sizes, store));
+    const byKey = store === 'hash' ? this.#hashSessions : this.#stringSessions;
+    return byKey.get(key) ?? this.#add(byKey, key, new SessionWrite(key, this.sizes, store));
   }
 
   cache(key: string, store: 'string' | 'hash', ttlSeconds: number | undefined): CacheWrite {
-    const kind = store === 'hash' ? 'cache-hash' : 'cache-string';
-    const found = this.#find(kind, key) as CacheWrite | undefined;
+    const byKey = store === 'hash' ? this.#hashCaches : this.#stringCaches;
+    const found = byKey.get(key);
     if (found) return found;
     return this.#add(
-      kind,
+      byKey,
       key,
       new CacheWrite(key, this.sizes, this.#naming.versionKey(key), store, ttlSeconds),
     );
@@ -93,29 +87,17 @@ export class WriteSet {
 
   stream(key: string): StreamWrite {
     return (
-      (this.#find('stream', key) as StreamWrite | undefined) ??
-      this.#add('stream', key, new StreamWrite(key, this.sizes, this.#naming.seenKey(key)))
+      this.#streams.get(key) ??
+      this.#add(this.#streams, key, new StreamWrite(key, this.sizes, this.#naming.seenKey(key)))
     );
   }
 
   list(key: string): ListWrite {
-    return (
-      (this.#find('list', key) as ListWrite | undefined) ??
-      this.#add('list', key, new ListWrite(key, this.sizes))
-    );
+    return this.#lists.get(key) ?? this.#add(this.#lists, key, new ListWrite(key, this.sizes));
   }
 
-  #find(kind: string, key: string): AnyWrite | undefined {
-    const byKey = this.#byKind.get(kind);
-    return byKey === undefined ? undefined : byKey.get(key);
-  }
-
-  #add<T extends AnyWrite>(kind: string, key: string, write: T): T {
-    let byKey = this.#byKind.get(kind);
-    if (!byKey) {
-      byKey = new Map();
-      this.#byKind.set(kind, byKey);
-    }
+  #add<T extends KeyWrite>(byKey: Map<string, T>, key: string, write: T): T {
+    if (byKey.size === 0) this.#used.push(byKey);
     byKey.set(key, write);
     return write;
   }

@@ -204,7 +204,9 @@ export class SessionWrite extends CompactedWrite {
       this.#fields.clear();
     }
     if (this.#store === 'hash') {
-      for (const [field, value] of Object.entries(change.fields)) {
+      const fields = change.fields;
+      for (const field of Object.keys(fields)) {
+        const value = fields[field];
         if (value === undefined) continue;
         if (!this.#fields.has(field)) this.grow(2, field.length);
         this.#fields.set(field, value);

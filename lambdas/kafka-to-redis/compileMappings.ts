@@ -32,7 +32,7 @@ import { compileTemplate, readField, TemplateFieldError, toEpochMillis } from '.
 import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 import { readNumber } from '../core/sink/sinkEvent';
-import type { Expiry } from './compactedWrites';
+import type { Expiry, SessionChange } from './compactedWrites';
 import { MAX_ARGS_PER_COMMAND } from './constants';
 import { eventVersion } from './versions';
 import type { WriteSet } from './WriteSet';
@@ -109,7 +109,9 @@ function unique(m: UniqueMapping): CompiledMapping['prepare'] {
   };
 }
 
-function sessionExpiry(m: SessionMapping, event: SinkEvent): Expiry {
+const SESSION_DELETE: SessionChange = { kind: 'delete' };
+
+function sessionExpiry(m: SessionMapping, event: SinkEvent, sliding: Expiry | undefined): Expiry {
   if (m.expiresAtField !== undefined) {
     const raw = readField(event.fields, m.expiresAtField);
     if (raw !== undefined && raw !== null) {
@@ -128,7 +130,7 @@ function sessionExpiry(m: SessionMapping, event: SinkEvent): Expiry {
       return { at: Math.floor(millis / 1000) };
     }
   }
-  if (m.ttlSeconds !== undefined) return { seconds: m.ttlSeconds };
+  if (sliding !== undefined) return sliding;
   throw new PoisonRecordError(
     POISON_KINDS.missingField,
     `session expiry field "${m.expiresAtField}" is missing and the mapping has no ttlSeconds`,
@@ -138,13 +140,15 @@ function sessionExpiry(m: SessionMapping, event: SinkEvent): Expiry {
 function session(m: SessionMapping): CompiledMapping['prepare'] {
   const key = compileTemplate(m.key);
   const store = m.store ?? 'hash';
+  // One expiry object for every event of the mapping (writes only read it).
+  const sliding: Expiry | undefined = m.ttlSeconds === undefined ? undefined : { seconds: m.ttlSeconds };
   return (event, context) => {
     if (!passes(m.filter, event)) return undefined;
     const target = render(key, context);
     if (isDelete(event) || (m.deleteWhen !== undefined && matchesPattern(event.fields, m.deleteWhen))) {
-      return (writes) => writes.session(target, store).add(event.record, { kind: 'delete' });
+      return (writes) => writes.session(target, store).add(event.record, SESSION_DELETE);
     }
-    const expiry = sessionExpiry(m, event);
+    const expiry = sessionExpiry(m, event, sliding);
     // A change carries the entity's whole image; a plain event adds to what the session holds.
     const kind = event.kind === 'change' ? 'replace' : 'merge';
     const fields = event.fields;

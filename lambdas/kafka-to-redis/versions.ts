@@ -14,6 +14,7 @@ import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 
 const DIGITS = /^\d+$/;
+const ZERO = '0'.charCodeAt(0);
 
 /** True when `a` is a higher version than `b` (both canonical). */
 export function isNewerVersion(a: string, b: string): boolean {
@@ -30,7 +31,7 @@ export function versionText(value: unknown): string | undefined {
   else if (typeof value === 'object' && value !== null && typeof (value as { $N?: unknown }).$N === 'string')
     text = (value as { $N: string }).$N;
   if (text === undefined || !DIGITS.test(text)) return undefined;
-  return text.replace(/^0+(?=\d)/, '');
+  return text.charCodeAt(0) === ZERO ? text.replace(/^0+(?=\d)/, '') : text;
 }
 
 /**

@@ -1,27 +1,14 @@
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import type { DynamoSinkConfig } from '../lambdas/core/config/types';
-import { BridgeFunction } from './BridgeFunction';
-import { BridgeQueues } from './BridgeQueues';
 import { HANDLERS } from './constants';
-import { addKafkaEventSources } from './kafkaEventSources';
-import type { FunctionPlacement, KafkaAccess } from './types';
+import { KafkaSinkBase, type KafkaSinkBaseProps } from './KafkaSinkBase';
 
-export interface KafkaToDynamoSinkProps {
-  readonly functionName: string;
+export interface KafkaToDynamoSinkProps extends KafkaSinkBaseProps {
   readonly sink: DynamoSinkConfig;
   /** The sink tables by name (every `sink.tables` entry). */
   readonly tables: ReadonlyMap<string, dynamodb.ITable>;
-  readonly kafka: KafkaAccess;
-  readonly placement: FunctionPlacement;
-  readonly pollerGroupName: string;
-  readonly deadLetterQueue?: sqs.IQueue;
-  readonly onFailureQueue?: sqs.IQueue;
-  readonly functionProps?: Partial<nodejs.NodejsFunctionProps>;
 }
 
 /** Item reads and writes the sink modes use: conditional puts/updates, batch writes, version reads. */
@@ -50,41 +37,21 @@ const SINK_TABLE_ACTIONS = [
  * });
  * ```
  */
-export class KafkaToDynamoSink extends Construct {
-  readonly bridge: BridgeFunction;
-  readonly eventSourceMappings: readonly lambda.EventSourceMapping[];
-  readonly deadLetterQueue: sqs.IQueue;
-  readonly onFailureQueue: sqs.IQueue;
-
+export class KafkaToDynamoSink extends KafkaSinkBase {
   constructor(scope: Construct, id: string, props: KafkaToDynamoSinkProps) {
-    super(scope, id);
-    const queues = BridgeQueues.orGiven(this, props);
-    this.deadLetterQueue = queues.deadLetterQueue;
-    this.onFailureQueue = queues.onFailureQueue;
-
-    this.bridge = new BridgeFunction(this, 'Handler', {
+    super(scope, id, props, {
       handler: HANDLERS.kafkaToDynamodb,
-      functionName: props.functionName,
-      placement: props.placement,
-      config: props.sink,
-      deadLetterQueue: this.deadLetterQueue,
-      functionProps: props.functionProps,
-    });
-    const tableArns = props.sink.tables.map((table) => {
-      const resource = props.tables.get(table.name);
-      if (!resource) throw new Error(`${this.node.path}: sink table "${table.name}" is missing`);
-      return resource.tableArn;
-    });
-    this.bridge.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: [...SINK_TABLE_ACTIONS], resources: tableArns }),
-    );
-    this.eventSourceMappings = addKafkaEventSources(this, this.bridge, {
-      kafka: props.kafka,
-      consumerGroup: props.sink.consumerGroup,
-      mappings: props.sink.mappings,
-      eventSource: props.sink.eventSource,
-      onFailureQueue: this.onFailureQueue,
-      pollerGroupName: props.pollerGroupName,
+      sink: props.sink,
+      grantWrite: (role, path) => {
+        const tableArns = props.sink.tables.map((table) => {
+          const resource = props.tables.get(table.name);
+          if (!resource) throw new Error(`${path}: sink table "${table.name}" is missing`);
+          return resource.tableArn;
+        });
+        role.addToPrincipalPolicy(
+          new iam.PolicyStatement({ actions: [...SINK_TABLE_ACTIONS], resources: tableArns }),
+        );
+      },
     });
   }
 }

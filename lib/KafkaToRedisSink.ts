@@ -1,26 +1,13 @@
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import type { RedisSinkConfig } from '../lambdas/core/config/types';
-import { BridgeFunction } from './BridgeFunction';
-import { BridgeQueues } from './BridgeQueues';
 import { HANDLERS } from './constants';
 import { redisEnvironment } from './handlerEnvironment';
-import { addKafkaEventSources } from './kafkaEventSources';
-import type { CacheAccess, FunctionPlacement, KafkaAccess } from './types';
+import { KafkaSinkBase, type KafkaSinkBaseProps } from './KafkaSinkBase';
+import type { CacheAccess } from './types';
 
-export interface KafkaToRedisSinkProps {
-  readonly functionName: string;
+export interface KafkaToRedisSinkProps extends KafkaSinkBaseProps {
   readonly sink: RedisSinkConfig;
-  readonly kafka: KafkaAccess;
   readonly cache: CacheAccess;
-  readonly placement: FunctionPlacement;
-  /** Event source mappings with the same poller group share provisioned poller capacity. */
-  readonly pollerGroupName: string;
-  readonly deadLetterQueue?: sqs.IQueue;
-  readonly onFailureQueue?: sqs.IQueue;
-  readonly functionProps?: Partial<nodejs.NodejsFunctionProps>;
 }
 
 /**
@@ -36,35 +23,13 @@ export interface KafkaToRedisSinkProps {
  * });
  * ```
  */
-export class KafkaToRedisSink extends Construct {
-  readonly bridge: BridgeFunction;
-  readonly eventSourceMappings: readonly lambda.EventSourceMapping[];
-  readonly deadLetterQueue: sqs.IQueue;
-  readonly onFailureQueue: sqs.IQueue;
-
+export class KafkaToRedisSink extends KafkaSinkBase {
   constructor(scope: Construct, id: string, props: KafkaToRedisSinkProps) {
-    super(scope, id);
-    const queues = BridgeQueues.orGiven(this, props);
-    this.deadLetterQueue = queues.deadLetterQueue;
-    this.onFailureQueue = queues.onFailureQueue;
-
-    this.bridge = new BridgeFunction(this, 'Handler', {
+    super(scope, id, props, {
       handler: HANDLERS.kafkaToRedis,
-      functionName: props.functionName,
-      placement: props.placement,
-      config: props.sink,
-      deadLetterQueue: this.deadLetterQueue,
+      sink: props.sink,
       environment: redisEnvironment(props.cache),
-      functionProps: props.functionProps,
-    });
-    props.cache.secret.grantRead(this.bridge.role);
-    this.eventSourceMappings = addKafkaEventSources(this, this.bridge, {
-      kafka: props.kafka,
-      consumerGroup: props.sink.consumerGroup,
-      mappings: props.sink.mappings,
-      eventSource: props.sink.eventSource,
-      onFailureQueue: this.onFailureQueue,
-      pollerGroupName: props.pollerGroupName,
+      grantWrite: (role) => props.cache.secret.grantRead(role),
     });
   }
 }

@@ -37,7 +37,8 @@ import type { DynamoRequests } from './DynamoRequests';
 import { isConditionFailure, isValidationError } from './errors';
 import { keyFromText, keyId, renderKeyTemplate } from './itemKeys';
 import { mapConcurrently } from './mapConcurrently';
-import type { MappingBatch, MappingResult, MappingWriter, WriterOptions } from './types';
+import { mergeKeyResults } from './mergeKeyResults';
+import type { KeyResult, MappingBatch, MappingResult, MappingWriter, WriterOptions } from './types';
 
 interface Occurrence {
   readonly event: SinkEvent;
@@ -49,13 +50,6 @@ interface Occurrence {
 interface KeyGroup {
   readonly key: SdkItem;
   readonly occurrences: Occurrence[];
-}
-
-interface KeyResult {
-  readonly poison: PoisonFinding[];
-  readonly duplicates: number[];
-  readonly failedAt?: number;
-  readonly failure?: unknown;
 }
 
 /** The name of the watermark attribute of a mapping and partition on an aggregate item. */
@@ -114,17 +108,7 @@ export class AggregateWriter implements MappingWriter {
     const results = await mapConcurrently([...groups.values()], WRITE_CONCURRENCY, (group) =>
       this.#applyKey(group, batch),
     );
-    const failed = results.filter((r) => r.failedAt !== undefined);
-    return {
-      poison: [...poison, ...results.flatMap((r) => r.poison)],
-      duplicates: results.flatMap((r) => r.duplicates),
-      ...(failed.length > 0
-        ? {
-            failedAt: Math.min(...failed.map((r) => r.failedAt as number)),
-            failure: failed[0]?.failure,
-          }
-        : {}),
-    };
+    return mergeKeyResults(poison, results);
   }
 
   #key(event: SinkEvent): SdkItem {

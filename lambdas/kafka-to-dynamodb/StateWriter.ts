@@ -47,7 +47,8 @@ import type { DynamoRequests } from './DynamoRequests';
 import { isConditionFailure, isValidationError } from './errors';
 import { keyFromText, keyId, renderKeyTemplate } from './itemKeys';
 import { mapConcurrently } from './mapConcurrently';
-import type { MappingBatch, MappingResult, MappingWriter, WriterOptions } from './types';
+import { mergeKeyResults } from './mergeKeyResults';
+import type { KeyResult, MappingBatch, MappingResult, MappingWriter, WriterOptions } from './types';
 
 interface VersionedEvent {
   readonly version: number;
@@ -63,12 +64,8 @@ interface Entity {
   readonly events: VersionedEvent[];
 }
 
-interface EntityResult {
-  readonly poison: readonly PoisonFinding[];
-  readonly duplicates: readonly number[];
+interface EntityResult extends KeyResult {
   readonly gaps: number;
-  readonly failedAt?: number;
-  readonly failure?: unknown;
 }
 
 interface Plan {
@@ -162,18 +159,7 @@ export class StateWriter implements MappingWriter {
       }
       return this.#applyEntity(entity, read.item, batch.requests);
     });
-    const failed = results.filter((r) => r.failedAt !== undefined);
-    return {
-      poison: [...poison, ...results.flatMap((r) => r.poison)],
-      duplicates: results.flatMap((r) => r.duplicates),
-      versionGaps: results.reduce((n, r) => n + r.gaps, 0),
-      ...(failed.length > 0
-        ? {
-            failedAt: Math.min(...failed.map((r) => r.failedAt as number)),
-            failure: failed[0]?.failure,
-          }
-        : {}),
-    };
+    return { ...mergeKeyResults(poison, results), versionGaps: results.reduce((n, r) => n + r.gaps, 0) };
   }
 
   #versioned(event: SinkEvent): VersionedEvent {

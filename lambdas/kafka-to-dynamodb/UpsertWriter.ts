@@ -42,7 +42,8 @@ import type { DynamoRequests } from './DynamoRequests';
 import { isConditionFailure, isValidationError } from './errors';
 import { keyFromJson, keyId } from './itemKeys';
 import { mapConcurrently } from './mapConcurrently';
-import type { MappingBatch, MappingResult, MappingWriter, WriterOptions } from './types';
+import { mergeKeyResults } from './mergeKeyResults';
+import type { KeyResult, MappingBatch, MappingResult, MappingWriter, WriterOptions } from './types';
 
 interface Change {
   readonly event: SinkEvent;
@@ -54,13 +55,6 @@ interface Change {
 
 interface KeyChanges {
   readonly changes: Change[];
-}
-
-interface KeyResult {
-  readonly poison: readonly PoisonFinding[];
-  readonly duplicates: readonly number[];
-  readonly failedAt?: number;
-  readonly failure?: unknown;
 }
 
 const SEQUENCE_TEXT = /^\d+$/;
@@ -104,17 +98,7 @@ export class UpsertWriter implements MappingWriter {
     const results = await mapConcurrently([...byKey.values()], WRITE_CONCURRENCY, (entry) =>
       this.#applyKey(entry, batch.requests),
     );
-    const failed = results.filter((r) => r.failedAt !== undefined);
-    return {
-      poison: [...poison, ...results.flatMap((r) => r.poison)],
-      duplicates: results.flatMap((r) => r.duplicates),
-      ...(failed.length > 0
-        ? {
-            failedAt: Math.min(...failed.map((r) => r.failedAt as number)),
-            failure: failed[0]?.failure,
-          }
-        : {}),
-    };
+    return mergeKeyResults(poison, results);
   }
 
   #change(event: SinkEvent): Change {

@@ -26,6 +26,14 @@ export interface MappingResult {
   readonly failure?: unknown;
 }
 
+/** What writing one key (item, entity) of a mapping's batch came to; see {@link MappingResult}. */
+export interface KeyResult {
+  readonly poison: readonly PoisonFinding[];
+  readonly duplicates: readonly number[];
+  readonly failedAt?: number;
+  readonly failure?: unknown;
+}
+
 /** Applies one mapping's events to its table, idempotently (a redelivered batch changes nothing). */
 export interface MappingWriter {
   apply(batch: MappingBatch): Promise<MappingResult>;

@@ -28,8 +28,8 @@ import { startDemoPipeline } from '../local/demo/startDemoPipeline';
 import type { DemoSummary } from '../local/demo/types';
 import { localEndpoints } from '../local/deploy/localEndpoints';
 import type { LocalEndpoints } from '../local/deploy/types';
-import type { ServicePorts, ServicesOptions } from '../local/services';
-import { freePort, serviceEnv, startServices, stopServices } from '../local/services';
+import type { ServicesOptions } from '../local/services';
+import { freeServicePorts, serviceEnv, startServices, stopServices } from '../local/services';
 import config from '../streambridge.config';
 import type { Benchmark, Figure } from './harness';
 import { figuresTable } from './harness';
@@ -84,28 +84,6 @@ export function keptUp(
   return achieved >= 0.9 * rate && lost === 0 && drainMs <= allowance;
 }
 
-async function distinctPorts(): Promise<ServicePorts> {
-  const taken = new Set<number>();
-  const next = async () => {
-    for (let i = 0; i < 20; i++) {
-      const port = await freePort();
-      if (!taken.has(port)) {
-        taken.add(port);
-        return port;
-      }
-    }
-    throw new Error('end-to-end benchmark: no distinct free port after 20 tries');
-  };
-  return {
-    kafka: await next(),
-    kafkaController: await next(),
-    redis: await next(),
-    moto: await next(),
-    kinesis: await next(),
-    kinesisTls: await next(),
-  };
-}
-
 interface PipelineRun {
   readonly endpoints: LocalEndpoints;
   readonly pipeline: RunningDemoPipeline;
@@ -158,7 +136,7 @@ async function startSharedRun(log: (line: string) => void): Promise<PipelineRun>
 /** On a private set of servers: nothing else loads them or reads from its consumer groups. */
 async function startPrivateRun(log: (line: string) => void): Promise<PipelineRun> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-bench-e2e-'));
-  const services: ServicesOptions = { stateDir: join(dir, 'state'), ports: await distinctPorts(), log };
+  const services: ServicesOptions = { stateDir: join(dir, 'state'), ports: await freeServicePorts(), log };
   await startServices({ ...services, startedBy: 'api' });
   const cleanup = async () => {
     await stopServices({ ...services, purge: true });

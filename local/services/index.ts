@@ -21,7 +21,7 @@ export {
   ServiceStartError,
   ServicesError,
 } from './errors';
-export { freePort } from './portCheck';
+export { freePort, freeServicePorts } from './portCheck';
 export { resolveServicesConfig } from './resolveServicesConfig';
 export { serviceEnv } from './serviceEnv';
 export { servicesStatus } from './servicesStatus';

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { DefaultPorts, LoopbackHost } from './constants';
 import { ServicesError } from './errors';
+import type { ServicePorts } from './types';
 
 /**
  * True when nothing listens on the port (on loopback or on all interfaces): we can bind it ourselves.
@@ -52,6 +53,37 @@ export async function freePort(): Promise<number> {
     if (!taken.has(port) && (await isPortFree(port))) return port;
   }
   throw new ServicesError(`no free port found between ${privatePortFloor} and ${ceiling} after 100 tries`);
+}
+
+/**
+ * Free loopback ports for every server of a private instance, all distinct ({@link freePort} may pick one
+ * twice, and nothing binds them until the servers start).
+ *
+ * @example
+ * ```ts
+ * await startServices({ stateDir, ports: await freeServicePorts() });
+ * ```
+ */
+export async function freeServicePorts(): Promise<ServicePorts> {
+  const taken = new Set<number>();
+  const next = async () => {
+    for (let i = 0; i < 20; i++) {
+      const port = await freePort();
+      if (!taken.has(port)) {
+        taken.add(port);
+        return port;
+      }
+    }
+    throw new ServicesError('no distinct free port after 20 tries');
+  };
+  return {
+    kafka: await next(),
+    kafkaController: await next(),
+    redis: await next(),
+    moto: await next(),
+    kinesis: await next(),
+    kinesisTls: await next(),
+  };
 }
 
 /** Best-effort name of the process listening on a port (`ss` from iproute2), for a clearer error. */

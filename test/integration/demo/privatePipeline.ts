@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { type RunningDemoPipeline, startDemoPipeline } from '../../../local/demo/startDemoPipeline';
 import { localEndpoints } from '../../../local/deploy/localEndpoints';
 import type { LocalEndpoints } from '../../../local/deploy/types';
-import type { ServiceName, ServicePorts } from '../../../local/services';
-import { freePort, serviceEnv, startServices, stopServices } from '../../../local/services';
+import type { ServiceName } from '../../../local/services';
+import { freeServicePorts, serviceEnv, startServices, stopServices } from '../../../local/services';
 
 export interface PrivatePipeline {
   readonly dir: string;
@@ -24,28 +24,6 @@ export interface PrivatePipeline {
   /** SIGKILLs one server (a crash) and starts it again on the same ports and data. */
   crashAndRestart(name: ServiceName, downMs: number): Promise<void>;
   stop(): Promise<void>;
-}
-
-async function distinctPorts(): Promise<ServicePorts> {
-  const taken = new Set<number>();
-  const next = async () => {
-    for (let i = 0; i < 20; i++) {
-      const port = await freePort();
-      if (!taken.has(port)) {
-        taken.add(port);
-        return port;
-      }
-    }
-    throw new Error('no distinct free port');
-  };
-  return {
-    kafka: await next(),
-    kafkaController: await next(),
-    redis: await next(),
-    moto: await next(),
-    kinesis: await next(),
-    kinesisTls: await next(),
-  };
 }
 
 export interface PrivatePipelineOptions {
@@ -59,7 +37,7 @@ export async function startPrivatePipeline(settings: PrivatePipelineOptions = {}
   const dir = mkdtempSync(join(tmpdir(), 'sb-demo-'));
   const options = {
     stateDir: join(dir, 'state'),
-    ports: await distinctPorts(),
+    ports: await freeServicePorts(),
     env: { ...process.env, STREAMBRIDGE_REDIS_APPENDONLY: 'yes' },
     log,
   };

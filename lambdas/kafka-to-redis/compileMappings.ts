@@ -1,8 +1,8 @@
 /**
  * Compiles the sink's mappings once per cold start (key templates, filters) into planners that turn one
  * event into its contribution to a chunk's compacted writes. A contribution is computed in full before it
- * is added, so a record that is poison for one of its mappings (missing key field, wrong type) changes
- * nothing at all and goes to the dead-letter queue whole.
+ * is added (every mapping of an event is prepared before any adds), so a record that is poison for one of
+ * its mappings (missing key field, wrong type) changes nothing at all and goes to the dead-letter queue whole.
  *
  * Counters, leaderboards, unique counts, streams and lists count events: deletes and tombstones carry no
  * event and are skipped. Sessions and cache entries hold state: a change's delete (or a tombstone)
@@ -11,8 +11,8 @@
  * @example
  * ```ts
  * const byTopic = compileMappings(config.mappings);
- * const add = byTopic.get('clicks')?.[0]?.prepare(event, templateContext(event)); // throws poison
- * add?.(writes);
+ * const mapping = byTopic.get('clicks')?.[0];
+ * if (mapping?.prepare(event, templateContext(event))) mapping.add(writes); // prepare throws poison
  * ```
  */
 import type {
@@ -27,26 +27,34 @@ import type {
   UniqueMapping,
 } from '../core/config/types';
 import { matchesPattern } from '../core/filterPattern';
+import type { KafkaRecord } from '../core/kafkaRecords';
 import type { CompiledTemplate, TemplateContext } from '../core/keyTemplate';
 import { compileTemplate, readField, TemplateFieldError, toEpochMillis } from '../core/keyTemplate';
 import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 import { readNumber } from '../core/sink/sinkEvent';
-import type { Expiry, SessionChange } from './compactedWrites';
+import type { CacheChange, Expiry, Fields, SessionChange } from './compactedWrites';
 import { MAX_ARGS_PER_COMMAND } from './constants';
 import { eventVersion } from './versions';
 import type { WriteSet } from './WriteSet';
 
-/** Adds one event's effect to a chunk's writes. */
-export type Contribution = (writes: WriteSet) => void;
-
+/**
+ * A mapping's planner, in two steps: `prepare` reads an event's contribution and keeps it, `add` adds the
+ * kept contribution to a chunk's writes. The planner keeps the contribution itself (rather than returning a
+ * closure per event and mapping, which made a third of a batch's garbage), so it is not re-entrant: `add`
+ * belongs to the last `prepare`, and planning a partition is synchronous.
+ */
 export interface CompiledMapping {
   readonly name: string;
   readonly topic: string;
   readonly operation: RedisMapping['operation'];
-  /** The event's contribution, `undefined` when the mapping does not apply; throws a poison error. */
-  prepare(event: SinkEvent, context: TemplateContext): Contribution | undefined;
+  /** Reads and keeps the event's contribution; false when the mapping does not apply. Throws a poison error. */
+  prepare(event: SinkEvent, context: TemplateContext): boolean;
+  /** Adds the contribution the last `prepare` that returned true kept. */
+  add(writes: WriteSet): void;
 }
+
+type Planner = Pick<CompiledMapping, 'prepare' | 'add'>;
 
 function render(template: CompiledTemplate, context: TemplateContext): string {
   try {
@@ -73,39 +81,61 @@ function passes(filter: FilterPattern | undefined, event: SinkEvent): boolean {
   return filter === undefined || matchesPattern(event.fields, filter);
 }
 
-function counter(m: CounterMapping): CompiledMapping['prepare'] {
+function counter(m: CounterMapping): Planner {
   const key = compileTemplate(m.key);
   const hashField = m.hashField === undefined ? undefined : compileTemplate(m.hashField);
-  return (event, context) => {
-    if (isDelete(event) || !passes(m.filter, event)) return undefined;
-    const target = render(key, context);
-    const field = hashField ? render(hashField, context) : null;
-    const increment =
-      m.incrementField === undefined ? 1 : requiredNumber(event, m.incrementField, 'increment');
-    return (writes) => writes.counter(target).add(event.record, field, increment, m.ttlSeconds);
+  let record: KafkaRecord;
+  let target = '';
+  let field: string | null = null;
+  let increment = 0;
+  return {
+    prepare(event, context) {
+      if (isDelete(event) || !passes(m.filter, event)) return false;
+      target = render(key, context);
+      field = hashField ? render(hashField, context) : null;
+      increment = m.incrementField === undefined ? 1 : requiredNumber(event, m.incrementField, 'increment');
+      record = event.record;
+      return true;
+    },
+    add: (writes) => writes.counter(target).add(record, field, increment, m.ttlSeconds),
   };
 }
 
-function leaderboard(m: LeaderboardMapping): CompiledMapping['prepare'] {
+function leaderboard(m: LeaderboardMapping): Planner {
   const key = compileTemplate(m.key);
   const member = compileTemplate(m.member);
-  return (event, context) => {
-    if (isDelete(event) || !passes(m.filter, event)) return undefined;
-    const target = render(key, context);
-    const name = render(member, context);
-    const score = requiredNumber(event, m.scoreField, 'score');
-    return (writes) => writes.leaderboard(target).add(event.record, name, m.mode, score, m.ttlSeconds);
+  let record: KafkaRecord;
+  let target = '';
+  let name = '';
+  let score = 0;
+  return {
+    prepare(event, context) {
+      if (isDelete(event) || !passes(m.filter, event)) return false;
+      target = render(key, context);
+      name = render(member, context);
+      score = requiredNumber(event, m.scoreField, 'score');
+      record = event.record;
+      return true;
+    },
+    add: (writes) => writes.leaderboard(target).add(record, name, m.mode, score, m.ttlSeconds),
   };
 }
 
-function unique(m: UniqueMapping): CompiledMapping['prepare'] {
+function unique(m: UniqueMapping): Planner {
   const key = compileTemplate(m.key);
   const element = compileTemplate(m.element);
-  return (event, context) => {
-    if (isDelete(event) || !passes(m.filter, event)) return undefined;
-    const target = render(key, context);
-    const value = render(element, context);
-    return (writes) => writes.unique(target).add(event.record, value, m.ttlSeconds);
+  let record: KafkaRecord;
+  let target = '';
+  let value = '';
+  return {
+    prepare(event, context) {
+      if (isDelete(event) || !passes(m.filter, event)) return false;
+      target = render(key, context);
+      value = render(element, context);
+      record = event.record;
+      return true;
+    },
+    add: (writes) => writes.unique(target).add(record, value, m.ttlSeconds),
   };
 }
 
@@ -137,80 +167,112 @@ function sessionExpiry(m: SessionMapping, event: SinkEvent, sliding: Expiry | un
   );
 }
 
-function session(m: SessionMapping): CompiledMapping['prepare'] {
+function session(m: SessionMapping): Planner {
   const key = compileTemplate(m.key);
   const store = m.store ?? 'hash';
   // One expiry object for every event of the mapping (writes only read it).
   const sliding: Expiry | undefined = m.ttlSeconds === undefined ? undefined : { seconds: m.ttlSeconds };
-  return (event, context) => {
-    if (!passes(m.filter, event)) return undefined;
-    const target = render(key, context);
-    if (isDelete(event) || (m.deleteWhen !== undefined && matchesPattern(event.fields, m.deleteWhen))) {
-      return (writes) => writes.session(target, store).add(event.record, SESSION_DELETE);
-    }
-    const expiry = sessionExpiry(m, event, sliding);
-    // A change carries the entity's whole image; a plain event adds to what the session holds.
-    const kind = event.kind === 'change' ? 'replace' : 'merge';
-    const fields = event.fields;
-    return (writes) => writes.session(target, store).add(event.record, { kind, fields, expiry });
+  let record: KafkaRecord;
+  let target = '';
+  let change: SessionChange = SESSION_DELETE;
+  return {
+    prepare(event, context) {
+      if (!passes(m.filter, event)) return false;
+      target = render(key, context);
+      if (isDelete(event) || (m.deleteWhen !== undefined && matchesPattern(event.fields, m.deleteWhen))) {
+        change = SESSION_DELETE;
+      } else {
+        const expiry = sessionExpiry(m, event, sliding);
+        // A change carries the entity's whole image; a plain event adds to what the session holds.
+        change = { kind: event.kind === 'change' ? 'replace' : 'merge', fields: event.fields, expiry };
+      }
+      record = event.record;
+      return true;
+    },
+    add: (writes) => writes.session(target, store).add(record, change),
   };
 }
 
-function cache(m: CacheMapping): CompiledMapping['prepare'] {
+const CACHE_PURGE: CacheChange = { kind: 'purge' };
+
+function cache(m: CacheMapping): Planner {
   const key = compileTemplate(m.key);
   const store = m.store ?? 'string';
-  return (event, context) => {
-    if (!passes(m.filter, event)) return undefined;
-    const target = render(key, context);
-    if (event.kind === 'tombstone') {
-      return (writes) => writes.cache(target, store, m.ttlSeconds).add(event.record, { kind: 'purge' });
-    }
-    const version = eventVersion(event, m.versionField);
-    if (event.op === 'd') {
-      const inclusive = m.versionField !== undefined;
-      return (writes) =>
-        writes.cache(target, store, m.ttlSeconds).add(event.record, { kind: 'delete', version, inclusive });
-    }
-    const fields = event.fields;
-    return (writes) =>
-      writes.cache(target, store, m.ttlSeconds).add(event.record, { kind: 'set', version, fields });
+  let record: KafkaRecord;
+  let target = '';
+  let change: CacheChange = CACHE_PURGE;
+  return {
+    prepare(event, context) {
+      if (!passes(m.filter, event)) return false;
+      target = render(key, context);
+      if (event.kind === 'tombstone') change = CACHE_PURGE;
+      else {
+        const version = eventVersion(event, m.versionField);
+        change =
+          event.op === 'd'
+            ? { kind: 'delete', version, inclusive: m.versionField !== undefined }
+            : { kind: 'set', version, fields: event.fields };
+      }
+      record = event.record;
+      return true;
+    },
+    add: (writes) => writes.cache(target, store, m.ttlSeconds).add(record, change),
   };
 }
 
-function stream(m: StreamMapping): CompiledMapping['prepare'] {
+function stream(m: StreamMapping): Planner {
   const key = compileTemplate(m.key);
-  return (event, context) => {
-    if (isDelete(event) || !passes(m.filter, event)) return undefined;
-    const target = render(key, context);
-    const fields = event.fields;
-    const count = Object.keys(fields).length;
-    if (count === 0) {
-      throw new PoisonRecordError(POISON_KINDS.wrongType, 'an event without fields cannot be a stream entry');
-    }
-    if (count > MAX_ARGS_PER_COMMAND * 2) {
-      throw new PoisonRecordError(
-        POISON_KINDS.tooLarge,
-        `an event with ${count} fields is too large for one stream entry`,
-      );
-    }
-    const changeId = event.envelope
-      ? `${event.envelope.source.table}#${event.envelope.source.eventId}`
-      : undefined;
-    return (writes) => writes.stream(target).add(event.record, fields, count, m.maxLength, changeId);
+  let record: KafkaRecord;
+  let target = '';
+  let fields: Fields = {};
+  let count = 0;
+  let changeId: string | undefined;
+  return {
+    prepare(event, context) {
+      if (isDelete(event) || !passes(m.filter, event)) return false;
+      target = render(key, context);
+      count = Object.keys(event.fields).length;
+      if (count === 0) {
+        throw new PoisonRecordError(
+          POISON_KINDS.wrongType,
+          'an event without fields cannot be a stream entry',
+        );
+      }
+      if (count > MAX_ARGS_PER_COMMAND * 2) {
+        throw new PoisonRecordError(
+          POISON_KINDS.tooLarge,
+          `an event with ${count} fields is too large for one stream entry`,
+        );
+      }
+      fields = event.fields;
+      changeId = event.envelope
+        ? `${event.envelope.source.table}#${event.envelope.source.eventId}`
+        : undefined;
+      record = event.record;
+      return true;
+    },
+    add: (writes) => writes.stream(target).add(record, fields, count, m.maxLength, changeId),
   };
 }
 
-function list(m: ListMapping): CompiledMapping['prepare'] {
+function list(m: ListMapping): Planner {
   const key = compileTemplate(m.key);
-  return (event, context) => {
-    if (isDelete(event) || !passes(m.filter, event)) return undefined;
-    const target = render(key, context);
-    const fields = event.fields;
-    return (writes) => writes.list(target).add(event.record, fields, m.maxLength, m.ttlSeconds);
+  let record: KafkaRecord;
+  let target = '';
+  let fields: Fields = {};
+  return {
+    prepare(event, context) {
+      if (isDelete(event) || !passes(m.filter, event)) return false;
+      target = render(key, context);
+      fields = event.fields;
+      record = event.record;
+      return true;
+    },
+    add: (writes) => writes.list(target).add(record, fields, m.maxLength, m.ttlSeconds),
   };
 }
 
-function compile(m: RedisMapping): CompiledMapping['prepare'] {
+function compile(m: RedisMapping): Planner {
   switch (m.operation) {
     case 'counter':
       return counter(m);
@@ -233,12 +295,7 @@ function compile(m: RedisMapping): CompiledMapping['prepare'] {
 export function compileMappings(mappings: readonly RedisMapping[]): Map<string, CompiledMapping[]> {
   const byTopic = new Map<string, CompiledMapping[]>();
   for (const m of mappings) {
-    const compiled: CompiledMapping = {
-      name: m.name,
-      topic: m.topic,
-      operation: m.operation,
-      prepare: compile(m),
-    };
+    const compiled: CompiledMapping = { name: m.name, topic: m.topic, operation: m.operation, ...compile(m) };
     const list = byTopic.get(m.topic) ?? [];
     list.push(compiled);
     byTopic.set(m.topic, list);

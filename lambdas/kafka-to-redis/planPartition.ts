@@ -13,7 +13,7 @@ import type { PoisonFinding } from '../core/sink/errors';
 import { PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 import { templateContext } from '../core/sink/sinkEvent';
-import type { CompiledMapping, Contribution } from './compileMappings';
+import type { CompiledMapping } from './compileMappings';
 import type { KeyNaming } from './keyNaming';
 import type { ApplyLimits, PlannedChunk } from './types';
 import { WriteSet } from './WriteSet';
@@ -33,15 +33,18 @@ export interface PartitionPlan {
 
 const NO_MAPPINGS: readonly CompiledMapping[] = [];
 
-/** The contributions of one event, all or nothing: a poison error for any mapping makes it poison. */
-function contributions(event: SinkEvent, mappings: readonly CompiledMapping[]): Contribution[] {
+/**
+ * Prepares every mapping of one event, all or nothing (a poison error for any mapping makes it poison),
+ * leaving in `prepared` the mappings that apply.
+ */
+function prepareAll(
+  event: SinkEvent,
+  mappings: readonly CompiledMapping[],
+  prepared: CompiledMapping[],
+): void {
+  prepared.length = 0;
   const context = templateContext(event);
-  const out: Contribution[] = [];
-  for (const mapping of mappings) {
-    const contribution = mapping.prepare(event, context);
-    if (contribution) out.push(contribution);
-  }
-  return out;
+  for (const mapping of mappings) if (mapping.prepare(event, context)) prepared.push(mapping);
 }
 
 /** Plans `events` (one partition, offset order); `lastOffset` is the batch's last offset. */
@@ -56,6 +59,7 @@ export function planPartition(
   let staleInBatch = 0;
   let writes = new WriteSet(naming);
   let chunkEvents: SinkEvent[] = [];
+  const prepared: CompiledMapping[] = [];
   const close = (chunkLast: number) => {
     chunks.push({ events: chunkEvents, lastOffset: chunkLast, writes: writes.writes });
     staleInBatch += writes.staleInBatch;
@@ -63,16 +67,15 @@ export function planPartition(
     chunkEvents = [];
   };
   for (const event of events) {
-    let adds: Contribution[];
     try {
-      adds = contributions(event, mappings.get(event.record.topic) ?? NO_MAPPINGS);
+      prepareAll(event, mappings.get(event.record.topic) ?? NO_MAPPINGS, prepared);
     } catch (error) {
       if (!(error instanceof PoisonRecordError)) throw error;
       poison.push({ record: event.record, error });
       continue;
     }
     chunkEvents.push(event);
-    for (const add of adds) add(writes);
+    for (const mapping of prepared) mapping.add(writes);
     if (writes.sizes.args >= limits.maxArgsPerCall || writes.sizes.bytes >= limits.maxBytesPerCall) {
       close(event.record.offset);
     }

@@ -27,7 +27,6 @@ import type { AttributeValue, UpdateItemCommandInput } from '@aws-sdk/client-dyn
 import type { AggregateMapping, AggregateMetric, SinkTableConfig } from '../core/config/types';
 import type { CompiledTemplate } from '../core/keyTemplate';
 import { compileTemplate } from '../core/keyTemplate';
-import type { PoisonFinding } from '../core/sink/errors';
 import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 import { readNumber } from '../core/sink/sinkEvent';
@@ -38,6 +37,7 @@ import { isConditionFailure, isValidationError } from './errors';
 import { keyFromText, keyId, renderKeyTemplate } from './itemKeys';
 import { mapConcurrently } from './mapConcurrently';
 import { mergeKeyResults } from './mergeKeyResults';
+import { planEvents } from './planEvents';
 import type { KeyResult, MappingBatch, MappingResult, MappingWriter, WriterOptions } from './types';
 
 interface Occurrence {
@@ -87,24 +87,18 @@ export class AggregateWriter implements MappingWriter {
   }
 
   async apply(batch: MappingBatch): Promise<MappingResult> {
-    const poison: PoisonFinding[] = [];
     const groups = new Map<string, KeyGroup>();
-    for (const event of batch.events) {
-      if (event.op === 'd') continue;
-      try {
-        const key = this.#key(event);
-        const values = this.#mapping.metrics.map((metric) =>
-          metric.op === 'count' ? 1 : readNumber(event.fields, metric.field as string),
-        );
-        const id = keyId(key, this.#table);
-        const group = groups.get(id) ?? { key, occurrences: [] };
-        group.occurrences.push({ event, offset: event.record.offset, values });
-        groups.set(id, group);
-      } catch (error) {
-        if (!(error instanceof PoisonRecordError)) throw error;
-        poison.push({ record: event.record, error });
-      }
-    }
+    const poison = planEvents(batch.events, (event) => {
+      if (event.op === 'd') return;
+      const key = this.#key(event);
+      const values = this.#mapping.metrics.map((metric) =>
+        metric.op === 'count' ? 1 : readNumber(event.fields, metric.field as string),
+      );
+      const id = keyId(key, this.#table);
+      const group = groups.get(id) ?? { key, occurrences: [] };
+      group.occurrences.push({ event, offset: event.record.offset, values });
+      groups.set(id, group);
+    });
     const results = await mapConcurrently([...groups.values()], WRITE_CONCURRENCY, (group) =>
       this.#applyKey(group, batch),
     );

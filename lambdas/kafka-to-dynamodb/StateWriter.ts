@@ -48,6 +48,7 @@ import { isConditionFailure, isValidationError } from './errors';
 import { keyFromText, keyId, renderKeyTemplate } from './itemKeys';
 import { mapConcurrently } from './mapConcurrently';
 import { mergeKeyResults } from './mergeKeyResults';
+import { planEvents } from './planEvents';
 import type { KeyResult, MappingBatch, MappingResult, MappingWriter, WriterOptions } from './types';
 
 interface VersionedEvent {
@@ -121,28 +122,22 @@ export class StateWriter implements MappingWriter {
   }
 
   async apply(batch: MappingBatch): Promise<MappingResult> {
-    const poison: PoisonFinding[] = [];
     const entities = new Map<string, Entity>();
-    for (const event of batch.events) {
-      if (event.op === 'd') continue;
-      try {
-        const versioned = this.#versioned(event);
-        const key = {
-          [this.#table.partitionKey.name]: keyFromText(
-            this.#table.partitionKey,
-            renderKeyTemplate(this.#partitionKey, event),
-            'partition',
-          ),
-        };
-        const id = keyId(key, this.#table);
-        const entity = entities.get(id) ?? { id, key, events: [] };
-        entity.events.push(versioned);
-        entities.set(id, entity);
-      } catch (error) {
-        if (!(error instanceof PoisonRecordError)) throw error;
-        poison.push({ record: event.record, error });
-      }
-    }
+    const poison = planEvents(batch.events, (event) => {
+      if (event.op === 'd') return;
+      const versioned = this.#versioned(event);
+      const key = {
+        [this.#table.partitionKey.name]: keyFromText(
+          this.#table.partitionKey,
+          renderKeyTemplate(this.#partitionKey, event),
+          'partition',
+        ),
+      };
+      const id = keyId(key, this.#table);
+      const entity = entities.get(id) ?? { id, key, events: [] };
+      entity.events.push(versioned);
+      entities.set(id, entity);
+    });
     const list = [...entities.values()];
     const stored = await this.#read(list, batch.requests);
     const results = await mapConcurrently(list, WRITE_CONCURRENCY, (entity) => {

@@ -19,7 +19,6 @@
 import type { SinkTableConfig, TimeSeriesMapping } from '../core/config/types';
 import type { CompiledTemplate } from '../core/keyTemplate';
 import { compileTemplate, readField, toEpochMillis } from '../core/keyTemplate';
-import type { PoisonFinding } from '../core/sink/errors';
 import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 import type { SdkItem } from './attributeValues';
@@ -28,6 +27,7 @@ import type { PendingPut } from './batchWriteItems';
 import { batchWriteItems } from './batchWriteItems';
 import { DYNAMO_LIMITS, OFFSET_DIGITS } from './constants';
 import { keyFromText, keyId, renderKeyTemplate } from './itemKeys';
+import { planEvents } from './planEvents';
 import type { MappingBatch, MappingResult, MappingWriter, WriterOptions } from './types';
 
 const SECONDS_PER_DAY = 86_400;
@@ -56,22 +56,16 @@ export class TimeSeriesWriter implements MappingWriter {
   }
 
   async apply(batch: MappingBatch): Promise<MappingResult> {
-    const poison: PoisonFinding[] = [];
     const puts = new Map<string, PendingPut>();
     const eventsOf = new Map<string, SinkEvent[]>();
-    for (const event of batch.events) {
-      if (event.op === 'd') continue;
-      try {
-        const item = this.#item(event);
-        const id = keyId(item, this.#table);
-        const earlier = puts.get(id);
-        puts.set(id, { id, item, offset: earlier?.offset ?? event.record.offset });
-        eventsOf.set(id, [...(eventsOf.get(id) ?? []), event]);
-      } catch (error) {
-        if (!(error instanceof PoisonRecordError)) throw error;
-        poison.push({ record: event.record, error });
-      }
-    }
+    const poison = planEvents(batch.events, (event) => {
+      if (event.op === 'd') return;
+      const item = this.#item(event);
+      const id = keyId(item, this.#table);
+      const earlier = puts.get(id);
+      puts.set(id, { id, item, offset: earlier?.offset ?? event.record.offset });
+      eventsOf.set(id, [...(eventsOf.get(id) ?? []), event]);
+    });
     const { unwritten, rejected, failure } = await batchWriteItems(batch.requests, this.#table, [
       ...puts.values(),
     ]);

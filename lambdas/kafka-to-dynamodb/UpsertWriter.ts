@@ -26,7 +26,6 @@
  * ```
  */
 import type { SinkTableConfig, UpsertMapping } from '../core/config/types';
-import type { PoisonFinding } from '../core/sink/errors';
 import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 import type { SdkItem } from './attributeValues';
@@ -43,6 +42,7 @@ import { isConditionFailure, isValidationError } from './errors';
 import { keyFromJson, keyId } from './itemKeys';
 import { mapConcurrently } from './mapConcurrently';
 import { mergeKeyResults } from './mergeKeyResults';
+import { planEvents } from './planEvents';
 import type { KeyResult, MappingBatch, MappingResult, MappingWriter, WriterOptions } from './types';
 
 interface Change {
@@ -81,20 +81,14 @@ export class UpsertWriter implements MappingWriter {
   }
 
   async apply(batch: MappingBatch): Promise<MappingResult> {
-    const poison: PoisonFinding[] = [];
     const byKey = new Map<string, KeyChanges>();
-    for (const event of batch.events) {
-      try {
-        const change = this.#change(event);
-        const id = keyId(change.key, this.#table);
-        const entry = byKey.get(id) ?? { changes: [] };
-        entry.changes.push(change);
-        byKey.set(id, entry);
-      } catch (error) {
-        if (!(error instanceof PoisonRecordError)) throw error;
-        poison.push({ record: event.record, error });
-      }
-    }
+    const poison = planEvents(batch.events, (event) => {
+      const change = this.#change(event);
+      const id = keyId(change.key, this.#table);
+      const entry = byKey.get(id) ?? { changes: [] };
+      entry.changes.push(change);
+      byKey.set(id, entry);
+    });
     const results = await mapConcurrently([...byKey.values()], WRITE_CONCURRENCY, (entry) =>
       this.#applyKey(entry, batch.requests),
     );

@@ -41,7 +41,7 @@ import type { WriteSet } from './WriteSet';
 /**
  * A mapping's planner, in two steps: `prepare` reads an event's contribution and keeps it, `add` adds the
  * kept contribution to a chunk's writes. The planner keeps the contribution itself (rather than returning a
- * closure per event and mapping, which made a third of a batch's garbage), so it is not re-entrant: `add`
+ * closure per event and mapping, which made a fifth of a batch's allocations), so it is not re-entrant: `add`
  * belongs to the last `prepare`, and planning a partition is synchronous.
  */
 export interface CompiledMapping {

@@ -34,17 +34,18 @@ export interface PartitionPlan {
 const NO_MAPPINGS: readonly CompiledMapping[] = [];
 
 /**
- * Prepares every mapping of one event, all or nothing (a poison error for any mapping makes it poison),
- * leaving in `prepared` the mappings that apply.
+ * Prepares every mapping of one event, all or nothing (a poison error for any mapping makes it poison).
+ * The mappings that apply are put first in `prepared` (reused from event to event); returns their count.
  */
 function prepareAll(
   event: SinkEvent,
   mappings: readonly CompiledMapping[],
   prepared: CompiledMapping[],
-): void {
-  prepared.length = 0;
+): number {
   const context = templateContext(event);
-  for (const mapping of mappings) if (mapping.prepare(event, context)) prepared.push(mapping);
+  let count = 0;
+  for (const mapping of mappings) if (mapping.prepare(event, context)) prepared[count++] = mapping;
+  return count;
 }
 
 /** Plans `events` (one partition, offset order); `lastOffset` is the batch's last offset. */
@@ -67,15 +68,16 @@ export function planPartition(
     chunkEvents = [];
   };
   for (const event of events) {
+    let count: number;
     try {
-      prepareAll(event, mappings.get(event.record.topic) ?? NO_MAPPINGS, prepared);
+      count = prepareAll(event, mappings.get(event.record.topic) ?? NO_MAPPINGS, prepared);
     } catch (error) {
       if (!(error instanceof PoisonRecordError)) throw error;
       poison.push({ record: event.record, error });
       continue;
     }
     chunkEvents.push(event);
-    for (const mapping of prepared) mapping.add(writes);
+    for (let i = 0; i < count; i++) (prepared[i] as CompiledMapping).add(writes);
     if (writes.sizes.args >= limits.maxArgsPerCall || writes.sizes.bytes >= limits.maxBytesPerCall) {
       close(event.record.offset);
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeKafkaRecord } from '../../lambdas/core/kafkaRecords';
 import { PoisonRecordError } from '../../lambdas/core/sink/errors';
-import { decodeSinkEvent, readNumber } from '../../lambdas/core/sink/sinkEvent';
+import { decodeSinkEvent, readNumber, templateContext } from '../../lambdas/core/sink/sinkEvent';
 import { mskRecord } from '../factories/mskEvents';
 
 const envelope = (op: 'c' | 'u' | 'd', before: unknown, after: unknown) => ({
@@ -52,6 +52,39 @@ describe('decodeSinkEvent', () => {
     expect(() => decodeSinkEvent(decodeKafkaRecord(mskRecord({ offset: 1, value })))).toThrow(
       PoisonRecordError,
     );
+  });
+});
+
+describe('templateContext', () => {
+  it('gives the fields and the record metadata to key templates', () => {
+    // Prepare
+    const change = decodeSinkEvent(
+      decodeKafkaRecord(
+        mskRecord({
+          topic: 'products',
+          partition: 2,
+          offset: 9,
+          timestamp: 5,
+          value: envelope('u', null, { price: 2 }),
+        }),
+      ),
+    );
+    const plain = decodeSinkEvent(decodeKafkaRecord(mskRecord({ offset: 1, value: { page: 'home' } })));
+    // Act
+    const context = templateContext(change);
+    const plainContext = templateContext(plain);
+    // Assess
+    expect(context.fields).toEqual({ price: 2 });
+    expect(context.meta).toEqual({ topic: 'products', partition: 2, offset: 9, timestamp: 5, op: 'u' });
+    expect(context.meta).toBe(context.meta);
+    expect(plainContext.fields).toEqual({ page: 'home' });
+    expect(plainContext.meta).toEqual({
+      topic: 'events',
+      partition: 0,
+      offset: 1,
+      timestamp: 1_764_144_000_000,
+      op: undefined,
+    });
   });
 });
 

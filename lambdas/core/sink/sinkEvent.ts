@@ -81,18 +81,33 @@ export function decodeSinkEvent(record: KafkaRecord): SinkEvent {
   };
 }
 
+/** A template context whose metadata object is built only when a template reads `{$name}` (most never do). */
+class EventTemplateContext implements TemplateContext {
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly #event: SinkEvent;
+  #meta: TemplateContext['meta'] | undefined;
+
+  constructor(event: SinkEvent) {
+    this.fields = event.fields;
+    this.#event = event;
+  }
+
+  get meta(): TemplateContext['meta'] {
+    const { record, op } = this.#event;
+    this.#meta ??= {
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      timestamp: record.timestamp,
+      op,
+    };
+    return this.#meta;
+  }
+}
+
 /** The template context of an event: its fields plus `$topic`, `$partition`, `$offset`, `$timestamp`, `$op`. */
 export function templateContext(event: SinkEvent): TemplateContext {
-  return {
-    fields: event.fields,
-    meta: {
-      topic: event.record.topic,
-      partition: event.record.partition,
-      offset: event.record.offset,
-      timestamp: event.record.timestamp,
-      op: event.op,
-    },
-  };
+  return new EventTemplateContext(event);
 }
 
 /**

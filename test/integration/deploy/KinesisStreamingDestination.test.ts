@@ -13,13 +13,11 @@ import {
   CreateStreamCommand,
   DeleteStreamCommand,
   DescribeStreamSummaryCommand,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { KinesisStreamingDestination, LocalClients, localEndpoints } from '../../../local/deploy';
 import type { KinesisChangeRecord } from '../../../local/deploy/kinesisChangeRecord';
+import { readKinesisStream } from '../helpers/readKinesisStream';
 import { integrationEnv } from '../serviceEnv';
 
 interface Forwarded {
@@ -37,31 +35,8 @@ describe('KinesisStreamingDestination', () => {
   let tableStreamArn: string;
 
   async function readAll(): Promise<Forwarded[]> {
-    const shards =
-      (await clients.kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? [];
-    const forwarded: Forwarded[] = [];
-    for (const shard of shards) {
-      const iterator = await clients.kinesis.send(
-        new GetShardIteratorCommand({
-          StreamName: streamName,
-          ShardId: shard.ShardId,
-          ShardIteratorType: 'TRIM_HORIZON',
-        }),
-      );
-      const records = await clients.kinesis.send(
-        new GetRecordsCommand({ ShardIterator: iterator.ShardIterator }),
-      );
-      for (const record of records.Records ?? []) {
-        forwarded.push({
-          shardId: shard.ShardId ?? '',
-          partitionKey: record.PartitionKey ?? '',
-          change: JSON.parse(
-            Buffer.from(record.Data ?? new Uint8Array()).toString('utf8'),
-          ) as KinesisChangeRecord,
-        });
-      }
-    }
-    return forwarded;
+    const records = await readKinesisStream<KinesisChangeRecord>(clients.kinesis, streamName);
+    return records.map(({ shardId, partitionKey, data }) => ({ shardId, partitionKey, change: data }));
   }
 
   function destination(): KinesisStreamingDestination {

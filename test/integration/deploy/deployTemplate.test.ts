@@ -3,12 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand, DescribeTimeToLiveCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeStreamSummaryCommand,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  ListShardsCommand,
-} from '@aws-sdk/client-kinesis';
+import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -26,6 +21,7 @@ import {
 } from '../../../local/deploy';
 import type { DeployResult, ReportEntry } from '../../../local/deploy/types';
 import { synthFixtureApp } from '../../fixtures/deploy/fixtureApp';
+import { readKinesisStream } from '../helpers/readKinesisStream';
 import { integrationEnv } from '../serviceEnv';
 
 const { ConfigResourceTypes, ConfigSource } = kafkajs;
@@ -71,25 +67,8 @@ describe('deployTemplate on the local servers', () => {
   }
 
   async function readKinesis(streamName: string): Promise<Record<string, unknown>[]> {
-    const shards =
-      (await clients.kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? [];
-    const changes: Record<string, unknown>[] = [];
-    for (const shard of shards) {
-      const iterator = await clients.kinesis.send(
-        new GetShardIteratorCommand({
-          StreamName: streamName,
-          ShardId: shard.ShardId,
-          ShardIteratorType: 'TRIM_HORIZON',
-        }),
-      );
-      const records = await clients.kinesis.send(
-        new GetRecordsCommand({ ShardIterator: iterator.ShardIterator }),
-      );
-      for (const record of records.Records ?? []) {
-        changes.push(JSON.parse(Buffer.from(record.Data ?? new Uint8Array()).toString('utf8')));
-      }
-    }
-    return changes;
+    const records = await readKinesisStream<Record<string, unknown>>(clients.kinesis, streamName);
+    return records.map((record) => record.data);
   }
 
   async function ttlOf(tableName: string) {

@@ -12,18 +12,11 @@ import {
   ScanCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  DeleteQueueCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll } from 'vitest';
 import type { DynamoMapping, DynamoSinkConfig, SinkTableConfig } from '../../../lambdas/core/config/types';
-import { DeadLetterQueue } from '../../../lambdas/core/DeadLetterQueue';
+import type { DeadLetterQueue } from '../../../lambdas/core/DeadLetterQueue';
 import { Logger } from '../../../lambdas/core/Logger';
 import { Metrics } from '../../../lambdas/core/Metrics';
 import type { ChangeEnvelope } from '../../../lambdas/core/types';
@@ -31,6 +24,7 @@ import type { DynamoSinkHandler } from '../../../lambdas/kafka-to-dynamodb/creat
 import { createDynamoSinkHandler } from '../../../lambdas/kafka-to-dynamodb/createDynamoSinkHandler';
 import type { DynamoSend } from '../../../lambdas/kafka-to-dynamodb/DynamoRequests';
 import { createTestTopic, deleteTestTopic, localKafka } from '../helpers/kafkaMskEvents';
+import { type ReceivedDeadLetter, SqsDeadLetterQueue } from '../helpers/sqsDeadLetterQueue';
 import { awsClientConfig } from '../serviceEnv';
 
 /** 2025-11-26T08:00:00Z: event times of the tests. */
@@ -92,58 +86,38 @@ export async function scanItems(client: DynamoSend, table: string): Promise<Reco
   return items.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }
 
-/** A real SQS queue on moto as the dead-letter destination, and a reader of its letters. */
+/**
+ * The dead-letter queue the tests of one file share (a real SQS queue on moto), read per topic: each test
+ * reads the letters about its own topic, and letters about other topics stay for their tests.
+ */
 export class TestDeadLetterQueue {
-  readonly #sqs = new SQSClient(awsClientConfig('AWS_ENDPOINT_URL_SQS'));
-  readonly #received: Record<string, unknown>[] = [];
-  #queueUrl = '';
-  #queue: DeadLetterQueue | undefined;
+  readonly #received: ReceivedDeadLetter[] = [];
+  #queue: SqsDeadLetterQueue | undefined;
 
   async create(): Promise<DeadLetterQueue> {
-    const created = await this.#sqs.send(
-      new CreateQueueCommand({ QueueName: uniqueName('dynamo-sink-dlq') }),
-    );
-    this.#queueUrl = created.QueueUrl as string;
-    this.#queue = new DeadLetterQueue({
-      queueUrl: this.#queueUrl,
-      handler: 'kafka-to-dynamodb',
-      client: this.#sqs,
-    });
-    return this.#queue;
+    this.#queue = await SqsDeadLetterQueue.create('dynamo-sink-dlq', 'kafka-to-dynamodb');
+    return this.#queue.queue;
   }
 
   get queueUrl(): string {
-    return this.#queueUrl;
+    return this.#queue?.queueUrl ?? '';
   }
 
-  /**
-   * Receives until `count` letters about `topic` arrived (bounded poll), and returns those letters. The
-   * queue is shared by the tests of a file: each reads the letters of its own topic.
-   */
+  /** Receives until `count` letters about `topic` arrived (bounded poll), and returns those letters. */
   async letters(topic: string, count: number, timeoutMs = 10_000): Promise<Record<string, unknown>[]> {
+    const queue = this.#queue;
+    if (!queue) throw new Error('TestDeadLetterQueue: letters read before create()');
     const deadline = Date.now() + timeoutMs;
     const mine = () =>
       this.#received.filter((letter) => (letter.coordinates as { topic?: string }).topic === topic);
     while (mine().length < count && Date.now() < deadline) {
-      const { Messages = [] } = await this.#sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: this.#queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-      );
-      this.#received.push(...Messages.map((m) => JSON.parse(m.Body ?? '{}') as Record<string, unknown>));
-      if (Messages.length > 0) {
-        await this.#sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: this.#queueUrl,
-            Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
-          }),
-        );
-      }
+      this.#received.push(...(await queue.receive(1, deadline - Date.now())));
     }
     return mine();
   }
 
   async destroy(): Promise<void> {
-    if (this.#queueUrl) await this.#sqs.send(new DeleteQueueCommand({ QueueUrl: this.#queueUrl }));
-    this.#sqs.destroy();
+    await this.#queue?.delete();
   }
 }
 

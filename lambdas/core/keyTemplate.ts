@@ -29,7 +29,7 @@ export interface CompiledTemplate {
   readonly source: string;
   /** Event field paths the template reads (without `$` metadata). */
   readonly fields: readonly string[];
-  /** Rendered keys the template remembers (at most {@link RENDER_MEMO_LIMIT}). */
+  /** Rendered keys the template remembers (see {@link RENDER_MEMO_LIMIT}). */
   readonly memoSize: number;
   render(context: TemplateContext): string;
 }
@@ -41,6 +41,8 @@ export interface CompiledTemplate {
  * environment's memory flat when keys keep changing.
  */
 export const RENDER_MEMO_LIMIT = 4096;
+/** Characters of rendered keys a template remembers before it starts over (keys over large fields). */
+export const RENDER_MEMO_CHARS = 256 * 1024;
 
 /** The template itself is malformed (caught at synth time and at cold start). */
 export class TemplateSyntaxError extends Error {
@@ -247,6 +249,7 @@ export function compileTemplate(source: string): CompiledTemplate {
   /** Nested Maps, one level per variable part, keyed by the parts' memo keys; the last level holds keys. */
   let memo = new Map<ScalarKey, unknown>();
   let memoSize = 0;
+  let memoChars = 0;
 
   /** The memo key of a variable part: its scalar, or its formatted time bucket. */
   function partKey(part: Exclude<Part, { kind: 'text' }>, i: number, context: TemplateContext): ScalarKey {
@@ -268,9 +271,10 @@ export function compileTemplate(source: string): CompiledTemplate {
   }
 
   function remember(rendered: string): void {
-    if (memoSize >= RENDER_MEMO_LIMIT) {
+    if (memoSize >= RENDER_MEMO_LIMIT || memoChars >= RENDER_MEMO_CHARS) {
       memo = new Map();
       memoSize = 0;
+      memoChars = 0;
     }
     let level = memo;
     let seen = 0;
@@ -289,6 +293,7 @@ export function compileTemplate(source: string): CompiledTemplate {
       level = next;
     }
     memoSize++;
+    memoChars += rendered.length;
   }
 
   return {

@@ -3,6 +3,7 @@ import type { TemplateContext } from '../../lambdas/core/keyTemplate';
 import {
   compileTemplate,
   formatUtc,
+  RENDER_MEMO_CHARS,
   RENDER_MEMO_LIMIT,
   readField,
   TemplateFieldError,
@@ -183,6 +184,19 @@ describe('compileTemplate', () => {
     expect(keys).toEqual(ids.map((id) => `user:${id}:t`));
     expect(again).toBe('user:0:t');
     expect(sizes).toEqual([10, 11]);
+  });
+
+  it('remembers at most RENDER_MEMO_CHARS characters of keys (keys over large fields)', () => {
+    // Prepare
+    const template = compileTemplate('doc:{body}');
+    const body = (i: number) => `${i}:${'x'.repeat(10_000)}`;
+    const count = Math.ceil(RENDER_MEMO_CHARS / 10_000) + 5;
+    // Act
+    const keys = Array.from({ length: count }, (_, i) => template.render(context({ body: body(i) })));
+    // Assess
+    expect(keys).toEqual(Array.from({ length: count }, (_, i) => `doc:${body(i)}`));
+    expect(template.memoSize).toBeLessThanOrEqual(Math.ceil(RENDER_MEMO_CHARS / 10_000));
+    expect(template.memoSize).toBeLessThan(count);
   });
 
   it('remembers nothing for templates whose keys never repeat (offset, timestamp) or never vary', () => {

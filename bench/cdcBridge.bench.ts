@@ -26,8 +26,8 @@ import type { ChangeBridgeSlice } from '../lambdas/core/config/validatePipelineC
 import { Logger } from '../lambdas/core/Logger';
 import { Metrics } from '../lambdas/core/Metrics';
 import { acquireServices } from '../local/services';
-import type { Benchmark, Figure, Throughput } from './harness';
-import { figuresTable, measureThroughput, median, ratioFigure } from './harness';
+import type { Benchmark, Figure } from './harness';
+import { figuresTable, measureInterleaved, ratioFigure } from './harness';
 
 const BATCH = 1000;
 const PARTITIONS = 6;
@@ -116,47 +116,6 @@ async function deleteTopic(kafka: Kafka, topic: string): Promise<void> {
   }
 }
 
-interface Variant {
-  readonly name: string;
-  readonly records: number;
-  readonly run: () => Promise<unknown>;
-}
-
-/**
- * Measures the variants in alternation, one harness run of each per round in a rotating order, so load
- * that comes and goes on a shared machine weighs on every variant alike; each reports its median.
- */
-async function measureInterleaved(variants: readonly Variant[], rounds: number): Promise<Throughput[]> {
-  for (const variant of variants) await variant.run();
-  const rates = variants.map(() => [] as number[]);
-  for (let round = 0; round < rounds; round++) {
-    for (let k = 0; k < variants.length; k++) {
-      const i = (round + k) % variants.length;
-      const variant = variants[i] as Variant;
-      const measured = await measureThroughput(variant.name, variant.records, variant.run, {
-        warmupRuns: 0,
-        runs: 1,
-      });
-      rates[i]?.push(...measured.runs);
-    }
-  }
-  return variants.map((variant, i) => {
-    const runs = rates[i] as number[];
-    const recordsPerSecond = median(runs);
-    return {
-      name: variant.name,
-      recordsPerSecond,
-      runs,
-      figure: {
-        name: variant.name,
-        value: Math.round(recordsPerSecond),
-        unit: 'records/s',
-        detail: { runs: runs.length, records: variant.records },
-      },
-    };
-  });
-}
-
 export const cdcBridge: Benchmark = {
   name: 'cdc-bridge (ddb-stream-to-kafka)',
   async run({ quick }) {
@@ -200,6 +159,7 @@ export const cdcBridge: Benchmark = {
           {
             name: 'cdc-bridge handler',
             records: BATCH,
+            warmupRuns: 3,
             run: async () => {
               const { batchItemFailures } = await bridge.process(records, dynamoDbStreamCarrier);
               if (batchItemFailures.length > 0) throw new Error(`${batchItemFailures.length} records failed`);
@@ -208,6 +168,7 @@ export const cdcBridge: Benchmark = {
           {
             name: 'cdc-bridge raw kafkajs sendBatch',
             records: BATCH,
+            warmupRuns: 3,
             run: () =>
               producer.sendBatch({ topicMessages: prepared, acks: -1, compression: CompressionTypes.GZIP }),
           },

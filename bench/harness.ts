@@ -85,6 +85,70 @@ export async function measureThroughput(
   };
 }
 
+/** One contender of {@link measureInterleaved}. */
+export interface Variant {
+  readonly name: string;
+  /** Records one run processes. */
+  readonly records: number;
+  readonly run: () => Promise<unknown>;
+  /** Untimed runs before the first round (the JIT's warm-up); default 1. */
+  readonly warmupRuns?: number;
+  /** Called before each run (not timed). */
+  readonly before?: () => Promise<void> | void;
+}
+
+/**
+ * Measures variants in alternation, one timed run of each per round in a rotating order, so load that comes
+ * and goes on a shared machine weighs on every variant alike; each reports the median of its rounds.
+ *
+ * @example
+ * ```ts
+ * const [handler, naive] = await measureInterleaved([
+ *   { name: 'handler', records: 1000, run: runHandler, warmupRuns: 3 },
+ *   { name: 'naive', records: 1000, run: runNaive },
+ * ], 9);
+ * ```
+ */
+export async function measureInterleaved(
+  variants: readonly Variant[],
+  rounds: number,
+): Promise<Throughput[]> {
+  for (const variant of variants) {
+    for (let i = 0; i < (variant.warmupRuns ?? 1); i++) {
+      await variant.before?.();
+      await variant.run();
+    }
+  }
+  const rates = variants.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < variants.length; k++) {
+      const i = (round + k) % variants.length;
+      const variant = variants[i] as Variant;
+      const measured = await measureThroughput(variant.name, variant.records, variant.run, {
+        warmupRuns: 0,
+        runs: 1,
+        before: variant.before,
+      });
+      rates[i]?.push(...measured.runs);
+    }
+  }
+  return variants.map((variant, i) => {
+    const runs = rates[i] as number[];
+    const recordsPerSecond = median(runs);
+    return {
+      name: variant.name,
+      recordsPerSecond,
+      runs,
+      figure: {
+        name: variant.name,
+        value: Math.round(recordsPerSecond),
+        unit: 'records/s',
+        detail: { runs: runs.length, records: variant.records },
+      },
+    };
+  });
+}
+
 /** A comparison figure: `subject` over `baseline`, with the target ratio an issue set. */
 export function ratioFigure(
   name: string,

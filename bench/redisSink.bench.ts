@@ -8,6 +8,8 @@
  *   (and without the TTL / trim / version commands the sink also sends: the baseline is favoured);
  * - (b) the naive version: the same commands, one `await` per command.
  *
+ * The handler and (a) are measured again on a private 3-node Redis Cluster (no target: the issue set none).
+ *
  * All three decode the records and render the same key templates. Each run starts from an empty
  * private redis-server (started through the services module, so nothing else's commands are counted),
  * and the Redis commands per 1 000 records are read from INFO (network commands, and commands executed,
@@ -20,14 +22,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { MSKEvent, MSKRecord } from 'aws-lambda';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import type { RedisMapping, RedisSinkConfig } from '../lambdas/core/config/types';
 import { compileTemplate } from '../lambdas/core/keyTemplate';
 import { Logger } from '../lambdas/core/Logger';
 import { Metrics } from '../lambdas/core/Metrics';
 import { createRedisSinkHandler } from '../lambdas/kafka-to-redis/createRedisSinkHandler';
 import type { ServicesOptions } from '../local/services';
-import { freePort, startServices, stopServices } from '../local/services';
+import { freePort, startLocalRedisCluster, startServices, stopServices } from '../local/services';
 import type { Benchmark, Figure, Throughput } from './harness';
 import { figuresTable, measureInterleaved, ratioFigure } from './harness';
 
@@ -224,6 +226,69 @@ async function countCommands(admin: Redis, run: () => Promise<unknown>) {
   return { network: counts.network - 2, executed: counts.executed };
 }
 
+/**
+ * The same batch on a private 3-node Redis Cluster (cluster-mode ElastiCache's shape): the sink groups each
+ * partition chunk's writes per hash slot, one guarded script call per slot group; the raw baseline sends
+ * one command per record through ioredis's auto-pipelining (one write per node per tick).
+ */
+async function clusterFigures(event: MSKEvent, quick: boolean): Promise<Figure[]> {
+  const cluster = await startLocalRedisCluster(3);
+  const nodes = cluster.ports.map((port) => ({ host: '127.0.0.1', port }));
+  const sinkClient = new Cluster(nodes);
+  const rawClient = new Cluster(nodes, { enableAutoPipelining: true });
+  try {
+    const quiet = { write: () => undefined };
+    const handle = createRedisSinkHandler({
+      config: BENCH_CONFIG,
+      redis: sinkClient,
+      cluster: true,
+      deadLetters: { send: async () => undefined },
+      logger: new Logger('bench', quiet),
+      metrics: new Metrics('bench', quiet),
+    });
+    const before = async () => {
+      await Promise.all(cluster.nodeClients.map((node) => node.flushall()));
+    };
+    const [handler, pipeline] = await measureInterleaved(
+      [
+        {
+          name: 'redis sink handler on a 3-node Redis Cluster',
+          records: RECORDS,
+          run: async () => {
+            const response = await handle(event);
+            if (response.batchItemFailures.length > 0) throw new Error('the sink reported failures');
+          },
+          before,
+          warmupRuns: quick ? 1 : 3,
+        },
+        {
+          name: 'raw ioredis Cluster, auto-pipelined, 1 command/record, unguarded',
+          records: RECORDS,
+          run: async () => {
+            // A cluster pipeline must stay in one slot; auto-pipelining batches every node's commands of a
+            // tick into one write instead, the raw client's fastest way to send them all.
+            await Promise.all(
+              perRecordCommands(event).map(([name, ...args]) => rawClient.call(name, ...args)),
+            );
+          },
+          before,
+          warmupRuns: quick ? 1 : 3,
+        },
+      ],
+      quick ? 1 : 5,
+    );
+    return [
+      handler.figure,
+      pipeline.figure,
+      ratioFigure('redis sink vs raw pipeline on Redis Cluster', handler, pipeline),
+    ];
+  } finally {
+    sinkClient.disconnect();
+    rawClient.disconnect();
+    await cluster.stop();
+  }
+}
+
 export const redisSinkBenchmark: Benchmark = {
   name: 'kafka-to-redis sink',
   async run({ quick }) {
@@ -319,6 +384,7 @@ export const redisSinkBenchmark: Benchmark = {
         ratioFigure('redis sink vs raw pipeline', handler, pipeline, 2),
         ratioFigure('redis sink vs naive', handler, naive, 20),
         ...commandFigures,
+        ...(await clusterFigures(event, quick)),
       ];
     } finally {
       admin.disconnect();

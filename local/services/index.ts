@@ -22,6 +22,8 @@ export {
   ServicesError,
 } from './errors';
 export { freePort, freeServicePorts } from './portCheck';
+export type { LocalRedisCluster } from './redis/redisCluster';
+export { startLocalRedisCluster } from './redis/redisCluster';
 export { resolveServicesConfig } from './resolveServicesConfig';
 export { serviceEnv } from './serviceEnv';
 export { servicesStatus } from './servicesStatus';

@@ -1,7 +1,7 @@
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe } from 'vitest';
-import type { LocalRedisCluster } from './localRedisCluster';
-import { startLocalRedisCluster } from './localRedisCluster';
+import type { LocalRedisCluster } from '../../../local/services';
+import { startLocalRedisCluster } from '../../../local/services';
 import type { RedisTarget } from './redisSinkFixture';
 import { describeRedisSinkBehaviour } from './sinkBehaviour';
 import { describeRedisSinkFaults } from './sinkFaults';

@@ -1,5 +1,5 @@
 /**
- * A private 3-node Redis Cluster on loopback for the cluster suite: `redis-server --cluster-enabled yes`
+ * A private Redis Cluster on loopback (the Redis sink's cluster tests and benchmark): `redis-server --cluster-enabled yes`
  * nodes on free ports (data and cluster bus), joined with `redis-cli --cluster create … --cluster-replicas
  * 0 --cluster-yes`, ready when every node reports `cluster_state:ok`. Stopped and deleted by `stop()`.
  *
@@ -17,8 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { freePort } from '../../../local/services';
-import { pollUntil } from './redisSinkFixture';
+import { pollUntil } from '../pollUntil';
+import { freePort } from '../portCheck';
 
 const run = promisify(execFile);
 
@@ -87,14 +87,17 @@ export async function startLocalRedisCluster(nodes = 3): Promise<LocalRedisClust
       clients.push(new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 1, lazyConnect: true }));
     }
     for (const client of clients) client.on('error', () => undefined);
-    const up = await pollUntil(async () => {
-      for (const client of clients) {
-        if (client.status !== 'ready') await client.connect().catch(() => undefined);
-        await client.ping();
-      }
-      return true;
-    }, 10_000);
-    if (!up) throw new Error(`cluster nodes on ports ${ports.join(', ')} did not answer PING`);
+    const up = await pollUntil(
+      async () => {
+        for (const client of clients) {
+          if (client.status !== 'ready') await client.connect().catch(() => undefined);
+          await client.ping();
+        }
+      },
+      { timeoutMs: 10_000, intervalMs: 20 },
+    );
+    if (!up.ok)
+      throw new Error(`cluster nodes on ports ${ports.join(', ')} did not answer PING: ${up.reason}`);
     await run(
       'redis-cli',
       [
@@ -107,14 +110,16 @@ export async function startLocalRedisCluster(nodes = 3): Promise<LocalRedisClust
       ],
       { timeout: 30_000 },
     );
-    const ok = await pollUntil(async () => {
-      for (const client of clients) {
-        const info = String(await client.call('CLUSTER', 'INFO'));
-        if (!info.includes('cluster_state:ok')) return false;
-      }
-      return true;
-    }, 30_000);
-    if (!ok) throw new Error('the local Redis Cluster did not reach cluster_state:ok');
+    const ok = await pollUntil(
+      async () => {
+        for (const client of clients) {
+          const info = String(await client.call('CLUSTER', 'INFO'));
+          if (!info.includes('cluster_state:ok')) throw new Error('cluster_state is not ok yet');
+        }
+      },
+      { timeoutMs: 30_000, intervalMs: 20 },
+    );
+    if (!ok.ok) throw new Error(`the local Redis Cluster did not reach cluster_state:ok: ${ok.reason}`);
   } catch (error) {
     await stop();
     throw error;

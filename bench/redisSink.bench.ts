@@ -27,6 +27,8 @@ import type { RedisMapping, RedisSinkConfig } from '../lambdas/core/config/types
 import { compileTemplate } from '../lambdas/core/keyTemplate';
 import { Logger } from '../lambdas/core/Logger';
 import { Metrics } from '../lambdas/core/Metrics';
+import type { RedisClient } from '../lambdas/core/redisConnection';
+import type { RedisSinkHandler } from '../lambdas/kafka-to-redis/createRedisSinkHandler';
 import { createRedisSinkHandler } from '../lambdas/kafka-to-redis/createRedisSinkHandler';
 import type { ServicesOptions } from '../local/services';
 import { freePort, startLocalRedisCluster, startServices, stopServices } from '../local/services';
@@ -226,6 +228,23 @@ async function countCommands(admin: Redis, run: () => Promise<unknown>) {
   return { network: counts.network - 2, executed: counts.executed };
 }
 
+/** The sink as the benchmarks run it: logs and metrics silent, dead letters dropped (none are expected). */
+export function quietRedisSink(
+  config: RedisSinkConfig,
+  redis: RedisClient,
+  cluster: boolean,
+): RedisSinkHandler {
+  const quiet = { write: () => undefined };
+  return createRedisSinkHandler({
+    config,
+    redis,
+    cluster,
+    deadLetters: { send: async () => undefined },
+    logger: new Logger('bench', quiet),
+    metrics: new Metrics('bench', quiet),
+  });
+}
+
 /**
  * The same batch on a private 3-node Redis Cluster (cluster-mode ElastiCache's shape): the sink groups each
  * partition chunk's writes per hash slot, one guarded script call per slot group; the raw baseline sends
@@ -237,15 +256,7 @@ async function clusterFigures(event: MSKEvent, quick: boolean): Promise<Figure[]
   const sinkClient = new Cluster(nodes);
   const rawClient = new Cluster(nodes, { enableAutoPipelining: true });
   try {
-    const quiet = { write: () => undefined };
-    const handle = createRedisSinkHandler({
-      config: BENCH_CONFIG,
-      redis: sinkClient,
-      cluster: true,
-      deadLetters: { send: async () => undefined },
-      logger: new Logger('bench', quiet),
-      metrics: new Metrics('bench', quiet),
-    });
+    const handle = quietRedisSink(BENCH_CONFIG, sinkClient, true);
     const before = async () => {
       await Promise.all(cluster.nodeClients.map((node) => node.flushall()));
     };
@@ -307,15 +318,7 @@ export const redisSinkBenchmark: Benchmark = {
     try {
       const event = mixedBatch();
       const records = RECORDS;
-      const quiet = { write: () => undefined };
-      const handle = createRedisSinkHandler({
-        config: BENCH_CONFIG,
-        redis: sinkClient,
-        cluster: false,
-        deadLetters: { send: async () => undefined },
-        logger: new Logger('bench', quiet),
-        metrics: new Metrics('bench', quiet),
-      });
+      const handle = quietRedisSink(BENCH_CONFIG, sinkClient, false);
       const runHandler = async () => {
         const response = await handle(event);
         if (response.batchItemFailures.length > 0) throw new Error('the sink reported failures');

@@ -35,7 +35,6 @@ import { HANDLER_ENV } from '../lambdas/core/constants';
 import { Logger } from '../lambdas/core/Logger';
 import { Metrics } from '../lambdas/core/Metrics';
 import { createDynamoSinkHandler } from '../lambdas/kafka-to-dynamodb/createDynamoSinkHandler';
-import { createRedisSinkHandler } from '../lambdas/kafka-to-redis/createRedisSinkHandler';
 import type { ServicesOptions } from '../local/services';
 import { freePort, LocalAws, startServices, stopServices } from '../local/services';
 import { mskEvent } from '../test/factories/mskEvents';
@@ -43,7 +42,7 @@ import { TABLE as CDC_TABLE, orderRecord } from './cdcBridge.bench';
 import { bundleHandler } from './coldStart.bench';
 import type { Benchmark, Figure, Throughput } from './harness';
 import { figuresTable, measureThroughput } from './harness';
-import { mixedBatch, BENCH_CONFIG as REDIS_CONFIG } from './redisSink.bench';
+import { mixedBatch, quietRedisSink, BENCH_CONFIG as REDIS_CONFIG } from './redisSink.bench';
 
 export const SCALING_SIZES = [10, 100, 1_000, 10_000] as const;
 const LAMBDA_MIB = 256;
@@ -149,14 +148,7 @@ async function redisSubject(): Promise<ScalingSubject> {
   const server = await privateServer('redis');
   const admin = new Redis(server.url);
   const client = new Redis(server.url);
-  const handle = createRedisSinkHandler({
-    config: REDIS_CONFIG,
-    redis: client,
-    cluster: false,
-    deadLetters: { send: async () => undefined },
-    logger: new Logger('bench', quiet),
-    metrics: new Metrics('bench', quiet),
-  });
+  const handle = quietRedisSink(REDIS_CONFIG, client, false);
   let offset = 0;
   return {
     label: 'redis-sink',

@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DefaultPorts, LoopbackHost } from './constants';
 import { ServicesError } from './errors';
 import type { ServicePorts } from './types';
@@ -35,10 +37,49 @@ function ephemeralRangeStart(): number {
 
 const privatePortFloor = 20_000;
 
+/** Where {@link freePort} reserves its ports across processes: one file per port holding the owner's pid. */
+export const PORT_RESERVATIONS_DIR = join(tmpdir(), 'streambridge-ports');
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Reserves a port for this process (true when it is now ours): parallel test files each pick ports at random in the same range, and a
+ * port that is free now may be another process's pick that its server has not bound yet (or has stopped for
+ * a moment, in a restart test). A reservation lasts as long as its process; a dead owner's is taken over.
+ */
+export function reservePort(port: number): boolean {
+  mkdirSync(PORT_RESERVATIONS_DIR, { recursive: true });
+  const file = join(PORT_RESERVATIONS_DIR, String(port));
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const owner = Number(readFileSync(file, 'utf8'));
+    if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) return false;
+    try {
+      unlinkSync(file);
+    } catch {
+      // Another process took the stale reservation over first; the next write says who won.
+    }
+  }
+  return false;
+}
+
 /**
  * A free loopback port for a private server instance in tests. Picked at random below the kernel's
  * ephemeral range: a port the OS would choose (`listen(0)`) can be taken a moment later by any outgoing
- * connection on this busy machine before the server binds it.
+ * connection on this busy machine before the server binds it. Reserved for this process (see {@link reservePort}), so
+ * no other streambridge process picks it too; the same process never gets it twice either.
  *
  * @example
  * ```ts
@@ -50,7 +91,7 @@ export async function freePort(): Promise<number> {
   const taken = new Set<number>(Object.values(DefaultPorts));
   for (let attempt = 0; attempt < 100; attempt++) {
     const port = privatePortFloor + Math.floor(Math.random() * (ceiling - privatePortFloor));
-    if (!taken.has(port) && (await isPortFree(port))) return port;
+    if (!taken.has(port) && (await isPortFree(port)) && reservePort(port)) return port;
   }
   throw new ServicesError(`no free port found between ${privatePortFloor} and ${ceiling} after 100 tries`);
 }

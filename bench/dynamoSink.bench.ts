@@ -28,6 +28,7 @@ import { Logger } from '../lambdas/core/Logger';
 import { Metrics } from '../lambdas/core/Metrics';
 import { watermarkAttribute } from '../lambdas/kafka-to-dynamodb/AggregateWriter';
 import { WRITE_CONCURRENCY } from '../lambdas/kafka-to-dynamodb/constants';
+import type { DynamoSinkHandler } from '../lambdas/kafka-to-dynamodb/createDynamoSinkHandler';
 import { createDynamoSinkHandler } from '../lambdas/kafka-to-dynamodb/createDynamoSinkHandler';
 import { mapConcurrently } from '../lambdas/kafka-to-dynamodb/mapConcurrently';
 import type { ServicesOptions } from '../local/services';
@@ -99,6 +100,70 @@ function sum(counts: Map<string, number>): number {
   return [...counts.values()].reduce((a, b) => a + b, 0);
 }
 
+/**
+ * Creates a page-views table (pk, window) and returns the sink config of its hourly aggregate mapping (a
+ * count and a sum per page and hour), the workload of this benchmark and of the scaling curve.
+ */
+export async function pageViewsSink(
+  client: DynamoDBClient,
+  tableName: string,
+  consumerGroup: string,
+): Promise<DynamoSinkConfig> {
+  const table: SinkTableConfig = {
+    name: tableName,
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'window', type: 'S' },
+  };
+  await client.send(
+    new CreateTableCommand({
+      TableName: table.name,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'window', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'window', KeyType: 'RANGE' },
+      ],
+    }),
+  );
+  return {
+    consumerGroup,
+    tables: [table],
+    mappings: [
+      {
+        name: MAPPING,
+        topic: TOPIC,
+        mode: 'aggregate',
+        table: table.name,
+        partitionKey: { name: 'pk', template: 'page#{page}' },
+        sortKey: { name: 'window', template: '{ts:yyyy-MM-ddTHH}' },
+        metrics: [
+          { name: 'views', op: 'count' },
+          { name: 'quantity', op: 'sum', field: 'quantity' },
+        ],
+      },
+    ],
+  };
+}
+
+/** The sink as the benchmarks run it: logs and metrics silent; a dead letter fails the run (none expected). */
+export function quietDynamoSink(config: DynamoSinkConfig, client: DynamoDBClient): DynamoSinkHandler {
+  const quiet = { write: () => undefined };
+  return createDynamoSinkHandler({
+    config,
+    client,
+    deadLetters: {
+      send: async () => {
+        throw new Error('the benchmark batches have no poison records');
+      },
+    },
+    logger: new Logger('bench', quiet),
+    metrics: new Metrics('bench', quiet),
+  });
+}
+
 export const dynamoSink: Benchmark = {
   name: 'dynamodb-sink counters (10 000 events over 50 keys)',
   async run({ quick }) {
@@ -119,56 +184,10 @@ export const dynamoSink: Benchmark = {
       credentials: { accessKeyId: LocalAws.accessKeyId, secretAccessKey: LocalAws.secretAccessKey },
     });
     const requests = countRequests(client);
-    const table: SinkTableConfig = {
-      name: `bench-page-views-${Date.now().toString(36)}`,
-      partitionKey: { name: 'pk', type: 'S' },
-      sortKey: { name: 'window', type: 'S' },
-    };
-    await client.send(
-      new CreateTableCommand({
-        TableName: table.name,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'window', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'window', KeyType: 'RANGE' },
-        ],
-      }),
-    );
+    const table = `bench-page-views-${Date.now().toString(36)}`;
+    const config = await pageViewsSink(client, table, 'bench');
     try {
-      const config: DynamoSinkConfig = {
-        consumerGroup: 'bench',
-        tables: [table],
-        mappings: [
-          {
-            name: MAPPING,
-            topic: TOPIC,
-            mode: 'aggregate',
-            table: table.name,
-            partitionKey: { name: 'pk', template: 'page#{page}' },
-            sortKey: { name: 'window', template: '{ts:yyyy-MM-ddTHH}' },
-            metrics: [
-              { name: 'views', op: 'count' },
-              { name: 'quantity', op: 'sum', field: 'quantity' },
-            ],
-          },
-        ],
-      };
-      const quiet = { write: () => {} };
-      const handler = createDynamoSinkHandler({
-        config,
-        client,
-        deadLetters: {
-          send: async () => {
-            throw new Error('the benchmark batch has no poison records');
-          },
-        },
-        logger: new Logger('bench', quiet),
-        metrics: new Metrics('bench', quiet),
-      });
+      const handler = quietDynamoSink(config, client);
       const batch = clicks(records);
       let nextOffset = 0;
       let applied = 0;
@@ -221,7 +240,7 @@ export const dynamoSink: Benchmark = {
             planned = [...totals].map(
               ([id, t]) =>
                 new UpdateItemCommand({
-                  TableName: table.name,
+                  TableName: table,
                   Key: { pk: { S: `page#${id.split('|')[0]}` }, window: { S: id.split('|')[1] as string } },
                   UpdateExpression: 'SET #wm = :last ADD #v :v, #q :q',
                   ConditionExpression: 'attribute_not_exists(#wm) OR #wm < :first',
@@ -252,7 +271,7 @@ export const dynamoSink: Benchmark = {
           for (const c of subset) {
             await client.send(
               new UpdateItemCommand({
-                TableName: table.name,
+                TableName: table,
                 Key: { pk: { S: `naive#${c.page}` }, window: { S: windowOf(c.ts) } },
                 UpdateExpression: 'ADD #v :one, #q :q',
                 ExpressionAttributeNames: { '#v': 'views', '#q': 'quantity' },
@@ -266,9 +285,7 @@ export const dynamoSink: Benchmark = {
       );
 
       // Correctness: every sink and raw run added the batch exactly once.
-      const { Items = [] } = await client.send(
-        new ScanCommand({ TableName: table.name, ConsistentRead: true }),
-      );
+      const { Items = [] } = await client.send(new ScanCommand({ TableName: table, ConsistentRead: true }));
       const views = Items.filter((i) => i.pk?.S?.startsWith('page#')).reduce(
         (n, i) => n + Number(i.views?.N),
         0,
@@ -308,7 +325,7 @@ export const dynamoSink: Benchmark = {
       ];
       return figures;
     } finally {
-      await client.send(new DeleteTableCommand({ TableName: table.name }));
+      await client.send(new DeleteTableCommand({ TableName: table }));
       client.destroy();
       await stopServices(services);
       rmSync(stateDir, { recursive: true, force: true });

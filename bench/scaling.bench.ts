@@ -23,23 +23,20 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { MSKEvent } from 'aws-lambda';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { createChangeBridge } from '../lambdas/core/changeBridge/createChangeBridge';
 import { dynamoDbStreamCarrier } from '../lambdas/core/changeBridge/dynamoDbStreamCarrier';
-import type { DynamoSinkConfig } from '../lambdas/core/config/types';
 import type { ChangeBridgeSlice } from '../lambdas/core/config/validatePipelineConfig';
 import { HANDLER_ENV } from '../lambdas/core/constants';
-import { Logger } from '../lambdas/core/Logger';
-import { Metrics } from '../lambdas/core/Metrics';
-import { createDynamoSinkHandler } from '../lambdas/kafka-to-dynamodb/createDynamoSinkHandler';
 import type { ServicesOptions } from '../local/services';
 import { freePort, LocalAws, startServices, stopServices } from '../local/services';
 import { mskEvent } from '../test/factories/mskEvents';
 import { TABLE as CDC_TABLE, orderRecord } from './cdcBridge.bench';
 import { bundleHandler } from './coldStart.bench';
+import { pageViewsSink, quietDynamoSink } from './dynamoSink.bench';
 import type { Benchmark, Figure, Throughput } from './harness';
 import { figuresTable, measureThroughput } from './harness';
 import { mixedBatch, quietRedisSink, BENCH_CONFIG as REDIS_CONFIG } from './redisSink.bench';
@@ -203,52 +200,8 @@ async function dynamoSubject(): Promise<ScalingSubject> {
     region: LocalAws.region,
     credentials: { accessKeyId: LocalAws.accessKeyId, secretAccessKey: LocalAws.secretAccessKey },
   });
-  const table = 'bench-scaling-page-views';
-  await client.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'window', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'window', KeyType: 'RANGE' },
-      ],
-    }),
-  );
-  const config: DynamoSinkConfig = {
-    consumerGroup: 'bench-scaling',
-    tables: [
-      { name: table, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'window', type: 'S' } },
-    ],
-    mappings: [
-      {
-        name: 'page-views-hourly',
-        topic: CLICK_TOPIC,
-        mode: 'aggregate',
-        table,
-        partitionKey: { name: 'pk', template: 'page#{page}' },
-        sortKey: { name: 'window', template: '{ts:yyyy-MM-ddTHH}' },
-        metrics: [
-          { name: 'views', op: 'count' },
-          { name: 'quantity', op: 'sum', field: 'quantity' },
-        ],
-      },
-    ],
-  };
-  const handler = createDynamoSinkHandler({
-    config,
-    client,
-    deadLetters: {
-      send: async () => {
-        throw new Error('the scaling batches have no poison records');
-      },
-    },
-    logger: new Logger('bench', quiet),
-    metrics: new Metrics('bench', quiet),
-  });
+  const config = await pageViewsSink(client, 'bench-scaling-page-views', 'bench-scaling');
+  const handler = quietDynamoSink(config, client);
   let offset = 0;
   return {
     label: 'dynamodb-sink',

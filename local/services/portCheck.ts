@@ -97,8 +97,8 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Free loopback ports for every server of a private instance, all distinct ({@link freePort} may pick one
- * twice, and nothing binds them until the servers start).
+ * Free loopback ports for every server of a private instance (all distinct: {@link freePort} never hands
+ * a process the same port twice).
  *
  * @example
  * ```ts
@@ -106,24 +106,13 @@ export async function freePort(): Promise<number> {
  * ```
  */
 export async function freeServicePorts(): Promise<ServicePorts> {
-  const taken = new Set<number>();
-  const next = async () => {
-    for (let i = 0; i < 20; i++) {
-      const port = await freePort();
-      if (!taken.has(port)) {
-        taken.add(port);
-        return port;
-      }
-    }
-    throw new ServicesError('no distinct free port after 20 tries');
-  };
   return {
-    kafka: await next(),
-    kafkaController: await next(),
-    redis: await next(),
-    moto: await next(),
-    kinesis: await next(),
-    kinesisTls: await next(),
+    kafka: await freePort(),
+    kafkaController: await freePort(),
+    redis: await freePort(),
+    moto: await freePort(),
+    kinesis: await freePort(),
+    kinesisTls: await freePort(),
   };
 }
 

@@ -31,11 +31,11 @@ export interface LocalRedisCluster {
   stop(): Promise<void>;
 }
 
-async function distinctFreePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  for (let attempt = 0; ports.size < count && attempt < count * 20; attempt++) ports.add(await freePort());
-  if (ports.size < count) throw new Error(`could not find ${count} free ports`);
-  return [...ports];
+/** `count` free ports, all distinct ({@link freePort} never hands a process the same port twice). */
+async function freePorts(count: number): Promise<number[]> {
+  const ports: number[] = [];
+  for (let i = 0; i < count; i++) ports.push(await freePort());
+  return ports;
 }
 
 function exited(child: ChildProcess): Promise<void> {
@@ -45,7 +45,7 @@ function exited(child: ChildProcess): Promise<void> {
 
 export async function startLocalRedisCluster(nodes = 3): Promise<LocalRedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-redis-cluster-'));
-  const allPorts = await distinctFreePorts(nodes * 2);
+  const allPorts = await freePorts(nodes * 2);
   const ports = allPorts.slice(0, nodes);
   const children: ChildProcess[] = [];
   const clients: Redis[] = [];

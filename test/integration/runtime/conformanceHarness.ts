@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
 import { Logger } from '../../../lambdas/core/Logger';
 import { deployTemplate, destroyDeployment, localEndpoints } from '../../../local/deploy';
 import { LocalRuntime, type LocalRuntimeOptions } from '../../../local/runtime';
@@ -249,13 +249,22 @@ export class Conformance {
     return this.deployment.eventSourceMappings.some((mapping) => mapping.functionLogicalId === fn.logicalId);
   }
 
+  /** A Kafka admin client on the servers' broker (not connected yet), to check groups and offsets. */
+  kafkaAdmin(): Admin {
+    return this.#kafka('check').admin();
+  }
+
+  #kafka(role: string): Kafka {
+    return new Kafka({
+      clientId: `${this.prefix}-${role}`,
+      brokers: this.kafkaBrokers,
+      logLevel: logLevel.NOTHING,
+    });
+  }
+
   #kafkaProducer(): Promise<Producer> {
     if (!this.#producer) {
-      const producer = new Kafka({
-        clientId: `${this.prefix}-writer`,
-        brokers: this.kafkaBrokers,
-        logLevel: logLevel.NOTHING,
-      }).producer();
+      const producer = this.#kafka('writer').producer();
       this.#producer = producer.connect().then(() => producer);
     }
     return this.#producer;

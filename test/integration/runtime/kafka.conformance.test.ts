@@ -1,4 +1,3 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { expect, it, vi } from 'vitest';
 import { ranConcurrently } from './conformanceHarness';
 import { defineConformanceSuite, positionsSeen } from './streamConformanceSuite';
@@ -63,11 +62,7 @@ defineConformanceSuite(
       // Act
       await c.stopRuntimes();
       const seenBeforeRestart = c.observations('Commit').length;
-      const admin = new Kafka({
-        clientId: 'conformance-check',
-        brokers: c.kafkaBrokers,
-        logLevel: logLevel.NOTHING,
-      }).admin();
+      const admin = c.kafkaAdmin();
       await admin.connect();
       const [committed] = await admin.fetchOffsets({
         groupId: c.names('Commit').consumerGroup,
@@ -130,11 +125,7 @@ defineConformanceSuite(
       const ids = [...first, ...second].map((record) => record.id);
       await waitFor(() => expect(new Set(c.seen('Rebalance'))).toEqual(new Set(ids)), 40_000);
       expect(joiner.function(c.fn('Rebalance').functionName).environments.length).toBeGreaterThan(0);
-      const admin = new Kafka({
-        clientId: 'conformance-check',
-        brokers: c.kafkaBrokers,
-        logLevel: logLevel.NOTHING,
-      }).admin();
+      const admin = c.kafkaAdmin();
       await admin.connect();
       try {
         const ends = await admin.fetchTopicOffsets(topic);

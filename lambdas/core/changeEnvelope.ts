@@ -43,8 +43,9 @@
  * changeEnvelopeText(decodeStreamRecord(record), envelope.ts_ms) === bytes; // true
  * ```
  */
-import { jsonItemText, jsonString, toJsonItem } from './envelope/attributeValues';
+import { toJsonItem } from './envelope/attributeValues';
 import { OPERATIONS } from './envelope/constants';
+import { jsonItemText, jsonString } from './envelope/itemText';
 import type { DynamoDbChange } from './envelope/types';
 import type { ChangeEnvelope } from './types';
 
@@ -73,6 +74,26 @@ export function serializeChangeEnvelope(envelope: ChangeEnvelope): string {
   return JSON.stringify(envelope);
 }
 
+/** The envelope text's parts that repeat from record to record (one table, one region, one batch time). */
+const repeated = { table: '', region: '', sourceStart: '', producedAtMs: Number.NaN, end: '' };
+
+function sourceStart(table: string, region: string): string {
+  if (table !== repeated.table || region !== repeated.region || repeated.sourceStart === '') {
+    repeated.sourceStart = `,"source":{"system":"dynamodb","table":${jsonString(table)},"region":${jsonString(region)},"eventId":`;
+    repeated.table = table;
+    repeated.region = region;
+  }
+  return repeated.sourceStart;
+}
+
+function envelopeEnd(producedAtMs: number): string {
+  if (producedAtMs !== repeated.producedAtMs) {
+    repeated.end = `},"ts_ms":${producedAtMs}}`;
+    repeated.producedAtMs = producedAtMs;
+  }
+  return repeated.end;
+}
+
 /**
  * The bytes of `serializeChangeEnvelope(buildChangeEnvelope(change, producedAtMs))`, written directly.
  * `keyText` is the JSON text of the key when the caller already has it (the Kafka key in primaryKey mode).
@@ -84,9 +105,9 @@ export function changeEnvelopeText(
 ): string {
   const before = change.oldImage === undefined ? 'null' : jsonItemText(change.oldImage, 'dynamodb.OldImage');
   const after = change.newImage === undefined ? 'null' : jsonItemText(change.newImage, 'dynamodb.NewImage');
-  const source =
-    `{"system":"dynamodb","table":${jsonString(change.table)},"region":${jsonString(change.region)},` +
-    `"eventId":${jsonString(change.eventId)},"sequenceNumber":${jsonString(change.sequenceNumber)},` +
-    `"ts_ms":${Math.floor(change.createdAtMicros / 1000)},"ttlExpired":${change.ttlExpired}}`;
-  return `{"op":"${OPERATIONS[change.eventName]}","key":${keyText},"before":${before},"after":${after},"source":${source},"ts_ms":${producedAtMs}}`;
+  return (
+    `{"op":"${OPERATIONS[change.eventName]}","key":${keyText},"before":${before},"after":${after}` +
+    `${sourceStart(change.table, change.region)}${jsonString(change.eventId)},"sequenceNumber":${jsonString(change.sequenceNumber)},` +
+    `"ts_ms":${Math.floor(change.createdAtMicros / 1000)},"ttlExpired":${change.ttlExpired}${envelopeEnd(producedAtMs)}`
+  );
 }

@@ -8,14 +8,13 @@ import {
 import {
   fromJsonItem,
   fromJsonValue,
-  jsonItemText,
-  jsonString,
   toJsonItem,
   toJsonValue,
 } from '../../lambdas/core/envelope/attributeValues';
 import { decodeKinesisRecord } from '../../lambdas/core/envelope/decodeKinesisRecord';
 import { decodeStreamRecord } from '../../lambdas/core/envelope/decodeStreamRecord';
-import type { DynamoDbChange } from '../../lambdas/core/envelope/types';
+import { jsonItemText, jsonString } from '../../lambdas/core/envelope/itemText';
+import type { AttributeMap, AttributeValue, DynamoDbChange } from '../../lambdas/core/envelope/types';
 import {
   attributeValueArbitrary,
   itemArbitrary,
@@ -150,6 +149,110 @@ describe('lossless mapping (property)', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+
+  it('writes items of one shape alike whatever their values, types and extra or missing members', () => {
+    // Prepare: items derived from one item (the first leaves a shape plan, the others go through it):
+    // some members get other values (of any type, so plans meet values they were not planned for),
+    // some are dropped and some added; lists and maps nest further shapes.
+    const variant = (base: AttributeMap) =>
+      fc
+        .tuple(
+          fc.array(fc.tuple(fc.nat(), attributeValueArbitrary), { maxLength: 3 }),
+          fc.array(fc.nat(), { maxLength: 2 }),
+          itemArbitrary,
+        )
+        .map(([replaced, dropped, added]) => {
+          const names = Object.keys(base);
+          const item: Record<string, AttributeValue> = {};
+          for (const name of names)
+            Object.defineProperty(item, name, {
+              value: base[name],
+              enumerable: true,
+              writable: true,
+              configurable: true,
+            });
+          for (const [at, value] of replaced)
+            if (names.length > 0) item[names[at % names.length] as string] = value;
+          for (const at of dropped) if (names.length > 0) delete item[names[at % names.length] as string];
+          if (Object.keys(added).length % 2 === 0) {
+            for (const name of Object.keys(added))
+              if (name !== '__proto__') item[name] = added[name] as AttributeValue;
+          }
+          return item as AttributeMap;
+        });
+    const family = itemArbitrary.chain((base) =>
+      fc.tuple(fc.constant(base), fc.array(variant(base), { minLength: 1, maxLength: 8 })),
+    );
+
+    fc.assert(
+      fc.property(family, ([base, variants]) => {
+        for (const item of [base, base, ...variants, ...variants]) {
+          // Assess
+          expect(jsonItemText(item)).toBe(JSON.stringify(toJsonItem(item)));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  }, 60_000);
+
+  it('reports an invalid value in a known shape as the object mapping does, with its path', () => {
+    // Prepare: a valid item of the shape first, so the invalid ones meet its plan.
+    const valid = {
+      id: { S: 'a' },
+      n: { N: '1' },
+      tags: { SS: ['x'] },
+      lines: { L: [{ M: { sku: { S: 's' } } }] },
+      meta: { M: { at: { N: '2' } } },
+    };
+    jsonItemText(valid);
+    const invalid = [
+      { ...valid, id: { S: 1 } },
+      { ...valid, id: { S: 'a', N: '1' } },
+      { ...valid, n: { N: 'one' } },
+      { ...valid, n: {} },
+      { ...valid, n: null },
+      { ...valid, tags: { SS: ['x', 2] } },
+      { ...valid, lines: { L: [{ M: { sku: { S: 's' } } }, { M: { sku: { Q: 's' } } }] } },
+      { ...valid, meta: { M: { at: { N: '1e' } } } },
+    ];
+    for (const item of invalid) {
+      // Act
+      const expected = (() => {
+        try {
+          toJsonItem(item, 'dynamodb.NewImage');
+        } catch (error) {
+          return (error as Error).message;
+        }
+        return 'no error';
+      })();
+
+      // Assess
+      expect(expected).toMatch(/^dynamodb\.NewImage/);
+      expect(() => jsonItemText(item, 'dynamodb.NewImage')).toThrow(expected);
+    }
+  });
+
+  it('is not misled by names plain objects inherit (constructor, toString, __proto__)', () => {
+    // Prepare: shapes with inherited names, then items of the same size that lack them.
+    const withInherited = { id: { S: 'a' }, toString: { S: 'b' } };
+    const withProto = JSON.parse('{"id":{"S":"a"},"__proto__":{"S":"c"}}') as AttributeMap;
+    const lacking = { id: { S: 'a' }, other: { S: 'd' } };
+
+    // Act
+    const texts = [withInherited, withProto, lacking, withInherited, withProto, lacking].map((item) =>
+      jsonItemText(item),
+    );
+
+    // Assess
+    expect(texts).toEqual([
+      '{"id":"a","toString":"b"}',
+      '{"__proto__":"c","id":"a"}',
+      '{"id":"a","other":"d"}',
+      '{"id":"a","toString":"b"}',
+      '{"__proto__":"c","id":"a"}',
+      '{"id":"a","other":"d"}',
+    ]);
   });
 
   it('writes any string as JSON.stringify does', () => {

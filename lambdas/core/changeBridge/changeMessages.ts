@@ -14,9 +14,9 @@
  * ```
  */
 import { buildChangeEnvelope, changeEnvelopeText, serializeChangeEnvelope } from '../changeEnvelope';
-import { jsonItemText } from '../envelope/attributeValues';
 import { OPERATIONS } from '../envelope/constants';
 import { CHANGE_POISON_KINDS, decodeError, PoisonChangeError } from '../envelope/errors';
+import { jsonItemText } from '../envelope/itemText';
 import type { DynamoDbChange } from '../envelope/types';
 import { RECORD_BATCH_OVERHEAD_BYTES } from '../kafka/constants';
 import { recordBytes } from '../kafka/messageSizes';

@@ -3,24 +3,20 @@
  * The scheme is documented in `changeEnvelope.ts`; `fromJsonItem(toJsonItem(item))` gives back `item`
  * exactly (a property test proves it for any item).
  *
- * `jsonItemText` writes the same JSON text as `JSON.stringify(toJsonItem(item))` without building the
- * intermediate objects: the bridges use it when no governance hook needs the objects (a property test
- * holds the two byte-identical).
+ * `jsonItemText` (itemText.ts) writes the same JSON text as `JSON.stringify(toJsonItem(item))` without
+ * building the intermediate objects: the bridges use it when no governance hook needs the objects.
  *
  * @example
  * ```ts
  * toJsonItem({ id: { S: 'a' }, big: { N: '12345678901234567890' } }); // { big: { $N: '1234…' }, id: 'a' }
  * fromJsonItem({ id: 'a', n: 1.5 }); // { id: { S: 'a' }, n: { N: '1.5' } }
- * jsonItemText({ id: { S: 'a' } }); // '{"id":"a"}'
  * ```
  */
-import { VALUE_TAGS as TAG, TAG_NAMES } from './constants';
+import { ATTRIBUTE_TEXT, VALUE_TAGS as TAG, TAG_NAMES } from './constants';
 import { decodeError } from './errors';
 import type { AttributeMap, AttributeValue, JsonObject, JsonValue } from './types';
 
-const NUMBER_TEXT = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const SHORT_INTEGER_TEXT = /^(?:0|-?[1-9]\d{0,14})$/;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const { number: NUMBER_TEXT, base64: BASE64 } = ATTRIBUTE_TEXT;
 
 type Mutable = Record<string, JsonValue>;
 
@@ -33,7 +29,7 @@ function setMember<T>(target: Record<string, T>, name: string, value: T): void {
   }
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -142,220 +138,6 @@ function toJsonMap(map: Record<string, unknown>, path: string): JsonObject {
 export function toJsonItem(item: unknown, path = 'item'): JsonObject {
   if (!isPlainObject(item)) throw decodeError(path, 'is not a map of attributes');
   return toJsonMap(item, path);
-}
-
-/** Strings JSON writes as they are between quotes: no quote, backslash, control character or surrogate. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what JSON escapes.
-const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
-
-/**
- * The JSON text of a string, the same as `JSON.stringify(text)`; plain strings (most names and values)
- * skip the serializer, which costs more than the string itself for short ones.
- */
-export function jsonString(text: string): string {
-  return PLAIN_STRING.test(text) ? `"${text}"` : JSON.stringify(text);
-}
-
-/**
- * A decimal with at most 15 significant digits in canonical form (no leading zeros, no trailing zeros after
- * the point, at most 5 zeros after "0.", so JavaScript prints it in fixed notation): any two such decimals
- * are distinct doubles (15 = DBL_DIG), so `String(Number(text)) === text` and the text is written as is.
- * The length bound (16 with the point, 17 with a sign) caps the digits at 15.
- */
-const SHORT_DECIMAL_TEXT = /^-?(?:[1-9]\d*\.\d*[1-9]|0\.0{0,5}[1-9](?:\d*[1-9])?)$/;
-
-/** A DynamoDB number's envelope JSON text (see {@link numberToJson}). */
-function numberJsonText(text: string): string {
-  if (text.length <= (text.charCodeAt(0) === 45 ? 17 : 16) && SHORT_DECIMAL_TEXT.test(text)) return text;
-  const value = Number(text);
-  if (String(value) === text && (!Number.isInteger(value) || Number.isSafeInteger(value))) return text;
-  return `{"${TAG.number}":"${text}"}`;
-}
-
-const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
-
-function startsWithDigit(name: string): boolean {
-  const code = name.charCodeAt(0);
-  return code >= 48 && code <= 57;
-}
-
-function isArrayIndex(name: string): boolean {
-  return ARRAY_INDEX.test(name) && Number(name) < 4_294_967_295;
-}
-
-/**
- * Member order of an envelope map: JavaScript objects (and so `JSON.stringify` of {@link toJsonItem}) list
- * array-index names first in numeric order, then the others in the order they were added (sorted here).
- */
-function sortedMemberOrder(names: readonly string[]): string[] {
-  const sorted = [...names].sort();
-  if (!sorted.some(startsWithDigit)) return sorted;
-  const indexes = sorted.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b));
-  return [...indexes, ...sorted.filter((name) => !isArrayIndex(name))];
-}
-
-/**
- * The images of a table repeat a few shapes (the same names, listed in the same order), so the order is
- * remembered per shape, found by its first name and checked name by name before it is reused.
- */
-const ORDERS = new Map<string, { readonly names: readonly string[]; readonly ordered: string[] }>();
-const MAX_CACHED_ORDERS = 1_000;
-
-function memberOrder(names: string[]): readonly string[] {
-  if (names.length < 2) return names;
-  const first = names[0] as string;
-  const cached = ORDERS.get(first);
-  if (cached && cached.names.length === names.length && cached.names.every((name, i) => name === names[i])) {
-    return cached.ordered;
-  }
-  const ordered = sortedMemberOrder(names);
-  if (cached || ORDERS.size < MAX_CACHED_ORDERS) ORDERS.set(first, { names, ordered });
-  return ordered;
-}
-
-/**
- * The direct writer keeps no attribute paths (building them for every value would cost more than the
- * writing): it throws this marker at the first invalid value, and `jsonItemText` then runs the object
- * mapping, whose validation is the same, to report the problem with its path.
- */
-const INVALID = Symbol('invalid attribute value');
-
-/** The text being written; the writer is synchronous, so one module-level buffer serves every call. */
-let out = '';
-
-function writeTextList(value: unknown, valid: (text: unknown) => boolean, quote: boolean): void {
-  if (!Array.isArray(value)) throw INVALID;
-  out += '[';
-  for (let i = 0; i < value.length; i++) {
-    const text = value[i];
-    if (!valid(text)) throw INVALID;
-    if (i > 0) out += ',';
-    out += quote ? jsonString(text as string) : `"${text}"`;
-  }
-  out += ']';
-}
-
-const isString = (text: unknown): boolean => typeof text === 'string';
-const isNumberText = (text: unknown): boolean => typeof text === 'string' && NUMBER_TEXT.test(text);
-const isBase64 = (text: unknown): boolean => typeof text === 'string' && BASE64.test(text);
-
-function writeValue(attribute: unknown): void {
-  // An array gets no type here ('0' is none), so no separate array check is needed.
-  if (typeof attribute !== 'object' || attribute === null) throw INVALID;
-  let type: string | undefined;
-  for (const name in attribute) {
-    if (type !== undefined) throw INVALID;
-    type = name;
-  }
-  const value = type === undefined ? undefined : (attribute as Record<string, unknown>)[type];
-  switch (type) {
-    case 'S':
-      if (typeof value !== 'string') throw INVALID;
-      out += jsonString(value);
-      return;
-    case 'N':
-      if (typeof value !== 'string') throw INVALID;
-      // Most numbers are integers of at most 15 digits: valid, exact, and written as they are.
-      if (SHORT_INTEGER_TEXT.test(value)) out += value;
-      else if (NUMBER_TEXT.test(value)) out += numberJsonText(value);
-      else throw INVALID;
-      return;
-    case 'BOOL':
-      if (typeof value !== 'boolean') throw INVALID;
-      out += value ? 'true' : 'false';
-      return;
-    case 'NULL':
-      if (value !== true) throw INVALID;
-      out += 'null';
-      return;
-    case 'B':
-      if (!isBase64(value)) throw INVALID;
-      out += `{"${TAG.binary}":"${value}"}`;
-      return;
-    case 'SS':
-      out += `{"${TAG.stringSet}":`;
-      writeTextList(value, isString, true);
-      out += '}';
-      return;
-    case 'NS':
-      out += `{"${TAG.numberSet}":`;
-      writeTextList(value, isNumberText, false);
-      out += '}';
-      return;
-    case 'BS':
-      out += `{"${TAG.binarySet}":`;
-      writeTextList(value, isBase64, false);
-      out += '}';
-      return;
-    case 'L':
-      if (!Array.isArray(value)) throw INVALID;
-      out += '[';
-      for (let i = 0; i < value.length; i++) {
-        if (i > 0) out += ',';
-        writeValue(value[i]);
-      }
-      out += ']';
-      return;
-    case 'M': {
-      if (!isPlainObject(value)) throw INVALID;
-      const names = Object.keys(value);
-      const wrap = names.length === 1 && TAG_NAMES.has(names[0] as string);
-      if (wrap) out += `{"${TAG.map}":`;
-      writeMap(value, names);
-      if (wrap) out += '}';
-      return;
-    }
-    default:
-      throw INVALID;
-  }
-}
-
-/** `"name":` texts, cached: items of a table repeat the same few names in every record. */
-const MEMBER_NAMES = new Map<string, string>();
-const MAX_CACHED_NAMES = 10_000;
-
-function memberName(name: string): string {
-  let text = MEMBER_NAMES.get(name);
-  if (text === undefined) {
-    text = `${jsonString(name)}:`;
-    if (MEMBER_NAMES.size < MAX_CACHED_NAMES) MEMBER_NAMES.set(name, text);
-  }
-  return text;
-}
-
-function writeMap(map: Record<string, unknown>, names: string[]): void {
-  out += '{';
-  let first = true;
-  for (const name of memberOrder(names)) {
-    if (!first) out += ',';
-    first = false;
-    out += memberName(name);
-    writeValue(map[name]);
-  }
-  out += '}';
-}
-
-/**
- * The JSON text of {@link toJsonItem}, written directly; the same errors, with the same paths.
- *
- * @example
- * ```ts
- * jsonItemText({ n: { N: '12345678901234567890' } }); // '{"n":{"$N":"12345678901234567890"}}'
- * ```
- */
-export function jsonItemText(item: unknown, path = 'item'): string {
-  if (!isPlainObject(item)) throw decodeError(path, 'is not a map of attributes');
-  out = '';
-  try {
-    writeMap(item, Object.keys(item));
-    return out;
-  } catch (error) {
-    if (error !== INVALID) throw error;
-    toJsonItem(item, path);
-    throw decodeError(path, 'has an invalid attribute value');
-  } finally {
-    out = '';
-  }
 }
 
 function tagged(value: Record<string, unknown>): [string, unknown] | undefined {

@@ -17,6 +17,12 @@ export const VALUE_TAGS = {
   map: '$M',
 } as const;
 
+/** The texts DynamoDB's JSON form allows for a number (`N`, `NS` elements) and for binary (`B`, `BS`). */
+export const ATTRIBUTE_TEXT = {
+  number: /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/,
+  base64: /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/,
+} as const;
+
 export const TAG_NAMES: ReadonlySet<string> = new Set(Object.values(VALUE_TAGS));
 
 /** DynamoDB event names → envelope operations. */

@@ -2,7 +2,8 @@
  * The change bridge's throughput on a 1000-record DynamoDB Streams batch, against the local Kafka broker:
  *
  * - handler: the ddb-stream-to-kafka bridge (`createChangeBridge` + `process`, exactly what the handler's
- *   two lines run): decode, envelope, headers, size checks, one `sendBatch` (acks=-1, gzip);
+ *   two lines run), bundled as the CDK bundles the handler (bundles.ts): decode, envelope, headers, size
+ *   checks, one `sendBatch` (acks=-1, gzip);
  * - raw: kafkajs `sendBatch` of the very same messages (same keys, values, headers, acks, compression,
  *   partitioner) built in advance: the practical limit of the I/O; target handler ≥ 0.8× raw;
  * - naive: one awaited `send` per record after a plain unmarshall, as many public samples do; target ≥ 10×.
@@ -19,13 +20,13 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import type { Message, Producer, TopicMessages } from 'kafkajs';
 import { CompressionTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
 import { ChangeBridge } from '../lambdas/core/changeBridge/ChangeBridge';
-import { createChangeBridge } from '../lambdas/core/changeBridge/createChangeBridge';
 import { dynamoDbStreamCarrier } from '../lambdas/core/changeBridge/dynamoDbStreamCarrier';
 import { compileTablePlans } from '../lambdas/core/changeBridge/tablePlans';
 import type { ChangeBridgeSlice } from '../lambdas/core/config/validatePipelineConfig';
 import { Logger } from '../lambdas/core/Logger';
 import { Metrics } from '../lambdas/core/Metrics';
 import { acquireServices } from '../local/services';
+import { bundleEntry, loadBundle } from './bundles';
 import type { Benchmark, Figure } from './harness';
 import { figuresTable, measureInterleaved, ratioFigure } from './harness';
 
@@ -132,7 +133,8 @@ export const cdcBridge: Benchmark = {
     };
     const records = Array.from({ length: BATCH }, (_, i) => orderRecord(i));
     await createTopic(kafka, topic);
-    const bridge = createChangeBridge(
+    const deployed = loadBundle<typeof import('./entries/changeBridge')>(await bundleEntry('changeBridge'));
+    const bridge = deployed.createChangeBridge(
       'ddb-stream-to-kafka',
       {
         ...process.env,
@@ -161,7 +163,7 @@ export const cdcBridge: Benchmark = {
             records: BATCH,
             warmupRuns: 3,
             run: async () => {
-              const { batchItemFailures } = await bridge.process(records, dynamoDbStreamCarrier);
+              const { batchItemFailures } = await bridge.process(records, deployed.dynamoDbStreamCarrier);
               if (batchItemFailures.length > 0) throw new Error(`${batchItemFailures.length} records failed`);
             },
           },

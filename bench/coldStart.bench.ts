@@ -7,10 +7,10 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { CONFIG_ENV_VAR } from '../lambdas/core/config/constants';
 import { changeBridgeSlice, dynamoSinkSlice, redisSinkSlice } from '../lambdas/core/config/handlerSlices';
 import config from '../streambridge.config';
+import { bundleHandler } from './bundles';
 import type { Benchmark, Figure } from './harness';
 import { median } from './harness';
 
@@ -31,27 +31,6 @@ export function handlerNames(): string[] {
   return readdirSync(dir)
     .filter((name) => name !== 'core' && existsSync(join(dir, name, 'index.ts')))
     .sort();
-}
-
-export async function bundleHandler(name: string): Promise<string> {
-  const outdir = join(outRoot, name);
-  mkdirSync(outdir, { recursive: true });
-  // The project is "type": "module": without this marker Node loads the CJS bundles as ES modules (an
-  // empty namespace, no handler), as a Lambda's asset folder without package.json would not.
-  writeFileSync(join(outRoot, 'package.json'), '{ "type": "commonjs" }\n');
-  await build({
-    entryPoints: [join(root, 'lambdas', name, 'index.ts')],
-    outfile: join(outdir, 'index.js'),
-    bundle: true,
-    minify: true,
-    sourcemap: false,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    external: ['@aws-sdk/*'],
-    logLevel: 'error',
-  });
-  return join(outdir, 'index.js');
 }
 
 const LOAD_SCRIPT = `

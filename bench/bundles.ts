@@ -1,7 +1,7 @@
 /**
- * Handler code as Lambda runs it: bundled by esbuild the way the CDK bundles the functions (one minified
- * CommonJS file, target node22, kafkajs and the handler's own code inside), for the benchmarks that time
- * handlers. Timing the TypeScript sources through a loader would time code that is never deployed (the
+ * Handler code as Lambda runs it: bundled by esbuild the way the CDK bundles the functions
+ * (`bridgeFunctionDefaults`: one minified CommonJS file, target node22, packages' ESM builds first, every
+ * dependency inside, the AWS SDK included), for the benchmarks that time or load handlers. Timing the TypeScript sources through a loader would time code that is never deployed (the
  * loader's per-file modules and kept function names cost ~15 % of the CDC bridge's own work).
  *
  * @example
@@ -34,8 +34,6 @@ async function bundle(entry: string, name: string): Promise<string> {
     target: 'node22',
     format: 'cjs',
     mainFields: ['module', 'main'],
-    // The nodejs22.x runtime provides the AWS SDK v3.
-    external: ['@aws-sdk/*'],
     logLevel: 'error',
   });
   return join(outdir, 'index.js');

@@ -1,7 +1,7 @@
 /**
- * Cold start and size: each handler bundled the way the CDK bundles it (esbuild, minified, AWS SDK v3
- * external as the nodejs22.x runtime provides it), its size, and the time to load it in a fresh Node
- * process (module scope: config validation, client construction) against an empty module's load time.
+ * Cold start and size: each handler bundled the way the CDK bundles it (bundles.ts: esbuild, minified, the
+ * AWS SDK inside), its size, and the time to load it in a fresh Node process (module scope: config
+ * validation, client construction) against an empty module's load time.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';

@@ -8,13 +8,16 @@
  * (`payloadTruncated: true`): the coordinates find the original. Entries SQS refuses are retried; if some
  * still fail, `send` throws and the caller must report those records as failed, not done.
  *
+ * The SQS client is loaded with the first letter, not at cold start: most execution environments never
+ * dead-letter anything, and loading the client was most of a bridge's init time.
+ *
  * @example
  * ```ts
  * const dlq = new DeadLetterQueue({ queueUrl: process.env.DEAD_LETTER_QUEUE_URL!, handler: 'kafka-to-redis' });
  * await dlq.send([{ reason: 'bad JSON', errorType: 'DecodeError', coordinates, payload }]);
  * ```
  */
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { RecordCoordinates } from './types';
 
 export interface DeadLetter {
@@ -74,17 +77,32 @@ export function deadLetterBody(letter: DeadLetter, handler: string, now = Date.n
   });
 }
 
+type SqsModule = typeof import('@aws-sdk/client-sqs');
+
 export class DeadLetterQueue {
   readonly #queueUrl: string;
   readonly #handler: string;
-  readonly #client: SQSClient;
+  readonly #injectedClient: SQSClient | undefined;
+  #sqs: Promise<{ readonly module: SqsModule; readonly client: SQSClient }> | undefined;
 
   constructor(options: { queueUrl: string; handler: string; client?: SQSClient }) {
     if (!options.queueUrl)
       throw new Error('DeadLetterQueue: queueUrl is required (set DEAD_LETTER_QUEUE_URL)');
     this.#queueUrl = options.queueUrl;
     this.#handler = options.handler;
-    this.#client = options.client ?? new SQSClient({});
+    this.#injectedClient = options.client;
+  }
+
+  /** The SQS module and client, loaded once, on the first send (a failed load is tried again later). */
+  #loadSqs(): Promise<{ readonly module: SqsModule; readonly client: SQSClient }> {
+    this.#sqs ??= import('@aws-sdk/client-sqs').then(
+      (module) => ({ module, client: this.#injectedClient ?? new module.SQSClient({}) }),
+      (error: unknown) => {
+        this.#sqs = undefined;
+        throw error;
+      },
+    );
+    return this.#sqs;
   }
 
   get queueUrl(): string {
@@ -108,8 +126,9 @@ export class DeadLetterQueue {
     let cause = '';
     for (let attempt = 1; attempt <= MAX_ATTEMPTS && pending.length > 0; attempt++) {
       try {
-        const response = await this.#client.send(
-          new SendMessageBatchCommand({
+        const { module, client } = await this.#loadSqs();
+        const response = await client.send(
+          new module.SendMessageBatchCommand({
             QueueUrl: this.#queueUrl,
             Entries: pending.map((letter, i) => ({
               Id: String(i),

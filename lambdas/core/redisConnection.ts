@@ -19,11 +19,11 @@
  * const redis = await createRedisClient(settings, { connectionName: 'streambridge-kafka-to-redis' });
  * ```
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { ClusterOptions, RedisOptions } from 'ioredis';
 import { Cluster, Redis } from 'ioredis';
 import { ConfigError } from './config/errors';
 import { HANDLER_ENV } from './constants';
+import { type ReadSecretString, readSecretString } from './secrets';
 
 export type RedisClient = Redis | Cluster;
 
@@ -48,8 +48,6 @@ export interface RedisCredentials {
   readonly username?: string;
   readonly password: string;
 }
-
-export type ReadSecretString = (secretArn: string) => Promise<string | undefined>;
 
 export interface RedisClientOptions {
   /** `CLIENT SETNAME`, shown by `CLIENT LIST` (operators find the sink's connections by it). */
@@ -144,11 +142,6 @@ export function redisSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Redi
 
 const secrets = new Map<string, Promise<RedisCredentials>>();
 
-async function readFromSecretsManager(secretArn: string): Promise<string | undefined> {
-  const client = new SecretsManagerClient({});
-  return (await client.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString;
-}
-
 async function loadCredentials(secretArn: string, read: ReadSecretString): Promise<RedisCredentials> {
   const text = await read(secretArn);
   const fail = (reason: string) =>
@@ -175,7 +168,7 @@ async function loadCredentials(secretArn: string, read: ReadSecretString): Promi
  * The credentials in a secret, read once per execution environment (a failed read is not cached, so the
  * next invocation tries again).
  */
-export function redisCredentials(secretArn: string, read: ReadSecretString = readFromSecretsManager) {
+export function redisCredentials(secretArn: string, read: ReadSecretString = readSecretString) {
   let cached = secrets.get(secretArn);
   if (!cached) {
     cached = loadCredentials(secretArn, read).catch((error: unknown) => {

@@ -9,11 +9,9 @@
  * const { username, password } = await secret.credentials();
  * ```
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type ReadSecretString, readSecretString } from '../secrets';
 import { ScramSecretError } from './errors';
 import type { ScramCredentials } from './types';
-
-export type ReadSecretString = (secretArn: string) => Promise<string | undefined>;
 
 export class ScramSecret {
   readonly #secretArn: string;
@@ -22,12 +20,7 @@ export class ScramSecret {
 
   constructor(options: { secretArn: string; region?: string; read?: ReadSecretString }) {
     this.#secretArn = options.secretArn;
-    this.#read =
-      options.read ??
-      (async (secretArn) => {
-        const client = new SecretsManagerClient(options.region ? { region: options.region } : {});
-        return (await client.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString;
-      });
+    this.#read = options.read ?? ((secretArn) => readSecretString(secretArn, options.region));
   }
 
   credentials(): Promise<ScramCredentials> {

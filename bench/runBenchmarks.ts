@@ -86,6 +86,19 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
   };
 }
 
+/**
+ * `<date>-<host>[-quick].json`; a run of some benchmarks only (`--only`) gets its own `-only-<name>` file,
+ * so it never overwrites the day's whole run (those files are git-ignored).
+ */
+export function resultFileName(
+  isoDate: string,
+  host: string,
+  options: Pick<BenchOptions, 'quick' | 'only'>,
+): string {
+  const only = options.only ? `-only-${options.only.toLowerCase().replace(/[^a-z0-9]+/g, '-')}` : '';
+  return `${isoDate.slice(0, 10)}-${host}${options.quick ? '-quick' : ''}${only}.json`;
+}
+
 export async function runBenchmarks(options: BenchOptions): Promise<BenchReport> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const lease = await acquireServices({ log });
@@ -135,7 +148,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchReport>
   if (options.write ?? true) {
     const dir = join(benchDir, 'results');
     mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${report.date.slice(0, 10)}-${report.host}${options.quick ? '-quick' : ''}.json`);
+    const file = join(dir, resultFileName(report.date, report.host, options));
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     log(`bench: wrote ${file}`);
   }

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { parseBenchArgs, resultFileName } from '../../bench/runBenchmarks';
+
+describe('benchmark result files', () => {
+  it('names a whole run by day and host, a quick run with -quick', () => {
+    expect(resultFileName('2026-11-26T15:00:07.898Z', 'vm', { quick: false })).toBe('2026-11-26-vm.json');
+    expect(resultFileName('2026-11-26T15:00:07.898Z', 'vm', { quick: true })).toBe(
+      '2026-11-26-vm-quick.json',
+    );
+  });
+
+  it('gives a run of some benchmarks its own file, so it never overwrites the whole run', () => {
+    // Prepare
+    const options = parseBenchArgs(['--quick', '--only', 'Cold Start']);
+
+    // Act
+    const name = resultFileName('2026-11-26T15:04:09.745Z', 'vm', options);
+
+    // Assess
+    expect(name).toBe('2026-11-26-vm-quick-only-cold-start.json');
+    expect(name).not.toBe(resultFileName('2026-11-26T15:04:09.745Z', 'vm', { quick: true }));
+  });
+});

@@ -146,21 +146,34 @@ function memberCount(value: object): number {
 /** The text being written; the general writer is synchronous, so one module-level buffer serves it. */
 let out = '';
 
-function writeTextList(value: unknown, valid: (text: unknown) => boolean, quote: boolean): void {
-  if (!Array.isArray(value)) throw INVALID;
-  out += '[';
-  for (let i = 0; i < value.length; i++) {
-    const text = value[i];
-    if (!valid(text)) throw INVALID;
-    if (i > 0) out += ',';
-    out += quote ? jsonString(text as string) : `"${text}"`;
-  }
-  out += ']';
-}
-
 const isString = (text: unknown): boolean => typeof text === 'string';
 const isNumberText = (text: unknown): boolean => typeof text === 'string' && ATTRIBUTE_TEXT.number.test(text);
 const isBase64 = (text: unknown): boolean => typeof text === 'string' && ATTRIBUTE_TEXT.base64.test(text);
+
+/** The value types a plan writes itself; any other value (or a value of another type) goes to the general writer. */
+const PLANNED_TYPES = { S: 1, N: 2, BOOL: 3, NULL: 4, B: 5, SS: 6, NS: 7, BS: 8, L: 9, M: 10 } as const;
+const GENERAL = 0;
+
+type PlannedType = (typeof PLANNED_TYPES)[keyof typeof PLANNED_TYPES] | typeof GENERAL;
+
+/** A set's text (SS, NS, BS): each element checked, written as a JSON string, in the tagged list. */
+function textListText(list: readonly unknown[], open: string, valid: (text: unknown) => boolean): string {
+  let text = open;
+  for (let i = 0; i < list.length; i++) {
+    const element = list[i];
+    if (!valid(element)) throw INVALID;
+    if (i > 0) text += ',';
+    text += jsonString(element as string);
+  }
+  return `${text}]}`;
+}
+
+/** The three sets: the member read, the text that opens the tagged list, and the element check. */
+const TEXT_SETS = {
+  [PLANNED_TYPES.SS]: { type: 'SS', open: `{"${TAG.stringSet}":[`, valid: isString },
+  [PLANNED_TYPES.NS]: { type: 'NS', open: `{"${TAG.numberSet}":[`, valid: isNumberText },
+  [PLANNED_TYPES.BS]: { type: 'BS', open: `{"${TAG.binarySet}":[`, valid: isBase64 },
+} as const;
 
 function writeValue(attribute: unknown): void {
   // An array gets no type here ('0' is none), so no separate array check is needed.
@@ -195,20 +208,13 @@ function writeValue(attribute: unknown): void {
       out += `{"${TAG.binary}":"${value}"}`;
       return;
     case 'SS':
-      out += `{"${TAG.stringSet}":`;
-      writeTextList(value, isString, true);
-      out += '}';
-      return;
     case 'NS':
-      out += `{"${TAG.numberSet}":`;
-      writeTextList(value, isNumberText, false);
-      out += '}';
+    case 'BS': {
+      if (!Array.isArray(value)) throw INVALID;
+      const set = TEXT_SETS[PLANNED_TYPES[type]];
+      out += textListText(value, set.open, set.valid);
       return;
-    case 'BS':
-      out += `{"${TAG.binarySet}":`;
-      writeTextList(value, isBase64, false);
-      out += '}';
-      return;
+    }
     case 'L':
       if (!Array.isArray(value)) throw INVALID;
       out += '[';
@@ -263,12 +269,6 @@ function generalValueText(attribute: unknown): string {
 
 // Shape plans.
 
-/** The value types a plan writes itself; any other value (or a value of another type) goes to the general writer. */
-const PLANNED_TYPES = { S: 1, N: 2, BOOL: 3, NULL: 4, B: 5, SS: 6, NS: 7, BS: 8, L: 9, M: 10 } as const;
-const GENERAL = 0;
-
-type PlannedType = (typeof PLANNED_TYPES)[keyof typeof PLANNED_TYPES] | typeof GENERAL;
-
 /** How one member (or list element) is written: its planned type, and for L and M what is inside. */
 interface ValuePlan {
   readonly type: PlannedType;
@@ -287,18 +287,6 @@ interface MapPlan {
 }
 
 const GENERAL_PLAN: ValuePlan = { type: GENERAL };
-
-/** A planned text list (SS, NS, BS): each element checked, written as JSON strings. */
-function textListText(list: readonly unknown[], open: string, valid: (text: unknown) => boolean): string {
-  let text = open;
-  for (let i = 0; i < list.length; i++) {
-    const element = list[i];
-    if (!valid(element)) throw INVALID;
-    if (i > 0) text += ',';
-    text += jsonString(element as string);
-  }
-  return `${text}]}`;
-}
 
 /**
  * One value's text by its plan. Each case reads the member of its own type, so each property read sees
@@ -331,25 +319,12 @@ function plannedValueText(plan: ValuePlan, attribute: unknown): string {
         if (isBase64(text) && memberCount(value) === 1) return `{"${TAG.binary}":"${text}"}`;
         break;
       }
-      case PLANNED_TYPES.SS: {
-        const list = value.SS;
-        if (Array.isArray(list) && memberCount(value) === 1) {
-          return textListText(list, `{"${TAG.stringSet}":[`, isString);
-        }
-        break;
-      }
-      case PLANNED_TYPES.NS: {
-        const list = value.NS;
-        if (Array.isArray(list) && memberCount(value) === 1) {
-          return textListText(list, `{"${TAG.numberSet}":[`, isNumberText);
-        }
-        break;
-      }
+      case PLANNED_TYPES.SS:
+      case PLANNED_TYPES.NS:
       case PLANNED_TYPES.BS: {
-        const list = value.BS;
-        if (Array.isArray(list) && memberCount(value) === 1) {
-          return textListText(list, `{"${TAG.binarySet}":[`, isBase64);
-        }
+        const set = TEXT_SETS[plan.type];
+        const list = value[set.type];
+        if (Array.isArray(list) && memberCount(value) === 1) return textListText(list, set.open, set.valid);
         break;
       }
       case PLANNED_TYPES.L: {

@@ -9,7 +9,7 @@
  * still fail, `send` throws and the caller must report those records as failed, not done.
  *
  * The SQS client is loaded with the first letter, not at cold start: most execution environments never
- * dead-letter anything, and loading the client was most of a bridge's init time.
+ * dead-letter anything, so loading it there would only add to their init time.
  *
  * @example
  * ```ts

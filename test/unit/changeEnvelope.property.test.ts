@@ -197,11 +197,16 @@ describe('lossless mapping (property)', () => {
   }, 60_000);
 
   it('reports an invalid value in a known shape as the object mapping does, with its path', () => {
-    // Prepare: a valid item of the shape first, so the invalid ones meet its plan.
+    // Prepare: a valid item of the shape (a member of every type) first, so the invalid ones meet its plan.
     const valid = {
       id: { S: 'a' },
       n: { N: '1' },
+      flag: { BOOL: true },
+      none: { NULL: true },
+      bin: { B: 'AAEC' },
       tags: { SS: ['x'] },
+      counts: { NS: ['1'] },
+      blobs: { BS: ['AA=='] },
       lines: { L: [{ M: { sku: { S: 's' } } }] },
       meta: { M: { at: { N: '2' } } },
     };
@@ -212,7 +217,12 @@ describe('lossless mapping (property)', () => {
       { ...valid, n: { N: 'one' } },
       { ...valid, n: {} },
       { ...valid, n: null },
+      { ...valid, flag: { BOOL: 'yes' } },
+      { ...valid, none: { NULL: false } },
+      { ...valid, bin: { B: 'not base64!' } },
       { ...valid, tags: { SS: ['x', 2] } },
+      { ...valid, counts: { NS: ['1', 'x'] } },
+      { ...valid, blobs: { BS: ['AA==', 'A'] } },
       { ...valid, lines: { L: [{ M: { sku: { S: 's' } } }, { M: { sku: { Q: 's' } } }] } },
       { ...valid, meta: { M: { at: { N: '1e' } } } },
     ];
@@ -231,6 +241,20 @@ describe('lossless mapping (property)', () => {
       expect(expected).toMatch(/^dynamodb\.NewImage/);
       expect(() => jsonItemText(item, 'dynamodb.NewImage')).toThrow(expected);
     }
+  });
+
+  it('writes names that are code elsewhere as data (quotes, backslashes, line separators, lone surrogates)', () => {
+    // Prepare: compiled shape writers carry names as string literals; these would break out of a naive one.
+    const names = ['a"];throw 1;//', 'b\\', 'c\u2028d\u2029', '${e}', '*/f', '\ud800g', 'h\n', "i'"];
+    const item = (value: string) =>
+      Object.fromEntries(names.map((name) => [name, { M: { [name]: { S: value } } }])) as AttributeMap;
+
+    // Act: the first item leaves a plan, the second is written by it.
+    const texts = [item('x'), item('y')].map((each) => jsonItemText(each));
+
+    // Assess
+    expect(texts).toEqual([item('x'), item('y')].map((each) => JSON.stringify(toJsonItem(each))));
+    expect(fromJsonItem(JSON.parse(texts[1] as string))).toEqual(item('y'));
   });
 
   it('is not misled by names plain objects inherit (constructor, toString, __proto__)', () => {

@@ -8,11 +8,13 @@
  *   and knows nothing in advance;
  * - shape plans: the images of a table repeat a few shapes (the same attribute names with the same types),
  *   so the first item of a shape leaves a plan (its member names in output order, each with the `"name":`
- *   text and a writer for the type it had). Later items with the same names are written by the plan: one
- *   member count and one lookup per name check that the item has the planned names, and each planned
+ *   text and a writer for the type it had), compiled into JavaScript functions of its own, as
+ *   fast-json-stringify does for JSON schemas. Later items with the same names are written by them: one
+ *   member count and one read per name check that the item has the planned names, and each planned
  *   writer checks that its value has the planned type (any other value is written by the general writer,
- *   so a plan never changes what is written, only how fast). Each planned writer sees values of one type,
- *   which is what makes it fast.
+ *   so a plan never changes what is written, only how fast). Each compiled read and writer sees one shape
+ *   and values of one type, which is what makes it fast. Generated code holds no item data: names enter
+ *   it as JSON string literals only.
  *
  * Plans are bounded ({@link MAX_PLANS_PER_FIRST_NAME} per first attribute name, {@link MAX_PLANNED_MAPS}
  * maps in all), so tables with endless shapes cost memory once and then use the general writer.
@@ -168,11 +170,19 @@ function textListText(list: readonly unknown[], open: string, valid: (text: unkn
   return `${text}]}`;
 }
 
-/** The three sets: the member read, the text that opens the tagged list, and the element check. */
+/**
+ * The three sets: the member read, the text that opens the tagged list, and the element check (with its
+ * name among the generated writers' helpers).
+ */
 const TEXT_SETS = {
-  [PLANNED_TYPES.SS]: { type: 'SS', open: `{"${TAG.stringSet}":[`, valid: isString },
-  [PLANNED_TYPES.NS]: { type: 'NS', open: `{"${TAG.numberSet}":[`, valid: isNumberText },
-  [PLANNED_TYPES.BS]: { type: 'BS', open: `{"${TAG.binarySet}":[`, valid: isBase64 },
+  [PLANNED_TYPES.SS]: { type: 'SS', open: `{"${TAG.stringSet}":[`, valid: isString, validName: 'isString' },
+  [PLANNED_TYPES.NS]: {
+    type: 'NS',
+    open: `{"${TAG.numberSet}":[`,
+    valid: isNumberText,
+    validName: 'isNumberText',
+  },
+  [PLANNED_TYPES.BS]: { type: 'BS', open: `{"${TAG.binarySet}":[`, valid: isBase64, validName: 'isBase64' },
 } as const;
 
 function writeValue(attribute: unknown): void {
@@ -288,69 +298,126 @@ interface MapPlan {
 
 const GENERAL_PLAN: ValuePlan = { type: GENERAL };
 
+/** What generated writers call: the helpers they share with the general writer. */
+const WRITER_HELPERS = {
+  jsonString,
+  numberJsonText,
+  memberCount,
+  generalValueText,
+  textListText,
+  isBase64,
+  isPlainObject,
+  isString,
+  isNumberText,
+} as const;
+
+/** The helpers' names as generated code declares them. */
+const HELPER_NAMES = Object.keys(WRITER_HELPERS).join(',');
+
+/** A JavaScript string literal of `text` (JSON's string syntax is a subset of JavaScript's). */
+const literal = (text: string): string => JSON.stringify(text);
+
 /**
- * One value's text by its plan. Each case reads the member of its own type, so each property read sees
- * values of one shape; the value must have exactly that one member, else the general writer takes it.
+ * The source of a plan's writers, one function per map and per planned value, each compiled for its own
+ * member: its property reads and calls see one shape and one type, so V8 optimizes them for it (one
+ * interpreted writer for every member sees them all, and its keyed reads by name are slow).
  */
-function plannedValueText(plan: ValuePlan, attribute: unknown): string {
-  if (typeof attribute === 'object' && attribute !== null) {
-    const value = attribute as Attribute;
+class WriterSource {
+  readonly #functions: string[] = [];
+
+  /** Adds a function `(a) => string` writing a value by its plan; returns its name. */
+  value(plan: ValuePlan): string {
+    const name = `v${this.#functions.length}`;
+    this.#functions.push('');
+    // Each test returns the value's text when it has exactly the planned type; else the general writer.
+    const unless = (test: string) => `if(typeof a==="object"&&a!==null){${test}}return generalValueText(a);`;
+    let body: string;
     switch (plan.type) {
-      case PLANNED_TYPES.S: {
-        const text = value.S;
-        if (typeof text === 'string' && memberCount(value) === 1) return jsonString(text);
+      case PLANNED_TYPES.S:
+        body = unless('const t=a.S;if(typeof t==="string"&&memberCount(a)===1)return jsonString(t);');
         break;
-      }
-      case PLANNED_TYPES.N: {
-        const text = numberJsonText(value.N);
-        if (text !== undefined && memberCount(value) === 1) return text;
+      case PLANNED_TYPES.N:
+        body = unless('const t=numberJsonText(a.N);if(t!==undefined&&memberCount(a)===1)return t;');
         break;
-      }
-      case PLANNED_TYPES.BOOL: {
-        const flag = value.BOOL;
-        if (typeof flag === 'boolean' && memberCount(value) === 1) return flag ? 'true' : 'false';
+      case PLANNED_TYPES.BOOL:
+        body = unless('const t=a.BOOL;if(typeof t==="boolean"&&memberCount(a)===1)return t?"true":"false";');
         break;
-      }
       case PLANNED_TYPES.NULL:
-        if (value.NULL === true && memberCount(value) === 1) return 'null';
+        body = unless('if(a.NULL===true&&memberCount(a)===1)return "null";');
         break;
-      case PLANNED_TYPES.B: {
-        const text = value.B;
-        if (isBase64(text) && memberCount(value) === 1) return `{"${TAG.binary}":"${text}"}`;
+      case PLANNED_TYPES.B:
+        body = unless(
+          `const t=a.B;if(isBase64(t)&&memberCount(a)===1)return ${literal(`{"${TAG.binary}":"`)}+t+'"}';`,
+        );
         break;
-      }
       case PLANNED_TYPES.SS:
       case PLANNED_TYPES.NS:
       case PLANNED_TYPES.BS: {
         const set = TEXT_SETS[plan.type];
-        const list = value[set.type];
-        if (Array.isArray(list) && memberCount(value) === 1) return textListText(list, set.open, set.valid);
+        body = unless(
+          `const t=a.${set.type};if(Array.isArray(t)&&memberCount(a)===1)` +
+            `return textListText(t,${literal(set.open)},${set.validName});`,
+        );
         break;
       }
       case PLANNED_TYPES.L: {
-        const list = value.L;
-        if (Array.isArray(list) && memberCount(value) === 1) {
-          const element = plan.element as ValuePlan;
-          let text = '[';
-          for (let i = 0; i < list.length; i++) {
-            if (i > 0) text += ',';
-            text += plannedValueText(element, list[i]);
-          }
-          return `${text}]`;
-        }
+        const element = this.value(plan.element as ValuePlan);
+        body = unless(
+          'const t=a.L;if(Array.isArray(t)&&memberCount(a)===1){let o="[";' +
+            `for(let i=0;i<t.length;i++){if(i>0)o+=",";o+=${element}(t[i]);}return o+"]";}`,
+        );
         break;
       }
       case PLANNED_TYPES.M: {
-        const map = value.M;
-        if (isPlainObject(map) && memberCount(value) === 1) {
-          const text = plannedMapText(plan.map as MapPlan, map);
-          if (text !== undefined) return text;
-        }
+        const map = this.map(plan.map as MapPlan);
+        body = unless(
+          `const t=a.M;if(isPlainObject(t)&&memberCount(a)===1){const o=${map}(t);if(o!==undefined)return o;}`,
+        );
         break;
       }
+      default:
+        body = 'return generalValueText(a);';
     }
+    this.#functions[Number(name.slice(1))] = `function ${name}(a){${body}}`;
+    return name;
   }
-  return generalValueText(attribute);
+
+  /**
+   * Adds a function `(m) => string | undefined` writing a map by its plan, undefined when the map does
+   * not have exactly the planned names; returns its name.
+   */
+  map(plan: MapPlan): string {
+    const name = `v${this.#functions.length}`;
+    this.#functions.push('');
+    const { names, prefixes, values } = plan;
+    let body = `if(memberCount(m)!==${names.length})return undefined;`;
+    if (names.length === 0) body += 'return "{}";';
+    else {
+      const writers = values.map((value) => this.value(value));
+      let text = '';
+      for (let i = 0; i < names.length; i++) {
+        body += `const a${i}=m[${literal(names[i] as string)}];if(a${i}===undefined)return undefined;`;
+        text += `${literal(prefixes[i] as string)}+${writers[i]}(a${i})+`;
+      }
+      body += `return ${text}"}";`;
+    }
+    this.#functions[Number(name.slice(1))] = `function ${name}(m){${body}}`;
+    return name;
+  }
+
+  /** Compiles the functions, returning the one named `entry`. */
+  compile<T>(entry: string): T {
+    const source = `"use strict";const{${HELPER_NAMES}}=helpers;${this.#functions.join('')}return ${entry};`;
+    return new Function('helpers', source)(WRITER_HELPERS) as T;
+  }
+}
+
+type MapWriter = (map: Record<string, unknown>) => string | undefined;
+
+/** The writer of an item plan: its maps and values compiled together. */
+function compileMapWriter(plan: MapPlan): MapWriter {
+  const source = new WriterSource();
+  return source.compile<MapWriter>(source.map(plan));
 }
 
 /** Maps planned so far (nested ones included); past the bound, new shapes use the general writer. */
@@ -395,23 +462,8 @@ function planMap(map: Record<string, unknown>): MapPlan | undefined {
   };
 }
 
-/** The map's text by its plan, or undefined when the map does not have exactly the planned names. */
-function plannedMapText(plan: MapPlan, map: Record<string, unknown>): string | undefined {
-  const { names, prefixes, values } = plan;
-  if (memberCount(map) !== names.length) return undefined;
-  if (names.length === 0) return '{}';
-  let text = '';
-  for (let i = 0; i < names.length; i++) {
-    const attribute = map[names[i] as string];
-    if (attribute === undefined) return undefined;
-    text += prefixes[i] as string;
-    text += plannedValueText(values[i] as ValuePlan, attribute);
-  }
-  return `${text}}`;
-}
-
 /** Item plans, by the item's first attribute name (a few per name: keys and images often share it). */
-const ITEM_PLANS = new Map<string, MapPlan[]>();
+const ITEM_PLANS = new Map<string, MapWriter[]>();
 
 function firstName(item: object): string | undefined {
   for (const name in item) return name;
@@ -424,8 +476,8 @@ function itemText(item: Record<string, unknown>): string {
   if (first === undefined) return '{}';
   let plans = ITEM_PLANS.get(first);
   if (plans !== undefined) {
-    for (const plan of plans) {
-      const text = plannedMapText(plan, item);
+    for (const write of plans) {
+      const text = write(item);
       if (text !== undefined) return text;
     }
   }
@@ -438,7 +490,7 @@ function itemText(item: Record<string, unknown>): string {
   }
   if (plans.length < MAX_PLANS_PER_FIRST_NAME) {
     const plan = planMap(item);
-    if (plan) plans.push(plan);
+    if (plan) plans.push(compileMapWriter(plan));
   }
   return text;
 }

@@ -245,7 +245,7 @@ describe('lossless mapping (property)', () => {
 
   it('writes names that are code elsewhere as data (quotes, backslashes, line separators, lone surrogates)', () => {
     // Prepare: compiled shape writers carry names as string literals; these would break out of a naive one.
-    const names = ['a"];throw 1;//', 'b\\', 'c\u2028d\u2029', '${e}', '*/f', '\ud800g', 'h\n', "i'"];
+    const names = ['a"];throw 1;//', 'b\\', 'c\u2028d\u2029', '\x24{e}', '*/f', '\ud800g', 'h\n', "i'"];
     const item = (value: string) =>
       Object.fromEntries(names.map((name) => [name, { M: { [name]: { S: value } } }])) as AttributeMap;
 

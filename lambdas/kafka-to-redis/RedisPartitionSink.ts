@@ -8,7 +8,11 @@
  * - a call finds its watermark inside its range (a redelivery that does not start where the last delivery
  *   stopped) → the group is replanned from the events after the watermark and applied;
  * - Redis refuses a command (wrong type of key) → the records folded into that key are dead-lettered;
- *   the rest of the chunk is applied and the watermark advances;
+ *   the rest of the chunk is applied and the watermark advances. The script also records the refusal in
+ *   the watermark's refusals outbox, atomically with the watermark, and the sink deletes it once the
+ *   dead letters are sent ({@link RedisPartitionSink.deadLettered}): when the dead-letter queue fails and
+ *   the batch comes again, the watermark says duplicate, and the outbox (listed with that reply) still
+ *   names the refused records, so they are dead-lettered then (at least once, never lost);
  * - a call fails (connection lost, timeout) → `PartitionApplyError` at the lowest offset not known to be
  *   applied; the redelivery skips whatever did get applied.
  *
@@ -19,13 +23,15 @@
  * ```
  */
 import type { RedisSinkConfig } from '../core/config/types';
+import type { KafkaRecord } from '../core/kafkaRecords';
 import type { Logger } from '../core/Logger';
 import type { Metrics } from '../core/Metrics';
 import type { RedisClient } from '../core/redisConnection';
 import type { PoisonFinding } from '../core/sink/errors';
 import { PartitionApplyError, POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { PartitionEvents, PartitionOutcome, PartitionSink } from '../core/sink/KafkaSinkProcessor';
-import { encodeScriptCall, parseScriptReply, runApplyScript } from './applyScript';
+import type { RecordedRefusal } from './applyScript';
+import { encodeScriptCall, parseScriptReply, refusalField, runApplyScript } from './applyScript';
 import type { CompiledMapping } from './compileMappings';
 import { compileMappings } from './compileMappings';
 import { SINK_DEFAULTS } from './constants';
@@ -69,6 +75,8 @@ export class RedisPartitionSink implements PartitionSink {
   readonly #limits: ApplyLimits;
   readonly #metrics: Metrics | undefined;
   readonly #logger: Logger | undefined;
+  /** Where each refused-write finding is recorded (the outbox field to delete once it is dead-lettered). */
+  readonly #receipts = new WeakMap<PoisonFinding, { readonly key: string; readonly field: string }>();
 
   constructor(options: RedisPartitionSinkOptions) {
     this.#redis = options.redis;
@@ -148,6 +156,7 @@ export class RedisPartitionSink implements PartitionSink {
     stats: PartitionStats,
   ): Promise<void> {
     const watermarkKey = this.#naming.watermarkKey(batch.topic, batch.partition, slot);
+    const refusalsKey = this.#naming.refusalsKey(batch.topic, batch.partition, slot);
     let writes = groupWrites;
     for (let replans = 0; writes.length > 0; replans++) {
       const commands: PlannedCommand[] = [];
@@ -162,6 +171,7 @@ export class RedisPartitionSink implements PartitionSink {
       if (commands.length === 0) return;
       const call = encodeScriptCall({
         watermarkKey,
+        refusalsKey,
         firstOffset,
         lastOffset: chunk.lastOffset,
         commands,
@@ -178,7 +188,13 @@ export class RedisPartitionSink implements PartitionSink {
         stats.commands += commands.length;
         stats.keys += writes.length;
         stats.stale += reply.stale;
-        this.#refused(reply.refused, commands, owners, stats);
+        for (const { index, error } of reply.refused) {
+          const command = commands[index] as PlannedCommand;
+          this.#refused(command.name, command.key, error, (owners[index] as KeyWrite).records, stats, {
+            key: refusalsKey,
+            field: refusalField(firstOffset, chunk.lastOffset, index),
+          });
+        }
         return;
       }
       for (const write of writes) {
@@ -186,6 +202,7 @@ export class RedisPartitionSink implements PartitionSink {
           if (record.offset <= reply.watermark) stats.duplicates.add(record.offset);
         }
       }
+      this.#recordedRefusals(reply.refusals, writes, reply.watermark, stats, refusalsKey);
       if (reply.status === 'dup') return;
       if (replans >= MAX_REPLANS) {
         throw new ScriptCallError(firstOffset, new Error(`watermark ${watermarkKey} keeps moving`));
@@ -200,29 +217,75 @@ export class RedisPartitionSink implements PartitionSink {
     }
   }
 
+  /** Dead-letters the records folded into a refused command (each record once per partition). */
   #refused(
-    refused: readonly { index: number; error: string }[],
-    commands: readonly PlannedCommand[],
-    owners: readonly KeyWrite[],
+    command: string,
+    key: string,
+    error: string,
+    records: readonly KafkaRecord[],
     stats: PartitionStats,
+    receipt: { readonly key: string; readonly field: string },
   ): void {
+    this.#logger?.warn('Redis refused a write', { command, key, error });
     const seen = new Set(stats.refused.map((p) => p.record));
-    for (const { index, error } of refused) {
-      const command = commands[index] as PlannedCommand;
-      const owner = owners[index] as KeyWrite;
-      this.#logger?.warn('Redis refused a write', { command: command.name, key: command.key, error });
-      for (const record of owner.records) {
-        if (seen.has(record)) continue;
-        seen.add(record);
-        stats.refused.push({
-          record,
-          error: new PoisonRecordError(
-            POISON_KINDS.wrongType,
-            `Redis refused ${command.name} on key "${command.key}": ${error}`,
-          ),
-        });
-      }
+    for (const record of records) {
+      if (seen.has(record)) continue;
+      seen.add(record);
+      stats.duplicates.delete(record.offset);
+      const finding: PoisonFinding = {
+        record,
+        error: new PoisonRecordError(
+          POISON_KINDS.wrongType,
+          `Redis refused ${command} on key "${key}": ${error}`,
+        ),
+      };
+      this.#receipts.set(finding, receipt);
+      stats.refused.push(finding);
     }
+  }
+
+  /**
+   * The refusals an earlier delivery recorded for records this one redelivers (at or below the watermark):
+   * their dead letters may not have been sent, so they are sent now.
+   */
+  #recordedRefusals(
+    refusals: readonly RecordedRefusal[],
+    writes: readonly KeyWrite[],
+    watermark: number,
+    stats: PartitionStats,
+    refusalsKey: string,
+  ): void {
+    for (const refusal of refusals) {
+      const last = Math.min(refusal.lastOffset, watermark);
+      const records = writes
+        .filter((write) => write.key === refusal.key)
+        .flatMap((write) => write.records)
+        .filter((record) => record.offset >= refusal.firstOffset && record.offset <= last);
+      if (records.length === 0) continue;
+      this.#refused(refusal.command, refusal.key, refusal.error, records, stats, {
+        key: refusalsKey,
+        field: refusal.field,
+      });
+    }
+  }
+
+  /**
+   * Called once the findings' dead letters are sent: deletes their refusals from the outbox. A failure
+   * here only leaves them to expire (and to be dead-lettered again if that range is ever redelivered).
+   */
+  async deadLettered(findings: readonly PoisonFinding[]): Promise<void> {
+    const fields = new Map<string, Set<string>>();
+    for (const finding of findings) {
+      const receipt = this.#receipts.get(finding);
+      if (!receipt) continue;
+      let set = fields.get(receipt.key);
+      if (!set) {
+        set = new Set();
+        fields.set(receipt.key, set);
+      }
+      set.add(receipt.field);
+    }
+    await Promise.all([...fields].map(([key, set]) => this.#redis.call('HDEL', [key, ...set])));
   }
 
   #record(batch: PartitionEvents, stats: PartitionStats): void {

@@ -3,12 +3,19 @@
  * commands and advances the watermark, all atomically: a chunk already applied (a redelivery) changes
  * nothing, and a crash can only happen before or after a whole chunk, never inside one.
  *
- * KEYS: `[watermark, ...keys]`. ARGV: `[firstOffset, watermarkAfter, tombstoneTtl, ...commands]`, each
- * command `name, keyIndex, argc, ...args`. Replies:
- * - `['dup', wm]`: the watermark is at or past this call's last offset: nothing to do;
- * - `['behind', wm]`: the watermark is inside this call's range: replan from the events after it;
+ * KEYS: `[watermark, refusals, ...keys]`. ARGV: `[firstOffset, watermarkAfter, tombstoneTtl, ...commands]`,
+ * each command `name, keyIndex, argc, ...args`. Replies:
+ * - `['dup', wm, field, entry, ...]`: the watermark is at or past this call's last offset: nothing to do;
+ * - `['behind', wm, field, entry, ...]`: the watermark is inside this call's range: replan from the events
+ *   after it;
  * - `['ok', wm, stale, index, error, ...]`: applied; `stale` cache writes were older than the stored
  *   version; each `index, error` is a command Redis refused (wrong type of key…) — the others ran.
+ *
+ * Refusals outbox: each refused command is also recorded, in the same atomic step, in the refusals hash
+ * (field `firstOffset-watermarkAfter:index`, entry `name LF error LF key`: the error on one line, the key
+ * last, as it is) until the sink has dead-lettered
+ * its records and deletes the field. A `dup` or `behind` reply lists the hash: a redelivery after the
+ * dead-letter queue failed finds the refusals of the calls that were applied, which it cannot see again.
  *
  * Every command runs with `redis.pcall`, so a refused command never leaves a chunk half-applied without
  * its watermark. The one refusal that is not about the data, OOM, only happens before the script's first
@@ -42,11 +49,18 @@ end
 local wm = redis.call('GET', KEYS[1])
 if wm then
   local at = tonumber(wm)
-  if at >= tonumber(ARGV[2]) then return {'dup', wm} end
-  if at >= tonumber(ARGV[1]) then return {'behind', wm} end
+  local status
+  if at >= tonumber(ARGV[2]) then status = 'dup' elseif at >= tonumber(ARGV[1]) then status = 'behind' end
+  if status then
+    local reply = redis.call('HGETALL', KEYS[2])
+    table.insert(reply, 1, wm)
+    table.insert(reply, 1, status)
+    return reply
+  end
 end
 
 local tombstoneTtl = ARGV[3]
+local refusals = 0
 local result = {'ok', ARGV[2], '0'}
 local stale = 0
 local index = 0
@@ -122,11 +136,16 @@ while i <= n do
     if string.sub(reply.err, 1, 3) == 'OOM' then return redis.error_reply(reply.err) end
     result[#result + 1] = tostring(index)
     result[#result + 1] = reply.err
+    -- Only a refused write can be the first write here: an OOM on it means nothing was written yet.
+    local recorded = redis.pcall('HSET', KEYS[2], ARGV[1] .. '-' .. ARGV[2] .. ':' .. index, name .. '\\n' .. string.gsub(reply.err, '\\n', ' ') .. '\\n' .. key)
+    if refused(recorded) then return redis.error_reply(recorded.err) end
+    refusals = refusals + 1
   end
   index = index + 1
   i = a + argc
 end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', ${SINK_DEFAULTS.watermarkTtlSeconds})
+if refusals > 0 then redis.call('EXPIRE', KEYS[2], ${SINK_DEFAULTS.watermarkTtlSeconds}) end
 result[3] = tostring(stale)
 return result
 `;
@@ -141,6 +160,8 @@ export interface ScriptCall {
 
 export interface ScriptCallInput {
   readonly watermarkKey: string;
+  /** The refusals outbox of the watermark (same hash slot). */
+  readonly refusalsKey: string;
   /** Lowest offset among the events of this call (a watermark at or above it means replan). */
   readonly firstOffset: number;
   /** The watermark after this call. */
@@ -151,7 +172,7 @@ export interface ScriptCallInput {
 
 /** Encodes a call: every key once in KEYS, commands referring to them by index. */
 export function encodeScriptCall(input: ScriptCallInput): ScriptCall {
-  const keys: string[] = [input.watermarkKey];
+  const keys: string[] = [input.watermarkKey, input.refusalsKey];
   const indexes = new Map<string, number>();
   const indexOf = (key: string): string => {
     let index = indexes.get(key);
@@ -179,8 +200,50 @@ export function encodeScriptCall(input: ScriptCallInput): ScriptCall {
   return { keys, argv, commands: input.commands.length };
 }
 
+/** A refused command recorded in the refusals outbox by an applied call. */
+export interface RecordedRefusal {
+  /** The hash field (deleted once its records are dead-lettered). */
+  readonly field: string;
+  /** The offsets of the call that applied it. */
+  readonly firstOffset: number;
+  readonly lastOffset: number;
+  /** The command's position in that call. */
+  readonly index: number;
+  readonly command: string;
+  readonly key: string;
+  readonly error: string;
+}
+
+/** The refusals field of a call's command. */
+export function refusalField(firstOffset: number, lastOffset: number, index: number): string {
+  return `${firstOffset}-${lastOffset}:${index}`;
+}
+
+const REFUSAL_FIELD = /^(\d+)-(\d+):(\d+)$/;
+
+function parseRefusal(field: string, entry: string): RecordedRefusal | undefined {
+  const range = REFUSAL_FIELD.exec(field);
+  const commandEnd = entry.indexOf('\n');
+  const errorEnd = entry.indexOf('\n', commandEnd + 1);
+  if (!range || commandEnd < 0 || errorEnd < 0) return undefined;
+  return {
+    field,
+    firstOffset: Number(range[1]),
+    lastOffset: Number(range[2]),
+    index: Number(range[3]),
+    command: entry.slice(0, commandEnd),
+    key: entry.slice(errorEnd + 1),
+    error: entry.slice(commandEnd + 1, errorEnd),
+  };
+}
+
 export type ScriptReply =
-  | { readonly status: 'dup' | 'behind'; readonly watermark: number }
+  | {
+      readonly status: 'dup' | 'behind';
+      readonly watermark: number;
+      /** The refusals of applied calls whose records have not been dead-lettered yet. */
+      readonly refusals: readonly RecordedRefusal[];
+    }
   | {
       readonly status: 'ok';
       readonly watermark: number;
@@ -194,7 +257,14 @@ export function parseScriptReply(reply: unknown): ScriptReply {
     throw new Error(`unexpected apply script reply: ${JSON.stringify(reply)}`);
   }
   const [status, watermark] = reply as string[];
-  if (status === 'dup' || status === 'behind') return { status, watermark: Number(watermark) };
+  if (status === 'dup' || status === 'behind') {
+    const refusals: RecordedRefusal[] = [];
+    for (let i = 2; i + 1 < reply.length; i += 2) {
+      const refusal = parseRefusal(String(reply[i]), String(reply[i + 1]));
+      if (refusal) refusals.push(refusal);
+    }
+    return { status, watermark: Number(watermark), refusals };
+  }
   if (status !== 'ok') throw new Error(`unexpected apply script status: ${status}`);
   const refused: { index: number; error: string }[] = [];
   for (let i = 3; i < reply.length; i += 2) {

@@ -11,6 +11,11 @@ export const SINK_KEYS = {
    * a bridge produced twice (retried after a crash) is appended once. `sb:seen:<key>`.
    */
   seenPrefix: 'sb:seen:',
+  /**
+   * Refused writes of applied calls whose records are not dead-lettered yet, per watermark (same hash slot):
+   * `sb:refused:<consumer group>:<topic>:<partition>`.
+   */
+  refusalsPrefix: 'sb:refused:',
 } as const;
 
 export const SINK_DEFAULTS = {

@@ -57,8 +57,17 @@ export class KeyNaming {
   }
 
   watermarkKey(topic: string, partition: number, slot: number | undefined): string {
+    return this.#partitionKey(SINK_KEYS.watermarkPrefix, topic, partition, slot);
+  }
+
+  /** The refusals outbox of the watermark with the same arguments (in its hash slot). */
+  refusalsKey(topic: string, partition: number, slot: number | undefined): string {
+    return this.#partitionKey(SINK_KEYS.refusalsPrefix, topic, partition, slot);
+  }
+
+  #partitionKey(prefix: string, topic: string, partition: number, slot: number | undefined): string {
     const scope = slot === undefined ? '' : `{${slotTag(slot)}}:`;
-    return `${SINK_KEYS.watermarkPrefix}${scope}${this.#group}:${topic}:${partition}`;
+    return `${prefix}${scope}${this.#group}:${topic}:${partition}`;
   }
 
   versionKey(key: string): string {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DeadLetter } from '../../lambdas/core/DeadLetterQueue';
 import { Logger } from '../../lambdas/core/Logger';
 import { Metrics } from '../../lambdas/core/Metrics';
+import type { PoisonFinding } from '../../lambdas/core/sink/errors';
 import { PartitionApplyError, POISON_KINDS, PoisonRecordError } from '../../lambdas/core/sink/errors';
 import type { PartitionEvents, PartitionSink } from '../../lambdas/core/sink/KafkaSinkProcessor';
 import { KafkaSinkProcessor } from '../../lambdas/core/sink/KafkaSinkProcessor';
@@ -127,6 +128,41 @@ describe('KafkaSinkProcessor', () => {
     await processor.process(mskEvent([{ offset: 7, value: { x: 1 } }]));
     expect(letters.map((l) => l.reason)).toEqual(['field "page" is missing']);
   });
+
+  it.each([
+    [false, 1],
+    [true, 0],
+  ])(
+    'tells the sink its findings were dead-lettered only once the queue took them (queue fails: %s)',
+    async (fail, told) => {
+      // Prepare
+      const findings: PoisonFinding[][] = [];
+      const sink: PartitionSink = {
+        applyPartition: async (b) => ({
+          poison: [
+            {
+              record: (b.events[0] as SinkEvent).record,
+              error: new PoisonRecordError(POISON_KINDS.wrongType, 'Redis refused INCRBY'),
+            },
+          ],
+        }),
+        deadLettered: async (sent) => {
+          findings.push([...sent]);
+        },
+      };
+      const { processor } = processorWith(sink, fail);
+      // Act
+      await processor.process(
+        mskEvent([
+          { offset: 7, value: { x: 1 } },
+          { offset: 8, value: 'bad' },
+        ]),
+      );
+      // Assess: only the sink's own finding (offset 7), not the undecodable record.
+      expect(findings).toHaveLength(told);
+      if (told) expect(findings[0]?.map((f) => f.record.offset)).toEqual([7]);
+    },
+  );
 
   it('reports poison records as failed when the dead-letter queue cannot take them', async () => {
     const { processor } = processorWith({ applyPartition: async () => ({}) }, true);

@@ -49,6 +49,11 @@ export interface PartitionOutcome {
 /** A sink: applies one partition's events atomically or throws (PartitionApplyError for a partial apply). */
 export interface PartitionSink {
   applyPartition(batch: PartitionEvents): Promise<PartitionOutcome>;
+  /**
+   * Called after the dead letters of findings this sink reported were sent (a sink that keeps its own
+   * record of them until then, like the Redis sink's refusals outbox, lets it go); its failure is logged.
+   */
+  deadLettered?(findings: readonly PoisonFinding[]): Promise<void>;
 }
 
 export interface KafkaSinkProcessorOptions {
@@ -157,6 +162,14 @@ export class KafkaSinkProcessor {
     const where = { topic: batch.topic, partition: batch.partition };
     const poison: DeadLetter[] = [];
     const poisonOffsets: number[] = [];
+    /** The sink's findings among the poison (for `deadLettered`). */
+    const findings = new Map<DeadLetter, PoisonFinding>();
+    const found = (finding: PoisonFinding) => {
+      const letter = deadLetterOf(finding.record, finding.error);
+      poison.push(letter);
+      poisonOffsets.push(finding.record.offset);
+      findings.set(letter, finding);
+    };
     const events: SinkEvent[] = [];
     for (const record of batch.records) {
       try {
@@ -175,19 +188,13 @@ export class KafkaSinkProcessor {
       const outcome = await sink.applyPartition({ ...where, events, lastOffset, remainingMs });
       applied = outcome.applied ?? events.length - (outcome.poison?.length ?? 0);
       duplicates = outcome.duplicates ?? 0;
-      for (const finding of outcome.poison ?? []) {
-        poison.push(deadLetterOf(finding.record, finding.error));
-        poisonOffsets.push(finding.record.offset);
-      }
+      for (const finding of outcome.poison ?? []) found(finding);
     } catch (error) {
       failedAt =
         error instanceof PartitionApplyError
           ? error.failedAtOffset
           : (batch.records[0] as KafkaRecord).offset;
-      for (const finding of error instanceof PartitionApplyError ? error.poison : []) {
-        poison.push(deadLetterOf(finding.record, finding.error));
-        poisonOffsets.push(finding.record.offset);
-      }
+      for (const finding of error instanceof PartitionApplyError ? error.poison : []) found(finding);
       logger.error('partition apply failed', { ...where, failedAt, error });
     }
     const deliverable = poison.filter(
@@ -207,6 +214,12 @@ export class KafkaSinkProcessor {
         failedAt = failedAt === undefined ? first : Math.min(failedAt, first);
         logger.error('dead-letter send failed; reporting records as failed', { ...where, failedAt, error });
         return { failedAt, applied, duplicates, deadLettered: 0 };
+      }
+      const sent = deliverable.flatMap((letter) => findings.get(letter) ?? []);
+      if (sent.length > 0 && sink.deadLettered) {
+        await sink.deadLettered(sent).catch((error: unknown) => {
+          logger.warn('could not tell the sink its dead letters were sent', { ...where, error });
+        });
       }
     }
     return { failedAt, applied, duplicates, deadLettered: deliverable.length };

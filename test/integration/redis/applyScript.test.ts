@@ -15,10 +15,12 @@ describe('the apply script', () => {
   let server: PrivateRedis;
   let redis: Redis;
   const wm = 'sb:wm:g:t:0';
+  const outbox = 'sb:refused:g:t:0';
 
   const apply = async (commands: PlannedCommand[], firstOffset = 10, lastOffset = 19) => {
     const input: ScriptCallInput = {
       watermarkKey: wm,
+      refusalsKey: outbox,
       firstOffset,
       lastOffset,
       commands,
@@ -62,8 +64,8 @@ describe('the apply script', () => {
     const next = await apply([{ name: 'INCRBY', key: 'c', args: ['1'] }], 20, 29);
     // Assess
     expect(first).toEqual({ status: 'ok', watermark: 19, stale: 0, refused: [] });
-    expect(again).toEqual({ status: 'dup', watermark: 19 });
-    expect(overlapping).toEqual({ status: 'behind', watermark: 19 });
+    expect(again).toEqual({ status: 'dup', watermark: 19, refusals: [] });
+    expect(overlapping).toEqual({ status: 'behind', watermark: 19, refusals: [] });
     expect(next.status).toBe('ok');
     expect(await redis.get('c')).toBe('6');
     expect(await redis.get(wm)).toBe('29');
@@ -166,6 +168,49 @@ describe('the apply script', () => {
     ]);
     expect(await redis.mget('ok', 'ok2', wm)).toEqual(['1', '2', '19']);
     expect(await redis.exists('broken')).toBe(0);
+  });
+
+  it('records refusals in the outbox with the watermark, and lists them when the range comes again', async () => {
+    // Prepare
+    await redis.hset('taken\nkey', 'f', '1');
+    // Act
+    await apply([
+      { name: 'INCRBY', key: 'ok', args: ['1'] },
+      { name: 'INCRBY', key: 'taken\nkey', args: ['1'] },
+    ]);
+    const again = await apply([{ name: 'INCRBY', key: 'taken\nkey', args: ['1'] }], 12, 19);
+    const later = await apply([{ name: 'INCRBY', key: 'ok', args: ['1'] }], 25, 29);
+    await redis.hdel(outbox, '10-19:1');
+    const afterDelete = await apply([{ name: 'INCRBY', key: 'ok', args: ['1'] }], 15, 19);
+    // Assess
+    expect(again).toEqual({
+      status: 'dup',
+      watermark: 19,
+      refusals: [
+        {
+          field: '10-19:1',
+          firstOffset: 10,
+          lastOffset: 19,
+          index: 1,
+          command: 'INCRBY',
+          key: 'taken\nkey',
+          error: expect.stringMatching(/^WRONGTYPE /),
+        },
+      ],
+    });
+    expect(later.status).toBe('ok');
+    expect(afterDelete).toEqual({ status: 'dup', watermark: 29, refusals: [] });
+    expect(await redis.ttl(outbox)).toBe(-2);
+  });
+
+  it('gives the outbox the watermark TTL', async () => {
+    // Prepare
+    await redis.hset('taken', 'f', '1');
+    // Act
+    await apply([{ name: 'INCRBY', key: 'taken', args: ['1'] }]);
+    // Assess
+    expect(await redis.ttl(outbox)).toBeGreaterThan(13 * 86_400);
+    expect(await redis.ttl(wm)).toBeGreaterThan(13 * 86_400);
   });
 
   it('fails whole, writing nothing, when the server is out of memory', async () => {

@@ -18,6 +18,7 @@ import {
   deleteKeys,
   deleteSinkTopics,
   groupName,
+  keysWithPrefix,
   metricTotal,
   PAGES,
   produceSinkEvents,
@@ -304,6 +305,59 @@ export function describeRedisSinkBehaviour(getTarget: () => RedisTarget): void {
       expect(byOffset[0]?.payload).toBe('{oops');
       expect(byOffset.every((l) => l.handler === 'kafka-to-redis')).toBe(true);
       expect(metricTotal(handler.lines, 'RecordsDeadLettered')).toBe(5);
+    });
+  });
+
+  describe('refused writes when the dead-letter queue is down', () => {
+    it('keeps the refusal in the outbox until the redelivery dead-letters it, once, and applies nothing twice', async () => {
+      // Prepare: INCRBY on page b is refused (the key holds a hash) while the dead-letter queue is down.
+      const prefix = uniquePrefix();
+      prefixes.push(prefix);
+      let queueDown = true;
+      const config = sinkConfig(events.topics, prefix);
+      const handler = await testHandler(getTarget(), config, {
+        send: async (letters) => {
+          if (queueDown) throw new Error('dead-letter queue unavailable');
+          await dlq.queue.send(letters);
+        },
+      });
+      handlers.push(handler);
+      const redis = getTarget().reader;
+      await redis.hset(`${prefix}pz:b`, 'taken', '1');
+      const topic = events.topics.poison;
+      const outbox = `sb:refused:*${config.consumerGroup}:${topic}:0`;
+
+      // Act: the first delivery applies the good records and reports from the first poison record on;
+      // Lambda redelivers from there once the queue is back.
+      const first = await handler.handle(events.poison, context);
+      const heldBack = await keysWithPrefix(getTarget(), '', outbox);
+      queueDown = false;
+      const retry = await handler.handle(
+        selectRecords(events.poison, (r) => r.offset >= 1),
+        context,
+      );
+
+      // Assess: the refused write (offset 6) is dead-lettered with the others, and its outbox entry is gone.
+      expect(first.batchItemFailures).toEqual([
+        { itemIdentifier: { 'topic-partition': `${topic}-0`, offset: 1 } },
+      ]);
+      expect(heldBack).toHaveLength(1);
+      expect(retry.batchItemFailures).toEqual([]);
+      const letters = await dlq.receive(5);
+      expect(
+        letters.map((l) => [l.coordinates.offset, l.errorType]).sort((a, b) => Number(a[0]) - Number(b[0])),
+      ).toEqual([
+        [1, 'DecodeError'],
+        [2, 'MissingField'],
+        [3, 'WrongType'],
+        [5, 'DecodeError'],
+        [6, 'WrongType'],
+      ]);
+      expect(letters.find((l) => l.coordinates.offset === 6)?.reason).toMatch(
+        /^Redis refused INCRBY on key ".*pz:b": WRONGTYPE/,
+      );
+      expect(await redis.get(`${prefix}pz:a`)).toBe('3');
+      expect(await keysWithPrefix(getTarget(), '', outbox)).toEqual([]);
     });
   });
 

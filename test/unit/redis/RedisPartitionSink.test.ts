@@ -13,17 +13,23 @@ import { sinkEvents } from './factories';
  */
 function fakeRedis(replies: ((argv: string[]) => unknown)[]) {
   const calls: { keys: string[]; argv: string[] }[] = [];
+  /** Commands other than the script (HDEL of the refusals outbox). */
+  const others: { command: string; args: string[] }[] = [];
   const client = {
-    call: async (_command: string, args: string[]) => {
+    call: async (command: string, args: string[]) => {
+      const reply = replies.shift();
+      if (!reply) throw new Error('no reply scripted');
+      if (!command.startsWith('EVAL')) {
+        others.push({ command, args });
+        return reply(args);
+      }
       const numKeys = Number(args[1]);
       const call = { keys: args.slice(2, 2 + numKeys), argv: args.slice(2 + numKeys) };
       calls.push(call);
-      const reply = replies.shift();
-      if (!reply) throw new Error('no reply scripted');
       return reply(call.argv);
     },
   };
-  return { client: client as unknown as RedisClient, calls };
+  return { client: client as unknown as RedisClient, calls, others };
 }
 
 const ok = (argv: string[]) => ['ok', argv[1], '0'];
@@ -104,15 +110,15 @@ describe('RedisPartitionSink', () => {
       '33',
       expect.any(String),
       'INCRBY',
-      '2',
-      '1',
-      '1',
-      'INCRBY',
       '3',
       '1',
       '1',
+      'INCRBY',
+      '4',
+      '1',
+      '1',
     ]);
-    expect(calls[1]?.keys).toEqual(['sb:wm:g:clicks:0', 'c:1', 'c:2']);
+    expect(calls[1]?.keys).toEqual(['sb:wm:g:clicks:0', 'sb:refused:g:clicks:0', 'c:1', 'c:2']);
     expect(outcome.duplicates).toBe(2);
   });
 
@@ -133,6 +139,49 @@ describe('RedisPartitionSink', () => {
       [2, 'WrongType', 'Redis refused INCRBY on key "c:1": WRONGTYPE Operation against a key'],
     ]);
     expect(outcome.applied).toBe(1);
+  });
+
+  it('deletes a refusal from the outbox once the sink is told its records were dead-lettered', async () => {
+    // Prepare
+    const { client, others } = fakeRedis([
+      (argv) => ['ok', argv[1], '0', '0', 'WRONGTYPE Operation against a key'],
+      () => 1,
+    ]);
+    const sink = new RedisPartitionSink({ redis: client, config, cluster: false });
+    const outcome = await sink.applyPartition(
+      batch(sinkEvents('clicks', [{ n: 1 }, { n: 2 }, { n: 1 }], 10)),
+    );
+    // Act
+    await sink.deadLettered(outcome.poison ?? []);
+    // Assess: the field names the call's range (10..12) and the command's index in it.
+    expect(others).toEqual([{ command: 'HDEL', args: ['sb:refused:g:clicks:0', '10-12:0'] }]);
+  });
+
+  it('dead-letters the refused records a redelivery lists from the outbox, not the others', async () => {
+    // Prepare: an earlier delivery of 20..25 had INCRBY on c:1 (index 0) refused; its dead letters were lost.
+    const { client, others } = fakeRedis([
+      () => [
+        'dup',
+        '25',
+        '20-25:0',
+        'INCRBY\nWRONGTYPE Operation against a key\nc:1',
+        '0-9:0',
+        'INCRBY\nERR\nc:1',
+      ],
+      () => 1,
+    ]);
+    const sink = new RedisPartitionSink({ redis: client, config, cluster: false });
+    const events = sinkEvents('clicks', [{ n: 1 }, { n: 2 }, { n: 1 }, { n: 2 }], 22);
+    // Act
+    const outcome = await sink.applyPartition(batch(events));
+    await sink.deadLettered(outcome.poison ?? []);
+    // Assess: offsets 22 and 24 were folded into c:1; the refusal of 0..9 is not this batch's.
+    expect(outcome.poison?.map((p) => [p.record.offset, p.error.kind, p.error.message])).toEqual([
+      [22, 'WrongType', 'Redis refused INCRBY on key "c:1": WRONGTYPE Operation against a key'],
+      [24, 'WrongType', 'Redis refused INCRBY on key "c:1": WRONGTYPE Operation against a key'],
+    ]);
+    expect(outcome).toMatchObject({ applied: 2, duplicates: 2 });
+    expect(others).toEqual([{ command: 'HDEL', args: ['sb:refused:g:clicks:0', '20-25:0'] }]);
   });
 
   it('runs one call per hash slot in cluster mode, each with a watermark in that slot', async () => {

@@ -12,6 +12,7 @@ describe('encodeScriptCall', () => {
     // Act
     const call = encodeScriptCall({
       watermarkKey: 'sb:wm:g:t:0',
+      refusalsKey: 'sb:refused:g:t:0',
       firstOffset: 10,
       lastOffset: 19,
       tombstoneTtlSeconds: 60,
@@ -23,15 +24,15 @@ describe('encodeScriptCall', () => {
       ],
     });
     // Assess
-    expect(call.keys).toEqual(['sb:wm:g:t:0', 'a', 'b', 'sb:ver:b', 'c']);
+    expect(call.keys).toEqual(['sb:wm:g:t:0', 'sb:refused:g:t:0', 'a', 'b', 'sb:ver:b', 'c']);
     expect(call.argv).toEqual([
       '10',
       '19',
       '60',
-      ...['INCRBY', '2', '1', '3'],
-      ...['EXPIRE', '2', '1', '100'],
-      ...['SB.VSET', '3', '4', '4', '7', '0', '{}'],
-      ...['DEL', '5', '0'],
+      ...['INCRBY', '3', '1', '3'],
+      ...['EXPIRE', '3', '1', '100'],
+      ...['SB.VSET', '4', '4', '5', '7', '0', '{}'],
+      ...['DEL', '6', '0'],
     ]);
     expect(call.commands).toBe(4);
   });
@@ -51,7 +52,46 @@ describe('parseScriptReply', () => {
   });
 
   it.each(['dup', 'behind'] as const)('reads %s with the stored watermark', (status) => {
-    expect(parseScriptReply([status, '15'])).toEqual({ status, watermark: 15 });
+    expect(parseScriptReply([status, '15'])).toEqual({ status, watermark: 15, refusals: [] });
+  });
+
+  it('reads the recorded refusals a duplicate reply lists (keys as they are, newlines included)', () => {
+    // Act
+    const reply = parseScriptReply([
+      'dup',
+      '19',
+      '10-19:3',
+      'INCRBY\nWRONGTYPE Operation against a key\npz:b',
+      '0-9:0',
+      'SB.VSET\nWRONGTYPE x\nodd\nkey',
+      'garbage',
+      'entry',
+    ]);
+    // Assess
+    expect(reply).toEqual({
+      status: 'dup',
+      watermark: 19,
+      refusals: [
+        {
+          field: '10-19:3',
+          firstOffset: 10,
+          lastOffset: 19,
+          index: 3,
+          command: 'INCRBY',
+          key: 'pz:b',
+          error: 'WRONGTYPE Operation against a key',
+        },
+        {
+          field: '0-9:0',
+          firstOffset: 0,
+          lastOffset: 9,
+          index: 0,
+          command: 'SB.VSET',
+          key: 'odd\nkey',
+          error: 'WRONGTYPE x',
+        },
+      ],
+    });
   });
 
   it.each([[null], ['ok'], [['nope', '1']], [[1, 2]]])('refuses the reply %j', (reply) => {

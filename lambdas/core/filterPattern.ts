@@ -52,66 +52,73 @@ function wildcardToRegExp(pattern: string): RegExp {
   return new RegExp(`^${source}$`, 's');
 }
 
-function numericMatches(value: unknown, spec: readonly unknown[]): boolean {
-  if (typeof value !== 'number') return false;
-  for (let i = 0; i < spec.length; i += 2) {
-    const op = spec[i];
-    const bound = spec[i + 1] as number;
-    const ok =
-      op === '='
-        ? value === bound
-        : op === '<'
-          ? value < bound
-          : op === '<='
-            ? value <= bound
-            : op === '>'
-              ? value > bound
-              : value >= bound;
-    if (!ok) return false;
-  }
-  return true;
+type Test = (value: unknown) => boolean;
+
+function numericTest(spec: readonly unknown[]): Test {
+  const bounds = [...spec];
+  return (value) => {
+    if (typeof value !== 'number') return false;
+    for (let i = 0; i < bounds.length; i += 2) {
+      const op = bounds[i];
+      const bound = bounds[i + 1] as number;
+      const ok =
+        op === '='
+          ? value === bound
+          : op === '<'
+            ? value < bound
+            : op === '<='
+              ? value <= bound
+              : op === '>'
+                ? value > bound
+                : value >= bound;
+      if (!ok) return false;
+    }
+    return true;
+  };
 }
 
-function ignoreCaseEquals(value: unknown, expected: unknown): boolean {
-  const options = Array.isArray(expected) ? expected : [expected];
-  return (
-    typeof value === 'string' &&
-    options.some((option) => typeof option === 'string' && value.toLowerCase() === option.toLowerCase())
-  );
+function ignoreCaseTest(expected: unknown): Test {
+  const options = (Array.isArray(expected) ? expected : [expected])
+    .filter((option): option is string => typeof option === 'string')
+    .map((option) => option.toLowerCase());
+  return (value) => typeof value === 'string' && options.includes(value.toLowerCase());
 }
 
-function affixMatches(
-  value: unknown,
-  affix: unknown,
-  test: (text: string, part: string) => boolean,
-): boolean {
-  if (typeof value !== 'string') return false;
+function affixTest(affix: unknown, test: (text: string, part: string) => boolean): Test {
   if (isObject(affix) && 'equals-ignore-case' in affix) {
-    return test(value.toLowerCase(), String(affix['equals-ignore-case']).toLowerCase());
+    const part = String(affix['equals-ignore-case']).toLowerCase();
+    return (value) => typeof value === 'string' && test(value.toLowerCase(), part);
   }
-  const options = Array.isArray(affix) ? affix : [affix];
-  return options.some((option) => test(value, String(option)));
+  const options = (Array.isArray(affix) ? affix : [affix]).map(String);
+  return (value) => typeof value === 'string' && options.some((option) => test(value, option));
 }
 
-function scalarMatches(value: unknown, matcher: unknown): boolean {
-  if (!isObject(matcher)) return value === matcher;
-  if ('prefix' in matcher) return affixMatches(value, matcher.prefix, (text, part) => text.startsWith(part));
-  if ('suffix' in matcher) return affixMatches(value, matcher.suffix, (text, part) => text.endsWith(part));
-  if ('equals-ignore-case' in matcher) return ignoreCaseEquals(value, matcher['equals-ignore-case']);
+/** One matcher of a leaf list (`exists` aside) as a test of one scalar value. */
+function scalarTest(matcher: unknown): Test {
+  if (!isObject(matcher)) return (value) => value === matcher;
+  if ('prefix' in matcher) return affixTest(matcher.prefix, (text, part) => text.startsWith(part));
+  if ('suffix' in matcher) return affixTest(matcher.suffix, (text, part) => text.endsWith(part));
+  if ('equals-ignore-case' in matcher) return ignoreCaseTest(matcher['equals-ignore-case']);
   if ('wildcard' in matcher) {
-    const options = Array.isArray(matcher.wildcard) ? matcher.wildcard : [matcher.wildcard];
-    return (
-      typeof value === 'string' && options.some((option) => wildcardToRegExp(String(option)).test(value))
+    const options = (Array.isArray(matcher.wildcard) ? matcher.wildcard : [matcher.wildcard]).map((option) =>
+      wildcardToRegExp(String(option)),
     );
+    return (value) => typeof value === 'string' && options.some((option) => option.test(value));
   }
-  if ('numeric' in matcher) return numericMatches(value, matcher.numeric as unknown[]);
+  if ('numeric' in matcher) return numericTest(matcher.numeric as unknown[]);
   if ('anything-but' in matcher) {
     const but = matcher['anything-but'];
-    if (Array.isArray(but)) return !but.some((b) => value === b);
-    if (isObject(but)) return !scalarMatches(value, but);
-    return value !== but;
+    if (Array.isArray(but)) {
+      const values = [...but];
+      return (value) => !values.some((b) => value === b);
+    }
+    if (isObject(but)) {
+      const matches = scalarTest(but);
+      return (value) => !matches(value);
+    }
+    return (value) => value !== but;
   }
-  return false;
+  return () => false;
 }
 
 /**
@@ -124,42 +131,79 @@ function hasLeaf(present: boolean, value: unknown): boolean {
   return !isObject(value);
 }
 
-function fieldMatches(present: boolean, value: unknown, matchers: readonly unknown[]): boolean {
-  return matchers.some((matcher) => {
-    if (isObject(matcher) && 'exists' in matcher) return matcher.exists === hasLeaf(present, value);
-    if (!present) return false;
-    if (Array.isArray(value)) return value.some((element) => scalarMatches(element, matcher));
-    return scalarMatches(value, matcher);
+/** A field's test: whether it is present, and its value. */
+type FieldTest = (present: boolean, value: unknown) => boolean;
+
+function leafListTest(matchers: readonly unknown[]): FieldTest {
+  const tests: FieldTest[] = matchers.map((matcher) => {
+    if (isObject(matcher) && 'exists' in matcher) {
+      const exists = matcher.exists;
+      return (present, value) => exists === hasLeaf(present, value);
+    }
+    const scalar = scalarTest(matcher);
+    return (present, value) => {
+      if (!present) return false;
+      if (Array.isArray(value)) return value.some(scalar);
+      return scalar(value);
+    };
   });
+  return (present, value) => tests.some((test) => test(present, value));
 }
+
+/** A pattern as a test of a value: each field's rule compiled once (wildcards to regular expressions). */
+function compilePattern(pattern: FilterPattern): Test {
+  const fields: ((container: Record<string, unknown> | undefined, value: unknown) => boolean)[] = [];
+  for (const [field, rule] of Object.entries(pattern)) {
+    if (field === '$or') {
+      const alternatives = (rule as FilterPattern[]).map(compilePattern);
+      fields.push((_container, value) => alternatives.some((alternative) => alternative(value)));
+      continue;
+    }
+    const fieldTest: FieldTest | undefined = Array.isArray(rule)
+      ? leafListTest(rule)
+      : isObject(rule)
+        ? (
+            (nested) => (_present: boolean, value: unknown) =>
+              nested(value)
+          )(compilePattern(rule))
+        : undefined;
+    if (fieldTest === undefined) {
+      fields.push(() => false);
+      continue;
+    }
+    fields.push((container) => {
+      const present =
+        container !== undefined && Object.hasOwn(container, field) && container[field] !== undefined;
+      return fieldTest(present, present ? container[field] : undefined);
+    });
+  }
+  const test: Test = (value) => {
+    if (Array.isArray(value) && value.some(isObject)) {
+      return value.some((element) => isObject(element) && test(element));
+    }
+    const container = isObject(value) ? value : undefined;
+    for (const field of fields) if (!field(container, value)) return false;
+    return true;
+  };
+  return test;
+}
+
+/** Compiled patterns, by pattern object (a sink's patterns live as long as its configuration). */
+const COMPILED = new WeakMap<FilterPattern, Test>();
 
 /**
  * True when `value` satisfies `pattern` (AWS filter-pattern semantics): a nested pattern under a missing
  * field still runs, so `{"a": {"b": [{"exists": false}]}}` matches an event without `a`; a nested pattern
- * over an array of objects matches when one element satisfies all of it.
+ * over an array of objects matches when one element satisfies all of it. The pattern is compiled on first
+ * use and the compiled test kept for that pattern object.
  */
 export function matchesPattern(value: unknown, pattern: FilterPattern): boolean {
-  if (Array.isArray(value) && value.some(isObject)) {
-    return value.some((element) => isObject(element) && matchesPattern(element, pattern));
+  let test = COMPILED.get(pattern);
+  if (test === undefined) {
+    test = compilePattern(pattern);
+    COMPILED.set(pattern, test);
   }
-  const container = isObject(value) ? value : undefined;
-  for (const [field, rule] of Object.entries(pattern)) {
-    if (field === '$or') {
-      if (!(rule as FilterPattern[]).some((alternative) => matchesPattern(value, alternative))) return false;
-      continue;
-    }
-    const present =
-      container !== undefined && Object.hasOwn(container, field) && container[field] !== undefined;
-    const fieldValue = present ? container[field] : undefined;
-    if (Array.isArray(rule)) {
-      if (!fieldMatches(present, fieldValue, rule)) return false;
-    } else if (isObject(rule)) {
-      if (!matchesPattern(fieldValue, rule)) return false;
-    } else {
-      return false;
-    }
-  }
-  return true;
+  return test(value);
 }
 
 /** Checks a pattern's syntax; returns problems, each prefixed with `path`. Empty when valid. */

@@ -82,7 +82,12 @@ export class RedisPartitionSink implements PartitionSink {
     this.#redis = options.redis;
     this.#mappings = compileMappings(options.config.mappings);
     this.#naming = new KeyNaming({ cluster: options.cluster, consumerGroup: options.config.consumerGroup });
-    this.#limits = { ...SINK_DEFAULTS, ...options.limits };
+    const { tombstoneTtlSeconds } = options.config;
+    this.#limits = {
+      ...SINK_DEFAULTS,
+      ...(tombstoneTtlSeconds === undefined ? {} : { tombstoneTtlSeconds }),
+      ...options.limits,
+    };
     this.#metrics = options.metrics;
     this.#logger = options.logger;
   }

@@ -66,6 +66,11 @@ describe('validatePipelineConfig', () => {
       'sinks.dynamodb.mappings[0].partitionKey.name',
     ],
     [
+      'a tombstone TTL under an hour',
+      (c: Loose) => (c.sinks.redis.tombstoneTtlSeconds = 60),
+      'sinks.redis.tombstoneTtlSeconds: must be an integer from 3600',
+    ],
+    [
       'a bad filter',
       (c: Loose) => (c.sinks.redis.mappings[2].filter = { productId: 'x' }),
       'sinks.redis.mappings[2].filter.productId',

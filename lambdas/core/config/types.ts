@@ -241,6 +241,12 @@ export interface RedisSinkConfig {
   readonly consumerGroup: string;
   readonly mappings: readonly RedisMapping[];
   readonly eventSource?: EventSourceSettings;
+  /**
+   * How long a deleted cache entry's version marker is kept (default 8 days): an older write of that entry
+   * arriving later than this after the delete (a topic replayed from further back) would bring it back.
+   * At least as long as the topics' retention when they may be replayed from the start.
+   */
+  readonly tombstoneTtlSeconds?: number;
 }
 
 export interface DynamoSinkConfig {

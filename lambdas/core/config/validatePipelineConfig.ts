@@ -289,12 +289,15 @@ function checkMappingBase(
 }
 
 const TTL = { min: 1, max: 10 * 365 * 86_400 };
+/** A tombstone marker outlives at least the shortest event source retry window (1 hour). */
+const TOMBSTONE_TTL = { min: 3_600, max: TTL.max };
 
 function checkRedisSink(c: Checker, value: unknown, path: string, topics?: ReadonlySet<string>): void {
   const sink = c.object(value, path);
   if (!sink) return;
-  c.unknownFields(sink, path, ['consumerGroup', 'mappings', 'eventSource']);
+  c.unknownFields(sink, path, ['consumerGroup', 'mappings', 'eventSource', 'tombstoneTtlSeconds']);
   c.string(sink, 'consumerGroup', path, { pattern: /^[A-Za-z0-9._-]{1,200}$/ });
+  c.integer(sink, 'tombstoneTtlSeconds', path, TOMBSTONE_TTL);
   checkEventSource(c, sink.eventSource, `${path}.eventSource`, 'kafka');
   const names = new Set<string>();
   c.array(sink.mappings, `${path}.mappings`, { min: 1 }).forEach((entry, i) => {

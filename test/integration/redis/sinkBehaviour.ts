@@ -272,6 +272,22 @@ export function describeRedisSinkBehaviour(getTarget: () => RedisTarget): void {
       await (await extraHandler(prefix, groupName('late', prefix))).handle(mskEventOf(late), context);
       expect(await redis.exists(`${prefix}product:p3`)).toBe(0);
     });
+
+    it('keeps the tombstone marker as long as the sink config says (tombstoneTtlSeconds)', async () => {
+      // Prepare
+      const prefix = uniquePrefix();
+      prefixes.push(prefix);
+      const config = { ...sinkConfig(events.topics, prefix), tombstoneTtlSeconds: 7_200 };
+      const handler = await testHandler(getTarget(), config, dlq.queue);
+      handlers.push(handler);
+      // Act
+      await handler.handle(events.products, context);
+      // Assess
+      const naming = new KeyNaming({ cluster: getTarget().cluster, consumerGroup: 'any' });
+      const ttl = await getTarget().reader.ttl(naming.versionKey(`${prefix}product:p3`));
+      expect(ttl).toBeGreaterThan(7_200 - 60);
+      expect(ttl).toBeLessThanOrEqual(7_200);
+    });
   });
 
   describe('poison records', () => {

@@ -184,6 +184,25 @@ describe('RedisPartitionSink', () => {
     expect(others).toEqual([{ command: 'HDEL', args: ['sb:refused:g:clicks:0', '20-25:0'] }]);
   });
 
+  it('sends the tombstone TTL of the sink config with each call (default 8 days)', async () => {
+    // Prepare
+    const events = sinkEvents('clicks', [{ n: 1 }], 0);
+    const configured = fakeRedis([ok]);
+    const defaulted = fakeRedis([ok]);
+    // Act
+    await new RedisPartitionSink({
+      redis: configured.client,
+      config: { ...config, tombstoneTtlSeconds: 7_200 },
+      cluster: false,
+    }).applyPartition(batch(events));
+    await new RedisPartitionSink({ redis: defaulted.client, config, cluster: false }).applyPartition(
+      batch(events),
+    );
+    // Assess
+    expect(configured.calls[0]?.argv[2]).toBe('7200');
+    expect(defaulted.calls[0]?.argv[2]).toBe(String(8 * 86_400));
+  });
+
   it('runs one call per hash slot in cluster mode, each with a watermark in that slot', async () => {
     const { client, calls } = fakeRedis([ok, ok, ok]);
     const sink = new RedisPartitionSink({ redis: client, config, cluster: true });

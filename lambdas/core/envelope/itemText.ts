@@ -414,10 +414,22 @@ class WriterSource {
 
 type MapWriter = (map: Record<string, unknown>) => string | undefined;
 
-/** The writer of an item plan: its maps and values compiled together. */
-function compileMapWriter(plan: MapPlan): MapWriter {
+/**
+ * False once the runtime refused to compile a writer (`node --disallow-code-generation-from-strings`):
+ * no more plans are made, and the general writer writes every item (the same bytes, only slower).
+ */
+let compiling = true;
+
+/** The writer of an item plan (its maps and values compiled together), undefined where code cannot be compiled. */
+function compileMapWriter(plan: MapPlan): MapWriter | undefined {
   const source = new WriterSource();
-  return source.compile<MapWriter>(source.map(plan));
+  try {
+    return source.compile<MapWriter>(source.map(plan));
+  } catch (error) {
+    if (!(error instanceof EvalError)) throw error;
+    compiling = false;
+    return undefined;
+  }
 }
 
 /** Maps planned so far (nested ones included); past the bound, new shapes use the general writer. */
@@ -488,9 +500,10 @@ function itemText(item: Record<string, unknown>): string {
     plans = [];
     ITEM_PLANS.set(first, plans);
   }
-  if (plans.length < MAX_PLANS_PER_FIRST_NAME) {
+  if (compiling && plans.length < MAX_PLANS_PER_FIRST_NAME) {
     const plan = planMap(item);
-    if (plan) plans.push(compileMapWriter(plan));
+    const write = plan && compileMapWriter(plan);
+    if (write) plans.push(write);
   }
   return text;
 }

@@ -325,10 +325,23 @@ const literal = (text: string): string => JSON.stringify(text);
 class WriterSource {
   readonly #functions: string[] = [];
 
+  /**
+   * Adds a function of `parameter` whose body `build` writes (nested functions it adds come after it);
+   * returns its name.
+   */
+  #add(parameter: string, build: () => string): string {
+    const index = this.#functions.push('') - 1;
+    const name = `v${index}`;
+    this.#functions[index] = `function ${name}(${parameter}){${build()}}`;
+    return name;
+  }
+
   /** Adds a function `(a) => string` writing a value by its plan; returns its name. */
   value(plan: ValuePlan): string {
-    const name = `v${this.#functions.length}`;
-    this.#functions.push('');
+    return this.#add('a', () => this.#valueBody(plan));
+  }
+
+  #valueBody(plan: ValuePlan): string {
     // Each test returns the value's text when it has exactly the planned type; else the general writer.
     const unless = (test: string) => `if(typeof a==="object"&&a!==null){${test}}return generalValueText(a);`;
     let body: string;
@@ -378,8 +391,7 @@ class WriterSource {
       default:
         body = 'return generalValueText(a);';
     }
-    this.#functions[Number(name.slice(1))] = `function ${name}(a){${body}}`;
-    return name;
+    return body;
   }
 
   /**
@@ -387,8 +399,10 @@ class WriterSource {
    * not have exactly the planned names; returns its name.
    */
   map(plan: MapPlan): string {
-    const name = `v${this.#functions.length}`;
-    this.#functions.push('');
+    return this.#add('m', () => this.#mapBody(plan));
+  }
+
+  #mapBody(plan: MapPlan): string {
     const { names, prefixes, values } = plan;
     let body = `if(memberCount(m)!==${names.length})return undefined;`;
     if (names.length === 0) body += 'return "{}";';
@@ -401,8 +415,7 @@ class WriterSource {
       }
       body += `return ${text}"}";`;
     }
-    this.#functions[Number(name.slice(1))] = `function ${name}(m){${body}}`;
-    return name;
+    return body;
   }
 
   /** Compiles the functions, returning the one named `entry`. */
@@ -432,9 +445,13 @@ function compileMapWriter(plan: MapPlan): MapWriter | undefined {
   }
 }
 
-/** Maps planned so far (nested ones included); past the bound, new shapes use the general writer. */
+/**
+ * Maps planned so far (nested ones included); past the bound, new shapes use the general writer. Compiled
+ * writers cost ~6 KB of heap per map (~13 KB of RSS), so the bound keeps them to ~3 MB: far more shapes
+ * than a table's images repeat, and little for a 128 MB function with a table of endless shapes.
+ */
 let plannedMaps = 0;
-const MAX_PLANNED_MAPS = 5_000;
+const MAX_PLANNED_MAPS = 500;
 const MAX_PLANS_PER_FIRST_NAME = 4;
 
 /**

@@ -13,9 +13,9 @@
  *
  * Refusals outbox: each refused command is also recorded, in the same atomic step, in the refusals hash
  * (field `firstOffset-watermarkAfter:index`, entry `name LF error LF key`: the error on one line, the key
- * last, as it is) until the sink has dead-lettered
- * its records and deletes the field. A `dup` or `behind` reply lists the hash: a redelivery after the
- * dead-letter queue failed finds the refusals of the calls that were applied, which it cannot see again.
+ * last, as it is) until the sink has dead-lettered its records and deletes the field. A `dup` or `behind`
+ * reply lists the hash: a redelivery after the dead-letter queue failed finds the refusals of the calls
+ * that were applied, which it cannot see again.
  *
  * Every command runs with `redis.pcall`, so a refused command never leaves a chunk half-applied without
  * its watermark. The one refusal that is not about the data, OOM, only happens before the script's first
@@ -136,7 +136,8 @@ while i <= n do
     if string.sub(reply.err, 1, 3) == 'OOM' then return redis.error_reply(reply.err) end
     result[#result + 1] = tostring(index)
     result[#result + 1] = reply.err
-    -- Only a refused write can be the first write here: an OOM on it means nothing was written yet.
+    -- The outbox write can be the script's first (a refused command writes nothing): an OOM on it means
+    -- nothing was written, so the call fails whole like any other OOM.
     local recorded = redis.pcall('HSET', KEYS[2], ARGV[1] .. '-' .. ARGV[2] .. ':' .. index, name .. '\\n' .. string.gsub(reply.err, '\\n', ' ') .. '\\n' .. key)
     if refused(recorded) then return redis.error_reply(recorded.err) end
     refusals = refusals + 1

@@ -159,14 +159,12 @@ function compilePattern(pattern: FilterPattern): Test {
       fields.push((_container, value) => alternatives.some((alternative) => alternative(value)));
       continue;
     }
-    const fieldTest: FieldTest | undefined = Array.isArray(rule)
-      ? leafListTest(rule)
-      : isObject(rule)
-        ? (
-            (nested) => (_present: boolean, value: unknown) =>
-              nested(value)
-          )(compilePattern(rule))
-        : undefined;
+    let fieldTest: FieldTest | undefined;
+    if (Array.isArray(rule)) fieldTest = leafListTest(rule);
+    else if (isObject(rule)) {
+      const nested = compilePattern(rule);
+      fieldTest = (_present, value) => nested(value);
+    }
     if (fieldTest === undefined) {
       fields.push(() => false);
       continue;

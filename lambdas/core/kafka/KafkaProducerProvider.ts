@@ -20,6 +20,7 @@ import type { Logger } from '../Logger';
 import { ACKS_ALL, PRODUCER_TIMEOUTS } from './constants';
 import { SendDeadlineError } from './errors';
 import { mskIamTokenProvider } from './mskIamTokenProvider';
+import { installProduceEncoding } from './produceEncoding';
 import { resolveBootstrapBrokers } from './resolveBootstrapBrokers';
 import { ScramSecret } from './ScramSecret';
 import type { KafkaSettings } from './types';
@@ -126,6 +127,12 @@ export class KafkaProducerProvider {
       },
     );
     const brokers = await this.#brokers;
+    const encoding = await installProduceEncoding();
+    if (encoding === 'mismatch') {
+      logger.warn('kafkajs encodes records differently than expected; using its own record encoder', {
+        produceEncoding: encoding,
+      });
+    }
     const config: KafkaConfig = {
       clientId,
       brokers,
@@ -149,7 +156,11 @@ export class KafkaProducerProvider {
       retry: config.retry,
     });
     await producer.connect();
-    logger.info('kafka producer connected', { brokers: brokers.length, auth: settings.auth });
+    logger.info('kafka producer connected', {
+      brokers: brokers.length,
+      auth: settings.auth,
+      produceEncoding: encoding,
+    });
     return producer;
   }
 

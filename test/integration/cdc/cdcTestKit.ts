@@ -45,7 +45,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, DynamoDBRecord, KinesisStreamRecord } from 'aws-lambda';
-import type { IHeaders, ITopicConfig } from 'kafkajs';
+import type { IHeaders, ITopicConfig, KafkaMessage } from 'kafkajs';
 import { Kafka, logLevel } from 'kafkajs';
 import { expect, vi } from 'vitest';
 import type { PipelineConfig } from '../../../lambdas/core/config/types';
@@ -271,6 +271,8 @@ export interface TopicMessage {
   readonly key: string;
   readonly value: string | null;
   readonly headers: Record<string, string>;
+  /** The message as kafkajs read it: key, value and header bytes, timestamp. */
+  readonly raw: KafkaMessage;
 }
 
 function headerText(headers: IHeaders | undefined): Record<string, string> {
@@ -310,6 +312,7 @@ export async function readTopic(kafka: Kafka, topic: string, atLeast: number): P
           key: String(message.key),
           value: message.value === null ? null : message.value.toString('utf8'),
           headers: headerText(message.headers),
+          raw: message,
         });
       },
     });

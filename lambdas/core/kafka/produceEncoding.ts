@@ -3,7 +3,7 @@
  *
  * kafkajs 2.2.4 encodes each record with one zero-filled 512-byte buffer for the record and one per header,
  * a fresh array and buffer for every varint and 64-bit arithmetic on objects for the timestamp delta: for a
- * 1000-record batch with six headers per record that is ~40 % of `sendBatch`'s time and most of its
+ * 1000-record batch with six headers per record that is about half of `sendBatch`'s time and most of its
  * ~18 MB of garbage. Here each record is measured first and written once into one buffer of its exact size.
  * Everything else (record batch, CRC, compression, request framing, responses) is kafkajs's own code.
  *

@@ -3,6 +3,7 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { PipelineConfig } from '../lambdas/core/config/types';
 import { validatePipelineConfig } from '../lambdas/core/config/validatePipelineConfig';
+import { FEATURE_FLAGS } from './defaults/featureFlags';
 import { PipelineBridgesStack } from './PipelineBridgesStack';
 import { PipelineDataStack } from './PipelineDataStack';
 import { validateDeploymentConfig } from './validateDeploymentConfig';
@@ -56,6 +57,9 @@ export function buildApp(config: unknown, options: BuildAppOptions = {}): Stream
       ...(options.outdir ? { outdir: options.outdir } : {}),
       builtinCloudFormationValidation: options.cloudFormationValidation ?? true,
     });
+  for (const [flag, value] of Object.entries(FEATURE_FLAGS)) {
+    if (app.node.tryGetContext(flag) === undefined) app.node.setContext(flag, value);
+  }
   if (options.skipBundling) app.node.setContext('aws:cdk:bundling-stacks', []);
   // A template CloudFormation's rules flag is a failed synth, not a warning scrolling past.
   app.node.setContext(cxapi.STRICT_CFN_VALIDATE_ERRORS, true);

@@ -122,17 +122,18 @@ export function encodeRecord(fields: RecordFields): EncodedRecord {
     unsignedVarIntSize(zigZag32(offsetDelta)) +
     fieldSize(keyLength) +
     fieldSize(valueLength);
+  const addHeader = (name: string, nameLength: number, headerValue: unknown): void => {
+    const bytes = bytesOf(headerValue);
+    const length = lengthOf(bytes);
+    headerFields.push(name, nameLength, bytes, length);
+    headerCount++;
+    bodySize += fieldSize(nameLength) + fieldSize(length);
+  };
   for (const name of Object.keys(headers)) {
     const given = headers[name];
-    const values = Array.isArray(given) ? given : [given];
-    for (const headerValue of values) {
-      const nameLength = Buffer.byteLength(name, 'utf8');
-      const bytes = bytesOf(headerValue);
-      const length = lengthOf(bytes);
-      headerFields.push(name, nameLength, bytes, length);
-      headerCount++;
-      bodySize += fieldSize(nameLength) + fieldSize(length);
-    }
+    const nameLength = Buffer.byteLength(name, 'utf8');
+    if (Array.isArray(given)) for (const headerValue of given) addHeader(name, nameLength, headerValue);
+    else addHeader(name, nameLength, given);
   }
   bodySize += unsignedVarIntSize(zigZag32(headerCount));
   const total = unsignedVarIntSize(zigZag32(bodySize)) + bodySize;

@@ -265,22 +265,32 @@ export function produceEncodingInstalled(target: ProduceModule = produce): boole
   return target[INSTALLED] === true;
 }
 
+/** Whether kafkajs's newest Produce version encodes the sample as we do; internals it lacks are a no. */
+async function encodesAlike(target: ProduceModule): Promise<boolean> {
+  try {
+    const version = Math.max(...target.versions.map(Number));
+    if (!(version >= FIRST_RECORD_BATCH_VERSION)) return false;
+    const [theirs, ours] = await Promise.all([
+      target.protocol({ version })(SAMPLE).request.encode(),
+      encodeProduceRequest(SAMPLE),
+    ]);
+    return theirs.buffer.equals(ours.buffer);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Puts {@link encodeProduceRequest} into kafkajs's Produce protocol, process-wide, once. Returns
- * `mismatch` (and changes nothing) when this kafkajs encodes the sample request differently.
+ * `mismatch` (and changes nothing) when this kafkajs encodes the sample request differently, or lacks the
+ * internals it takes to encode it at all.
  */
 export async function installProduceEncoding(
   target: ProduceModule = produce,
 ): Promise<ProduceEncodingOutcome> {
   if (target[INSTALLED]) return 'already';
   const original = target.protocol;
-  const version = Math.max(...target.versions.map(Number));
-  if (typeof original !== 'function' || !(version >= FIRST_RECORD_BATCH_VERSION)) return 'mismatch';
-  const [theirs, ours] = await Promise.all([
-    original({ version })(SAMPLE).request.encode(),
-    encodeProduceRequest(SAMPLE),
-  ]);
-  if (!theirs.buffer.equals(ours.buffer)) return 'mismatch';
+  if (typeof original !== 'function' || !(await encodesAlike(target))) return 'mismatch';
   if (target[INSTALLED]) return 'already';
   target.protocol = ({ version: chosen }) => {
     const build = original({ version: chosen });

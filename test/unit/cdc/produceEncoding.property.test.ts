@@ -229,6 +229,24 @@ describe('installProduceEncoding', () => {
     expect(v2.buffer.length).toBe(expected.length + 2);
   });
 
+  it('changes nothing when kafkajs lacks the internals to encode the sample (another kafkajs)', async () => {
+    // Prepare: a Produce module whose requests cannot be built the way kafkajs 2.2.4 builds them.
+    const target = {
+      versions: ['0', '7'],
+      protocol: (): ProduceVersion => () => {
+        throw new TypeError('Cannot read properties of undefined');
+      },
+    } as unknown as typeof produce;
+    const original = target.protocol;
+
+    // Act
+    const outcome = await installProduceEncoding(target);
+
+    // Assess
+    expect(outcome).toBe('mismatch');
+    expect(target.protocol).toBe(original);
+  });
+
   it('changes nothing when kafkajs encodes the sample request differently (another kafkajs)', async () => {
     // Prepare
     const { target, state } = protocolModule();

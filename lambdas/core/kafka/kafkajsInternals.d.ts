@@ -75,3 +75,9 @@ declare module 'kafkajs/src/protocol/requests/produce/index.js' {
   };
   export default produce;
 }
+
+declare module 'kafkajs/src/protocol/requests/produce/v3/request.js' {
+  import type { ProduceArguments, ProduceRequest } from 'kafkajs/src/protocol/requests/produce/index.js';
+  /** kafkajs's own Produce v3 request (the reference the tests compare with; never replaced). */
+  export default function requestV3(args: ProduceArguments): ProduceRequest;
+}

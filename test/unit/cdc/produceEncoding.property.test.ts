@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import Record from 'kafkajs/src/protocol/recordBatch/record/v0/index.js';
+import type produce from 'kafkajs/src/protocol/requests/produce/index.js';
 import type { ProduceArguments, ProduceVersion } from 'kafkajs/src/protocol/requests/produce/index.js';
-import produce from 'kafkajs/src/protocol/requests/produce/index.js';
+import requestV3 from 'kafkajs/src/protocol/requests/produce/v3/request.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RecordFields } from '../../../lambdas/core/kafka/produceEncoding';
 import {
@@ -10,10 +11,11 @@ import {
   installProduceEncoding,
 } from '../../../lambdas/core/kafka/produceEncoding';
 
-/** kafkajs's own Produce request v3 (the versions up to 7 share its body), never the installed one. */
-const KAFKAJS_PRODUCE: ProduceVersion = (
-  produce as unknown as { protocol: typeof produce.protocol }
-).protocol.call(produce, { version: 3 });
+/**
+ * kafkajs's own Produce request v3 (the versions up to 7 share its body), from its module rather than
+ * through the protocol lookup, so it is kafkajs's encoder even where another test installed ours.
+ */
+const KAFKAJS_PRODUCE: ProduceVersion = (args) => ({ request: requestV3(args), response: undefined });
 
 /** Text (any UTF-16, lone surrogates included) or bytes: what kafkajs accepts for keys, values and headers. */
 const bytesArbitrary = fc.oneof(

@@ -3,7 +3,7 @@
  * leaderboards / unique visitors, product cache warming with a CDC replica, and order event sourcing.
  * `cdk synth` validates it (errors name the field) and provisions it; copy and edit it for your own.
  */
-import type { PipelineConfig } from './lambdas/core/config/types';
+import type { PipelineConfig } from './config/types';
 
 const config: PipelineConfig = {
   name: 'streambridge',

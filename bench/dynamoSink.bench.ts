@@ -23,7 +23,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { MSKEvent, MSKRecord } from 'aws-lambda';
-import type { DynamoSinkConfig, SinkTableConfig } from '../lambdas/core/config/types';
+import type { DynamoSinkConfig, SinkTableConfig } from '../config/types';
 import { Logger } from '../lambdas/core/Logger';
 import { Metrics } from '../lambdas/core/Metrics';
 import { watermarkAttribute } from '../lambdas/kafka-to-dynamodb/AggregateWriter';

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App } from 'aws-cdk-lib';
-import { ConfigError } from '../lambdas/core/config/errors';
+import { ConfigError } from '../config/errors';
 import { buildApp } from '../lib/streambridgeApp';
 import defaultConfig from '../streambridge.config';
 

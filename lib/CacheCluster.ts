@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { CacheClusterConfig } from '../lambdas/core/config/types';
+import type { CacheClusterConfig } from '../config/types';
 import { boundedName } from './boundedName';
 import { CACHE_DEFAULTS, CACHE_PORT } from './constants';
 import {

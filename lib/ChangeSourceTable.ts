@@ -2,8 +2,8 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
-import { sourcePath } from '../lambdas/core/config/handlerSlices';
-import type { SourceTableConfig } from '../lambdas/core/config/types';
+import { sourcePath } from '../config/handlerSlices';
+import type { SourceTableConfig } from '../config/types';
 import { changeStreamProps } from './defaults/kinesisStreamDefaults';
 import { sourceTableProps } from './defaults/tableDefaults';
 

@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { KafkaClusterConfig, TopicConfig } from '../lambdas/core/config/types';
+import type { KafkaClusterConfig, TopicConfig } from '../config/types';
 import { KAFKA_PORTS, SERVERLESS_REPLICATION_FACTOR } from './constants';
 import {
   kafkaClusterDefaults,

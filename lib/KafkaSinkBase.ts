@@ -3,7 +3,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { EventSourceSettings, MappingBase } from '../lambdas/core/config/types';
+import type { EventSourceSettings, MappingBase } from '../config/types';
 import { BridgeFunction } from './BridgeFunction';
 import { BridgeQueues } from './BridgeQueues';
 import type { FunctionHandler } from './constants';

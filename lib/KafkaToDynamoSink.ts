@@ -1,7 +1,7 @@
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import type { DynamoSinkConfig } from '../lambdas/core/config/types';
+import type { DynamoSinkConfig } from '../config/types';
 import { HANDLERS } from './constants';
 import { KafkaSinkBase, type KafkaSinkBaseProps } from './KafkaSinkBase';
 

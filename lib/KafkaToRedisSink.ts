@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import type { RedisSinkConfig } from '../lambdas/core/config/types';
+import type { RedisSinkConfig } from '../config/types';
 import { HANDLERS } from './constants';
 import { redisEnvironment } from './handlerEnvironment';
 import { KafkaSinkBase, type KafkaSinkBaseProps } from './KafkaSinkBase';

@@ -1,7 +1,7 @@
 import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { TopicConfig } from '../lambdas/core/config/types';
+import type { TopicConfig } from '../config/types';
 import { HANDLER_ENV } from '../lambdas/core/constants';
 import { BridgeFunction } from './BridgeFunction';
 import { TOPIC_PROVISIONER, TOPIC_PROVISIONER_TIMEOUTS } from './constants';

@@ -1,8 +1,8 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { changeBridgeSlice } from '../lambdas/core/config/handlerSlices';
-import type { PipelineConfig } from '../lambdas/core/config/types';
+import { changeBridgeSlice } from '../config/handlerSlices';
+import type { PipelineConfig } from '../config/types';
 import type { BridgeFunction } from './BridgeFunction';
 import type { BridgeQueues } from './BridgeQueues';
 import { HANDLERS, type HandlerName } from './constants';

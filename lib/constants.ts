@@ -1,6 +1,6 @@
 /**
  * Infrastructure constants: handler entries, ports and the fixed defaults the constructs share. Values a
- * pipeline can change live in the pipeline config (`lambdas/core/config`), not here.
+ * pipeline can change live in the pipeline config (`config/`), not here.
  */
 
 /** The four bridge handlers: their folder under `lambdas/` and the EMF `Service` dimension they emit. */

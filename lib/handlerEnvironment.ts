@@ -1,5 +1,5 @@
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type { ChangeBridgeSlice } from '../lambdas/core/config/validatePipelineConfig';
+import type { ChangeBridgeSlice } from '../config/validatePipelineConfig';
 import { HANDLER_ENV } from '../lambdas/core/constants';
 import type { CacheAccess, KafkaAccess } from './types';
 

@@ -2,7 +2,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { EventSourceSettings, MappingBase } from '../lambdas/core/config/types';
+import type { EventSourceSettings, MappingBase } from '../config/types';
 import type { BridgeFunction } from './BridgeFunction';
 import { kafkaConsumerGroupId, kafkaEventSourceOptions } from './defaults/eventSourceDefaults';
 import { grantKafkaConsume } from './kafkaPermissions';

@@ -1,8 +1,8 @@
 import { App, type Environment, Validations } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { PipelineConfig } from '../lambdas/core/config/types';
-import { validatePipelineConfig } from '../lambdas/core/config/validatePipelineConfig';
+import type { PipelineConfig } from '../config/types';
+import { validatePipelineConfig } from '../config/validatePipelineConfig';
 import { FEATURE_FLAGS } from './defaults/featureFlags';
 import { PipelineBridgesStack } from './PipelineBridgesStack';
 import { PipelineDataStack } from './PipelineDataStack';

@@ -1,4 +1,4 @@
-import type { TopicConfig } from '../lambdas/core/config/types';
+import type { TopicConfig } from '../config/types';
 
 /**
  * Topic-level Kafka settings of a config topic, as `AWS::MSK::Topic.Configs` carries them: a JSON object of

@@ -1,6 +1,6 @@
-import { ConfigError } from '../lambdas/core/config/errors';
-import { changeBridgeSlice, dynamoSinkSlice, redisSinkSlice } from '../lambdas/core/config/handlerSlices';
-import type { PipelineConfig } from '../lambdas/core/config/types';
+import { ConfigError } from '../config/errors';
+import { changeBridgeSlice, dynamoSinkSlice, redisSinkSlice } from '../config/handlerSlices';
+import type { PipelineConfig } from '../config/types';
 import { KAFKA_CLUSTER_DEFAULTS } from './constants';
 import { kafkaConsumerGroupId } from './defaults/eventSourceDefaults';
 import { kafkaClusterDefaults } from './defaults/kafkaClusterDefaults';

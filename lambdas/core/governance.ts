@@ -23,8 +23,8 @@
 import { createHash } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
-import { ConfigError } from './config/errors';
-import type { GovernanceConfig } from './config/types';
+import { ConfigError } from '../../config/errors';
+import type { GovernanceConfig } from '../../config/types';
 import { CHANGE_POISON_KINDS, PoisonChangeError } from './envelope/errors';
 import type { ChangeEnvelope } from './types';
 

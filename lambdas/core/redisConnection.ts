@@ -21,7 +21,7 @@
  */
 import type { ClusterOptions, RedisOptions } from 'ioredis';
 import { Cluster, Redis } from 'ioredis';
-import { ConfigError } from './config/errors';
+import { ConfigError } from '../../config/errors';
 import { HANDLER_ENV } from './constants';
 import { type ReadSecretString, readSecretString } from './secrets';
 

@@ -24,9 +24,9 @@
  * ```
  */
 import type { AttributeValue, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
-import type { AggregateMapping, AggregateMetric, SinkTableConfig } from '../core/config/types';
-import type { CompiledTemplate } from '../core/keyTemplate';
-import { compileTemplate } from '../core/keyTemplate';
+import type { CompiledTemplate } from '../../config/keyTemplate';
+import { compileTemplate } from '../../config/keyTemplate';
+import type { AggregateMapping, AggregateMetric, SinkTableConfig } from '../../config/types';
 import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 import { readNumber } from '../core/sink/sinkEvent';

@@ -12,8 +12,9 @@
  * const processor = new KafkaSinkProcessor({ name: 'kafka-to-dynamodb', sink, deadLetters, logger, metrics });
  * ```
  */
-import type { DynamoMapping, DynamoSinkConfig, SinkTableConfig } from '../core/config/types';
-import { matchesPattern } from '../core/filterPattern';
+
+import { matchesPattern } from '../../config/filterPattern';
+import type { DynamoMapping, DynamoSinkConfig, SinkTableConfig } from '../../config/types';
 import type { Logger } from '../core/Logger';
 import type { Metrics } from '../core/Metrics';
 import type { PoisonFinding } from '../core/sink/errors';

@@ -27,9 +27,9 @@
  * ```
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { SinkTableConfig, StateMapping } from '../core/config/types';
-import type { CompiledTemplate } from '../core/keyTemplate';
-import { compileTemplate, readField } from '../core/keyTemplate';
+import type { CompiledTemplate } from '../../config/keyTemplate';
+import { compileTemplate, readField } from '../../config/keyTemplate';
+import type { SinkTableConfig, StateMapping } from '../../config/types';
 import type { PoisonFinding } from '../core/sink/errors';
 import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';

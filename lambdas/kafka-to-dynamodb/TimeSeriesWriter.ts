@@ -16,9 +16,10 @@
  * const result = await writer.apply(batch); // result.failedAt set when items stayed unwritten
  * ```
  */
-import type { SinkTableConfig, TimeSeriesMapping } from '../core/config/types';
-import type { CompiledTemplate } from '../core/keyTemplate';
-import { compileTemplate, readField, toEpochMillis } from '../core/keyTemplate';
+
+import type { CompiledTemplate } from '../../config/keyTemplate';
+import { compileTemplate, readField, toEpochMillis } from '../../config/keyTemplate';
+import type { SinkTableConfig, TimeSeriesMapping } from '../../config/types';
 import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 import type { SdkItem } from './attributeValues';

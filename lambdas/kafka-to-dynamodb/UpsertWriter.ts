@@ -25,7 +25,7 @@
  * await writer.apply(batch);
  * ```
  */
-import type { SinkTableConfig, UpsertMapping } from '../core/config/types';
+import type { SinkTableConfig, UpsertMapping } from '../../config/types';
 import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 import type { SdkItem } from './attributeValues';

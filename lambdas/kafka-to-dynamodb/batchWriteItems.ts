@@ -9,7 +9,7 @@
  * const { unwritten, rejected } = await batchWriteItems(requests, table, puts);
  * ```
  */
-import type { SinkTableConfig } from '../core/config/types';
+import type { SinkTableConfig } from '../../config/types';
 import type { SdkItem } from './attributeValues';
 import { DYNAMO_LIMITS, WRITE_CONCURRENCY } from './constants';
 import type { DynamoRequests } from './DynamoRequests';

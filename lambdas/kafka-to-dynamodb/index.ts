@@ -6,10 +6,10 @@
  * on the local moto server and on LocalStack.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { loadHandlerConfig } from '../core/config/loadHandlerConfig';
-import { validateDynamoSinkSlice } from '../core/config/validatePipelineConfig';
+import { validateDynamoSinkSlice } from '../../config/validatePipelineConfig';
 import { HANDLER_ENV } from '../core/constants';
 import { DeadLetterQueue } from '../core/DeadLetterQueue';
+import { loadHandlerConfig } from '../core/loadHandlerConfig';
 import { SERVICE_NAME } from './constants';
 import { createDynamoSinkHandler } from './createDynamoSinkHandler';
 

@@ -10,9 +10,9 @@
  * ```
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { AttributeDefinition, SinkTableConfig } from '../core/config/types';
-import type { CompiledTemplate } from '../core/keyTemplate';
-import { readField, TemplateFieldError } from '../core/keyTemplate';
+import type { CompiledTemplate } from '../../config/keyTemplate';
+import { readField, TemplateFieldError } from '../../config/keyTemplate';
+import type { AttributeDefinition, SinkTableConfig } from '../../config/types';
 import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 import { templateContext } from '../core/sink/sinkEvent';

@@ -1,5 +1,5 @@
 /** Types shared by the DynamoDB sink's mode writers. */
-import type { DynamoMapping, SinkTableConfig } from '../core/config/types';
+import type { DynamoMapping, SinkTableConfig } from '../../config/types';
 import type { PoisonFinding } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 import type { DynamoRequests } from './DynamoRequests';

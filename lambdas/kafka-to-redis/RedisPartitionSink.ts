@@ -22,7 +22,7 @@
  * const processor = new KafkaSinkProcessor({ name: 'kafka-to-redis', sink, deadLetters, logger, metrics });
  * ```
  */
-import type { RedisSinkConfig } from '../core/config/types';
+import type { RedisSinkConfig } from '../../config/types';
 import type { KafkaRecord } from '../core/kafkaRecords';
 import type { Logger } from '../core/Logger';
 import type { Metrics } from '../core/Metrics';

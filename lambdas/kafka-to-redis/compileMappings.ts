@@ -15,6 +15,10 @@
  * if (mapping?.prepare(event, templateContext(event))) mapping.add(writes); // prepare throws poison
  * ```
  */
+
+import { matchesPattern } from '../../config/filterPattern';
+import type { CompiledTemplate, TemplateContext } from '../../config/keyTemplate';
+import { compileTemplate, readField, TemplateFieldError, toEpochMillis } from '../../config/keyTemplate';
 import type {
   CacheMapping,
   CounterMapping,
@@ -25,11 +29,8 @@ import type {
   SessionMapping,
   StreamMapping,
   UniqueMapping,
-} from '../core/config/types';
-import { matchesPattern } from '../core/filterPattern';
+} from '../../config/types';
 import type { KafkaRecord } from '../core/kafkaRecords';
-import type { CompiledTemplate, TemplateContext } from '../core/keyTemplate';
-import { compileTemplate, readField, TemplateFieldError, toEpochMillis } from '../core/keyTemplate';
 import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 import { readNumber } from '../core/sink/sinkEvent';

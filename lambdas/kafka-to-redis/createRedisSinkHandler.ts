@@ -10,7 +10,7 @@
  * ```
  */
 import type { Context, MSKEvent } from 'aws-lambda';
-import type { RedisSinkConfig } from '../core/config/types';
+import type { RedisSinkConfig } from '../../config/types';
 import type { DeadLetterQueue } from '../core/DeadLetterQueue';
 import { Logger } from '../core/Logger';
 import { Metrics } from '../core/Metrics';

@@ -7,11 +7,11 @@
  * by the next invocation rather than cached.
  */
 import type { Context, MSKEvent } from 'aws-lambda';
-import { loadHandlerConfig } from '../core/config/loadHandlerConfig';
-import { validateRedisSinkSlice } from '../core/config/validatePipelineConfig';
+import { validateRedisSinkSlice } from '../../config/validatePipelineConfig';
 import { HANDLER_ENV } from '../core/constants';
 import { DeadLetterQueue } from '../core/DeadLetterQueue';
 import { Logger } from '../core/Logger';
+import { loadHandlerConfig } from '../core/loadHandlerConfig';
 import { Metrics } from '../core/Metrics';
 import { createRedisClient, redisSettingsFromEnv } from '../core/redisConnection';
 import type { KafkaBatchResponse } from '../core/types';

@@ -9,7 +9,7 @@
  * versionText(42); // '42'
  * ```
  */
-import { readField } from '../core/keyTemplate';
+import { readField } from '../../config/keyTemplate';
 import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 

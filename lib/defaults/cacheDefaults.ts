@@ -1,4 +1,4 @@
-import type { CacheClusterConfig } from '../../lambdas/core/config/types';
+import type { CacheClusterConfig } from '../../config/types';
 import { CACHE_DEFAULTS } from '../constants';
 
 /** A cache config with every default filled in. */

@@ -1,4 +1,4 @@
-import type { KafkaClusterConfig, TopicConfig } from '../../lambdas/core/config/types';
+import type { KafkaClusterConfig, TopicConfig } from '../../config/types';
 import { KAFKA_CLUSTER_DEFAULTS } from '../constants';
 
 /** A Kafka cluster config with every default filled in. */

@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
-import type { SourceTableConfig } from '../../lambdas/core/config/types';
+import type { SourceTableConfig } from '../../config/types';
 import { InsecureOverrideError } from '../errors';
 
 /**

@@ -1,11 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
-import type {
-  AttributeDefinition,
-  SinkTableConfig,
-  SourceTableConfig,
-} from '../../lambdas/core/config/types';
+import type { AttributeDefinition, SinkTableConfig, SourceTableConfig } from '../../config/types';
 import { InsecureOverrideError } from '../errors';
 
 /**

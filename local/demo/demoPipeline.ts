@@ -9,6 +9,9 @@
  * pipeline.redis.counter.key.render({ fields: { page: 'home', ts: Date.now() }, meta: {} });
  * ```
  */
+
+import type { CompiledTemplate } from '../../config/keyTemplate';
+import { compileTemplate } from '../../config/keyTemplate';
 import type {
   AggregateMapping,
   CacheMapping,
@@ -24,9 +27,7 @@ import type {
   TimeSeriesMapping,
   UniqueMapping,
   UpsertMapping,
-} from '../../lambdas/core/config/types';
-import type { CompiledTemplate } from '../../lambdas/core/keyTemplate';
-import { compileTemplate } from '../../lambdas/core/keyTemplate';
+} from '../../config/types';
 import { DemoSources } from './constants';
 import { DemoConfigError } from './errors';
 

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Redis } from 'ioredis';
-import type { PipelineConfig } from '../../lambdas/core/config/types';
+import type { PipelineConfig } from '../../config/types';
 import type { LocalEndpoints } from '../deploy/types';
 import type { LocalDeployment } from '../runtime/types';
 import { DemoDefaults } from './constants';

@@ -1,4 +1,4 @@
-import type { FilterPattern } from '../../lambdas/core/config/types';
+import type { FilterPattern } from '../../config/types';
 import type { EventSourceKind, LocalEventSourceMapping, LocalFunction } from '../runtime/types';
 import { EventSourceMappingDefaults } from './constants';
 import { TemplateError } from './errors';

@@ -3,7 +3,7 @@
  * the local runtime (execution environments and event source pollers) runs. Logical ids are the
  * template's; every reference is already resolved to local names and endpoints.
  */
-import type { FilterPattern } from '../../lambdas/core/config/types';
+import type { FilterPattern } from '../../config/types';
 
 export interface LocalTable {
   readonly logicalId: string;

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../lambdas/core/config/errors';
+import { ConfigError } from '../../config/errors';
 import { buildApp } from '../../lib/streambridgeApp';
 import { configWith, type LooseConfig } from './pipelineTemplates';
 

@@ -9,7 +9,7 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import type { SourceTableConfig } from '../../lambdas/core/config/types';
+import type { SourceTableConfig } from '../../config/types';
 import { BridgeQueues } from '../../lib/BridgeQueues';
 import { boundedName } from '../../lib/boundedName';
 import { ChangeSourceTable } from '../../lib/ChangeSourceTable';

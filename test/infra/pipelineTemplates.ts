@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CfnElement, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { PipelineConfig } from '../../lambdas/core/config/types';
+import type { PipelineConfig } from '../../config/types';
 import { type BuildAppOptions, buildApp, type StreambridgeApp } from '../../lib/streambridgeApp';
 import referenceConfig from '../../streambridge.config';
 

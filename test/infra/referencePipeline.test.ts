@@ -4,7 +4,7 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { changeBridgeSlice } from '../../lambdas/core/config/handlerSlices';
+import { changeBridgeSlice } from '../../config/handlerSlices';
 import { HANDLER_ENV } from '../../lambdas/core/constants';
 import { HANDLERS } from '../../lib/constants';
 import referenceConfig from '../../streambridge.config';

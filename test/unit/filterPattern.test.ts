@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FilterPattern } from '../../lambdas/core/config/types';
-import { matchesPattern, validatePattern } from '../../lambdas/core/filterPattern';
+import { matchesPattern, validatePattern } from '../../config/filterPattern';
+import type { FilterPattern } from '../../config/types';
 
 // Cases follow the operator table of https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
 // and the EventBridge operator page it links to; each row is [what, pattern, event, expected].

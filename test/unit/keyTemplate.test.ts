@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TemplateContext } from '../../lambdas/core/keyTemplate';
+import type { TemplateContext } from '../../config/keyTemplate';
 import {
   compileTemplate,
   formatUtc,
@@ -9,7 +9,7 @@ import {
   TemplateFieldError,
   TemplateSyntaxError,
   toEpochMillis,
-} from '../../lambdas/core/keyTemplate';
+} from '../../config/keyTemplate';
 
 const NOV_26_2025_08H = Date.UTC(2025, 10, 26, 8, 5, 9);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../lambdas/core/config/errors';
-import { validatePipelineConfig } from '../../lambdas/core/config/validatePipelineConfig';
+import { ConfigError } from '../../config/errors';
+import { validatePipelineConfig } from '../../config/validatePipelineConfig';
 import defaultConfig from '../../streambridge.config';
 
 // biome-ignore lint/suspicious/noExplicitAny: each case reaches into the config to break one field

@@ -13,14 +13,14 @@
  * }
  * ```
  */
-import { ConfigError } from '../config/errors';
-import { loadHandlerConfig } from '../config/loadHandlerConfig';
-import { validateChangeBridgeSlice } from '../config/validatePipelineConfig';
+import { ConfigError } from '../../../config/errors';
+import { validateChangeBridgeSlice } from '../../../config/validatePipelineConfig';
 import { HANDLER_ENV } from '../constants';
 import { DeadLetterQueue } from '../DeadLetterQueue';
 import { KafkaProducerProvider } from '../kafka/KafkaProducerProvider';
 import { kafkaSettingsFromEnv } from '../kafka/kafkaSettingsFromEnv';
 import { Logger } from '../Logger';
+import { loadHandlerConfig } from '../loadHandlerConfig';
 import { Metrics } from '../Metrics';
 import { ChangeBridge } from './ChangeBridge';
 import { compileTablePlans } from './tablePlans';

@@ -11,8 +11,8 @@
  * ```
  */
 
-import type { SourceTableConfig } from '../config/types';
-import type { ChangeBridgeSlice } from '../config/validatePipelineConfig';
+import type { SourceTableConfig } from '../../../config/types';
+import type { ChangeBridgeSlice } from '../../../config/validatePipelineConfig';
 import type { DynamoDbChange } from '../envelope/types';
 import { compileGovernance, type TableGovernance } from '../governance';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../kafka/constants';

@@ -7,7 +7,7 @@
  * const settings = kafkaSettingsFromEnv(); // { brokers: ['b-1…:9098'], auth: 'iam', compression: 'gzip', … }
  * ```
  */
-import { ConfigError } from '../config/errors';
+import { ConfigError } from '../../../config/errors';
 import { HANDLER_ENV } from '../constants';
 import { KAFKA_AUTH_MODES, KAFKA_COMPRESSIONS, KAFKA_DEFAULTS } from './constants';
 import type { KafkaAuthMode, KafkaCompression, KafkaSettings } from './types';

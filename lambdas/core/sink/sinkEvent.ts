@@ -9,9 +9,10 @@
  * compileTemplate('product:{productId}').render(templateContext(event));
  * ```
  */
+
+import type { TemplateContext } from '../../../config/keyTemplate';
+import { readField } from '../../../config/keyTemplate';
 import type { KafkaRecord } from '../kafkaRecords';
-import type { TemplateContext } from '../keyTemplate';
-import { readField } from '../keyTemplate';
 import type { ChangeEnvelope, ChangeOperation } from '../types';
 import { POISON_KINDS, PoisonRecordError } from './errors';
 

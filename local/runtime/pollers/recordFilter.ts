@@ -1,5 +1,5 @@
-import type { FilterPattern } from '../../../lambdas/core/config/types';
-import { matchesPattern } from '../../../lambdas/core/filterPattern';
+import { matchesPattern } from '../../../config/filterPattern';
+import type { FilterPattern } from '../../../config/types';
 
 /**
  * Lambda event filtering: a record goes to the function when it matches any of the mapping's filters (up

@@ -5,7 +5,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll } from 'vitest';
-import type { SourceTableConfig, TopicConfig } from '../../../lambdas/core/config/types';
+import type { SourceTableConfig, TopicConfig } from '../../../config/types';
 import {
   bridgeEnvironment,
   type Clients,

@@ -48,8 +48,8 @@ import type { Context, DynamoDBRecord, KinesisStreamRecord } from 'aws-lambda';
 import type { IHeaders, ITopicConfig, KafkaMessage } from 'kafkajs';
 import { Kafka, logLevel } from 'kafkajs';
 import { expect, vi } from 'vitest';
-import type { PipelineConfig } from '../../../lambdas/core/config/types';
-import type { ChangeBridgeSlice } from '../../../lambdas/core/config/validatePipelineConfig';
+import type { PipelineConfig } from '../../../config/types';
+import type { ChangeBridgeSlice } from '../../../config/validatePipelineConfig';
 import { kinesisDocumentFromStreamRecord, lambdaRecordFromSdk } from '../../factories/cdcRecords';
 import { awsClientConfig, integrationEnv, requireEnv } from '../serviceEnv';
 

@@ -6,7 +6,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PipelineConfig } from '../../../lambdas/core/config/types';
+import type { PipelineConfig } from '../../../config/types';
 import { buildApp } from '../../../lib/streambridgeApp';
 import {
   DeployActions,

@@ -15,7 +15,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll } from 'vitest';
-import type { DynamoMapping, DynamoSinkConfig, SinkTableConfig } from '../../../lambdas/core/config/types';
+import type { DynamoMapping, DynamoSinkConfig, SinkTableConfig } from '../../../config/types';
 import type { DeadLetterQueue } from '../../../lambdas/core/DeadLetterQueue';
 import { Logger } from '../../../lambdas/core/Logger';
 import { Metrics } from '../../../lambdas/core/Metrics';

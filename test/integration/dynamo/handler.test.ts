@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { DynamoSinkConfig } from '../../../lambdas/core/config/types';
+import type { DynamoSinkConfig } from '../../../config/types';
 import { readSinkItem } from '../../../lambdas/kafka-to-dynamodb/readSinkItem';
 import {
   consumeAsMskEvent,

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import type { StateMapping } from '../../../lambdas/core/config/types';
+import type { StateMapping } from '../../../config/types';
 import type { DynamoSend } from '../../../lambdas/kafka-to-dynamodb/DynamoRequests';
 import { readSinkItem } from '../../../lambdas/kafka-to-dynamodb/readSinkItem';
 import { consumeAsMskEvent, produceMessages, selectRecords } from '../helpers/kafkaMskEvents';

@@ -7,7 +7,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import type { DynamoMapping, DynamoSinkConfig, SinkTableConfig } from '../../../lambdas/core/config/types';
+import type { DynamoMapping, DynamoSinkConfig, SinkTableConfig } from '../../../config/types';
 import type { DynamoSend } from '../../../lambdas/kafka-to-dynamodb/DynamoRequests';
 import { mskEvent } from '../../factories/mskEvents';
 import { selectRecords } from '../helpers/kafkaMskEvents';

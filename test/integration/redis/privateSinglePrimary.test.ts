@@ -2,7 +2,7 @@ import type { MSKEvent } from 'aws-lambda';
 import { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RedisSinkConfig } from '../../../lambdas/core/config/types';
+import type { RedisSinkConfig } from '../../../config/types';
 import {
   consumeAsMskEvent,
   createTestTopic,

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { MSKEvent } from 'aws-lambda';
 import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
-import type { RedisSinkConfig } from '../../../lambdas/core/config/types';
+import type { RedisSinkConfig } from '../../../config/types';
 import type { DeadLetterQueue } from '../../../lambdas/core/DeadLetterQueue';
 import { Logger } from '../../../lambdas/core/Logger';
 import { Metrics } from '../../../lambdas/core/Metrics';

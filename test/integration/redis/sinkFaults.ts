@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { MSKEvent } from 'aws-lambda';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RedisSinkConfig } from '../../../lambdas/core/config/types';
+import type { RedisSinkConfig } from '../../../config/types';
 import {
   consumeAsMskEvent,
   createTestTopic,

@@ -1,13 +1,13 @@
 import type { DynamoDBRecord, KinesisStreamRecord } from 'aws-lambda';
 import type { TopicMessages } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import type { SourceTableConfig, TopicConfig } from '../../../config/types';
 import { ChangeBridge } from '../../../lambdas/core/changeBridge/ChangeBridge';
 import { CHANGE_HEADERS } from '../../../lambdas/core/changeBridge/constants';
 import { dynamoDbStreamCarrier } from '../../../lambdas/core/changeBridge/dynamoDbStreamCarrier';
 import { kinesisCarrier } from '../../../lambdas/core/changeBridge/kinesisCarrier';
 import { compileTablePlans } from '../../../lambdas/core/changeBridge/tablePlans';
 import type { ChangeCarrier } from '../../../lambdas/core/changeBridge/types';
-import type { SourceTableConfig, TopicConfig } from '../../../lambdas/core/config/types';
 import type { DeadLetter } from '../../../lambdas/core/DeadLetterQueue';
 import { DeadLetterSendError } from '../../../lambdas/core/DeadLetterQueue';
 import { Logger } from '../../../lambdas/core/Logger';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../config/errors';
 import { buildChangeEnvelope } from '../../../lambdas/core/changeEnvelope';
-import { ConfigError } from '../../../lambdas/core/config/errors';
 import { decodeStreamRecord } from '../../../lambdas/core/envelope/decodeStreamRecord';
 import { PoisonChangeError } from '../../../lambdas/core/envelope/errors';
 import { compileGovernance, MASKED_VALUE } from '../../../lambdas/core/governance';

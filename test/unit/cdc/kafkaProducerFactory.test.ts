@@ -1,6 +1,6 @@
 import type { GetBootstrapBrokersCommand } from '@aws-sdk/client-kafka';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../lambdas/core/config/errors';
+import { ConfigError } from '../../../config/errors';
 import { RECORD_BATCH_OVERHEAD_BYTES } from '../../../lambdas/core/kafka/constants';
 import {
   BootstrapBrokersError,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DynamoSinkConfig } from '../../../lambdas/core/config/types';
-import { validateDynamoSinkSlice } from '../../../lambdas/core/config/validatePipelineConfig';
+import type { DynamoSinkConfig } from '../../../config/types';
+import { validateDynamoSinkSlice } from '../../../config/validatePipelineConfig';
 import reference from '../../../streambridge.config';
 
 const base = reference.sinks.dynamodb as DynamoSinkConfig;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { compileTemplate } from '../../../config/keyTemplate';
 import { decodeKafkaRecord } from '../../../lambdas/core/kafkaRecords';
-import { compileTemplate } from '../../../lambdas/core/keyTemplate';
 import { POISON_KINDS } from '../../../lambdas/core/sink/errors';
 import { decodeSinkEvent } from '../../../lambdas/core/sink/sinkEvent';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RedisSinkConfig } from '../../../lambdas/core/config/types';
+import type { RedisSinkConfig } from '../../../config/types';
 import type { RedisClient } from '../../../lambdas/core/redisConnection';
 import { PartitionApplyError } from '../../../lambdas/core/sink/errors';
 import type { PartitionEvents } from '../../../lambdas/core/sink/KafkaSinkProcessor';

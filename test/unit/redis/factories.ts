@@ -1,6 +1,6 @@
 /** Factories for the Redis sink's unit tests: sink events, change envelopes and plans. */
 
-import type { RedisMapping } from '../../../lambdas/core/config/types';
+import type { RedisMapping } from '../../../config/types';
 import { decodeKafkaRecord } from '../../../lambdas/core/kafkaRecords';
 import type { SinkEvent } from '../../../lambdas/core/sink/sinkEvent';
 import { decodeSinkEvent } from '../../../lambdas/core/sink/sinkEvent';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RedisMapping } from '../../../lambdas/core/config/types';
+import type { RedisMapping } from '../../../config/types';
 import { POISON_KINDS } from '../../../lambdas/core/sink/errors';
 import { changeEnvelope, commandsOf, plan, sinkEvent, sinkEvents } from './factories';
 

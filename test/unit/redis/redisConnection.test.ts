@@ -1,6 +1,6 @@
 import { Cluster, Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../lambdas/core/config/errors';
+import { ConfigError } from '../../../config/errors';
 import {
   createRedisClient,
   forgetRedisCredentials,

@@ -7,8 +7,8 @@
  * const config = loadHandlerConfig(validateRedisSinkSlice);
  * ```
  */
-import { CONFIG_ENV_VAR } from './constants';
-import { ConfigError } from './errors';
+import { CONFIG_ENV_VAR } from '../../config/constants';
+import { ConfigError } from '../../config/errors';
 
 export function loadHandlerConfig<T>(
   validate: (value: unknown) => T,

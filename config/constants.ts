@@ -13,22 +13,6 @@ export const REDIS_OPERATIONS = [
 export const DYNAMO_MODES = ['timeseries', 'aggregate', 'state', 'upsert'] as const;
 export const CLEANUP_POLICIES = ['delete', 'compact', 'compact,delete'] as const;
 
-/**
- * Event source defaults applied when the config is silent. AWS's own defaults are unbounded retries; ours
- * are finite but generous: a failing batch is retried (with backoff) long enough to ride out a broker or
- * cache restart, and `maxRecordAgeSeconds` is the real bound before the on-failure queue. A handful of
- * retries would send every batch of a one-minute outage to the failure queue.
- */
-export const EVENT_SOURCE_DEFAULTS = {
-  batchSize: 500,
-  maxBatchingWindowSeconds: 1,
-  retryAttempts: 1000,
-  maxRecordAgeSeconds: 3600,
-  parallelizationFactor: 1,
-  bisectOnError: true,
-  startingPosition: 'TRIM_HORIZON',
-} as const;
-
 /** AWS limits checked at synth time. */
 export const EVENT_SOURCE_LIMITS = {
   batchSize: { min: 1, max: 10_000 },

@@ -4,10 +4,10 @@
  * `cdk synth` (and a handler's cold start) with a message a person can act on.
  */
 
-import { validatePattern } from '../filterPattern';
-import { compileTemplate } from '../keyTemplate';
 import { CLEANUP_POLICIES, DYNAMO_MODES, EVENT_SOURCE_LIMITS, REDIS_OPERATIONS } from './constants';
 import { ConfigError } from './errors';
+import { validatePattern } from './filterPattern';
+import { compileTemplate } from './keyTemplate';
 import type {
   DynamoSinkConfig,
   PipelineConfig,

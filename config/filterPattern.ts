@@ -15,7 +15,7 @@
  * matchesPattern({ type: 'click', n: 5 }, { type: ['click'], n: [{ numeric: ['>', 0] }] }); // true
  * ```
  */
-import type { FilterPattern } from './config/types';
+import type { FilterPattern } from './types';
 
 const NUMERIC_OPS = new Set(['=', '<', '<=', '>', '>=']);
 const LOWER_BOUND_OPS = new Set(['>', '>=']);

@@ -22,3 +22,16 @@ export const EVENT_SOURCE_LIMITS = {
   parallelizationFactor: { min: 1, max: 10 },
   filters: { max: 5 },
 } as const;
+
+/**
+ * Defaults of config fields that config/ and the handlers apply (the CDK defaults live in lib/defaults/);
+ * the schema documents them from here.
+ */
+export const CONFIG_DEFAULTS = {
+  via: 'dynamodb-streams',
+  kafkaKey: 'partitionKey',
+  sessionStore: 'hash',
+  cacheStore: 'string',
+  reducer: 'merge',
+  consistentRead: true,
+} as const;

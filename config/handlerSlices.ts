@@ -7,12 +7,13 @@
  * const env = { STREAMBRIDGE_CONFIG: JSON.stringify(changeBridgeSlice(config, 'kinesis')) };
  * ```
  */
+import { CONFIG_DEFAULTS } from './constants';
 import type { DynamoSinkConfig, PipelineConfig, RedisSinkConfig, SourceTableConfig } from './types';
 import type { ChangeBridgeSlice } from './validatePipelineConfig';
 
 /** Which path a source table's changes take (DynamoDB Streams unless configured otherwise). */
 export function sourcePath(source: SourceTableConfig): 'dynamodb-streams' | 'kinesis' {
-  return source.via ?? 'dynamodb-streams';
+  return source.via ?? CONFIG_DEFAULTS.via;
 }
 
 export function changeBridgeSlice(

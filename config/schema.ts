@@ -1,0 +1,568 @@
+/**
+ * The pipeline config's shape, written once: a JSON Schema built with TypeBox. `types.ts` derives the
+ * TypeScript types from it, `validateAgainstSchema.ts` checks a config against it (every bad field, with its
+ * path), and `configReference.ts` renders docs/configuration.md from its descriptions and ranges.
+ *
+ * Beyond JSON Schema, nodes may carry: `patternHint` (said when `pattern` fails), `discriminator` (on a union
+ * of objects: the field that picks the variant), `errorMessage` (per failing keyword), `title` (documented in
+ * a section of its own) and `format` (`key-template`, `filter-pattern`: languages checked by
+ * `semanticChecks.ts`).
+ */
+import * as Type from 'typebox/type';
+import {
+  CLEANUP_POLICIES,
+  CONFIG_DEFAULTS,
+  type DYNAMO_MODES,
+  EVENT_SOURCE_LIMITS,
+  type REDIS_OPERATIONS,
+} from './constants';
+
+const TEN_YEARS_SECONDS = 10 * 365 * 86_400;
+
+function integer(min: number, max: number, description: string, extra: Record<string, unknown> = {}) {
+  return Type.Integer({ minimum: min, maximum: max, description, ...extra });
+}
+
+function text(description: string, extra: Record<string, unknown> = {}) {
+  return Type.String({ minLength: 1, description, ...extra });
+}
+
+function choice<const V extends readonly string[]>(values: V, description: string, defaultValue?: V[number]) {
+  return Type.Enum<[...V]>(values, {
+    description,
+    ...(defaultValue === undefined ? {} : { default: defaultValue }),
+  });
+}
+
+/** An object whose fields are exactly `properties` (any other field is reported as unknown). */
+function strict<P extends Type.TProperties>(properties: P, options: Record<string, unknown> = {}) {
+  return Type.Object(properties, { additionalProperties: false, ...options });
+}
+
+const TABLE_NAME = '^[A-Za-z0-9_.-]{3,255}$';
+const TOPIC_NAME = '^[A-Za-z0-9._-]{1,249}$';
+const CONSUMER_GROUP = '^[A-Za-z0-9._-]{1,200}$';
+
+/** AWS event-filter pattern (the syntax of Lambda `FilterCriteria` / EventBridge), matched against a JSON value. */
+export type FilterPattern = { readonly [field: string]: unknown };
+
+/** An AWS event-filter pattern; its syntax is checked by `filterPattern.ts`. */
+function filterPattern(description: string) {
+  return Type.Unsafe<FilterPattern>({ type: 'object', format: 'filter-pattern', description });
+}
+
+function keyTemplate(description: string) {
+  return Type.String({ format: 'key-template', description });
+}
+
+function topicRef(description: string) {
+  return text(description, { pattern: TOPIC_NAME });
+}
+
+function attributeDefinition(description: string) {
+  return strict(
+    {
+      name: text('Attribute name.'),
+      type: choice(['S', 'N', 'B'], 'DynamoDB scalar type: string, number or binary.'),
+    },
+    { description },
+  );
+}
+
+export const AttributeDefinitionSchema = attributeDefinition('A key attribute of a table.');
+
+const eventSourceFields = {
+  batchSize: Type.Optional(
+    integer(EVENT_SOURCE_LIMITS.batchSize.min, EVENT_SOURCE_LIMITS.batchSize.max, 'Records per invocation.'),
+  ),
+  maxBatchingWindowSeconds: Type.Optional(
+    integer(
+      EVENT_SOURCE_LIMITS.maxBatchingWindowSeconds.min,
+      EVENT_SOURCE_LIMITS.maxBatchingWindowSeconds.max,
+      'Seconds to gather records before invoking.',
+    ),
+  ),
+  retryAttempts: Type.Optional(
+    integer(
+      EVENT_SOURCE_LIMITS.retryAttempts.min,
+      EVENT_SOURCE_LIMITS.retryAttempts.max,
+      'Retries of a failing batch (with backoff) before it goes to the on-failure destination; rides out a broker or cache restart, `maxRecordAgeSeconds` bounds it.',
+    ),
+  ),
+  maxRecordAgeSeconds: Type.Optional(
+    integer(
+      EVENT_SOURCE_LIMITS.maxRecordAgeSeconds.min,
+      EVENT_SOURCE_LIMITS.maxRecordAgeSeconds.max,
+      'Records older than this go to the on-failure destination.',
+    ),
+  ),
+  bisectOnError: Type.Optional(
+    Type.Boolean({ description: 'Split a failing batch in two and retry each half.' }),
+  ),
+  startingPosition: Type.Optional(
+    choice(['TRIM_HORIZON', 'LATEST'], 'Where a new mapping starts reading; fixed once the mapping exists.'),
+  ),
+  filters: Type.Optional(
+    Type.Array(filterPattern('A Lambda `FilterCriteria` pattern, matched against the records.'), {
+      maxItems: EVENT_SOURCE_LIMITS.filters.max,
+      errorMessage: { maxItems: `at most ${EVENT_SOURCE_LIMITS.filters.max} filters` },
+      description: 'Lambda event filters in the AWS filter-pattern syntax.',
+    }),
+  ),
+};
+
+const EVENT_SOURCE_DESCRIPTION =
+  'Settings of an event source mapping: on a source (`sources[].eventSource`), or on a sink for all of its topics (`sinks.redis.eventSource`, `sinks.dynamodb.eventSource`). Partial batch responses are always on.';
+
+/** Event source settings of a Kafka sink (one mapping per topic, all with these settings). */
+export const KafkaEventSourceSchema = strict(eventSourceFields, {
+  title: 'Event source settings',
+  description: EVENT_SOURCE_DESCRIPTION,
+});
+
+/** Event source settings of a DynamoDB Streams or Kinesis source: the Kafka ones plus parallelization. */
+export const EventSourceSettingsSchema = strict(
+  {
+    ...eventSourceFields,
+    parallelizationFactor: Type.Optional(
+      integer(
+        EVENT_SOURCE_LIMITS.parallelizationFactor.min,
+        EVENT_SOURCE_LIMITS.parallelizationFactor.max,
+        'Concurrent batches per shard, order kept per key. Sources only (streams).',
+      ),
+    ),
+  },
+  { title: 'Event source settings', description: EVENT_SOURCE_DESCRIPTION },
+);
+
+export const GovernanceSchema = strict(
+  {
+    schema: Type.Optional(
+      Type.Unsafe<Readonly<Record<string, unknown>>>({
+        type: 'object',
+        description:
+          'JSON Schema (the draft 2020-12 subset Ajv supports) every `after` image must satisfy, else the change is dead-lettered.',
+      }),
+    ),
+    mask: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, errorMessage: { type: 'must be an attribute name' } }), {
+        description: 'Attributes replaced by a fixed mask (`****`) before the change leaves the bridge.',
+      }),
+    ),
+    hash: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, errorMessage: { type: 'must be an attribute name' } }), {
+        description:
+          'Attributes replaced by a salted SHA-256 (hex), joinable but unreadable; the salt is a generated secret.',
+      }),
+    ),
+  },
+  { description: 'Governance hooks at the source.' },
+);
+
+export const SourceTableSchema = strict(
+  {
+    name: text('DynamoDB table name (also the `source.table` of its change envelopes); unique.', {
+      pattern: TABLE_NAME,
+      patternHint: '3–255 of A-Z a-z 0-9 _ . -',
+    }),
+    partitionKey: attributeDefinition("The table's partition key."),
+    sortKey: Type.Optional(attributeDefinition("The table's sort key.")),
+    ttlAttribute: Type.Optional(
+      text(
+        'Attribute holding the epoch-seconds expiry; DynamoDB TTL is enabled on it and TTL deletes carry `ttlExpired: true`.',
+      ),
+    ),
+    via: Type.Optional(
+      choice(
+        ['dynamodb-streams', 'kinesis'],
+        "Which path carries the changes to Kafka: the table's DynamoDB stream, or its Kinesis streaming destination read by the kinesis-to-kafka bridge.",
+        CONFIG_DEFAULTS.via,
+      ),
+    ),
+    kinesis: Type.Optional(
+      strict(
+        {
+          shardCount: Type.Optional(integer(1, 500, 'Provisioned shards of the stream.')),
+          retentionHours: Type.Optional(integer(24, 8760, 'Retention of the stream.')),
+        },
+        { description: "The Kinesis stream's settings; only with `via: 'kinesis'`." },
+      ),
+    ),
+    topic: topicRef("Default topic of the table's change envelopes; a declared topic."),
+    routeBy: Type.Optional(
+      strict(
+        {
+          attribute: text('Attribute whose value picks the topic (e.g. the entity type).'),
+          topics: Type.Unsafe<Readonly<Record<string, string>>>({
+            type: 'object',
+            additionalProperties: { type: 'string', errorMessage: { type: 'must be a topic name' } },
+            description: 'Attribute value → declared topic.',
+          }),
+        },
+        { description: 'Per-item topic by an attribute of the item; other values go to `topic`.' },
+      ),
+    ),
+    kafkaKey: Type.Optional(
+      choice(
+        ['partitionKey', 'primaryKey'],
+        'Kafka message key: the partition key value (every event of an entity on one partition) or the full primary key as JSON; only `primaryKey` writes tombstones after deletes.',
+        CONFIG_DEFAULTS.kafkaKey,
+      ),
+    ),
+    governance: Type.Optional(GovernanceSchema),
+    eventSource: Type.Optional(EventSourceSettingsSchema),
+  },
+  { description: 'A table whose changes go to Kafka.' },
+);
+
+export const TopicSchema = strict(
+  {
+    name: text('Topic name; unique.', { pattern: TOPIC_NAME, patternHint: '1–249 of A-Z a-z 0-9 . _ -' }),
+    partitions: integer(1, 1000, 'Partitions; can only grow once deployed.'),
+    replicationFactor: Type.Optional(
+      integer(1, 5, 'Copies of each partition; at most `kafka.brokerCount` (MSK Serverless: always 3).'),
+    ),
+    retentionMs: Type.Optional(
+      integer(
+        -1,
+        Number.MAX_SAFE_INTEGER,
+        '`retention.ms`; -1 keeps forever. Default: the cluster’s (7 days).',
+      ),
+    ),
+    cleanupPolicy: Type.Optional(
+      choice(CLEANUP_POLICIES, '`cleanup.policy`. Default: the cluster’s (`delete`).'),
+    ),
+    maxMessageBytes: Type.Optional(
+      integer(1024, 8 * 1024 * 1024, '`max.message.bytes`. Default: the cluster’s.'),
+    ),
+  },
+  { description: 'A Kafka topic, created as a resource.' },
+);
+
+const MAPPING_NAME = '^[A-Za-z0-9_-]{1,64}$';
+
+/** Fields every sink mapping starts with, in the order the unknown-field message lists them. */
+const mappingBase = {
+  name: text('Unique name of the mapping (used in metrics, logs and watermark keys).', {
+    pattern: MAPPING_NAME,
+    patternHint: '1–64 of A-Z a-z 0-9 _ -',
+  }),
+  topic: topicRef('The declared topic the mapping reads.'),
+  filter: Type.Optional(
+    filterPattern('Only events matching this AWS filter pattern (over the event’s fields) are applied.'),
+  ),
+};
+
+function redisBase<const O extends (typeof REDIS_OPERATIONS)[number]>(operation: O, description: string) {
+  return {
+    ...mappingBase,
+    operation: Type.Literal(operation, { description }),
+    key: keyTemplate('Key template of the Redis key, e.g. `session:{sessionId}`.'),
+  };
+}
+
+const ttlSeconds = (description: string) => Type.Optional(integer(1, TEN_YEARS_SECONDS, description));
+
+export const SessionMappingSchema = strict(
+  {
+    ...redisBase('session', 'A session hash (or string) per key, with a sliding or absolute expiry.'),
+    ttlSeconds: ttlSeconds('Sliding TTL, refreshed on every event of the session.'),
+    expiresAtField: Type.Optional(
+      text('Field holding an absolute expiry (epoch seconds or ISO time); wins over `ttlSeconds`.'),
+    ),
+    deleteWhen: Type.Optional(
+      filterPattern('Events matching this pattern delete the session (CDC deletes always do).'),
+    ),
+    store: Type.Optional(
+      choice(
+        ['hash', 'string'],
+        '`hash` (HSET of the fields) or `string` (SET of the JSON).',
+        CONFIG_DEFAULTS.sessionStore,
+      ),
+    ),
+  },
+  { description: 'Needs `ttlSeconds` or `expiresAtField`.' },
+);
+
+export const CounterMappingSchema = strict({
+  ...redisBase('counter', 'INCRBY (or HINCRBY) per event.'),
+  hashField: Type.Optional(
+    keyTemplate('Template of a hash field: HINCRBY key field. Without it: INCRBY key.'),
+  ),
+  incrementField: Type.Optional(text('Numeric field to add; without it, 1 per event.')),
+  ttlSeconds: ttlSeconds('Expiry of the counter key (time buckets).'),
+});
+
+export const LeaderboardMappingSchema = strict({
+  ...redisBase('leaderboard', 'A sorted set of members by score.'),
+  member: keyTemplate('Template of the sorted-set member.'),
+  scoreField: text('Numeric field with the score.'),
+  mode: choice(['increment', 'set'], '`increment` adds to the score (ZINCRBY), `set` replaces it (ZADD).'),
+  ttlSeconds: ttlSeconds('Expiry of the sorted set.'),
+});
+
+export const UniqueMappingSchema = strict({
+  ...redisBase('unique', 'A HyperLogLog counting distinct elements.'),
+  element: keyTemplate('Template of the element counted (PFADD).'),
+  ttlSeconds: ttlSeconds('Expiry of the HyperLogLog.'),
+});
+
+export const CacheMappingSchema = strict({
+  ...redisBase('cache', 'The latest version of an entity; never goes backwards.'),
+  versionField: Type.Optional(
+    text("Numeric field that orders versions; without it, the change envelope's source sequence number."),
+  ),
+  store: Type.Optional(
+    choice(['string', 'hash'], '`string` (SET of the JSON) or `hash` (HSET).', CONFIG_DEFAULTS.cacheStore),
+  ),
+  ttlSeconds: ttlSeconds('Expiry of the entry.'),
+});
+
+export const StreamMappingSchema = strict({
+  ...redisBase('stream', 'A Redis stream of the events (XADD).'),
+  maxLength: integer(1, 100_000_000, 'Approximate cap (XADD MAXLEN ~).'),
+});
+
+export const ListMappingSchema = strict({
+  ...redisBase('list', 'The newest events in a list.'),
+  maxLength: integer(1, 100_000_000, 'LPUSH then LTRIM to this many newest entries.'),
+  ttlSeconds: ttlSeconds('Expiry of the list.'),
+});
+
+export const RedisMappingSchema = Type.Union(
+  [
+    SessionMappingSchema,
+    CounterMappingSchema,
+    LeaderboardMappingSchema,
+    UniqueMappingSchema,
+    CacheMappingSchema,
+    StreamMappingSchema,
+    ListMappingSchema,
+  ],
+  { discriminator: 'operation', description: 'What a topic’s events do in Redis.' },
+);
+
+function keyAttributeTemplate(description: string) {
+  return strict(
+    {
+      name: text("Key attribute name; must be the table's key name."),
+      template: keyTemplate('Key template that fills it, e.g. `device#{deviceId}#{ts:yyyyMMdd}`.'),
+    },
+    { description },
+  );
+}
+
+export const KeyAttributeTemplateSchema = keyAttributeTemplate(
+  'A key attribute of a sink table and its template.',
+);
+
+function dynamoBase<const M extends (typeof DYNAMO_MODES)[number]>(mode: M, description: string) {
+  return {
+    ...mappingBase,
+    mode: Type.Literal(mode, { description }),
+    table: text('A sink table declared in `sinks.dynamodb.tables`.'),
+  };
+}
+
+export const TimeSeriesMappingSchema = strict(
+  {
+    ...dynamoBase('timeseries', 'One item per event, keyed deterministically so a redelivery overwrites it.'),
+    partitionKey: KeyAttributeTemplateSchema,
+    sortKey: Type.Optional(
+      keyAttributeTemplate(
+        'Default: `<event time, ISO-8601 UTC with ms>#<partition>#<offset, 20 digits>` (`#eventId` for changes), which needs a string (S) sort key; lexical order is time order.',
+      ),
+    ),
+    timestampField: text('Field with the event time (epoch ms, epoch s or ISO string).'),
+    retentionDays: Type.Optional(
+      integer(
+        1,
+        3650,
+        "Items expire this many days after their event time; needs the table's `ttlAttribute`.",
+      ),
+    ),
+  },
+  { description: 'The table needs a sort key.' },
+);
+
+export const AggregateMetricSchema = strict({
+  name: text('Attribute written on the item.'),
+  op: choice(['count', 'sum', 'min', 'max'], 'How events combine into the attribute.'),
+  field: Type.Optional(text('Numeric event field; required for sum, min and max.')),
+});
+
+export const AggregateMappingSchema = strict(
+  {
+    ...dynamoBase('aggregate', 'Pre-aggregated metrics per key, one write per key and batch.'),
+    partitionKey: KeyAttributeTemplateSchema,
+    sortKey: Type.Optional(
+      keyAttributeTemplate('Given exactly when the table has a sort key, e.g. `{ts:yyyy-MM-ddTHH}` windows.'),
+    ),
+    metrics: Type.Array(AggregateMetricSchema, { minItems: 1, description: 'Attributes computed per item.' }),
+  },
+  {},
+);
+
+export const StateMappingSchema = strict(
+  {
+    ...dynamoBase('state', 'Event-sourced state of an entity, version-guarded.'),
+    partitionKey: KeyAttributeTemplateSchema,
+    versionField: text('Integer field: 1 for the first event of an entity, +1 for each later one.'),
+    eventIdField: Type.Optional(text('Field with the event id, kept with the state.')),
+    reducer: Type.Optional(
+      choice(
+        ['merge', 'replace'],
+        "`merge` shallow-merges each event's fields into the state; `replace` keeps the last event.",
+        CONFIG_DEFAULTS.reducer,
+      ),
+    ),
+    consistentRead: Type.Optional(
+      Type.Boolean({
+        description: 'Read the stored version with a strongly consistent read before writing.',
+        default: CONFIG_DEFAULTS.consistentRead,
+      }),
+    ),
+  },
+  { description: 'The table has no sort key.' },
+);
+
+export const UpsertMappingSchema = strict({
+  ...dynamoBase('upsert', 'A replica of the source items, newest change wins.'),
+  tombstoneRetentionDays: Type.Optional(
+    integer(
+      1,
+      3650,
+      "A delete leaves a tombstone marker (an older change arriving late cannot resurrect the item); markers expire this many days after the delete through the table's `ttlAttribute`.",
+    ),
+  ),
+});
+
+export const DynamoMappingSchema = Type.Union(
+  [TimeSeriesMappingSchema, AggregateMappingSchema, StateMappingSchema, UpsertMappingSchema],
+  { discriminator: 'mode', description: 'How a topic’s events are written to a sink table.' },
+);
+
+export const SinkTableSchema = strict({
+  name: text('Physical table name; not a source table’s.', { pattern: TABLE_NAME }),
+  partitionKey: attributeDefinition("The table's partition key."),
+  sortKey: Type.Optional(attributeDefinition("The table's sort key.")),
+  ttlAttribute: Type.Optional(text('Attribute DynamoDB TTL expires items by.')),
+});
+
+const consumerGroup = text(
+  'Kafka consumer group; each topic’s mapping uses `<consumerGroup>.<topic>` (at most 200 characters). Immutable once deployed.',
+  { pattern: CONSUMER_GROUP },
+);
+
+export const RedisSinkSchema = strict(
+  {
+    consumerGroup,
+    mappings: Type.Array(RedisMappingSchema, { minItems: 1, description: 'What each topic does in Redis.' }),
+    eventSource: Type.Optional(KafkaEventSourceSchema),
+    tombstoneTtlSeconds: Type.Optional(
+      integer(
+        3_600,
+        TEN_YEARS_SECONDS,
+        "How long a deleted cache entry's version marker is kept: an older write arriving later than this after the delete (a topic replayed from further back) would bring it back. At least the topics' retention if they may be replayed from the start.",
+      ),
+    ),
+  },
+  { description: 'Kafka → Redis/Valkey. Needs `cache`.' },
+);
+
+export const DynamoSinkSchema = strict(
+  {
+    consumerGroup,
+    tables: Type.Array(SinkTableSchema, {
+      minItems: 1,
+      description: 'Sink tables, created by the data stack.',
+    }),
+    mappings: Type.Array(DynamoMappingSchema, { minItems: 1, description: 'What each topic writes.' }),
+    eventSource: Type.Optional(KafkaEventSourceSchema),
+  },
+  { description: 'Kafka → DynamoDB.' },
+);
+
+export const KafkaClusterSchema = strict(
+  {
+    type: Type.Optional(
+      choice(['provisioned', 'serverless'], 'MSK provisioned, or MSK Serverless (no sizing fields).'),
+    ),
+    kafkaVersion: Type.Optional(
+      text('Kafka version, e.g. `3.8.x`; at least 3.6 (the MSK topic API).', {
+        pattern: '^\\d+\\.\\d+(\\.\\d+)?(\\.x)?(\\.kraft)?$',
+      }),
+    ),
+    brokerCount: Type.Optional(integer(2, 30, 'Brokers; a multiple of 2 (one per AZ, two AZs).')),
+    instanceType: Type.Optional(
+      text('Broker instance type.', {
+        pattern: '^kafka\\.[a-z0-9]+\\.[a-z0-9]+$',
+        patternHint: 'e.g. kafka.t3.small',
+      }),
+    ),
+    volumeSizeGiB: Type.Optional(integer(1, 16_384, 'Storage per broker.')),
+    auth: Type.Optional(
+      choice(
+        ['iam', 'scram'],
+        'Client authentication: IAM (SASL/OAUTHBEARER) or SCRAM (secret in Secrets Manager). Serverless: IAM only.',
+      ),
+    ),
+    compression: Type.Optional(choice(['gzip', 'none'], 'Producer compression of the change bridges.')),
+  },
+  { description: 'The MSK cluster.' },
+);
+
+export const CacheClusterSchema = strict(
+  {
+    type: Type.Optional(
+      choice(
+        ['replication-group', 'serverless'],
+        'A replication group (primary and replicas, automatic failover, Multi-AZ) or ElastiCache Serverless (no node fields, addressed as a cluster).',
+      ),
+    ),
+    engine: Type.Optional(choice(['valkey', 'redis'], 'Cache engine.')),
+    engineVersion: Type.Optional(text('Engine version.')),
+    nodeType: Type.Optional(
+      text('Node type.', { pattern: '^cache\\.[a-z0-9]+\\.[a-z0-9]+$', patternHint: 'e.g. cache.t4g.micro' }),
+    ),
+    replicas: Type.Optional(integer(1, 5, 'Replicas per shard.')),
+    clusterMode: Type.Optional(
+      Type.Boolean({ description: "Sharded; the sink keeps each key's writes (and scripts) in one slot." }),
+    ),
+    shards: Type.Optional(integer(1, 500, 'Shards; needs `clusterMode: true`.')),
+    auth: Type.Optional(
+      choice(
+        ['rbac', 'token'],
+        '`rbac` (user group with a generated password) or `token` (AUTH token). Serverless: `rbac` only.',
+      ),
+    ),
+  },
+  { description: 'The Valkey/Redis cache; required by `sinks.redis`.' },
+);
+
+export const PipelineConfigSchema = strict(
+  {
+    name: text('Prefix of stack and resource names.', {
+      pattern: '^[a-z][a-z0-9-]{0,39}$',
+      patternHint: 'lowercase letters, digits, hyphens; starts with a letter; ≤ 40',
+    }),
+    kafka: KafkaClusterSchema,
+    cache: Type.Optional(CacheClusterSchema),
+    sources: Type.Array(SourceTableSchema, { description: 'Tables whose changes go to Kafka.' }),
+    topics: Type.Array(TopicSchema, { minItems: 1, description: 'Kafka topics.' }),
+    sinks: strict(
+      {
+        redis: Type.Optional(RedisSinkSchema),
+        dynamodb: Type.Optional(DynamoSinkSchema),
+      },
+      { description: 'Kafka → Redis and Kafka → DynamoDB.' },
+    ),
+  },
+  { description: 'The whole pipeline (`streambridge.config.ts`).' },
+);
+
+/** The slice a change bridge receives: its sources and the topics they write. Extra fields are ignored. */
+export const ChangeBridgeSliceSchema = Type.Object({
+  sources: Type.Array(SourceTableSchema),
+  topics: Type.Array(TopicSchema, { minItems: 1 }),
+});

@@ -6,10 +6,15 @@
  * node local/streambridge.mjs services up
  * eval "$(node local/streambridge.mjs services env)"
  * node local/streambridge.mjs services up redis --redis-port 26379 --state-dir /tmp/private
+ * STREAMBRIDGE_AWS_TARGET=localstack node local/streambridge.mjs services up
  * ```
  */
 import { parseArgs } from 'node:util';
 import {
+  type AwsTargetName,
+  AwsTargets,
+  awsTargetSummary,
+  resolveServicesConfig,
   type ServiceName,
   ServiceNames,
   type ServicePorts,
@@ -29,14 +34,19 @@ const portFlags = {
   'moto-port': 'moto',
   'kinesis-port': 'kinesis',
   'kinesis-tls-port': 'kinesisTls',
+  'localstack-port': 'localstack',
 } as const satisfies Record<string, keyof ServicePorts>;
 
 const help = `usage: streambridge services <up|down|status|env> [${ServiceNames.join('|')} …] [options]
   up       start the servers (reuses running ones), detached; first run downloads Kafka jars, moto, redis
-  down     stop them (SIGTERM, then SIGKILL after a bounded wait); --purge also deletes their data
+           (and LocalStack's venv on the localstack target)
+  down     stop them, whatever the target (SIGTERM, then SIGKILL after a bounded wait); --purge also deletes
+           their data
   status   port, pid and health of each server; exit code 1 unless all are healthy
   env      print \`export KEY=value\` lines for the endpoints (eval "$(streambridge services env)")
-options: --purge, --state-dir DIR, --log-dir DIR, ${Object.keys(portFlags)
+Which servers serve the AWS side: --aws-target ${AwsTargets.join('|')} (default STREAMBRIDGE_AWS_TARGET, else moto),
+--aws-endpoint URL for one someone else runs (STREAMBRIDGE_AWS_ENDPOINT); see docs/localstack.md.
+options: --purge, --state-dir DIR, --log-dir DIR, --aws-target T, --aws-endpoint URL, ${Object.keys(portFlags)
   .map((flag) => `--${flag} N`)
   .join(', ')}`;
 
@@ -49,6 +59,8 @@ function parse(args: string[]): { action: string | undefined; options: ServicesO
       'log-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       purge: { type: 'boolean' },
+      'aws-target': { type: 'string' },
+      'aws-endpoint': { type: 'string' },
       ...Object.fromEntries(Object.keys(portFlags).map((flag) => [flag, { type: 'string' as const }])),
     },
   });
@@ -74,6 +86,9 @@ function parse(args: string[]): { action: string | undefined; options: ServicesO
       ports,
       stateDir: values['state-dir'],
       logDir: values['log-dir'],
+      // Checked against the known targets when the options are resolved.
+      awsTarget: values['aws-target'] as AwsTargetName | undefined,
+      awsEndpoint: values['aws-endpoint'],
     },
   };
 }
@@ -108,7 +123,7 @@ async function status(options: ServicesOptions): Promise<number> {
 }
 
 export const servicesCommand: CliCommand = {
-  description: 'start, stop and inspect the local servers (Kafka, Redis, moto, kinesis-mock)',
+  description: 'start, stop and inspect the local servers (Kafka, Redis, moto, kinesis-mock, LocalStack)',
   async run(args) {
     // The probes use the AWS SDK, which warns on every run that Node 20 support ends in 2027; the project
     // knows (Lambda runs nodejs22.x) and the warning would bury the command's output.
@@ -119,6 +134,10 @@ export const servicesCommand: CliCommand = {
         const began = Date.now();
         await startServices({ ...options, startedBy: 'cli' });
         console.error(`services up in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+        // Which server serves what is worth saying only when the target chose the servers.
+        if (options.only?.length === 0) {
+          console.error(awsTargetSummary(resolveServicesConfig(options).awsTarget, serviceEnv(options)));
+        }
         return 0;
       }
       case 'down':

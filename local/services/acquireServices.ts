@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { awsTargetSummary } from './awsTarget';
 import { StartedBy } from './constants';
 import { withFileLock } from './fileLock';
 import { isAlive } from './processControl';
@@ -67,8 +68,10 @@ export async function acquireServices(options: AcquireOptions = {}): Promise<Ser
     rmSync(leaseFile, { force: true });
     throw error;
   }
+  const env = serviceEnv(options);
+  config.log(awsTargetSummary(config.awsTarget, env));
   return {
-    env: serviceEnv(options),
+    env,
     started,
     async release() {
       rmSync(leaseFile, { force: true });

@@ -19,6 +19,14 @@ export class MissingPrerequisiteError extends ServicesError {
   }
 }
 
+/** The AWS target switch has a bad value, or `aws` lacks its explicit allow or its region. */
+export class AwsTargetError extends ServicesError {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'AwsTargetError';
+  }
+}
+
 /** A port a server needs is held by a process that is not this launcher's server. */
 export class PortInUseError extends ServicesError {
   public readonly service: ServiceName;

@@ -1,6 +1,7 @@
 /**
- * The local servers (Kafka, Redis, moto, kinesis-mock) as a TypeScript API, used by the CLI, the test
- * global setup, fault tests (private instances on their own ports) and the local runtime.
+ * The local servers (Kafka, Redis, moto, kinesis-mock, LocalStack) and the AWS target switch as a TypeScript
+ * API, used by the CLI, the test global setup, fault tests (private instances on their own ports) and the
+ * local runtime.
  *
  * @example
  * ```ts
@@ -13,8 +14,10 @@
 
 export type { AcquireOptions, ServicesLease } from './acquireServices';
 export { acquireServices } from './acquireServices';
-export { DefaultPorts, LocalAws, PortEnvVars, ServiceNames } from './constants';
+export { awsTargetSummary, resolveAwsTarget } from './awsTarget';
+export { AwsTargetEnvVars, AwsTargets, DefaultPorts, LocalAws, PortEnvVars, ServiceNames } from './constants';
 export {
+  AwsTargetError,
   MissingPrerequisiteError,
   PortInUseError,
   PortMismatchError,
@@ -30,6 +33,9 @@ export { servicesStatus } from './servicesStatus';
 export { startServices } from './startServices';
 export { stopServices } from './stopServices';
 export type {
+  AwsService,
+  AwsTarget,
+  AwsTargetName,
   ServiceHealth,
   ServiceName,
   ServicePorts,

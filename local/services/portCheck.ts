@@ -113,6 +113,7 @@ export async function freeServicePorts(): Promise<ServicePorts> {
     moto: await freePort(),
     kinesis: await freePort(),
     kinesisTls: await freePort(),
+    localstack: await freePort(),
   };
 }
 

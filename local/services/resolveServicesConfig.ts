@@ -1,8 +1,9 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolveAwsTarget } from './awsTarget';
 import { DefaultPorts, PortEnvVars, ServiceNames } from './constants';
 import { ServicesError } from './errors';
-import type { ServiceName, ServicePorts, ServicesConfig, ServicesOptions } from './types';
+import type { AwsTarget, ServiceName, ServicePorts, ServicesConfig, ServicesOptions } from './types';
 
 /** The repository root (this file is `local/services/resolveServicesConfig.ts`). */
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -34,8 +35,16 @@ function resolvePorts(options: ServicesOptions, env: NodeJS.ProcessEnv): Service
   return ports;
 }
 
-function resolveServices(only: readonly ServiceName[] | undefined): readonly ServiceName[] {
-  if (!only || only.length === 0) return ServiceNames;
+/** The servers asked for, else Kafka, Redis and the ones the AWS target needs. */
+function resolveServices(
+  only: readonly ServiceName[] | undefined,
+  target: AwsTarget,
+): readonly ServiceName[] {
+  if (!only || only.length === 0) {
+    return ServiceNames.filter(
+      (name) => name === 'kafka' || name === 'redis' || target.servers.includes(name),
+    );
+  }
   for (const name of only) {
     if (!ServiceNames.includes(name)) {
       throw new ServicesError(`unknown server "${name}"; known: ${ServiceNames.join(', ')}`);
@@ -45,7 +54,7 @@ function resolveServices(only: readonly ServiceName[] | undefined): readonly Ser
 }
 
 /**
- * Resolves launcher options into absolute directories, ports and the server list.
+ * Resolves launcher options into absolute directories, ports, the AWS target and the server list.
  *
  * @example
  * ```ts
@@ -54,6 +63,7 @@ function resolveServices(only: readonly ServiceName[] | undefined): readonly Ser
  */
 export function resolveServicesConfig(options: ServicesOptions = {}): ServicesConfig {
   const env = options.env ?? process.env;
+  const awsTarget = resolveAwsTarget(options, env);
   const stateDir = options.stateDir ? resolve(options.stateDir) : join(workDir, 'state');
   const logDir = options.logDir
     ? resolve(options.logDir)
@@ -66,8 +76,10 @@ export function resolveServicesConfig(options: ServicesOptions = {}): ServicesCo
     logDir,
     cacheDir: join(workDir, 'cache'),
     venvDir: join(workDir, 'venv'),
+    localStackVenvDir: join(workDir, 'localstack-venv'),
     ports: resolvePorts(options, env),
-    services: resolveServices(options.only),
+    awsTarget,
+    services: resolveServices(options.only, awsTarget),
     log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
     env,
   };

@@ -1,5 +1,6 @@
 import { kafkaServer } from './kafka/kafkaServer';
 import { kinesisServer } from './kinesis/kinesisServer';
+import { localStackServer } from './localstack/localStackServer';
 import { motoServer } from './moto/motoServer';
 import { redisServer } from './redis/redisServer';
 import type { ServerDefinition, ServiceName } from './types';
@@ -10,4 +11,5 @@ export const serverDefinitions: Record<ServiceName, ServerDefinition> = {
   redis: redisServer,
   moto: motoServer,
   kinesis: kinesisServer,
+  localstack: localStackServer,
 };

@@ -1,8 +1,8 @@
-import { LocalAws, LoopbackHost } from './constants';
+import { AwsServiceTitles, AwsTargetEnvVars, LocalAws, LoopbackHost } from './constants';
 import { runningRecord } from './pidFiles';
 import { resolveServicesConfig } from './resolveServicesConfig';
 import { serverDefinitions } from './serverDefinitions';
-import type { ServiceName, ServicesConfig, ServicesOptions } from './types';
+import type { AwsService, ServiceName, ServicesConfig, ServicesOptions } from './types';
 
 /** The client port of a server: the one it runs on if it is running, else the configured one. */
 function clientPort(config: ServicesConfig, name: ServiceName): number {
@@ -10,8 +10,30 @@ function clientPort(config: ServicesConfig, name: ServiceName): number {
   return record?.ports[0] ?? serverDefinitions[name].ports(config)[0];
 }
 
+const awsServices = Object.keys(AwsServiceTitles) as AwsService[];
+
+/** `AWS_ENDPOINT_URL_<SERVICE>` for each AWS service the target serves somewhere other than real AWS. */
+function awsEndpointEnv(config: ServicesConfig): Record<string, string> {
+  const { endpoint, servedBy } = config.awsTarget;
+  const env: Record<string, string> = {};
+  if (endpoint !== undefined) {
+    env.AWS_ENDPOINT_URL = endpoint;
+    for (const service of awsServices) env[`AWS_ENDPOINT_URL_${service}`] = endpoint;
+  } else if (servedBy !== undefined) {
+    for (const service of awsServices) {
+      const server = servedBy[service];
+      if (config.services.includes(server)) {
+        env[`AWS_ENDPOINT_URL_${service}`] = `http://${LoopbackHost}:${clientPort(config, server)}`;
+      }
+    }
+  }
+  return env;
+}
+
 /**
- * The environment variables that point clients (handlers, tests, the AWS SDK) at the local servers.
+ * The environment variables that point clients (handlers, tests, the AWS SDK) at the servers of the AWS
+ * target: Kafka and Redis, an `AWS_ENDPOINT_URL_<SERVICE>` per AWS service (none on the `aws` target, so
+ * the SDK uses the real endpoints), the region, and dummy credentials except on the `aws` target.
  *
  * @example
  * ```ts
@@ -22,20 +44,15 @@ function clientPort(config: ServicesConfig, name: ServiceName): number {
 export function serviceEnv(options: ServicesOptions = {}): Record<string, string> {
   const config = resolveServicesConfig(options);
   const env: Record<string, string> = {};
-  for (const name of config.services) {
-    const port = clientPort(config, name);
-    if (name === 'kafka') env.KAFKA_BROKERS = `${LoopbackHost}:${port}`;
-    if (name === 'redis') env.REDIS_URL = `redis://${LoopbackHost}:${port}`;
-    if (name === 'moto') {
-      const url = `http://${LoopbackHost}:${port}`;
-      env.AWS_ENDPOINT_URL_DYNAMODB = url;
-      env.AWS_ENDPOINT_URL_DYNAMODB_STREAMS = url;
-      env.AWS_ENDPOINT_URL_SQS = url;
-    }
-    if (name === 'kinesis') env.AWS_ENDPOINT_URL_KINESIS = `http://${LoopbackHost}:${port}`;
+  if (config.services.includes('kafka')) env.KAFKA_BROKERS = `${LoopbackHost}:${clientPort(config, 'kafka')}`;
+  if (config.services.includes('redis'))
+    env.REDIS_URL = `redis://${LoopbackHost}:${clientPort(config, 'redis')}`;
+  Object.assign(env, awsEndpointEnv(config));
+  env[AwsTargetEnvVars.target] = config.awsTarget.name;
+  env.AWS_REGION = config.awsTarget.region;
+  if (config.awsTarget.dummyCredentials) {
+    env.AWS_ACCESS_KEY_ID = LocalAws.accessKeyId;
+    env.AWS_SECRET_ACCESS_KEY = LocalAws.secretAccessKey;
   }
-  env.AWS_REGION = LocalAws.region;
-  env.AWS_ACCESS_KEY_ID = LocalAws.accessKeyId;
-  env.AWS_SECRET_ACCESS_KEY = LocalAws.secretAccessKey;
   return env;
 }

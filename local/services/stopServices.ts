@@ -1,5 +1,6 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { ServiceNames } from './constants';
 import { withFileLock } from './fileLock';
 import { readPidRecord, removePidRecord, runningRecord } from './pidFiles';
 import { stopProcessGroup } from './processControl';
@@ -37,9 +38,10 @@ export async function stopServicesLocked(
 }
 
 /**
- * Stops the selected servers (all by default) and their child processes: SIGTERM to the process group,
- * SIGKILL after a bounded wait. `kill: true` sends SIGKILL at once (a crash, for fault tests); `purge: true`
- * also deletes their on-disk data (Kafka logs and metadata, Redis dir) so the next start is a fresh one.
+ * Stops the selected servers (by default every server that runs, whatever the AWS target) and their child
+ * processes: SIGTERM to the process group, SIGKILL after a bounded wait. `kill: true` sends SIGKILL at once
+ * (a crash, for fault tests); `purge: true` also deletes their on-disk data (Kafka logs and metadata, Redis
+ * dir, LocalStack's filesystem root) so the next start is a fresh one.
  *
  * @example
  * ```ts
@@ -48,7 +50,9 @@ export async function stopServicesLocked(
  * ```
  */
 export async function stopServices(options: StopOptions = {}): Promise<StoppedService[]> {
-  const config = resolveServicesConfig(options);
+  // A server started under another AWS target is stopped too: `down` leaves nothing behind.
+  const only = options.only && options.only.length > 0 ? options.only : ServiceNames;
+  const config = resolveServicesConfig({ ...options, only });
   return withFileLock(launcherLockFile(config), 'stopping servers', config.log, async () => {
     const stopped = await stopServicesLocked(config, () => true, options.kill === true);
     if (options.purge) {

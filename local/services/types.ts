@@ -1,6 +1,26 @@
-import type { ServiceNames, StartedBy } from './constants';
+import type { AwsServiceTitles, AwsTargets, ServiceNames, StartedBy } from './constants';
 
 export type ServiceName = (typeof ServiceNames)[number];
+
+export type AwsTargetName = (typeof AwsTargets)[number];
+
+/** An AWS service the project uses, named as in its `AWS_ENDPOINT_URL_<SERVICE>` variable. */
+export type AwsService = keyof typeof AwsServiceTitles;
+
+/** Where the AWS side is served, resolved from the target switch. */
+export interface AwsTarget {
+  name: AwsTargetName;
+  /** The launcher servers that serve the AWS side (none for an external endpoint or real AWS). */
+  servers: readonly ServiceName[];
+  /** Which launcher server serves each AWS service; undefined when the launcher serves none. */
+  servedBy: Readonly<Record<AwsService, ServiceName>> | undefined;
+  /** The external endpoint every AWS service goes to (`STREAMBRIDGE_AWS_ENDPOINT`), if any. */
+  endpoint: string | undefined;
+  /** The region for real AWS (required there); the local region otherwise. */
+  region: string;
+  /** False for real AWS: the SDK's own credential chain applies, no dummy keys are set. */
+  dummyCredentials: boolean;
+}
 
 export type StartedByKind = (typeof StartedBy)[keyof typeof StartedBy];
 
@@ -13,6 +33,8 @@ export interface ServicePorts {
   kinesis: number;
   /** kinesis-mock's HTTPS/HTTP2 listener, needed only for SubscribeToShard. */
   kinesisTls: number;
+  /** LocalStack's gateway (every service it serves, on one port). */
+  localstack: number;
 }
 
 /** Options shared by every launcher function. All are optional: the defaults give the shared instance. */
@@ -23,8 +45,12 @@ export interface ServicesOptions {
   logDir?: string;
   /** Port overrides; unset ones come from the `STREAMBRIDGE_*_PORT` variables, then the defaults. */
   ports?: Partial<ServicePorts>;
-  /** Which servers; default all four. */
+  /** Which servers; default the ones the AWS target needs (Kafka and Redis always). */
   only?: readonly ServiceName[];
+  /** The AWS target; default `STREAMBRIDGE_AWS_TARGET`, else `moto`. */
+  awsTarget?: AwsTargetName;
+  /** An external endpoint for every AWS service; default `STREAMBRIDGE_AWS_ENDPOINT`. */
+  awsEndpoint?: string;
   /** Progress lines (downloads, starts); default stderr. */
   log?: (line: string) => void;
   /** Environment to read ports and PATH from; default `process.env`. */
@@ -49,7 +75,10 @@ export interface ServicesConfig {
   logDir: string;
   cacheDir: string;
   venvDir: string;
+  /** LocalStack's own venv (another Python than moto's). */
+  localStackVenvDir: string;
   ports: ServicePorts;
+  awsTarget: AwsTarget;
   services: readonly ServiceName[];
   log: (line: string) => void;
   env: NodeJS.ProcessEnv;

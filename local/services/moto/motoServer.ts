@@ -43,10 +43,10 @@ async function installMoto(config: ServicesConfig): Promise<void> {
   writeFileSync(join(config.venvDir, marker), `${requirement}\n`);
 }
 
-/** moto server: one endpoint for DynamoDB, DynamoDB Streams and SQS (service picked from the SigV4 scope). */
+/** moto server: one endpoint for DynamoDB, DynamoDB Streams, SQS and S3 (service picked from the SigV4 scope). */
 export const motoServer: ServerDefinition = {
   name: 'moto',
-  title: 'moto (DynamoDB, DynamoDB Streams, SQS)',
+  title: 'moto',
   processMarker: 'moto_server',
   startTimeoutMs: Timeouts.startOther,
   stopTimeoutMs: Timeouts.stopOther,

@@ -54,6 +54,6 @@ describe('resolveServicesConfig', () => {
     const resolve = () => resolveServicesConfig({ env: {}, only: ['mysql'] });
 
     // Assess
-    expect(resolve).toThrow('unknown server "mysql"; known: kafka, redis, moto, kinesis');
+    expect(resolve).toThrow('unknown server "mysql"; known: kafka, redis, moto, kinesis, localstack');
   });
 });

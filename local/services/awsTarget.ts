@@ -1,0 +1,132 @@
+/**
+ * The AWS target switch: which servers serve DynamoDB, DynamoDB Streams, Kinesis, SQS and S3 (the project's
+ * moto + kinesis-mock, LocalStack beside moto, an external endpoint, or real AWS), from options or the
+ * `STREAMBRIDGE_AWS_*` variables. Kafka and Redis are not part of it: the launcher serves them on every target.
+ */
+import {
+  AwsServiceServers,
+  AwsServiceTitles,
+  AwsTargetEnvVars,
+  AwsTargets,
+  DefaultAwsTarget,
+  LocalAws,
+} from './constants';
+import { AwsTargetError } from './errors';
+import { serverDefinitions } from './serverDefinitions';
+import type { AwsService, AwsTarget, AwsTargetName, ServicesOptions } from './types';
+
+function targetName(options: ServicesOptions, env: NodeJS.ProcessEnv): AwsTargetName {
+  const raw = options.awsTarget ?? env[AwsTargetEnvVars.target]?.trim();
+  if (!raw) return DefaultAwsTarget;
+  if (!(AwsTargets as readonly string[]).includes(raw)) {
+    const source = options.awsTarget === undefined ? AwsTargetEnvVars.target : 'the awsTarget option';
+    throw new AwsTargetError(`unknown AWS target "${raw}" (${source}); known: ${AwsTargets.join(', ')}`);
+  }
+  return raw as AwsTargetName;
+}
+
+function isHttpUrl(raw: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(raw).protocol);
+  } catch {
+    return false;
+  }
+}
+
+function externalEndpoint(options: ServicesOptions, env: NodeJS.ProcessEnv): string | undefined {
+  const raw = options.awsEndpoint ?? env[AwsTargetEnvVars.endpoint]?.trim();
+  if (!raw) return undefined;
+  if (!isHttpUrl(raw)) {
+    const source = options.awsEndpoint === undefined ? AwsTargetEnvVars.endpoint : 'the awsEndpoint option';
+    throw new AwsTargetError(`the AWS endpoint (${source}) must be an http(s) URL; got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+/** The `aws` target's guard: real resources only on an explicit allow, and only in a named region. */
+function realAwsRegion(env: NodeJS.ProcessEnv, endpoint: string | undefined): string {
+  const problems: string[] = [];
+  if (endpoint !== undefined) {
+    problems.push(`it uses the real AWS endpoints, so ${AwsTargetEnvVars.endpoint} must be unset`);
+  }
+  if (env[AwsTargetEnvVars.allowReal] !== '1') {
+    problems.push(
+      `it creates resources in a real AWS account, so it needs ${AwsTargetEnvVars.allowReal}=1 to say that is meant`,
+    );
+  }
+  const region = env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim();
+  if (!region) problems.push('it needs a region: set AWS_REGION');
+  if (problems.length > 0) {
+    throw new AwsTargetError(`${AwsTargetEnvVars.target}=aws refused: ${problems.join('; ')}`);
+  }
+  return region as string;
+}
+
+/**
+ * Resolves the AWS target: options first, then `STREAMBRIDGE_AWS_TARGET` / `STREAMBRIDGE_AWS_ENDPOINT` /
+ * `STREAMBRIDGE_AWS_ALLOW_REAL`, then the default (`moto`).
+ *
+ * @example
+ * ```ts
+ * resolveAwsTarget({}, { STREAMBRIDGE_AWS_TARGET: 'localstack' }).servers; // ['moto', 'localstack']
+ * resolveAwsTarget({}, { STREAMBRIDGE_AWS_ENDPOINT: 'http://127.0.0.1:4566' }).servers; // []
+ * ```
+ */
+export function resolveAwsTarget(options: ServicesOptions, env: NodeJS.ProcessEnv): AwsTarget {
+  const name = targetName(options, env);
+  const endpoint = externalEndpoint(options, env);
+  if (name === 'aws') {
+    return {
+      name,
+      servers: [],
+      servedBy: undefined,
+      endpoint: undefined,
+      region: realAwsRegion(env, endpoint),
+      dummyCredentials: false,
+    };
+  }
+  if (endpoint !== undefined) {
+    return {
+      name,
+      servers: [],
+      servedBy: undefined,
+      endpoint,
+      region: env.AWS_REGION?.trim() || LocalAws.region,
+      dummyCredentials: true,
+    };
+  }
+  const servedBy = AwsServiceServers[name];
+  return {
+    name,
+    servers: [...new Set(Object.values(servedBy))],
+    servedBy,
+    endpoint: undefined,
+    region: LocalAws.region,
+    dummyCredentials: true,
+  };
+}
+
+/**
+ * One line saying what serves each AWS service, from the endpoint variables a launcher call resolved, so a
+ * run says where it ran.
+ *
+ * @example
+ * ```ts
+ * awsTargetSummary(target, serviceEnv());
+ * // 'AWS target localstack: DynamoDB, DynamoDB Streams → moto http://127.0.0.1:14566; Kinesis, SQS, S3 → LocalStack http://127.0.0.1:14666'
+ * ```
+ */
+export function awsTargetSummary(target: AwsTarget, env: Record<string, string>): string {
+  const groups = new Map<string, string[]>();
+  for (const [service, title] of Object.entries(AwsServiceTitles) as [AwsService, string][]) {
+    const url = env[`AWS_ENDPOINT_URL_${service}`];
+    const where = url
+      ? `${target.servedBy ? serverDefinitions[target.servedBy[service]].title : 'external'} ${url}`
+      : target.name === 'aws'
+        ? `AWS ${target.region}`
+        : 'not served';
+    groups.set(where, [...(groups.get(where) ?? []), title]);
+  }
+  const parts = [...groups].map(([where, titles]) => `${titles.join(', ')} → ${where}`);
+  return `AWS target ${target.name}: ${parts.join('; ')}`;
+}

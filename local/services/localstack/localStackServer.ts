@@ -22,8 +22,12 @@ const marker = '.streambridge-requirements-sha256';
 /** The services LocalStack is started with; DynamoDB and its Streams stay on moto (see docs/localstack.md). */
 const servedServices = ['sqs', 'kinesis', 's3'] as const;
 
+/** A hash of the pins alone, so editing the file's comments does not rebuild the venv. */
 function requirementsHash(): string {
-  return createHash('sha256').update(readFileSync(requirementsFile)).digest('hex');
+  const pins = readFileSync(requirementsFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() && !line.startsWith('#'));
+  return createHash('sha256').update(pins.join('\n')).digest('hex');
 }
 
 function venvReady(config: ServicesConfig): boolean {

@@ -19,7 +19,7 @@ function targetName(options: ServicesOptions, env: NodeJS.ProcessEnv): AwsTarget
   const raw = options.awsTarget ?? env[AwsTargetEnvVars.target]?.trim();
   if (!raw) return DefaultAwsTarget;
   if (!(AwsTargets as readonly string[]).includes(raw)) {
-    const source = options.awsTarget === undefined ? AwsTargetEnvVars.target : 'the awsTarget option';
+    const source = options.awsTarget === undefined ? AwsTargetEnvVars.target : 'awsTarget / --aws-target';
     throw new AwsTargetError(`unknown AWS target "${raw}" (${source}); known: ${AwsTargets.join(', ')}`);
   }
   return raw as AwsTargetName;
@@ -37,7 +37,8 @@ function externalEndpoint(options: ServicesOptions, env: NodeJS.ProcessEnv): str
   const raw = options.awsEndpoint ?? env[AwsTargetEnvVars.endpoint]?.trim();
   if (!raw) return undefined;
   if (!isHttpUrl(raw)) {
-    const source = options.awsEndpoint === undefined ? AwsTargetEnvVars.endpoint : 'the awsEndpoint option';
+    const source =
+      options.awsEndpoint === undefined ? AwsTargetEnvVars.endpoint : 'awsEndpoint / --aws-endpoint';
     throw new AwsTargetError(`the AWS endpoint (${source}) must be an http(s) URL; got "${raw}"`);
   }
   return raw.replace(/\/+$/, '');

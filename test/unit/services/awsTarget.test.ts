@@ -174,7 +174,7 @@ describe('AWS target switch', () => {
       'unknown AWS target "Localstack" (STREAMBRIDGE_AWS_TARGET); known: moto, localstack, aws',
     );
     expect(fromOption).toThrow(
-      'unknown AWS target "docker" (the awsTarget option); known: moto, localstack, aws',
+      'unknown AWS target "docker" (awsTarget / --aws-target); known: moto, localstack, aws',
     );
   });
 

@@ -3,6 +3,11 @@
  * DynamoDB items with BatchGetItem / Query, strongly consistent, as a dashboard would read them. The
  * result feeds {@link verifyResults}; nothing here decides what is right.
  *
+ * Capped streams are the exception to reading the present state only: the reader keeps every entry it has
+ * seen over the run's passes (each pass reads the entries added since the last one, together with the
+ * stream's entries-added count, in one MULTI), so a duplicate stays visible after the cap trims it. One
+ * reader per run: create it before the first write.
+ *
  * @example
  * ```ts
  * const reader = new SinkReader({ pipeline, redis, dynamodb });
@@ -15,7 +20,14 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Redis } from 'ioredis';
 import type { DemoPipeline } from './demoPipeline';
 import type { Expectation } from './Tally';
-import type { DeadLetterMessage, ObservedSession, ObservedState, ObservedStream } from './types';
+import type {
+  DeadLetterMessage,
+  ObservedSession,
+  ObservedState,
+  ObservedStream,
+  ObservedStreamEntry,
+} from './types';
+import { compareStreamIds, numberField } from './verifyResults';
 
 export interface SinkReaderOptions {
   readonly pipeline: DemoPipeline;
@@ -29,6 +41,20 @@ const BATCH_GET_LIMIT = 100;
 const MAX_UNPROCESSED_ROUNDS = 20;
 /** Redis commands per pipeline round trip. */
 const PIPELINE_CHUNK = 500;
+/** Streams read per MULTI (two commands each). */
+const STREAM_CHUNK = 50;
+
+interface StreamHistory {
+  /** Id of the newest entry read, where the next pass starts (exclusive). */
+  lastId?: string;
+  readonly entries: { readonly id: string; readonly ts?: number; present: boolean }[];
+}
+
+interface StreamInfo {
+  readonly length: number;
+  readonly added: number;
+  readonly firstId?: string;
+}
 
 function pairsToRecord(pairs: readonly string[]): Record<string, string> {
   const record: Record<string, string> = {};
@@ -52,6 +78,7 @@ export class SinkReader {
   readonly #pipeline: DemoPipeline;
   readonly #redis: Redis;
   readonly #dynamodb: DynamoDBClient;
+  readonly #streams = new Map<string, StreamHistory>();
 
   constructor(options: SinkReaderOptions) {
     this.#pipeline = options.pipeline;
@@ -103,12 +130,8 @@ export class SinkReader {
         ['TTL', s.key],
       ]),
       ...products.map((p) => (cache.store === 'hash' ? ['HGETALL', p.key] : ['GET', p.key])),
-      ...streamKeys.flatMap((k) => [
-        ['XLEN', k],
-        ['XREVRANGE', k, '+', '-', 'COUNT', 1],
-      ]),
     ];
-    const replies = await this.#run(commands);
+    const [replies, streams] = await Promise.all([this.#run(commands), this.#readStreams(streamKeys)]);
     let at = 0;
     const next = () => replies[at++];
     const counters = new Map(counterKeys.map((k) => [k, toNumber(next())]));
@@ -133,17 +156,59 @@ export class SinkReader {
         cacheSeen.set(p.productId, Object.keys(hash).length > 0 ? hash : null);
       } else cacheSeen.set(p.productId, parseJsonObject(typeof reply === 'string' ? reply : null));
     }
-    const streams = new Map<string, ObservedStream>();
-    for (const key of streamKeys) {
-      const length = toNumber(next()) ?? 0;
-      const newest = next();
-      const entry = Array.isArray(newest) && Array.isArray(newest[0]) ? (newest[0] as unknown[]) : undefined;
-      streams.set(key, {
-        length,
-        last: entry && Array.isArray(entry[1]) ? pairsToRecord(entry[1] as string[]) : undefined,
-      });
-    }
     return { counters, leaderboards, uniques, sessions: sessionsSeen, cache: cacheSeen, streams };
+  }
+
+  /**
+   * Reads the entries added to each stream since the previous pass and the stream's counts, atomically, and
+   * marks which entries read so far are still there (a full re-read only when the counts disagree, i.e.
+   * something was deleted below the newest entry).
+   */
+  async #readStreams(keys: readonly string[]): Promise<Map<string, ObservedStream>> {
+    const result = new Map<string, ObservedStream>();
+    for (let i = 0; i < keys.length; i += STREAM_CHUNK) {
+      const chunk = keys.slice(i, i + STREAM_CHUNK);
+      const multi = this.#redis.multi();
+      for (const key of chunk) {
+        const lastId = this.#streams.get(key)?.lastId;
+        multi.call('XINFO', 'STREAM', key);
+        multi.call('XRANGE', key, lastId === undefined ? '-' : `(${lastId}`, '+');
+      }
+      const replies = (await multi.exec()) ?? [];
+      for (const [k, key] of chunk.entries()) {
+        const [infoError, infoReply] = replies[2 * k] ?? [];
+        const [rangeError, rangeReply] = replies[2 * k + 1] ?? [];
+        if (rangeError) throw rangeError;
+        // A stream that does not exist yet answers XINFO with an error: nothing was added to it.
+        const info = infoError ? { length: 0, added: 0 } : parseStreamInfo(key, infoReply);
+        const history = this.#streams.get(key) ?? { entries: [] };
+        this.#streams.set(key, history);
+        for (const [id, fields] of parseEntries(rangeReply)) {
+          history.entries.push({ id, ts: numberField(fields, 'ts'), present: true });
+          history.lastId = id;
+        }
+        await this.#markPresent(key, history, info);
+        result.set(key, {
+          length: info.length,
+          added: info.added,
+          firstId: info.firstId,
+          entries: history.entries.map((entry): ObservedStreamEntry => ({ ...entry })),
+        });
+      }
+    }
+    return result;
+  }
+
+  async #markPresent(key: string, history: StreamHistory, info: StreamInfo): Promise<void> {
+    let present = 0;
+    for (const entry of history.entries) {
+      if (entry.present && (info.firstId === undefined || compareStreamIds(entry.id, info.firstId) < 0))
+        entry.present = false;
+      if (entry.present) present += 1;
+    }
+    if (present === info.length) return;
+    const ids = new Set(parseEntries(await this.#redis.call('XRANGE', key, '-', '+')).map(([id]) => id));
+    for (const entry of history.entries) entry.present &&= ids.has(entry.id);
   }
 
   async #readDynamo(e: Expectation) {
@@ -241,6 +306,31 @@ function marshallKey(key: Item): Record<string, AttributeValue> {
   for (const [name, value] of Object.entries(key))
     out[name] = typeof value === 'number' ? { N: String(value) } : { S: String(value) };
   return out;
+}
+
+function parseEntries(reply: unknown): [string, Record<string, string>][] {
+  if (!Array.isArray(reply)) return [];
+  return reply.map((entry) => {
+    const [id, fields] = entry as [string, string[]];
+    return [String(id), pairsToRecord(Array.isArray(fields) ? fields : [])];
+  });
+}
+
+function parseStreamInfo(key: string, reply: unknown): StreamInfo {
+  const info = new Map<string, unknown>();
+  const pairs = Array.isArray(reply) ? reply : [];
+  for (let i = 0; i + 1 < pairs.length; i += 2) info.set(String(pairs[i]), pairs[i + 1]);
+  const added = toNumber(info.get('entries-added'));
+  if (added === null)
+    throw new Error(
+      `XINFO STREAM ${key} has no entries-added: verifying capped streams needs Redis 7.0 or later`,
+    );
+  const first = info.get('first-entry');
+  return {
+    length: toNumber(info.get('length')) ?? 0,
+    added,
+    firstId: Array.isArray(first) && first.length > 0 ? String(first[0]) : undefined,
+  };
 }
 
 function toNumber(reply: unknown): number | null {

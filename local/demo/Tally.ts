@@ -64,8 +64,8 @@ export interface ExpectedSeries {
 export interface ExpectedStream {
   readonly key: string;
   readonly deviceId: string;
-  readings: number;
-  lastTs: number;
+  /** Every reading's `ts`, in write order. */
+  readonly ts: number[];
 }
 
 export interface Expectation {
@@ -85,6 +85,19 @@ export interface Expectation {
   readonly orders: Map<string, ExpectedOrder>;
   /** Poison marker → what it was. */
   readonly poison: Map<string, PoisonVariant>;
+  /**
+   * {@link clickGroup} → ids of the clicks that contributed to that key: the candidates when a counter, a
+   * sum or a unique count falls short and the sink cannot say which click it misses.
+   */
+  readonly clickGroups: Map<string, string[]>;
+}
+
+/** The click mappings the verifier checks by count or sum. */
+export type ClickEffect = 'counter' | 'leaderboard' | 'unique' | 'aggregate';
+
+/** Key of a group in {@link Expectation.clickGroups}: one key (a leaderboard: key + member) of one mapping. */
+export function clickGroup(effect: ClickEffect, key: string, member?: string): string {
+  return `${effect}\u0000${key}${member === undefined ? '' : `\u0000${member}`}`;
 }
 
 /** Key of an aggregate item in {@link Expectation.aggregates}. */
@@ -106,6 +119,7 @@ export class Tally {
     aggregates: new Map(),
     orders: new Map(),
     poison: new Map(),
+    clickGroups: new Map(),
   };
 
   constructor(pipeline: DemoPipeline) {
@@ -130,14 +144,8 @@ export class Tally {
       case 'telemetry': {
         const { stream } = this.#pipeline.redis;
         const streamKey = renderKey(stream.keyT, event as unknown as Record<string, unknown>);
-        const s = e.streams.get(streamKey) ?? {
-          key: streamKey,
-          deviceId: event.deviceId,
-          readings: 0,
-          lastTs: 0,
-        };
-        s.readings += 1;
-        s.lastTs = Math.max(s.lastTs, event.ts);
+        const s = e.streams.get(streamKey) ?? { key: streamKey, deviceId: event.deviceId, ts: [] };
+        s.ts.push(event.ts);
         e.streams.set(streamKey, s);
         const pk = renderKey(this.#pipeline.dynamodb.series.pkT, event as unknown as Record<string, unknown>);
         const series = e.series.get(pk) ?? { pk, deviceId: event.deviceId, ts: [] };
@@ -209,8 +217,10 @@ export class Tally {
     const { counter, leaderboard, unique } = this.#pipeline.redis;
     const counterKey = renderKey(counter.keyT, fields);
     e.counters.set(counterKey, (e.counters.get(counterKey) ?? 0) + 1);
+    this.#contributes(clickGroup('counter', counterKey), event.eventId);
 
     const uniqueKey = renderKey(unique.keyT, fields);
+    this.#contributes(clickGroup('unique', uniqueKey), event.eventId);
     const u = e.uniques.get(uniqueKey) ?? { elements: new Set<string>(), events: 0 };
     u.elements.add(renderKey(unique.elementT, fields));
     u.events += 1;
@@ -225,6 +235,7 @@ export class Tally {
       member.events += 1;
       board.set(memberName, member);
       e.leaderboards.set(boardKey, board);
+      this.#contributes(clickGroup('leaderboard', boardKey, memberName), event.eventId);
     }
 
     const { aggregate } = this.#pipeline.dynamodb;
@@ -235,5 +246,12 @@ export class Tally {
     item.views += 1;
     item.quantity += event.quantity;
     e.aggregates.set(id, item);
+    this.#contributes(clickGroup('aggregate', id), event.eventId);
+  }
+
+  #contributes(group: string, eventId: string): void {
+    const ids = this.#expectation.clickGroups.get(group);
+    if (ids) ids.push(eventId);
+    else this.#expectation.clickGroups.set(group, [eventId]);
   }
 }

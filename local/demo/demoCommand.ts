@@ -17,7 +17,7 @@ import { DemoArgumentError } from './errors';
 import { demoHelp, parseDemoArgs } from './parseDemoArgs';
 import { runDemo } from './runDemo';
 import { startDemoPipeline } from './startDemoPipeline';
-import { summaryText } from './summaryText';
+import { resultLine, summaryText } from './summaryText';
 import type { DemoSummary } from './types';
 
 /** Lines telling the user how to look at this run's data with `local query`. */
@@ -91,7 +91,7 @@ export async function runDemoCommand(args: readonly string[]): Promise<number> {
     });
     if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else console.log([...summaryText(summary), ...queryHints(summary)].join('\n'));
-    if (flags.json) log(summary.ok ? 'RESULT: OK' : 'RESULT: FAILED (see the checks in the JSON summary)');
+    if (flags.json) log(resultLine(summary));
     return summary.ok ? DemoExitCodes.ok : DemoExitCodes.failed;
   } finally {
     process.off('SIGINT', onSignal);

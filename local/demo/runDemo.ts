@@ -20,6 +20,7 @@ import type { LocalDeployment } from '../runtime/types';
 import { DemoDefaults } from './constants';
 import { DeadLetterReader } from './DeadLetterReader';
 import { demoPipeline } from './demoPipeline';
+import { demoSummary } from './demoSummary';
 import { KafkaLag, type TopicLag } from './KafkaLag';
 import { LatencyTracker } from './LatencyTracker';
 import { type LiveStats, LiveView } from './LiveView';
@@ -206,22 +207,16 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     const final = await verify();
     view?.update(stats(), true);
     view?.done();
-    const summary: DemoSummary = {
-      runTag,
-      seed: options.seed,
-      durationMs: Date.now() - started,
-      events: tally.total,
-      eventsByKind: { ...tally.expectation.counts },
-      applied: final.applied,
-      deadLettered: final.deadLettered,
-      lost: final.lost,
-      doubleApplied: final.doubleApplied,
-      mismatched: final.mismatched,
-      latencyMs: latency.summary(),
-      deadLetters: final.deadLetters,
-      checks: final.checks,
-      ok: final.lost === 0 && final.doubleApplied === 0 && final.mismatched === 0,
-    };
+    const summary = demoSummary(
+      {
+        runTag,
+        seed: options.seed,
+        durationMs: Date.now() - started,
+        eventsByKind: tally.expectation.counts,
+        latencyMs: latency.summary(),
+      },
+      final,
+    );
     return summary;
   } finally {
     clearInterval(timer);

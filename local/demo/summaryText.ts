@@ -6,7 +6,30 @@
  * console.log(summaryText(summary).join('\n'));
  * ```
  */
-import type { DemoSummary } from './types';
+import type { DemoEventKind, DemoSummary, KindAccounting } from './types';
+
+/** ` (click 2 · telemetry 1)`: the kinds a figure comes from, when any. */
+function byKind(summary: DemoSummary, field: keyof KindAccounting): string {
+  const parts = (Object.entries(summary.byKind) as [DemoEventKind, KindAccounting][])
+    .filter(([, accounting]) => accounting[field] > 0)
+    .map(([kind, accounting]) => `${kind} ${accounting[field]}`);
+  return parts.length > 0 ? ` (${parts.join(' · ')})` : '';
+}
+
+/** The last line: OK, or FAILED with every reason. */
+export function resultLine(summary: DemoSummary): string {
+  if (!summary.ok) {
+    const reasons = [
+      ...summary.failures,
+      ...(summary.lost > 0 ? [`${summary.lost} lost`] : []),
+      ...(summary.doubleApplied > 0 ? [`${summary.doubleApplied} double-applied`] : []),
+      ...(summary.mismatched > 0 ? [`${summary.mismatched} mismatched`] : []),
+    ];
+    return `RESULT: FAILED — ${reasons.join('; ')}`;
+  }
+  const unverified = summary.unverified > 0 ? ` (${summary.unverified} could not be verified)` : '';
+  return `RESULT: OK — every verified event applied or dead-lettered, none twice${unverified}`;
+}
 
 export function summaryText(summary: DemoSummary): string[] {
   const l = summary.latencyMs;
@@ -25,8 +48,9 @@ export function summaryText(summary: DemoSummary): string[] {
             .join(', ')})`
         : ''
     }`,
-    `  lost            ${summary.lost}`,
-    `  double-applied  ${summary.doubleApplied}`,
+    `  lost            ${summary.lost}${byKind(summary, 'lost')}`,
+    `  unverified      ${summary.unverified}${byKind(summary, 'unverified')}`,
+    `  double-applied  ${summary.doubleApplied}${byKind(summary, 'doubleApplied')}`,
     `  mismatched      ${summary.mismatched}`,
     `  latency         p50 ${l.p50 ?? '-'}ms · p95 ${l.p95 ?? '-'}ms · p99 ${l.p99 ?? '-'}ms · max ${l.max ?? '-'}ms (${l.samples} samples${l.timeouts > 0 ? `, ${l.timeouts} timed out` : ''})`,
   ];
@@ -37,11 +61,16 @@ export function summaryText(summary: DemoSummary): string[] {
   lines.push('  checks:');
   for (const check of summary.checks) {
     const bad = check.lost + check.doubleApplied + check.mismatched > 0;
+    const mark = bad ? '✗' : check.unverified > 0 ? '?' : '✓';
+    const figures = bad
+      ? ` · lost ${check.lost} · double ${check.doubleApplied} · mismatched ${check.mismatched}`
+      : '';
+    const unverified = check.unverified > 0 ? ` · unverified ${check.unverified}` : '';
     lines.push(
-      `    ${bad ? '✗' : '✓'} ${check.effect.padEnd(32)} ${String(check.expected).padStart(6)} events${bad ? ` · lost ${check.lost} · double ${check.doubleApplied} · mismatched ${check.mismatched}` : ''}`,
+      `    ${mark} ${check.effect.padEnd(32)} ${String(check.expected).padStart(6)} events${figures}${unverified}`,
     );
     for (const example of check.examples) lines.push(`        ${example}`);
   }
-  lines.push(summary.ok ? 'RESULT: OK — every event applied or dead-lettered, none twice' : 'RESULT: FAILED');
+  lines.push(resultLine(summary));
   return lines;
 }

@@ -92,6 +92,8 @@ export interface EffectCheck {
   readonly expected: number;
   readonly lost: number;
   readonly doubleApplied: number;
+  /** Events whose effect this check could not confirm either way (a session key that may have expired). */
+  readonly unverified: number;
   /** Content differences that are neither a missing nor a repeated effect (wrong field, no TTL...). */
   readonly mismatched: number;
   /** A few human-readable examples of what differed. */
@@ -118,6 +120,19 @@ export interface DeadLetterSummary {
   readonly unexpected: number;
 }
 
+/**
+ * One event kind's accounting: `applied + deadLettered + lost + unverified = events`. `lost` and
+ * `doubleApplied` count distinct events (an event missing from two sinks is one lost event).
+ */
+export interface KindAccounting {
+  readonly events: number;
+  readonly applied: number;
+  readonly deadLettered: number;
+  readonly lost: number;
+  readonly unverified: number;
+  readonly doubleApplied: number;
+}
+
 /** The result printed at the end (and as one JSON object with `--json`). */
 export interface DemoSummary {
   readonly runTag: string;
@@ -128,8 +143,13 @@ export interface DemoSummary {
   readonly applied: number;
   readonly deadLettered: number;
   readonly lost: number;
+  /** Events no check could confirm or refute (not counted as applied). */
+  readonly unverified: number;
   readonly doubleApplied: number;
   readonly mismatched: number;
+  readonly byKind: Readonly<Record<DemoEventKind, KindAccounting>>;
+  /** Why the run failed beyond the counts above (no events at all, nothing verified). */
+  readonly failures: readonly string[];
   readonly latencyMs: LatencySummary;
   readonly deadLetters: DeadLetterSummary;
   readonly checks: readonly EffectCheck[];
@@ -144,10 +164,30 @@ export interface ObservedSession {
   readonly ttlSeconds: number;
 }
 
+/** A stream entry the reader saw at some pass of the run. */
+export interface ObservedStreamEntry {
+  /** Redis stream entry id (`ms-seq`). */
+  readonly id: string;
+  /** The reading's `ts` field (the reading's identity within its device's stream). */
+  readonly ts?: number;
+  /** Still in the stream at the latest pass. */
+  readonly present: boolean;
+}
+
+/**
+ * A capped stream as read over the whole run: each pass reads the entries added since the previous one, so
+ * an entry is seen before the cap (`MAXLEN ~`) trims it, and `added` (XINFO STREAM `entries-added`, which
+ * trimming never lowers) says whether any entry was added and trimmed between two passes unseen.
+ */
 export interface ObservedStream {
+  /** Entries in the stream now (XLEN). */
   readonly length: number;
-  /** Fields of the newest entry. */
-  readonly last?: Readonly<Record<string, string>>;
+  /** Entries ever added to the key. */
+  readonly added: number;
+  /** Every entry read during the run, oldest first. */
+  readonly entries: readonly ObservedStreamEntry[];
+  /** Id of the oldest entry in the stream now (entries older than it were trimmed or deleted). */
+  readonly firstId?: string;
 }
 
 /** A message read from a dead-letter or on-failure queue. */

@@ -1,28 +1,35 @@
 /**
  * Compares what the sinks hold with the independent tally, in event units: every generated event is
- * applied, dead-lettered or lost; effects beyond the tally are double-applied; anything else that differs
- * (a wrong status, a session without TTL, an unmasked field) is a mismatch. Pure: the reader does the I/O.
+ * applied, dead-lettered, lost or unverified; effects beyond the tally are double-applied; anything else
+ * that differs (a wrong status, a session without TTL, an unmasked field) is a mismatch. Pure: the reader
+ * does the I/O.
  *
- * Accounting per event kind: each check reports how many of its events it found missing or repeated;
- * a kind's lost (double) count is the largest over its checks (one lost click misses from the counter,
- * the aggregate and the HLL at once: it is one lost event, not three). Sums (leaderboard scores,
- * aggregated quantities) convert a difference into the fewest events that explain it.
+ * Accounting per event kind: each check names the events it finds missing or repeated (a reading by its
+ * `ts`, an entity's writes by version) or, when its sink keeps only a count or a sum, says how many of a
+ * key's events they must be; a kind's lost (double-applied) events are the union over its checks
+ * (eventUnion.ts): one lost click missing from the counter, the aggregate and the HLL is one lost event,
+ * two sinks losing different events are two. Events a check cannot confirm or refute (a session key that
+ * may have expired, stream entries trimmed before any pass read them) are unverified, never applied. A
+ * run that verified no event fails, whatever else it found.
  *
  * @example
  * ```ts
- * const result = verifyResults({ pipeline, expectation: tally.expectation, observed, now: Date.now() });
+ * const result = verifyResults({ pipeline, expectation: tally.expectation, observed, now: Date.now(), runTag });
  * result.lost; // 0 when every effect is there
  * ```
  */
 import { HLL_TOLERANCE, WorkloadPools } from './constants';
 import type { DemoPipeline } from './demoPipeline';
-import type { Expectation } from './Tally';
+import { type EventShortfall, eventUnion } from './eventUnion';
+import { type ClickEffect, clickGroup, type Expectation } from './Tally';
 import type {
   DeadLetterMessage,
   DeadLetterSummary,
   DemoEventKind,
   EffectCheck,
+  KindAccounting,
   ObservedState,
+  ObservedStreamEntry,
   PoisonVariant,
 } from './types';
 
@@ -41,22 +48,32 @@ export interface Verification {
   readonly applied: number;
   readonly deadLettered: number;
   readonly lost: number;
+  readonly unverified: number;
   readonly doubleApplied: number;
   readonly mismatched: number;
+  readonly byKind: Readonly<Record<DemoEventKind, KindAccounting>>;
+  /** Run-level reasons to fail (no events, nothing verified). */
+  readonly failures: readonly string[];
+  /** Nothing lost, double-applied or mismatched, and no failure reason. */
+  readonly ok: boolean;
   readonly deadLetters: DeadLetterSummary;
 }
 
 const MAX_EXAMPLES = 5;
-/** Sessions whose TTL ends within this margin of the verification are not checked (they may be gone). */
+/** Sessions whose TTL ends within this margin of the verification may be gone by expiry. */
 const EXPIRY_MARGIN_MS = 10_000;
+const KINDS = ['click', 'telemetry', 'session', 'product', 'order', 'poison'] as const;
 
 class CheckBuilder {
   readonly effect: string;
   readonly kind: DemoEventKind;
   expected = 0;
-  lost = 0;
-  doubleApplied = 0;
   mismatched = 0;
+  readonly lostIds = new Set<string>();
+  readonly lostShortfalls: EventShortfall[] = [];
+  readonly extraIds = new Set<string>();
+  readonly extraShortfalls: EventShortfall[] = [];
+  readonly unverifiedIds = new Set<string>();
   readonly examples: string[] = [];
 
   constructor(effect: string, kind: DemoEventKind) {
@@ -64,16 +81,38 @@ class CheckBuilder {
     this.kind = kind;
   }
 
-  miss(events: number, example: string): void {
+  /** Events this check names as missing. */
+  miss(ids: readonly string[], example: string): void {
+    if (ids.length === 0) return;
+    for (const id of ids) this.lostIds.add(id);
+    this.#example(`missing ${ids.length}: ${example}`);
+  }
+
+  /** `events` missing among a key's contributing events (the sink cannot say which). */
+  missAmong(events: number, among: readonly string[], example: string): void {
     if (events <= 0) return;
-    this.lost += events;
+    this.lostShortfalls.push({ events, among });
     this.#example(`missing ${events}: ${example}`);
   }
 
-  twice(events: number, example: string): void {
+  /** Events this check names as applied more than once. */
+  twice(ids: readonly string[], example: string): void {
+    if (ids.length === 0) return;
+    for (const id of ids) this.extraIds.add(id);
+    this.#example(`extra: ${example}`);
+  }
+
+  twiceAmong(events: number, among: readonly string[], example: string): void {
     if (events <= 0) return;
-    this.doubleApplied += events;
+    this.extraShortfalls.push({ events, among });
     this.#example(`extra ${events}: ${example}`);
+  }
+
+  /** Events this check can neither confirm nor refute. */
+  unverify(ids: readonly string[], example: string): void {
+    if (ids.length === 0) return;
+    for (const id of ids) this.unverifiedIds.add(id);
+    this.#example(`unverified ${ids.length}: ${example}`);
   }
 
   differ(example: string): void {
@@ -86,16 +125,40 @@ class CheckBuilder {
   }
 
   build(): EffectCheck {
+    // The shortfalls of one check are over disjoint keys, so the check's own figures are plain sums.
+    const sum = (shortfalls: readonly EventShortfall[]) => shortfalls.reduce((n, s) => n + s.events, 0);
+    const lost = this.lostIds.size + sum(this.lostShortfalls);
     return {
       effect: this.effect,
       kind: this.kind,
       expected: this.expected,
-      lost: this.lost,
-      doubleApplied: this.doubleApplied,
+      lost,
+      doubleApplied: this.extraIds.size + sum(this.extraShortfalls),
+      unverified: [...this.unverifiedIds].filter((id) => !this.lostIds.has(id)).length,
       mismatched: this.mismatched,
       examples: this.examples,
     };
   }
+}
+
+/** Ids `${entity}#${n}` for n in from..to: the writes of a versioned entity (seq, rev, version). */
+function writes(entity: string, from: number, to: number): string[] {
+  const ids: string[] = [];
+  for (let n = Math.max(1, from); n <= to; n++) ids.push(`${entity}#${n}`);
+  return ids;
+}
+
+/** A reading's event id. */
+function readingId(deviceId: string, ts: number): string {
+  return `${deviceId}#${ts}`;
+}
+
+/** Orders Redis stream ids (`ms-seq`) numerically. */
+export function compareStreamIds(a: string, b: string): number {
+  const [am = 0n, as = 0n] = a.split('-').map((part) => BigInt(part));
+  const [bm = 0n, bs = 0n] = b.split('-').map((part) => BigInt(part));
+  if (am !== bm) return am < bm ? -1 : 1;
+  return as === bs ? 0 : as < bs ? -1 : 1;
 }
 
 /** Reads a number from a record's field, or from inside a JSON-string field one level down. */
@@ -134,40 +197,36 @@ function eventsForSum(difference: number): number {
   return difference > 0 ? Math.ceil(difference / WorkloadPools.maxQuantity) : 0;
 }
 
-function countCheck(
-  check: CheckBuilder,
-  key: string,
-  expected: number,
-  observed: number | null | undefined,
-): void {
-  const got = observed ?? 0;
-  check.expected += expected;
-  check.miss(expected - got, `${key} = ${got}, expected ${expected}`);
-  check.twice(got - expected, `${key} = ${got}, expected ${expected}`);
-}
-
 function clickChecks({ pipeline, expectation, observed }: VerifyInput): CheckBuilder[] {
+  const among = (effect: ClickEffect, key: string, member?: string) =>
+    expectation.clickGroups.get(clickGroup(effect, key, member)) ?? [];
+
   const counter = new CheckBuilder(`redis:${pipeline.redis.counter.name}`, 'click');
-  for (const [key, expected] of expectation.counters)
-    countCheck(counter, key, expected, observed.counters.get(key));
+  for (const [key, expected] of expectation.counters) {
+    const got = observed.counters.get(key) ?? 0;
+    const text = `${key} = ${got}, expected ${expected}`;
+    counter.expected += expected;
+    counter.missAmong(expected - got, among('counter', key), text);
+    counter.twiceAmong(got - expected, among('counter', key), text);
+  }
 
   const board = new CheckBuilder(`redis:${pipeline.redis.leaderboard.name}`, 'click');
   for (const [key, members] of expectation.leaderboards) {
     const got = observed.leaderboards.get(key);
+    let differs = false;
     for (const [member, { score, events }] of members) {
       board.expected += events;
       const actual = got?.get(member) ?? 0;
-      board.miss(eventsForSum(score - actual), `${key} ${member} score ${actual}, expected ${score}`);
-      board.twice(eventsForSum(actual - score), `${key} ${member} score ${actual}, expected ${score}`);
+      const text = `${key} ${member} score ${actual}, expected ${score}`;
+      board.missAmong(eventsForSum(score - actual), among('leaderboard', key, member), text);
+      board.twiceAmong(eventsForSum(actual - score), among('leaderboard', key, member), text);
+      differs ||= actual !== score;
     }
     const ranked = [...members].sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1));
     const observedRank = [...members.keys()]
       .map((m) => [m, got?.get(m) ?? 0] as const)
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    if (
-      ranked.some(([member], i) => observedRank[i]?.[0] !== member) &&
-      board.lost + board.doubleApplied === 0
-    )
+    if (!differs && ranked.some(([member], i) => observedRank[i]?.[0] !== member))
       board.differ(`${key}: members not in the expected order`);
   }
 
@@ -177,7 +236,8 @@ function clickChecks({ pipeline, expectation, observed }: VerifyInput): CheckBui
     const got = observed.uniques.get(key) ?? 0;
     const tolerance = Math.max(1, Math.ceil(elements.size * HLL_TOLERANCE));
     const text = `${key} ≈ ${got}, expected ${elements.size} ± ${tolerance}`;
-    if (got < elements.size - tolerance) unique.miss(elements.size - got, text);
+    // Each element missing beyond the error bound is at least one lost event of this key.
+    if (got < elements.size - tolerance) unique.missAmong(elements.size - got, among('unique', key), text);
     else if (got > elements.size + tolerance) unique.differ(text);
   }
 
@@ -195,50 +255,87 @@ function clickChecks({ pipeline, expectation, observed }: VerifyInput): CheckBui
       lost = Math.max(lost, eventsForSum(expected.quantity - quantity));
       extra = Math.max(extra, eventsForSum(quantity - expected.quantity));
     }
-    agg.miss(lost, `${label} ${aggregate.countMetric}=${views}, expected ${expected.views}`);
-    agg.twice(extra, `${label} ${aggregate.countMetric}=${views}, expected ${expected.views}`);
+    const text = `${label} ${aggregate.countMetric}=${views}, expected ${expected.views}`;
+    agg.missAmong(lost, among('aggregate', id), text);
+    agg.twiceAmong(extra, among('aggregate', id), text);
   }
   return [counter, board, unique, agg];
 }
 
-function telemetryChecks({ pipeline, expectation, observed }: VerifyInput): CheckBuilder[] {
+/**
+ * The capped stream, entry by entry over every pass of the run (see ObservedStream): a reading appended
+ * twice shows twice however far the stream has passed its cap. An entry older than the stream's first one
+ * was trimmed only if the stream holds at least its cap (MAXLEN ~ never trims below it) and was never
+ * recreated (entries-added below the entries read); otherwise it was deleted. Entries added and trimmed
+ * between two passes were never seen: that many of the readings not seen may be among them (unverified),
+ * the rest are lost, and any surplus is readings appended again.
+ */
+function streamCheck({ pipeline, expectation, observed }: VerifyInput): CheckBuilder {
   const { stream } = pipeline.redis;
-  const streams = new CheckBuilder(`redis:${stream.name}`, 'telemetry');
+  const check = new CheckBuilder(`redis:${stream.name}`, 'telemetry');
   for (const [key, expected] of expectation.streams) {
     const got = observed.streams.get(key);
-    const length = got?.length ?? 0;
-    streams.expected += expected.readings;
-    const visible = Math.min(expected.readings, stream.maxLength);
-    streams.miss(visible - length, `${key} has ${length} entries, expected ${visible}`);
-    streams.twice(
-      length - expected.readings,
-      `${key} has ${length} entries for ${expected.readings} readings`,
-    );
-    // The Kinesis path may reorder a device's readings (AWS documents it), so the newest entry need not
-    // be the latest reading; it must still be one of this device's readings.
-    const lastTs = numberField(got?.last, 'ts');
-    if (lastTs !== undefined && lastTs > expected.lastTs)
-      streams.differ(`${key} newest entry ts ${lastTs} is later than any reading (${expected.lastTs})`);
+    const entries = got?.entries ?? [];
+    const recreated = (got?.added ?? 0) < entries.length;
+    const trimmed = (entry: ObservedStreamEntry) =>
+      !recreated &&
+      (got?.length ?? 0) >= stream.maxLength &&
+      (got?.firstId === undefined || compareStreamIds(entry.id, got.firstId) < 0);
+    const byTs = new Map<number, ObservedStreamEntry[]>();
+    for (const entry of entries) {
+      if (entry.ts === undefined) continue;
+      const same = byTs.get(entry.ts);
+      if (same) same.push(entry);
+      else byTs.set(entry.ts, [entry]);
+    }
+    check.expected += expected.ts.length;
+    const unseen: string[] = [];
+    const repeated: string[] = [];
+    const deleted: string[] = [];
+    for (const ts of expected.ts) {
+      const id = readingId(expected.deviceId, ts);
+      const mine = byTs.get(ts) ?? [];
+      byTs.delete(ts);
+      if (mine.length === 0) unseen.push(id);
+      else if (!mine.some((entry) => entry.present || trimmed(entry))) deleted.push(id);
+      if (mine.length > 1) repeated.push(id);
+    }
+    check.twice(repeated, `${key}: ${repeated.length} readings appended more than once`);
+    check.miss(deleted, `${key}: ${deleted.length} readings gone from the stream below its cap`);
+    const unread = Math.max(0, (got?.added ?? 0) - entries.length);
+    if (unread === 0) check.miss(unseen, `${key}: ${unseen.length} readings never appended`);
+    else {
+      const text = `${key}: ${unseen.length} readings not seen, ${unread} entries trimmed before a pass read them`;
+      check.missAmong(unseen.length - unread, unseen, text);
+      check.unverify(unseen, text);
+      const all = expected.ts.map((ts) => readingId(expected.deviceId, ts));
+      check.twiceAmong(unread - unseen.length, all, text);
+    }
+    const foreign = entries.filter((e) => e.ts === undefined || byTs.has(e.ts)).length;
+    if (foreign > 0) check.differ(`${key}: ${foreign} entries are none of this device's readings`);
   }
+  return check;
+}
 
-  const series = new CheckBuilder(`dynamodb:${pipeline.dynamodb.series.name}`, 'telemetry');
+function seriesCheck({ pipeline, expectation, observed }: VerifyInput): CheckBuilder {
+  const check = new CheckBuilder(`dynamodb:${pipeline.dynamodb.series.name}`, 'telemetry');
   for (const [pk, expected] of expectation.series) {
     const seen = new Map<number, number>();
     for (const ts of observed.series.get(pk) ?? []) seen.set(ts, (seen.get(ts) ?? 0) + 1);
-    series.expected += expected.ts.length;
-    let missing = 0;
-    let extra = 0;
+    check.expected += expected.ts.length;
+    const missing: string[] = [];
+    const extra: string[] = [];
     for (const ts of expected.ts) {
       const n = seen.get(ts) ?? 0;
-      if (n === 0) missing += 1;
-      else extra += n - 1;
+      if (n === 0) missing.push(readingId(expected.deviceId, ts));
+      else if (n > 1) extra.push(readingId(expected.deviceId, ts));
       seen.delete(ts);
     }
-    series.miss(missing, `${pk}: ${missing} of ${expected.ts.length} readings absent`);
-    series.twice(extra, `${pk}: ${extra} readings stored more than once`);
-    if (seen.size > 0) series.differ(`${pk}: ${seen.size} items with an unexpected ts`);
+    check.miss(missing, `${pk}: ${missing.length} of ${expected.ts.length} readings absent`);
+    check.twice(extra, `${pk}: ${extra.length} readings stored more than once`);
+    if (seen.size > 0) check.differ(`${pk}: ${seen.size} items with an unexpected ts`);
   }
-  return [streams, series];
+  return check;
 }
 
 function sessionChecks({ pipeline, expectation, observed, now }: VerifyInput): CheckBuilder[] {
@@ -247,21 +344,33 @@ function sessionChecks({ pipeline, expectation, observed, now }: VerifyInput): C
   const governance = pipeline.sources.sessions.governance;
   const check = new CheckBuilder(`redis:${session.name}`, 'session');
   for (const expected of expectation.sessions.values()) {
-    if (ttl !== undefined && now - expected.lastTs > ttl * 1000 - EXPIRY_MARGIN_MS) continue;
     const got = observed.sessions.get(expected.sessionId);
+    const id = expected.sessionId;
     check.expected += expected.events;
+    // An absent key proves nothing once the TTL may have run out since the session's last write.
+    if (ttl !== undefined && now - expected.lastTs > ttl * 1000 - EXPIRY_MARGIN_MS && !got?.exists) {
+      check.unverify(
+        writes(id, 1, expected.events),
+        `${expected.key} absent ${Math.round((now - expected.lastTs) / 1000)}s after its last write (TTL ${ttl}s): expired or lost`,
+      );
+      continue;
+    }
     if (expected.deleted) {
-      if (got?.exists) check.miss(1, `${expected.key} still present after the session ended`);
+      if (got?.exists)
+        check.miss(
+          writes(id, expected.events, expected.events),
+          `${expected.key} still present after the session ended`,
+        );
       continue;
     }
     if (!got?.exists) {
-      check.miss(expected.events, `${expected.key} absent`);
+      check.miss(writes(id, 1, expected.events), `${expected.key} absent`);
       continue;
     }
     const seq = numberField(got.fields, 'seq');
     if (seq === undefined) check.differ(`${expected.key} has no seq field`);
     else if (seq < expected.seq)
-      check.miss(expected.seq - seq, `${expected.key} seq ${seq}, expected ${expected.seq}`);
+      check.miss(writes(id, seq + 1, expected.seq), `${expected.key} seq ${seq}, expected ${expected.seq}`);
     else if (seq > expected.seq) check.differ(`${expected.key} seq ${seq}, expected ${expected.seq}`);
     if (ttl !== undefined && (got.ttlSeconds <= 0 || got.ttlSeconds > ttl))
       check.differ(`${expected.key} TTL ${got.ttlSeconds}s, expected 1..${ttl}s`);
@@ -289,9 +398,10 @@ function productChecks({ pipeline, expectation, observed }: VerifyInput): CheckB
     ] as const) {
       check.expected += expected.events;
       const rev = numberField(got ?? undefined, 'rev');
-      if (!got || rev === undefined) check.miss(expected.events, `${where} absent`);
+      const id = expected.productId;
+      if (!got || rev === undefined) check.miss(writes(id, 1, expected.rev), `${where} absent`);
       else if (rev < expected.rev)
-        check.miss(expected.rev - rev, `${where} rev ${rev}, expected ${expected.rev}`);
+        check.miss(writes(id, rev + 1, expected.rev), `${where} rev ${rev}, expected ${expected.rev}`);
       else if (rev > expected.rev) check.differ(`${where} rev ${rev}, expected ${expected.rev}`);
       else if (numberField(got, 'price') !== expected.price)
         check.differ(`${where} price ${String(lookupField(got, 'price'))}, expected ${expected.price}`);
@@ -305,15 +415,19 @@ function orderChecks({ pipeline, expectation, observed }: VerifyInput): CheckBui
   const check = new CheckBuilder(`dynamodb:${state.name}`, 'order');
   for (const expected of expectation.orders.values()) {
     const got = observed.orders.get(expected.orderId) ?? undefined;
+    const id = expected.orderId;
     check.expected += expected.events;
     const version = numberField(got, state.versionField);
+    const where = `${state.table} ${expected.orderId}`;
     if (!got || version === undefined) {
-      check.miss(expected.events, `${state.table} ${expected.orderId} absent`);
+      check.miss(writes(id, 1, expected.version), `${where} absent`);
       continue;
     }
-    const where = `${state.table} ${expected.orderId}`;
     if (version < expected.version)
-      check.miss(expected.version - version, `${where} v${version}, expected v${expected.version}`);
+      check.miss(
+        writes(id, version + 1, expected.version),
+        `${where} v${version}, expected v${expected.version}`,
+      );
     else if (version > expected.version) check.differ(`${where} v${version}, expected v${expected.version}`);
     else if (got.status !== expected.status)
       check.differ(`${where} status ${String(got.status)}, expected ${expected.status}`);
@@ -353,7 +467,7 @@ function deadLetterAccounting(
     check.expected += 1;
     const letters = (byMarker.get(marker) ?? []).filter((m) => m.reason && m.errorType);
     if (letters.length === 0) {
-      check.miss(1, `${marker} (${variant}) not in any dead-letter queue`);
+      check.miss([marker], `${marker} (${variant}) not in any dead-letter queue`);
       continue;
     }
     found += 1;
@@ -373,32 +487,66 @@ function deadLetterAccounting(
 export function verifyResults(input: VerifyInput & { readonly runTag: string }): Verification {
   const builders = [
     ...clickChecks(input),
-    ...telemetryChecks(input),
+    streamCheck(input),
+    seriesCheck(input),
     ...sessionChecks(input),
     ...productChecks(input),
     ...orderChecks(input),
   ];
   const poison = deadLetterAccounting(input, input.runTag);
-  const checks = [...builders, poison.check].map((b) => b.build());
   const counts = input.expectation.counts;
-  let applied = 0;
-  let lost = 0;
-  let doubleApplied = 0;
-  for (const kind of ['click', 'telemetry', 'session', 'product', 'order'] as const) {
-    const mine = checks.filter((c) => c.kind === kind);
-    const kindLost = Math.min(counts[kind], Math.max(0, ...mine.map((c) => c.lost)));
-    lost += kindLost;
-    applied += counts[kind] - kindLost;
-    doubleApplied += Math.max(0, ...mine.map((c) => c.doubleApplied));
+  const byKind = {} as Record<DemoEventKind, KindAccounting>;
+  for (const kind of KINDS) {
+    const events = counts[kind];
+    if (kind === 'poison') {
+      const deadLettered = Math.min(events, poison.found);
+      const lost = events - deadLettered;
+      byKind[kind] = { events, applied: 0, deadLettered, lost, unverified: 0, doubleApplied: 0 };
+      continue;
+    }
+    const mine = builders.filter((b) => b.kind === kind);
+    const lostIds = eventUnion(
+      mine.flatMap((b) => [...b.lostIds]),
+      mine.flatMap((b) => b.lostShortfalls),
+    );
+    const unverifiedIds = new Set(mine.flatMap((b) => [...b.unverifiedIds]).filter((id) => !lostIds.has(id)));
+    const doubled = eventUnion(
+      mine.flatMap((b) => [...b.extraIds]),
+      mine.flatMap((b) => b.extraShortfalls),
+    );
+    const lost = Math.min(events, lostIds.size);
+    const unverified = Math.min(events - lost, unverifiedIds.size);
+    byKind[kind] = {
+      events,
+      applied: events - lost - unverified,
+      deadLettered: 0,
+      lost,
+      unverified,
+      doubleApplied: doubled.size,
+    };
   }
-  lost += counts.poison - poison.found;
+  const total = (field: keyof KindAccounting) => KINDS.reduce((n, kind) => n + byKind[kind][field], 0);
+  const checks = [...builders, poison.check].map((b) => b.build());
+  const applied = total('applied');
+  const deadLettered = total('deadLettered');
+  const lost = total('lost');
+  const doubleApplied = total('doubleApplied');
+  const mismatched = checks.reduce((n, c) => n + c.mismatched, 0);
+  const failures: string[] = [];
+  const events = total('events');
+  if (events === 0) failures.push('no events were generated, so nothing was verified');
+  else if (applied + deadLettered === 0) failures.push(`none of the ${events} events could be verified`);
   return {
     checks,
     applied,
-    deadLettered: poison.found,
+    deadLettered,
     lost,
+    unverified: total('unverified'),
     doubleApplied,
-    mismatched: checks.reduce((n, c) => n + c.mismatched, 0),
+    mismatched,
+    byKind,
+    failures,
+    ok: lost === 0 && doubleApplied === 0 && mismatched === 0 && failures.length === 0,
     deadLetters: poison.summary,
   };
 }

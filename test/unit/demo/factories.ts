@@ -9,6 +9,8 @@ import type {
   DeadLetterMessage,
   ObservedSession,
   ObservedState,
+  ObservedStream,
+  ObservedStreamEntry,
   OrderEvent,
   SessionEvent,
 } from '../../../local/demo/types';
@@ -56,13 +58,37 @@ export interface MutableObserved {
   uniques: Map<string, number>;
   sessions: Map<string, ObservedSession>;
   cache: Map<string, Record<string, unknown> | null>;
-  streams: Map<string, { length: number; last?: Record<string, string> }>;
+  streams: Map<string, ObservedStream>;
   series: Map<string, number[]>;
   aggregates: Map<string, Record<string, unknown> | null>;
   orders: Map<string, Record<string, unknown> | null>;
   replica: Map<string, Record<string, unknown> | null>;
   deadLetters: DeadLetterMessage[];
   onFailureMessages: number;
+}
+
+/**
+ * A stream as the reader sees it when entries carrying these `ts` are appended in this order, trimmed to
+ * the newest `cap` (MAXLEN), and read every `readEvery` appends and once at the end.
+ */
+export function cappedStream(
+  appended: readonly number[],
+  { cap = pipeline.redis.stream.maxLength, readEvery = 100 } = {},
+): ObservedStream {
+  const stream: { id: string; ts: number }[] = [];
+  const seen = new Map<string, { id: string; ts: number; present: boolean }>();
+  const read = () => {
+    for (const entry of stream) if (!seen.has(entry.id)) seen.set(entry.id, { ...entry, present: true });
+  };
+  appended.forEach((ts, i) => {
+    stream.push({ id: `${T0 + i}-0`, ts });
+    if (stream.length > cap) stream.splice(0, stream.length - cap);
+    if ((i + 1) % readEvery === 0) read();
+  });
+  read();
+  const ids = new Set(stream.map((e) => e.id));
+  const entries: ObservedStreamEntry[] = [...seen.values()].map((e) => ({ ...e, present: ids.has(e.id) }));
+  return { length: stream.length, added: appended.length, entries, firstId: stream[0]?.id };
 }
 
 /** A sink state holding exactly the tally's effects (poison dead-lettered by `handlers` each). */
@@ -101,12 +127,7 @@ export function perfectObserved(
     uniques: new Map([...expectation.uniques].map(([key, { elements }]) => [key, elements.size])),
     sessions,
     cache: new Map(products.map((p) => [p.productId, productItem(p)])),
-    streams: new Map(
-      [...expectation.streams].map(([key, s]) => [
-        key,
-        { length: s.readings, last: { ts: String(s.lastTs) } },
-      ]),
-    ),
+    streams: new Map([...expectation.streams].map(([key, s]) => [key, cappedStream(s.ts)])),
     series: new Map([...expectation.series].map(([pk, s]) => [pk, [...s.ts]])),
     aggregates: new Map(
       [...expectation.aggregates].map(([id, a]) => [

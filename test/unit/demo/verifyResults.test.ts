@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { demoSummary } from '../../../local/demo/demoSummary';
+import { summaryText } from '../../../local/demo/summaryText';
 import { aggregateId, Tally } from '../../../local/demo/Tally';
-import { verifyResults } from '../../../local/demo/verifyResults';
+import type { TelemetryEvent } from '../../../local/demo/types';
+import { type Verification, verifyResults } from '../../../local/demo/verifyResults';
 import { WorkloadGenerator } from '../../../local/demo/WorkloadGenerator';
-import { click, order, perfectObserved, pipeline, session, T0 } from './factories';
+import { cappedStream, click, order, perfectObserved, pipeline, session, T0 } from './factories';
 
 const poisonLetters = { 'click-not-json': 2, 'product-schema': 1 } as const;
 
@@ -29,6 +32,31 @@ function verify(tally: Tally, observed = perfectObserved(tally.expectation)) {
     runTag: 'tag1',
     poisonLetters,
   });
+}
+
+/** The printed summary of a verification (what the user reads at the end of a run). */
+function printed(tally: Tally, verification: Verification): string {
+  const latencyMs = { samples: 0, timeouts: 0, p50: null, p95: null, p99: null, max: null };
+  const run = {
+    runTag: 'tag1',
+    seed: 3,
+    durationMs: 1_000,
+    eventsByKind: tally.expectation.counts,
+    latencyMs,
+  };
+  return summaryText(demoSummary(run, verification)).join('\n');
+}
+
+/** `count` readings of one device, 1 s apart from T0. */
+function readings(count: number, deviceId = 'dev-tag1-01'): TelemetryEvent[] {
+  return Array.from({ length: count }, (_, i) => ({
+    kind: 'telemetry',
+    deviceId,
+    ts: T0 + i * 1_000,
+    temperature: 20,
+    humidity: 50,
+    battery: 90,
+  }));
 }
 
 describe('Tally', () => {
@@ -198,5 +226,183 @@ describe('verifyResults', () => {
     // Assess
     expect(result.lost).toBe(1);
     expect(result.mismatched).toBe(3);
+  });
+
+  describe('blind spots', () => {
+    it('fails a run with zero events, with the reason in the summary', () => {
+      // Prepare
+      const tally = new Tally(pipeline);
+      // Act
+      const result = verify(tally);
+      // Assess
+      expect(result).toMatchObject({ lost: 0, doubleApplied: 0, mismatched: 0, ok: false });
+      expect(result.failures).toEqual(['no events were generated, so nothing was verified']);
+      expect(printed(tally, result)).toMatch(/RESULT: FAILED — no events were generated/);
+    });
+
+    it('counts products lost by two different sinks as two lost events', () => {
+      // Prepare
+      const tally = tallyOf(1000);
+      const observed = perfectObserved(tally.expectation);
+      const [first, second] = [...tally.expectation.products.values()];
+      if (!first || !second) throw new Error('the workload has fewer than two products');
+      observed.cache.set(first.productId, { ...observed.cache.get(first.productId), rev: first.rev - 1 });
+      observed.replica.delete(second.productId);
+      // Act
+      const result = verify(tally, observed);
+      // Assess
+      expect(result.byKind.product.lost).toBe(1 + second.rev);
+      expect(result.lost).toBe(1 + second.rev);
+      expect(result.byKind.product.applied).toBe(tally.expectation.counts.product - 1 - second.rev);
+      expect(printed(tally, result)).toContain(
+        `lost            ${1 + second.rev} (product ${1 + second.rev})`,
+      );
+    });
+
+    it('counts clicks a counter and an aggregate miss on different pages as two lost events', () => {
+      // Prepare
+      const tally = tallyOf(1000);
+      const observed = perfectObserved(tally.expectation);
+      const [counterKey] = [...tally.expectation.counters.keys()] as [string];
+      const otherPage = [...observed.aggregates.keys()].find(
+        (id) => !counterKey.includes(id.split('#')[1]?.split('\u0000')[0] ?? '?'),
+      );
+      if (!otherPage) throw new Error('the workload has a single page');
+      observed.counters.set(counterKey, (observed.counters.get(counterKey) ?? 0) - 1);
+      const item = observed.aggregates.get(otherPage) as Record<string, number>;
+      observed.aggregates.set(otherPage, { ...item, views: (item.views ?? 0) - 1 });
+      // Act
+      const result = verify(tally, observed);
+      // Assess
+      expect(result.byKind.click.lost).toBe(2);
+      expect(result.lost).toBe(2);
+    });
+
+    it('counts a reading missing from the stream and another missing from the time series as two', () => {
+      // Prepare
+      const tally = new Tally(pipeline);
+      const events = readings(50);
+      for (const event of events) tally.record(event);
+      const observed = perfectObserved(tally.expectation);
+      const [streamKey, stream] = [...tally.expectation.streams][0] ?? [];
+      const [pk, series] = [...tally.expectation.series][0] ?? [];
+      if (!streamKey || !stream || !pk || !series) throw new Error('no telemetry in the tally');
+      observed.streams.set(streamKey, cappedStream(stream.ts.filter((ts) => ts !== events[10]?.ts)));
+      observed.series.set(
+        pk,
+        series.ts.filter((ts) => ts !== events[20]?.ts),
+      );
+      // Act
+      const result = verify(tally, observed);
+      // Assess
+      expect(result.checks.filter((c) => c.lost > 0).map((c) => [c.effect, c.lost])).toEqual([
+        ['redis:device-latest', 1],
+        ['dynamodb:telemetry-series', 1],
+      ]);
+      expect(result.byKind.telemetry).toMatchObject({ lost: 2, applied: 48 });
+      expect(printed(tally, result)).toContain('lost            2 (telemetry 2)');
+    });
+
+    it('counts a session absent near its TTL as unverified, not applied, and verifies one still there', () => {
+      // Prepare
+      const ttlMs = (pipeline.redis.session.ttlSeconds ?? 0) * 1000;
+      const tally = new Tally(pipeline);
+      tally.record(session({ sessionId: 't-old', ts: T0 + 60_000 - ttlMs }));
+      tally.record(
+        session({ sessionId: 't-old', action: 'update', seq: 2, ts: T0 + 60_000 - ttlMs + 5_000 }),
+      );
+      tally.record(session({ sessionId: 't-kept', ts: T0 + 60_000 - ttlMs }));
+      tally.record(session({ sessionId: 't-new' }));
+      const observed = perfectObserved(tally.expectation);
+      observed.sessions.set('t-old', { exists: false, fields: {}, ttlSeconds: -2 });
+      // Act
+      const result = verify(tally, observed);
+      // Assess
+      expect(result.byKind.session).toMatchObject({ events: 4, applied: 2, unverified: 2, lost: 0 });
+      expect(result).toMatchObject({ applied: 2, unverified: 2, ok: true });
+      const text = printed(tally, result);
+      expect(text).toContain('unverified      2 (session 2)');
+      expect(text).toMatch(/\? redis:sessions .* unverified 2/);
+      expect(text).toMatch(/RESULT: OK .*\(2 could not be verified\)/);
+    });
+
+    it('fails a run whose every event is unverified', () => {
+      // Prepare
+      const ttlMs = (pipeline.redis.session.ttlSeconds ?? 0) * 1000;
+      const tally = new Tally(pipeline);
+      tally.record(session({ ts: T0 - ttlMs }));
+      const observed = perfectObserved(tally.expectation);
+      observed.sessions.set('t-s1', { exists: false, fields: {}, ttlSeconds: -2 });
+      // Act
+      const result = verify(tally, observed);
+      // Assess
+      expect(result).toMatchObject({ applied: 0, unverified: 1, ok: false });
+      expect(result.failures).toEqual(['none of the 1 events could be verified']);
+    });
+
+    it('catches a reading appended twice to a stream long past its cap, and one never appended', () => {
+      // Prepare: 3 000 readings into a stream capped at 1 000; reading 500 again after reading 2 000
+      const cap = pipeline.redis.stream.maxLength;
+      const tally = new Tally(pipeline);
+      const events = readings(3 * cap);
+      for (const event of events) tally.record(event);
+      const ts = events.map((e) => e.ts);
+      const duplicated = [...ts.slice(0, 2000), ts[500] as number, ...ts.slice(2000)];
+      const lostOne = ts.filter((_, i) => i !== 1500);
+      const [key] = [...tally.expectation.streams.keys()] as [string];
+      const duplicate = perfectObserved(tally.expectation);
+      duplicate.streams.set(key, cappedStream(duplicated));
+      const loss = perfectObserved(tally.expectation);
+      loss.streams.set(key, cappedStream(lostOne));
+      // Act
+      const twice = verify(tally, duplicate);
+      const missing = verify(tally, loss);
+      // Assess: the stream holds 1 000 entries either way, far fewer than the 3 000 readings
+      expect(duplicate.streams.get(key)?.length).toBe(cap);
+      expect(twice).toMatchObject({ doubleApplied: 1, lost: 0, unverified: 0, ok: false });
+      expect(printed(tally, twice)).toMatch(/double-applied {2}1 \(telemetry 1\)/);
+      expect(missing).toMatchObject({ doubleApplied: 0, lost: 1, unverified: 0, ok: false });
+    });
+
+    it('reports readings trimmed before any pass read them as unverified, and a surplus of them as repeats', () => {
+      // Prepare: passes too rare for the cap (every 1 500 appends with a cap of 1 000)
+      const tally = new Tally(pipeline);
+      const events = readings(3000);
+      for (const event of events) tally.record(event);
+      const ts = events.map((e) => e.ts);
+      const [key] = [...tally.expectation.streams.keys()] as [string];
+      const rare = perfectObserved(tally.expectation);
+      rare.streams.set(key, cappedStream(ts, { readEvery: 1500 }));
+      const rareWithRepeat = perfectObserved(tally.expectation);
+      rareWithRepeat.streams.set(
+        key,
+        cappedStream([...ts.slice(0, 100), ts[10] as number, ...ts.slice(100)], { readEvery: 1500 }),
+      );
+      // Act
+      const unread = verify(tally, rare);
+      const repeated = verify(tally, rareWithRepeat);
+      // Assess: readings 0..499 and 1 500..1 999 were trimmed before a pass saw them
+      expect(unread).toMatchObject({ lost: 0, unverified: 1000, doubleApplied: 0, applied: 2000, ok: true });
+      // The repeat takes one of the slots trimmed unseen: 999 readings and the repeat were never read.
+      expect(repeated).toMatchObject({ lost: 0, unverified: 999, doubleApplied: 1, ok: false });
+    });
+
+    it('counts a stream entry deleted below the cap as lost', () => {
+      // Prepare
+      const tally = new Tally(pipeline);
+      for (const event of readings(20)) tally.record(event);
+      const observed = perfectObserved(tally.expectation);
+      const [key, stream] = [...observed.streams][0] ?? [];
+      if (!key || !stream) throw new Error('no stream');
+      observed.streams.set(key, {
+        ...stream,
+        length: stream.length - 1,
+        entries: stream.entries.map((e, i) => (i === 7 ? { ...e, present: false } : e)),
+      });
+      // Act
+      const result = verify(tally, observed);
+      // Assess
+      expect(result).toMatchObject({ lost: 1, unverified: 0 });
+    });
   });
 });

@@ -6,8 +6,10 @@
  * - a naive handler doing one UpdateItem ADD per event, awaited in turn (what public samples do). It is timed
  *   on a subset of the batch (moto takes milliseconds per request) and reported per record;
  * - DynamoDB requests per batch, counted at the HTTP layer of the client (SDK retries included).
- * The benchmark checks the counters afterwards: a fast wrong answer fails it. It runs against a private moto
- * server (started through the services module on a free port), so no other test's requests are timed.
+ * The three alternate round by round (measureInterleaved: load on this shared machine that comes and goes
+ * weighs on each alike); each figure is the median of its rounds. The benchmark checks the counters
+ * afterwards: a fast wrong answer fails it. It runs against a private moto server (started through the
+ * services module on a free port), so no other test's requests are timed.
  *
  * Run alone: `npx tsx bench/dynamoSink.bench.ts [--quick]`.
  */
@@ -34,7 +36,7 @@ import { mapConcurrently } from '../lambdas/kafka-to-dynamodb/mapConcurrently';
 import type { ServicesOptions } from '../local/services';
 import { freePort, LocalAws, startServices, stopServices } from '../local/services';
 import type { Benchmark, Figure } from './harness';
-import { figuresTable, measureThroughput, ratioFigure } from './harness';
+import { figuresTable, measureInterleaved, ratioFigure } from './harness';
 
 const KEYS = 50;
 const PARTITIONS = 1;
@@ -80,6 +82,38 @@ function batchAt(events: readonly Click[], firstOffset: number): MSKEvent {
 
 function windowOf(ts: number): string {
   return new Date(ts).toISOString().slice(0, 13);
+}
+
+/** The sink's writes for `batch` at offsets from `firstOffset`, issued by hand: one guarded UpdateItem per key. */
+function plannedWrites(table: string, batch: readonly Click[], firstOffset: number): UpdateItemCommand[] {
+  const totals = new Map<string, { views: number; quantity: number }>();
+  for (const c of batch) {
+    const id = `${c.page}|${windowOf(c.ts)}`;
+    const t = totals.get(id) ?? { views: 0, quantity: 0 };
+    t.views++;
+    t.quantity += c.quantity;
+    totals.set(id, t);
+  }
+  return [...totals].map(
+    ([id, t]) =>
+      new UpdateItemCommand({
+        TableName: table,
+        Key: { pk: { S: `page#${id.split('|')[0]}` }, window: { S: id.split('|')[1] as string } },
+        UpdateExpression: 'SET #wm = :last ADD #v :v, #q :q',
+        ConditionExpression: 'attribute_not_exists(#wm) OR #wm < :first',
+        ExpressionAttributeNames: {
+          '#wm': watermarkAttribute(MAPPING, TOPIC, 0),
+          '#v': 'views',
+          '#q': 'quantity',
+        },
+        ExpressionAttributeValues: {
+          ':first': { N: String(firstOffset) },
+          ':last': { N: String(firstOffset + batch.length - 1) },
+          ':v': { N: String(t.views) },
+          ':q': { N: String(t.quantity) },
+        },
+      }),
+  );
 }
 
 /** Counts DynamoDB HTTP requests per operation (after the SDK's retry layer: every attempt counts). */
@@ -169,7 +203,7 @@ export const dynamoSink: Benchmark = {
   async run({ quick }) {
     const records = 10_000;
     const naiveRecords = quick ? 100 : 500;
-    const runs = quick ? 2 : 5;
+    const rounds = quick ? 2 : 5;
     const stateDir = mkdtempSync(join(tmpdir(), 'sb-bench-dynamodb-'));
     const services: ServicesOptions = {
       only: ['moto'],
@@ -195,93 +229,63 @@ export const dynamoSink: Benchmark = {
       // The sink: each run gets the same 10 000 events at new offsets, so the watermark lets them through.
       let event = batchAt(batch, 0);
       const sinkRequests: number[] = [];
-      const sink = await measureThroughput(
-        'dynamodb-sink aggregate (handler)',
-        records,
-        async () => {
-          const before = sum(requests);
-          const response = await handler(event, {
-            awsRequestId: 'bench',
-            getRemainingTimeInMillis: () => 60_000,
-          });
-          if (response.batchItemFailures.length > 0) throw new Error('the sink reported failures');
-          sinkRequests.push(sum(requests) - before);
-          applied++;
-        },
-        {
-          runs,
-          before: () => {
-            event = batchAt(batch, nextOffset);
-            nextOffset += records;
-          },
-        },
-      );
-
       // The raw client: the sink's own writes (one guarded UpdateItem per key), planned outside the timing.
       let planned: UpdateItemCommand[] = [];
-      const raw = await measureThroughput(
-        'dynamodb raw UpdateItem (same writes, no handler)',
-        records,
-        async () => {
-          await mapConcurrently(planned, WRITE_CONCURRENCY, (command) => client.send(command));
-          applied++;
-        },
-        {
-          runs,
-          before: () => {
-            const totals = new Map<string, { views: number; quantity: number }>();
-            for (const c of batch) {
-              const id = `${c.page}|${windowOf(c.ts)}`;
-              const t = totals.get(id) ?? { views: 0, quantity: 0 };
-              t.views++;
-              t.quantity += c.quantity;
-              totals.set(id, t);
-            }
-            planned = [...totals].map(
-              ([id, t]) =>
-                new UpdateItemCommand({
-                  TableName: table,
-                  Key: { pk: { S: `page#${id.split('|')[0]}` }, window: { S: id.split('|')[1] as string } },
-                  UpdateExpression: 'SET #wm = :last ADD #v :v, #q :q',
-                  ConditionExpression: 'attribute_not_exists(#wm) OR #wm < :first',
-                  ExpressionAttributeNames: {
-                    '#wm': watermarkAttribute(MAPPING, TOPIC, 0),
-                    '#v': 'views',
-                    '#q': 'quantity',
-                  },
-                  ExpressionAttributeValues: {
-                    ':first': { N: String(nextOffset) },
-                    ':last': { N: String(nextOffset + records - 1) },
-                    ':v': { N: String(t.views) },
-                    ':q': { N: String(t.quantity) },
-                  },
-                }),
-            );
-            nextOffset += records;
-          },
-        },
-      );
-
       // The naive handler: one UpdateItem per event, in order, on a subset of the batch.
       const subset = batch.slice(0, naiveRecords);
-      const naive = await measureThroughput(
-        'dynamodb naive UpdateItem per event',
-        naiveRecords,
-        async () => {
-          for (const c of subset) {
-            await client.send(
-              new UpdateItemCommand({
-                TableName: table,
-                Key: { pk: { S: `naive#${c.page}` }, window: { S: windowOf(c.ts) } },
-                UpdateExpression: 'ADD #v :one, #q :q',
-                ExpressionAttributeNames: { '#v': 'views', '#q': 'quantity' },
-                ExpressionAttributeValues: { ':one': { N: '1' }, ':q': { N: String(c.quantity) } },
-              }),
-            );
-          }
-        },
-        // The client's connections are warm from the runs above; a naive warm-up run would only cost time.
-        { runs: quick ? 1 : 3, warmupRuns: 0 },
+      const [sink, raw, naive] = await measureInterleaved(
+        [
+          {
+            name: 'dynamodb-sink aggregate (handler)',
+            records,
+            before: () => {
+              event = batchAt(batch, nextOffset);
+              nextOffset += records;
+            },
+            run: async () => {
+              const before = sum(requests);
+              const response = await handler(event, {
+                awsRequestId: 'bench',
+                getRemainingTimeInMillis: () => 60_000,
+              });
+              if (response.batchItemFailures.length > 0) throw new Error('the sink reported failures');
+              sinkRequests.push(sum(requests) - before);
+              applied++;
+            },
+          },
+          {
+            name: 'dynamodb raw UpdateItem (same writes, no handler)',
+            records,
+            before: () => {
+              planned = plannedWrites(table, batch, nextOffset);
+              nextOffset += records;
+            },
+            run: async () => {
+              await mapConcurrently(planned, WRITE_CONCURRENCY, (command) => client.send(command));
+              applied++;
+            },
+          },
+          {
+            name: 'dynamodb naive UpdateItem per event',
+            records: naiveRecords,
+            // The client's connections are warm from the other variants; a naive warm-up run would only cost time.
+            warmupRuns: 0,
+            run: async () => {
+              for (const c of subset) {
+                await client.send(
+                  new UpdateItemCommand({
+                    TableName: table,
+                    Key: { pk: { S: `naive#${c.page}` }, window: { S: windowOf(c.ts) } },
+                    UpdateExpression: 'ADD #v :one, #q :q',
+                    ExpressionAttributeNames: { '#v': 'views', '#q': 'quantity' },
+                    ExpressionAttributeValues: { ':one': { N: '1' }, ':q': { N: String(c.quantity) } },
+                  }),
+                );
+              }
+            },
+          },
+        ],
+        rounds,
       );
 
       // Correctness: every sink and raw run added the batch exactly once.

@@ -1,20 +1,29 @@
 /**
- * The change bridge's throughput on a 1000-record DynamoDB Streams batch, against the local Kafka broker:
+ * The change bridge's throughput on a 1000-record DynamoDB Streams batch, against the local Kafka broker.
+ * Contenders (cdcFixture.ts), each named for what it is:
  *
  * - handler: the ddb-stream-to-kafka bridge (`createChangeBridge` + `process`, exactly what the handler's
  *   two lines run), bundled as the CDK bundles the handler (bundles.ts), on a batch parsed from JSON just
  *   before each run, as the Lambda runtime delivers one (untimed): decode, envelope, headers, size checks,
  *   one `sendBatch` (acks=-1, gzip);
- * - raw: stock kafkajs `sendBatch` of the very same messages (same keys, values, headers, acks,
- *   compression, partitioner) built in advance: the practical limit of the I/O with kafkajs as published;
- *   target handler ≥ 0.8× raw;
- * - raw with the handler's producer: the same prepared messages sent by the handler's own producer, which
- *   swaps kafkajs's record encoder for a faster one with the same bytes (produceEncoding.ts): no target,
- *   the handler against it shows what the bridge's own work (decode, envelope, headers, sizes) costs;
+ * - same producer, prebuilt messages: the handler's own producer (with its record encoder,
+ *   produceEncoding.ts) sending the very messages the bridge produces, built in advance: the same I/O with
+ *   none of the bridge's work, so the fair limit. Target: handler ≥ 0.8× this;
+ * - stock kafkajs sendBatch, prebuilt messages: the package as published sending those messages. The handler
+ *   is compared with it too, but that ratio mixes the bridge's work with the producer's faster encoder;
  * - naive: one awaited `send` per record after a plain unmarshall, as many public samples do; target ≥ 10×.
  *
- * The four alternate round by round (this machine is shared; load that comes and goes must weigh on all
- * of them alike), each run timed by the harness; each figure is the median of its rounds.
+ * Where the handler's time goes, per 1000 records: the send (the same-producer figure); the bridge's own
+ * work, timed as the bundled bridge with a producer that sends nothing; its steps, each timed alone on the
+ * same batch (decode, envelope text, messages = envelope + headers + size check, record sizes, sends split
+ * and grouped), headers with key, topic and size check derived (messages − envelope − sizes) and the rest of the bridge's work (batch
+ * bookkeeping, metrics, logs) as what its steps leave; and what is left of the handler's time beyond send
+ * and bridge work, next to the GC time measured in the handler and in the send alone. All of them
+ * alternate round by round (this machine is shared; load that comes and goes must weigh on all alike);
+ * each figure is the median of its rounds.
+ *
+ * Allocation per 1000 records (stock sendBatch, same producer, handler) is measured in a child process
+ * where no garbage collection runs mid-send (cdcAllocation.ts).
  *
  * Runnable alone: `npx tsx bench/cdcBridge.bench.ts [--quick]` (starts the local servers if needed).
  */
@@ -22,192 +31,167 @@ import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { Message, Producer, TopicMessages } from 'kafkajs';
-import { CompressionTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
-import type { ChangeBridgeSlice } from '../config/validatePipelineConfig';
-import { ChangeBridge } from '../lambdas/core/changeBridge/ChangeBridge';
-import { dynamoDbStreamCarrier } from '../lambdas/core/changeBridge/dynamoDbStreamCarrier';
-import { compileTablePlans } from '../lambdas/core/changeBridge/tablePlans';
+import type { Message } from 'kafkajs';
+import { CompressionTypes } from 'kafkajs';
 import { produceEncodingInstalled } from '../lambdas/core/kafka/produceEncoding';
-import { Logger } from '../lambdas/core/Logger';
-import { Metrics } from '../lambdas/core/Metrics';
 import { acquireServices } from '../local/services';
-import { bundleEntry, loadBundle } from './bundles';
-import type { Benchmark, Figure } from './harness';
-import { figuresTable, measureInterleaved, ratioFigure } from './harness';
+import { bundleEntry } from './bundles';
+import { cdcAllocation } from './cdcAllocation';
+import { BATCH, type CdcContenders, cdcContenders, createTopic, deleteTopic, TABLE } from './cdcFixture';
+import type { Allocation, Benchmark, Figure, Throughput, Variant } from './harness';
+import { figuresTable, gcMillisecondsPerRun, measureInterleaved, ratioFigure } from './harness';
 
-const BATCH = 1000;
-const PARTITIONS = 6;
-export const TABLE = 'sb-bench-orders';
-const STREAM_ARN = `arn:aws:dynamodb:us-east-1:123456789012:table/${TABLE}/stream/2026-11-26T00:00:00.000`;
-const quiet = () => undefined;
-
-/**
- * A realistic order change (11 attributes: numbers, a set, a map, a list of line maps), in the mix an order
- * table streams with NEW_AND_OLD_IMAGES: 3 in 10 INSERT (new image), 6 MODIFY (both), 1 REMOVE (old).
- */
-export function orderRecord(i: number): DynamoDBRecord {
-  const orderId = { S: `order-${i % 200}` };
-  const image = (status: string) => ({
-    orderId,
-    customerId: { S: `customer-${i % 50}` },
-    status: { S: status },
-    total: { N: String(((i * 37) % 10_000) / 100) },
-    currency: { S: 'EUR' },
-    items: { N: String(1 + (i % 5)) },
-    createdAt: { N: String(1_764_144_000 + i) },
-    tags: { SS: ['web', `region-${i % 3}`] },
-    shipping: { M: { city: { S: 'Lyon' }, zip: { S: '69001' }, express: { BOOL: i % 2 === 0 } } },
-    lines: {
-      L: [0, 1].map((l) => ({ M: { sku: { S: `sku-${(i + l) % 97}` }, qty: { N: String(l + 1) } } })),
-    },
-    note: { NULL: true },
-  });
-  const eventName = i % 10 < 3 ? 'INSERT' : i % 10 < 9 ? 'MODIFY' : 'REMOVE';
-  return {
-    eventID: randomUUID().replaceAll('-', ''),
-    eventName,
-    eventVersion: '1.1',
-    eventSource: 'aws:dynamodb',
-    awsRegion: 'us-east-1',
-    eventSourceARN: STREAM_ARN,
-    dynamodb: {
-      ApproximateCreationDateTime: 1_764_144_000 + i,
-      Keys: { orderId },
-      ...(eventName === 'INSERT' ? {} : { OldImage: image('new') }),
-      ...(eventName === 'REMOVE' ? {} : { NewImage: image('paid') }),
-      SequenceNumber: String(100_000_000_000_000_000_000n + BigInt(i)),
-      SizeBytes: 400,
-      StreamViewType: 'NEW_AND_OLD_IMAGES',
-    },
-  };
-}
-
-/** The messages the bridge produces for a batch, captured from its send (for the raw baseline). */
-async function bridgeMessages(slice: ChangeBridgeSlice, records: DynamoDBRecord[]): Promise<TopicMessages[]> {
-  const captured: TopicMessages[] = [];
-  const bridge = new ChangeBridge({
-    plans: compileTablePlans(slice, { salt: '' }),
-    kafka: {
-      send: async (batch) => {
-        captured.push(...batch);
-      },
-      reset: async () => undefined,
-    },
-    deadLetters: { send: async () => undefined },
-    logger: new Logger('bench', { write: quiet }),
-    metrics: new Metrics('bench', { write: quiet }),
-    lineage: 'bench-ddb-stream-to-kafka',
-  });
-  await bridge.process(records, dynamoDbStreamCarrier);
-  return captured;
-}
+const LINEAGE = 'bench-ddb-stream-to-kafka';
+const MB = 1e6;
 
 /**
- * Fails unless the raw baseline's kafkajs (this process's) is stock and the handler's (the bundle's own copy)
+ * Fails unless the stock baseline's kafkajs (this process's) is stock and the handler's (the bundle's own copy)
  * encodes with streambridge's record encoder, as the deployed handler does.
  */
-function assertEncoders(deployed: { produceEncodingInstalled(): boolean }): void {
+function assertEncoders(cdc: CdcContenders): void {
   if (produceEncodingInstalled()) {
-    throw new Error('the raw baseline must be stock kafkajs, but its Produce encoding was replaced');
+    throw new Error('the stock baseline must be stock kafkajs, but its Produce encoding was replaced');
   }
-  if (!deployed.produceEncodingInstalled()) {
+  if (!cdc.deployed.produceEncodingInstalled()) {
     throw new Error("the bundled handler's producer did not install its record encoding");
   }
 }
 
-async function createTopic(kafka: Kafka, topic: string): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
-  } finally {
-    await admin.disconnect();
-  }
+/** The steps of the bridge's own work, each a variant over the same batch, with the bundled code. */
+function stepVariants(cdc: CdcContenders, delivered: () => DynamoDBRecord[]): Variant[] {
+  const { deployed } = cdc;
+  const carrier = deployed.dynamoDbStreamCarrier;
+  const plans = deployed.compileTablePlans(cdc.slice, { salt: '' });
+  const plan = plans.tables.get(TABLE);
+  if (!plan) throw new Error(`no plan for ${TABLE}`);
+  const producedAtMs = Date.now();
+  const changes = cdc.parse().map((record) => ({
+    change: carrier.decode(record),
+    location: carrier.locate(record),
+  }));
+  const messageInput = ({ change, location }: (typeof changes)[number]) => ({
+    plan,
+    change,
+    location,
+    producedAtMs,
+    lineage: LINEAGE,
+    maxMessageBytes: plans.maxMessageBytes,
+  });
+  const built = changes.flatMap((c) => deployed.changeMessages(messageInput(c)));
+  const quietOutput = { write: () => undefined };
+  const withoutSend = new deployed.ChangeBridge({
+    plans,
+    kafka: { send: async () => undefined, reset: async () => undefined },
+    deadLetters: { send: async () => undefined },
+    logger: new deployed.Logger('ddb-stream-to-kafka', quietOutput),
+    metrics: new deployed.Metrics('ddb-stream-to-kafka', quietOutput),
+    lineage: LINEAGE,
+  });
+  let records: DynamoDBRecord[] = [];
+  const parse = () => {
+    records = delivered();
+  };
+  const step = (name: string, run: () => unknown, before?: () => void): Variant => ({
+    name: `cdc-bridge step: ${name}`,
+    records: BATCH,
+    warmupRuns: 3,
+    before,
+    run: async () => run(),
+  });
+  return [
+    step('bridge, its producer sending nothing', () => withoutSend.process(records, carrier), parse),
+    step(
+      'decode',
+      () => {
+        for (const record of records) {
+          carrier.locate(record);
+          carrier.decode(record);
+        }
+      },
+      parse,
+    ),
+    step('envelope text', () => {
+      for (const { change } of changes)
+        deployed.changeEnvelopeText(
+          change,
+          producedAtMs,
+          deployed.jsonItemText(change.keys, 'dynamodb.Keys'),
+        );
+    }),
+    step('messages (envelope, headers, size check)', () => {
+      for (const c of changes) deployed.changeMessages(messageInput(c));
+    }),
+    step('record sizes', () => {
+      for (const m of built) deployed.recordBytes(m.key, m.value, m.headers);
+    }),
+    step('sends split and grouped', () => {
+      for (const send of deployed.splitIntoSends(built, plans)) deployed.topicMessages(send);
+    }),
+  ];
 }
 
-async function deleteTopic(kafka: Kafka, topic: string): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.deleteTopics({ topics: [topic] });
-  } finally {
-    await admin.disconnect();
-  }
+/** Milliseconds per 1000 records of a throughput. */
+function msPer1000(t: Throughput): number {
+  return 1e6 / t.recordsPerSecond;
+}
+
+function timeFigure(name: string, ms: number, handlerMs: number, note?: string): Figure {
+  return {
+    name: `cdc-bridge per 1000 records: ${name}`,
+    value: Number(ms.toFixed(2)),
+    unit: 'ms',
+    detail: { shareOfHandler: `${Math.round((100 * ms) / handlerMs)} %`, ...(note ? { note } : {}) },
+  };
+}
+
+function allocationFigure(name: string, a: Allocation): Figure {
+  return {
+    name: `cdc-bridge allocated per 1000 records: ${name}`,
+    value: Number(((a.heapBytes + a.bufferBytes) / MB).toFixed(2)),
+    unit: 'MB',
+    detail: {
+      heapMB: Number((a.heapBytes / MB).toFixed(2)),
+      buffersMB: Number((a.bufferBytes / MB).toFixed(2)),
+      samples: a.samples,
+      method:
+        'used heap + ArrayBuffer bytes before/after one send, no GC inside (child process, 256 MB young gen)',
+    },
+  };
 }
 
 export const cdcBridge: Benchmark = {
   name: 'cdc-bridge (ddb-stream-to-kafka)',
   async run({ quick }) {
     const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
-    const kafka = new Kafka({
-      clientId: 'bench-cdc',
-      brokers: brokers.split(','),
-      logLevel: logLevel.NOTHING,
-    });
     const topic = `bench-orders-changes-${randomUUID().slice(0, 8)}`;
-    const slice: ChangeBridgeSlice = {
-      sources: [{ name: TABLE, partitionKey: { name: 'orderId', type: 'S' }, topic }],
-      topics: [{ name: topic, partitions: PARTITIONS }],
-    };
-    const records = Array.from({ length: BATCH }, (_, i) => orderRecord(i));
-    const eventText = JSON.stringify({ Records: records });
-    let delivered = records;
-    await createTopic(kafka, topic);
-    const deployed = loadBundle<typeof import('./entries/changeBridge')>(await bundleEntry('changeBridge'));
-    const bridge = deployed.createChangeBridge(
-      'ddb-stream-to-kafka',
-      {
-        ...process.env,
-        STREAMBRIDGE_CONFIG: JSON.stringify(slice),
-        KAFKA_BROKERS: brokers,
-        KAFKA_AUTH: 'plaintext',
-        KAFKA_COMPRESSION: 'gzip',
-        // No record of the batch is poison, so the queue is never called.
-        DEAD_LETTER_QUEUE_URL: 'http://127.0.0.1:1/000000000000/bench-unused',
-        AWS_LAMBDA_FUNCTION_NAME: 'bench-ddb-stream-to-kafka',
-      },
-      { write: quiet },
-    );
-    const producer: Producer = kafka.producer({
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
-    await producer.connect();
-    const handlerProducer = new deployed.KafkaProducerProvider({
-      settings: { brokers: brokers.split(','), auth: 'plaintext', compression: 'gzip' },
-      clientId: 'bench-cdc-handler-producer',
-      logger: new deployed.Logger('bench', { write: quiet }),
-    });
+    await createTopic(brokers, topic);
+    const bundle = await bundleEntry('changeBridge');
+    const cdc = await cdcContenders({ brokers, topic, bundle });
     try {
-      const prepared = await bridgeMessages(slice, records);
-      const naiveRecords = records.slice(0, quick ? 100 : 300);
-      const [handler, raw, rawHandlerProducer, naive] = await measureInterleaved(
+      let delivered: DynamoDBRecord[] = [];
+      const naiveRecords = cdc.records.slice(0, quick ? 100 : 300);
+      const [handler, sameProducer, stock, naive, ...steps] = await measureInterleaved(
         [
           {
             name: 'cdc-bridge handler',
             records: BATCH,
             warmupRuns: 3,
             before: () => {
-              delivered = (JSON.parse(eventText) as { Records: DynamoDBRecord[] }).Records;
+              delivered = cdc.parse();
             },
-            run: async () => {
-              const { batchItemFailures } = await bridge.process(delivered, deployed.dynamoDbStreamCarrier);
-              if (batchItemFailures.length > 0) throw new Error(`${batchItemFailures.length} records failed`);
-            },
+            run: () => cdc.runHandler(delivered),
           },
           {
-            name: 'cdc-bridge raw kafkajs sendBatch',
+            name: 'cdc-bridge same producer sendBatch, prebuilt messages',
             records: BATCH,
             warmupRuns: 3,
-            run: () =>
-              producer.sendBatch({ topicMessages: prepared, acks: -1, compression: CompressionTypes.GZIP }),
+            run: cdc.sendSameProducer,
           },
           {
-            name: 'cdc-bridge raw sendBatch, handler producer',
+            name: 'cdc-bridge stock kafkajs sendBatch, prebuilt messages',
             records: BATCH,
             warmupRuns: 3,
-            run: () => handlerProducer.send(prepared, 30_000),
+            run: cdc.sendStock,
           },
           {
             name: 'cdc-bridge naive send per record',
@@ -224,7 +208,7 @@ export const cdcBridge: Benchmark = {
                     after: change.NewImage ? unmarshall(change.NewImage as never) : null,
                   }),
                 };
-                await producer.send({
+                await cdc.stock.send({
                   topic,
                   messages: [message],
                   acks: -1,
@@ -233,24 +217,91 @@ export const cdcBridge: Benchmark = {
               }
             },
           },
+          ...stepVariants(cdc, () => cdc.parse()),
         ],
         quick ? 3 : 25,
       );
-      assertEncoders(deployed);
-      const figures: Figure[] = [
-        handler.figure,
-        raw.figure,
-        rawHandlerProducer.figure,
-        naive.figure,
-        ratioFigure('cdc-bridge handler vs raw sendBatch', handler, raw, 0.8),
-        ratioFigure('cdc-bridge handler vs raw sendBatch, handler producer', handler, rawHandlerProducer),
-        ratioFigure('cdc-bridge handler producer vs stock kafkajs sendBatch', rawHandlerProducer, raw),
-        ratioFigure('cdc-bridge handler vs naive per-record send', handler, naive, 10),
+      assertEncoders(cdc);
+      const [bridgeWork, decode, envelope, messages, sizes, split] = (steps as Throughput[]).map(
+        msPer1000,
+      ) as [number, number, number, number, number, number];
+      const handlerMs = msPer1000(handler);
+      const sendMs = msPer1000(sameProducer);
+      const breakdown: Figure[] = [
+        timeFigure('handler', handlerMs, handlerMs),
+        timeFigure('send (same producer, prebuilt messages)', sendMs, handlerMs),
+        timeFigure('bridge work (the bridge, its producer sending nothing)', bridgeWork, handlerMs),
+        timeFigure('bridge work: decode', decode, handlerMs),
+        timeFigure('bridge work: envelope text', envelope, handlerMs),
+        timeFigure(
+          'bridge work: headers, key, topic and size check',
+          messages - envelope - sizes,
+          handlerMs,
+          'messages step − envelope text − record sizes',
+        ),
+        timeFigure('bridge work: record sizes', sizes, handlerMs),
+        timeFigure('bridge work: sends split and grouped', split, handlerMs),
+        timeFigure(
+          'bridge work: rest (batch bookkeeping, metrics, logs)',
+          bridgeWork - decode - messages - split,
+          handlerMs,
+          'bridge work − decode − messages − split',
+        ),
+        timeFigure(
+          'left over (handler − send − bridge work)',
+          handlerMs - sendMs - bridgeWork,
+          handlerMs,
+          "what the two parts cost only together (the batch's garbage collected mid-send: compare the GC figures)",
+        ),
       ];
-      return figures;
+      const gcRuns = quick ? 3 : 10;
+      const gcHandler = await gcMillisecondsPerRun(
+        () => cdc.runHandler(delivered),
+        gcRuns,
+        () => {
+          delivered = cdc.parse();
+        },
+      );
+      const gcSend = await gcMillisecondsPerRun(cdc.sendSameProducer, gcRuns);
+      breakdown.push(
+        timeFigure('GC during the handler', gcHandler, handlerMs, `GC profiler cost, mean of ${gcRuns} runs`),
+        timeFigure(
+          'GC during the same-producer send',
+          gcSend,
+          handlerMs,
+          `GC profiler cost, mean of ${gcRuns} runs`,
+        ),
+      );
+      process.stderr.write(
+        `cdc-bridge: per 1000 records ${breakdown.map((f) => `${f.name.replace('cdc-bridge per 1000 records: ', '')} ${f.value} ms`).join(' · ')}\n`,
+      );
+      const allocation = await cdcAllocation({ brokers, topic, bundle, samples: quick ? 2 : 5 });
+      return [
+        handler.figure,
+        sameProducer.figure,
+        stock.figure,
+        naive.figure,
+        ratioFigure(
+          'cdc-bridge handler vs the same producer sending prebuilt messages',
+          handler,
+          sameProducer,
+          0.8,
+        ),
+        ratioFigure('cdc-bridge handler vs stock kafkajs sendBatch (different encoders)', handler, stock),
+        ratioFigure(
+          'cdc-bridge same producer vs stock kafkajs sendBatch (the encoder alone)',
+          sameProducer,
+          stock,
+        ),
+        ratioFigure('cdc-bridge handler vs naive per-record send', handler, naive, 10),
+        ...breakdown,
+        allocationFigure('stock kafkajs sendBatch', allocation.stock),
+        allocationFigure('same producer sendBatch', allocation.sameProducer),
+        allocationFigure('handler', allocation.handler),
+      ];
     } finally {
-      await Promise.all([producer.disconnect(), bridge.close(), handlerProducer.reset()]);
-      await deleteTopic(kafka, topic).catch(() => undefined);
+      await cdc.close();
+      await deleteTopic(brokers, topic).catch(() => undefined);
     }
   },
 };

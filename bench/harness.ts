@@ -1,7 +1,8 @@
 /**
  * The one benchmark harness every benchmark uses: warm-up runs are excluded, measured runs are repeated
  * and the median reported, and comparisons are ratios measured in the same run (these machines are
- * shared and noisy; absolute numbers are context, not the result).
+ * shared and noisy; absolute numbers are context, not the result). Allocation is measured per run, with
+ * no collection inside the measured run (measureAllocation).
  *
  * @example
  * ```ts
@@ -10,6 +11,8 @@
  * figures.push(handler.figure, naive.figure, ratioFigure('redis-sink vs naive', handler, naive, 20));
  * ```
  */
+import { GCProfiler, getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /** One line of the results table and of the JSON file. */
 export interface Figure {
@@ -147,6 +150,88 @@ export async function measureInterleaved(
       },
     };
   });
+}
+
+/** What one run allocates: JS heap objects and ArrayBuffer backing stores (Buffers' bytes live there). */
+export interface Allocation {
+  readonly heapBytes: number;
+  readonly bufferBytes: number;
+  /** Runs measured (each without a garbage collection inside it). */
+  readonly samples: number;
+}
+
+/** Node flags that make room for {@link measureAllocation}: a young generation no single run fills. */
+export const ALLOCATION_NODE_FLAGS = ['--min-semi-space-size=128', '--max-semi-space-size=128'] as const;
+
+/**
+ * Bytes `run` allocates, median of `samples` runs. Each run starts after a full collection, with the
+ * heap's used size and Node's ArrayBuffer total read just before and after it: with no collection in
+ * between nothing was freed, so the differences are what the run allocated. A run during which the GC
+ * profiler saw a collection is discarded (the process needs {@link ALLOCATION_NODE_FLAGS} so that none
+ * has to happen); if no run is clean the measurement fails rather than give a number that is not one.
+ *
+ * @example
+ * ```ts
+ * const { heapBytes, bufferBytes } = await measureAllocation(() => producer.sendBatch(batch), 5);
+ * ```
+ */
+export async function measureAllocation(
+  run: () => Promise<unknown>,
+  samples: number,
+  /** Called before each run, outside the measurement (prepare its input). */
+  before?: () => void,
+): Promise<Allocation> {
+  setFlagsFromString('--expose_gc');
+  const gc = runInNewContext('gc') as () => void;
+  const heap: number[] = [];
+  const buffers: number[] = [];
+  for (let attempt = 0; heap.length < samples && attempt < 3 * samples; attempt++) {
+    before?.();
+    gc();
+    // Freed backing stores are released by a sweeper after the collection: wait until the total settles.
+    for (let last = -1, polls = 0; polls < 50; polls++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      const now = process.memoryUsage().arrayBuffers;
+      if (now === last) break;
+      last = now;
+    }
+    const profiler = new GCProfiler();
+    profiler.start();
+    const heapBefore = getHeapStatistics().used_heap_size;
+    const buffersBefore = process.memoryUsage().arrayBuffers;
+    await run();
+    const heapAfter = getHeapStatistics().used_heap_size;
+    const buffersAfter = process.memoryUsage().arrayBuffers;
+    if (profiler.stop().statistics.length > 0) continue;
+    heap.push(heapAfter - heapBefore);
+    buffers.push(buffersAfter - buffersBefore);
+  }
+  if (heap.length === 0) {
+    throw new Error(
+      `every run collected garbage mid-run: run the measurement with ${ALLOCATION_NODE_FLAGS.join(' ')}`,
+    );
+  }
+  return { heapBytes: median(heap), bufferBytes: median(buffers), samples: heap.length };
+}
+
+/**
+ * Milliseconds of garbage collection per run of `run` (mean over `runs`), from the GC profiler's own cost
+ * figures: how much of a run's time is the collector's, not the code's.
+ */
+export async function gcMillisecondsPerRun(
+  run: () => Promise<unknown>,
+  runs: number,
+  before?: () => void,
+): Promise<number> {
+  let micros = 0;
+  for (let i = 0; i < runs; i++) {
+    before?.();
+    const profiler = new GCProfiler();
+    profiler.start();
+    await run();
+    for (const gc of profiler.stop().statistics) micros += gc.cost;
+  }
+  return micros / 1000 / runs;
 }
 
 /** A comparison figure: `subject` over `baseline`, with the target ratio an issue set. */

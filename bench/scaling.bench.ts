@@ -35,7 +35,7 @@ import type { ServicesOptions } from '../local/services';
 import { freePort, LocalAws, startServices, stopServices } from '../local/services';
 import { mskEvent } from '../test/factories/mskEvents';
 import { bundleHandler } from './bundles';
-import { TABLE as CDC_TABLE, orderRecord } from './cdcBridge.bench';
+import { TABLE as CDC_TABLE, orderRecord } from './cdcFixture';
 import { pageViewsSink, quietDynamoSink } from './dynamoSink.bench';
 import type { Benchmark, Figure, Throughput } from './harness';
 import { figuresTable, measureThroughput } from './harness';

@@ -1,10 +1,19 @@
 /**
  * The ddb-stream-to-kafka handler's code for the CDC benchmark: the handler is `createChangeBridge` plus
- * `process` over `dynamoDbStreamCarrier`; the benchmark needs the bridge itself to close its producer, and
- * the handler's producer alone (with its record encoding) to send the same messages without the bridge.
+ * `process` over `dynamoDbStreamCarrier`; the benchmark needs the bridge itself to close its producer, the
+ * handler's producer alone (with its record encoding) to send the same messages without the bridge, and
+ * the bridge with a producer that sends nothing (its whole own work), and the steps of that work (decode,
+ * envelope text, messages with headers and size checks, sends split and grouped) to time each as deployed.
  */
+export { ChangeBridge } from '../../lambdas/core/changeBridge/ChangeBridge';
+export { changeMessages } from '../../lambdas/core/changeBridge/changeMessages';
 export { createChangeBridge } from '../../lambdas/core/changeBridge/createChangeBridge';
 export { dynamoDbStreamCarrier } from '../../lambdas/core/changeBridge/dynamoDbStreamCarrier';
+export { compileTablePlans } from '../../lambdas/core/changeBridge/tablePlans';
+export { changeEnvelopeText } from '../../lambdas/core/changeEnvelope';
+export { jsonItemText } from '../../lambdas/core/envelope/itemText';
 export { KafkaProducerProvider } from '../../lambdas/core/kafka/KafkaProducerProvider';
+export { recordBytes, splitIntoSends, topicMessages } from '../../lambdas/core/kafka/messageSizes';
 export { produceEncodingInstalled } from '../../lambdas/core/kafka/produceEncoding';
 export { Logger } from '../../lambdas/core/Logger';
+export { Metrics } from '../../lambdas/core/Metrics';

@@ -124,6 +124,18 @@ class CheckBuilder {
     if (this.examples.length < MAX_EXAMPLES) this.examples.push(text);
   }
 
+  /** Unverified events less the ones found lost, named or among a shortfall over unverified events. */
+  #unverified(): number {
+    if (this.unverifiedIds.size === 0) return 0;
+    let unverified = 0;
+    for (const id of this.unverifiedIds) if (!this.lostIds.has(id)) unverified += 1;
+    for (const shortfall of this.lostShortfalls) {
+      const among = shortfall.among.filter((id) => this.unverifiedIds.has(id)).length;
+      unverified -= Math.min(shortfall.events, among);
+    }
+    return Math.max(0, unverified);
+  }
+
   build(): EffectCheck {
     // The shortfalls of one check are over disjoint keys, so the check's own figures are plain sums.
     const sum = (shortfalls: readonly EventShortfall[]) => shortfalls.reduce((n, s) => n + s.events, 0);
@@ -134,7 +146,7 @@ class CheckBuilder {
       expected: this.expected,
       lost,
       doubleApplied: this.extraIds.size + sum(this.extraShortfalls),
-      unverified: [...this.unverifiedIds].filter((id) => !this.lostIds.has(id)).length,
+      unverified: this.#unverified(),
       mismatched: this.mismatched,
       examples: this.examples,
     };

@@ -387,6 +387,25 @@ describe('verifyResults', () => {
       expect(repeated).toMatchObject({ lost: 0, unverified: 999, doubleApplied: 1, ok: false });
     });
 
+    it('counts readings missing beyond what the unread entries explain as lost, the others as unverified', () => {
+      // Prepare: passes every 1 500 appends with a cap of 1 000, and reading 1 700 never appended
+      const tally = new Tally(pipeline);
+      const events = readings(3000);
+      for (const event of events) tally.record(event);
+      const [key] = [...tally.expectation.streams.keys()] as [string];
+      const observed = perfectObserved(tally.expectation);
+      const appended = events.map((e) => e.ts).filter((_, i) => i !== 1700);
+      observed.streams.set(key, cappedStream(appended, { readEvery: 1500 }));
+      // Act
+      const result = verify(tally, observed);
+      // Assess: 1 000 readings unseen, 999 entries added unseen: one of them is lost
+      expect(result).toMatchObject({ lost: 1, unverified: 999, applied: 2000, ok: false });
+      expect(result.checks.find((c) => c.effect === 'redis:device-latest')).toMatchObject({
+        lost: 1,
+        unverified: 999,
+      });
+    });
+
     it('counts a stream entry deleted below the cap as lost', () => {
       // Prepare
       const tally = new Tally(pipeline);

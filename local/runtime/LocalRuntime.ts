@@ -7,14 +7,14 @@ import { EnvironmentDefaults } from './environment/constants';
 import { FunctionPool } from './environment/FunctionPool';
 import { inheritedEnv } from './environment/lambdaEnvironment';
 import type { FunctionOutput, InvocationResult } from './environment/types';
-import { type CheckpointStore, FileCheckpointStore, MemoryCheckpointStore } from './pollers/CheckpointStore';
+import { FileCheckpointStore, MemoryCheckpointStore } from './pollers/CheckpointStore';
 import { PollerDefaults } from './pollers/constants';
 import { DynamoStreamsPoller } from './pollers/DynamoStreamsPoller';
 import { MappingConfigError } from './pollers/errors';
 import { KafkaPoller } from './pollers/KafkaPoller';
 import { KinesisPoller } from './pollers/KinesisPoller';
 import { OnFailureDestination } from './pollers/OnFailureDestination';
-import type { Poller, PollerContext, PollerSettings } from './pollers/types';
+import type { CheckpointStore, Poller, PollerContext, PollerSettings } from './pollers/types';
 import type { LocalDeployment, LocalEventSourceMapping } from './types';
 
 export interface LocalRuntimeOptions {

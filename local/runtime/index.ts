@@ -17,6 +17,6 @@ export type { FunctionError, FunctionOutput, InvocationResult } from './environm
 export { LocalRuntime, type LocalRuntimeOptions } from './LocalRuntime';
 export { FileCheckpointStore, MemoryCheckpointStore } from './pollers/CheckpointStore';
 export { MappingConfigError } from './pollers/errors';
-export type { Poller, PollerSettings } from './pollers/types';
+export type { CheckpointStore, Poller, PollerSettings } from './pollers/types';
 export { runLocal } from './runLocal';
 export type * from './types';

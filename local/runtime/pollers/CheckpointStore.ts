@@ -1,15 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-
-/**
- * Where a stream mapping keeps each shard's checkpoint (the sequence number of the last record done), so
- * a restarted runtime resumes after it instead of re-reading from the starting position, as an event
- * source mapping does in AWS. Kafka positions live in the broker as committed group offsets.
- */
-export interface CheckpointStore {
-  get(scope: string, shardId: string): string | undefined;
-  set(scope: string, shardId: string, sequenceNumber: string): void;
-}
+import type { CheckpointStore } from './types';
 
 /**
  * What a checkpoint belongs to: the mapping and the stream it reads. A table deleted and created again has

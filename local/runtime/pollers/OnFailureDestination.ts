@@ -2,6 +2,7 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from '../../../lambdas/core/Logger';
 import { abortableSleep } from './abortableSleep';
 import { PollerLimits } from './constants';
+import type { FailureDestination } from './types';
 
 /**
  * The on-failure destination of one event source mapping: a local SQS queue receiving each invocation
@@ -15,7 +16,7 @@ import { PollerLimits } from './constants';
  * await destination.send(streamInvocationRecord('kinesis', discarded, where));
  * ```
  */
-export class OnFailureDestination {
+export class OnFailureDestination implements FailureDestination {
   readonly #sqs: SQSClient | undefined;
   readonly #queueUrl: string | undefined;
   readonly #logger: Logger;

@@ -2,8 +2,6 @@
 import type { Logger } from '../../../lambdas/core/Logger';
 import type { InvocationResult } from '../environment/types';
 import type { LocalEventSourceMapping } from '../types';
-import type { CheckpointStore } from './CheckpointStore';
-import type { OnFailureDestination } from './OnFailureDestination';
 
 /** A record read from a source, with what the poller needs besides the Lambda event record itself. */
 export interface SourceRecord<E = unknown> {
@@ -51,11 +49,26 @@ export interface FunctionInvoker {
   invoke(event: unknown): Promise<InvocationResult>;
 }
 
+/**
+ * Where a stream mapping keeps each shard's checkpoint (the sequence number of the last record done), so
+ * a restarted runtime resumes after it instead of re-reading from the starting position, as an event
+ * source mapping does in AWS. Kafka positions live in the broker as committed group offsets.
+ */
+export interface CheckpointStore {
+  get(scope: string, shardId: string): string | undefined;
+  set(scope: string, shardId: string, sequenceNumber: string): void;
+}
+
+/** Where a mapping sends the invocation record of records it gave up on (an `OnFailureDestination`). */
+export interface FailureDestination {
+  send(invocationRecord: object): Promise<void>;
+}
+
 /** What every poller gets from the runtime. */
 export interface PollerContext {
   readonly mapping: LocalEventSourceMapping;
   readonly fn: FunctionInvoker;
-  readonly destination: OnFailureDestination;
+  readonly destination: FailureDestination;
   readonly checkpoints: CheckpointStore;
   readonly logger: Logger;
   /** The clock record ages are measured with (tests move it forward instead of waiting). */

@@ -2,11 +2,7 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Logger } from '../../../lambdas/core/Logger';
 import type { InvocationResult } from '../../../local/runtime/environment/types';
-import {
-  type CheckpointStore,
-  checkpointScope,
-  MemoryCheckpointStore,
-} from '../../../local/runtime/pollers/CheckpointStore';
+import { checkpointScope, MemoryCheckpointStore } from '../../../local/runtime/pollers/CheckpointStore';
 import { OnFailureDestination } from '../../../local/runtime/pollers/OnFailureDestination';
 import {
   type IteratorPosition,
@@ -14,7 +10,7 @@ import {
   type ShardPage,
   StreamPoller,
 } from '../../../local/runtime/pollers/StreamPoller';
-import type { PollerContext } from '../../../local/runtime/pollers/types';
+import type { CheckpointStore, PollerContext } from '../../../local/runtime/pollers/types';
 import type { LocalEventSourceMapping } from '../../../local/runtime/types';
 import { mapping, success, type TestRecord } from './factories';
 

@@ -34,7 +34,7 @@ import type { DynamoSinkHandler } from '../lambdas/kafka-to-dynamodb/createDynam
 import { createDynamoSinkHandler } from '../lambdas/kafka-to-dynamodb/createDynamoSinkHandler';
 import { mapConcurrently } from '../lambdas/kafka-to-dynamodb/mapConcurrently';
 import type { ServicesOptions } from '../local/services';
-import { freePort, LocalAws, startServices, stopServices } from '../local/services';
+import { freePort, LOCAL_AWS, startServices, stopServices } from '../local/services';
 import type { Benchmark, Figure } from './harness';
 import { figuresTable, measureInterleaved, ratioFigure } from './harness';
 
@@ -214,8 +214,8 @@ export const dynamoSink: Benchmark = {
     await startServices(services);
     const client = new DynamoDBClient({
       endpoint: `http://127.0.0.1:${services.ports?.moto}`,
-      region: LocalAws.region,
-      credentials: { accessKeyId: LocalAws.accessKeyId, secretAccessKey: LocalAws.secretAccessKey },
+      region: LOCAL_AWS.region,
+      credentials: { accessKeyId: LOCAL_AWS.accessKeyId, secretAccessKey: LOCAL_AWS.secretAccessKey },
     });
     const requests = countRequests(client);
     const table = `bench-page-views-${Date.now().toString(36)}`;

@@ -32,7 +32,7 @@ import { createChangeBridge } from '../lambdas/core/changeBridge/createChangeBri
 import { dynamoDbStreamCarrier } from '../lambdas/core/changeBridge/dynamoDbStreamCarrier';
 import { HANDLER_ENV } from '../lambdas/core/constants';
 import type { ServicesOptions } from '../local/services';
-import { freePort, LocalAws, startServices, stopServices } from '../local/services';
+import { freePort, LOCAL_AWS, startServices, stopServices } from '../local/services';
 import { mskEvent } from '../test/factories/mskEvents';
 import { bundleHandler } from './bundles';
 import { TABLE as CDC_TABLE, orderRecord } from './cdcFixture';
@@ -191,14 +191,14 @@ async function dynamoSubject(): Promise<ScalingSubject> {
   const server = await privateServer('moto');
   const awsEnv = {
     AWS_ENDPOINT_URL_DYNAMODB: server.url,
-    AWS_REGION: LocalAws.region,
-    AWS_ACCESS_KEY_ID: LocalAws.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LocalAws.secretAccessKey,
+    AWS_REGION: LOCAL_AWS.region,
+    AWS_ACCESS_KEY_ID: LOCAL_AWS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_AWS.secretAccessKey,
   };
   const client = new DynamoDBClient({
     endpoint: server.url,
-    region: LocalAws.region,
-    credentials: { accessKeyId: LocalAws.accessKeyId, secretAccessKey: LocalAws.secretAccessKey },
+    region: LOCAL_AWS.region,
+    credentials: { accessKeyId: LOCAL_AWS.accessKeyId, secretAccessKey: LOCAL_AWS.secretAccessKey },
   });
   const config = await pageViewsSink(client, 'bench-scaling-page-views', 'bench-scaling');
   const handler = quietDynamoSink(config, client);

@@ -12,9 +12,9 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   awsClientEnvironment,
-  DeployActions,
+  DEPLOY_ACTIONS,
+  DEPLOY_PATHS,
   type DeploymentState,
-  DeployPaths,
   deploymentStatus,
   deployTemplate,
   destroyDeployment,
@@ -45,7 +45,7 @@ options:
   --no-synth       deploy the cloud assembly already in --cdk-out
   --no-services    do not start the local servers (use the endpoints in the environment; also
                    when STREAMBRIDGE_EXTERNAL_SERVICES=1)
-  --state FILE     state file (default: ${DeployPaths.stateFile})
+  --state FILE     state file (default: ${DEPLOY_PATHS.stateFile})
   --verbose        list every skipped resource instead of one line per type`;
 
 interface LocalFlags {
@@ -86,10 +86,10 @@ function parse(args: string[]): LocalFlags {
     action: values.help ? 'help' : positionals[0],
     app: values.app,
     context,
-    cdkOut: resolve(values['cdk-out'] ?? DeployPaths.assemblyDir),
+    cdkOut: resolve(values['cdk-out'] ?? DEPLOY_PATHS.assemblyDir),
     synth: values['no-synth'] !== true,
     services: values['no-services'] !== true,
-    stateFile: resolve(values.state ?? DeployPaths.stateFile),
+    stateFile: resolve(values.state ?? DEPLOY_PATHS.stateFile),
     verbose: values.verbose === true,
   };
 }
@@ -110,20 +110,20 @@ function table(rows: string[][]): string {
 export function reportRows(report: readonly ReportEntry[], verbose: boolean): string[][] {
   const rows = [['ACTION', 'TYPE', 'NAME', 'DETAIL']];
   for (const entry of report) {
-    if (entry.action !== DeployActions.skipped || verbose)
+    if (entry.action !== DEPLOY_ACTIONS.skipped || verbose)
       rows.push([entry.action, entry.type, entry.name, entry.detail]);
   }
   if (verbose) return rows;
   const groups = new Map<string, ReportEntry[]>();
   for (const entry of report) {
-    if (entry.action !== DeployActions.skipped) continue;
+    if (entry.action !== DEPLOY_ACTIONS.skipped) continue;
     const key = `${entry.type}\n${entry.detail}`;
     groups.set(key, [...(groups.get(key) ?? []), entry]);
   }
   for (const entries of groups.values()) {
     const [first] = entries;
     const name = entries.length === 1 ? first.name : `${entries.length} resources`;
-    rows.push([DeployActions.skipped, first.type, name, first.detail]);
+    rows.push([DEPLOY_ACTIONS.skipped, first.type, name, first.detail]);
   }
   return rows;
 }
@@ -131,7 +131,7 @@ export function reportRows(report: readonly ReportEntry[], verbose: boolean): st
 function summary(report: readonly ReportEntry[]): string {
   const counts = new Map<string, number>();
   for (const entry of report) counts.set(entry.action, (counts.get(entry.action) ?? 0) + 1);
-  return Object.values(DeployActions)
+  return Object.values(DEPLOY_ACTIONS)
     .filter((action) => counts.has(action))
     .map((action) => `${counts.get(action)} ${action}`)
     .join(', ');
@@ -156,7 +156,7 @@ async function deploy(flags: LocalFlags): Promise<number> {
   const { report, stateFile } = await deployTemplate({ assembly: assemblyDir, stateFile: flags.stateFile });
   console.log(table(reportRows(report, flags.verbose)));
   console.log(`\n${summary(report)}; state written to ${stateFile}`);
-  const blocked = report.filter((entry) => entry.action === DeployActions.blocked);
+  const blocked = report.filter((entry) => entry.action === DEPLOY_ACTIONS.blocked);
   if (blocked.length > 0) {
     console.error(`${blocked.length} change(s) cannot be made in place: see the blocked rows above`);
     return 1;
@@ -211,7 +211,7 @@ async function run(flags: LocalFlags): Promise<number> {
   const { runLocal } = await import('../runtime');
   const runtime = await runLocal(state.deployment, {
     env: { ...process.env, ...awsClientEnvironment(endpoints), KAFKA_BROKERS: endpoints.kafkaBrokers },
-    checkpointFile: join(dirname(flags.stateFile), DeployPaths.runtimeCheckpointFile),
+    checkpointFile: join(dirname(flags.stateFile), DEPLOY_PATHS.runtimeCheckpointFile),
   }).catch(async (error: unknown) => {
     await destinations.stop();
     throw error;

@@ -11,12 +11,12 @@
  */
 import { parseArgs } from 'node:util';
 import {
+  AWS_TARGETS,
   type AwsTargetName,
-  AwsTargets,
   awsTargetSummary,
   resolveServicesConfig,
+  SERVICE_NAMES,
   type ServiceName,
-  ServiceNames,
   type ServicePorts,
   ServicesError,
   type ServicesOptions,
@@ -37,14 +37,14 @@ const portFlags = {
   'localstack-port': 'localstack',
 } as const satisfies Record<string, keyof ServicePorts>;
 
-const help = `usage: streambridge services <up|down|status|env> [${ServiceNames.join('|')} …] [options]
+const help = `usage: streambridge services <up|down|status|env> [${SERVICE_NAMES.join('|')} …] [options]
   up       start the servers (reuses running ones), detached; first run downloads Kafka jars, moto, redis
            (and LocalStack's venv on the localstack target)
   down     stop them, whatever the target (SIGTERM, then SIGKILL after a bounded wait); --purge also deletes
            their data
   status   port, pid and health of each server; exit code 1 unless all are healthy
   env      print \`export KEY=value\` lines for the endpoints (eval "$(streambridge services env)")
-Which servers serve the AWS side: --aws-target ${AwsTargets.join('|')} (default STREAMBRIDGE_AWS_TARGET, else moto),
+Which servers serve the AWS side: --aws-target ${AWS_TARGETS.join('|')} (default STREAMBRIDGE_AWS_TARGET, else moto),
 --aws-endpoint URL for one someone else runs (STREAMBRIDGE_AWS_ENDPOINT); see docs/localstack.md.
 options: --purge, --state-dir DIR, --log-dir DIR, --aws-target T, --aws-endpoint URL, ${Object.keys(portFlags)
   .map((flag) => `--${flag} N`)
@@ -66,8 +66,8 @@ function parse(args: string[]): { action: string | undefined; options: ServicesO
   });
   const [action, ...names] = positionals;
   for (const name of names) {
-    if (!(ServiceNames as readonly string[]).includes(name)) {
-      throw new ServicesError(`unknown server "${name}"; known: ${ServiceNames.join(', ')}`);
+    if (!(SERVICE_NAMES as readonly string[]).includes(name)) {
+      throw new ServicesError(`unknown server "${name}"; known: ${SERVICE_NAMES.join(', ')}`);
     }
   }
   const ports: Partial<ServicePorts> = {};

@@ -16,7 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Logger } from '../../lambdas/core/Logger';
 import {
   awsClientEnvironment,
-  DeployPaths,
+  DEPLOY_PATHS,
   deployTemplate,
   startStreamingDestinations,
   synthesizeApp,
@@ -55,7 +55,7 @@ export interface RunningDemoPipeline {
 export async function startDemoPipeline(options: StartDemoPipelineOptions): Promise<RunningDemoPipeline> {
   const projectDir = resolve(options.projectDir ?? process.cwd());
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const stateFile = resolve(projectDir, options.stateFile ?? DeployPaths.stateFile);
+  const stateFile = resolve(projectDir, options.stateFile ?? DEPLOY_PATHS.stateFile);
   const logFile = resolve(projectDir, options.logFile ?? join('.streambridge', 'logs', 'demo-runtime.log'));
   mkdirSync(dirname(logFile), { recursive: true });
   const writeLog = (line: string) => appendFileSync(logFile, `${line}\n`);

@@ -1,7 +1,7 @@
 /** Constants of the local deployer: file locations, AWS defaults, resource types and skip reasons. */
 
 /** Where the deployer keeps what it deployed: the state file relative to the project root, the rest beside it. */
-export const DeployPaths = {
+export const DEPLOY_PATHS = {
   stateFile: '.streambridge/deployment.json',
   /** Inline (`ZipFile`) function code is written here so it runs like a bundled asset. */
   inlineCodeDir: 'inline-code',
@@ -15,7 +15,7 @@ export const DeployPaths = {
 /** moto's default account; used for the `AWS::AccountId` pseudo parameter and placeholder ARNs. */
 export const LOCAL_ACCOUNT_ID = '123456789012';
 
-export const ResourceKinds = {
+export const RESOURCE_KINDS = {
   table: 'table',
   kinesisStream: 'kinesis-stream',
   topic: 'topic',
@@ -25,7 +25,7 @@ export const ResourceKinds = {
   other: 'other',
 } as const;
 
-export const DeployActions = {
+export const DEPLOY_ACTIONS = {
   created: 'created',
   updated: 'updated',
   unchanged: 'unchanged',
@@ -38,7 +38,7 @@ export const DeployActions = {
   blocked: 'blocked',
 } as const;
 
-export const CfnTypes = {
+export const CFN_TYPES = {
   table: 'AWS::DynamoDB::Table',
   globalTable: 'AWS::DynamoDB::GlobalTable',
   kinesisStream: 'AWS::Kinesis::Stream',
@@ -62,7 +62,7 @@ export const CfnTypes = {
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-eventsourcemapping.html
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-batching
  */
-export const EventSourceMappingDefaults = {
+export const EVENT_SOURCE_MAPPING_DEFAULTS = {
   batchSize: 100,
   /** Streams (Kinesis, DynamoDB): no batching window. */
   streamBatchingWindowSeconds: 0,
@@ -76,19 +76,19 @@ export const EventSourceMappingDefaults = {
 } as const;
 
 /** Lambda function defaults (CloudFormation `AWS::Lambda::Function`). */
-export const FunctionDefaults = {
+export const FUNCTION_DEFAULTS = {
   timeoutSeconds: 3,
   memoryMb: 128,
 } as const;
 
 /** Kinesis: provisioned streams need a shard count; on-demand streams start with 4 shards on AWS. */
-export const KinesisDefaults = {
+export const KINESIS_DEFAULTS = {
   onDemandShardCount: 4,
   retentionHours: 24,
 } as const;
 
 /** Why a resource type has no local counterpart; matched by exact type first, then by type prefix. */
-export const SkipReasons: Readonly<Record<string, string>> = {
+export const SKIP_REASONS: Readonly<Record<string, string>> = {
   'AWS::MSK::Cluster': 'mapped to the local Kafka broker (KAFKA_BROKERS, plaintext)',
   'AWS::MSK::ServerlessCluster': 'mapped to the local Kafka broker (KAFKA_BROKERS, plaintext)',
   'AWS::MSK::Configuration': 'broker configuration of the MSK cluster; the local broker has its own',

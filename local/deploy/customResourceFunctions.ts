@@ -1,8 +1,8 @@
-import { CfnTypes } from './constants';
+import { CFN_TYPES } from './constants';
 import type { CfnTemplate, CfnValue } from './types';
 
 function isCustomResource(type: string): boolean {
-  return type.startsWith('Custom::') || type === CfnTypes.customResource;
+  return type.startsWith('Custom::') || type === CFN_TYPES.customResource;
 }
 
 /**
@@ -33,8 +33,8 @@ export function customResourceFunctions(
     visited.add(id);
     const resource = resources[id];
     if (!resource) continue;
-    if (resource.Type === CfnTypes.function) found.add(id);
-    if (resource.Type === CfnTypes.function || resource.Type === 'AWS::StepFunctions::StateMachine') {
+    if (resource.Type === CFN_TYPES.function) found.add(id);
+    if (resource.Type === CFN_TYPES.function || resource.Type === 'AWS::StepFunctions::StateMachine') {
       pending.push(...references(resource.Properties));
     }
   }

@@ -8,7 +8,7 @@ import {
   type StreamDescriptionSummary,
   UpdateShardCountCommand,
 } from '@aws-sdk/client-kinesis';
-import { DeployActions } from './constants';
+import { DEPLOY_ACTIONS } from './constants';
 import type { KinesisStreamSpec } from './resourceSpecs';
 import type { DeployAction } from './types';
 import { waitUntil } from './waitUntil';
@@ -85,7 +85,7 @@ export async function deployKinesisStream(
     }
     const shards = stream.OpenShardCount ?? spec.shardCount;
     return {
-      action: DeployActions.created,
+      action: DEPLOY_ACTIONS.created,
       detail: `${shards} shard${shards === 1 ? '' : 's'}${spec.onDemand ? ' (on-demand)' : ''}, retention ${spec.retentionHours} h`,
       streamArn: stream.StreamARN ?? '',
       shardCount: shards,
@@ -113,7 +113,7 @@ export async function deployKinesisStream(
   const final = changes.length > 0 ? await waitActive(client, spec.streamName) : stream;
   const shards = final.OpenShardCount ?? spec.shardCount;
   return {
-    action: changes.length > 0 ? DeployActions.updated : DeployActions.unchanged,
+    action: changes.length > 0 ? DEPLOY_ACTIONS.updated : DEPLOY_ACTIONS.unchanged,
     detail: changes.length > 0 ? changes.join('; ') : `${shards} shard${shards === 1 ? '' : 's'}`,
     streamArn: final.StreamARN ?? '',
     shardCount: shards,

@@ -6,7 +6,7 @@ import {
   SetQueueAttributesCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { DeployActions } from './constants';
+import { DEPLOY_ACTIONS } from './constants';
 import type { QueueSpec } from './resourceSpecs';
 import type { DeployAction } from './types';
 
@@ -82,13 +82,18 @@ export async function deployQueue(client: SQSClient, spec: QueueSpec): Promise<Q
       .Attributes ?? {};
   const queueArn = current.QueueArn ?? '';
   if (!existingUrl) {
-    return { action: DeployActions.created, detail: attributeText(spec.attributes), queueUrl: url, queueArn };
+    return {
+      action: DEPLOY_ACTIONS.created,
+      detail: attributeText(spec.attributes),
+      queueUrl: url,
+      queueArn,
+    };
   }
   const changed = Object.entries(spec.attributes).filter(([name, value]) => !sameValue(current[name], value));
   const blocked = changed.filter(([name]) => CREATE_ONLY.has(name));
   if (blocked.length > 0) {
     return {
-      action: DeployActions.blocked,
+      action: DEPLOY_ACTIONS.blocked,
       detail: `${blocked.map(([name]) => name).join(', ')} cannot change on an existing queue; delete the queue (or run \`streambridge local destroy\`) and deploy again`,
       queueUrl: url,
       queueArn,
@@ -96,7 +101,7 @@ export async function deployQueue(client: SQSClient, spec: QueueSpec): Promise<Q
   }
   if (changed.length === 0) {
     return {
-      action: DeployActions.unchanged,
+      action: DEPLOY_ACTIONS.unchanged,
       detail: attributeText(spec.attributes),
       queueUrl: url,
       queueArn,
@@ -106,7 +111,7 @@ export async function deployQueue(client: SQSClient, spec: QueueSpec): Promise<Q
     new SetQueueAttributesCommand({ QueueUrl: url, Attributes: Object.fromEntries(changed) }),
   );
   return {
-    action: DeployActions.updated,
+    action: DEPLOY_ACTIONS.updated,
     detail: changed.map(([name, value]) => `${name} ${current[name] ?? 'unset'} → ${value}`).join('; '),
     queueUrl: url,
     queueArn,

@@ -10,7 +10,7 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { DeployActions } from './constants';
+import { DEPLOY_ACTIONS } from './constants';
 import type { KeyElement, SecondaryIndexSpec, TableSpec } from './resourceSpecs';
 import type { DeployAction } from './types';
 import { waitUntil } from './waitUntil';
@@ -149,7 +149,7 @@ async function create(client: DynamoDBClient, spec: TableSpec): Promise<TableOut
   if (spec.globalIndexes.length > 0)
     details.push(`GSI ${spec.globalIndexes.map((i) => i.indexName).join(', ')}`);
   return {
-    action: DeployActions.created,
+    action: DEPLOY_ACTIONS.created,
     detail: details.join('; '),
     tableArn: table.TableArn ?? '',
     ...(table.LatestStreamArn ? { streamArn: table.LatestStreamArn } : {}),
@@ -269,7 +269,7 @@ export async function deployTable(client: DynamoDBClient, spec: TableSpec): Prom
     : undefined;
   if (existingKeys !== keyText(spec.keySchema)) {
     return {
-      action: DeployActions.blocked,
+      action: DEPLOY_ACTIONS.blocked,
       detail: `key schema changed (${existingKeys} → ${keyText(spec.keySchema)}): a table cannot change its keys in place; delete the table (or run \`streambridge local destroy\`) and deploy again`,
       tableArn: existing.TableArn ?? '',
       ...(existing.LatestStreamArn && currentView ? { streamArn: existing.LatestStreamArn } : {}),
@@ -286,10 +286,10 @@ export async function deployTable(client: DynamoDBClient, spec: TableSpec): Prom
   const table = changes.length > 0 ? await waitActive(client, spec.tableName) : existing;
   const action =
     blocked.length > 0
-      ? DeployActions.blocked
+      ? DEPLOY_ACTIONS.blocked
       : changes.length > 0
-        ? DeployActions.updated
-        : DeployActions.unchanged;
+        ? DEPLOY_ACTIONS.updated
+        : DEPLOY_ACTIONS.unchanged;
   const detail = [...changes, ...blocked.map((text) => `${text}: cannot change in place`)].join('; ');
   return {
     action,

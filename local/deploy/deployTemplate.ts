@@ -10,7 +10,7 @@ import type {
   LocalTopic,
   SkippedResource,
 } from '../runtime/types';
-import { CfnTypes, DeployActions, DeployPaths, LOCAL_ACCOUNT_ID, ResourceKinds } from './constants';
+import { CFN_TYPES, DEPLOY_ACTIONS, DEPLOY_PATHS, LOCAL_ACCOUNT_ID, RESOURCE_KINDS } from './constants';
 import { customResourceFunctions } from './customResourceFunctions';
 import { deployKinesisStream } from './deployKinesisStream';
 import { readDeploymentState, writeDeploymentState } from './deploymentState';
@@ -152,16 +152,16 @@ class DeploymentRun {
     };
     const retain = resource.DeletionPolicy === 'Retain' || resource.DeletionPolicy === 'RetainExceptOnCreate';
     switch (type) {
-      case CfnTypes.table:
-      case CfnTypes.globalTable:
+      case CFN_TYPES.table:
+      case CFN_TYPES.globalTable:
         return this.#table(stack, site, type, properties(), retain);
-      case CfnTypes.kinesisStream:
+      case CFN_TYPES.kinesisStream:
         return this.#kinesisStream(stack, site, properties(), retain);
-      case CfnTypes.mskTopic:
+      case CFN_TYPES.mskTopic:
         return this.#topic(stack, site, properties(), retain);
-      case CfnTypes.queue:
+      case CFN_TYPES.queue:
         return this.#queue(stack, site, properties(), retain);
-      case CfnTypes.function:
+      case CFN_TYPES.function:
         if (customFunctions.has(logicalId)) {
           return this.#skippedFunction(
             stack,
@@ -171,7 +171,7 @@ class DeploymentRun {
           );
         }
         return this.#function(stack, site, properties(), resource);
-      case CfnTypes.eventSourceMapping:
+      case CFN_TYPES.eventSourceMapping:
         return this.#eventSourceMapping(stack, site, properties());
       default:
         return this.#skippedResource(stack, resolver, logicalId, resource);
@@ -217,7 +217,7 @@ class DeploymentRun {
 
   #skip(stackName: string, logicalId: string, type: string, reason: string): void {
     this.#skipped.push({ logicalId, type, reason });
-    this.#entry(stackName, logicalId, type, ResourceKinds.other, logicalId, DeployActions.skipped, reason);
+    this.#entry(stackName, logicalId, type, RESOURCE_KINDS.other, logicalId, DEPLOY_ACTIONS.skipped, reason);
   }
 
   async #table(stack: AssemblyStack, site: SpecSite, type: string, props: Props, retain: boolean) {
@@ -229,7 +229,7 @@ class DeploymentRun {
       stack.stackName,
       site.logicalId,
       type,
-      ResourceKinds.table,
+      RESOURCE_KINDS.table,
       spec.tableName,
       outcome.action,
       outcome.detail,
@@ -271,9 +271,9 @@ class DeploymentRun {
         stack.stackName,
         table.logicalId,
         type,
-        ResourceKinds.other,
+        RESOURCE_KINDS.other,
         name,
-        DeployActions.skipped,
+        DEPLOY_ACTIONS.skipped,
         `Kinesis stream ${streamArn} is not in this app`,
       );
       return;
@@ -282,15 +282,15 @@ class DeploymentRun {
       (previous) => previous.tableName === table.tableName,
     );
     const action = !before?.kinesisDestination
-      ? DeployActions.created
+      ? DEPLOY_ACTIONS.created
       : before.kinesisDestination === table.kinesisDestination
-        ? DeployActions.unchanged
-        : DeployActions.updated;
+        ? DEPLOY_ACTIONS.unchanged
+        : DEPLOY_ACTIONS.updated;
     this.#entry(
       stack.stackName,
       table.logicalId,
       type,
-      ResourceKinds.other,
+      RESOURCE_KINDS.other,
       name,
       action,
       'emulated from the table stream by `streambridge local run`',
@@ -305,8 +305,8 @@ class DeploymentRun {
     this.#entry(
       stack.stackName,
       site.logicalId,
-      CfnTypes.kinesisStream,
-      ResourceKinds.kinesisStream,
+      CFN_TYPES.kinesisStream,
+      RESOURCE_KINDS.kinesisStream,
       spec.streamName,
       outcome.action,
       outcome.detail,
@@ -325,7 +325,7 @@ class DeploymentRun {
       sourceArn: outcome.streamArn,
       name: `Kinesis stream ${spec.streamName}`,
     });
-    return { type: CfnTypes.kinesisStream, ref: spec.streamName, attributes: { Arn: outcome.streamArn } };
+    return { type: CFN_TYPES.kinesisStream, ref: spec.streamName, attributes: { Arn: outcome.streamArn } };
   }
 
   async #topic(stack: AssemblyStack, site: SpecSite, props: Props, retain: boolean) {
@@ -344,8 +344,8 @@ class DeploymentRun {
     this.#entry(
       stack.stackName,
       site.logicalId,
-      CfnTypes.mskTopic,
-      ResourceKinds.topic,
+      CFN_TYPES.mskTopic,
+      RESOURCE_KINDS.topic,
       spec.topicName,
       outcome.action,
       outcome.detail,
@@ -360,7 +360,7 @@ class DeploymentRun {
     const arn = spec.clusterArn.includes(':cluster/')
       ? `${spec.clusterArn.replace(':cluster/', ':topic/')}/${spec.topicName}`
       : `arn:aws:kafka:${this.#pseudo.region}:${this.#pseudo.accountId}:topic/local/${spec.topicName}`;
-    return { type: CfnTypes.mskTopic, ref: arn, attributes: { TopicArn: arn } };
+    return { type: CFN_TYPES.mskTopic, ref: arn, attributes: { TopicArn: arn } };
   }
 
   async #queue(stack: AssemblyStack, site: SpecSite, props: Props, retain: boolean) {
@@ -371,8 +371,8 @@ class DeploymentRun {
     this.#entry(
       stack.stackName,
       site.logicalId,
-      CfnTypes.queue,
-      ResourceKinds.queue,
+      CFN_TYPES.queue,
+      RESOURCE_KINDS.queue,
       spec.queueName,
       outcome.action,
       outcome.detail,
@@ -389,7 +389,7 @@ class DeploymentRun {
       unsupported: 'SQS event sources are not polled by the local runtime',
     });
     return {
-      type: CfnTypes.queue,
+      type: CFN_TYPES.queue,
       ref: outcome.queueUrl,
       attributes: { Arn: outcome.queueArn, QueueName: spec.queueName, QueueUrl: outcome.queueUrl },
     };
@@ -397,11 +397,11 @@ class DeploymentRun {
 
   #functionValues(functionName: string): ResourceValues {
     const arn = `arn:aws:lambda:${this.#pseudo.region}:${this.#pseudo.accountId}:function:${functionName}`;
-    return { type: CfnTypes.function, ref: functionName, attributes: { Arn: arn } };
+    return { type: CFN_TYPES.function, ref: functionName, attributes: { Arn: arn } };
   }
 
   #skippedFunction(stack: AssemblyStack, site: SpecSite, props: Props, reason: string): ResourceValues {
-    this.#skip(stack.stackName, site.logicalId, CfnTypes.function, reason);
+    this.#skip(stack.stackName, site.logicalId, CFN_TYPES.function, reason);
     const name =
       typeof props.FunctionName === 'string' ? props.FunctionName : `${stack.stackName}-${site.logicalId}`;
     return this.#functionValues(name);
@@ -425,17 +425,17 @@ class DeploymentRun {
       (previous) => previous.functionName === fn.functionName,
     );
     const action = !before
-      ? DeployActions.created
+      ? DEPLOY_ACTIONS.created
       : isDeepStrictEqual(before, fn)
-        ? DeployActions.unchanged
-        : DeployActions.updated;
+        ? DEPLOY_ACTIONS.unchanged
+        : DEPLOY_ACTIONS.updated;
     const changed =
-      before && action === DeployActions.updated ? `; changed: ${changedKeys(before, fn).join(', ')}` : '';
+      before && action === DEPLOY_ACTIONS.updated ? `; changed: ${changedKeys(before, fn).join(', ')}` : '';
     this.#entry(
       stack.stackName,
       site.logicalId,
-      CfnTypes.function,
-      ResourceKinds.function,
+      CFN_TYPES.function,
+      RESOURCE_KINDS.function,
       fn.functionName,
       action,
       `${result.detail}${changed}`,
@@ -471,7 +471,7 @@ class DeploymentRun {
       queueUrlFor: (arn) => this.#queueUrls.get(arn),
     });
     const values: ResourceValues = {
-      type: CfnTypes.eventSourceMapping,
+      type: CFN_TYPES.eventSourceMapping,
       ref: site.logicalId,
       attributes: {
         EventSourceMappingId: site.logicalId,
@@ -479,7 +479,7 @@ class DeploymentRun {
       },
     };
     if (!result.ok) {
-      this.#skip(stack.stackName, site.logicalId, CfnTypes.eventSourceMapping, result.reason);
+      this.#skip(stack.stackName, site.logicalId, CFN_TYPES.eventSourceMapping, result.reason);
       return values;
     }
     this.#mappings.push(result.mapping);
@@ -487,19 +487,19 @@ class DeploymentRun {
       (previous) => previous.logicalId === site.logicalId,
     );
     const action = !before
-      ? DeployActions.created
+      ? DEPLOY_ACTIONS.created
       : isDeepStrictEqual(before, result.mapping)
-        ? DeployActions.unchanged
-        : DeployActions.updated;
+        ? DEPLOY_ACTIONS.unchanged
+        : DEPLOY_ACTIONS.updated;
     const changed =
-      before && action === DeployActions.updated
+      before && action === DEPLOY_ACTIONS.updated
         ? `; changed: ${changedKeys(before, result.mapping).join(', ')}`
         : '';
     this.#entry(
       stack.stackName,
       site.logicalId,
-      CfnTypes.eventSourceMapping,
-      ResourceKinds.eventSourceMapping,
+      CFN_TYPES.eventSourceMapping,
+      RESOURCE_KINDS.eventSourceMapping,
       site.logicalId,
       action,
       `${result.detail}${changed}`,
@@ -541,14 +541,14 @@ class DeploymentRun {
       const type = SERVER_RESOURCE_TYPES[kind];
       if (resource.retain) {
         const detail = 'left the template; kept on the server (DeletionPolicy Retain)';
-        this.#entry(stackName, logicalId, type, kind, name, DeployActions.retained, detail);
+        this.#entry(stackName, logicalId, type, kind, name, DEPLOY_ACTIONS.retained, detail);
         continue;
       }
       const existed = await this.#attempt(stackName, logicalId, name, () =>
         deleteServerResource(this.#clients, resource),
       );
       const detail = existed ? 'left the template' : 'left the template (already gone)';
-      this.#entry(stackName, logicalId, type, kind, name, DeployActions.deleted, detail);
+      this.#entry(stackName, logicalId, type, kind, name, DEPLOY_ACTIONS.deleted, detail);
     }
     const functions = new Set(this.#functions.map((fn) => fn.functionName));
     for (const fn of this.#previous.deployment.functions) {
@@ -557,24 +557,24 @@ class DeploymentRun {
       this.#entry(
         '',
         logicalId,
-        CfnTypes.function,
-        ResourceKinds.function,
+        CFN_TYPES.function,
+        RESOURCE_KINDS.function,
         functionName,
-        DeployActions.deleted,
+        DEPLOY_ACTIONS.deleted,
         'left the template',
       );
     }
     const mappings = new Set(this.#mappings.map((mapping) => mapping.logicalId));
     for (const { logicalId } of this.#previous.deployment.eventSourceMappings) {
       if (mappings.has(logicalId)) continue;
-      const kind = ResourceKinds.eventSourceMapping;
+      const kind = RESOURCE_KINDS.eventSourceMapping;
       this.#entry(
         '',
         logicalId,
-        CfnTypes.eventSourceMapping,
+        CFN_TYPES.eventSourceMapping,
         kind,
         logicalId,
-        DeployActions.deleted,
+        DEPLOY_ACTIONS.deleted,
         'left the template',
       );
     }
@@ -600,10 +600,10 @@ class DeploymentRun {
 
 /** CloudFormation type of each kind of server resource, for report lines about resources no longer in a template. */
 const SERVER_RESOURCE_TYPES: Readonly<Record<ServerResourceKind, string>> = {
-  table: CfnTypes.table,
-  'kinesis-stream': CfnTypes.kinesisStream,
-  topic: CfnTypes.mskTopic,
-  queue: CfnTypes.queue,
+  table: CFN_TYPES.table,
+  'kinesis-stream': CFN_TYPES.kinesisStream,
+  topic: CFN_TYPES.mskTopic,
+  queue: CFN_TYPES.queue,
 };
 
 /** Top-level keys whose values differ between two records, for the report. */
@@ -630,7 +630,7 @@ function changedKeys(before: object, after: object): string[] {
  */
 export async function deployTemplate(options: DeployOptions): Promise<DeployResult> {
   const projectDir = resolve(options.projectDir ?? process.cwd());
-  const stateFile = resolve(projectDir, options.stateFile ?? DeployPaths.stateFile);
+  const stateFile = resolve(projectDir, options.stateFile ?? DEPLOY_PATHS.stateFile);
   const assembly =
     typeof options.assembly === 'string' ? readCloudAssembly(options.assembly) : options.assembly;
   const endpoints = options.endpoints ?? localEndpoints();
@@ -641,7 +641,7 @@ export async function deployTemplate(options: DeployOptions): Promise<DeployResu
       clients,
       assembly,
       previous,
-      resolve(dirname(stateFile), DeployPaths.inlineCodeDir),
+      resolve(dirname(stateFile), DEPLOY_PATHS.inlineCodeDir),
       options.log ?? (() => undefined),
     );
     for (const stack of assembly.stacks) await run.deployStack(stack);

@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import kafkajs from 'kafkajs';
-import { DeployActions, LOCAL_REPLICATION_FACTOR } from './constants';
+import { DEPLOY_ACTIONS, LOCAL_REPLICATION_FACTOR } from './constants';
 import type { TopicSpec } from './resourceSpecs';
 import type { DeployAction } from './types';
 import { waitUntil } from './waitUntil';
@@ -97,7 +97,7 @@ export async function deployTopic(admin: Admin, spec: TopicSpec): Promise<TopicO
         ? ''
         : ` (replication factor ${spec.replicationFactor} → ${LOCAL_REPLICATION_FACTOR} on the single local broker)`;
     return {
-      action: DeployActions.created,
+      action: DEPLOY_ACTIONS.created,
       detail: `${spec.partitions} partitions; ${configText(spec.configs)}${replicas}`,
       partitions: spec.partitions,
     };
@@ -133,13 +133,13 @@ export async function deployTopic(admin: Admin, spec: TopicSpec): Promise<TopicO
   const partitions = Math.max(current, spec.partitions);
   if (blocked.length > 0) {
     return {
-      action: DeployActions.blocked,
+      action: DEPLOY_ACTIONS.blocked,
       detail: [...changes, ...blocked].join('; '),
       partitions: current,
     };
   }
   return {
-    action: changes.length > 0 ? DeployActions.updated : DeployActions.unchanged,
+    action: changes.length > 0 ? DEPLOY_ACTIONS.updated : DEPLOY_ACTIONS.unchanged,
     detail: changes.length > 0 ? changes.join('; ') : `${partitions} partitions; ${configText(spec.configs)}`,
     partitions,
   };

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DeployPaths, ResourceKinds } from './constants';
+import { DEPLOY_PATHS, RESOURCE_KINDS } from './constants';
 import { readDeploymentState } from './deploymentState';
 import { NotDeployedError } from './errors';
 import { LocalClients } from './LocalClients';
@@ -32,7 +32,7 @@ export interface DeploymentStatus {
  */
 export async function deploymentStatus(options: StatusOptions = {}): Promise<DeploymentStatus> {
   const projectDir = resolve(options.projectDir ?? process.cwd());
-  const stateFile = resolve(projectDir, options.stateFile ?? DeployPaths.stateFile);
+  const stateFile = resolve(projectDir, options.stateFile ?? DEPLOY_PATHS.stateFile);
   const state = readDeploymentState(stateFile);
   if (!state) throw new NotDeployedError(stateFile);
   const clients = new LocalClients(options.endpoints ?? localEndpoints());
@@ -59,7 +59,7 @@ export async function deploymentStatus(options: StatusOptions = {}): Promise<Dep
     for (const fn of state.deployment.functions) {
       const exists = existsSync(fn.assetDir);
       resources.push({
-        kind: ResourceKinds.function,
+        kind: RESOURCE_KINDS.function,
         stackName: '',
         logicalId: fn.logicalId,
         name: fn.functionName,
@@ -73,7 +73,7 @@ export async function deploymentStatus(options: StatusOptions = {}): Promise<Dep
     for (const mapping of state.deployment.eventSourceMappings) {
       const source = mapping.kind === 'kafka' ? `topic ${mapping.topics?.join(', ')}` : mapping.sourceArn;
       resources.push({
-        kind: ResourceKinds.eventSourceMapping,
+        kind: RESOURCE_KINDS.eventSourceMapping,
         stackName: '',
         logicalId: mapping.logicalId,
         name: mapping.logicalId,

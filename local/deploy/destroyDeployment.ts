@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DeployActions, DeployPaths } from './constants';
+import { DEPLOY_ACTIONS, DEPLOY_PATHS } from './constants';
 import { readDeploymentState } from './deploymentState';
 import { NotDeployedError } from './errors';
 import { LocalClients } from './LocalClients';
@@ -26,7 +26,7 @@ export interface DestroyOptions {
  */
 export async function destroyDeployment(options: DestroyOptions = {}): Promise<ReportEntry[]> {
   const projectDir = resolve(options.projectDir ?? process.cwd());
-  const stateFile = resolve(projectDir, options.stateFile ?? DeployPaths.stateFile);
+  const stateFile = resolve(projectDir, options.stateFile ?? DEPLOY_PATHS.stateFile);
   const state = readDeploymentState(stateFile);
   if (!state) throw new NotDeployedError(stateFile);
   const clients = new LocalClients(options.endpoints ?? localEndpoints());
@@ -40,7 +40,7 @@ export async function destroyDeployment(options: DestroyOptions = {}): Promise<R
         type: resource.kind,
         kind: resource.kind,
         name: resource.name,
-        action: DeployActions.deleted,
+        action: DEPLOY_ACTIONS.deleted,
         detail: existed ? '' : 'already gone',
       });
     }
@@ -48,8 +48,8 @@ export async function destroyDeployment(options: DestroyOptions = {}): Promise<R
     await clients.close();
   }
   rmSync(stateFile, { force: true });
-  rmSync(resolve(dirname(stateFile), DeployPaths.inlineCodeDir), { recursive: true, force: true });
-  rmSync(resolve(dirname(stateFile), DeployPaths.runtimeCheckpointFile), { force: true });
-  rmSync(resolve(dirname(stateFile), DeployPaths.checkpointDir), { recursive: true, force: true });
+  rmSync(resolve(dirname(stateFile), DEPLOY_PATHS.inlineCodeDir), { recursive: true, force: true });
+  rmSync(resolve(dirname(stateFile), DEPLOY_PATHS.runtimeCheckpointFile), { force: true });
+  rmSync(resolve(dirname(stateFile), DEPLOY_PATHS.checkpointDir), { recursive: true, force: true });
   return report;
 }

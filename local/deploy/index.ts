@@ -8,7 +8,7 @@
  * const { deployment, report } = await deployTemplate({ assembly: await synthesizeApp() });
  * ```
  */
-export { DeployActions, DeployPaths, EventSourceMappingDefaults, ResourceKinds } from './constants';
+export { DEPLOY_ACTIONS, DEPLOY_PATHS, EVENT_SOURCE_MAPPING_DEFAULTS, RESOURCE_KINDS } from './constants';
 export { readDeploymentState } from './deploymentState';
 export type { DeploymentStatus, StatusOptions } from './deploymentStatus';
 export { deploymentStatus } from './deploymentStatus';

@@ -1,6 +1,6 @@
 import type { FilterPattern } from '../../config/types';
 import type { EventSourceKind, LocalEventSourceMapping, LocalFunction } from '../runtime/types';
-import { EventSourceMappingDefaults } from './constants';
+import { EVENT_SOURCE_MAPPING_DEFAULTS } from './constants';
 import { TemplateError } from './errors';
 
 /** What an event source ARN is locally. */
@@ -141,27 +141,27 @@ export function localEventSourceMapping(site: EventSourceMappingSite): EventSour
     ...(topics
       ? { topics, consumerGroupId: consumerGroup(site) ?? `${site.stackName}-${site.logicalId}` }
       : {}),
-    enabled: boolean(site, 'Enabled', EventSourceMappingDefaults.enabled),
-    batchSize: integer(site, 'BatchSize', EventSourceMappingDefaults.batchSize),
+    enabled: boolean(site, 'Enabled', EVENT_SOURCE_MAPPING_DEFAULTS.enabled),
+    batchSize: integer(site, 'BatchSize', EVENT_SOURCE_MAPPING_DEFAULTS.batchSize),
     maxBatchingWindowSeconds: integer(
       site,
       'MaximumBatchingWindowInSeconds',
       source.kind === 'kafka'
-        ? EventSourceMappingDefaults.kafkaBatchingWindowSeconds
-        : EventSourceMappingDefaults.streamBatchingWindowSeconds,
+        ? EVENT_SOURCE_MAPPING_DEFAULTS.kafkaBatchingWindowSeconds
+        : EVENT_SOURCE_MAPPING_DEFAULTS.streamBatchingWindowSeconds,
     ),
     startingPosition: position,
     parallelizationFactor: integer(
       site,
       'ParallelizationFactor',
-      EventSourceMappingDefaults.parallelizationFactor,
+      EVENT_SOURCE_MAPPING_DEFAULTS.parallelizationFactor,
     ),
-    bisectOnError: boolean(site, 'BisectBatchOnFunctionError', EventSourceMappingDefaults.bisectOnError),
-    maxRetryAttempts: integer(site, 'MaximumRetryAttempts', EventSourceMappingDefaults.maxRetryAttempts),
+    bisectOnError: boolean(site, 'BisectBatchOnFunctionError', EVENT_SOURCE_MAPPING_DEFAULTS.bisectOnError),
+    maxRetryAttempts: integer(site, 'MaximumRetryAttempts', EVENT_SOURCE_MAPPING_DEFAULTS.maxRetryAttempts),
     maxRecordAgeSeconds: integer(
       site,
       'MaximumRecordAgeInSeconds',
-      EventSourceMappingDefaults.maxRecordAgeSeconds,
+      EVENT_SOURCE_MAPPING_DEFAULTS.maxRecordAgeSeconds,
     ),
     reportBatchItemFailures: responseTypes.includes('ReportBatchItemFailures'),
     filters: filters(site),

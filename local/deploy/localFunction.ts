@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { HANDLER_ENV } from '../../lambdas/core/constants';
 import type { LocalFunction } from '../runtime/types';
-import { FunctionDefaults } from './constants';
+import { FUNCTION_DEFAULTS } from './constants';
 import { replaceDynamicReferences } from './dynamicReferences';
 import { TemplateError } from './errors';
 import { awsClientEnvironment } from './localEndpoints';
@@ -166,8 +166,8 @@ export function localFunction(site: FunctionSite): FunctionResult {
     assetDir: code.dir,
     handler: props.Handler,
     environment: localEnvironment(template, site.endpoints, functionName),
-    timeoutSeconds: positive(site, 'Timeout', FunctionDefaults.timeoutSeconds),
-    memoryMb: positive(site, 'MemorySize', FunctionDefaults.memoryMb),
+    timeoutSeconds: positive(site, 'Timeout', FUNCTION_DEFAULTS.timeoutSeconds),
+    memoryMb: positive(site, 'MemorySize', FUNCTION_DEFAULTS.memoryMb),
   };
   const standIns =
     dynamic.length > 0 ? `; local stand-in for the dynamic reference in ${dynamic.join(', ')}` : '';

@@ -2,7 +2,7 @@
  * What each deployable resource should look like on the local servers, read from its resolved
  * CloudFormation properties. Pure functions: the deployers compare these specs with the servers.
  */
-import { CfnTypes, KinesisDefaults } from './constants';
+import { CFN_TYPES, KINESIS_DEFAULTS } from './constants';
 import { TemplateError } from './errors';
 
 export interface KeyElement {
@@ -192,7 +192,7 @@ export function tableSpec(site: SpecSite, type: string, props: Props, region: st
   const stream = isObject(props.StreamSpecification) ? props.StreamSpecification : undefined;
   const ttl = isObject(props.TimeToLiveSpecification) ? props.TimeToLiveSpecification : undefined;
   const ttlEnabled = ttl ? optionalBoolean(site, ttl, 'Enabled') : false;
-  const kinesisSource = type === CfnTypes.globalTable ? localReplica(props, region) : props;
+  const kinesisSource = type === CFN_TYPES.globalTable ? localReplica(props, region) : props;
   const kinesis = isObject(kinesisSource.KinesisStreamSpecification)
     ? kinesisSource.KinesisStreamSpecification
     : undefined;
@@ -225,9 +225,9 @@ export function kinesisStreamSpec(site: SpecSite, props: Props): KinesisStreamSp
   }
   return {
     streamName: optionalString(site, props, 'Name') ?? generatedName(site.stackName, site.logicalId, 128),
-    shardCount: shardCount ?? KinesisDefaults.onDemandShardCount,
+    shardCount: shardCount ?? KINESIS_DEFAULTS.onDemandShardCount,
     onDemand,
-    retentionHours: optionalNumber(site, props, 'RetentionPeriodHours') ?? KinesisDefaults.retentionHours,
+    retentionHours: optionalNumber(site, props, 'RetentionPeriodHours') ?? KINESIS_DEFAULTS.retentionHours,
   };
 }
 

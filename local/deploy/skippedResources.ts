@@ -3,7 +3,7 @@
  * so that references to them still resolve (the MSK cluster to a cluster ARN the local broker stands for,
  * ElastiCache endpoints to the local redis-server, aliases to their function).
  */
-import { CfnTypes, SkipReasons } from './constants';
+import { CFN_TYPES, SKIP_REASONS } from './constants';
 import type { ResourceValues } from './TemplateResolver';
 import type { LocalEndpoints } from './types';
 
@@ -16,12 +16,12 @@ import type { LocalEndpoints } from './types';
  * ```
  */
 export function skipReason(type: string): string {
-  const exact = SkipReasons[type];
+  const exact = SKIP_REASONS[type];
   if (exact) return exact;
-  const prefix = Object.keys(SkipReasons)
+  const prefix = Object.keys(SKIP_REASONS)
     .filter((key) => key.endsWith('::') && type.startsWith(key))
     .sort((a, b) => b.length - a.length)[0];
-  return prefix ? SkipReasons[prefix] : `no local stand-in for ${type}`;
+  return prefix ? SKIP_REASONS[prefix] : `no local stand-in for ${type}`;
 }
 
 export interface PlaceholderSite {
@@ -72,7 +72,7 @@ function functionArn(site: PlaceholderSite, reference: string): string {
 export function placeholderValues(site: PlaceholderSite): ResourceValues {
   const { type, logicalId, region, accountId } = site;
   const base = { type, placeholderAttributes: true };
-  if (type === CfnTypes.mskCluster || type === CfnTypes.mskServerlessCluster) {
+  if (type === CFN_TYPES.mskCluster || type === CFN_TYPES.mskServerlessCluster) {
     const arn = `arn:aws:kafka:${region}:${accountId}:cluster/${text(site.property('ClusterName'), logicalId)}/local`;
     return { ...base, ref: arn, attributes: { Arn: arn } };
   }
@@ -87,13 +87,13 @@ export function placeholderValues(site: PlaceholderSite): ResourceValues {
     attributes['ReadEndPoint.Ports'] = port;
     return { ...base, ref: text(site.property('ReplicationGroupId'), logicalId), attributes };
   }
-  if (type === CfnTypes.alias || type === CfnTypes.version) {
+  if (type === CFN_TYPES.alias || type === CFN_TYPES.version) {
     const fn = functionArn(site, text(site.property('FunctionName'), logicalId));
-    const qualifier = type === CfnTypes.alias ? text(site.property('Name'), logicalId) : '1';
+    const qualifier = type === CFN_TYPES.alias ? text(site.property('Name'), logicalId) : '1';
     const arn = `${fn}:${qualifier}`;
     return { ...base, ref: arn, attributes: { Arn: arn, Version: qualifier, FunctionArn: fn } };
   }
-  if (type === CfnTypes.kinesisConsumer) {
+  if (type === CFN_TYPES.kinesisConsumer) {
     const streamArn = text(site.property('StreamARN'), `${logicalId}.StreamARN`);
     const consumerName = text(site.property('ConsumerName'), logicalId);
     const arn = `${streamArn}/consumer/${consumerName}:0`;

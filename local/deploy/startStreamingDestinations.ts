@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
-import { DeployPaths } from './constants';
+import { DEPLOY_PATHS } from './constants';
 import { KinesisStreamingDestination } from './KinesisStreamingDestination';
 import { LocalClients } from './LocalClients';
 import type { DeploymentState, LocalEndpoints } from './types';
@@ -33,7 +33,7 @@ export function startStreamingDestinations(
   options: StreamingDestinationsOptions,
 ): RunningStreamingDestinations {
   const clients = new LocalClients(options.endpoints ?? state.endpoints);
-  const checkpointDir = resolve(dirname(options.stateFile), DeployPaths.checkpointDir);
+  const checkpointDir = resolve(dirname(options.stateFile), DEPLOY_PATHS.checkpointDir);
   const started: { tableName: string; streamName: string; destination: KinesisStreamingDestination }[] = [];
   for (const table of state.deployment.tables) {
     if (!table.kinesisDestination || !table.streamArn) continue;

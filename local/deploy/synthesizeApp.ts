@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import type { App } from 'aws-cdk-lib';
-import { DeployPaths } from './constants';
+import { DEPLOY_PATHS } from './constants';
 import { SynthError } from './errors';
 
 export interface SynthesizeOptions {
@@ -39,7 +39,7 @@ function cdkCli(): string {
  */
 export async function synthesizeApp(options: SynthesizeOptions = {}): Promise<string> {
   const projectDir = resolve(options.projectDir ?? process.cwd());
-  const outdir = resolve(projectDir, options.outdir ?? DeployPaths.assemblyDir);
+  const outdir = resolve(projectDir, options.outdir ?? DEPLOY_PATHS.assemblyDir);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const args = [cdkCli(), 'synth', '--quiet', '--output', outdir];
   if (options.appCommand) args.push('--app', options.appCommand);

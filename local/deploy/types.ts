@@ -3,7 +3,7 @@
  * endpoints it deploys to, the report it prints and the state file it keeps.
  */
 import type { LocalDeployment } from '../runtime/types';
-import type { DeployActions, ResourceKinds } from './constants';
+import type { DEPLOY_ACTIONS, RESOURCE_KINDS } from './constants';
 
 /** A CloudFormation value before intrinsic resolution: JSON with `Ref` / `Fn::*` objects anywhere. */
 export type CfnValue = unknown;
@@ -73,9 +73,9 @@ export interface LocalEndpoints {
   readonly secretAccessKey: string;
 }
 
-export type ResourceKind = (typeof ResourceKinds)[keyof typeof ResourceKinds];
+export type ResourceKind = (typeof RESOURCE_KINDS)[keyof typeof RESOURCE_KINDS];
 
-export type DeployAction = (typeof DeployActions)[keyof typeof DeployActions];
+export type DeployAction = (typeof DEPLOY_ACTIONS)[keyof typeof DEPLOY_ACTIONS];
 
 /** One line of the deploy report. */
 export interface ReportEntry {

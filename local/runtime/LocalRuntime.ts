@@ -3,12 +3,12 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Logger } from '../../lambdas/core/Logger';
-import { EnvironmentDefaults } from './environment/constants';
+import { ENVIRONMENT_DEFAULTS } from './environment/constants';
 import { FunctionPool } from './environment/FunctionPool';
 import { inheritedEnv } from './environment/lambdaEnvironment';
 import type { FunctionOutput, InvocationResult } from './environment/types';
 import { FileCheckpointStore, MemoryCheckpointStore } from './pollers/CheckpointStore';
-import { PollerDefaults } from './pollers/constants';
+import { POLLER_DEFAULTS } from './pollers/constants';
 import { DynamoStreamsPoller } from './pollers/DynamoStreamsPoller';
 import { MappingConfigError } from './pollers/errors';
 import { KafkaPoller } from './pollers/KafkaPoller';
@@ -80,8 +80,8 @@ export class LocalRuntime {
     this.#options = options;
     this.#env = options.env ?? process.env;
     this.#logger = options.logger ?? new Logger('streambridge-local');
-    this.#region = this.#env.AWS_REGION || EnvironmentDefaults.region;
-    this.#accountId = options.accountId ?? EnvironmentDefaults.accountId;
+    this.#region = this.#env.AWS_REGION || ENVIRONMENT_DEFAULTS.region;
+    this.#accountId = options.accountId ?? ENVIRONMENT_DEFAULTS.accountId;
     this.#checkpoints = options.checkpointFile
       ? new FileCheckpointStore(options.checkpointFile)
       : new MemoryCheckpointStore();
@@ -201,7 +201,7 @@ export class LocalRuntime {
       now: this.#options.now ?? Date.now,
       region: this.#region,
       accountId: this.#accountId,
-      settings: { ...PollerDefaults, ...this.#options.settings },
+      settings: { ...POLLER_DEFAULTS, ...this.#options.settings },
     };
     switch (mapping.kind) {
       case 'dynamodb-streams':

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { awsTargetSummary } from './awsTarget';
-import { StartedBy } from './constants';
+import { STARTED_BY } from './constants';
 import { withFileLock } from './fileLock';
 import { isAlive } from './processControl';
 import { resolveServicesConfig } from './resolveServicesConfig';
@@ -62,7 +62,7 @@ export async function acquireServices(options: AcquireOptions = {}): Promise<Ser
   let started: StartedService[];
   try {
     started = await withFileLock(lock, 'starting servers', config.log, () =>
-      startServicesLocked(config, StartedBy.lease),
+      startServicesLocked(config, STARTED_BY.lease),
     );
   } catch (error) {
     rmSync(leaseFile, { force: true });
@@ -78,7 +78,7 @@ export async function acquireServices(options: AcquireOptions = {}): Promise<Ser
       if (options.keepRunning) return [];
       return withFileLock(lock, 'stopping servers', config.log, async () => {
         if (liveLeases(config).length > 0) return [];
-        return stopServicesLocked(config, (record) => record.startedBy === StartedBy.lease);
+        return stopServicesLocked(config, (record) => record.startedBy === STARTED_BY.lease);
       });
     },
   };

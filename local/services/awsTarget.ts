@@ -4,23 +4,23 @@
  * `STREAMBRIDGE_AWS_*` variables. Kafka and Redis are not part of it: the launcher serves them on every target.
  */
 import {
-  AwsServiceServers,
-  AwsServiceTitles,
-  AwsTargetEnvVars,
-  AwsTargets,
-  DefaultAwsTarget,
-  LocalAws,
+  AWS_SERVICE_SERVERS,
+  AWS_SERVICE_TITLES,
+  AWS_TARGET_ENV_VARS,
+  AWS_TARGETS,
+  DEFAULT_AWS_TARGET,
+  LOCAL_AWS,
 } from './constants';
 import { AwsTargetError } from './errors';
 import { serverDefinitions } from './serverDefinitions';
 import type { AwsService, AwsTarget, AwsTargetName, ServicesOptions } from './types';
 
 function targetName(options: ServicesOptions, env: NodeJS.ProcessEnv): AwsTargetName {
-  const raw = options.awsTarget ?? env[AwsTargetEnvVars.target]?.trim();
-  if (!raw) return DefaultAwsTarget;
-  if (!(AwsTargets as readonly string[]).includes(raw)) {
-    const source = options.awsTarget === undefined ? AwsTargetEnvVars.target : 'awsTarget / --aws-target';
-    throw new AwsTargetError(`unknown AWS target "${raw}" (${source}); known: ${AwsTargets.join(', ')}`);
+  const raw = options.awsTarget ?? env[AWS_TARGET_ENV_VARS.target]?.trim();
+  if (!raw) return DEFAULT_AWS_TARGET;
+  if (!(AWS_TARGETS as readonly string[]).includes(raw)) {
+    const source = options.awsTarget === undefined ? AWS_TARGET_ENV_VARS.target : 'awsTarget / --aws-target';
+    throw new AwsTargetError(`unknown AWS target "${raw}" (${source}); known: ${AWS_TARGETS.join(', ')}`);
   }
   return raw as AwsTargetName;
 }
@@ -34,11 +34,11 @@ function isHttpUrl(raw: string): boolean {
 }
 
 function externalEndpoint(options: ServicesOptions, env: NodeJS.ProcessEnv): string | undefined {
-  const raw = options.awsEndpoint ?? env[AwsTargetEnvVars.endpoint]?.trim();
+  const raw = options.awsEndpoint ?? env[AWS_TARGET_ENV_VARS.endpoint]?.trim();
   if (!raw) return undefined;
   if (!isHttpUrl(raw)) {
     const source =
-      options.awsEndpoint === undefined ? AwsTargetEnvVars.endpoint : 'awsEndpoint / --aws-endpoint';
+      options.awsEndpoint === undefined ? AWS_TARGET_ENV_VARS.endpoint : 'awsEndpoint / --aws-endpoint';
     throw new AwsTargetError(`the AWS endpoint (${source}) must be an http(s) URL; got "${raw}"`);
   }
   return raw.replace(/\/+$/, '');
@@ -48,17 +48,17 @@ function externalEndpoint(options: ServicesOptions, env: NodeJS.ProcessEnv): str
 function realAwsRegion(env: NodeJS.ProcessEnv, endpoint: string | undefined): string {
   const problems: string[] = [];
   if (endpoint !== undefined) {
-    problems.push(`it uses the real AWS endpoints, so ${AwsTargetEnvVars.endpoint} must be unset`);
+    problems.push(`it uses the real AWS endpoints, so ${AWS_TARGET_ENV_VARS.endpoint} must be unset`);
   }
-  if (env[AwsTargetEnvVars.allowReal] !== '1') {
+  if (env[AWS_TARGET_ENV_VARS.allowReal] !== '1') {
     problems.push(
-      `it creates resources in a real AWS account, so it needs ${AwsTargetEnvVars.allowReal}=1 to say that is meant`,
+      `it creates resources in a real AWS account, so it needs ${AWS_TARGET_ENV_VARS.allowReal}=1 to say that is meant`,
     );
   }
   const region = env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim();
   if (!region) problems.push('it needs a region: set AWS_REGION');
   if (problems.length > 0) {
-    throw new AwsTargetError(`${AwsTargetEnvVars.target}=aws refused: ${problems.join('; ')}`);
+    throw new AwsTargetError(`${AWS_TARGET_ENV_VARS.target}=aws refused: ${problems.join('; ')}`);
   }
   return region as string;
 }
@@ -92,17 +92,17 @@ export function resolveAwsTarget(options: ServicesOptions, env: NodeJS.ProcessEn
       servers: [],
       servedBy: undefined,
       endpoint,
-      region: env.AWS_REGION?.trim() || LocalAws.region,
+      region: env.AWS_REGION?.trim() || LOCAL_AWS.region,
       dummyCredentials: true,
     };
   }
-  const servedBy = AwsServiceServers[name];
+  const servedBy = AWS_SERVICE_SERVERS[name];
   return {
     name,
     servers: [...new Set(Object.values(servedBy))],
     servedBy,
     endpoint: undefined,
-    region: LocalAws.region,
+    region: LOCAL_AWS.region,
     dummyCredentials: true,
   };
 }
@@ -119,7 +119,7 @@ export function resolveAwsTarget(options: ServicesOptions, env: NodeJS.ProcessEn
  */
 export function awsTargetSummary(target: AwsTarget, env: Record<string, string>): string {
   const groups = new Map<string, string[]>();
-  for (const [service, title] of Object.entries(AwsServiceTitles) as [AwsService, string][]) {
+  for (const [service, title] of Object.entries(AWS_SERVICE_TITLES) as [AwsService, string][]) {
     const url = env[`AWS_ENDPOINT_URL_${service}`];
     const where = url
       ? `${target.servedBy ? serverDefinitions[target.servedBy[service]].title : 'external'} ${url}`

@@ -1,8 +1,8 @@
 /** The local servers, in the order they are listed and started; which of them start depends on the AWS target. */
-export const ServiceNames = ['kafka', 'redis', 'moto', 'kinesis', 'localstack'] as const;
+export const SERVICE_NAMES = ['kafka', 'redis', 'moto', 'kinesis', 'localstack'] as const;
 
 /** Default loopback ports; chosen away from the servers' usual ports so a system-wide install never collides. */
-export const DefaultPorts = {
+export const DEFAULT_PORTS = {
   kafka: 19092,
   kafkaController: 19093,
   redis: 16379,
@@ -13,7 +13,7 @@ export const DefaultPorts = {
 } as const;
 
 /** Environment variables that override the default ports (CLI flags and API options override these). */
-export const PortEnvVars = {
+export const PORT_ENV_VARS = {
   kafka: 'STREAMBRIDGE_KAFKA_PORT',
   kafkaController: 'STREAMBRIDGE_KAFKA_CONTROLLER_PORT',
   redis: 'STREAMBRIDGE_REDIS_PORT',
@@ -23,36 +23,36 @@ export const PortEnvVars = {
   localstack: 'STREAMBRIDGE_LOCALSTACK_PORT',
 } as const;
 
-export const LoopbackHost = '127.0.0.1';
+export const LOOPBACK_HOST = '127.0.0.1';
 
 /** Replaces the broker's default heap and JIT flags. */
-export const KafkaJavaOptsEnvVar = 'STREAMBRIDGE_KAFKA_JAVA_OPTS';
+export const KAFKA_JAVA_OPTS_ENV_VAR = 'STREAMBRIDGE_KAFKA_JAVA_OPTS';
 
 /**
  * The Python LocalStack's venv is made with. localstack-core 2026.3.0 imports `warnings.deprecated`, new in
  * Python 3.13, at start-up (3.12 fails with an ImportError, 3.11 with a SyntaxError).
  */
-export const LocalStackPython = {
+export const LOCALSTACK_PYTHON = {
   minimum: { major: 3, minor: 13 },
   /** A Python to use instead of searching PATH and ~/.pyenv/versions. */
   envVar: 'STREAMBRIDGE_LOCALSTACK_PYTHON',
 } as const;
 
 /** Pinned versions of what is downloaded on first use. */
-export const Versions = {
+export const VERSIONS = {
   kafka: '4.4.0',
   moto: '5.2.5',
 } as const;
 
 /** Region and dummy credentials every local AWS stand-in accepts. */
-export const LocalAws = {
+export const LOCAL_AWS = {
   region: 'us-east-1',
   accessKeyId: 'test',
   secretAccessKey: 'test',
 } as const;
 
 /** Bounded waits, in milliseconds. */
-export const Timeouts = {
+export const TIMEOUTS = {
   /** Kafka formats storage and elects itself on first start; the others are up in about a second. */
   startKafka: 120_000,
   startOther: 60_000,
@@ -76,12 +76,12 @@ export const Timeouts = {
  * kinesis-mock (default), LocalStack beside moto (moto keeps DynamoDB and Streams: LocalStack's DynamoDB needs
  * DynamoDB Local), or real AWS. See docs/localstack.md.
  */
-export const AwsTargets = ['moto', 'localstack', 'aws'] as const;
+export const AWS_TARGETS = ['moto', 'localstack', 'aws'] as const;
 
-export const DefaultAwsTarget = 'moto';
+export const DEFAULT_AWS_TARGET = 'moto';
 
 /** The variables that pick the AWS target (CLI flags and API options override them). */
-export const AwsTargetEnvVars = {
+export const AWS_TARGET_ENV_VARS = {
   /** `moto` (default), `localstack` or `aws`. */
   target: 'STREAMBRIDGE_AWS_TARGET',
   /** An endpoint someone else runs (a LocalStack container, a moto server): every AWS service goes there. */
@@ -91,7 +91,7 @@ export const AwsTargetEnvVars = {
 } as const;
 
 /** The AWS services the project talks to, by the suffix of their `AWS_ENDPOINT_URL_<SERVICE>` variable. */
-export const AwsServiceTitles = {
+export const AWS_SERVICE_TITLES = {
   DYNAMODB: 'DynamoDB',
   DYNAMODB_STREAMS: 'DynamoDB Streams',
   KINESIS: 'Kinesis',
@@ -100,7 +100,7 @@ export const AwsServiceTitles = {
 } as const;
 
 /** Which launcher server serves each AWS service, for the targets the launcher serves itself. */
-export const AwsServiceServers = {
+export const AWS_SERVICE_SERVERS = {
   moto: { DYNAMODB: 'moto', DYNAMODB_STREAMS: 'moto', KINESIS: 'kinesis', SQS: 'moto', S3: 'moto' },
   localstack: {
     DYNAMODB: 'moto',
@@ -112,7 +112,7 @@ export const AwsServiceServers = {
 } as const;
 
 /** Who started a server: the CLI (kept until `services down`) or a test run's lease (stopped by the last one). */
-export const StartedBy = {
+export const STARTED_BY = {
   cli: 'cli',
   lease: 'lease',
   api: 'api',

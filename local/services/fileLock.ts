@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Timeouts } from './constants';
+import { TIMEOUTS } from './constants';
 import { ServicesError } from './errors';
 import { isAlive } from './processControl';
 
@@ -31,7 +31,7 @@ function holderPid(file: string): number | undefined {
 
 async function acquire(file: string, purpose: string, log: (line: string) => void): Promise<void> {
   mkdirSync(dirname(file), { recursive: true });
-  const deadline = Date.now() + Timeouts.lock;
+  const deadline = Date.now() + TIMEOUTS.lock;
   let announced = false;
   while (!tryAcquire(file)) {
     const holder = holderPid(file);
@@ -47,7 +47,7 @@ async function acquire(file: string, purpose: string, log: (line: string) => voi
       log(`waiting for another streambridge launcher (pid ${holder}) to finish ${purpose}`);
       announced = true;
     }
-    await sleep(Timeouts.pollInterval);
+    await sleep(TIMEOUTS.pollInterval);
   }
 }
 

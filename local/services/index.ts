@@ -15,7 +15,14 @@
 export type { AcquireOptions, ServicesLease } from './acquireServices';
 export { acquireServices } from './acquireServices';
 export { awsTargetSummary, resolveAwsTarget } from './awsTarget';
-export { AwsTargetEnvVars, AwsTargets, DefaultPorts, LocalAws, PortEnvVars, ServiceNames } from './constants';
+export {
+  AWS_TARGET_ENV_VARS,
+  AWS_TARGETS,
+  DEFAULT_PORTS,
+  LOCAL_AWS,
+  PORT_ENV_VARS,
+  SERVICE_NAMES,
+} from './constants';
 export {
   AwsTargetError,
   MissingPrerequisiteError,

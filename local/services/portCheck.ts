@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DefaultPorts, LoopbackHost } from './constants';
+import { DEFAULT_PORTS, LOOPBACK_HOST } from './constants';
 import { ServicesError } from './errors';
 import type { ServicePorts } from './types';
 
@@ -15,7 +15,7 @@ import type { ServicePorts } from './types';
  * if (!(await isPortFree(16379))) throw new Error('taken');
  * ```
  */
-export function isPortFree(port: number, host: string = LoopbackHost): Promise<boolean> {
+export function isPortFree(port: number, host: string = LOOPBACK_HOST): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', () => resolve(false));
@@ -29,13 +29,13 @@ function ephemeralRangeStart(): number {
     const start = Number(
       readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0],
     );
-    return Number.isInteger(start) && start > privatePortFloor + 1000 ? start : 32_768;
+    return Number.isInteger(start) && start > PRIVATE_PORT_FLOOR + 1000 ? start : 32_768;
   } catch {
     return 32_768;
   }
 }
 
-const privatePortFloor = 20_000;
+const PRIVATE_PORT_FLOOR = 20_000;
 
 /** Where {@link freePort} reserves its ports across processes: one file per port holding the owner's pid. */
 export const PORT_RESERVATIONS_DIR = join(tmpdir(), 'streambridge-ports');
@@ -88,12 +88,12 @@ export function reservePort(port: number): boolean {
  */
 export async function freePort(): Promise<number> {
   const ceiling = ephemeralRangeStart();
-  const taken = new Set<number>(Object.values(DefaultPorts));
+  const taken = new Set<number>(Object.values(DEFAULT_PORTS));
   for (let attempt = 0; attempt < 100; attempt++) {
-    const port = privatePortFloor + Math.floor(Math.random() * (ceiling - privatePortFloor));
+    const port = PRIVATE_PORT_FLOOR + Math.floor(Math.random() * (ceiling - PRIVATE_PORT_FLOOR));
     if (!taken.has(port) && (await isPortFree(port)) && reservePort(port)) return port;
   }
-  throw new ServicesError(`no free port found between ${privatePortFloor} and ${ceiling} after 100 tries`);
+  throw new ServicesError(`no free port found between ${PRIVATE_PORT_FLOOR} and ${ceiling} after 100 tries`);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Timeouts } from './constants';
+import { TIMEOUTS } from './constants';
 import type { ServerCommand } from './types';
 
 /** A server process that was just spawned; `exited` is set once it is gone. */
@@ -96,7 +96,7 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (isAlive(pid)) {
     if (Date.now() >= deadline) return false;
-    await sleep(Timeouts.pollInterval / 2);
+    await sleep(TIMEOUTS.pollInterval / 2);
   }
   return true;
 }
@@ -115,7 +115,7 @@ export async function stopProcessGroup(pid: number, gracefulMs: number): Promise
   if (gracefulMs > 0) signalGroup(pid, 'SIGTERM');
   const graceful = gracefulMs > 0 && (await waitForExit(pid, gracefulMs));
   signalGroup(pid, 'SIGKILL');
-  if (!graceful && !(await waitForExit(pid, Timeouts.afterKill))) {
+  if (!graceful && !(await waitForExit(pid, TIMEOUTS.afterKill))) {
     throw new Error(`process ${pid} is still alive after SIGKILL`);
   }
   return !graceful;

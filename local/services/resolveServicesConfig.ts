@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveAwsTarget } from './awsTarget';
-import { DefaultPorts, PortEnvVars, ServiceNames } from './constants';
+import { DEFAULT_PORTS, PORT_ENV_VARS, SERVICE_NAMES } from './constants';
 import { ServicesError } from './errors';
 import type { AwsTarget, ServiceName, ServicePorts, ServicesConfig, ServicesOptions } from './types';
 
@@ -19,12 +19,12 @@ function parsePort(value: string, source: string): number {
 }
 
 function resolvePorts(options: ServicesOptions, env: NodeJS.ProcessEnv): ServicePorts {
-  const ports = { ...DefaultPorts } as ServicePorts;
-  for (const key of Object.keys(DefaultPorts) as (keyof ServicePorts)[]) {
+  const ports = { ...DEFAULT_PORTS } as ServicePorts;
+  for (const key of Object.keys(DEFAULT_PORTS) as (keyof ServicePorts)[]) {
     const fromOption = options.ports?.[key];
-    const fromEnv = env[PortEnvVars[key]];
+    const fromEnv = env[PORT_ENV_VARS[key]];
     if (fromOption !== undefined) ports[key] = parsePort(String(fromOption), `port option "${key}"`);
-    else if (fromEnv) ports[key] = parsePort(fromEnv, PortEnvVars[key]);
+    else if (fromEnv) ports[key] = parsePort(fromEnv, PORT_ENV_VARS[key]);
   }
   const seen = new Map<number, string>();
   for (const [key, port] of Object.entries(ports)) {
@@ -41,16 +41,16 @@ function resolveServices(
   target: AwsTarget,
 ): readonly ServiceName[] {
   if (!only || only.length === 0) {
-    return ServiceNames.filter(
+    return SERVICE_NAMES.filter(
       (name) => name === 'kafka' || name === 'redis' || target.servers.includes(name),
     );
   }
   for (const name of only) {
-    if (!ServiceNames.includes(name)) {
-      throw new ServicesError(`unknown server "${name}"; known: ${ServiceNames.join(', ')}`);
+    if (!SERVICE_NAMES.includes(name)) {
+      throw new ServicesError(`unknown server "${name}"; known: ${SERVICE_NAMES.join(', ')}`);
     }
   }
-  return ServiceNames.filter((name) => only.includes(name));
+  return SERVICE_NAMES.filter((name) => only.includes(name));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { AwsServiceTitles, AwsTargetEnvVars, LocalAws, LoopbackHost } from './constants';
+import { AWS_SERVICE_TITLES, AWS_TARGET_ENV_VARS, LOCAL_AWS, LOOPBACK_HOST } from './constants';
 import { runningRecord } from './pidFiles';
 import { resolveServicesConfig } from './resolveServicesConfig';
 import { serverDefinitions } from './serverDefinitions';
@@ -10,7 +10,7 @@ function clientPort(config: ServicesConfig, name: ServiceName): number {
   return record?.ports[0] ?? serverDefinitions[name].ports(config)[0];
 }
 
-const awsServices = Object.keys(AwsServiceTitles) as AwsService[];
+const awsServices = Object.keys(AWS_SERVICE_TITLES) as AwsService[];
 
 /** `AWS_ENDPOINT_URL_<SERVICE>` for each AWS service the target serves somewhere other than real AWS. */
 function awsEndpointEnv(config: ServicesConfig): Record<string, string> {
@@ -23,7 +23,7 @@ function awsEndpointEnv(config: ServicesConfig): Record<string, string> {
     for (const service of awsServices) {
       const server = servedBy[service];
       if (config.services.includes(server)) {
-        env[`AWS_ENDPOINT_URL_${service}`] = `http://${LoopbackHost}:${clientPort(config, server)}`;
+        env[`AWS_ENDPOINT_URL_${service}`] = `http://${LOOPBACK_HOST}:${clientPort(config, server)}`;
       }
     }
   }
@@ -44,15 +44,16 @@ function awsEndpointEnv(config: ServicesConfig): Record<string, string> {
 export function serviceEnv(options: ServicesOptions = {}): Record<string, string> {
   const config = resolveServicesConfig(options);
   const env: Record<string, string> = {};
-  if (config.services.includes('kafka')) env.KAFKA_BROKERS = `${LoopbackHost}:${clientPort(config, 'kafka')}`;
+  if (config.services.includes('kafka'))
+    env.KAFKA_BROKERS = `${LOOPBACK_HOST}:${clientPort(config, 'kafka')}`;
   if (config.services.includes('redis'))
-    env.REDIS_URL = `redis://${LoopbackHost}:${clientPort(config, 'redis')}`;
+    env.REDIS_URL = `redis://${LOOPBACK_HOST}:${clientPort(config, 'redis')}`;
   Object.assign(env, awsEndpointEnv(config));
-  env[AwsTargetEnvVars.target] = config.awsTarget.name;
+  env[AWS_TARGET_ENV_VARS.target] = config.awsTarget.name;
   env.AWS_REGION = config.awsTarget.region;
   if (config.awsTarget.dummyCredentials) {
-    env.AWS_ACCESS_KEY_ID = LocalAws.accessKeyId;
-    env.AWS_SECRET_ACCESS_KEY = LocalAws.secretAccessKey;
+    env.AWS_ACCESS_KEY_ID = LOCAL_AWS.accessKeyId;
+    env.AWS_SECRET_ACCESS_KEY = LOCAL_AWS.secretAccessKey;
   }
   return env;
 }

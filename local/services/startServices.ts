@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LoopbackHost, PortEnvVars, StartedBy, Timeouts } from './constants';
+import { LOOPBACK_HOST, PORT_ENV_VARS, STARTED_BY, TIMEOUTS } from './constants';
 import { MissingPrerequisiteError, PortInUseError, PortMismatchError, ServiceStartError } from './errors';
 import { withFileLock } from './fileLock';
 import { logFilePath, removePidRecord, runningRecord, writePidRecord } from './pidFiles';
@@ -40,7 +40,7 @@ function portEnvVar(config: ServicesConfig, port: number): string {
   const key = (Object.keys(config.ports) as (keyof ServicePorts)[]).find(
     (name) => config.ports[name] === port,
   );
-  return key ? PortEnvVars[key] : 'another port';
+  return key ? PORT_ENV_VARS[key] : 'another port';
 }
 
 /** A running server of ours that answers is kept; one that does not answer within the window is stopped. */
@@ -59,8 +59,8 @@ async function reuseIfHealthy(
   if (record.ports.join(',') !== wanted.join(','))
     throw new PortMismatchError(server.name, record.ports, wanted);
   const probe = await pollUntil(() => server.probe(config), {
-    timeoutMs: Timeouts.reuseProbe,
-    intervalMs: Timeouts.pollInterval,
+    timeoutMs: TIMEOUTS.reuseProbe,
+    intervalMs: TIMEOUTS.pollInterval,
   });
   if (!probe.ok) {
     config.log(`${server.name}: pid ${record.pid} does not answer (${probe.reason}); restarting it`);
@@ -69,16 +69,16 @@ async function reuseIfHealthy(
     return undefined;
   }
   // `services up` adopts a server a test run started, so the test run's teardown leaves it running.
-  if (startedBy === StartedBy.cli && record.startedBy !== StartedBy.cli) {
+  if (startedBy === STARTED_BY.cli && record.startedBy !== STARTED_BY.cli) {
     writePidRecord(config, { ...record, startedBy });
   }
-  config.log(`${server.name}: already running on ${LoopbackHost}:${record.ports[0]} (pid ${record.pid})`);
+  config.log(`${server.name}: already running on ${LOOPBACK_HOST}:${record.ports[0]} (pid ${record.pid})`);
   return {
     service: server.name,
     pid: record.pid,
     ports: record.ports,
     reused: true,
-    startedBy: startedBy === StartedBy.cli ? startedBy : record.startedBy,
+    startedBy: startedBy === STARTED_BY.cli ? startedBy : record.startedBy,
     elapsedMs: Date.now() - began,
   };
 }
@@ -114,11 +114,11 @@ async function launch(
   });
   const ready = await pollUntil(() => server.probe(config), {
     timeoutMs: server.startTimeoutMs,
-    intervalMs: Timeouts.pollInterval,
+    intervalMs: TIMEOUTS.pollInterval,
     abortReason: spawned.exitReason,
   });
   if (!ready.ok) {
-    await stopProcessGroup(spawned.pid, Timeouts.afterKill);
+    await stopProcessGroup(spawned.pid, TIMEOUTS.afterKill);
     removePidRecord(config, server.name);
     const tail = logTail(logFile);
     throw new ServiceStartError(
@@ -129,7 +129,7 @@ async function launch(
   }
   const elapsedMs = Date.now() - began;
   config.log(
-    `${server.name}: started on ${LoopbackHost}:${ports[0]} (pid ${spawned.pid}) in ${seconds(elapsedMs)}`,
+    `${server.name}: started on ${LOOPBACK_HOST}:${ports[0]} (pid ${spawned.pid}) in ${seconds(elapsedMs)}`,
   );
   return { service: server.name, pid: spawned.pid, ports, reused: false, startedBy, elapsedMs };
 }
@@ -184,6 +184,6 @@ export async function startServicesLocked(
 export async function startServices(options: StartOptions = {}): Promise<StartedService[]> {
   const config = resolveServicesConfig(options);
   return withFileLock(launcherLockFile(config), 'starting servers', config.log, () =>
-    startServicesLocked(config, options.startedBy ?? StartedBy.api),
+    startServicesLocked(config, options.startedBy ?? STARTED_BY.api),
   );
 }

@@ -1,6 +1,6 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ServiceNames } from './constants';
+import { SERVICE_NAMES } from './constants';
 import { withFileLock } from './fileLock';
 import { readPidRecord, removePidRecord, runningRecord } from './pidFiles';
 import { stopProcessGroup } from './processControl';
@@ -51,7 +51,7 @@ export async function stopServicesLocked(
  */
 export async function stopServices(options: StopOptions = {}): Promise<StoppedService[]> {
   // A server started under another AWS target is stopped too: `down` leaves nothing behind.
-  const only = options.only && options.only.length > 0 ? options.only : ServiceNames;
+  const only = options.only && options.only.length > 0 ? options.only : SERVICE_NAMES;
   const config = resolveServicesConfig({ ...options, only });
   return withFileLock(launcherLockFile(config), 'stopping servers', config.log, async () => {
     const stopped = await stopServicesLocked(config, () => true, options.kill === true);

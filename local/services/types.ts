@@ -1,11 +1,11 @@
-import type { AwsServiceTitles, AwsTargets, ServiceNames, StartedBy } from './constants';
+import type { AWS_SERVICE_TITLES, AWS_TARGETS, SERVICE_NAMES, STARTED_BY } from './constants';
 
-export type ServiceName = (typeof ServiceNames)[number];
+export type ServiceName = (typeof SERVICE_NAMES)[number];
 
-export type AwsTargetName = (typeof AwsTargets)[number];
+export type AwsTargetName = (typeof AWS_TARGETS)[number];
 
 /** An AWS service the project uses, named as in its `AWS_ENDPOINT_URL_<SERVICE>` variable. */
-export type AwsService = keyof typeof AwsServiceTitles;
+export type AwsService = keyof typeof AWS_SERVICE_TITLES;
 
 /** Where the AWS side is served, resolved from the target switch. */
 export interface AwsTarget {
@@ -22,7 +22,7 @@ export interface AwsTarget {
   dummyCredentials: boolean;
 }
 
-export type StartedByKind = (typeof StartedBy)[keyof typeof StartedBy];
+export type StartedByKind = (typeof STARTED_BY)[keyof typeof STARTED_BY];
 
 /** Every port the servers listen on (all on 127.0.0.1). */
 export interface ServicePorts {

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Logger } from '../../../lambdas/core/Logger';
 import type { LocalFunction } from '../types';
-import { EnvironmentDefaults } from './constants';
+import { ENVIRONMENT_DEFAULTS } from './constants';
 import { EnvironmentStoppedError, FunctionConfigError } from './errors';
 import {
   type FunctionIdentity,
@@ -87,13 +87,13 @@ export class ExecutionEnvironment {
     this.#fn = fn;
     this.#identity = functionIdentity(
       fn,
-      options.region ?? EnvironmentDefaults.region,
-      options.accountId ?? EnvironmentDefaults.accountId,
+      options.region ?? ENVIRONMENT_DEFAULTS.region,
+      options.accountId ?? ENVIRONMENT_DEFAULTS.accountId,
     );
     this.#baseEnv = options.baseEnv ?? inheritedEnv();
     this.#logger = options.logger ?? new Logger('streambridge-local');
     this.#output = options.output ?? defaultOutput;
-    this.#initTimeoutMs = options.initTimeoutMs ?? EnvironmentDefaults.initTimeoutMs;
+    this.#initTimeoutMs = options.initTimeoutMs ?? ENVIRONMENT_DEFAULTS.initTimeoutMs;
   }
 
   get functionName(): string {
@@ -205,7 +205,7 @@ export class ExecutionEnvironment {
     const child = this.#child;
     if (!child) return;
     child.kill('SIGTERM');
-    const killTimer = setTimeout(() => child.kill('SIGKILL'), EnvironmentDefaults.stopTimeoutMs);
+    const killTimer = setTimeout(() => child.kill('SIGKILL'), ENVIRONMENT_DEFAULTS.stopTimeoutMs);
     await this.#exited;
     clearTimeout(killTimer);
   }

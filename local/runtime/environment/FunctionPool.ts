@@ -1,6 +1,6 @@
 import { Logger } from '../../../lambdas/core/Logger';
 import type { LocalFunction } from '../types';
-import { EnvironmentDefaults } from './constants';
+import { ENVIRONMENT_DEFAULTS } from './constants';
 import { ExecutionEnvironment } from './ExecutionEnvironment';
 import { EnvironmentStoppedError } from './errors';
 import type { EnvironmentOptions, InvocationResult } from './types';
@@ -34,7 +34,7 @@ export class FunctionPool {
   constructor(fn: LocalFunction, options: FunctionPoolOptions = {}) {
     this.#fn = fn;
     this.#options = { ...options, logger: options.logger ?? new Logger('streambridge-local') };
-    this.#maxConcurrency = options.maxConcurrency ?? EnvironmentDefaults.maxConcurrency;
+    this.#maxConcurrency = options.maxConcurrency ?? ENVIRONMENT_DEFAULTS.maxConcurrency;
     if (!Number.isInteger(this.#maxConcurrency) || this.#maxConcurrency < 1) {
       throw new RangeError(`maxConcurrency must be a positive integer (got ${options.maxConcurrency})`);
     }

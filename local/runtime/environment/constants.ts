@@ -1,5 +1,5 @@
 /** Defaults of the local execution environments. */
-export const EnvironmentDefaults = {
+export const ENVIRONMENT_DEFAULTS = {
   /** Lambda limits the init phase to 10 s (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html). */
   initTimeoutMs: 10_000,
   /** Concurrent environments per function before invocations queue (Lambda's burst would be far higher). */

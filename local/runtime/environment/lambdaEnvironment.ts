@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { LocalFunction } from '../types';
-import { EnvironmentDefaults, INHERITED_ENV_PATTERN } from './constants';
+import { ENVIRONMENT_DEFAULTS, INHERITED_ENV_PATTERN } from './constants';
 
 /** Names and ARNs of one function as Lambda would report them. */
 export interface FunctionIdentity {
@@ -58,7 +58,7 @@ export function lambdaEnvironment(
     _HANDLER: fn.handler,
     AWS_REGION: options.region,
     AWS_DEFAULT_REGION: options.region,
-    AWS_EXECUTION_ENV: `AWS_Lambda_${EnvironmentDefaults.runtime}`,
+    AWS_EXECUTION_ENV: `AWS_Lambda_${ENVIRONMENT_DEFAULTS.runtime}`,
     AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',

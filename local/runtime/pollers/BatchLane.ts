@@ -1,7 +1,7 @@
 import type { Logger } from '../../../lambdas/core/Logger';
 import { EnvironmentStoppedError } from '../environment/errors';
 import { abortableSleep } from './abortableSleep';
-import { PollerLimits } from './constants';
+import { POLLER_LIMITS } from './constants';
 import { PollerStoppedError } from './errors';
 import type { SourceRecord } from './types';
 
@@ -92,20 +92,20 @@ export class BatchLane<R extends SourceRecord> {
     const first = this.#queue[0];
     if (!first) return Number.POSITIVE_INFINITY;
     if (this.#queue.length >= this.#options.batchSize) return 0;
-    let bytes = PollerLimits.eventOverheadBytes;
+    let bytes = POLLER_LIMITS.eventOverheadBytes;
     for (const { record } of this.#queue) {
       bytes += record.sizeBytes;
-      if (bytes > PollerLimits.maxPayloadBytes) return 0;
+      if (bytes > POLLER_LIMITS.maxPayloadBytes) return 0;
     }
     return Math.max(0, first.queuedAt + this.#options.windowMs - Date.now());
   }
 
   #take(): R[] {
     const batch: R[] = [];
-    let bytes = PollerLimits.eventOverheadBytes;
+    let bytes = POLLER_LIMITS.eventOverheadBytes;
     while (batch.length < this.#options.batchSize && this.#queue.length > 0) {
       const { record } = this.#queue[0] as Queued<R>;
-      if (batch.length > 0 && bytes + record.sizeBytes > PollerLimits.maxPayloadBytes) break;
+      if (batch.length > 0 && bytes + record.sizeBytes > POLLER_LIMITS.maxPayloadBytes) break;
       bytes += record.sizeBytes;
       batch.push(record);
       this.#queue.shift();

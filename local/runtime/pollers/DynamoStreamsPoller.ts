@@ -6,7 +6,7 @@ import {
   type ShardIteratorType,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { PollerLimits } from './constants';
+import { POLLER_LIMITS } from './constants';
 import { type DynamoSourceRecord, dynamoSourceRecord, dynamoStreamEvent } from './dynamoStreamEvent';
 import { type IteratorPosition, type ShardDescription, type ShardPage, StreamPoller } from './StreamPoller';
 import type { PollerContext } from './types';
@@ -26,7 +26,7 @@ import type { PollerContext } from './types';
  */
 export class DynamoStreamsPoller extends StreamPoller<DynamoSourceRecord> {
   protected readonly sourceKind = 'dynamodb-streams';
-  protected readonly getRecordsLimit = PollerLimits.dynamoGetRecordsLimit;
+  protected readonly getRecordsLimit = POLLER_LIMITS.dynamoGetRecordsLimit;
   readonly #client: DynamoDBStreamsClient;
 
   constructor(context: PollerContext, client: DynamoDBStreamsClient) {

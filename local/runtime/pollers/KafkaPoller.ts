@@ -11,7 +11,7 @@ import { topicPartitionId } from '../../../lambdas/core/kafkaRecords';
 import type { Logger } from '../../../lambdas/core/Logger';
 import { EnvironmentStoppedError } from '../environment/errors';
 import { abortableSleep } from './abortableSleep';
-import { PollerLimits } from './constants';
+import { POLLER_LIMITS } from './constants';
 import { deliverBatch } from './deliverBatch';
 import { MappingConfigError, PollerStoppedError } from './errors';
 import { type KafkaSourceRecord, kafkaEvent, kafkaFilterView, kafkaSourceRecord } from './kafkaEvent';
@@ -171,7 +171,7 @@ export class KafkaPoller implements Poller {
     const consumer = this.#consumer;
     if (!consumer) return;
     const disconnected = consumer.disconnect().catch(() => undefined);
-    await Promise.race([disconnected, abortableSleep(PollerLimits.stopGraceMs)]);
+    await Promise.race([disconnected, abortableSleep(POLLER_LIMITS.stopGraceMs)]);
   }
 
   /**
@@ -213,12 +213,12 @@ export class KafkaPoller implements Poller {
       let next = 0;
       while (next < batch.messages.length && !stale.signal.aborted) {
         const chunk: KafkaSourceRecord[] = [];
-        let bytes = PollerLimits.eventOverheadBytes;
+        let bytes = POLLER_LIMITS.eventOverheadBytes;
         let lastConsumed: string | undefined;
         while (next < batch.messages.length && chunk.length < mapping.batchSize) {
           const record = kafkaSourceRecord(batch.messages[next] as Batch['messages'][number], batch);
           if (matchesFilters(kafkaFilterView(record), mapping.filters)) {
-            if (chunk.length > 0 && bytes + record.sizeBytes > PollerLimits.maxPayloadBytes) break;
+            if (chunk.length > 0 && bytes + record.sizeBytes > POLLER_LIMITS.maxPayloadBytes) break;
             chunk.push(record);
             bytes += record.sizeBytes;
           }

@@ -6,7 +6,7 @@ import {
   type ShardIteratorType,
 } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent } from 'aws-lambda';
-import { PollerLimits } from './constants';
+import { POLLER_LIMITS } from './constants';
 import { MappingConfigError } from './errors';
 import {
   type KinesisSourceRecord,
@@ -30,7 +30,7 @@ import type { PollerContext } from './types';
  */
 export class KinesisPoller extends StreamPoller<KinesisSourceRecord> {
   protected readonly sourceKind = 'kinesis';
-  protected readonly getRecordsLimit = PollerLimits.kinesisGetRecordsLimit;
+  protected readonly getRecordsLimit = POLLER_LIMITS.kinesisGetRecordsLimit;
   readonly #client: KinesisClient;
   readonly #streamName: string;
 

@@ -1,7 +1,7 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from '../../../lambdas/core/Logger';
 import { abortableSleep } from './abortableSleep';
-import { PollerLimits } from './constants';
+import { POLLER_LIMITS } from './constants';
 import type { FailureDestination } from './types';
 
 /**
@@ -50,7 +50,7 @@ export class OnFailureDestination implements FailureDestination {
       return;
     }
     const body = JSON.stringify(invocationRecord);
-    for (let attempt = 1; attempt <= PollerLimits.destinationSendAttempts; attempt++) {
+    for (let attempt = 1; attempt <= POLLER_LIMITS.destinationSendAttempts; attempt++) {
       try {
         await this.#sqs.send(new SendMessageCommand({ QueueUrl: this.#queueUrl, MessageBody: body }));
         this.#logger.info('records sent to the on-failure destination', {

@@ -3,7 +3,7 @@ import { abortableSleep } from './abortableSleep';
 import { BatchLane } from './BatchLane';
 import { checkpointScope } from './CheckpointStore';
 import { CheckpointTracker } from './CheckpointTracker';
-import { PollerLimits } from './constants';
+import { POLLER_LIMITS } from './constants';
 import { deliverBatch } from './deliverBatch';
 import { MappingConfigError } from './errors';
 import { laneIndex } from './laneIndex';
@@ -124,7 +124,7 @@ export abstract class StreamPoller<R extends SourceRecord> implements Poller {
   async stop(): Promise<void> {
     this.#controller.abort();
     const running = [this.#discovery, ...[...this.#shards.values()].map((shard) => shard.task)];
-    await Promise.race([Promise.allSettled(running), abortableSleep(PollerLimits.stopGraceMs)]);
+    await Promise.race([Promise.allSettled(running), abortableSleep(POLLER_LIMITS.stopGraceMs)]);
   }
 
   #initialPosition(description: ShardDescription): IteratorPosition {

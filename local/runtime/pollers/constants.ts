@@ -6,7 +6,7 @@ import type { PollerSettings } from './types';
  * (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html); locally both poll at the DynamoDB rate
  * so a laptop run does not wait a second per shard.
  */
-export const PollerDefaults: PollerSettings = {
+export const POLLER_DEFAULTS: PollerSettings = {
   pollIntervalMs: 250,
   shardRefreshMs: 5_000,
   retryBackoffBaseMs: 100,
@@ -14,7 +14,7 @@ export const PollerDefaults: PollerSettings = {
   maxBufferedRecords: 20_000,
 };
 
-export const PollerLimits = {
+export const POLLER_LIMITS = {
   /** Invocation payload limit of synchronous invokes: batches stop growing before it. */
   maxPayloadBytes: 6 * 1024 * 1024,
   /** Bytes of the event envelope around the records. */

@@ -20,7 +20,7 @@
  */
 import type { InvocationResult } from '../environment/types';
 import { abortableSleep } from './abortableSleep';
-import { PollerLimits } from './constants';
+import { POLLER_LIMITS } from './constants';
 import { PollerStoppedError } from './errors';
 import type { FailureIndex } from './partialBatchResponse';
 import type { Discarded, SourceRecord } from './types';
@@ -101,7 +101,7 @@ async function deliverPart<R extends SourceRecord>(
     const first = pending[0] as R;
     if (
       pending.length === 1 &&
-      first.sizeBytes + PollerLimits.eventOverheadBytes > PollerLimits.maxPayloadBytes
+      first.sizeBytes + POLLER_LIMITS.eventOverheadBytes > POLLER_LIMITS.maxPayloadBytes
     ) {
       await hooks.discard({ records: pending, condition: 'MaximumPayloadSizeExceeded', invokeCount: 0 });
       await hooks.complete(pending);

@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Versions } from '../constants';
+import { VERSIONS } from '../constants';
 import { findExecutable } from '../findExecutable';
 import { runInstallStep } from '../runInstallStep';
 import type { ServicesConfig } from '../types';
 
-const pomFile = join(dirname(fileURLToPath(import.meta.url)), 'pom.xml');
-const marker = '.complete';
+const POM_FILE = join(dirname(fileURLToPath(import.meta.url)), 'pom.xml');
+const COMPLETE_MARKER = '.complete';
 
 export function kafkaJarsDir(config: ServicesConfig): string {
   return join(config.cacheDir, 'kafka-jars');
@@ -16,11 +16,11 @@ export function kafkaJarsDir(config: ServicesConfig): string {
 
 /** The pom's hash: a changed pom (new Kafka version) downloads the jars again. */
 export function pomHash(): string {
-  return createHash('sha256').update(readFileSync(pomFile)).digest('hex');
+  return createHash('sha256').update(readFileSync(POM_FILE)).digest('hex');
 }
 
 export function kafkaJarsReady(config: ServicesConfig): boolean {
-  const file = join(kafkaJarsDir(config), marker);
+  const file = join(kafkaJarsDir(config), COMPLETE_MARKER);
   return existsSync(file) && readFileSync(file, 'utf8').trim() === pomHash();
 }
 
@@ -40,14 +40,14 @@ export async function installKafkaJars(config: ServicesConfig): Promise<void> {
   const staging = `${target}.partial`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(dirname(target), { recursive: true });
-  config.log(`kafka: downloading Kafka ${Versions.kafka} jars from Maven Central (first run only)`);
+  config.log(`kafka: downloading Kafka ${VERSIONS.kafka} jars from Maven Central (first run only)`);
   await runInstallStep({
     label: 'kafka',
     file: mvn,
     args: [
       '-B',
       '-f',
-      pomFile,
+      POM_FILE,
       'dependency:copy-dependencies',
       `-DoutputDirectory=${staging}`,
       '-DincludeScope=runtime',
@@ -61,7 +61,7 @@ export async function installKafkaJars(config: ServicesConfig): Promise<void> {
       return /\[(ERROR|WARNING)\]/.test(line) ? line : undefined;
     },
   });
-  writeFileSync(join(staging, marker), pomHash());
+  writeFileSync(join(staging, COMPLETE_MARKER), pomHash());
   rmSync(target, { recursive: true, force: true });
   renameSync(staging, target);
   config.log(`kafka: jars ready in ${target}`);

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { KafkaJavaOptsEnvVar, LoopbackHost, Timeouts } from '../constants';
+import { KAFKA_JAVA_OPTS_ENV_VAR, LOOPBACK_HOST, TIMEOUTS } from '../constants';
 import { ServicesError } from '../errors';
 import { findExecutable } from '../findExecutable';
 import { serverEnvironment } from '../processControl';
@@ -14,8 +14,8 @@ import { classDataSharing } from './classDataSharing';
 import { installKafkaJars, kafkaJarsDir, kafkaJarsReady } from './kafkaJars';
 
 const execFileAsync = promisify(execFile);
-const log4jConfig = join(dirname(fileURLToPath(import.meta.url)), 'log4j2.properties');
-const minimumJava = 17;
+const LOG4J_CONFIG = join(dirname(fileURLToPath(import.meta.url)), 'log4j2.properties');
+const MINIMUM_JAVA = 17;
 
 interface FormatRecord {
   clusterId: string;
@@ -33,9 +33,9 @@ function serverProperties(config: ServicesConfig): string {
   const settings: Record<string, string | number> = {
     'process.roles': 'broker,controller',
     'node.id': 1,
-    'controller.quorum.bootstrap.servers': `${LoopbackHost}:${controller}`,
-    listeners: `PLAINTEXT://${LoopbackHost}:${port},CONTROLLER://${LoopbackHost}:${controller}`,
-    'advertised.listeners': `PLAINTEXT://${LoopbackHost}:${port}`,
+    'controller.quorum.bootstrap.servers': `${LOOPBACK_HOST}:${controller}`,
+    listeners: `PLAINTEXT://${LOOPBACK_HOST}:${port},CONTROLLER://${LOOPBACK_HOST}:${controller}`,
+    'advertised.listeners': `PLAINTEXT://${LOOPBACK_HOST}:${port}`,
     'controller.listener.names': 'CONTROLLER',
     'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
     'inter.broker.listener.name': 'PLAINTEXT',
@@ -84,8 +84,8 @@ function javaVersion(output: string): number | undefined {
 async function checkJavaVersion(java: string, env: NodeJS.ProcessEnv): Promise<string> {
   const { stderr } = await execFileAsync(java, ['-version'], { env, timeout: 30_000 });
   const version = javaVersion(stderr);
-  if (version !== undefined && version < minimumJava) {
-    throw new ServicesError(`kafka needs Java ${minimumJava} or newer, but ${java} is Java ${version}`);
+  if (version !== undefined && version < MINIMUM_JAVA) {
+    throw new ServicesError(`kafka needs Java ${MINIMUM_JAVA} or newer, but ${java} is Java ${version}`);
   }
   return stderr;
 }
@@ -96,7 +96,7 @@ async function checkJavaVersion(java: string, env: NodeJS.ProcessEnv): Promise<s
  * benchmark).
  */
 function jvmTuning(env: NodeJS.ProcessEnv): string[] {
-  const override = env[KafkaJavaOptsEnvVar];
+  const override = env[KAFKA_JAVA_OPTS_ENV_VAR];
   if (override !== undefined) return override.split(/\s+/).filter(Boolean);
   return ['-Xmx512m', '-Xms128m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
 }
@@ -124,7 +124,7 @@ async function formatStorage(
     ...jvmFlags,
     '-cp',
     classpath,
-    `-Dlog4j2.configurationFile=${log4jConfig}`,
+    `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`,
     'kafka.tools.StorageTool',
   ];
   try {
@@ -146,8 +146,8 @@ export const kafkaServer: ServerDefinition = {
   name: 'kafka',
   title: 'Kafka',
   processMarker: 'kafka.Kafka',
-  startTimeoutMs: Timeouts.startKafka,
-  stopTimeoutMs: Timeouts.stopKafka,
+  startTimeoutMs: TIMEOUTS.startKafka,
+  stopTimeoutMs: TIMEOUTS.stopKafka,
 
   ports: (config) => [config.ports.kafka, config.ports.kafkaController],
 
@@ -188,7 +188,7 @@ export const kafkaServer: ServerDefinition = {
         ...jvmTuning(config.env),
         ...cds.args,
         '-Djava.awt.headless=true',
-        `-Dlog4j2.configurationFile=${log4jConfig}`,
+        `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`,
         '-cp',
         classpath,
         'kafka.Kafka',
@@ -203,10 +203,10 @@ export const kafkaServer: ServerDefinition = {
   async probe(config) {
     const kafka = new Kafka({
       clientId: 'streambridge-probe',
-      brokers: [`${LoopbackHost}:${config.ports.kafka}`],
+      brokers: [`${LOOPBACK_HOST}:${config.ports.kafka}`],
       logLevel: logLevel.NOTHING,
-      connectionTimeout: Timeouts.probeAttempt / 2,
-      requestTimeout: Timeouts.probeAttempt,
+      connectionTimeout: TIMEOUTS.probeAttempt / 2,
+      requestTimeout: TIMEOUTS.probeAttempt,
       retry: { retries: 0 },
     });
     const admin = kafka.admin();

@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { LocalStackPython } from '../constants';
+import { LOCALSTACK_PYTHON } from '../constants';
 import { findExecutable } from '../findExecutable';
 
-const { major, minor } = LocalStackPython.minimum;
+const { major, minor } = LOCALSTACK_PYTHON.minimum;
 
 /** `3.13.0` → [3, 13]; undefined for names without a version (`miniconda3-latest`). */
 function versionOf(name: string): [number, number] | undefined {
@@ -53,7 +53,7 @@ function usable(python: string, env: NodeJS.ProcessEnv): boolean {
  * ```
  */
 export function findLocalStackPython(env: NodeJS.ProcessEnv): string | undefined {
-  const override = env[LocalStackPython.envVar];
+  const override = env[LOCALSTACK_PYTHON.envVar];
   if (override) return usable(override, env) ? override : undefined;
   const names = [
     `python${major}.${minor + 2}`,

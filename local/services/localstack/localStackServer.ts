@@ -5,7 +5,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { LocalAws, LocalStackPython, LoopbackHost, Timeouts } from '../constants';
+import { LOCAL_AWS, LOCALSTACK_PYTHON, LOOPBACK_HOST, TIMEOUTS } from '../constants';
 import { ServicesError } from '../errors';
 import { serverEnvironment } from '../processControl';
 import { runInstallStep } from '../runInstallStep';
@@ -44,11 +44,11 @@ function pinnedLocalStack(): string {
   return pin ? pin[0] : 'localstack-core';
 }
 
-const { major, minor } = LocalStackPython.minimum;
+const { major, minor } = LOCALSTACK_PYTHON.minimum;
 const pythonHint =
   `LocalStack runs in a venv of Python ≥ ${major}.${minor} with venv and pip; none found on PATH or in ` +
   `~/.pyenv/versions: install one (\`pyenv install ${major}.${minor}\`, or apt-get install -y ` +
-  `python${major}.${minor} python${major}.${minor}-venv) or set ${LocalStackPython.envVar} to one`;
+  `python${major}.${minor} python${major}.${minor}-venv) or set ${LOCALSTACK_PYTHON.envVar} to one`;
 
 /** Creates LocalStack's venv with a Python ≥ 3.13 and installs the pinned set into it, once. */
 async function installLocalStack(config: ServicesConfig): Promise<void> {
@@ -111,8 +111,8 @@ function withoutEndpointOverrides(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 /** Services LocalStack reports as usable on its health endpoint (`available` before first use, then `running`). */
 async function healthyServices(port: number): Promise<Record<string, string>> {
-  const response = await fetch(`http://${LoopbackHost}:${port}/_localstack/health`, {
-    signal: AbortSignal.timeout(Timeouts.probeAttempt),
+  const response = await fetch(`http://${LOOPBACK_HOST}:${port}/_localstack/health`, {
+    signal: AbortSignal.timeout(TIMEOUTS.probeAttempt),
   });
   if (!response.ok) throw new Error(`health endpoint answered ${response.status}`);
   return ((await response.json()) as { services: Record<string, string> }).services;
@@ -126,15 +126,18 @@ export const localStackServer: ServerDefinition = {
   name: 'localstack',
   title: 'LocalStack',
   processMarker: entryPoint,
-  startTimeoutMs: Timeouts.startOther,
-  stopTimeoutMs: Timeouts.stopLocalStack,
+  startTimeoutMs: TIMEOUTS.startOther,
+  stopTimeoutMs: TIMEOUTS.stopLocalStack,
 
   ports: (config) => [config.ports.localstack],
 
   missingPrerequisites(config) {
     if (venvReady(config) || findLocalStackPython(config.env)) return [];
     return [
-      { name: `python${LocalStackPython.minimum.major}.${LocalStackPython.minimum.minor}`, hint: pythonHint },
+      {
+        name: `python${LOCALSTACK_PYTHON.minimum.major}.${LOCALSTACK_PYTHON.minimum.minor}`,
+        hint: pythonHint,
+      },
     ];
   },
 
@@ -145,7 +148,7 @@ export const localStackServer: ServerDefinition = {
     const tmp = join(fsRoot, 'tmp');
     mkdirSync(tmp, { recursive: true });
     const kinesisVersion = linkKinesisLocal(fsRoot);
-    const gateway = `${LoopbackHost}:${config.ports.localstack}`;
+    const gateway = `${LOOPBACK_HOST}:${config.ports.localstack}`;
     const env = serverEnvironment(withoutEndpointOverrides(config.env), {
       PYTHONUNBUFFERED: '1',
       // These machines have /.dockerenv; in-Docker mode would listen on 0.0.0.0 and look for Docker paths.
@@ -185,13 +188,13 @@ export const localStackServer: ServerDefinition = {
     if (down.length > 0) throw new Error(`not serving ${down.join(', ')} yet`);
     // The first Kinesis request starts kinesis-mock; ready means that has happened.
     const kinesis = new KinesisClient({
-      endpoint: `http://${LoopbackHost}:${port}`,
-      region: LocalAws.region,
-      credentials: { accessKeyId: LocalAws.accessKeyId, secretAccessKey: LocalAws.secretAccessKey },
+      endpoint: `http://${LOOPBACK_HOST}:${port}`,
+      region: LOCAL_AWS.region,
+      credentials: { accessKeyId: LOCAL_AWS.accessKeyId, secretAccessKey: LOCAL_AWS.secretAccessKey },
       maxAttempts: 1,
       requestHandler: new NodeHttpHandler({
-        connectionTimeout: Timeouts.probeAttempt,
-        requestTimeout: Timeouts.probeAttempt,
+        connectionTimeout: TIMEOUTS.probeAttempt,
+        requestTimeout: TIMEOUTS.probeAttempt,
         throwOnRequestTimeout: true,
       }),
     });

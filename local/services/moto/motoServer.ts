@@ -1,20 +1,20 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { LocalAws, LoopbackHost, Timeouts, Versions } from '../constants';
+import { LOCAL_AWS, LOOPBACK_HOST, TIMEOUTS, VERSIONS } from '../constants';
 import { findExecutable } from '../findExecutable';
 import { serverEnvironment } from '../processControl';
 import { runInstallStep } from '../runInstallStep';
 import type { ServerDefinition, ServicesConfig } from '../types';
 
-const requirement = `moto[server]==${Versions.moto}`;
-const marker = '.streambridge-requirement';
+const MOTO_REQUIREMENT = `moto[server]==${VERSIONS.moto}`;
+const REQUIREMENT_MARKER = '.streambridge-requirement';
 
 function venvReady(config: ServicesConfig): boolean {
-  const file = join(config.venvDir, marker);
+  const file = join(config.venvDir, REQUIREMENT_MARKER);
   return (
     existsSync(file) &&
-    readFileSync(file, 'utf8').trim() === requirement &&
+    readFileSync(file, 'utf8').trim() === MOTO_REQUIREMENT &&
     existsSync(join(config.venvDir, 'bin', 'moto_server'))
   );
 }
@@ -24,7 +24,9 @@ async function installMoto(config: ServicesConfig): Promise<void> {
   if (venvReady(config)) return;
   const python = findExecutable('python3', config.env) as string;
   const env = { ...serverEnvironment(config.env), PIP_NO_INPUT: '1', PIP_DISABLE_PIP_VERSION_CHECK: '1' };
-  config.log(`moto: creating ${config.venvDir} and installing ${requirement} from PyPI (first run only)`);
+  config.log(
+    `moto: creating ${config.venvDir} and installing ${MOTO_REQUIREMENT} from PyPI (first run only)`,
+  );
   rmSync(config.venvDir, { recursive: true, force: true });
   await runInstallStep({
     label: 'moto',
@@ -36,11 +38,11 @@ async function installMoto(config: ServicesConfig): Promise<void> {
   await runInstallStep({
     label: 'moto',
     file: join(config.venvDir, 'bin', 'python'),
-    args: ['-m', 'pip', 'install', '--progress-bar', 'off', requirement],
+    args: ['-m', 'pip', 'install', '--progress-bar', 'off', MOTO_REQUIREMENT],
     env,
     log: config.log,
   });
-  writeFileSync(join(config.venvDir, marker), `${requirement}\n`);
+  writeFileSync(join(config.venvDir, REQUIREMENT_MARKER), `${MOTO_REQUIREMENT}\n`);
 }
 
 /** moto server: one endpoint for DynamoDB, DynamoDB Streams, SQS and S3 (service picked from the SigV4 scope). */
@@ -48,8 +50,8 @@ export const motoServer: ServerDefinition = {
   name: 'moto',
   title: 'moto',
   processMarker: 'moto_server',
-  startTimeoutMs: Timeouts.startOther,
-  stopTimeoutMs: Timeouts.stopOther,
+  startTimeoutMs: TIMEOUTS.startOther,
+  stopTimeoutMs: TIMEOUTS.stopOther,
 
   ports: (config) => [config.ports.moto],
 
@@ -63,7 +65,7 @@ export const motoServer: ServerDefinition = {
   async prepare(config) {
     return {
       file: join(config.venvDir, 'bin', 'moto_server'),
-      args: ['-H', LoopbackHost, '-p', String(config.ports.moto)],
+      args: ['-H', LOOPBACK_HOST, '-p', String(config.ports.moto)],
       cwd: config.stateDir,
       env: serverEnvironment(config.env, { PYTHONUNBUFFERED: '1' }),
     };
@@ -71,11 +73,11 @@ export const motoServer: ServerDefinition = {
 
   async probe(config) {
     const client = new DynamoDBClient({
-      endpoint: `http://${LoopbackHost}:${config.ports.moto}`,
-      region: LocalAws.region,
-      credentials: { accessKeyId: LocalAws.accessKeyId, secretAccessKey: LocalAws.secretAccessKey },
+      endpoint: `http://${LOOPBACK_HOST}:${config.ports.moto}`,
+      region: LOCAL_AWS.region,
+      credentials: { accessKeyId: LOCAL_AWS.accessKeyId, secretAccessKey: LOCAL_AWS.secretAccessKey },
       maxAttempts: 1,
-      requestHandler: { connectionTimeout: Timeouts.probeAttempt, requestTimeout: Timeouts.probeAttempt },
+      requestHandler: { connectionTimeout: TIMEOUTS.probeAttempt, requestTimeout: TIMEOUTS.probeAttempt },
     });
     try {
       await client.send(new ListTablesCommand({ Limit: 1 }));

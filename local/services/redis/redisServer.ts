@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { LoopbackHost, Timeouts } from '../constants';
+import { LOOPBACK_HOST, TIMEOUTS } from '../constants';
 import { ServicesError } from '../errors';
 import { findExecutable } from '../findExecutable';
 import { serverEnvironment } from '../processControl';
@@ -47,8 +47,8 @@ export const redisServer: ServerDefinition = {
   name: 'redis',
   title: 'Redis',
   processMarker: 'redis-server',
-  startTimeoutMs: Timeouts.startOther,
-  stopTimeoutMs: Timeouts.stopOther,
+  startTimeoutMs: TIMEOUTS.startOther,
+  stopTimeoutMs: TIMEOUTS.stopOther,
 
   ports: (config) => [config.ports.redis],
 
@@ -72,7 +72,7 @@ export const redisServer: ServerDefinition = {
       file: findExecutable('redis-server', config.env) as string,
       args: [
         '--bind',
-        LoopbackHost,
+        LOOPBACK_HOST,
         '--port',
         String(config.ports.redis),
         '--save',
@@ -94,11 +94,11 @@ export const redisServer: ServerDefinition = {
 
   async probe(config) {
     const client = new Redis({
-      host: LoopbackHost,
+      host: LOOPBACK_HOST,
       port: config.ports.redis,
       lazyConnect: true,
-      connectTimeout: Timeouts.probeAttempt,
-      commandTimeout: Timeouts.probeAttempt,
+      connectTimeout: TIMEOUTS.probeAttempt,
+      commandTimeout: TIMEOUTS.probeAttempt,
       maxRetriesPerRequest: 0,
       enableOfflineQueue: false,
       retryStrategy: () => null,

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineConfig } from '../../../config/types';
 import { buildApp } from '../../../lib/streambridgeApp';
 import {
-  DeployActions,
+  DEPLOY_ACTIONS,
   deployTemplate,
   destroyDeployment,
   LocalClients,
@@ -228,7 +228,7 @@ describe('deploying the project’s own default app', () => {
     const templateIds = assembly.stacks.flatMap((stack) => Object.keys(stack.template.Resources ?? {}));
     const reported = new Set(result.report.map((line) => line.logicalId));
     const skippedTypes = new Set(
-      result.report.filter((line) => line.action === DeployActions.skipped).map((line) => line.type),
+      result.report.filter((line) => line.action === DEPLOY_ACTIONS.skipped).map((line) => line.type),
     );
 
     // Assess
@@ -242,6 +242,8 @@ describe('deploying the project’s own default app', () => {
       expect(skippedTypes.has(kept), kept).toBe(false);
     }
     expect(skippedTypes).toContain('AWS::MSK::Cluster');
-    expect(result.report.filter((line) => line.action === DeployActions.skipped && !line.detail)).toEqual([]);
+    expect(result.report.filter((line) => line.action === DEPLOY_ACTIONS.skipped && !line.detail)).toEqual(
+      [],
+    );
   });
 });

@@ -8,7 +8,7 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-s
 import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  DeployActions,
+  DEPLOY_ACTIONS,
   deploymentStatus,
   deployTemplate,
   destroyDeployment,
@@ -108,7 +108,7 @@ describe('deployTemplate on the local servers', () => {
     expect(sink?.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }]);
     expect(sink?.StreamSpecification?.StreamEnabled).not.toBe(true);
     expect(await ttlOf(names.sink)).toBe('expiresAt');
-    expect(entry(first.report, names.orders).action).toBe(DeployActions.created);
+    expect(entry(first.report, names.orders).action).toBe(DEPLOY_ACTIONS.created);
   });
 
   it('creates the Kinesis stream ACTIVE with its shard count', async () => {
@@ -265,7 +265,7 @@ describe('deployTemplate on the local servers', () => {
     const assembly = readCloudAssembly(assemblyDir);
     const templateIds = assembly.stacks.flatMap((stack) => Object.keys(stack.template.Resources ?? {}));
     const reported = new Set(first.report.map((line) => line.logicalId));
-    const skipped = first.report.filter((line) => line.action === DeployActions.skipped);
+    const skipped = first.report.filter((line) => line.action === DEPLOY_ACTIONS.skipped);
 
     // Assess
     expect(templateIds.filter((id) => !reported.has(id))).toEqual([]);
@@ -295,10 +295,10 @@ describe('deployTemplate on the local servers', () => {
     const again = await deployTemplate({ assembly: assemblyDir, endpoints, stateFile });
 
     // Assess
-    const notSkipped = again.report.filter((line) => line.action !== DeployActions.skipped);
-    expect(notSkipped.filter((line) => line.action !== DeployActions.unchanged)).toEqual([]);
+    const notSkipped = again.report.filter((line) => line.action !== DEPLOY_ACTIONS.skipped);
+    expect(notSkipped.filter((line) => line.action !== DEPLOY_ACTIONS.unchanged)).toEqual([]);
     expect(notSkipped).toHaveLength(
-      first.report.filter((line) => line.action !== DeployActions.skipped).length,
+      first.report.filter((line) => line.action !== DEPLOY_ACTIONS.skipped).length,
     );
     expect(again.deployment).toEqual(first.deployment);
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { awsTargetSummary, resolveAwsTarget } from '../../../local/services/awsTarget';
-import { DefaultPorts } from '../../../local/services/constants';
+import { DEFAULT_PORTS } from '../../../local/services/constants';
 import { AwsTargetError } from '../../../local/services/errors';
 import { resolveServicesConfig } from '../../../local/services/resolveServicesConfig';
 import { serviceEnv } from '../../../local/services/serviceEnv';
@@ -12,9 +12,9 @@ import { serviceEnv } from '../../../local/services/serviceEnv';
 const stateDir = mkdtempSync(join(tmpdir(), 'streambridge-aws-target-'));
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
-const moto = `http://127.0.0.1:${DefaultPorts.moto}`;
-const kinesisMock = `http://127.0.0.1:${DefaultPorts.kinesis}`;
-const localstack = `http://127.0.0.1:${DefaultPorts.localstack}`;
+const moto = `http://127.0.0.1:${DEFAULT_PORTS.moto}`;
+const kinesisMock = `http://127.0.0.1:${DEFAULT_PORTS.kinesis}`;
+const localstack = `http://127.0.0.1:${DEFAULT_PORTS.localstack}`;
 
 function endpointVars(env: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter(([key]) => key.startsWith('AWS_ENDPOINT_URL')));
@@ -37,8 +37,8 @@ describe('AWS target switch', () => {
       AWS_ENDPOINT_URL_S3: moto,
     });
     expect(env).toMatchObject({
-      KAFKA_BROKERS: `127.0.0.1:${DefaultPorts.kafka}`,
-      REDIS_URL: `redis://127.0.0.1:${DefaultPorts.redis}`,
+      KAFKA_BROKERS: `127.0.0.1:${DEFAULT_PORTS.kafka}`,
+      REDIS_URL: `redis://127.0.0.1:${DEFAULT_PORTS.redis}`,
       STREAMBRIDGE_AWS_TARGET: 'moto',
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'test',

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DefaultPorts } from '../../../local/services/constants';
+import { DEFAULT_PORTS } from '../../../local/services/constants';
 import { resolveServicesConfig } from '../../../local/services/resolveServicesConfig';
 
 describe('resolveServicesConfig', () => {
@@ -9,7 +9,7 @@ describe('resolveServicesConfig', () => {
     const config = resolveServicesConfig({ env: {} });
 
     // Assess
-    expect(config.ports).toEqual(DefaultPorts);
+    expect(config.ports).toEqual(DEFAULT_PORTS);
     expect(config.services).toEqual(['kafka', 'redis', 'moto', 'kinesis']);
     expect(config.stateDir).toBe(join(config.rootDir, '.streambridge', 'state'));
     expect(config.logDir).toBe(join(config.rootDir, '.streambridge', 'logs'));
@@ -23,7 +23,7 @@ describe('resolveServicesConfig', () => {
     });
 
     // Assess
-    expect(config.ports).toMatchObject({ redis: 26379, kafka: 39092, moto: DefaultPorts.moto });
+    expect(config.ports).toMatchObject({ redis: 26379, kafka: 39092, moto: DEFAULT_PORTS.moto });
   });
 
   it('keeps a private instance apart: its own state dir and logs under it, only the servers asked for', () => {
@@ -39,7 +39,7 @@ describe('resolveServicesConfig', () => {
   it.each([
     [{ STREAMBRIDGE_MOTO_PORT: 'abc' }, /STREAMBRIDGE_MOTO_PORT must be a port number.*"abc"/],
     [{ STREAMBRIDGE_MOTO_PORT: '70000' }, /STREAMBRIDGE_MOTO_PORT must be a port number/],
-    [{ STREAMBRIDGE_MOTO_PORT: String(DefaultPorts.redis) }, /ports "redis" and "moto" are both 16379/],
+    [{ STREAMBRIDGE_MOTO_PORT: String(DEFAULT_PORTS.redis) }, /ports "redis" and "moto" are both 16379/],
   ])('rejects bad ports %o with a message naming them', (env, message) => {
     // Act
     const resolve = () => resolveServicesConfig({ env });

@@ -155,10 +155,9 @@ export class TemplateResolver {
     // `Condition` is an intrinsic only with a string argument: IAM statements have `Condition` objects.
     const [key] = keys;
     const intrinsic =
-      key === 'Ref' || key.startsWith('Fn::') || (key === 'Condition' && typeof value[key] === 'string');
-    if (keys.length === 1 && intrinsic) {
-      return this.#intrinsic(keys[0], value[keys[0]], logicalId, path);
-    }
+      keys.length === 1 &&
+      (key === 'Ref' || key.startsWith('Fn::') || (key === 'Condition' && typeof value[key] === 'string'));
+    if (intrinsic) return this.#intrinsic(key, value[key], logicalId, path);
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(value)) {
       const resolved = this.#resolve(child, logicalId, path ? `${path}.${key}` : key);

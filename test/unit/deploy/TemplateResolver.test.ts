@@ -145,6 +145,15 @@ describe('TemplateResolver', () => {
     expect(resolved).toEqual({ Condition: { StringEquals: { a: 'b' } } });
   });
 
+  it('keeps empty objects, as a resource without properties has', () => {
+    // Act
+    const resolved = resolver().resolve({ Tags: {}, Environment: { Variables: {} } }, 'Queue', '');
+
+    // Assess
+    expect(resolver().resolve({}, 'Queue', '')).toEqual({});
+    expect(resolved).toEqual({ Tags: {}, Environment: { Variables: {} } });
+  });
+
   it.each([
     [
       'an unknown export',

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEPLOY_PATHS, RESOURCE_KINDS } from './constants';
+import { RESOURCE_DEPLOYERS, serverOperations } from './deployers/resourceDeployers';
 import { readDeploymentState } from './deploymentState';
 import { NotDeployedError } from './errors';
 import { LocalClients } from './LocalClients';
 import { localEndpoints } from './localEndpoints';
-import { describeServerResource } from './serverResources';
 import type { DeploymentState, LocalEndpoints, ResourceStatus } from './types';
 
 export interface StatusOptions {
@@ -41,7 +41,7 @@ export async function deploymentStatus(options: StatusOptions = {}): Promise<Dep
     for (const resource of state.resources) {
       let lookup: { exists: boolean; detail: string };
       try {
-        lookup = await describeServerResource(clients, resource);
+        lookup = await serverOperations(RESOURCE_DEPLOYERS, resource.kind).describe(clients, resource.name);
       } catch (error) {
         lookup = {
           exists: false,

@@ -1,11 +1,11 @@
 import { rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DEPLOY_ACTIONS, DEPLOY_PATHS } from './constants';
+import { RESOURCE_DEPLOYERS, serverOperations } from './deployers/resourceDeployers';
 import { readDeploymentState } from './deploymentState';
 import { NotDeployedError } from './errors';
 import { LocalClients } from './LocalClients';
 import { localEndpoints } from './localEndpoints';
-import { deleteServerResource } from './serverResources';
 import type { LocalEndpoints, ReportEntry } from './types';
 
 export interface DestroyOptions {
@@ -33,7 +33,10 @@ export async function destroyDeployment(options: DestroyOptions = {}): Promise<R
   const report: ReportEntry[] = [];
   try {
     for (const resource of [...state.resources].reverse()) {
-      const existed = await deleteServerResource(clients, resource);
+      const existed = await serverOperations(RESOURCE_DEPLOYERS, resource.kind).remove(
+        clients,
+        resource.name,
+      );
       report.push({
         stackName: resource.stackName,
         logicalId: resource.logicalId,

@@ -1,0 +1,86 @@
+import type {
+  LocalDeployment,
+  LocalEventSourceMapping,
+  LocalFunction,
+  LocalKinesisStream,
+  LocalQueue,
+  LocalTable,
+  LocalTopic,
+} from '../../runtime/types';
+import type { LocalClients } from '../LocalClients';
+import type { EventSource } from '../localEventSourceMapping';
+import type { PseudoParameters } from '../TemplateResolver';
+
+/**
+ * What the deployers of one run share: the server clients, the previous deployment, and the local model
+ * built so far, through which a resource finds the ones it refers to (a mapping its function and source).
+ *
+ * @example
+ * ```ts
+ * const context = new DeployContext({ clients, pseudo, previous: state?.deployment, assemblyDir, inlineCodeDir });
+ * context.sourceFor(streamArn); // { kind: 'kinesis', sourceArn, name: 'Kinesis stream …' }
+ * ```
+ */
+export class DeployContext {
+  public readonly clients: LocalClients;
+  public readonly pseudo: PseudoParameters;
+  /** The deployment of the last run, to tell created from updated and unchanged. */
+  public readonly previous: LocalDeployment | undefined;
+  public readonly assemblyDir: string;
+  /** Where inline (`ZipFile`) function code is written. */
+  public readonly inlineCodeDir: string;
+  public readonly tables: LocalTable[] = [];
+  public readonly kinesisStreams: LocalKinesisStream[] = [];
+  public readonly topics: LocalTopic[] = [];
+  public readonly queues: LocalQueue[] = [];
+  public readonly functions: LocalFunction[] = [];
+  public readonly eventSourceMappings: LocalEventSourceMapping[] = [];
+  /** Event sources by ARN, registered by the deployers of the resources that can feed a mapping. */
+  public readonly sources = new Map<string, EventSource>();
+
+  public constructor(options: {
+    clients: LocalClients;
+    pseudo: PseudoParameters;
+    previous: LocalDeployment | undefined;
+    assemblyDir: string;
+    inlineCodeDir: string;
+  }) {
+    this.clients = options.clients;
+    this.pseudo = options.pseudo;
+    this.previous = options.previous;
+    this.assemblyDir = options.assemblyDir;
+    this.inlineCodeDir = options.inlineCodeDir;
+  }
+
+  public functionArn(functionName: string): string {
+    return `arn:aws:lambda:${this.pseudo.region}:${this.pseudo.accountId}:function:${functionName}`;
+  }
+
+  /** The deployed function a `FunctionName` (name, ARN or qualified ARN) names. */
+  public functionFor(reference: string): LocalFunction | undefined {
+    return this.functions.find((fn) => {
+      const arn = this.functionArn(fn.functionName);
+      return reference === fn.functionName || reference === arn || reference.startsWith(`${arn}:`);
+    });
+  }
+
+  /** What an event source ARN is locally; undefined when nothing deployed has that ARN. */
+  public sourceFor(arn: string): EventSource | undefined {
+    const known = this.sources.get(arn);
+    if (known) return known;
+    // Enhanced fan-out consumers: the local poller reads the stream the consumer belongs to.
+    const consumer = arn.indexOf('/consumer/');
+    if (consumer > 0) return this.sources.get(arn.slice(0, consumer));
+    if (arn.startsWith('arn:aws:kafka:'))
+      return { kind: 'kafka', name: 'MSK cluster (mapped to the local broker)' };
+    return undefined;
+  }
+
+  public queueUrlFor(queueArn: string): string | undefined {
+    return this.queues.find((queue) => queue.queueArn === queueArn)?.queueUrl;
+  }
+
+  public kinesisStreamFor(streamArn: string): LocalKinesisStream | undefined {
+    return this.kinesisStreams.find((stream) => stream.streamArn === streamArn);
+  }
+}

@@ -273,7 +273,7 @@ export function figuresTable(figures: readonly Figure[]): string {
   );
 }
 
-/** A benchmark module: each handler issue adds one; `streambridge bench` runs them all. */
+/** A benchmark module: each handler issue adds one; `npm run bench` runs them all. */
 export interface Benchmark {
   readonly name: string;
   /** `quick` runs a smaller version for the CI smoke check. */

@@ -1,6 +1,7 @@
 /**
- * `streambridge bench`: brings the local servers up, runs every benchmark module (`bench/*.bench.ts`,
- * each exporting a {@link Benchmark}), writes `bench/results/<date>-<host>.json` and prints the table.
+ * `npm run bench` (entry: bench/cli.ts): brings the local servers up, runs every benchmark module
+ * (`bench/*.bench.ts`, each exporting a {@link Benchmark}), writes `bench/results/<date>-<host>.json` and
+ * prints the table.
  *
  * @example
  * ```sh

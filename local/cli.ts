@@ -11,7 +11,6 @@ import type { CliCommand } from './commands/types';
 
 const commands: Record<string, () => Promise<CliCommand>> = {
   services: async () => (await import('./commands/services')).servicesCommand,
-  bench: async () => (await import('./commands/bench')).benchCommand,
   docs: async () => (await import('./commands/docs')).docsCommand,
   local: async () => (await import('./commands/local')).localCommand,
 };

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBenchArgs, resultFileName } from '../../bench/runBenchmarks';
 
@@ -19,5 +21,19 @@ describe('benchmark result files', () => {
     // Assess
     expect(name).toBe('2026-11-26-vm-quick-only-cold-start.json');
     expect(name).not.toBe(resultFileName('2026-11-26T15:04:09.745Z', 'vm', { quick: true }));
+  });
+});
+
+describe('npm run bench', () => {
+  it('runs bench/cli.ts, which refuses an unknown argument before starting any server', () => {
+    // Act
+    const run = spawnSync('npm', ['run', '--silent', 'bench', '--', '--bogus'], {
+      cwd: join(import.meta.dirname, '..', '..'),
+      encoding: 'utf8',
+    });
+
+    // Assess
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('bench: unknown argument "--bogus"');
   });
 });

@@ -7,7 +7,7 @@ import { PartitionApplyError, POISON_KINDS, PoisonRecordError } from '../../lamb
 import type { PartitionEvents, PartitionSink } from '../../lambdas/core/sink/KafkaSinkProcessor';
 import { KafkaSinkProcessor } from '../../lambdas/core/sink/KafkaSinkProcessor';
 import type { SinkEvent } from '../../lambdas/core/sink/sinkEvent';
-import { mskEvent } from '../factories/mskEvents';
+import { mskEvent } from '../../local/events/mskEvents';
 
 const quiet = { write: () => {} };
 

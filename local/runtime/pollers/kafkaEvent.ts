@@ -6,6 +6,7 @@
 import type { MSKEvent, MSKRecord } from 'aws-lambda';
 import type { KafkaMessage } from 'kafkajs';
 import { topicPartitionId } from '../../../lambdas/core/kafkaRecords';
+import { type MskEventSource, mskEventOf } from '../../events/mskEvents';
 import { decodeForFilter } from './recordFilter';
 import type { SourceRecord } from './types';
 
@@ -68,20 +69,9 @@ export function kafkaFilterView(record: KafkaSourceRecord): Record<string, unkno
   return decoded === undefined ? metadata : { ...metadata, value: decoded };
 }
 
-export function kafkaEvent(
-  records: readonly KafkaSourceRecord[],
-  where: { eventSourceArn: string; bootstrapServers: string },
-): MSKEvent {
-  const grouped: MSKEvent['records'] = {};
-  for (const record of records) {
-    const id = topicPartitionId(record.eventRecord.topic, record.eventRecord.partition);
-    grouped[id] ??= [];
-    grouped[id].push(record.eventRecord);
-  }
-  return {
-    eventSource: 'aws:kafka',
-    eventSourceArn: where.eventSourceArn,
-    bootstrapServers: where.bootstrapServers,
-    records: grouped,
-  };
+export function kafkaEvent(records: readonly KafkaSourceRecord[], source: MskEventSource): MSKEvent {
+  return mskEventOf(
+    records.map((record) => record.eventRecord),
+    source,
+  );
 }

@@ -9,7 +9,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import type { DynamoMapping, DynamoSinkConfig, SinkTableConfig } from '../../../config/types';
 import type { DynamoSend } from '../../../lambdas/kafka-to-dynamodb/DynamoRequests';
-import { mskEvent } from '../../factories/mskEvents';
+import { mskEvent } from '../../../local/events/mskEvents';
 import { selectRecords } from '../helpers/kafkaMskEvents';
 import { lambdaContext, scanItems, T0, uniqueName, useDynamoSinkFixture } from './dynamoSinkFixture';
 

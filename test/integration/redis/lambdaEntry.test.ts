@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mskEvent } from '../../factories/mskEvents';
+import { mskEvent } from '../../../local/events/mskEvents';
 import { SqsDeadLetterQueue } from '../helpers/sqsDeadLetterQueue';
 import { requireEnv } from '../serviceEnv';
 import { groupName, uniquePrefix } from './redisSinkFixture';

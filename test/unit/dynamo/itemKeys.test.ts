@@ -9,7 +9,7 @@ import {
   keyId,
   renderKeyTemplate,
 } from '../../../lambdas/kafka-to-dynamodb/itemKeys';
-import { mskRecord } from '../../factories/mskEvents';
+import { mskRecord } from '../../../local/events/mskEvents';
 
 function event(value: unknown) {
   return decodeSinkEvent(decodeKafkaRecord(mskRecord({ offset: 3, value })));

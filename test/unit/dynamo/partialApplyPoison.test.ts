@@ -4,7 +4,7 @@ import { Logger } from '../../../lambdas/core/Logger';
 import { Metrics } from '../../../lambdas/core/Metrics';
 import { PartitionApplyError, POISON_KINDS, PoisonRecordError } from '../../../lambdas/core/sink/errors';
 import { KafkaSinkProcessor } from '../../../lambdas/core/sink/KafkaSinkProcessor';
-import { mskEvent } from '../../factories/mskEvents';
+import { mskEvent } from '../../../local/events/mskEvents';
 
 describe('KafkaSinkProcessor with a partial apply', () => {
   it('dead-letters the poison a failing sink found below its failed offset, and only that', async () => {

@@ -9,8 +9,8 @@ import { KeyNaming } from '../../../lambdas/kafka-to-redis/keyNaming';
 import type { PartitionPlan } from '../../../lambdas/kafka-to-redis/planPartition';
 import { planPartition } from '../../../lambdas/kafka-to-redis/planPartition';
 import type { PlannedCommand } from '../../../lambdas/kafka-to-redis/types';
-import type { RecordSpec } from '../../factories/mskEvents';
-import { mskRecord } from '../../factories/mskEvents';
+import type { RecordSpec } from '../../../local/events/mskEvents';
+import { mskRecord } from '../../../local/events/mskEvents';
 
 /** A Debezium-shaped change envelope as the CDC bridge publishes it. */
 export function changeEnvelope(

@@ -32,7 +32,7 @@ const BOTH_IMAGES = 'NEW_AND_OLD_IMAGES';
  * streaming destination, which the local emulation feeds from the table's stream and which carries both
  * images on AWS whatever the stream's view type.
  */
-export function localStreamViewType(spec: TableSpec): string | undefined {
+function localStreamViewType(spec: TableSpec): string | undefined {
   return spec.kinesisStreamArn ? BOTH_IMAGES : spec.streamViewType;
 }
 

@@ -8,7 +8,7 @@
  * const { deployment, report } = await deployTemplate({ assembly: await synthesizeApp() });
  * ```
  */
-export { DEPLOY_ACTIONS, DEPLOY_PATHS, EVENT_SOURCE_MAPPING_DEFAULTS, RESOURCE_KINDS } from './constants';
+export { DEPLOY_ACTIONS, DEPLOY_PATHS } from './constants';
 export { readDeploymentState } from './deploymentState';
 export type { DeploymentStatus, StatusOptions } from './deploymentStatus';
 export { deploymentStatus } from './deploymentStatus';
@@ -19,8 +19,6 @@ export { destroyDeployment } from './destroyDeployment';
 export { LocalDeployError, NotDeployedError, ResourceDeployError, SynthError, TemplateError } from './errors';
 export type { StreamingDestinationOptions } from './KinesisStreamingDestination';
 export { KinesisStreamingDestination } from './KinesisStreamingDestination';
-export type { KinesisChangeRecord } from './kinesisChangeRecord';
-export { changePartitionKey, toKinesisChangeRecord } from './kinesisChangeRecord';
 export { LocalClients } from './LocalClients';
 export { awsClientEnvironment, localEndpoints } from './localEndpoints';
 export { readCloudAssembly } from './readCloudAssembly';

@@ -10,13 +10,11 @@
  * ```
  */
 
-export { ExecutionEnvironment } from './environment/ExecutionEnvironment';
 export { EnvironmentStoppedError, FunctionConfigError } from './environment/errors';
-export { FunctionPool } from './environment/FunctionPool';
+export type { FunctionPool } from './environment/FunctionPool';
 export type { FunctionError, FunctionOutput, InvocationResult } from './environment/types';
 export { LocalRuntime, type LocalRuntimeOptions } from './LocalRuntime';
-export { FileCheckpointStore, MemoryCheckpointStore } from './pollers/CheckpointStore';
 export { MappingConfigError } from './pollers/errors';
-export type { CheckpointStore, Poller, PollerSettings } from './pollers/types';
+export type { Poller, PollerSettings } from './pollers/types';
 export { runLocal } from './runLocal';
 export type * from './types';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { commandLine, isAlive } from './processControl';
 import type { PidRecord, ServiceName, ServicesConfig } from './types';
 
-export function pidFilePath(config: ServicesConfig, service: ServiceName): string {
+function pidFilePath(config: ServicesConfig, service: ServiceName): string {
   return join(config.stateDir, `${service}.pid`);
 }
 

@@ -16,7 +16,7 @@ function base64(bytes: Uint8Array): string {
 }
 
 /** An SDK attribute value (binary as bytes) in the JSON form of the Lambda event (binary as base64). */
-export function lambdaAttributeValue(value: AttributeValue): LambdaAttributeValue {
+function lambdaAttributeValue(value: AttributeValue): LambdaAttributeValue {
   if (value.B !== undefined) return { B: base64(value.B) };
   if (value.BS !== undefined) return { BS: value.BS.map(base64) };
   if (value.L !== undefined) return { L: value.L.map(lambdaAttributeValue) };

@@ -40,17 +40,14 @@ const GET_RECORDS_LIMIT = 1000;
 const PUT_ATTEMPTS = 5;
 
 /**
- * Emulates a table's Kinesis streaming destination on the local servers: reads the table's DynamoDB stream
- * (moto) and writes each change to the Kinesis stream (kinesis-mock) in the format DynamoDB uses on Kinesis,
- * keyed by a hash of the item's key so one item's changes stay in order on one shard. On a partial PutRecords
- * failure it resends from the first failed record on: later records may be duplicated (as AWS allows) but
- * never overtake an earlier change of the same item.
+ * Emulates a table's Kinesis streaming destination: forwards the table's DynamoDB stream (moto) to the
+ * Kinesis stream (kinesis-mock) in DynamoDB's Kinesis format, each item's changes in order on one shard
+ * (resends and checkpoints: docs/local-runtime.md).
  *
  * @example
  * ```ts
  * const destination = new KinesisStreamingDestination({ tableName, tableStreamArn, kinesisStreamName, dynamodbStreams, kinesis, region });
  * destination.start();
- * // … changes to the table appear on the Kinesis stream …
  * await destination.stop();
  * ```
  */

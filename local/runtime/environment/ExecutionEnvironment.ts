@@ -40,18 +40,14 @@ function defaultOutput(line: string, source: { stream: 'stdout' | 'stderr' }): v
 }
 
 /**
- * One local Lambda execution environment: a Node process running the function's bundled asset from
- * cdk.out with the template's environment, handler and memory (`--max-old-space-size`). It serves one
- * invocation at a time; module state survives between invocations as in a warm Lambda. An invocation
- * past the function timeout kills the process and fails; a process that dies (uncaught exception,
- * `process.exit`, out of memory) fails its invocation; either way the next invocation starts a new process,
- * a cold start, logged as such. See https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
+ * One local Lambda execution environment: a Node process running the function's bundled asset with the
+ * template's environment, one invocation at a time, module state kept while warm; a timeout or a crash
+ * ends the process and the next invocation cold-starts (docs/local-runtime.md).
  *
  * @example
  * ```ts
  * const environment = new ExecutionEnvironment(deployment.functions[0]);
  * const result = await environment.invoke({ Records: [] });
- * if (!result.ok) console.error(result.kind, result.error.errorMessage);
  * await environment.stop();
  * ```
  */

@@ -1,17 +1,8 @@
 'use strict';
 /*
- * The runtime inside one local execution environment (one Node process per warm Lambda instance).
- *
- * Plain CommonJS on purpose: it runs in a bare `node` process, as the Lambda Node.js runtime does, so the
- * function's process carries no TypeScript loader and no hooks that Lambda would not have.
- *
- * Protocol over the IPC channel (JSON): the parent sends `{type: 'invoke', id, event, context}`; this
- * process answers `{type: 'ready', initDurationMs}` once the handler module is loaded (or
- * `{type: 'initError', error}` and exits), then `{type: 'result', id, payload}` or
- * `{type: 'error', id, error}` per invocation. An uncaught exception or a `process.exit` ends the process:
- * the parent counts the invocation as failed and cold-starts a new process for the next one, as Lambda
- * resets an execution environment after a runtime exit
- * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html).
+ * The runtime inside one local execution environment (one Node process per warm Lambda instance): loads the
+ * handler and answers the parent's invocations over IPC. Plain CommonJS so the function's process carries
+ * no TypeScript loader; the protocol is in docs/local-runtime.md.
  */
 const { existsSync, readFileSync } = require('node:fs');
 const path = require('node:path');

@@ -43,24 +43,9 @@ function kafkaLogger(logger: Logger, mappingId: string) {
 }
 
 /**
- * An Amazon MSK / self-managed Kafka event source mapping run locally: a kafkajs consumer in the
- * template's consumer group with manual commits. Per partition, records go to the function in offset
- * order, one batch at a time (partitions in parallel); an offset is committed only after its record was
- * processed, filtered out, or sent to the on-failure destination. After a rebalance, a batch of a revoked
- * partition stops at its next check and the broker refuses its commit: the new owner re-reads from the
- * last committed offset (at least once).
- *
- * - StartingPosition applies when the group has no committed offset: TRIM_HORIZON from the earliest
- *   offset, LATEST from the end offsets read in start() (sought to and committed once the group is joined,
- *   so records written right after start() are never skipped).
- * - BatchSize caps a batch; MaximumBatchingWindowInSeconds is the broker fetch wait (the broker answers
- *   early only once a megabyte is waiting).
- * - FilterCriteria match `value` decoded as JSON or as text; ReportBatchItemFailures takes
- *   `{ "topic-partition", offset }`; bisect, retries, record age and the on-failure destination as for
- *   streams, with the Kafka on-failure record.
- * https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html,
- * https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html,
- * https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html
+ * An Amazon MSK / self-managed Kafka event source mapping run locally: a kafkajs consumer in the template's
+ * consumer group that commits an offset only once its record is done (processed, filtered out or sent to
+ * the on-failure destination). The rules it follows are in docs/local-runtime.md.
  *
  * @example
  * ```ts

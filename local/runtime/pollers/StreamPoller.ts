@@ -41,20 +41,8 @@ interface Shard<R extends SourceRecord> {
 }
 
 /**
- * An event source mapping on a stream with shards (DynamoDB Streams, Kinesis), with Lambda's semantics:
- *
- * - each shard is read in order from the starting position (TRIM_HORIZON, or LATEST for the shards that
- *   exist when the mapping starts; shards found later are read from their start, a child shard only after
- *   its parent is done), or from the shard's checkpoint when the runtime restarts;
- * - ParallelizationFactor N: each shard's records are spread over N lanes by the hash of their order key,
- *   each lane one batch at a time, so order per key holds; the checkpoint is the end of the longest done
- *   prefix of the shard;
- * - FilterCriteria drop records before batching; dropped records count as done;
- * - an expired iterator is re-acquired after the last record read (records read but not yet checkpointed
- *   are still in memory); reading pauses while too many records are pending.
- * https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html,
- * https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html
- *
+ * An event source mapping on a stream with shards (DynamoDB Streams, Kinesis): shards read in order,
+ * ParallelizationFactor lanes, filters, checkpoints and iterator expiry as docs/local-runtime.md describes.
  * Subclasses bring the source's API calls and record shapes; the runtime owns the SDK clients.
  */
 export abstract class StreamPoller<R extends SourceRecord> implements Poller {

@@ -1,22 +1,7 @@
 /**
- * The error handling of stream and Kafka event source mappings, for one batch, until every record is
- * processed or given up on:
- *
- * - records older than MaximumRecordAgeInSeconds are not sent; they go to the on-failure destination
- *   (condition `RecordAgeExceeded`);
- * - a function error (throw, timeout, crash) fails the whole batch; with BisectBatchOnFunctionError a
- *   batch of more than one record is split in two and each half retried separately, and splitting does not
- *   consume the retry quota;
- * - with ReportBatchItemFailures, records before the lowest reported item are done and the rest is
- *   retried (bisected at that item); a malformed report fails the whole batch;
- * - after MaximumRetryAttempts retries (-1: until the records expire) the remaining records go to the
- *   on-failure destination (`RetryAttemptsExhausted`) and processing moves on.
- *
- * Records are completed strictly in order, so a caller can checkpoint after each `complete`. The retry
- * count is the number of consecutive failed invocations since the checkpoint last moved.
- * https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html
- * https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html#streams-batchfailurereporting-bisect
- * https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html
+ * The error handling of stream and Kafka event source mappings for one batch (record age, bisect, partial
+ * batch responses, retries, on-failure destination), until every record is processed or given up on, in
+ * order. The rules, with their AWS pages, are in docs/local-runtime.md.
  */
 import type { InvocationResult } from '../environment/types';
 import { abortableSleep } from './abortableSleep';

@@ -29,7 +29,7 @@ import {
 import { startServices } from '../services';
 import type { CliCommand } from './types';
 
-const help = `usage: streambridge local <deploy|status|destroy|run> [options]
+const HELP = `usage: streambridge local <deploy|status|destroy|run> [options]
   deploy   start the local servers if needed, synthesize the CDK app (cdk synth) and create its tables,
            streams, topics and queues on them; prints what was created, updated, unchanged or skipped
   status   the deployed resources and whether they exist on the servers
@@ -246,10 +246,10 @@ export const localCommand: CliCommand = {
       case 'run':
         return run(flags);
       case 'help':
-        console.log(help);
+        console.log(HELP);
         return 0;
       default:
-        console.error(flags.action ? `unknown subcommand "${flags.action}"\n${help}` : help);
+        console.error(flags.action ? `unknown subcommand "${flags.action}"\n${HELP}` : HELP);
         return 2;
     }
   },

@@ -27,7 +27,7 @@ import {
 } from '../services';
 import type { CliCommand } from './types';
 
-const portFlags = {
+const PORT_FLAGS = {
   'kafka-port': 'kafka',
   'kafka-controller-port': 'kafkaController',
   'redis-port': 'redis',
@@ -37,7 +37,7 @@ const portFlags = {
   'localstack-port': 'localstack',
 } as const satisfies Record<string, keyof ServicePorts>;
 
-const help = `usage: streambridge services <up|down|status|env> [${SERVICE_NAMES.join('|')} …] [options]
+const HELP = `usage: streambridge services <up|down|status|env> [${SERVICE_NAMES.join('|')} …] [options]
   up       start the servers (reuses running ones), detached; first run downloads Kafka jars, moto, redis
            (and LocalStack's venv on the localstack target)
   down     stop them, whatever the target (SIGTERM, then SIGKILL after a bounded wait); --purge also deletes
@@ -46,7 +46,9 @@ const help = `usage: streambridge services <up|down|status|env> [${SERVICE_NAMES
   env      print \`export KEY=value\` lines for the endpoints (eval "$(streambridge services env)")
 Which servers serve the AWS side: --aws-target ${AWS_TARGETS.join('|')} (default STREAMBRIDGE_AWS_TARGET, else moto),
 --aws-endpoint URL for one someone else runs (STREAMBRIDGE_AWS_ENDPOINT); see docs/localstack.md.
-options: --purge, --state-dir DIR, --log-dir DIR, --aws-target T, --aws-endpoint URL, ${Object.keys(portFlags)
+options: --purge, --state-dir DIR, --log-dir DIR, --aws-target T, --aws-endpoint URL, ${Object.keys(
+  PORT_FLAGS,
+)
   .map((flag) => `--${flag} N`)
   .join(', ')}`;
 
@@ -61,7 +63,7 @@ function parse(args: string[]): { action: string | undefined; options: ServicesO
       purge: { type: 'boolean' },
       'aws-target': { type: 'string' },
       'aws-endpoint': { type: 'string' },
-      ...Object.fromEntries(Object.keys(portFlags).map((flag) => [flag, { type: 'string' as const }])),
+      ...Object.fromEntries(Object.keys(PORT_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
     },
   });
   const [action, ...names] = positionals;
@@ -72,7 +74,7 @@ function parse(args: string[]): { action: string | undefined; options: ServicesO
   }
   const ports: Partial<ServicePorts> = {};
   const flags: Record<string, string | boolean | undefined> = values;
-  for (const [flag, key] of Object.entries(portFlags)) {
+  for (const [flag, key] of Object.entries(PORT_FLAGS)) {
     const value = flags[flag];
     if (typeof value !== 'string') continue;
     if (!/^\d+$/.test(value)) throw new ServicesError(`--${flag} must be a port number, got "${value}"`);
@@ -149,10 +151,10 @@ export const servicesCommand: CliCommand = {
         for (const [key, value] of Object.entries(serviceEnv(options))) console.log(`export ${key}=${value}`);
         return 0;
       case 'help':
-        console.log(help);
+        console.log(HELP);
         return 0;
       default:
-        console.error(action ? `streambridge services: unknown action "${action}"\n${help}` : help);
+        console.error(action ? `streambridge services: unknown action "${action}"\n${HELP}` : HELP);
         return 2;
     }
   },

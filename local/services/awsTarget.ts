@@ -12,7 +12,7 @@ import {
   LOCAL_AWS,
 } from './constants';
 import { AwsTargetError } from './errors';
-import { serverDefinitions } from './serverDefinitions';
+import { SERVER_DEFINITIONS } from './serverDefinitions';
 import type { AwsService, AwsTarget, AwsTargetName, ServicesOptions } from './types';
 
 function targetName(options: ServicesOptions, env: NodeJS.ProcessEnv): AwsTargetName {
@@ -122,7 +122,7 @@ export function awsTargetSummary(target: AwsTarget, env: Record<string, string>)
   for (const [service, title] of Object.entries(AWS_SERVICE_TITLES) as [AwsService, string][]) {
     const url = env[`AWS_ENDPOINT_URL_${service}`];
     const where = url
-      ? `${target.servedBy ? serverDefinitions[target.servedBy[service]].title : 'external'} ${url}`
+      ? `${target.servedBy ? SERVER_DEFINITIONS[target.servedBy[service]].title : 'external'} ${url}`
       : target.name === 'aws'
         ? `AWS ${target.region}`
         : 'not served';

@@ -34,6 +34,7 @@ export {
 export { freePort, freeServicePorts } from './portCheck';
 export type { LocalRedisCluster } from './redis/redisCluster';
 export { startLocalRedisCluster } from './redis/redisCluster';
+export { resolveServicesConfig } from './resolveServicesConfig';
 export { serviceEnv } from './serviceEnv';
 export { servicesStatus } from './servicesStatus';
 export { startServices } from './startServices';

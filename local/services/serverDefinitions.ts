@@ -6,7 +6,7 @@ import { redisServer } from './redis/redisServer';
 import type { ServerDefinition, ServiceName } from './types';
 
 /** How each server is installed, started and probed, by name. */
-export const serverDefinitions: Record<ServiceName, ServerDefinition> = {
+export const SERVER_DEFINITIONS: Record<ServiceName, ServerDefinition> = {
   kafka: kafkaServer,
   redis: redisServer,
   moto: motoServer,

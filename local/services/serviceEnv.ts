@@ -1,13 +1,13 @@
 import { AWS_SERVICE_TITLES, AWS_TARGET_ENV_VARS, LOCAL_AWS, LOOPBACK_HOST } from './constants';
 import { runningRecord } from './pidFiles';
 import { resolveServicesConfig } from './resolveServicesConfig';
-import { serverDefinitions } from './serverDefinitions';
+import { SERVER_DEFINITIONS } from './serverDefinitions';
 import type { AwsService, ServiceName, ServicesConfig, ServicesOptions } from './types';
 
 /** The client port of a server: the one it runs on if it is running, else the configured one. */
 function clientPort(config: ServicesConfig, name: ServiceName): number {
-  const record = runningRecord(config, name, serverDefinitions[name].processMarker);
-  return record?.ports[0] ?? serverDefinitions[name].ports(config)[0];
+  const record = runningRecord(config, name, SERVER_DEFINITIONS[name].processMarker);
+  return record?.ports[0] ?? SERVER_DEFINITIONS[name].ports(config)[0];
 }
 
 const awsServices = Object.keys(AWS_SERVICE_TITLES) as AwsService[];

@@ -1,7 +1,7 @@
 import { logFilePath, runningRecord } from './pidFiles';
 import { isPortFree, portHolder } from './portCheck';
 import { resolveServicesConfig } from './resolveServicesConfig';
-import { serverDefinitions } from './serverDefinitions';
+import { SERVER_DEFINITIONS } from './serverDefinitions';
 import type { ServiceStatus, ServicesOptions } from './types';
 
 /**
@@ -16,7 +16,7 @@ export async function servicesStatus(options: ServicesOptions = {}): Promise<Ser
   const config = resolveServicesConfig(options);
   return Promise.all(
     config.services.map(async (name): Promise<ServiceStatus> => {
-      const server = serverDefinitions[name];
+      const server = SERVER_DEFINITIONS[name];
       const logFile = logFilePath(config, name);
       const record = runningRecord(config, name, server.processMarker);
       if (record) {

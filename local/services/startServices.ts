@@ -8,7 +8,7 @@ import { pollUntil } from './pollUntil';
 import { isPortFree, portHolder } from './portCheck';
 import { spawnDetached, stopProcessGroup } from './processControl';
 import { resolveServicesConfig } from './resolveServicesConfig';
-import { serverDefinitions } from './serverDefinitions';
+import { SERVER_DEFINITIONS } from './serverDefinitions';
 import type {
   ServerDefinition,
   ServicePorts,
@@ -143,7 +143,7 @@ export async function startServicesLocked(
   startedBy: StartedByKind,
 ): Promise<StartedService[]> {
   mkdirSync(config.logDir, { recursive: true });
-  const servers = config.services.map((name) => serverDefinitions[name]);
+  const servers = config.services.map((name) => SERVER_DEFINITIONS[name]);
   const reused = await Promise.all(servers.map((server) => reuseIfHealthy(config, server, startedBy)));
   const toStart = servers.filter((_, index) => reused[index] === undefined);
   if (toStart.length > 0) {

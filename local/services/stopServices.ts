@@ -5,7 +5,7 @@ import { withFileLock } from './fileLock';
 import { readPidRecord, removePidRecord, runningRecord } from './pidFiles';
 import { stopProcessGroup } from './processControl';
 import { resolveServicesConfig } from './resolveServicesConfig';
-import { serverDefinitions } from './serverDefinitions';
+import { SERVER_DEFINITIONS } from './serverDefinitions';
 import { launcherLockFile } from './startServices';
 import type { PidRecord, ServicesConfig, StopOptions, StoppedService } from './types';
 
@@ -19,12 +19,12 @@ export async function stopServicesLocked(
     config.services.map(async (name): Promise<StoppedService | undefined> => {
       const recorded = readPidRecord(config, name);
       if (!recorded || !which(recorded)) return undefined;
-      const record = runningRecord(config, name, serverDefinitions[name].processMarker);
+      const record = runningRecord(config, name, SERVER_DEFINITIONS[name].processMarker);
       if (!record) {
         removePidRecord(config, name);
         return undefined;
       }
-      const killed = await stopProcessGroup(record.pid, kill ? 0 : serverDefinitions[name].stopTimeoutMs);
+      const killed = await stopProcessGroup(record.pid, kill ? 0 : SERVER_DEFINITIONS[name].stopTimeoutMs);
       removePidRecord(config, name);
       const rename = record.cleanExitRename;
       if (!killed && rename && existsSync(rename.from)) renameSync(rename.from, rename.to);

@@ -25,7 +25,10 @@ describe('benchmark result files', () => {
 });
 
 describe('npm run bench', () => {
-  it('runs bench/cli.ts, which refuses an unknown argument before starting any server', () => {
+  // npm and tsx start in a second or two, more on a loaded two-core box.
+  it('runs bench/cli.ts, which refuses an unknown argument before starting any server', {
+    timeout: 30_000,
+  }, () => {
     // Act
     const run = spawnSync('npm', ['run', '--silent', 'bench', '--', '--bogus'], {
       cwd: join(import.meta.dirname, '..', '..'),

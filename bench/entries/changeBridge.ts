@@ -5,12 +5,12 @@
  * the bridge with a producer that sends nothing (its whole own work), and the steps of that work (decode,
  * envelope text, messages with headers and size checks, sends split and grouped) to time each as deployed.
  */
-export { ChangeBridge } from '../../lambdas/core/changeBridge/ChangeBridge';
-export { changeMessages } from '../../lambdas/core/changeBridge/changeMessages';
-export { createChangeBridge } from '../../lambdas/core/changeBridge/createChangeBridge';
-export { dynamoDbStreamCarrier } from '../../lambdas/core/changeBridge/dynamoDbStreamCarrier';
-export { compileTablePlans } from '../../lambdas/core/changeBridge/tablePlans';
-export { changeEnvelopeText } from '../../lambdas/core/changeEnvelope';
+export { ChangeBridge } from '../../lambdas/core/change-bridge/ChangeBridge';
+export { changeMessages } from '../../lambdas/core/change-bridge/changeMessages';
+export { createChangeBridge } from '../../lambdas/core/change-bridge/createChangeBridge';
+export { dynamoDbStreamCarrier } from '../../lambdas/core/change-bridge/dynamoDbStreamCarrier';
+export { compileTablePlans } from '../../lambdas/core/change-bridge/tablePlans';
+export { changeEnvelopeText } from '../../lambdas/core/envelope/changeEnvelope';
 export { jsonItemText } from '../../lambdas/core/envelope/itemText';
 export { KafkaProducerProvider } from '../../lambdas/core/kafka/KafkaProducerProvider';
 export { recordBytes, splitIntoSends, topicMessages } from '../../lambdas/core/kafka/messageSizes';

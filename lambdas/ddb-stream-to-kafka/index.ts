@@ -10,9 +10,9 @@
  * ```
  */
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import type { ChangeBridge } from '../core/changeBridge/ChangeBridge';
-import { createChangeBridge } from '../core/changeBridge/createChangeBridge';
-import { dynamoDbStreamCarrier } from '../core/changeBridge/dynamoDbStreamCarrier';
+import type { ChangeBridge } from '../core/change-bridge/ChangeBridge';
+import { createChangeBridge } from '../core/change-bridge/createChangeBridge';
+import { dynamoDbStreamCarrier } from '../core/change-bridge/dynamoDbStreamCarrier';
 import type { StreamBatchResponse } from '../core/types';
 
 let bridge: ChangeBridge | undefined;

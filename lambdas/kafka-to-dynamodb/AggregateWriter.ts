@@ -30,7 +30,6 @@ import type { AggregateMapping, AggregateMetric, SinkTableConfig } from '../../c
 import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 import { readNumber } from '../core/sink/sinkEvent';
-import type { SdkItem } from './attributeValues';
 import { MAX_REPLANS, SINK_ATTRIBUTES, WRITE_CONCURRENCY } from './constants';
 import type { DynamoRequests } from './DynamoRequests';
 import { isConditionFailure, isValidationError } from './errors';
@@ -38,6 +37,7 @@ import { keyFromText, keyId, renderKeyTemplate } from './itemKeys';
 import { mapConcurrently } from './mapConcurrently';
 import { mergeKeyResults } from './mergeKeyResults';
 import { planEvents } from './planEvents';
+import type { SdkItem } from './sdkItems';
 import type { KeyResult, MappingBatch, MappingResult, MappingWriter, WriterOptions } from './types';
 
 interface Occurrence {

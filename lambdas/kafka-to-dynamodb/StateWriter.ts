@@ -34,8 +34,6 @@ import type { PoisonFinding } from '../core/sink/errors';
 import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 import { readNumber } from '../core/sink/sinkEvent';
-import type { SdkItem } from './attributeValues';
-import { itemSizeBytes, toSdkItem } from './attributeValues';
 import {
   SINK_ATTRIBUTES as ATTR,
   DYNAMO_LIMITS,
@@ -49,6 +47,8 @@ import { keyFromText, keyId, renderKeyTemplate } from './itemKeys';
 import { mapConcurrently } from './mapConcurrently';
 import { mergeKeyResults } from './mergeKeyResults';
 import { planEvents } from './planEvents';
+import type { SdkItem } from './sdkItems';
+import { itemSizeBytes, toSdkItem } from './sdkItems';
 import type { KeyResult, MappingBatch, MappingResult, MappingWriter, WriterOptions } from './types';
 
 interface VersionedEvent {

@@ -22,13 +22,13 @@ import { compileTemplate, readField, toEpochMillis } from '../../config/keyTempl
 import type { SinkTableConfig, TimeSeriesMapping } from '../../config/types';
 import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
-import type { SdkItem } from './attributeValues';
-import { itemSizeBytes, toSdkItem } from './attributeValues';
 import type { PendingPut } from './batchWriteItems';
 import { batchWriteItems } from './batchWriteItems';
 import { DYNAMO_LIMITS, OFFSET_DIGITS } from './constants';
 import { keyFromText, keyId, renderKeyTemplate } from './itemKeys';
 import { planEvents } from './planEvents';
+import type { SdkItem } from './sdkItems';
+import { itemSizeBytes, toSdkItem } from './sdkItems';
 import type { MappingBatch, MappingResult, MappingWriter, WriterOptions } from './types';
 
 const SECONDS_PER_DAY = 86_400;

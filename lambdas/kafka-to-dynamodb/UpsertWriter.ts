@@ -28,8 +28,6 @@
 import type { SinkTableConfig, UpsertMapping } from '../../config/types';
 import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
-import type { SdkItem } from './attributeValues';
-import { itemSizeBytes, toSdkItem } from './attributeValues';
 import {
   SINK_ATTRIBUTES as ATTR,
   DYNAMO_LIMITS,
@@ -43,6 +41,8 @@ import { keyFromJson, keyId } from './itemKeys';
 import { mapConcurrently } from './mapConcurrently';
 import { mergeKeyResults } from './mergeKeyResults';
 import { planEvents } from './planEvents';
+import type { SdkItem } from './sdkItems';
+import { itemSizeBytes, toSdkItem } from './sdkItems';
 import type { KeyResult, MappingBatch, MappingResult, MappingWriter, WriterOptions } from './types';
 
 interface Change {

@@ -10,12 +10,12 @@
  * ```
  */
 import type { SinkTableConfig } from '../../config/types';
-import type { SdkItem } from './attributeValues';
 import { DYNAMO_LIMITS, WRITE_CONCURRENCY } from './constants';
 import type { DynamoRequests } from './DynamoRequests';
 import { isValidationError, UnwrittenItemsError } from './errors';
 import { keyId } from './itemKeys';
 import { mapConcurrently } from './mapConcurrently';
+import type { SdkItem } from './sdkItems';
 
 export interface PendingPut {
   /** The item's {@link keyId}: unique among the puts of one call. */

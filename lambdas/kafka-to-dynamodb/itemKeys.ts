@@ -16,9 +16,9 @@ import type { AttributeDefinition, SinkTableConfig } from '../../config/types';
 import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 import { templateContext } from '../core/sink/sinkEvent';
-import type { SdkItem } from './attributeValues';
-import { toSdkAttribute } from './attributeValues';
 import { DYNAMO_LIMITS } from './constants';
+import type { SdkItem } from './sdkItems';
+import { toSdkAttribute } from './sdkItems';
 
 export type KeyRole = 'partition' | 'sort';
 

@@ -16,10 +16,10 @@
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { numberToJson } from '../core/envelope/attributeValues';
-import { toSdkItem } from './attributeValues';
+import { numberToJson } from '../core/envelope/losslessMapping';
 import { SINK_ATTRIBUTES } from './constants';
 import type { DynamoSend } from './DynamoRequests';
+import { toSdkItem } from './sdkItems';
 
 export interface ReadSinkItemOptions {
   /** Strongly consistent read (default false: eventually consistent). */

@@ -26,7 +26,6 @@ import type { RedisSinkConfig } from '../../config/types';
 import type { KafkaRecord } from '../core/kafkaRecords';
 import type { Logger } from '../core/Logger';
 import type { Metrics } from '../core/Metrics';
-import type { RedisClient } from '../core/redisConnection';
 import type { PoisonFinding } from '../core/sink/errors';
 import { PartitionApplyError, POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { PartitionEvents, PartitionOutcome, PartitionSink } from '../core/sink/KafkaSinkProcessor';
@@ -38,6 +37,7 @@ import { SINK_DEFAULTS } from './constants';
 import { ScriptCallError } from './errors';
 import { KeyNaming } from './keyNaming';
 import { planPartition } from './planPartition';
+import type { RedisClient } from './redisConnection';
 import type { ApplyLimits, KeyWrite, PlannedChunk, PlannedCommand } from './types';
 
 export interface RedisPartitionSinkOptions {

@@ -29,8 +29,8 @@
  * ```
  */
 import { createHash } from 'node:crypto';
-import type { RedisClient } from '../core/redisConnection';
 import { SINK_DEFAULTS } from './constants';
+import type { RedisClient } from './redisConnection';
 import type { PlannedCommand } from './types';
 
 export const APPLY_SCRIPT = `

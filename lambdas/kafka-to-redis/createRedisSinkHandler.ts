@@ -14,11 +14,11 @@ import type { RedisSinkConfig } from '../../config/types';
 import type { DeadLetterQueue } from '../core/DeadLetterQueue';
 import { Logger } from '../core/Logger';
 import { Metrics } from '../core/Metrics';
-import type { RedisClient } from '../core/redisConnection';
 import { KafkaSinkProcessor } from '../core/sink/KafkaSinkProcessor';
 import type { KafkaBatchResponse } from '../core/types';
 import { SINK_NAME } from './constants';
 import { RedisPartitionSink } from './RedisPartitionSink';
+import type { RedisClient } from './redisConnection';
 import type { ApplyLimits } from './types';
 
 export interface RedisSinkHandlerOptions {

@@ -13,11 +13,11 @@ import { DeadLetterQueue } from '../core/DeadLetterQueue';
 import { Logger } from '../core/Logger';
 import { loadHandlerConfig } from '../core/loadHandlerConfig';
 import { Metrics } from '../core/Metrics';
-import { createRedisClient, redisSettingsFromEnv } from '../core/redisConnection';
 import type { KafkaBatchResponse } from '../core/types';
 import { SINK_NAME } from './constants';
 import type { RedisSinkHandler } from './createRedisSinkHandler';
 import { createRedisSinkHandler } from './createRedisSinkHandler';
+import { createRedisClient, redisSettingsFromEnv } from './redisConnection';
 
 const logger = new Logger(SINK_NAME);
 const metrics = new Metrics(SINK_NAME);

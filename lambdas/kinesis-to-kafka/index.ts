@@ -9,9 +9,9 @@
  * ```
  */
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
-import type { ChangeBridge } from '../core/changeBridge/ChangeBridge';
-import { createChangeBridge } from '../core/changeBridge/createChangeBridge';
-import { kinesisCarrier } from '../core/changeBridge/kinesisCarrier';
+import type { ChangeBridge } from '../core/change-bridge/ChangeBridge';
+import { createChangeBridge } from '../core/change-bridge/createChangeBridge';
+import { kinesisCarrier } from '../core/change-bridge/kinesisCarrier';
 import type { StreamBatchResponse } from '../core/types';
 
 let bridge: ChangeBridge | undefined;

@@ -25,9 +25,10 @@
  * jsonString('a"b'); // '"a\\"b"'
  * ```
  */
-import { isPlainObject, toJsonItem } from './attributeValues';
+
 import { ATTRIBUTE_TEXT, VALUE_TAGS as TAG, TAG_NAMES } from './constants';
 import { decodeError } from './errors';
+import { isPlainObject, toJsonItem } from './losslessMapping';
 
 /** Strings JSON writes as they are between quotes: no quote, backslash, control character or surrogate. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what JSON escapes.
@@ -52,7 +53,7 @@ const SHORT_INTEGER_TEXT = /^(?:0|-?[1-9]\d{0,14})$/;
 const SHORT_DECIMAL_TEXT = /^-?(?:[1-9]\d*\.\d*[1-9]|0\.0{0,5}[1-9](?:\d*[1-9])?)$/;
 
 /**
- * A DynamoDB number's envelope JSON text (see `numberToJson` in attributeValues.ts), undefined when `value`
+ * A DynamoDB number's envelope JSON text (see `numberToJson` in losslessMapping.ts), undefined when `value`
  * is not a number's text.
  */
 function numberJsonText(value: unknown): string | undefined {

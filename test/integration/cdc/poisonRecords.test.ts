@@ -1,7 +1,7 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createChangeBridge } from '../../../lambdas/core/changeBridge/createChangeBridge';
-import { dynamoDbStreamCarrier } from '../../../lambdas/core/changeBridge/dynamoDbStreamCarrier';
+import { createChangeBridge } from '../../../lambdas/core/change-bridge/createChangeBridge';
+import { dynamoDbStreamCarrier } from '../../../lambdas/core/change-bridge/dynamoDbStreamCarrier';
 import { handler } from '../../../lambdas/ddb-stream-to-kafka';
 import { streamEvent } from '../../factories/cdcRecords';
 import { requireEnv } from '../serviceEnv';

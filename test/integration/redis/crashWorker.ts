@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '../../../lambdas/core/Logger';
 import { Metrics } from '../../../lambdas/core/Metrics';
-import { createRedisClient, redisSettingsFromEnv } from '../../../lambdas/core/redisConnection';
 import { createRedisSinkHandler } from '../../../lambdas/kafka-to-redis/createRedisSinkHandler';
+import { createRedisClient, redisSettingsFromEnv } from '../../../lambdas/kafka-to-redis/redisConnection';
 
 const job = JSON.parse(readFileSync(process.argv[2] as string, 'utf8'));
 const settings = redisSettingsFromEnv({ REDIS_URL: job.url });

@@ -12,10 +12,10 @@ import type { RedisSinkConfig } from '../../../config/types';
 import type { DeadLetterQueue } from '../../../lambdas/core/DeadLetterQueue';
 import { Logger } from '../../../lambdas/core/Logger';
 import { Metrics } from '../../../lambdas/core/Metrics';
-import type { RedisClient } from '../../../lambdas/core/redisConnection';
-import { createRedisClient, redisSettingsFromEnv } from '../../../lambdas/core/redisConnection';
 import type { RedisSinkHandler } from '../../../lambdas/kafka-to-redis/createRedisSinkHandler';
 import { createRedisSinkHandler } from '../../../lambdas/kafka-to-redis/createRedisSinkHandler';
+import type { RedisClient } from '../../../lambdas/kafka-to-redis/redisConnection';
+import { createRedisClient, redisSettingsFromEnv } from '../../../lambdas/kafka-to-redis/redisConnection';
 import type { ApplyLimits } from '../../../lambdas/kafka-to-redis/types';
 import type { TestMessage } from '../helpers/kafkaMskEvents';
 import {

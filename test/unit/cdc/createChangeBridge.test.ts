@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../config/errors';
-import { createChangeBridge } from '../../../lambdas/core/changeBridge/createChangeBridge';
+import { createChangeBridge } from '../../../lambdas/core/change-bridge/createChangeBridge';
 
 const slice = {
   sources: [{ name: 'sb-orders', partitionKey: { name: 'orderId', type: 'S' }, topic: 'orders.changes' }],

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../config/errors';
-import { buildChangeEnvelope } from '../../../lambdas/core/changeEnvelope';
+import { compileGovernance, MASKED_VALUE } from '../../../lambdas/core/change-bridge/governance';
+import { buildChangeEnvelope } from '../../../lambdas/core/envelope/changeEnvelope';
 import { decodeStreamRecord } from '../../../lambdas/core/envelope/decodeStreamRecord';
 import { PoisonChangeError } from '../../../lambdas/core/envelope/errors';
-import { compileGovernance, MASKED_VALUE } from '../../../lambdas/core/governance';
 import { streamRecord } from '../../factories/cdcRecords';
 
 const user = buildChangeEnvelope(

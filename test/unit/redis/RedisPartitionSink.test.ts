@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { RedisSinkConfig } from '../../../config/types';
-import type { RedisClient } from '../../../lambdas/core/redisConnection';
 import { PartitionApplyError } from '../../../lambdas/core/sink/errors';
 import type { PartitionEvents } from '../../../lambdas/core/sink/KafkaSinkProcessor';
 import type { SinkEvent } from '../../../lambdas/core/sink/sinkEvent';
 import { RedisPartitionSink } from '../../../lambdas/kafka-to-redis/RedisPartitionSink';
+import type { RedisClient } from '../../../lambdas/kafka-to-redis/redisConnection';
 import { sinkEvents } from './factories';
 
 /**

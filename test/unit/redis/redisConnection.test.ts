@@ -7,7 +7,7 @@ import {
   redisClientOptions,
   redisCredentials,
   redisSettingsFromEnv,
-} from '../../../lambdas/core/redisConnection';
+} from '../../../lambdas/kafka-to-redis/redisConnection';
 
 describe('redisSettingsFromEnv', () => {
   it.each([

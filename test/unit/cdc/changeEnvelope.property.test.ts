@@ -4,24 +4,24 @@ import {
   buildChangeEnvelope,
   changeEnvelopeText,
   serializeChangeEnvelope,
-} from '../../lambdas/core/changeEnvelope';
+} from '../../../lambdas/core/envelope/changeEnvelope';
+import { decodeKinesisRecord } from '../../../lambdas/core/envelope/decodeKinesisRecord';
+import { decodeStreamRecord } from '../../../lambdas/core/envelope/decodeStreamRecord';
+import { jsonItemText, jsonString } from '../../../lambdas/core/envelope/itemText';
 import {
   fromJsonItem,
   fromJsonValue,
   toJsonItem,
   toJsonValue,
-} from '../../lambdas/core/envelope/attributeValues';
-import { decodeKinesisRecord } from '../../lambdas/core/envelope/decodeKinesisRecord';
-import { decodeStreamRecord } from '../../lambdas/core/envelope/decodeStreamRecord';
-import { jsonItemText, jsonString } from '../../lambdas/core/envelope/itemText';
-import type { AttributeMap, AttributeValue, DynamoDbChange } from '../../lambdas/core/envelope/types';
+} from '../../../lambdas/core/envelope/losslessMapping';
+import type { AttributeMap, AttributeValue, DynamoDbChange } from '../../../lambdas/core/envelope/types';
 import {
   attributeValueArbitrary,
   itemArbitrary,
   kinesisRecord,
   streamRecord,
   utf16TextArbitrary,
-} from '../factories/cdcRecords';
+} from '../../factories/cdcRecords';
 
 /** Own members as a plain comparable structure (so `__proto__` members are compared too). */
 function comparable(value: unknown): unknown {

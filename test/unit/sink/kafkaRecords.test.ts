@@ -1,7 +1,7 @@
 import type { MSKRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { decodeKafkaRecord, partitionBatches } from '../../lambdas/core/kafkaRecords';
-import { mskEvent, mskRecord } from '../../local/events/mskEvents';
+import { decodeKafkaRecord, partitionBatches } from '../../../lambdas/core/kafkaRecords';
+import { mskEvent, mskRecord } from '../../../local/events/mskEvents';
 
 const CDC_HEADERS = {
   'sb-table': 'orders',

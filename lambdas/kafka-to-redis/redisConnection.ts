@@ -22,8 +22,8 @@
 import type { ClusterOptions, RedisOptions } from 'ioredis';
 import { Cluster, Redis } from 'ioredis';
 import { ConfigError } from '../../config/errors';
-import { HANDLER_ENV } from './constants';
-import { type ReadSecretString, readSecretString } from './secrets';
+import { HANDLER_ENV } from '../core/constants';
+import { type ReadSecretString, readSecretString } from '../core/secrets';
 
 export type RedisClient = Redis | Cluster;
 

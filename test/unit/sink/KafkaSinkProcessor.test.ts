@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { DeadLetter } from '../../lambdas/core/DeadLetterQueue';
-import { Logger } from '../../lambdas/core/Logger';
-import { Metrics } from '../../lambdas/core/Metrics';
-import type { PoisonFinding } from '../../lambdas/core/sink/errors';
-import { PartitionApplyError, POISON_KINDS, PoisonRecordError } from '../../lambdas/core/sink/errors';
-import type { PartitionEvents, PartitionSink } from '../../lambdas/core/sink/KafkaSinkProcessor';
-import { KafkaSinkProcessor } from '../../lambdas/core/sink/KafkaSinkProcessor';
-import type { SinkEvent } from '../../lambdas/core/sink/sinkEvent';
-import { mskEvent } from '../../local/events/mskEvents';
+import type { DeadLetter } from '../../../lambdas/core/DeadLetterQueue';
+import { Logger } from '../../../lambdas/core/Logger';
+import { Metrics } from '../../../lambdas/core/Metrics';
+import type { PoisonFinding } from '../../../lambdas/core/sink/errors';
+import { PartitionApplyError, POISON_KINDS, PoisonRecordError } from '../../../lambdas/core/sink/errors';
+import type { PartitionEvents, PartitionSink } from '../../../lambdas/core/sink/KafkaSinkProcessor';
+import { KafkaSinkProcessor } from '../../../lambdas/core/sink/KafkaSinkProcessor';
+import type { SinkEvent } from '../../../lambdas/core/sink/sinkEvent';
+import { mskEvent } from '../../../local/events/mskEvents';
 
 const quiet = { write: () => {} };
 
@@ -176,5 +176,35 @@ describe('KafkaSinkProcessor', () => {
     expect(response.batchItemFailures).toEqual([
       { itemIdentifier: { 'topic-partition': 'events-0', offset: 2 } },
     ]);
+  });
+
+  it('dead-letters the poison a failing sink found below its failed offset, and only that', async () => {
+    // Prepare
+    const { processor, letters } = processorWith({
+      applyPartition: async (batch) => {
+        const poison = batch.events
+          .filter((e) => e.fields.bad === true)
+          .map((e) => ({
+            record: e.record,
+            error: new PoisonRecordError(POISON_KINDS.missingField, 'no key'),
+          }));
+        throw new PartitionApplyError(12, new Error('throttled'), poison);
+      },
+    });
+    const event = mskEvent([
+      { offset: 10, value: { bad: true } },
+      { offset: 11, value: { ok: true } },
+      { offset: 12, value: { ok: true } },
+      { offset: 13, value: { bad: true } },
+    ]);
+
+    // Act
+    const response = await processor.process(event);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: { 'topic-partition': 'events-0', offset: 12 } },
+    ]);
+    expect(letters.map((l) => (l.coordinates as { offset: number }).offset)).toEqual([10]);
   });
 });

@@ -10,7 +10,7 @@
  * ```
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { fromJsonItem } from '../core/envelope/attributeValues';
+import { fromJsonItem } from '../core/envelope/losslessMapping';
 import type { AttributeValue as WireValue } from '../core/envelope/types';
 import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 

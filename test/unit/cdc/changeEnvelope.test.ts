@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildChangeEnvelope, serializeChangeEnvelope } from '../../lambdas/core/changeEnvelope';
-import { fromJsonItem, toJsonItem } from '../../lambdas/core/envelope/attributeValues';
-import { decodeKinesisRecord } from '../../lambdas/core/envelope/decodeKinesisRecord';
-import { decodeStreamRecord } from '../../lambdas/core/envelope/decodeStreamRecord';
-import { PoisonChangeError } from '../../lambdas/core/envelope/errors';
-import type { ChangeSpec } from '../factories/cdcRecords';
-import { kinesisRecord, kinesisRecordOf, streamRecord } from '../factories/cdcRecords';
+import { buildChangeEnvelope, serializeChangeEnvelope } from '../../../lambdas/core/envelope/changeEnvelope';
+import { decodeKinesisRecord } from '../../../lambdas/core/envelope/decodeKinesisRecord';
+import { decodeStreamRecord } from '../../../lambdas/core/envelope/decodeStreamRecord';
+import { PoisonChangeError } from '../../../lambdas/core/envelope/errors';
+import { fromJsonItem, toJsonItem } from '../../../lambdas/core/envelope/losslessMapping';
+import type { ChangeSpec } from '../../factories/cdcRecords';
+import { kinesisRecord, kinesisRecordOf, streamRecord } from '../../factories/cdcRecords';
 
 const PRODUCED_AT = 1_764_144_999_000;
 

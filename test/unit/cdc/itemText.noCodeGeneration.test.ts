@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { toJsonItem } from '../../../lambdas/core/envelope/attributeValues';
+import { toJsonItem } from '../../../lambdas/core/envelope/losslessMapping';
 
 describe('envelope text where code generation is disallowed', () => {
   it('writes the same bytes with the general writer when the runtime refuses to compile shape writers', () => {

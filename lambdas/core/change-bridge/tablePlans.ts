@@ -14,8 +14,8 @@
 import type { SourceTableConfig } from '../../../config/types';
 import type { ChangeBridgeSlice } from '../../../config/validatePipelineConfig';
 import type { DynamoDbChange } from '../envelope/types';
-import { compileGovernance, type TableGovernance } from '../governance';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../kafka/constants';
+import { compileGovernance, type TableGovernance } from './governance';
 
 export interface TablePlan {
   readonly config: SourceTableConfig;

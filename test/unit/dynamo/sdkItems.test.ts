@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { POISON_KINDS, PoisonRecordError } from '../../../lambdas/core/sink/errors';
-import { itemSizeBytes, toSdkAttribute, toSdkItem } from '../../../lambdas/kafka-to-dynamodb/attributeValues';
+import { itemSizeBytes, toSdkAttribute, toSdkItem } from '../../../lambdas/kafka-to-dynamodb/sdkItems';
 
 describe('toSdkItem', () => {
   it('maps event JSON through the envelope’s lossless tags to SDK attribute values', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeKafkaRecord } from '../../lambdas/core/kafkaRecords';
-import { PoisonRecordError } from '../../lambdas/core/sink/errors';
-import { decodeSinkEvent, readNumber, templateContext } from '../../lambdas/core/sink/sinkEvent';
-import { mskRecord } from '../../local/events/mskEvents';
+import { decodeKafkaRecord } from '../../../lambdas/core/kafkaRecords';
+import { PoisonRecordError } from '../../../lambdas/core/sink/errors';
+import { decodeSinkEvent, readNumber, templateContext } from '../../../lambdas/core/sink/sinkEvent';
+import { mskRecord } from '../../../local/events/mskEvents';
 
 const envelope = (op: 'c' | 'u' | 'd', before: unknown, after: unknown) => ({
   op,

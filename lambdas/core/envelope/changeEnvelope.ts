@@ -22,7 +22,7 @@
  * | `M` | object; a map whose only member is named `$N`, `$B`, `$SS`, `$NS`, `$BS` or `$M` is wrapped as `{"$M": {…}}` |
  *
  * A JSON object with exactly one member named by a tag is a tagged value; any other object is a map.
- * `fromJsonItem` in `envelope/attributeValues.ts` maps an envelope image back to the exact attribute values.
+ * `fromJsonItem` in `losslessMapping.ts` maps an envelope image back to the exact attribute values.
  *
  * Source fields, per path (everything else is the same bytes on both paths for the same change):
  * - `source.ts_ms`: `ApproximateCreationDateTime` in ms — seconds × 1000 on DynamoDB Streams; ms, or µs / 1000
@@ -43,11 +43,12 @@
  * changeEnvelopeText(decodeStreamRecord(record), envelope.ts_ms) === bytes; // true
  * ```
  */
-import { toJsonItem } from './envelope/attributeValues';
-import { OPERATIONS } from './envelope/constants';
-import { jsonItemText, jsonString } from './envelope/itemText';
-import type { DynamoDbChange } from './envelope/types';
-import type { ChangeEnvelope } from './types';
+
+import type { ChangeEnvelope } from '../types';
+import { OPERATIONS } from './constants';
+import { jsonItemText, jsonString } from './itemText';
+import { toJsonItem } from './losslessMapping';
+import type { DynamoDbChange } from './types';
 
 /** Builds the envelope of a change; throws `PoisonChangeError` when an attribute value is malformed. */
 export function buildChangeEnvelope(change: DynamoDbChange, producedAtMs: number): ChangeEnvelope {

@@ -23,10 +23,10 @@
 import { createHash } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
-import { ConfigError } from '../../config/errors';
-import type { GovernanceConfig } from '../../config/types';
-import { CHANGE_POISON_KINDS, PoisonChangeError } from './envelope/errors';
-import type { ChangeEnvelope } from './types';
+import { ConfigError } from '../../../config/errors';
+import type { GovernanceConfig } from '../../../config/types';
+import { CHANGE_POISON_KINDS, PoisonChangeError } from '../envelope/errors';
+import type { ChangeEnvelope } from '../types';
 
 /** What a masked attribute's value becomes. */
 export const MASKED_VALUE = '****';

@@ -13,7 +13,7 @@
  * const messages = changeMessages({ plan, change, location, producedAtMs, lineage, maxMessageBytes });
  * ```
  */
-import { buildChangeEnvelope, changeEnvelopeText, serializeChangeEnvelope } from '../changeEnvelope';
+import { buildChangeEnvelope, changeEnvelopeText, serializeChangeEnvelope } from '../envelope/changeEnvelope';
 import { OPERATIONS } from '../envelope/constants';
 import { CHANGE_POISON_KINDS, decodeError, PoisonChangeError } from '../envelope/errors';
 import { jsonItemText } from '../envelope/itemText';

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../config/errors';
+import { kafkaSettingsFromEnv } from '../../../lambdas/core/kafka/kafkaSettingsFromEnv';
+
+const CLUSTER = 'arn:aws:kafka:eu-west-1:123456789012:cluster/streambridge/abc-123';
+
+describe('kafkaSettingsFromEnv', () => {
+  it('defaults to IAM auth and gzip, resolving brokers from the cluster ARN', () => {
+    // Act
+    const settings = kafkaSettingsFromEnv({ MSK_CLUSTER_ARN: CLUSTER });
+
+    // Assess
+    expect(settings).toEqual({ clusterArn: CLUSTER, auth: 'iam', compression: 'gzip', region: 'eu-west-1' });
+  });
+
+  it('reads plaintext brokers for local servers', () => {
+    // Act
+    const settings = kafkaSettingsFromEnv({
+      KAFKA_BROKERS: '127.0.0.1:19092, 127.0.0.1:19094',
+      KAFKA_AUTH: 'plaintext',
+      KAFKA_COMPRESSION: 'none',
+    });
+
+    // Assess
+    expect(settings).toEqual({
+      brokers: ['127.0.0.1:19092', '127.0.0.1:19094'],
+      auth: 'plaintext',
+      compression: 'none',
+    });
+  });
+
+  it('names every wrong variable at once', () => {
+    // Act
+    const act = () =>
+      kafkaSettingsFromEnv({ KAFKA_BROKERS: 'nohost', KAFKA_AUTH: 'kerberos', KAFKA_COMPRESSION: 'zstd' });
+
+    // Assess
+    expect(act).toThrow(ConfigError);
+    try {
+      act();
+    } catch (error) {
+      expect((error as ConfigError).issues).toEqual([
+        'KAFKA_BROKERS: "nohost" is not host:port',
+        'KAFKA_AUTH: must be one of iam, scram, plaintext (got "kerberos")',
+        'KAFKA_COMPRESSION: must be one of gzip, none (got "zstd")',
+        'AWS_REGION: must be set to sign MSK IAM authentication',
+      ]);
+    }
+  });
+
+  it('requires brokers or a cluster, and the secret for SCRAM', () => {
+    // Act
+    const act = () => kafkaSettingsFromEnv({ KAFKA_AUTH: 'scram' });
+
+    // Assess
+    expect(act).toThrow(/KAFKA_BROKERS or MSK_CLUSTER_ARN: one of them must be set/);
+    expect(act).toThrow(/KAFKA_SCRAM_SECRET_ARN: must be set when KAFKA_AUTH is scram/);
+  });
+});

@@ -18,6 +18,9 @@
  * ```
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { HANDLER_ENV } from './constants';
+import { requiredEnv } from './handlerEnv';
+import { type Lazy, lazyInit } from './lazyInit';
 import type { RecordCoordinates } from './types';
 
 export interface DeadLetter {
@@ -82,27 +85,27 @@ type SqsModule = typeof import('@aws-sdk/client-sqs');
 export class DeadLetterQueue {
   readonly #queueUrl: string;
   readonly #handler: string;
-  readonly #injectedClient: SQSClient | undefined;
-  #sqs: Promise<{ readonly module: SqsModule; readonly client: SQSClient }> | undefined;
+  /** The SQS module and client, loaded once, on the first send (a failed load is tried again later). */
+  readonly #sqs: Lazy<{ readonly module: SqsModule; readonly client: SQSClient }>;
+
+  /**
+   * The queue named by `DEAD_LETTER_QUEUE_URL`: a handler cannot run without one, so a missing variable
+   * fails with a `ConfigError` naming it.
+   */
+  static fromEnv(handler: string, env: NodeJS.ProcessEnv = process.env): DeadLetterQueue {
+    return new DeadLetterQueue({ queueUrl: requiredEnv(HANDLER_ENV.deadLetterQueueUrl, env), handler });
+  }
 
   constructor(options: { queueUrl: string; handler: string; client?: SQSClient }) {
     if (!options.queueUrl)
       throw new Error('DeadLetterQueue: queueUrl is required (set DEAD_LETTER_QUEUE_URL)');
     this.#queueUrl = options.queueUrl;
     this.#handler = options.handler;
-    this.#injectedClient = options.client;
-  }
-
-  /** The SQS module and client, loaded once, on the first send (a failed load is tried again later). */
-  #loadSqs(): Promise<{ readonly module: SqsModule; readonly client: SQSClient }> {
-    this.#sqs ??= import('@aws-sdk/client-sqs').then(
-      (module) => ({ module, client: this.#injectedClient ?? new module.SQSClient({}) }),
-      (error: unknown) => {
-        this.#sqs = undefined;
-        throw error;
-      },
-    );
-    return this.#sqs;
+    const injected = options.client;
+    this.#sqs = lazyInit(async () => {
+      const module = await import('@aws-sdk/client-sqs');
+      return { module, client: injected ?? new module.SQSClient({}) };
+    });
   }
 
   get queueUrl(): string {
@@ -126,7 +129,7 @@ export class DeadLetterQueue {
     let cause = '';
     for (let attempt = 1; attempt <= MAX_ATTEMPTS && pending.length > 0; attempt++) {
       try {
-        const { module, client } = await this.#loadSqs();
+        const { module, client } = await this.#sqs.get();
         const response = await client.send(
           new module.SendMessageBatchCommand({
             QueueUrl: this.#queueUrl,

@@ -9,13 +9,13 @@
  */
 import { CONFIG_ENV_VAR } from '../../config/constants';
 import { ConfigError } from '../../config/errors';
+import { requiredEnv } from './handlerEnv';
 
 export function loadHandlerConfig<T>(
   validate: (value: unknown) => T,
   env: NodeJS.ProcessEnv = process.env,
 ): T {
-  const raw = env[CONFIG_ENV_VAR];
-  if (!raw) throw new ConfigError([`${CONFIG_ENV_VAR}: is not set`], 'missing handler config');
+  const raw = requiredEnv(CONFIG_ENV_VAR, env);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);

@@ -1,4 +1,8 @@
 /** Types shared by the handlers. */
+import type { Context } from 'aws-lambda';
+
+/** What the handlers read of Lambda's context object (tests and benchmarks pass just this). */
+export type InvocationContext = Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>;
 
 export type ChangeOperation = 'c' | 'u' | 'd';
 

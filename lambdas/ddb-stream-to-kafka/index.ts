@@ -1,23 +1,19 @@
 /**
  * DynamoDB Streams → Kafka: publishes each item-level change of the configured tables as a change
- * envelope on the table's topic, keyed by the item's partition key, and reports partial batch failures by
- * stream sequence number. The bridge (config, Kafka producer, dead-letter queue) is built once per
- * execution environment, on the first invocation.
- *
- * @example
- * ```ts
- * const { batchItemFailures } = await handler(dynamoDbStreamEvent, context);
- * ```
+ * envelope on the table's topic and reports partial batch failures by stream sequence number. The bridge
+ * is built on the first invocation and kept for the execution environment (docs/handlers.md).
  */
-import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import type { ChangeBridge } from '../core/change-bridge/ChangeBridge';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { createChangeBridge } from '../core/change-bridge/createChangeBridge';
 import { dynamoDbStreamCarrier } from '../core/change-bridge/dynamoDbStreamCarrier';
-import type { StreamBatchResponse } from '../core/types';
+import { lazyInit } from '../core/lazyInit';
+import type { InvocationContext, StreamBatchResponse } from '../core/types';
 
-let bridge: ChangeBridge | undefined;
+const bridge = lazyInit(() => createChangeBridge('ddb-stream-to-kafka'));
 
-export async function handler(event: DynamoDBStreamEvent, context?: Context): Promise<StreamBatchResponse> {
-  bridge ??= createChangeBridge('ddb-stream-to-kafka');
-  return bridge.process(event.Records ?? [], dynamoDbStreamCarrier, context);
+export async function handler(
+  event: DynamoDBStreamEvent,
+  context?: InvocationContext,
+): Promise<StreamBatchResponse> {
+  return (await bridge.get()).process(event.Records ?? [], dynamoDbStreamCarrier, context);
 }

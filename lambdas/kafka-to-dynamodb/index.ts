@@ -1,23 +1,25 @@
 /**
- * Lambda entry of the Kafka → DynamoDB sink (MSK or self-managed Kafka event source). At cold start it
- * validates its config slice (`STREAMBRIDGE_CONFIG`) and creates one DynamoDB client and one dead-letter
- * queue client, reused by every invocation of the execution environment. The DynamoDB endpoint follows the
- * SDK's standard variables (`AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL`), so the same code runs on AWS,
- * on the local moto server and on LocalStack.
+ * Lambda entry of the Kafka → DynamoDB sink (MSK or self-managed Kafka event source). The first
+ * invocation validates the config slice and creates the DynamoDB client, kept for the execution
+ * environment. The endpoint follows the SDK's standard variables (`AWS_ENDPOINT_URL_DYNAMODB`,
+ * `AWS_ENDPOINT_URL`), so the same code runs on AWS, moto and LocalStack (docs/handlers.md).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { MSKEvent } from 'aws-lambda';
 import { validateDynamoSinkSlice } from '../../config/validatePipelineConfig';
-import { HANDLER_ENV } from '../core/constants';
 import { DeadLetterQueue } from '../core/DeadLetterQueue';
+import { lazyInit } from '../core/lazyInit';
 import { loadHandlerConfig } from '../core/loadHandlerConfig';
+import type { InvocationContext, KafkaBatchResponse } from '../core/types';
 import { SERVICE_NAME } from './constants';
 import { createDynamoSinkHandler } from './createDynamoSinkHandler';
 
-const config = loadHandlerConfig(validateDynamoSinkSlice);
-const client = new DynamoDBClient({});
-const deadLetters = new DeadLetterQueue({
-  queueUrl: process.env[HANDLER_ENV.deadLetterQueueUrl] ?? '',
-  handler: SERVICE_NAME,
+const sink = lazyInit(() => {
+  const config = loadHandlerConfig(validateDynamoSinkSlice);
+  const deadLetters = DeadLetterQueue.fromEnv(SERVICE_NAME);
+  return createDynamoSinkHandler({ config, client: new DynamoDBClient({}), deadLetters });
 });
 
-export const handler = createDynamoSinkHandler({ config, client, deadLetters });
+export async function handler(event: MSKEvent, context?: InvocationContext): Promise<KafkaBatchResponse> {
+  return (await sink.get())(event, context);
+}

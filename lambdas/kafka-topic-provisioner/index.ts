@@ -13,6 +13,7 @@ import { resolveBootstrapBrokers } from '../core/kafka/resolveBootstrapBrokers';
 import { ScramSecret } from '../core/kafka/ScramSecret';
 import type { KafkaSettings } from '../core/kafka/types';
 import { Logger } from '../core/Logger';
+import { lazyInit } from '../core/lazyInit';
 import { sendCloudFormationResponse } from './cloudFormationResponse';
 import { TopicProvisioner } from './TopicProvisioner';
 
@@ -21,6 +22,8 @@ const SERVICE = 'kafka-topic-provisioner';
 const RESPONSE_MARGIN_MS = 5_000;
 
 const logger = new Logger(SERVICE);
+/** Read and checked on the first request (a wrong setting fails it, naming the variable, and the next retries). */
+const kafkaSettings = lazyInit(() => kafkaSettingsFromEnv());
 
 async function sasl(settings: KafkaSettings): Promise<SASLOptions | undefined> {
   if (settings.auth === 'iam') {
@@ -38,7 +41,7 @@ async function sasl(settings: KafkaSettings): Promise<SASLOptions | undefined> {
 }
 
 async function provision(event: CloudFormationCustomResourceEvent): Promise<string> {
-  const settings = kafkaSettingsFromEnv();
+  const settings = await kafkaSettings.get();
   const brokers = await resolveBootstrapBrokers(settings);
   const auth = await sasl(settings);
   const admin = new Kafka({

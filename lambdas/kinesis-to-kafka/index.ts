@@ -1,22 +1,19 @@
 /**
- * Kinesis → Kafka: reads the DynamoDB changes a table's Kinesis streaming destination writes, publishes
- * each as the same change envelope the DynamoDB Streams bridge produces, and reports partial batch
- * failures by Kinesis sequence number. The bridge is built once per execution environment.
- *
- * @example
- * ```ts
- * const { batchItemFailures } = await handler(kinesisStreamEvent, context);
- * ```
+ * Kinesis → Kafka: publishes each DynamoDB change that a table's Kinesis streaming destination wrote as
+ * the same change envelope the DynamoDB Streams bridge produces, and reports partial batch failures by
+ * Kinesis sequence number. The bridge is built on the first invocation (docs/handlers.md).
  */
-import type { Context, KinesisStreamEvent } from 'aws-lambda';
-import type { ChangeBridge } from '../core/change-bridge/ChangeBridge';
+import type { KinesisStreamEvent } from 'aws-lambda';
 import { createChangeBridge } from '../core/change-bridge/createChangeBridge';
 import { kinesisCarrier } from '../core/change-bridge/kinesisCarrier';
-import type { StreamBatchResponse } from '../core/types';
+import { lazyInit } from '../core/lazyInit';
+import type { InvocationContext, StreamBatchResponse } from '../core/types';
 
-let bridge: ChangeBridge | undefined;
+const bridge = lazyInit(() => createChangeBridge('kinesis-to-kafka'));
 
-export async function handler(event: KinesisStreamEvent, context?: Context): Promise<StreamBatchResponse> {
-  bridge ??= createChangeBridge('kinesis-to-kafka');
-  return bridge.process(event.Records ?? [], kinesisCarrier, context);
+export async function handler(
+  event: KinesisStreamEvent,
+  context?: InvocationContext,
+): Promise<StreamBatchResponse> {
+  return (await bridge.get()).process(event.Records ?? [], kinesisCarrier, context);
 }

@@ -17,7 +17,6 @@
  *   bridge.process(event.Records, dynamoDbStreamCarrier, context);
  * ```
  */
-import type { Context } from 'aws-lambda';
 import type { DeadLetter, DeadLetterQueue } from '../DeadLetterQueue';
 import { DeadLetterSendError } from '../DeadLetterQueue';
 import { CHANGE_POISON_KINDS, PoisonChangeError } from '../envelope/errors';
@@ -26,7 +25,7 @@ import { splitIntoSends, topicMessages } from '../kafka/messageSizes';
 import type { OutgoingMessage } from '../kafka/types';
 import type { Logger } from '../Logger';
 import type { Metrics } from '../Metrics';
-import type { StreamBatchResponse } from '../types';
+import type { InvocationContext, StreamBatchResponse } from '../types';
 import { changeMessages } from './changeMessages';
 import { BRIDGE_METRICS, DEFAULT_SEND_BUDGET_MS, SEND_RESERVE_MS } from './constants';
 import type { TablePlans } from './tablePlans';
@@ -53,8 +52,6 @@ interface Tracked {
   readonly outcome: Outcome;
 }
 
-type LambdaContext = Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>;
-
 export class ChangeBridge {
   readonly #options: ChangeBridgeOptions;
   readonly #now: () => number;
@@ -72,7 +69,7 @@ export class ChangeBridge {
   async process<R>(
     records: readonly R[],
     carrier: ChangeCarrier<R>,
-    context?: LambdaContext,
+    context?: InvocationContext,
   ): Promise<StreamBatchResponse> {
     const { logger, metrics } = this.#options;
     const started = this.#now();
@@ -161,7 +158,7 @@ export class ChangeBridge {
   /** Sends in order; on a failure, that send's records and everything after them are held back. */
   async #produce(
     tracked: readonly Tracked[],
-    context: LambdaContext | undefined,
+    context: InvocationContext | undefined,
     holdBack: (item: Tracked) => void,
   ): Promise<{ records: number; tombstones: number }> {
     const { kafka, logger, plans } = this.#options;

@@ -6,14 +6,12 @@
  *
  * @example
  * ```ts
- * let bridge: ChangeBridge | undefined;
+ * const bridge = lazyInit(() => createChangeBridge('ddb-stream-to-kafka'));
  * export async function handler(event: DynamoDBStreamEvent, context: Context) {
- *   bridge ??= createChangeBridge('ddb-stream-to-kafka');
- *   return bridge.process(event.Records, dynamoDbStreamCarrier, context);
+ *   return (await bridge.get()).process(event.Records, dynamoDbStreamCarrier, context);
  * }
  * ```
  */
-import { ConfigError } from '../../../config/errors';
 import { validateChangeBridgeSlice } from '../../../config/validatePipelineConfig';
 import { HANDLER_ENV } from '../constants';
 import { DeadLetterQueue } from '../DeadLetterQueue';
@@ -37,10 +35,7 @@ export function createChangeBridge(
 ): ChangeBridge {
   const logger = new Logger(service, output.write ? { write: output.write } : {});
   const slice = loadHandlerConfig(validateChangeBridgeSlice, env);
-  const queueUrl = env[HANDLER_ENV.deadLetterQueueUrl];
-  if (!queueUrl) {
-    throw new ConfigError([`${HANDLER_ENV.deadLetterQueueUrl}: is not set`], 'missing dead-letter queue');
-  }
+  const deadLetters = DeadLetterQueue.fromEnv(service, env);
   const salt = env[HANDLER_ENV.governanceHashSalt] ?? '';
   const hashing = slice.sources.filter((s) => s.governance?.hash?.length).map((s) => s.name);
   if (hashing.length > 0 && !salt) {
@@ -52,7 +47,7 @@ export function createChangeBridge(
   return new ChangeBridge({
     plans: compileTablePlans(slice, { salt }),
     kafka: new KafkaProducerProvider({ settings: kafkaSettingsFromEnv(env), clientId: service, logger }),
-    deadLetters: new DeadLetterQueue({ queueUrl, handler: service }),
+    deadLetters,
     logger,
     metrics: new Metrics(service, output.write ? { write: output.write } : {}),
     lineage: env[HANDLER_ENV.functionName] || service,

@@ -17,6 +17,7 @@
 import type { KafkaConfig, logCreator, Producer, SASLOptions, TopicMessages } from 'kafkajs';
 import { CompressionTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { Logger } from '../Logger';
+import { type Lazy, lazyInit } from '../lazyInit';
 import { ACKS_ALL, PRODUCER_TIMEOUTS } from './constants';
 import { SendDeadlineError } from './errors';
 import { mskIamTokenProvider } from './mskIamTokenProvider';
@@ -61,8 +62,9 @@ function kafkajsLogs(logger: Logger): logCreator {
 export class KafkaProducerProvider {
   readonly #options: KafkaProducerProviderOptions;
   readonly #scramSecret: ScramSecret | undefined;
-  #brokers: Promise<string[]> | undefined;
-  #producer: Promise<Producer> | undefined;
+  /** Resolved once per execution environment (a failed resolution is tried again by the next connect). */
+  readonly #brokers: Lazy<string[]>;
+  readonly #producer: Lazy<Producer> = lazyInit(() => this.#connect());
 
   constructor(options: KafkaProducerProviderOptions) {
     this.#options = options;
@@ -72,15 +74,13 @@ export class KafkaProducerProvider {
         ? (options.scramSecret ??
           new ScramSecret({ secretArn: settings.scramSecretArn as string, region: settings.region }))
         : undefined;
+    const resolve = options.resolveBrokers ?? resolveBootstrapBrokers;
+    this.#brokers = lazyInit(() => resolve(settings));
   }
 
   /** The connected producer, created on first call; concurrent callers share one connection attempt. */
   producer(): Promise<Producer> {
-    this.#producer ??= this.#connect().catch((error: unknown) => {
-      this.#producer = undefined;
-      throw error;
-    });
-    return this.#producer;
+    return this.#producer.get();
   }
 
   /**
@@ -111,8 +111,7 @@ export class KafkaProducerProvider {
   async reset(cause?: unknown): Promise<void> {
     if ((cause as Error | undefined)?.name === 'KafkaJSSASLAuthenticationError')
       this.#scramSecret?.invalidate();
-    const current = this.#producer;
-    this.#producer = undefined;
+    const current = this.#producer.reset();
     if (!current) return;
     const disconnected = current.then((producer) => producer.disconnect()).catch(() => undefined);
     await withDeadline(disconnected, PRODUCER_TIMEOUTS.disconnectMs).catch(() => undefined);
@@ -120,13 +119,7 @@ export class KafkaProducerProvider {
 
   async #connect(): Promise<Producer> {
     const { settings, clientId, logger } = this.#options;
-    this.#brokers ??= (this.#options.resolveBrokers ?? resolveBootstrapBrokers)(settings).catch(
-      (error: unknown) => {
-        this.#brokers = undefined;
-        throw error;
-      },
-    );
-    const brokers = await this.#brokers;
+    const brokers = await this.#brokers.get();
     const encoding = await installProduceEncoding();
     if (encoding === 'mismatch') {
       logger.warn('kafkajs encodes records differently than expected; using its own record encoder', {

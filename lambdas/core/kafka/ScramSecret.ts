@@ -9,6 +9,7 @@
  * const { username, password } = await secret.credentials();
  * ```
  */
+import { type Lazy, lazyInit } from '../lazyInit';
 import { type ReadSecretString, readSecretString } from '../secrets';
 import { ScramSecretError } from './errors';
 import type { ScramCredentials } from './types';
@@ -16,7 +17,7 @@ import type { ScramCredentials } from './types';
 export class ScramSecret {
   readonly #secretArn: string;
   readonly #read: ReadSecretString;
-  #credentials: Promise<ScramCredentials> | undefined;
+  readonly #credentials: Lazy<ScramCredentials> = lazyInit(() => this.#load());
 
   constructor(options: { secretArn: string; region?: string; read?: ReadSecretString }) {
     this.#secretArn = options.secretArn;
@@ -24,15 +25,11 @@ export class ScramSecret {
   }
 
   credentials(): Promise<ScramCredentials> {
-    this.#credentials ??= this.#load().catch((error: unknown) => {
-      this.#credentials = undefined;
-      throw error;
-    });
-    return this.#credentials;
+    return this.#credentials.get();
   }
 
   invalidate(): void {
-    this.#credentials = undefined;
+    this.#credentials.reset();
   }
 
   async #load(): Promise<ScramCredentials> {

@@ -9,24 +9,12 @@
  */
 import { ConfigError } from '../../../config/errors';
 import { HANDLER_ENV } from '../constants';
+import { envChoice } from '../handlerEnv';
 import { KAFKA_AUTH_MODES, KAFKA_COMPRESSIONS, KAFKA_DEFAULTS } from './constants';
 import type { KafkaAuthMode, KafkaCompression, KafkaSettings } from './types';
 
 const BROKER = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 const MSK_CLUSTER_ARN = /^arn:aws[a-z-]*:kafka:([a-z0-9-]+):\d{12}:cluster\/.+/;
-
-function oneOf<T extends string>(
-  issues: string[],
-  name: string,
-  value: string | undefined,
-  allowed: readonly T[],
-  fallback: T,
-): T {
-  if (value === undefined || value === '') return fallback;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  issues.push(`${name}: must be one of ${allowed.join(', ')} (got "${value}")`);
-  return fallback;
-}
 
 export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): KafkaSettings {
   const issues: string[] = [];
@@ -48,19 +36,19 @@ export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Kafk
   if (clusterArn && !arnMatch) {
     issues.push(`${HANDLER_ENV.mskClusterArn}: "${clusterArn}" is not an MSK cluster ARN`);
   }
-  const auth: KafkaAuthMode = oneOf(
-    issues,
+  const auth: KafkaAuthMode = envChoice(
     HANDLER_ENV.kafkaAuth,
-    env[HANDLER_ENV.kafkaAuth],
     KAFKA_AUTH_MODES,
     KAFKA_DEFAULTS.auth,
-  );
-  const compression: KafkaCompression = oneOf(
+    env,
     issues,
+  );
+  const compression: KafkaCompression = envChoice(
     HANDLER_ENV.kafkaCompression,
-    env[HANDLER_ENV.kafkaCompression],
     KAFKA_COMPRESSIONS,
     KAFKA_DEFAULTS.compression,
+    env,
+    issues,
   );
   const scramSecretArn = env[HANDLER_ENV.kafkaScramSecretArn]?.trim() || undefined;
   if (auth === 'scram' && !scramSecretArn) {

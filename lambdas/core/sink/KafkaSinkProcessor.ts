@@ -14,13 +14,13 @@
  * export const handler = (event: MSKEvent, context: Context) => processor.process(event, context);
  * ```
  */
-import type { Context, MSKEvent } from 'aws-lambda';
+import type { MSKEvent } from 'aws-lambda';
 import type { DeadLetter, DeadLetterQueue } from '../DeadLetterQueue';
 import type { KafkaPartitionBatch, KafkaRecord } from '../kafkaRecords';
 import { kafkaBatchResponse, partitionBatches } from '../kafkaRecords';
 import type { Logger } from '../Logger';
 import type { Metrics } from '../Metrics';
-import type { KafkaBatchResponse } from '../types';
+import type { InvocationContext, KafkaBatchResponse } from '../types';
 import type { PoisonFinding } from './errors';
 import { PartitionApplyError, PoisonRecordError } from './errors';
 import type { SinkEvent } from './sinkEvent';
@@ -97,10 +97,7 @@ export class KafkaSinkProcessor {
     this.#options = options;
   }
 
-  async process(
-    event: MSKEvent,
-    context?: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
-  ): Promise<KafkaBatchResponse> {
+  async process(event: MSKEvent, context?: InvocationContext): Promise<KafkaBatchResponse> {
     const { logger, metrics } = this.#options;
     const started = Date.now();
     logger.setContext({ requestId: context?.awsRequestId });

@@ -2,6 +2,7 @@ import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DynamoSinkConfig } from '../../../config/types';
 import { readSinkItem } from '../../../lambdas/kafka-to-dynamodb/readSinkItem';
+import { mskEvent } from '../../factories/mskEvents';
 import {
   consumeAsMskEvent,
   createTestTopic,
@@ -175,17 +176,38 @@ describe('kafka-to-dynamodb: Lambda entry', () => {
     });
   });
 
-  it('fails its cold start with a message naming the bad config field', async () => {
+  it('fails its first invocation, and each one after, with a message naming the bad config field', async () => {
     // Prepare
     const bad = { ...config, mappings: [{ ...config.mappings[0], retentionDays: 0 }] };
-
-    // Act
-    const start = coldStart({
+    const { handler } = await coldStart({
       STREAMBRIDGE_CONFIG: JSON.stringify(bad),
       DEAD_LETTER_QUEUE_URL: dlq.queueUrl,
     });
+    const invoke = () =>
+      handler(mskEvent([{ topic: topics.clicks, offset: 1, value: { page: 'home' } }]), lambdaContext());
+
+    // Act
+    const first = invoke();
+    const second = invoke();
 
     // Assess
-    await expect(start).rejects.toThrow(/dynamodb\.mappings\[0\]\.retentionDays: must be an integer from 1/);
+    const message = /dynamodb\.mappings\[0\]\.retentionDays: must be an integer from 1/;
+    await expect(first).rejects.toThrow(message);
+    await expect(second).rejects.toThrow(message);
+  });
+
+  it('fails its first invocation naming the dead-letter queue variable when it is not set', async () => {
+    // Prepare
+    const { handler } = await coldStart({ STREAMBRIDGE_CONFIG: JSON.stringify(config) });
+    delete process.env.DEAD_LETTER_QUEUE_URL;
+
+    // Act
+    const invoke = handler(
+      mskEvent([{ topic: topics.clicks, offset: 1, value: { page: 'home' } }]),
+      lambdaContext(),
+    );
+
+    // Assess
+    await expect(invoke).rejects.toThrow(/DEAD_LETTER_QUEUE_URL: is not set/);
   });
 });

@@ -28,9 +28,9 @@ import type { MSKEvent, MSKRecord } from 'aws-lambda';
 import type { DynamoSinkConfig, SinkTableConfig } from '../config/types';
 import { Logger } from '../lambdas/core/Logger';
 import { Metrics } from '../lambdas/core/Metrics';
+import type { KafkaSinkHandler } from '../lambdas/core/sink/createKafkaSinkHandler';
 import { watermarkAttribute } from '../lambdas/kafka-to-dynamodb/AggregateWriter';
 import { WRITE_CONCURRENCY } from '../lambdas/kafka-to-dynamodb/constants';
-import type { DynamoSinkHandler } from '../lambdas/kafka-to-dynamodb/createDynamoSinkHandler';
 import { createDynamoSinkHandler } from '../lambdas/kafka-to-dynamodb/createDynamoSinkHandler';
 import { mapConcurrently } from '../lambdas/kafka-to-dynamodb/mapConcurrently';
 import type { ServicesOptions } from '../local/services';
@@ -183,7 +183,7 @@ export async function pageViewsSink(
 }
 
 /** The sink as the benchmarks run it: logs and metrics silent; a dead letter fails the run (none expected). */
-export function quietDynamoSink(config: DynamoSinkConfig, client: DynamoDBClient): DynamoSinkHandler {
+export function quietDynamoSink(config: DynamoSinkConfig, client: DynamoDBClient): KafkaSinkHandler {
   const quiet = { write: () => undefined };
   return createDynamoSinkHandler({
     config,

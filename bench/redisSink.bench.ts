@@ -27,7 +27,7 @@ import { compileTemplate } from '../config/keyTemplate';
 import type { RedisMapping, RedisSinkConfig } from '../config/types';
 import { Logger } from '../lambdas/core/Logger';
 import { Metrics } from '../lambdas/core/Metrics';
-import type { RedisSinkHandler } from '../lambdas/kafka-to-redis/createRedisSinkHandler';
+import type { KafkaSinkHandler } from '../lambdas/core/sink/createKafkaSinkHandler';
 import { createRedisSinkHandler } from '../lambdas/kafka-to-redis/createRedisSinkHandler';
 import type { RedisClient } from '../lambdas/kafka-to-redis/redisConnection';
 import type { ServicesOptions } from '../local/services';
@@ -233,7 +233,7 @@ export function quietRedisSink(
   config: RedisSinkConfig,
   redis: RedisClient,
   cluster: boolean,
-): RedisSinkHandler {
+): KafkaSinkHandler {
   const quiet = { write: () => undefined };
   return createRedisSinkHandler({
     config,

@@ -1,48 +1,41 @@
 /**
- * Builds the Kafka → DynamoDB handler from its parts, so the Lambda entry (`index.ts`) wires them from the
- * environment once per execution environment and tests can wire their own (a table per test, a wrapped
- * client for forced throttling).
- *
- * @example
- * ```ts
- * const handler = createDynamoSinkHandler({ config, client: new DynamoDBClient({}), deadLetters });
- * const response = await handler(mskEvent, context); // { batchItemFailures: [...] }
- * ```
+ * The Kafka → DynamoDB sink handler: the shared Kafka sink handler around a {@link DynamoPartitionSink}.
+ * `index.ts` builds it once per execution environment with its client; tests wire their own (a table per
+ * test, a wrapped client for forced throttling).
  */
-import type { Context, MSKEvent } from 'aws-lambda';
 import type { DynamoSinkConfig } from '../../config/types';
 import type { DeadLetterQueue } from '../core/DeadLetterQueue';
-import { Logger } from '../core/Logger';
-import { Metrics } from '../core/Metrics';
-import { KafkaSinkProcessor } from '../core/sink/KafkaSinkProcessor';
-import type { KafkaBatchResponse } from '../core/types';
+import type { Logger } from '../core/Logger';
+import type { Metrics } from '../core/Metrics';
+import type { KafkaSinkHandler } from '../core/sink/createKafkaSinkHandler';
+import { createKafkaSinkHandler } from '../core/sink/createKafkaSinkHandler';
 import { SERVICE_NAME } from './constants';
 import { DynamoPartitionSink } from './DynamoPartitionSink';
 import type { DynamoSend } from './DynamoRequests';
 
 export interface DynamoSinkHandlerOptions {
   readonly config: DynamoSinkConfig;
+  /** A DynamoDBClient created once per execution environment (or anything with its `send`). */
   readonly client: DynamoSend;
   readonly deadLetters: Pick<DeadLetterQueue, 'send'>;
   readonly logger?: Logger;
   readonly metrics?: Metrics;
 }
 
-export type DynamoSinkHandler = (
-  event: MSKEvent,
-  context?: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
-) => Promise<KafkaBatchResponse>;
-
-export function createDynamoSinkHandler(options: DynamoSinkHandlerOptions): DynamoSinkHandler {
-  const logger = options.logger ?? new Logger(SERVICE_NAME);
-  const metrics = options.metrics ?? new Metrics(SERVICE_NAME);
-  const sink = new DynamoPartitionSink({ config: options.config, client: options.client, metrics, logger });
-  const processor = new KafkaSinkProcessor({
+/**
+ * @example
+ * ```ts
+ * const handle = createDynamoSinkHandler({ config, client: new DynamoDBClient({}), deadLetters });
+ * const response = await handle(mskEvent, context); // { batchItemFailures: [...] }
+ * ```
+ */
+export function createDynamoSinkHandler(options: DynamoSinkHandlerOptions): KafkaSinkHandler {
+  const { config, client } = options;
+  return createKafkaSinkHandler({
     name: SERVICE_NAME,
-    sink,
+    sink: ({ logger, metrics }) => new DynamoPartitionSink({ config, client, logger, metrics }),
     deadLetters: options.deadLetters,
-    logger,
-    metrics,
+    logger: options.logger,
+    metrics: options.metrics,
   });
-  return (event, context) => processor.process(event, context);
 }

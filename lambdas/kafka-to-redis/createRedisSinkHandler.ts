@@ -1,21 +1,13 @@
 /**
- * Wires the Redis sink: the shared Kafka sink loop (decode, dead letters, partial batch response) around a
- * {@link RedisPartitionSink}. `index.ts` calls it once per execution environment with the module-scope
- * client; tests and benchmarks call it with their own client and dead-letter destination.
- *
- * @example
- * ```ts
- * const handle = createRedisSinkHandler({ config, redis, cluster: false, deadLetters });
- * const response = await handle(mskEvent, context); // { batchItemFailures: [...] }
- * ```
+ * The Kafka → Redis sink handler: the shared Kafka sink handler around a {@link RedisPartitionSink}.
+ * `index.ts` builds it once per execution environment with its client; tests and benchmarks with theirs.
  */
-import type { Context, MSKEvent } from 'aws-lambda';
 import type { RedisSinkConfig } from '../../config/types';
 import type { DeadLetterQueue } from '../core/DeadLetterQueue';
-import { Logger } from '../core/Logger';
-import { Metrics } from '../core/Metrics';
-import { KafkaSinkProcessor } from '../core/sink/KafkaSinkProcessor';
-import type { KafkaBatchResponse } from '../core/types';
+import type { Logger } from '../core/Logger';
+import type { Metrics } from '../core/Metrics';
+import type { KafkaSinkHandler } from '../core/sink/createKafkaSinkHandler';
+import { createKafkaSinkHandler } from '../core/sink/createKafkaSinkHandler';
 import { SINK_NAME } from './constants';
 import { RedisPartitionSink } from './RedisPartitionSink';
 import type { RedisClient } from './redisConnection';
@@ -24,6 +16,7 @@ import type { ApplyLimits } from './types';
 export interface RedisSinkHandlerOptions {
   readonly config: RedisSinkConfig;
   readonly redis: RedisClient;
+  /** Cluster mode: one script call per hash slot, watermarks per slot. */
   readonly cluster: boolean;
   readonly deadLetters: Pick<DeadLetterQueue, 'send'>;
   readonly logger?: Logger;
@@ -31,28 +24,21 @@ export interface RedisSinkHandlerOptions {
   readonly limits?: Partial<ApplyLimits>;
 }
 
-export type RedisSinkHandler = (
-  event: MSKEvent,
-  context?: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
-) => Promise<KafkaBatchResponse>;
-
-export function createRedisSinkHandler(options: RedisSinkHandlerOptions): RedisSinkHandler {
-  const logger = options.logger ?? new Logger(SINK_NAME);
-  const metrics = options.metrics ?? new Metrics(SINK_NAME);
-  const sink = new RedisPartitionSink({
-    redis: options.redis,
-    config: options.config,
-    cluster: options.cluster,
-    logger,
-    metrics,
-    limits: options.limits,
-  });
-  const processor = new KafkaSinkProcessor({
+/**
+ * @example
+ * ```ts
+ * const handle = createRedisSinkHandler({ config, redis, cluster: false, deadLetters });
+ * const response = await handle(mskEvent, context); // { batchItemFailures: [...] }
+ * ```
+ */
+export function createRedisSinkHandler(options: RedisSinkHandlerOptions): KafkaSinkHandler {
+  const { config, redis, cluster, limits } = options;
+  return createKafkaSinkHandler({
     name: SINK_NAME,
-    sink,
+    sink: ({ logger, metrics }) =>
+      new RedisPartitionSink({ redis, config, cluster, logger, metrics, limits }),
     deadLetters: options.deadLetters,
-    logger,
-    metrics,
+    logger: options.logger,
+    metrics: options.metrics,
   });
-  return (event, context) => processor.process(event, context);
 }

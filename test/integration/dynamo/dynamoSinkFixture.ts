@@ -19,8 +19,8 @@ import type { DynamoMapping, DynamoSinkConfig, SinkTableConfig } from '../../../
 import type { DeadLetterQueue } from '../../../lambdas/core/DeadLetterQueue';
 import { Logger } from '../../../lambdas/core/Logger';
 import { Metrics } from '../../../lambdas/core/Metrics';
+import type { KafkaSinkHandler } from '../../../lambdas/core/sink/createKafkaSinkHandler';
 import type { ChangeEnvelope } from '../../../lambdas/core/types';
-import type { DynamoSinkHandler } from '../../../lambdas/kafka-to-dynamodb/createDynamoSinkHandler';
 import { createDynamoSinkHandler } from '../../../lambdas/kafka-to-dynamodb/createDynamoSinkHandler';
 import type { DynamoSend } from '../../../lambdas/kafka-to-dynamodb/DynamoRequests';
 import { createTestTopic, deleteTestTopic, localKafka } from '../helpers/kafkaMskEvents';
@@ -126,7 +126,7 @@ export function sinkHandler(options: {
   config: DynamoSinkConfig;
   client: DynamoSend;
   deadLetters: Pick<DeadLetterQueue, 'send'>;
-}): { handler: DynamoSinkHandler; logs: string[] } {
+}): { handler: KafkaSinkHandler; logs: string[] } {
   const logs: string[] = [];
   const write = (line: string) => {
     logs.push(line);
@@ -143,7 +143,7 @@ export function sinkHandler(options: {
 export interface SinkUnderTest {
   readonly table: SinkTableConfig;
   readonly topic: string;
-  readonly handler: DynamoSinkHandler;
+  readonly handler: KafkaSinkHandler;
   readonly logs: string[];
 }
 

@@ -12,7 +12,7 @@ import type { RedisSinkConfig } from '../../../config/types';
 import type { DeadLetterQueue } from '../../../lambdas/core/DeadLetterQueue';
 import { Logger } from '../../../lambdas/core/Logger';
 import { Metrics } from '../../../lambdas/core/Metrics';
-import type { RedisSinkHandler } from '../../../lambdas/kafka-to-redis/createRedisSinkHandler';
+import type { KafkaSinkHandler } from '../../../lambdas/core/sink/createKafkaSinkHandler';
 import { createRedisSinkHandler } from '../../../lambdas/kafka-to-redis/createRedisSinkHandler';
 import type { RedisClient } from '../../../lambdas/kafka-to-redis/redisConnection';
 import { createRedisClient, redisSettingsFromEnv } from '../../../lambdas/kafka-to-redis/redisConnection';
@@ -322,7 +322,7 @@ export function groupName(label: string, prefix: string): string {
 export const context = { awsRequestId: 'integration-test', getRemainingTimeInMillis: () => 60_000 };
 
 export interface TestHandler {
-  readonly handle: RedisSinkHandler;
+  readonly handle: KafkaSinkHandler;
   readonly redis: RedisClient;
   /** Structured log lines and EMF lines the handler wrote. */
   readonly lines: string[];

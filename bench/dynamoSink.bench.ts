@@ -30,7 +30,7 @@ import { Logger } from '../lambdas/core/Logger';
 import { Metrics } from '../lambdas/core/Metrics';
 import type { KafkaSinkHandler } from '../lambdas/core/sink/createKafkaSinkHandler';
 import { watermarkAttribute } from '../lambdas/kafka-to-dynamodb/AggregateWriter';
-import { WRITE_CONCURRENCY } from '../lambdas/kafka-to-dynamodb/constants';
+import { DYNAMO_WRITES } from '../lambdas/kafka-to-dynamodb/constants';
 import { createDynamoSinkHandler } from '../lambdas/kafka-to-dynamodb/createDynamoSinkHandler';
 import { mapConcurrently } from '../lambdas/kafka-to-dynamodb/mapConcurrently';
 import type { ServicesOptions } from '../local/services';
@@ -261,7 +261,7 @@ export const dynamoSink: Benchmark = {
               nextOffset += records;
             },
             run: async () => {
-              await mapConcurrently(planned, WRITE_CONCURRENCY, (command) => client.send(command));
+              await mapConcurrently(planned, DYNAMO_WRITES.concurrency, (command) => client.send(command));
               applied++;
             },
           },

@@ -8,7 +8,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../lambdas/core/Metrics';
+import { HANDLER_METRICS } from '../lambdas/core/constants';
 import { ALARM_DEFAULTS, type HandlerName } from './constants';
 
 export interface ObservedFunction {
@@ -146,7 +146,7 @@ export class PipelineObservability extends Construct {
     });
     const emf = (metricName: string, handler: HandlerName) =>
       new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
+        namespace: HANDLER_METRICS.namespace,
         metricName,
         dimensionsMap: { Service: handler },
         statistic: 'Sum',

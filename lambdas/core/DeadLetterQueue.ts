@@ -18,7 +18,7 @@
  * ```
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { HANDLER_ENV } from './constants';
+import { DEAD_LETTER_LIMITS, HANDLER_ENV } from './constants';
 import { requiredEnv } from './handlerEnv';
 import { type Lazy, lazyInit } from './lazyInit';
 import type { RecordCoordinates } from './types';
@@ -33,11 +33,6 @@ export interface DeadLetter {
   readonly key?: Buffer | string | null;
   readonly details?: Record<string, unknown>;
 }
-
-/** SQS's message limit is 256 KiB; keep room for the envelope around the payload. */
-const MAX_PAYLOAD_BYTES = 200 * 1024;
-const ENTRIES_PER_REQUEST = 10;
-const MAX_ATTEMPTS = 3;
 
 export class DeadLetterSendError extends Error {
   readonly failed: readonly DeadLetter[];
@@ -75,8 +70,8 @@ export function deadLetterBody(letter: DeadLetter, handler: string, now = Date.n
     coordinates: letter.coordinates,
     deadLetteredAt: new Date(now).toISOString(),
     ...(letter.details ? { details: letter.details } : {}),
-    ...payloadFields('key', letter.key, 1024),
-    ...payloadFields('payload', letter.payload, MAX_PAYLOAD_BYTES),
+    ...payloadFields('key', letter.key, DEAD_LETTER_LIMITS.maxKeyBytes),
+    ...payloadFields('payload', letter.payload, DEAD_LETTER_LIMITS.maxPayloadBytes),
   });
 }
 
@@ -116,8 +111,8 @@ export class DeadLetterQueue {
   async send(letters: readonly DeadLetter[]): Promise<void> {
     if (letters.length === 0) return;
     const chunks: DeadLetter[][] = [];
-    for (let i = 0; i < letters.length; i += ENTRIES_PER_REQUEST)
-      chunks.push(letters.slice(i, i + ENTRIES_PER_REQUEST));
+    for (let i = 0; i < letters.length; i += DEAD_LETTER_LIMITS.entriesPerRequest)
+      chunks.push(letters.slice(i, i + DEAD_LETTER_LIMITS.entriesPerRequest));
     const results = await Promise.all(chunks.map((chunk) => this.#sendChunk(chunk)));
     const failed = results.flatMap((r) => r.failed);
     if (failed.length > 0)
@@ -127,7 +122,7 @@ export class DeadLetterQueue {
   async #sendChunk(chunk: DeadLetter[]): Promise<{ failed: DeadLetter[]; cause?: string }> {
     let pending = chunk;
     let cause = '';
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS && pending.length > 0; attempt++) {
+    for (let attempt = 1; attempt <= DEAD_LETTER_LIMITS.maxAttempts && pending.length > 0; attempt++) {
       try {
         const { module, client } = await this.#sqs.get();
         const response = await client.send(
@@ -149,8 +144,8 @@ export class DeadLetterQueue {
       } catch (error) {
         cause = error instanceof Error ? error.message : String(error);
       }
-      if (pending.length > 0 && attempt < MAX_ATTEMPTS)
-        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+      if (pending.length > 0 && attempt < DEAD_LETTER_LIMITS.maxAttempts)
+        await new Promise((r) => setTimeout(r, DEAD_LETTER_LIMITS.retryBaseMs * 2 ** attempt));
     }
     return { failed: pending, cause };
   }

@@ -10,9 +10,9 @@
  * metrics.flush();
  * ```
  */
-export type MetricUnit = 'Count' | 'Milliseconds' | 'Bytes' | 'Seconds';
+import { HANDLER_METRICS } from './constants';
 
-export const METRICS_NAMESPACE = 'Streambridge';
+export type MetricUnit = 'Count' | 'Milliseconds' | 'Bytes' | 'Seconds';
 
 export class Metrics {
   readonly #service: string;
@@ -22,7 +22,7 @@ export class Metrics {
 
   constructor(service: string, options: { namespace?: string; write?: (line: string) => void } = {}) {
     this.#service = service;
-    this.#namespace = options.namespace ?? process.env.METRICS_NAMESPACE ?? METRICS_NAMESPACE;
+    this.#namespace = options.namespace ?? process.env.METRICS_NAMESPACE ?? HANDLER_METRICS.namespace;
     this.#write = options.write ?? ((line) => process.stdout.write(`${line}\n`));
   }
 

@@ -1,3 +1,5 @@
+/** Constants every handler shares: its environment contract, names, metric names and dead-letter limits. */
+
 /**
  * Environment variables that the CDK constructs set on each handler and that the handlers read at cold
  * start. The local runtime resolves the same variables from the synthesized template, so one contract
@@ -35,4 +37,35 @@ export const HANDLER_ENV = {
   governanceHashSalt: 'GOVERNANCE_HASH_SALT',
   /** Name of the producing function, written to the lineage header. */
   functionName: 'AWS_LAMBDA_FUNCTION_NAME',
+} as const;
+
+/** The handlers: their folder under `lambdas/`, their `Service` in logs, metrics and dead letters. */
+export const HANDLER_NAMES = {
+  ddbStreamToKafka: 'ddb-stream-to-kafka',
+  kinesisToKafka: 'kinesis-to-kafka',
+  kafkaToRedis: 'kafka-to-redis',
+  kafkaToDynamodb: 'kafka-to-dynamodb',
+  kafkaTopicProvisioner: 'kafka-topic-provisioner',
+} as const;
+
+/** CloudWatch EMF: the namespace, and the metrics every bridge and sink writes per batch. */
+export const HANDLER_METRICS = {
+  namespace: 'Streambridge',
+  recordsIn: 'RecordsIn',
+  recordsFailed: 'RecordsFailed',
+  recordsDeadLettered: 'RecordsDeadLettered',
+  batchLatency: 'BatchLatency',
+  sourceAge: 'SourceAge',
+} as const;
+
+/** How poison records are sent to the dead-letter queue (SQS). */
+export const DEAD_LETTER_LIMITS = {
+  /** SQS's message limit is 256 KiB; this keeps room for the envelope around the payload. */
+  maxPayloadBytes: 200 * 1024,
+  maxKeyBytes: 1024,
+  /** SendMessageBatch takes at most 10 entries. */
+  entriesPerRequest: 10,
+  maxAttempts: 3,
+  /** Backoff before attempt n+1: this × 2^n. */
+  retryBaseMs: 100,
 } as const;

@@ -6,10 +6,11 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { createChangeBridge } from '../core/change-bridge/createChangeBridge';
 import { dynamoDbStreamCarrier } from '../core/change-bridge/dynamoDbStreamCarrier';
+import { HANDLER_NAMES } from '../core/constants';
 import { lazyInit } from '../core/lazyInit';
 import type { InvocationContext, StreamBatchResponse } from '../core/types';
 
-const bridge = lazyInit(() => createChangeBridge('ddb-stream-to-kafka'));
+const bridge = lazyInit(() => createChangeBridge(HANDLER_NAMES.ddbStreamToKafka));
 
 export async function handler(
   event: DynamoDBStreamEvent,

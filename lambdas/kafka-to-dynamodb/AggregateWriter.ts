@@ -27,10 +27,11 @@ import type { AttributeValue, UpdateItemCommandInput } from '@aws-sdk/client-dyn
 import type { CompiledTemplate } from '../../config/keyTemplate';
 import { compileTemplate } from '../../config/keyTemplate';
 import type { AggregateMapping, AggregateMetric, SinkTableConfig } from '../../config/types';
+import { SINK_LOOP } from '../core/sink/constants';
 import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 import { readNumber } from '../core/sink/sinkEvent';
-import { MAX_REPLANS, SINK_ATTRIBUTES, WRITE_CONCURRENCY } from './constants';
+import { DYNAMO_SINK_ATTRIBUTES, DYNAMO_WRITES } from './constants';
 import type { DynamoRequests } from './DynamoRequests';
 import { isConditionFailure, isValidationError } from './errors';
 import { keyFromText, keyId, renderKeyTemplate } from './itemKeys';
@@ -54,7 +55,7 @@ interface KeyGroup {
 
 /** The name of the watermark attribute of a mapping and partition on an aggregate item. */
 export function watermarkAttribute(mapping: string, topic: string, partition: number): string {
-  return `${SINK_ATTRIBUTES.watermarkPrefix}${mapping}#${topic}#${partition}`;
+  return `${DYNAMO_SINK_ATTRIBUTES.watermarkPrefix}${mapping}#${topic}#${partition}`;
 }
 
 function numberValue(n: number): AttributeValue {
@@ -99,7 +100,7 @@ export class AggregateWriter implements MappingWriter {
       group.occurrences.push({ event, offset: event.record.offset, values });
       groups.set(id, group);
     });
-    const results = await mapConcurrently([...groups.values()], WRITE_CONCURRENCY, (group) =>
+    const results = await mapConcurrently([...groups.values()], DYNAMO_WRITES.concurrency, (group) =>
       this.#applyKey(group, batch),
     );
     return mergeKeyResults(poison, results);
@@ -134,7 +135,7 @@ export class AggregateWriter implements MappingWriter {
         stored = output.Attributes;
         break;
       } catch (error) {
-        if (isConditionFailure(error) && plan < MAX_REPLANS) {
+        if (isConditionFailure(error) && plan < SINK_LOOP.maxReplans) {
           stored = await this.#storedAfterConditionFailure(error, group.key, batch.requests);
           const applied = storedNumber(stored, watermark) ?? -1;
           included = all.filter((o) => o.offset > applied);

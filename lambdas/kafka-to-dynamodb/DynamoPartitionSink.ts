@@ -21,6 +21,7 @@ import type { PoisonFinding } from '../core/sink/errors';
 import { PartitionApplyError, PoisonRecordError } from '../core/sink/errors';
 import type { PartitionEvents, PartitionOutcome, PartitionSink } from '../core/sink/KafkaSinkProcessor';
 import { AggregateWriter } from './AggregateWriter';
+import { DYNAMO_SINK_METRICS } from './constants';
 import type { DynamoSend } from './DynamoRequests';
 import { DynamoRequests } from './DynamoRequests';
 import { StateWriter } from './StateWriter';
@@ -116,12 +117,12 @@ export class DynamoPartitionSink implements PartitionSink {
 
   #record(batch: PartitionEvents, requests: DynamoRequests, results: readonly [Route, MappingResult][]) {
     const { reads, writes, throttled } = requests.counts;
-    this.#metrics?.add('DynamoWriteRequests', 'Count', writes);
-    this.#metrics?.add('DynamoReadRequests', 'Count', reads);
-    this.#metrics?.add('DynamoThrottledRequests', 'Count', throttled);
+    this.#metrics?.add(DYNAMO_SINK_METRICS.writeRequests, 'Count', writes);
+    this.#metrics?.add(DYNAMO_SINK_METRICS.readRequests, 'Count', reads);
+    this.#metrics?.add(DYNAMO_SINK_METRICS.throttledRequests, 'Count', throttled);
     for (const [route, result] of results) {
       if (!result.versionGaps) continue;
-      this.#metrics?.add('StateVersionGaps', 'Count', result.versionGaps);
+      this.#metrics?.add(DYNAMO_SINK_METRICS.stateVersionGaps, 'Count', result.versionGaps);
       this.#logger?.warn('events held for a missing version', {
         mapping: route.mapping.name,
         topic: batch.topic,

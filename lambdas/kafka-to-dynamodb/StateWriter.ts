@@ -14,7 +14,7 @@
  * later batch. Out-of-order delivery (common when different versions are different source items) then
  * heals itself without blocking the partition, and the state never skips a version. The gap is reported
  * (warning log, `StateVersionGaps` metric, visible as `sb_pending` on the item); beyond
- * {@link MAX_PENDING_EVENTS} held events, or when holding would make the item exceed 400 KB, the event is
+ * {@link DYNAMO_WRITES.maxPendingEvents} held events, or when holding would make the item exceed 400 KB, the event is
  * dead-lettered with reason "version gap".
  *
  * Deletes and tombstones are ignored: events are immutable facts, and a source delete (e.g. the TTL clean-up
@@ -30,17 +30,12 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { CompiledTemplate } from '../../config/keyTemplate';
 import { compileTemplate, readField } from '../../config/keyTemplate';
 import type { SinkTableConfig, StateMapping } from '../../config/types';
+import { SINK_LOOP } from '../core/sink/constants';
 import type { PoisonFinding } from '../core/sink/errors';
 import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 import { readNumber } from '../core/sink/sinkEvent';
-import {
-  SINK_ATTRIBUTES as ATTR,
-  DYNAMO_LIMITS,
-  MAX_PENDING_EVENTS,
-  MAX_REPLANS,
-  WRITE_CONCURRENCY,
-} from './constants';
+import { DYNAMO_SINK_ATTRIBUTES as ATTR, DYNAMO_LIMITS, DYNAMO_WRITES } from './constants';
 import type { DynamoRequests } from './DynamoRequests';
 import { isConditionFailure, isValidationError } from './errors';
 import { keyFromText, keyId, renderKeyTemplate } from './itemKeys';
@@ -140,7 +135,7 @@ export class StateWriter implements MappingWriter {
     });
     const list = [...entities.values()];
     const stored = await this.#read(list, batch.requests);
-    const results = await mapConcurrently(list, WRITE_CONCURRENCY, (entity) => {
+    const results = await mapConcurrently(list, DYNAMO_WRITES.concurrency, (entity) => {
       const read = stored.get(entity.id);
       if (read instanceof Error || read === undefined) {
         const failedAt = Math.min(...entity.events.flatMap(offsetOf));
@@ -189,7 +184,7 @@ export class StateWriter implements MappingWriter {
       chunks.push(entities.slice(i, i + DYNAMO_LIMITS.batchGetKeys));
     }
     const consistent = this.#mapping.consistentRead ?? true;
-    await mapConcurrently(chunks, WRITE_CONCURRENCY, async (chunk) => {
+    await mapConcurrently(chunks, DYNAMO_WRITES.concurrency, async (chunk) => {
       const budget = requests.budget();
       let pending = chunk;
       while (pending.length > 0) {
@@ -235,8 +230,8 @@ export class StateWriter implements MappingWriter {
       run.push(e);
     }
     const rest = ordered.slice(run.length);
-    const held = rest.slice(0, MAX_PENDING_EVENTS);
-    const overflow = rest.slice(MAX_PENDING_EVENTS).filter((e) => e.event);
+    const held = rest.slice(0, DYNAMO_WRITES.maxPendingEvents);
+    const overflow = rest.slice(DYNAMO_WRITES.maxPendingEvents).filter((e) => e.event);
     return { run, held, duplicates, overflow, changed: run.length > 0 || held.some((e) => e.event) };
   }
 
@@ -277,7 +272,7 @@ export class StateWriter implements MappingWriter {
           entity.id,
           storedVersion,
           e,
-          `cannot be held (${MAX_PENDING_EVENTS} already waiting)`,
+          `cannot be held (${DYNAMO_WRITES.maxPendingEvents} already waiting)`,
         ),
       }));
       const gaps = plan.held.filter((e) => e.event).length + plan.overflow.length;
@@ -308,7 +303,7 @@ export class StateWriter implements MappingWriter {
         });
         return { poison, duplicates: plan.duplicates, gaps };
       } catch (error) {
-        if (isConditionFailure(error) && attempt < MAX_REPLANS) {
+        if (isConditionFailure(error) && attempt < SINK_LOOP.maxReplans) {
           stored =
             (error as { Item?: SdkItem }).Item ??
             (await requests.get({ TableName: this.#table.name, Key: entity.key, ConsistentRead: true })).Item;

@@ -24,18 +24,16 @@ import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 import type { PendingPut } from './batchWriteItems';
 import { batchWriteItems } from './batchWriteItems';
-import { DYNAMO_LIMITS, OFFSET_DIGITS } from './constants';
+import { DYNAMO_LIMITS, DYNAMO_TTL, KEY_DIGITS } from './constants';
 import { keyFromText, keyId, renderKeyTemplate } from './itemKeys';
 import { planEvents } from './planEvents';
 import type { SdkItem } from './sdkItems';
 import { itemSizeBytes, toSdkItem } from './sdkItems';
 import type { MappingBatch, MappingResult, MappingWriter, WriterOptions } from './types';
 
-const SECONDS_PER_DAY = 86_400;
-
 /** The default sort key: ISO time (lexical order = time order), then the record's Kafka coordinates. */
 export function defaultSortKey(eventMillis: number, partition: number, offset: number): string {
-  return `${new Date(eventMillis).toISOString()}#${partition}#${String(offset).padStart(OFFSET_DIGITS, '0')}`;
+  return `${new Date(eventMillis).toISOString()}#${partition}#${String(offset).padStart(KEY_DIGITS.offset, '0')}`;
 }
 
 /** The default sort key of a change envelope: ISO time, then the change's source event id. */
@@ -111,7 +109,7 @@ export class TimeSeriesWriter implements MappingWriter {
     item[sortKeyDef.name] = keyFromText(sortKeyDef, sortText, 'sort');
     if (retentionDays !== undefined && this.#table.ttlAttribute) {
       item[this.#table.ttlAttribute] = {
-        N: String(Math.floor(millis / 1000) + retentionDays * SECONDS_PER_DAY),
+        N: String(Math.floor(millis / 1000) + retentionDays * DYNAMO_TTL.secondsPerDay),
       };
     }
     const size = itemSizeBytes(item);

@@ -26,14 +26,15 @@
  * ```
  */
 import type { SinkTableConfig, UpsertMapping } from '../../config/types';
+import { SINK_LOOP } from '../core/sink/constants';
 import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 import {
-  SINK_ATTRIBUTES as ATTR,
+  DYNAMO_SINK_ATTRIBUTES as ATTR,
   DYNAMO_LIMITS,
-  MAX_REPLANS,
-  SEQUENCE_DIGITS,
-  WRITE_CONCURRENCY,
+  DYNAMO_TTL,
+  DYNAMO_WRITES,
+  KEY_DIGITS,
 } from './constants';
 import type { DynamoRequests } from './DynamoRequests';
 import { isConditionFailure, isValidationError } from './errors';
@@ -58,17 +59,16 @@ interface KeyChanges {
 }
 
 const SEQUENCE_TEXT = /^\d+$/;
-const SECONDS_PER_DAY = 86_400;
 
 /** A source sequence number as a fixed-width string: string order is then numeric order. */
 export function paddedSequence(sequence: string): string {
-  if (!SEQUENCE_TEXT.test(sequence) || sequence.length > SEQUENCE_DIGITS) {
+  if (!SEQUENCE_TEXT.test(sequence) || sequence.length > KEY_DIGITS.sequence) {
     throw new PoisonRecordError(
       POISON_KINDS.wrongType,
-      `source.sequenceNumber must be a decimal string of at most ${SEQUENCE_DIGITS} digits (got ${JSON.stringify(sequence)})`,
+      `source.sequenceNumber must be a decimal string of at most ${KEY_DIGITS.sequence} digits (got ${JSON.stringify(sequence)})`,
     );
   }
-  return sequence.padStart(SEQUENCE_DIGITS, '0');
+  return sequence.padStart(KEY_DIGITS.sequence, '0');
 }
 
 export class UpsertWriter implements MappingWriter {
@@ -89,7 +89,7 @@ export class UpsertWriter implements MappingWriter {
       entry.changes.push(change);
       byKey.set(id, entry);
     });
-    const results = await mapConcurrently([...byKey.values()], WRITE_CONCURRENCY, (entry) =>
+    const results = await mapConcurrently([...byKey.values()], DYNAMO_WRITES.concurrency, (entry) =>
       this.#applyKey(entry, batch.requests),
     );
     return mergeKeyResults(poison, results);
@@ -153,7 +153,7 @@ export class UpsertWriter implements MappingWriter {
     const days = this.#mapping.tombstoneRetentionDays;
     if (days !== undefined && this.#table.ttlAttribute) {
       marker[this.#table.ttlAttribute] = {
-        N: String(Math.floor(Date.now() / 1000) + days * SECONDS_PER_DAY),
+        N: String(Math.floor(Date.now() / 1000) + days * DYNAMO_TTL.secondsPerDay),
       };
     }
     return marker;
@@ -192,7 +192,7 @@ export class UpsertWriter implements MappingWriter {
 
   /** Turns the stored item into a marker keeping its sequence; false when it is absent or already deleted. */
   async #applyTombstone(change: Change, requests: DynamoRequests): Promise<boolean> {
-    for (let attempt = 0; attempt <= MAX_REPLANS; attempt++) {
+    for (let attempt = 0; attempt <= SINK_LOOP.maxReplans; attempt++) {
       const { Item: stored } = await requests.get({
         TableName: this.#table.name,
         Key: change.key,
@@ -213,6 +213,6 @@ export class UpsertWriter implements MappingWriter {
         if (!isConditionFailure(error)) throw error;
       }
     }
-    throw new Error(`tombstone: the item kept changing during ${MAX_REPLANS + 1} attempts`);
+    throw new Error(`tombstone: the item kept changing during ${SINK_LOOP.maxReplans + 1} attempts`);
   }
 }

@@ -10,7 +10,7 @@
  * ```
  */
 import type { SinkTableConfig } from '../../config/types';
-import { DYNAMO_LIMITS, WRITE_CONCURRENCY } from './constants';
+import { DYNAMO_LIMITS, DYNAMO_WRITES } from './constants';
 import type { DynamoRequests } from './DynamoRequests';
 import { isValidationError, UnwrittenItemsError } from './errors';
 import { keyId } from './itemKeys';
@@ -93,7 +93,7 @@ export async function batchWriteItems(
   for (let i = 0; i < puts.length; i += DYNAMO_LIMITS.batchWriteItems) {
     chunks.push(puts.slice(i, i + DYNAMO_LIMITS.batchWriteItems));
   }
-  const outcomes = await mapConcurrently(chunks, WRITE_CONCURRENCY, (chunk) =>
+  const outcomes = await mapConcurrently(chunks, DYNAMO_WRITES.concurrency, (chunk) =>
     writeChunk(requests, table, chunk),
   );
   return {

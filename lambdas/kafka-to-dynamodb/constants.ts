@@ -1,8 +1,5 @@
 /** Constants of the Kafka → DynamoDB sink: DynamoDB limits, retry policy and the bookkeeping attributes. */
 
-/** Service name in logs, metrics and dead letters. */
-export const SERVICE_NAME = 'kafka-to-dynamodb';
-
 /** DynamoDB limits the sink plans its requests around. */
 export const DYNAMO_LIMITS = {
   /** Items per BatchWriteItem request. */
@@ -15,11 +12,18 @@ export const DYNAMO_LIMITS = {
   sortKeyBytes: 1024,
 } as const;
 
-/**
- * Requests in flight per partition and mapping: enough to hide round-trip latency, bounded so one big batch
- * cannot open hundreds of sockets or burn a table's capacity in one burst.
- */
-export const WRITE_CONCURRENCY = 16;
+export const DYNAMO_WRITES = {
+  /**
+   * Requests in flight per partition and mapping: enough to hide round-trip latency, bounded so one big
+   * batch cannot open hundreds of sockets or burn a table's capacity in one burst.
+   */
+  concurrency: 16,
+  /**
+   * Out-of-order events a state item holds (in `sb_pending`, keyed by version) until the missing versions
+   * arrive; events beyond this are dead-lettered as version gaps.
+   */
+  maxPendingEvents: 100,
+} as const;
 
 /** Capped exponential backoff with full jitter, for throttled requests and unprocessed items. */
 export const RETRY_POLICY = {
@@ -30,9 +34,6 @@ export const RETRY_POLICY = {
   /** Retries of one request, whatever the time left. */
   maxRetries: 12,
 } as const;
-
-/** Re-plans of one key after a condition showed the stored state moved (watermark, version, sequence). */
-export const MAX_REPLANS = 3;
 
 /**
  * Attributes the sink writes next to the data. `readSinkItem` hides them (and tombstone markers) from readers.
@@ -45,7 +46,7 @@ export const MAX_REPLANS = 3;
  *   `pending`: events that arrived ahead of a missing version, applied when it arrives; `revision`: counts
  *   the item's writes, the condition of the next read-modify-write (a stale read can never overwrite).
  */
-export const SINK_ATTRIBUTES = {
+export const DYNAMO_SINK_ATTRIBUTES = {
   watermarkPrefix: 'sb_wm#',
   sequence: 'sb_seq',
   deleted: 'sb_deleted',
@@ -55,15 +56,24 @@ export const SINK_ATTRIBUTES = {
   revision: 'sb_rev',
 } as const;
 
-/**
- * Out-of-order events a state item holds (in `sb_pending`, keyed by version) until the missing versions
- * arrive; events beyond this are dead-lettered as version gaps.
- */
-export const MAX_PENDING_EVENTS = 100;
+/** Widths of numbers written zero-padded, so that string order is numeric order. */
+export const KEY_DIGITS = {
+  /** Source sequence numbers on upsert replicas (DynamoDB numbers hold 38 digits; sequence numbers may be longer). */
+  sequence: 40,
+  /** Kafka offsets in default time-series sort keys (int64 has 19 digits). */
+  offset: 20,
+} as const;
 
-export const SEQUENCE_DIGITS = 40;
-/** Kafka offsets in default time-series sort keys (int64 has 19 digits). */
-export const OFFSET_DIGITS = 20;
+/** TTL attributes hold epoch seconds: retention days are added in seconds. */
+export const DYNAMO_TTL = { secondsPerDay: 86_400 } as const;
+
+/** EMF metrics of the DynamoDB sink, besides the shared handler and sink metrics. */
+export const DYNAMO_SINK_METRICS = {
+  writeRequests: 'DynamoWriteRequests',
+  readRequests: 'DynamoReadRequests',
+  throttledRequests: 'DynamoThrottledRequests',
+  stateVersionGaps: 'StateVersionGaps',
+} as const;
 
 /** Error names DynamoDB uses when it sheds load: retried with backoff, never reported done. */
 export const THROTTLING_ERRORS: ReadonlySet<string> = new Set([

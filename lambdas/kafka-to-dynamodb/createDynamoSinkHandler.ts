@@ -4,12 +4,13 @@
  * test, a wrapped client for forced throttling).
  */
 import type { DynamoSinkConfig } from '../../config/types';
+import { HANDLER_NAMES } from '../core/constants';
 import type { DeadLetterQueue } from '../core/DeadLetterQueue';
 import type { Logger } from '../core/Logger';
 import type { Metrics } from '../core/Metrics';
 import type { KafkaSinkHandler } from '../core/sink/createKafkaSinkHandler';
 import { createKafkaSinkHandler } from '../core/sink/createKafkaSinkHandler';
-import { SERVICE_NAME } from './constants';
+
 import { DynamoPartitionSink } from './DynamoPartitionSink';
 import type { DynamoSend } from './DynamoRequests';
 
@@ -32,7 +33,7 @@ export interface DynamoSinkHandlerOptions {
 export function createDynamoSinkHandler(options: DynamoSinkHandlerOptions): KafkaSinkHandler {
   const { config, client } = options;
   return createKafkaSinkHandler({
-    name: SERVICE_NAME,
+    name: HANDLER_NAMES.kafkaToDynamodb,
     sink: ({ logger, metrics }) => new DynamoPartitionSink({ config, client, logger, metrics }),
     deadLetters: options.deadLetters,
     logger: options.logger,

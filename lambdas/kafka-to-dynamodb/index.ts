@@ -7,16 +7,17 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { MSKEvent } from 'aws-lambda';
 import { validateDynamoSinkSlice } from '../../config/validatePipelineConfig';
+import { HANDLER_NAMES } from '../core/constants';
 import { DeadLetterQueue } from '../core/DeadLetterQueue';
 import { lazyInit } from '../core/lazyInit';
 import { loadHandlerConfig } from '../core/loadHandlerConfig';
 import type { InvocationContext, KafkaBatchResponse } from '../core/types';
-import { SERVICE_NAME } from './constants';
+
 import { createDynamoSinkHandler } from './createDynamoSinkHandler';
 
 const sink = lazyInit(() => {
   const config = loadHandlerConfig(validateDynamoSinkSlice);
-  const deadLetters = DeadLetterQueue.fromEnv(SERVICE_NAME);
+  const deadLetters = DeadLetterQueue.fromEnv(HANDLER_NAMES.kafkaToDynamodb);
   return createDynamoSinkHandler({ config, client: new DynamoDBClient({}), deadLetters });
 });
 

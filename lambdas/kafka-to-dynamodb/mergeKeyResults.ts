@@ -8,7 +8,7 @@ import type { KeyResult, MappingResult } from './types';
  *
  * @example
  * ```ts
- * const results = await mapConcurrently(keys, WRITE_CONCURRENCY, (key) => applyKey(key));
+ * const results = await mapConcurrently(keys, DYNAMO_WRITES.concurrency, (key) => applyKey(key));
  * return mergeKeyResults(poison, results);
  * ```
  */

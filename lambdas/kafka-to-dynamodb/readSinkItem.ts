@@ -17,7 +17,7 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { numberToJson } from '../core/envelope/losslessMapping';
-import { SINK_ATTRIBUTES } from './constants';
+import { DYNAMO_SINK_ATTRIBUTES } from './constants';
 import type { DynamoSend } from './DynamoRequests';
 import { toSdkItem } from './sdkItems';
 
@@ -29,12 +29,12 @@ export interface ReadSinkItemOptions {
 }
 
 const BOOKKEEPING: ReadonlySet<string> = new Set(
-  Object.values(SINK_ATTRIBUTES).filter((name) => name !== SINK_ATTRIBUTES.watermarkPrefix),
+  Object.values(DYNAMO_SINK_ATTRIBUTES).filter((name) => name !== DYNAMO_SINK_ATTRIBUTES.watermarkPrefix),
 );
 
 /** Whether an attribute is the sink's own bookkeeping rather than data. */
 export function isBookkeepingAttribute(name: string): boolean {
-  return BOOKKEEPING.has(name) || name.startsWith(SINK_ATTRIBUTES.watermarkPrefix);
+  return BOOKKEEPING.has(name) || name.startsWith(DYNAMO_SINK_ATTRIBUTES.watermarkPrefix);
 }
 
 export async function readSinkItem(
@@ -54,7 +54,7 @@ export async function readSinkItem(
   // Numbers read back as the change envelope writes them: exact JSON numbers, else `{"$N": "…"}`.
   const item = unmarshall(Item, { wrapNumbers: numberToJson });
   if (options.raw) return item;
-  if (item[SINK_ATTRIBUTES.deleted] === true) return undefined;
+  if (item[DYNAMO_SINK_ATTRIBUTES.deleted] === true) return undefined;
   for (const name of Object.keys(item)) if (isBookkeepingAttribute(name)) delete item[name];
   return item;
 }

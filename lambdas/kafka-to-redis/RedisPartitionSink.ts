@@ -26,6 +26,7 @@ import type { RedisSinkConfig } from '../../config/types';
 import type { KafkaRecord } from '../core/kafkaRecords';
 import type { Logger } from '../core/Logger';
 import type { Metrics } from '../core/Metrics';
+import { SINK_LOOP } from '../core/sink/constants';
 import type { PoisonFinding } from '../core/sink/errors';
 import { PartitionApplyError, POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { PartitionEvents, PartitionOutcome, PartitionSink } from '../core/sink/KafkaSinkProcessor';
@@ -33,7 +34,7 @@ import type { RecordedRefusal } from './applyScript';
 import { encodeScriptCall, parseScriptReply, refusalField, runApplyScript } from './applyScript';
 import type { CompiledMapping } from './compileMappings';
 import { compileMappings } from './compileMappings';
-import { SINK_DEFAULTS } from './constants';
+import { REDIS_SINK_DEFAULTS, REDIS_SINK_METRICS } from './constants';
 import { ScriptCallError } from './errors';
 import { KeyNaming } from './keyNaming';
 import { planPartition } from './planPartition';
@@ -49,9 +50,6 @@ export interface RedisPartitionSinkOptions {
   readonly logger?: Logger;
   readonly limits?: Partial<ApplyLimits>;
 }
-
-/** How many times a group is replanned when its watermark keeps moving (another consumer racing). */
-const MAX_REPLANS = 3;
 
 interface PartitionStats {
   calls: number;
@@ -84,7 +82,7 @@ export class RedisPartitionSink implements PartitionSink {
     this.#naming = new KeyNaming({ cluster: options.cluster, consumerGroup: options.config.consumerGroup });
     const { tombstoneTtlSeconds } = options.config;
     this.#limits = {
-      ...SINK_DEFAULTS,
+      ...REDIS_SINK_DEFAULTS,
       ...(tombstoneTtlSeconds === undefined ? {} : { tombstoneTtlSeconds }),
       ...options.limits,
     };
@@ -209,7 +207,7 @@ export class RedisPartitionSink implements PartitionSink {
       }
       this.#recordedRefusals(reply.refusals, writes, reply.watermark, stats, refusalsKey);
       if (reply.status === 'dup') return;
-      if (replans >= MAX_REPLANS) {
+      if (replans >= SINK_LOOP.maxReplans) {
         throw new ScriptCallError(firstOffset, new Error(`watermark ${watermarkKey} keeps moving`));
       }
       const later = chunk.events.filter((e) => e.record.offset > reply.watermark);
@@ -296,10 +294,10 @@ export class RedisPartitionSink implements PartitionSink {
   #record(batch: PartitionEvents, stats: PartitionStats): void {
     const metrics = this.#metrics;
     if (metrics) {
-      metrics.add('RedisScriptCalls', 'Count', stats.calls);
-      metrics.add('RedisCommands', 'Count', stats.commands);
-      metrics.add('RedisKeysWritten', 'Count', stats.keys);
-      metrics.add('CacheVersionsStale', 'Count', stats.stale);
+      metrics.add(REDIS_SINK_METRICS.scriptCalls, 'Count', stats.calls);
+      metrics.add(REDIS_SINK_METRICS.commands, 'Count', stats.commands);
+      metrics.add(REDIS_SINK_METRICS.keysWritten, 'Count', stats.keys);
+      metrics.add(REDIS_SINK_METRICS.cacheVersionsStale, 'Count', stats.stale);
     }
     this.#logger?.debug('partition applied', {
       topic: batch.topic,

@@ -29,7 +29,7 @@
  * ```
  */
 import { createHash } from 'node:crypto';
-import { SINK_DEFAULTS } from './constants';
+import { REDIS_SINK_DEFAULTS } from './constants';
 import type { RedisClient } from './redisConnection';
 import type { PlannedCommand } from './types';
 
@@ -145,8 +145,8 @@ while i <= n do
   index = index + 1
   i = a + argc
 end
-redis.call('SET', KEYS[1], ARGV[2], 'EX', ${SINK_DEFAULTS.watermarkTtlSeconds})
-if refusals > 0 then redis.call('EXPIRE', KEYS[2], ${SINK_DEFAULTS.watermarkTtlSeconds}) end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ${REDIS_SINK_DEFAULTS.watermarkTtlSeconds})
+if refusals > 0 then redis.call('EXPIRE', KEYS[2], ${REDIS_SINK_DEFAULTS.watermarkTtlSeconds}) end
 result[3] = tostring(stale)
 return result
 `;

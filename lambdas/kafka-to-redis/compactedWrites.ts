@@ -13,7 +13,7 @@
  * ```
  */
 import type { KafkaRecord } from '../core/kafkaRecords';
-import { MAX_ARGS_PER_COMMAND } from './constants';
+import { REDIS_LIMITS } from './constants';
 import { fieldPairs, fieldText } from './redisValues';
 import type { KeyWrite, PlannedCommand, WriteSizes } from './types';
 import { isNewerVersion } from './versions';
@@ -130,7 +130,7 @@ export class LeaderboardWrite extends CompactedWrite {
         commands.push({ name: 'ZINCRBY', key: this.key, args: [numberText(delta), member] });
       else scores.push(numberText(base + delta), member);
     }
-    for (const part of split(scores, MAX_ARGS_PER_COMMAND))
+    for (const part of split(scores, REDIS_LIMITS.maxArgsPerCommand))
       commands.push({ name: 'ZADD', key: this.key, args: part });
     return [...commands, ...this.expire(this.#ttl)];
   }
@@ -144,7 +144,7 @@ export class UniqueWrite extends CompactedWrite {
   add(record: KafkaRecord, element: string, ttlSeconds?: number): void {
     this.touch(record);
     if (!this.#elements.has(element)) {
-      if (this.#elements.size % MAX_ARGS_PER_COMMAND === 0) this.grow(COMMAND_OVERHEAD, 0);
+      if (this.#elements.size % REDIS_LIMITS.maxArgsPerCommand === 0) this.grow(COMMAND_OVERHEAD, 0);
       this.#elements.add(element);
       this.grow(1, element.length);
     }
@@ -152,7 +152,7 @@ export class UniqueWrite extends CompactedWrite {
   }
 
   commands(): PlannedCommand[] {
-    const parts = split([...this.#elements], MAX_ARGS_PER_COMMAND);
+    const parts = split([...this.#elements], REDIS_LIMITS.maxArgsPerCommand);
     return [...parts.map((args) => ({ name: 'PFADD', key: this.key, args })), ...this.expire(this.#ttl)];
   }
 }
@@ -232,7 +232,8 @@ export class SessionWrite extends CompactedWrite {
       if (this.#reset) commands.push({ name: 'DEL', key, args: [] });
       const pairs: string[] = [];
       for (const [field, value] of this.#fields) pairs.push(field, fieldText(value));
-      for (const part of split(pairs, MAX_ARGS_PER_COMMAND)) commands.push({ name: 'HSET', key, args: part });
+      for (const part of split(pairs, REDIS_LIMITS.maxArgsPerCommand))
+        commands.push({ name: 'HSET', key, args: part });
     }
     if (expiry && 'seconds' in expiry) commands.push({ name: 'EXPIRE', key, args: [String(expiry.seconds)] });
     else if (expiry) commands.push({ name: 'EXPIREAT', key, args: [String(expiry.at)] });
@@ -373,7 +374,7 @@ export class ListWrite extends CompactedWrite {
     this.touch(record);
     this.#maxLength = Math.max(this.#maxLength, maxLength);
     if (this.#entries.length < this.#maxLength) {
-      if (this.#entries.length % MAX_ARGS_PER_COMMAND === 0) this.grow(COMMAND_OVERHEAD, 0);
+      if (this.#entries.length % REDIS_LIMITS.maxArgsPerCommand === 0) this.grow(COMMAND_OVERHEAD, 0);
       this.grow(1, payloadBytes(record));
     }
     this.#entries.push(fields);
@@ -384,7 +385,7 @@ export class ListWrite extends CompactedWrite {
   commands(): PlannedCommand[] {
     const kept = this.#entries.slice(-this.#maxLength).map((fields) => JSON.stringify(fields));
     return [
-      ...split(kept, MAX_ARGS_PER_COMMAND).map((args) => ({ name: 'LPUSH', key: this.key, args })),
+      ...split(kept, REDIS_LIMITS.maxArgsPerCommand).map((args) => ({ name: 'LPUSH', key: this.key, args })),
       { name: 'LTRIM', key: this.key, args: ['0', String(this.#maxLength - 1)] },
       ...this.expire(this.#ttl),
     ];

@@ -35,7 +35,7 @@ import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 import { readNumber } from '../core/sink/sinkEvent';
 import type { CacheChange, Expiry, Fields, SessionChange } from './compactedWrites';
-import { MAX_ARGS_PER_COMMAND } from './constants';
+import { REDIS_LIMITS } from './constants';
 import { eventVersion } from './versions';
 import type { WriteSet } from './WriteSet';
 
@@ -239,7 +239,7 @@ function stream(m: StreamMapping): Planner {
           'an event without fields cannot be a stream entry',
         );
       }
-      if (count > MAX_ARGS_PER_COMMAND * 2) {
+      if (count > REDIS_LIMITS.maxArgsPerCommand * 2) {
         throw new PoisonRecordError(
           POISON_KINDS.tooLarge,
           `an event with ${count} fields is too large for one stream entry`,

@@ -1,7 +1,7 @@
-/** Names and limits of the Redis sink. Keys the sink writes for itself start with `sb:`. */
-export const SINK_NAME = 'kafka-to-redis';
+/** Constants of the Redis sink: its own keys, limits, metrics and client settings. */
 
-export const SINK_KEYS = {
+/** Keys the sink writes for itself; they all start with `sb:`. */
+export const REDIS_SINK_KEYS = {
   /** Per topic-partition offset watermark: `sb:wm:<consumer group>:<topic>:<partition>`. */
   watermarkPrefix: 'sb:wm:',
   /** Version of a cache entry (and the tombstone marker after a delete): `sb:ver:<key>`. */
@@ -18,7 +18,7 @@ export const SINK_KEYS = {
   refusalsPrefix: 'sb:refused:',
 } as const;
 
-export const SINK_DEFAULTS = {
+export const REDIS_SINK_DEFAULTS = {
   /**
    * Script arguments per call before a partition's batch is cut into chunks (each chunk is still atomic
    * with its watermark). Keeps one script's run to a few milliseconds, so other clients are not stalled.
@@ -40,8 +40,38 @@ export const SINK_DEFAULTS = {
   deadlineMarginMs: 1_500,
 } as const;
 
-/** Arguments per Redis command inside the script: Lua's `unpack` refuses about 8 000. */
-export const MAX_ARGS_PER_COMMAND = 1_000;
+export const REDIS_LIMITS = {
+  /** Arguments per Redis command inside the script: Lua's `unpack` refuses about 8 000. */
+  maxArgsPerCommand: 1_000,
+  /** Redis Cluster hash slots. */
+  clusterSlots: 16_384,
+} as const;
 
-/** Redis Cluster hash slots. */
-export const CLUSTER_SLOTS = 16_384;
+/** EMF metrics of the Redis sink, besides the shared handler and sink metrics. */
+export const REDIS_SINK_METRICS = {
+  scriptCalls: 'RedisScriptCalls',
+  commands: 'RedisCommands',
+  keysWritten: 'RedisKeysWritten',
+  cacheVersionsStale: 'CacheVersionsStale',
+} as const;
+
+/**
+ * The ioredis client: it fails fast instead of queueing forever (a Lambda batch is retried by its event
+ * source; waiting longer only burns the invocation's time).
+ */
+export const REDIS_CLIENT_DEFAULTS = {
+  port: 6379,
+  connectTimeoutMs: 5_000,
+  /** A command without an answer after this long fails. */
+  commandTimeoutMs: 10_000,
+  /** A command fails after one reconnect attempt (ioredis's default is 20). */
+  maxRetriesPerRequest: 1,
+  /** Reconnect backoff: base × 2^attempt, capped. */
+  reconnectBaseMs: 50,
+  reconnectMaxMs: 2_000,
+  clusterSlotsRefreshTimeoutMs: 2_000,
+  /** Cluster (re)connection backoff: base × 2^attempt, capped, given up after `clusterMaxRetries`. */
+  clusterRetryBaseMs: 100,
+  clusterRetryMaxMs: 2_000,
+  clusterMaxRetries: 3,
+} as const;

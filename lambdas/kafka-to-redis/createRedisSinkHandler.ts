@@ -3,12 +3,12 @@
  * `index.ts` builds it once per execution environment with its client; tests and benchmarks with theirs.
  */
 import type { RedisSinkConfig } from '../../config/types';
+import { HANDLER_NAMES } from '../core/constants';
 import type { DeadLetterQueue } from '../core/DeadLetterQueue';
 import type { Logger } from '../core/Logger';
 import type { Metrics } from '../core/Metrics';
 import type { KafkaSinkHandler } from '../core/sink/createKafkaSinkHandler';
 import { createKafkaSinkHandler } from '../core/sink/createKafkaSinkHandler';
-import { SINK_NAME } from './constants';
 import { RedisPartitionSink } from './RedisPartitionSink';
 import type { RedisClient } from './redisConnection';
 import type { ApplyLimits } from './types';
@@ -34,7 +34,7 @@ export interface RedisSinkHandlerOptions {
 export function createRedisSinkHandler(options: RedisSinkHandlerOptions): KafkaSinkHandler {
   const { config, redis, cluster, limits } = options;
   return createKafkaSinkHandler({
-    name: SINK_NAME,
+    name: HANDLER_NAMES.kafkaToRedis,
     sink: ({ logger, metrics }) =>
       new RedisPartitionSink({ redis, config, cluster, logger, metrics, limits }),
     deadLetters: options.deadLetters,

@@ -5,22 +5,22 @@
  */
 import type { MSKEvent } from 'aws-lambda';
 import { validateRedisSinkSlice } from '../../config/validatePipelineConfig';
+import { HANDLER_NAMES } from '../core/constants';
 import { DeadLetterQueue } from '../core/DeadLetterQueue';
 import { Logger } from '../core/Logger';
 import { lazyInit } from '../core/lazyInit';
 import { loadHandlerConfig } from '../core/loadHandlerConfig';
 import type { InvocationContext, KafkaBatchResponse } from '../core/types';
-import { SINK_NAME } from './constants';
 import { createRedisSinkHandler } from './createRedisSinkHandler';
 import { createRedisClient, redisSettingsFromEnv } from './redisConnection';
 
 const sink = lazyInit(async () => {
   const config = loadHandlerConfig(validateRedisSinkSlice);
-  const deadLetters = DeadLetterQueue.fromEnv(SINK_NAME);
+  const deadLetters = DeadLetterQueue.fromEnv(HANDLER_NAMES.kafkaToRedis);
   const settings = redisSettingsFromEnv();
-  const logger = new Logger(SINK_NAME);
+  const logger = new Logger(HANDLER_NAMES.kafkaToRedis);
   const redis = await createRedisClient(settings, {
-    connectionName: `streambridge-${SINK_NAME}`,
+    connectionName: `streambridge-${HANDLER_NAMES.kafkaToRedis}`,
     onError: (error) => logger.warn('Redis connection error', { error }),
   });
   return createRedisSinkHandler({ config, redis, cluster: settings.cluster, deadLetters, logger });

@@ -20,18 +20,18 @@
  * ```
  */
 import calculateSlot from 'cluster-key-slot';
-import { CLUSTER_SLOTS, SINK_KEYS } from './constants';
+import { REDIS_LIMITS, REDIS_SINK_KEYS } from './constants';
 
-const slotTags: string[] = new Array<string>(CLUSTER_SLOTS);
+const slotTags: string[] = new Array<string>(REDIS_LIMITS.clusterSlots);
 let nextCandidate = 0;
 let tagsFound = 0;
 
 /** The tag of a slot: a string whose own slot is `slot` (see the module comment). */
 export function slotTag(slot: number): string {
-  if (!Number.isInteger(slot) || slot < 0 || slot >= CLUSTER_SLOTS) {
-    throw new RangeError(`slot ${slot} is not a cluster hash slot (0–${CLUSTER_SLOTS - 1})`);
+  if (!Number.isInteger(slot) || slot < 0 || slot >= REDIS_LIMITS.clusterSlots) {
+    throw new RangeError(`slot ${slot} is not a cluster hash slot (0–${REDIS_LIMITS.clusterSlots - 1})`);
   }
-  while (slotTags[slot] === undefined && tagsFound < CLUSTER_SLOTS) {
+  while (slotTags[slot] === undefined && tagsFound < REDIS_LIMITS.clusterSlots) {
     const candidate = (nextCandidate++).toString(36);
     const candidateSlot = calculateSlot(candidate);
     if (slotTags[candidateSlot] === undefined) {
@@ -57,12 +57,12 @@ export class KeyNaming {
   }
 
   watermarkKey(topic: string, partition: number, slot: number | undefined): string {
-    return this.#partitionKey(SINK_KEYS.watermarkPrefix, topic, partition, slot);
+    return this.#partitionKey(REDIS_SINK_KEYS.watermarkPrefix, topic, partition, slot);
   }
 
   /** The refusals outbox of the watermark with the same arguments (in its hash slot). */
   refusalsKey(topic: string, partition: number, slot: number | undefined): string {
-    return this.#partitionKey(SINK_KEYS.refusalsPrefix, topic, partition, slot);
+    return this.#partitionKey(REDIS_SINK_KEYS.refusalsPrefix, topic, partition, slot);
   }
 
   #partitionKey(prefix: string, topic: string, partition: number, slot: number | undefined): string {
@@ -71,11 +71,11 @@ export class KeyNaming {
   }
 
   versionKey(key: string): string {
-    return this.#companionKey(SINK_KEYS.versionPrefix, key);
+    return this.#companionKey(REDIS_SINK_KEYS.versionPrefix, key);
   }
 
   seenKey(key: string): string {
-    return this.#companionKey(SINK_KEYS.seenPrefix, key);
+    return this.#companionKey(REDIS_SINK_KEYS.seenPrefix, key);
   }
 
   /** A sink-owned key that lives in `key`'s slot, so one script call can touch both. */

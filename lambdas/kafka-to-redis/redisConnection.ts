@@ -24,6 +24,7 @@ import { Cluster, Redis } from 'ioredis';
 import { ConfigError } from '../../config/errors';
 import { HANDLER_ENV } from '../core/constants';
 import { type ReadSecretString, readSecretString } from '../core/secrets';
+import { REDIS_CLIENT_DEFAULTS } from './constants';
 
 export type RedisClient = Redis | Cluster;
 
@@ -61,7 +62,6 @@ export interface RedisClientOptions {
   readonly onError?: (error: Error) => void;
 }
 
-const DEFAULT_PORT = 6379;
 const URL_PATTERN = /^(rediss?):\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/?#]+)(?:\/(\d+))?\/?(?:\?([^#]*))?$/;
 const HOST = /^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:]+\]$/;
 
@@ -70,11 +70,11 @@ function truthy(value: string | undefined): boolean {
 }
 
 function parsePort(text: string | undefined, name: string, issues: string[]): number {
-  if (text === undefined || text === '') return DEFAULT_PORT;
+  if (text === undefined || text === '') return REDIS_CLIENT_DEFAULTS.port;
   const port = Number(text);
   if (!Number.isInteger(port) || port < 1 || port > 65_535) {
     issues.push(`${name}: "${text}" is not a port (1–65535)`);
-    return DEFAULT_PORT;
+    return REDIS_CLIENT_DEFAULTS.port;
   }
   return port;
 }
@@ -198,15 +198,14 @@ export function redisClientOptions(
     ...(settings.tls ? { tls: {} } : {}),
     ...(settings.db !== undefined && !settings.cluster ? { db: settings.db } : {}),
     ...(options.connectionName ? { connectionName: options.connectionName } : {}),
-    connectTimeout: options.connectTimeoutMs ?? 5_000,
-    commandTimeout: options.commandTimeoutMs ?? 10_000,
-    // Fail a command after one reconnect attempt instead of 20: a Lambda batch is retried by its event
-    // source, and waiting longer only burns the invocation's time.
-    maxRetriesPerRequest: 1,
+    connectTimeout: options.connectTimeoutMs ?? REDIS_CLIENT_DEFAULTS.connectTimeoutMs,
+    commandTimeout: options.commandTimeoutMs ?? REDIS_CLIENT_DEFAULTS.commandTimeoutMs,
+    maxRetriesPerRequest: REDIS_CLIENT_DEFAULTS.maxRetriesPerRequest,
     // A command whose connection dropped may or may not have run: resending it is safe because every
     // write is watermark-guarded. (Not resending leaves it unanswered until commandTimeout in ioredis 5.)
     autoResendUnfulfilledCommands: true,
-    retryStrategy: (attempt: number) => Math.min(50 * 2 ** attempt, 2_000),
+    retryStrategy: (attempt: number) =>
+      Math.min(REDIS_CLIENT_DEFAULTS.reconnectBaseMs * 2 ** attempt, REDIS_CLIENT_DEFAULTS.reconnectMaxMs),
     // After a failover the old primary answers READONLY: reconnect (DNS now points at the new primary)
     // and resend — a refused write did not run.
     reconnectOnError: (error: Error) => (error.message.startsWith('READONLY') ? 2 : false),
@@ -234,8 +233,14 @@ export async function createRedisClient(
   if (settings.cluster) {
     const clusterOptions: ClusterOptions = {
       redisOptions,
-      slotsRefreshTimeout: 2_000,
-      clusterRetryStrategy: (attempt: number) => (attempt > 3 ? null : Math.min(100 * 2 ** attempt, 2_000)),
+      slotsRefreshTimeout: REDIS_CLIENT_DEFAULTS.clusterSlotsRefreshTimeoutMs,
+      clusterRetryStrategy: (attempt: number) =>
+        attempt > REDIS_CLIENT_DEFAULTS.clusterMaxRetries
+          ? null
+          : Math.min(
+              REDIS_CLIENT_DEFAULTS.clusterRetryBaseMs * 2 ** attempt,
+              REDIS_CLIENT_DEFAULTS.clusterRetryMaxMs,
+            ),
       // ElastiCache's TLS certificates name the configuration endpoint, not the node IPs in CLUSTER SLOTS.
       ...(settings.tls ? { dnsLookup: (address, callback) => callback(null, address) } : {}),
     };

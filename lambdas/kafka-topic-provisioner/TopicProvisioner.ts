@@ -11,10 +11,9 @@
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ConfigResourceTypes } from 'kafkajs';
+import { PROVISIONER_LIMITS } from './constants';
 import { TopicProvisioningError } from './errors';
 import type { KafkaTopicProperties, TopicAdmin, TopicSpec } from './types';
-
-const DELETE_TIMEOUT_MS = 30_000;
 
 function positiveInteger(value: unknown, field: string): number {
   const number = typeof value === 'number' ? value : Number(value);
@@ -108,6 +107,6 @@ export class TopicProvisioner {
 
   async #delete(topic: string): Promise<void> {
     if (!(await this.#admin.listTopics()).includes(topic)) return;
-    await this.#admin.deleteTopics({ topics: [topic], timeout: DELETE_TIMEOUT_MS });
+    await this.#admin.deleteTopics({ topics: [topic], timeout: PROVISIONER_LIMITS.deleteTimeoutMs });
   }
 }

@@ -8,6 +8,7 @@
  * ```
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { PROVISIONER_LIMITS } from './constants';
 
 export interface CloudFormationOutcome {
   readonly status: 'SUCCESS' | 'FAILED';
@@ -16,9 +17,6 @@ export interface CloudFormationOutcome {
   readonly data?: Readonly<Record<string, string>>;
 }
 
-/** CloudFormation keeps at most 4 KB of a response; the reason is cut well below that. */
-const MAX_REASON_CHARS = 1_000;
-
 export async function sendCloudFormationResponse(
   event: CloudFormationCustomResourceEvent,
   outcome: CloudFormationOutcome,
@@ -26,7 +24,7 @@ export async function sendCloudFormationResponse(
 ): Promise<void> {
   const body = JSON.stringify({
     Status: outcome.status,
-    Reason: (outcome.reason ?? outcome.status).slice(0, MAX_REASON_CHARS),
+    Reason: (outcome.reason ?? outcome.status).slice(0, PROVISIONER_LIMITS.maxReasonChars),
     PhysicalResourceId: outcome.physicalResourceId,
     StackId: event.StackId,
     RequestId: event.RequestId,

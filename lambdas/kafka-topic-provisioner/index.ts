@@ -6,6 +6,7 @@
  */
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import { HANDLER_NAMES } from '../core/constants';
 import { withDeadline } from '../core/kafka/KafkaProducerProvider';
 import { kafkaSettingsFromEnv } from '../core/kafka/kafkaSettingsFromEnv';
 import { mskIamTokenProvider } from '../core/kafka/mskIamTokenProvider';
@@ -15,13 +16,10 @@ import type { KafkaSettings } from '../core/kafka/types';
 import { Logger } from '../core/Logger';
 import { lazyInit } from '../core/lazyInit';
 import { sendCloudFormationResponse } from './cloudFormationResponse';
+import { PROVISIONER_LIMITS } from './constants';
 import { TopicProvisioner } from './TopicProvisioner';
 
-const SERVICE = 'kafka-topic-provisioner';
-/** Time kept to answer CloudFormation after the work is cut off. */
-const RESPONSE_MARGIN_MS = 5_000;
-
-const logger = new Logger(SERVICE);
+const logger = new Logger(HANDLER_NAMES.kafkaTopicProvisioner);
 /** Read and checked on the first request (a wrong setting fails it, naming the variable, and the next retries). */
 const kafkaSettings = lazyInit(() => kafkaSettingsFromEnv());
 
@@ -45,7 +43,7 @@ async function provision(event: CloudFormationCustomResourceEvent): Promise<stri
   const brokers = await resolveBootstrapBrokers(settings);
   const auth = await sasl(settings);
   const admin = new Kafka({
-    clientId: SERVICE,
+    clientId: HANDLER_NAMES.kafkaTopicProvisioner,
     brokers,
     ssl: settings.auth !== 'plaintext',
     logLevel: logLevel.WARN,
@@ -70,7 +68,7 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
   try {
     const physicalResourceId = await withDeadline(
       provision(event),
-      context.getRemainingTimeInMillis() - RESPONSE_MARGIN_MS,
+      context.getRemainingTimeInMillis() - PROVISIONER_LIMITS.responseMarginMs,
     );
     logger.info('topic provisioned', { topic: physicalResourceId });
     await sendCloudFormationResponse(event, {

@@ -6,10 +6,11 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { createChangeBridge } from '../core/change-bridge/createChangeBridge';
 import { kinesisCarrier } from '../core/change-bridge/kinesisCarrier';
+import { HANDLER_NAMES } from '../core/constants';
 import { lazyInit } from '../core/lazyInit';
 import type { InvocationContext, StreamBatchResponse } from '../core/types';
 
-const bridge = lazyInit(() => createChangeBridge('kinesis-to-kafka'));
+const bridge = lazyInit(() => createChangeBridge(HANDLER_NAMES.kinesisToKafka));
 
 export async function handler(
   event: KinesisStreamEvent,

@@ -17,6 +17,8 @@
  *   bridge.process(event.Records, dynamoDbStreamCarrier, context);
  * ```
  */
+
+import { HANDLER_METRICS } from '../constants';
 import type { DeadLetter, DeadLetterQueue } from '../DeadLetterQueue';
 import { DeadLetterSendError } from '../DeadLetterQueue';
 import { CHANGE_POISON_KINDS, PoisonChangeError } from '../envelope/errors';
@@ -27,7 +29,7 @@ import type { Logger } from '../Logger';
 import type { Metrics } from '../Metrics';
 import type { InvocationContext, StreamBatchResponse } from '../types';
 import { changeMessages } from './changeMessages';
-import { BRIDGE_METRICS, DEFAULT_SEND_BUDGET_MS, SEND_RESERVE_MS } from './constants';
+import { BRIDGE_METRICS, SEND_BUDGET } from './constants';
 import type { TablePlans } from './tablePlans';
 import type { ChangeCarrier, RecordLocation } from './types';
 
@@ -100,14 +102,14 @@ export class ChangeBridge {
       if (micros !== undefined && micros < oldestMicros) oldestMicros = micros;
     }
     const finished = this.#now();
-    metrics.add(BRIDGE_METRICS.recordsIn, 'Count', records.length);
+    metrics.add(HANDLER_METRICS.recordsIn, 'Count', records.length);
     metrics.add(BRIDGE_METRICS.produced, 'Count', produced.records);
     metrics.add(BRIDGE_METRICS.tombstones, 'Count', produced.tombstones);
-    metrics.add(BRIDGE_METRICS.deadLettered, 'Count', deadLettered);
-    metrics.add(BRIDGE_METRICS.failed, 'Count', failures.length + unreportable);
-    metrics.add(BRIDGE_METRICS.batchLatency, 'Milliseconds', finished - started);
+    metrics.add(HANDLER_METRICS.recordsDeadLettered, 'Count', deadLettered);
+    metrics.add(HANDLER_METRICS.recordsFailed, 'Count', failures.length + unreportable);
+    metrics.add(HANDLER_METRICS.batchLatency, 'Milliseconds', finished - started);
     if (Number.isFinite(oldestMicros)) {
-      metrics.add(BRIDGE_METRICS.sourceAge, 'Milliseconds', Math.max(0, finished - oldestMicros / 1000));
+      metrics.add(HANDLER_METRICS.sourceAge, 'Milliseconds', Math.max(0, finished - oldestMicros / 1000));
     }
     metrics.flush();
     logger.info('batch done', {
@@ -175,8 +177,8 @@ export class ChangeBridge {
     const sends = splitIntoSends(messages, plans);
     const budget = () =>
       context?.getRemainingTimeInMillis
-        ? context.getRemainingTimeInMillis() - SEND_RESERVE_MS
-        : DEFAULT_SEND_BUDGET_MS;
+        ? context.getRemainingTimeInMillis() - SEND_BUDGET.reserveMs
+        : SEND_BUDGET.withoutContextMs;
     let sent = 0;
     for (const send of sends) {
       try {

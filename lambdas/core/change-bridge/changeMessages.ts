@@ -18,10 +18,10 @@ import { OPERATIONS } from '../envelope/constants';
 import { CHANGE_POISON_KINDS, decodeError, PoisonChangeError } from '../envelope/errors';
 import { jsonItemText } from '../envelope/itemText';
 import type { DynamoDbChange } from '../envelope/types';
-import { RECORD_BATCH_OVERHEAD_BYTES } from '../kafka/constants';
+import { RECORD_SIZES } from '../kafka/constants';
 import { recordBytes } from '../kafka/messageSizes';
 import type { OutgoingMessage } from '../kafka/types';
-import { CHANGE_HEADERS, JSON_CONTENT_TYPE } from './constants';
+import { CHANGE_HEADER_VALUES, CHANGE_HEADERS } from './constants';
 import type { TablePlan } from './tablePlans';
 import type { RecordLocation } from './types';
 
@@ -90,7 +90,7 @@ export function changeMessages(input: ChangeMessageInput): OutgoingMessage[] {
   const message = plan.governance.active ? governedMessage(input) : directMessage(input);
   const { key, value } = message;
   const headers: Record<string, string> = {
-    [CHANGE_HEADERS.contentType]: JSON_CONTENT_TYPE,
+    [CHANGE_HEADERS.contentType]: CHANGE_HEADER_VALUES.contentType,
     [CHANGE_HEADERS.table]: change.table,
     [CHANGE_HEADERS.op]: message.op,
     [CHANGE_HEADERS.eventId]: change.eventId,
@@ -99,11 +99,11 @@ export function changeMessages(input: ChangeMessageInput): OutgoingMessage[] {
   };
   const bytes = recordBytes(key, value, headers);
   const limit = input.maxMessageBytes(topic);
-  if (bytes + RECORD_BATCH_OVERHEAD_BYTES > limit) {
+  if (bytes + RECORD_SIZES.batchOverheadBytes > limit) {
     throw new PoisonChangeError(
       CHANGE_POISON_KINDS.tooLarge,
-      `message of ${bytes + RECORD_BATCH_OVERHEAD_BYTES} bytes exceeds the max message size ${limit} of topic ${topic}`,
-      { bytes: bytes + RECORD_BATCH_OVERHEAD_BYTES, maxMessageBytes: limit, topic },
+      `message of ${bytes + RECORD_SIZES.batchOverheadBytes} bytes exceeds the max message size ${limit} of topic ${topic}`,
+      { bytes: bytes + RECORD_SIZES.batchOverheadBytes, maxMessageBytes: limit, topic },
     );
   }
   const messages: OutgoingMessage[] = [{ topic, key, value, headers, bytes }];

@@ -1,11 +1,11 @@
 /** Constants of the change bridges (DynamoDB Streams → Kafka, Kinesis → Kafka). */
 
 /**
- * Kafka headers on every CDC message: the six DESIGN.md names, no more (each header costs the producer
- * and every consumer per message; what else a consumer needs is in the envelope).
+ * Kafka headers on every CDC message, no more (each header costs the producer and every consumer per
+ * message; what else a consumer needs is in the envelope; docs/envelope.md lists them).
  */
 export const CHANGE_HEADERS = {
-  /** Always `application/json`. */
+  /** Always `application/json` ({@link CHANGE_HEADER_VALUES}). */
   contentType: 'content-type',
   /** Source table name. */
   table: 'sb-table',
@@ -22,21 +22,26 @@ export const CHANGE_HEADERS = {
   lineage: 'sb-lineage',
 } as const;
 
-export const JSON_CONTENT_TYPE = 'application/json';
+export const CHANGE_HEADER_VALUES = { contentType: 'application/json' } as const;
 
-/** Milliseconds of an invocation kept after the Kafka send for dead letters and the response. */
-export const SEND_RESERVE_MS = 5_000;
+/** The time a bridge gives one Kafka send. */
+export const SEND_BUDGET = {
+  /** Milliseconds of an invocation kept after the Kafka send for dead letters and the response. */
+  reserveMs: 5_000,
+  /** The budget when the handler runs without a Lambda context (tests, benchmarks). */
+  withoutContextMs: 30_000,
+} as const;
 
-/** Send budget when the handler runs without a Lambda context (tests, benchmarks). */
-export const DEFAULT_SEND_BUDGET_MS = 30_000;
-
-/** EMF metric names, shared by both bridges. */
+/** EMF metrics of the bridges, besides the shared `HANDLER_METRICS`. */
 export const BRIDGE_METRICS = {
-  recordsIn: 'RecordsIn',
   produced: 'RecordsProduced',
   tombstones: 'TombstonesProduced',
-  failed: 'RecordsFailed',
-  deadLettered: 'RecordsDeadLettered',
-  batchLatency: 'BatchLatency',
-  sourceAge: 'SourceAge',
+} as const;
+
+/** Governance hooks (`governance` of a source table). */
+export const GOVERNANCE = {
+  /** What a masked attribute's value becomes. */
+  maskedValue: '****',
+  /** Schema errors listed in a dead letter's details (the reason names them all). */
+  maxReportedSchemaErrors: 10,
 } as const;

@@ -13,7 +13,7 @@
  * ```
  */
 import { validateChangeBridgeSlice } from '../../../config/validatePipelineConfig';
-import { HANDLER_ENV } from '../constants';
+import { HANDLER_ENV, type HANDLER_NAMES } from '../constants';
 import { DeadLetterQueue } from '../DeadLetterQueue';
 import { KafkaProducerProvider } from '../kafka/KafkaProducerProvider';
 import { kafkaSettingsFromEnv } from '../kafka/kafkaSettingsFromEnv';
@@ -29,7 +29,7 @@ export interface ChangeBridgeOutput {
 }
 
 export function createChangeBridge(
-  service: 'ddb-stream-to-kafka' | 'kinesis-to-kafka',
+  service: typeof HANDLER_NAMES.ddbStreamToKafka | typeof HANDLER_NAMES.kinesisToKafka,
   env: NodeJS.ProcessEnv = process.env,
   output: ChangeBridgeOutput = {},
 ): ChangeBridge {

@@ -27,11 +27,7 @@ import { ConfigError } from '../../../config/errors';
 import type { GovernanceConfig } from '../../../config/types';
 import { CHANGE_POISON_KINDS, PoisonChangeError } from '../envelope/errors';
 import type { ChangeEnvelope } from '../types';
-
-/** What a masked attribute's value becomes. */
-export const MASKED_VALUE = '****';
-
-const MAX_REPORTED_SCHEMA_ERRORS = 10;
+import { GOVERNANCE } from './constants';
 
 export interface TableGovernance {
   /** True when the table has a schema, masks or hashes. */
@@ -66,7 +62,7 @@ export function compileGovernance(
   const ajv = config?.schema ? new Ajv2020({ allErrors: true }) : undefined;
   const validateSchema = ajv && config?.schema ? compileSchema(ajv, table, config.schema) : undefined;
   const replacements = new Map<string, (value: unknown) => string>();
-  for (const name of config?.mask ?? []) replacements.set(name, () => MASKED_VALUE);
+  for (const name of config?.mask ?? []) replacements.set(name, () => GOVERNANCE.maskedValue);
   for (const name of config?.hash ?? []) {
     replacements.set(name, (value) =>
       createHash('sha256')
@@ -97,7 +93,7 @@ export function compileGovernance(
         `after image fails the schema of table ${table}: ${ajv.errorsText(errors, { dataVar: 'after' })}`,
         {
           schemaErrors: errors
-            .slice(0, MAX_REPORTED_SCHEMA_ERRORS)
+            .slice(0, GOVERNANCE.maxReportedSchemaErrors)
             .map((e) => ({ path: e.instancePath, message: e.message })),
         },
       );

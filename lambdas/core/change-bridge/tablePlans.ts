@@ -14,7 +14,7 @@
 import type { SourceTableConfig } from '../../../config/types';
 import type { ChangeBridgeSlice } from '../../../config/validatePipelineConfig';
 import type { DynamoDbChange } from '../envelope/types';
-import { DEFAULT_MAX_MESSAGE_BYTES } from '../kafka/constants';
+import { RECORD_SIZES } from '../kafka/constants';
 import { compileGovernance, type TableGovernance } from './governance';
 
 export interface TablePlan {
@@ -63,12 +63,12 @@ function planOf(config: SourceTableConfig, salt: string): TablePlan {
 export function compileTablePlans(slice: ChangeBridgeSlice, options: { salt: string }): TablePlans {
   const tables = new Map(slice.sources.map((source) => [source.name, planOf(source, options.salt)]));
   const limits = new Map(
-    slice.topics.map((topic) => [topic.name, topic.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES]),
+    slice.topics.map((topic) => [topic.name, topic.maxMessageBytes ?? RECORD_SIZES.defaultMaxMessageBytes]),
   );
   const partitions = new Map(slice.topics.map((topic) => [topic.name, topic.partitions]));
   return {
     tables,
-    maxMessageBytes: (topic) => limits.get(topic) ?? DEFAULT_MAX_MESSAGE_BYTES,
+    maxMessageBytes: (topic) => limits.get(topic) ?? RECORD_SIZES.defaultMaxMessageBytes,
     partitions: (topic) => partitions.get(topic) ?? 1,
   };
 }

@@ -31,8 +31,8 @@ export const OPERATIONS = { INSERT: 'c', MODIFY: 'u', REMOVE: 'd' } as const;
 /** The `userIdentity` of deletes made by DynamoDB TTL. */
 export const TTL_IDENTITY = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } as const;
 
-/** DynamoDB's Kinesis record format this bridge reads. */
-export const KINESIS_RECORD_FORMAT = 'application/json';
+/** DynamoDB's Kinesis record format: the `recordFormat` the Kinesis bridge reads. */
+export const KINESIS_CHANGE_FORMAT = { recordFormat: 'application/json' } as const;
 
-/** Microseconds per unit of each `ApproximateCreationDateTimePrecision` of DynamoDB's Kinesis format. */
+/** Microseconds per unit of each `ApproximateCreationDateTimePrecision` of a change record. */
 export const MICROS_PER_TIME_UNIT = { MILLISECOND: 1_000, MICROSECOND: 1 } as const;

@@ -13,7 +13,7 @@
  * ```
  */
 import type { KinesisStreamRecord } from 'aws-lambda';
-import { KINESIS_RECORD_FORMAT } from './constants';
+import { KINESIS_CHANGE_FORMAT } from './constants';
 import { decodeError } from './errors';
 import { changeTimeMicros, eventNameOf, isTtlDelete, objectField, stringField } from './recordFields';
 import type { AttributeMap, DynamoDbChange } from './types';
@@ -35,10 +35,10 @@ function parseData(record: KinesisStreamRecord): Record<string, unknown> {
 
 export function decodeKinesisRecord(record: KinesisStreamRecord): DynamoDbChange {
   const change = parseData(record);
-  if (change.recordFormat !== undefined && change.recordFormat !== KINESIS_RECORD_FORMAT) {
+  if (change.recordFormat !== undefined && change.recordFormat !== KINESIS_CHANGE_FORMAT.recordFormat) {
     throw decodeError(
       'recordFormat',
-      `${JSON.stringify(change.recordFormat)} is not ${KINESIS_RECORD_FORMAT}`,
+      `${JSON.stringify(change.recordFormat)} is not ${KINESIS_CHANGE_FORMAT.recordFormat}`,
     );
   }
   const eventName = eventNameOf(change.eventName, 'eventName');

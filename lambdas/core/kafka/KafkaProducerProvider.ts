@@ -18,7 +18,7 @@ import type { KafkaConfig, logCreator, Producer, SASLOptions, TopicMessages } fr
 import { CompressionTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { Logger } from '../Logger';
 import { type Lazy, lazyInit } from '../lazyInit';
-import { ACKS_ALL, PRODUCER_TIMEOUTS } from './constants';
+import { PRODUCER_ACKS, PRODUCER_TIMEOUTS } from './constants';
 import { SendDeadlineError } from './errors';
 import { mskIamTokenProvider } from './mskIamTokenProvider';
 import { installProduceEncoding } from './produceEncoding';
@@ -91,7 +91,7 @@ export class KafkaProducerProvider {
     const work = this.producer().then((producer) =>
       producer.sendBatch({
         topicMessages: batch,
-        acks: ACKS_ALL,
+        acks: PRODUCER_ACKS.all,
         timeout: PRODUCER_TIMEOUTS.ackTimeoutMs,
         compression:
           this.#options.settings.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,

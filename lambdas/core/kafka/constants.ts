@@ -25,16 +25,19 @@ export const PRODUCER_TIMEOUTS = {
   disconnectMs: 2_000,
 } as const;
 
-/** Every record waits for all in-sync replicas. */
-export const ACKS_ALL = -1;
+/** `acks` of a Produce request: every record waits for all in-sync replicas. */
+export const PRODUCER_ACKS = { all: -1 } as const;
 
-/** Kafka's (and MSK's) default `message.max.bytes`: the size limit of a record batch. */
-export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+/** Sizes of records on the wire, to keep every record batch under its topic's limit. */
+export const RECORD_SIZES = {
+  /** Kafka's (and MSK's) default `message.max.bytes`: the size limit of a record batch. */
+  defaultMaxMessageBytes: 1_048_588,
+  /** Record batch v2 header. */
+  batchOverheadBytes: 61,
+  /** Worst-case varint framing of one record, and of one header. */
+  recordOverheadBytes: 36,
+  headerOverheadBytes: 10,
+} as const;
 
-/** Record batch v2 header, and the worst-case varint framing of one record and of one header. */
-export const RECORD_BATCH_OVERHEAD_BYTES = 61;
-export const RECORD_OVERHEAD_BYTES = 36;
-export const HEADER_OVERHEAD_BYTES = 10;
-
-/** An MSK IAM token is replaced this long before it expires (tokens last 15 minutes). */
-export const IAM_TOKEN_REFRESH_MARGIN_MS = 60_000;
+/** MSK IAM (SASL/OAUTHBEARER) tokens last 15 minutes; one is replaced this long before it expires. */
+export const MSK_IAM_TOKEN = { refreshMarginMs: 60_000 } as const;

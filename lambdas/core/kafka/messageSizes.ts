@@ -6,13 +6,13 @@
  * @example
  * ```ts
  * const bytes = recordBytes(key, value, headers);
- * if (bytes + RECORD_BATCH_OVERHEAD_BYTES > maxMessageBytes) deadLetter('RecordTooLarge');
+ * if (bytes + RECORD_SIZES.batchOverheadBytes > maxMessageBytes) deadLetter('RecordTooLarge');
  * const sends = splitIntoSends(messages, { maxMessageBytes: () => 1_048_588, partitions: () => 6 });
  * ```
  */
 import type { PartitionMetadata, TopicMessages } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
-import { HEADER_OVERHEAD_BYTES, RECORD_BATCH_OVERHEAD_BYTES, RECORD_OVERHEAD_BYTES } from './constants';
+import { RECORD_SIZES } from './constants';
 import type { OutgoingMessage } from './types';
 
 /** Upper bound of one record's bytes inside a v2 record batch (uncompressed, worst-case varints). */
@@ -22,9 +22,11 @@ export function recordBytes(
   headers: Readonly<Record<string, string>>,
 ): number {
   let bytes =
-    RECORD_OVERHEAD_BYTES + Buffer.byteLength(key) + (value === null ? 0 : Buffer.byteLength(value));
+    RECORD_SIZES.recordOverheadBytes +
+    Buffer.byteLength(key) +
+    (value === null ? 0 : Buffer.byteLength(value));
   for (const name in headers) {
-    bytes += HEADER_OVERHEAD_BYTES + name.length + Buffer.byteLength(headers[name] as string);
+    bytes += RECORD_SIZES.headerOverheadBytes + name.length + Buffer.byteLength(headers[name] as string);
   }
   return bytes;
 }
@@ -59,7 +61,7 @@ export function splitIntoSends(
   if (messages.length === 0) return [];
   const totals = new Map<string, number>();
   for (const message of messages) {
-    totals.set(message.topic, (totals.get(message.topic) ?? RECORD_BATCH_OVERHEAD_BYTES) + message.bytes);
+    totals.set(message.topic, (totals.get(message.topic) ?? RECORD_SIZES.batchOverheadBytes) + message.bytes);
   }
   // The usual case: even with every message on one partition, each topic fits its limit.
   if ([...totals].every(([topic, total]) => total <= limits.maxMessageBytes(topic))) return [[...messages]];
@@ -88,7 +90,7 @@ export function splitIntoSends(
       topicUse = [];
       used.set(message.topic, topicUse);
     }
-    const before = topicUse[partition] ?? RECORD_BATCH_OVERHEAD_BYTES;
+    const before = topicUse[partition] ?? RECORD_SIZES.batchOverheadBytes;
     if (current.length > 0 && before + message.bytes > limits.maxMessageBytes(message.topic)) {
       sends.push(current);
       current = [];
@@ -96,7 +98,7 @@ export function splitIntoSends(
       used = new Map([[message.topic, topicUse]]);
     }
     current.push(message);
-    topicUse[partition] = (topicUse[partition] ?? RECORD_BATCH_OVERHEAD_BYTES) + message.bytes;
+    topicUse[partition] = (topicUse[partition] ?? RECORD_SIZES.batchOverheadBytes) + message.bytes;
   }
   if (current.length > 0) sends.push(current);
   return sends;

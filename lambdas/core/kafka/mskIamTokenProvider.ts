@@ -10,7 +10,7 @@
  */
 import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
 import type { OauthbearerProviderResponse } from 'kafkajs';
-import { IAM_TOKEN_REFRESH_MARGIN_MS } from './constants';
+import { MSK_IAM_TOKEN } from './constants';
 
 export interface MskIamTokenProviderOptions {
   readonly region: string;
@@ -25,7 +25,7 @@ export function mskIamTokenProvider(
 ): () => Promise<OauthbearerProviderResponse> {
   const generate = options.generate ?? generateAuthToken;
   const now = options.now ?? Date.now;
-  const margin = options.refreshMarginMs ?? IAM_TOKEN_REFRESH_MARGIN_MS;
+  const margin = options.refreshMarginMs ?? MSK_IAM_TOKEN.refreshMarginMs;
   let cached: { token: string; expiryTime: number } | undefined;
   let pending: Promise<{ token: string; expiryTime: number }> | undefined;
   return async () => {

@@ -15,12 +15,14 @@
  * ```
  */
 import type { MSKEvent } from 'aws-lambda';
+import { HANDLER_METRICS } from '../constants';
 import type { DeadLetter, DeadLetterQueue } from '../DeadLetterQueue';
 import type { KafkaPartitionBatch, KafkaRecord } from '../kafkaRecords';
 import { kafkaBatchResponse, partitionBatches } from '../kafkaRecords';
 import type { Logger } from '../Logger';
 import type { Metrics } from '../Metrics';
 import type { InvocationContext, KafkaBatchResponse } from '../types';
+import { SINK_LOOP, SINK_METRICS } from './constants';
 import type { PoisonFinding } from './errors';
 import { PartitionApplyError, PoisonRecordError } from './errors';
 import type { SinkEvent } from './sinkEvent';
@@ -101,7 +103,7 @@ export class KafkaSinkProcessor {
     const { logger, metrics } = this.#options;
     const started = Date.now();
     logger.setContext({ requestId: context?.awsRequestId });
-    const remainingMs = () => context?.getRemainingTimeInMillis?.() ?? 60_000;
+    const remainingMs = () => context?.getRemainingTimeInMillis?.() ?? SINK_LOOP.withoutContextMs;
     const partitions = partitionBatches(event);
     const results = await Promise.all(partitions.map((batch) => this.#processPartition(batch, remainingMs)));
 
@@ -125,25 +127,27 @@ export class KafkaSinkProcessor {
           .length
       );
     }, 0);
-    metrics.add('RecordsIn', 'Count', records);
+    metrics.add(HANDLER_METRICS.recordsIn, 'Count', records);
     metrics.add(
-      'RecordsApplied',
+      SINK_METRICS.applied,
       'Count',
       sum((r) => r.applied),
     );
     metrics.add(
-      'RecordsDuplicate',
+      SINK_METRICS.duplicates,
       'Count',
       sum((r) => r.duplicates),
     );
     metrics.add(
-      'RecordsDeadLettered',
+      HANDLER_METRICS.recordsDeadLettered,
       'Count',
       sum((r) => r.deadLettered),
     );
-    metrics.add('RecordsFailed', 'Count', failedRecords);
-    metrics.add('BatchLatency', 'Milliseconds', Date.now() - started);
-    if (Number.isFinite(oldest)) metrics.add('SourceAge', 'Milliseconds', Math.max(0, Date.now() - oldest));
+    metrics.add(HANDLER_METRICS.recordsFailed, 'Count', failedRecords);
+    metrics.add(HANDLER_METRICS.batchLatency, 'Milliseconds', Date.now() - started);
+    if (Number.isFinite(oldest)) {
+      metrics.add(HANDLER_METRICS.sourceAge, 'Milliseconds', Math.max(0, Date.now() - oldest));
+    }
     metrics.flush();
     logger.info('batch done', {
       records,

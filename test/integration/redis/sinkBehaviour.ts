@@ -6,7 +6,7 @@
 import type { MSKRecord } from 'aws-lambda';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SINK_DEFAULTS } from '../../../lambdas/kafka-to-redis/constants';
+import { REDIS_SINK_DEFAULTS } from '../../../lambdas/kafka-to-redis/constants';
 import { KeyNaming } from '../../../lambdas/kafka-to-redis/keyNaming';
 import { localKafka, mskEventOf, recordsOf, selectRecords } from '../helpers/kafkaMskEvents';
 import { SqsDeadLetterQueue } from '../helpers/sqsDeadLetterQueue';
@@ -265,7 +265,7 @@ export function describeRedisSinkBehaviour(getTarget: () => RedisTarget): void {
       const naming = new KeyNaming({ cluster: target.cluster, consumerGroup: 'any' });
       expect(await redis.get(naming.versionKey(`${prefix}product:p3`))).toBe('60');
       expect(await redis.ttl(naming.versionKey(`${prefix}product:p3`))).toBeGreaterThan(
-        SINK_DEFAULTS.tombstoneTtlSeconds - 60,
+        REDIS_SINK_DEFAULTS.tombstoneTtlSeconds - 60,
       );
       // A late write older than the delete, redelivered under another consumer group, changes nothing.
       const late = recordsOf(events.products).filter((r) => r.offset === 7);

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../config/errors';
-import { compileGovernance, MASKED_VALUE } from '../../../lambdas/core/change-bridge/governance';
+import { GOVERNANCE } from '../../../lambdas/core/change-bridge/constants';
+import { compileGovernance } from '../../../lambdas/core/change-bridge/governance';
 import { buildChangeEnvelope } from '../../../lambdas/core/envelope/changeEnvelope';
 import { decodeStreamRecord } from '../../../lambdas/core/envelope/decodeStreamRecord';
 import { PoisonChangeError } from '../../../lambdas/core/envelope/errors';
@@ -32,8 +33,8 @@ describe('governance', () => {
     // Assess
     const hashed = sha('pepperann@example.com');
     expect(safe.key).toEqual({ email: hashed });
-    expect(safe.before).toEqual({ age: 40, email: hashed, ip: MASKED_VALUE });
-    expect(safe.after).toEqual({ age: 41, email: hashed, ip: MASKED_VALUE });
+    expect(safe.before).toEqual({ age: 40, email: hashed, ip: GOVERNANCE.maskedValue });
+    expect(safe.after).toEqual({ age: 41, email: hashed, ip: GOVERNANCE.maskedValue });
     expect(JSON.stringify(safe)).not.toContain('ann@example.com');
     expect(JSON.stringify(safe)).not.toContain('10.0.0');
     expect(user.after?.ip).toBe('10.0.0.2');

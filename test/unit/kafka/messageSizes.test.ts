@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RECORD_BATCH_OVERHEAD_BYTES } from '../../../lambdas/core/kafka/constants';
+import { RECORD_SIZES } from '../../../lambdas/core/kafka/constants';
 import { recordBytes, splitIntoSends, topicMessages } from '../../../lambdas/core/kafka/messageSizes';
 import type { OutgoingMessage } from '../../../lambdas/core/kafka/types';
 
@@ -29,7 +29,7 @@ describe('splitIntoSends', () => {
   it('starts a new send, in order, before a topic would exceed its limit', () => {
     // Prepare
     const messages = [message('a', 400), message('a', 400), message('b', 10), message('a', 400)];
-    const limit = RECORD_BATCH_OVERHEAD_BYTES + 2 * (messages[0] as OutgoingMessage).bytes;
+    const limit = RECORD_SIZES.batchOverheadBytes + 2 * (messages[0] as OutgoingMessage).bytes;
 
     // Act
     const sends = splitIntoSends(messages, { maxMessageBytes: () => limit, partitions: () => 1 });
@@ -43,7 +43,7 @@ describe('splitIntoSends', () => {
     // Prepare: two keys that murmur2 puts on different partitions of a 2-partition topic.
     const [k1, k2] = ['k1', 'k3'];
     const messages = [message('a', 400, k1), message('a', 400, k2)];
-    const limit = RECORD_BATCH_OVERHEAD_BYTES + (messages[0] as OutgoingMessage).bytes;
+    const limit = RECORD_SIZES.batchOverheadBytes + (messages[0] as OutgoingMessage).bytes;
 
     // Act
     const onePartition = splitIntoSends(messages, { maxMessageBytes: () => limit, partitions: () => 1 });

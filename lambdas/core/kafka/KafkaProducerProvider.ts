@@ -18,10 +18,11 @@ import type { KafkaConfig, logCreator, Producer, SASLOptions, TopicMessages } fr
 import { CompressionTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { Logger } from '../Logger';
 import { type Lazy, lazyInit } from '../lazyInit';
-import { PRODUCER_ACKS, PRODUCER_TIMEOUTS } from './constants';
+import { KAFKA_DEFAULTS, PRODUCER_ACKS, PRODUCER_TIMEOUTS } from './constants';
 import { SendDeadlineError } from './errors';
 import { mskIamTokenProvider } from './mskIamTokenProvider';
-import { installProduceEncoding } from './produceEncoding';
+import type { ProduceEncodingOutcome } from './produceEncoding';
+import { installProduceEncoding, produceEncodingInstalled } from './produceEncoding';
 import { resolveBootstrapBrokers } from './resolveBootstrapBrokers';
 import { ScramSecret } from './ScramSecret';
 import type { KafkaSettings } from './types';
@@ -120,12 +121,7 @@ export class KafkaProducerProvider {
   async #connect(): Promise<Producer> {
     const { settings, clientId, logger } = this.#options;
     const brokers = await this.#brokers.get();
-    const encoding = await installProduceEncoding();
-    if (encoding === 'mismatch') {
-      logger.warn('kafkajs encodes records differently than expected; using its own record encoder', {
-        produceEncoding: encoding,
-      });
-    }
+    const encoding = await this.#recordEncoding();
     const config: KafkaConfig = {
       clientId,
       brokers,
@@ -155,6 +151,30 @@ export class KafkaProducerProvider {
       produceEncoding: encoding,
     });
     return producer;
+  }
+
+  /**
+   * Puts the `fast` record encoder into kafkajs when the settings ask for it (the default); `kafkajs` leaves
+   * kafkajs as published. The encoder is process-wide: a Lambda process runs one handler, one setting.
+   */
+  async #recordEncoding(): Promise<ProduceEncodingOutcome | 'off'> {
+    const { settings, logger } = this.#options;
+    const encoder = settings.recordEncoder ?? KAFKA_DEFAULTS.recordEncoder;
+    if (encoder === 'kafkajs') {
+      if (produceEncodingInstalled()) {
+        logger.warn('the fast record encoder was installed in this process before; kafkajs keeps using it', {
+          recordEncoder: encoder,
+        });
+      }
+      return 'off';
+    }
+    const outcome = await installProduceEncoding();
+    if (outcome === 'mismatch') {
+      logger.warn('kafkajs encodes records differently than expected; using its own record encoder', {
+        produceEncoding: outcome,
+      });
+    }
+    return outcome;
   }
 
   async #sasl(): Promise<SASLOptions | undefined> {

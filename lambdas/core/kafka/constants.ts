@@ -2,11 +2,15 @@
 
 export const KAFKA_AUTH_MODES = ['iam', 'scram', 'plaintext'] as const;
 export const KAFKA_COMPRESSIONS = ['gzip', 'none'] as const;
+/** `fast`: produceEncoding.ts encodes records; `kafkajs`: kafkajs as published. */
+export const KAFKA_RECORD_ENCODERS = ['fast', 'kafkajs'] as const;
 
 /** Secure by default: a deployed bridge talks to MSK with IAM auth; local runs set `plaintext`. */
 export const KAFKA_DEFAULTS = {
   auth: 'iam',
   compression: 'gzip',
+  /** Measured: sendBatch about 1.9× as fast (docs/handlers.md). */
+  recordEncoder: 'fast',
 } as const;
 
 /**

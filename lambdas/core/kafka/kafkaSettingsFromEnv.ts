@@ -10,7 +10,7 @@
 import { ConfigError } from '../../../config/errors';
 import { HANDLER_ENV } from '../constants';
 import { envChoice } from '../handlerEnv';
-import { KAFKA_AUTH_MODES, KAFKA_COMPRESSIONS, KAFKA_DEFAULTS } from './constants';
+import { KAFKA_AUTH_MODES, KAFKA_COMPRESSIONS, KAFKA_DEFAULTS, KAFKA_RECORD_ENCODERS } from './constants';
 import type { KafkaAuthMode, KafkaCompression, KafkaSettings } from './types';
 
 const BROKER = /^[A-Za-z0-9.-]+:\d{1,5}$/;
@@ -50,6 +50,15 @@ export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Kafk
     env,
     issues,
   );
+  const recordEncoder = env[HANDLER_ENV.kafkaRecordEncoder]
+    ? envChoice(
+        HANDLER_ENV.kafkaRecordEncoder,
+        KAFKA_RECORD_ENCODERS,
+        KAFKA_DEFAULTS.recordEncoder,
+        env,
+        issues,
+      )
+    : undefined;
   const scramSecretArn = env[HANDLER_ENV.kafkaScramSecretArn]?.trim() || undefined;
   if (auth === 'scram' && !scramSecretArn) {
     issues.push(`${HANDLER_ENV.kafkaScramSecretArn}: must be set when ${HANDLER_ENV.kafkaAuth} is scram`);
@@ -65,6 +74,7 @@ export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Kafk
     auth,
     ...(scramSecretArn ? { scramSecretArn } : {}),
     compression,
+    ...(recordEncoder ? { recordEncoder } : {}),
     ...(region ? { region } : {}),
   };
 }

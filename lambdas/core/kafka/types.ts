@@ -1,7 +1,8 @@
-import type { KAFKA_AUTH_MODES, KAFKA_COMPRESSIONS } from './constants';
+import type { KAFKA_AUTH_MODES, KAFKA_COMPRESSIONS, KAFKA_RECORD_ENCODERS } from './constants';
 
 export type KafkaAuthMode = (typeof KAFKA_AUTH_MODES)[number];
 export type KafkaCompression = (typeof KAFKA_COMPRESSIONS)[number];
+export type KafkaRecordEncoder = (typeof KAFKA_RECORD_ENCODERS)[number];
 
 /** How a handler reaches Kafka, read once from its environment (`kafkaSettingsFromEnv`). */
 export interface KafkaSettings {
@@ -12,6 +13,8 @@ export interface KafkaSettings {
   /** Secrets Manager secret with `{ "username", "password" }`, for `scram`. */
   readonly scramSecretArn?: string;
   readonly compression: KafkaCompression;
+  /** Who encodes the records of a Produce request (default `KAFKA_DEFAULTS.recordEncoder`, `fast`). */
+  readonly recordEncoder?: KafkaRecordEncoder;
   /** Region for MSK IAM signing and the AWS clients. */
   readonly region?: string;
 }

@@ -29,10 +29,30 @@ describe('kafkaSettingsFromEnv', () => {
     });
   });
 
+  it('reads the record encoder switch (unset: the producer uses its default)', () => {
+    // Act
+    const settings = kafkaSettingsFromEnv({
+      KAFKA_BROKERS: '127.0.0.1:19092',
+      KAFKA_AUTH: 'plaintext',
+      STREAMBRIDGE_KAFKA_RECORD_ENCODER: 'kafkajs',
+    });
+
+    // Assess
+    expect(settings.recordEncoder).toBe('kafkajs');
+    expect(
+      kafkaSettingsFromEnv({ KAFKA_BROKERS: '127.0.0.1:1', KAFKA_AUTH: 'plaintext' }),
+    ).not.toHaveProperty('recordEncoder');
+  });
+
   it('names every wrong variable at once', () => {
     // Act
     const act = () =>
-      kafkaSettingsFromEnv({ KAFKA_BROKERS: 'nohost', KAFKA_AUTH: 'kerberos', KAFKA_COMPRESSION: 'zstd' });
+      kafkaSettingsFromEnv({
+        KAFKA_BROKERS: 'nohost',
+        KAFKA_AUTH: 'kerberos',
+        KAFKA_COMPRESSION: 'zstd',
+        STREAMBRIDGE_KAFKA_RECORD_ENCODER: 'faster',
+      });
 
     // Assess
     expect(act).toThrow(ConfigError);
@@ -43,6 +63,7 @@ describe('kafkaSettingsFromEnv', () => {
         'KAFKA_BROKERS: "nohost" is not host:port',
         'KAFKA_AUTH: must be one of iam, scram, plaintext (got "kerberos")',
         'KAFKA_COMPRESSION: must be one of gzip, none (got "zstd")',
+        'STREAMBRIDGE_KAFKA_RECORD_ENCODER: must be one of fast, kafkajs (got "faster")',
         'AWS_REGION: must be set to sign MSK IAM authentication',
       ]);
     }

@@ -16,6 +16,11 @@ export const HANDLER_ENV = {
   kafkaAuth: 'KAFKA_AUTH',
   /** Secrets Manager secret with `{ "username", "password" }` for SCRAM. */
   kafkaScramSecretArn: 'KAFKA_SCRAM_SECRET_ARN',
+  /**
+   * Who writes the change envelope text: `compiled` (default; shape writers compiled into JavaScript) or
+   * `general` (the general writer alone). The same bytes either way; docs/handlers.md says why.
+   */
+  envelopeWriter: 'STREAMBRIDGE_ENVELOPE_WRITER',
   /** Producer compression: `gzip` or `none`. */
   kafkaCompression: 'KAFKA_COMPRESSION',
   /**

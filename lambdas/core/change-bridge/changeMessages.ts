@@ -16,7 +16,6 @@
 import { buildChangeEnvelope, changeEnvelopeText, serializeChangeEnvelope } from '../envelope/changeEnvelope';
 import { OPERATIONS } from '../envelope/constants';
 import { CHANGE_POISON_KINDS, decodeError, PoisonChangeError } from '../envelope/errors';
-import { jsonItemText } from '../envelope/itemText';
 import type { DynamoDbChange } from '../envelope/types';
 import { RECORD_SIZES } from '../kafka/constants';
 import { recordBytes } from '../kafka/messageSizes';
@@ -77,10 +76,14 @@ function governedMessage(input: ChangeMessageInput): { key: string; value: strin
 /** Key and value of a table without hooks, written directly. */
 function directMessage(input: ChangeMessageInput): { key: string; value: string; op: string } {
   const { plan, change, producedAtMs } = input;
-  const keyText = jsonItemText(change.keys, 'dynamodb.Keys');
+  const keyText = plan.itemText(change.keys, 'dynamodb.Keys');
   const key = plan.keyMode === 'primaryKey' ? keyText : attributeKeyText(change.keys[plan.partitionKey]);
   if (key === undefined) throw missingPartitionKey(plan);
-  return { key, value: changeEnvelopeText(change, producedAtMs, keyText), op: OPERATIONS[change.eventName] };
+  return {
+    key,
+    value: changeEnvelopeText(change, producedAtMs, plan.itemText, keyText),
+    op: OPERATIONS[change.eventName],
+  };
 }
 
 /** Throws a {@link PoisonChangeError} for an undecodable, schema-invalid or too large change. */

@@ -15,6 +15,8 @@
 import { validateChangeBridgeSlice } from '../../../config/validatePipelineConfig';
 import { HANDLER_ENV, type HANDLER_NAMES } from '../constants';
 import { DeadLetterQueue } from '../DeadLetterQueue';
+import { ENVELOPE_DEFAULTS, ENVELOPE_WRITERS } from '../envelope/constants';
+import { envChoice } from '../handlerEnv';
 import { KafkaProducerProvider } from '../kafka/KafkaProducerProvider';
 import { kafkaSettingsFromEnv } from '../kafka/kafkaSettingsFromEnv';
 import { Logger } from '../Logger';
@@ -36,6 +38,12 @@ export function createChangeBridge(
   const logger = new Logger(service, output.write ? { write: output.write } : {});
   const slice = loadHandlerConfig(validateChangeBridgeSlice, env);
   const deadLetters = DeadLetterQueue.fromEnv(service, env);
+  const envelopeWriter = envChoice(
+    HANDLER_ENV.envelopeWriter,
+    ENVELOPE_WRITERS,
+    ENVELOPE_DEFAULTS.writer,
+    env,
+  );
   const salt = env[HANDLER_ENV.governanceHashSalt] ?? '';
   const hashing = slice.sources.filter((s) => s.governance?.hash?.length).map((s) => s.name);
   if (hashing.length > 0 && !salt) {
@@ -45,7 +53,7 @@ export function createChangeBridge(
     });
   }
   return new ChangeBridge({
-    plans: compileTablePlans(slice, { salt }),
+    plans: compileTablePlans(slice, { salt, envelopeWriter }),
     kafka: new KafkaProducerProvider({ settings: kafkaSettingsFromEnv(env), clientId: service, logger }),
     deadLetters,
     logger,

@@ -13,7 +13,11 @@
 
 import type { SourceTableConfig } from '../../../config/types';
 import type { ChangeBridgeSlice } from '../../../config/validatePipelineConfig';
-import type { DynamoDbChange } from '../envelope/types';
+import { compiledJsonItemText } from '../envelope/compiledItemText';
+import { ENVELOPE_DEFAULTS } from '../envelope/constants';
+import type { ItemTextWriter } from '../envelope/itemText';
+import { jsonItemText } from '../envelope/itemText';
+import type { DynamoDbChange, EnvelopeWriter } from '../envelope/types';
 import { RECORD_SIZES } from '../kafka/constants';
 import { compileGovernance, type TableGovernance } from './governance';
 
@@ -22,6 +26,8 @@ export interface TablePlan {
   readonly partitionKey: string;
   readonly keyMode: 'partitionKey' | 'primaryKey';
   readonly governance: TableGovernance;
+  /** Writes the envelope's images as text (tables without governance hooks): general or compiled writer. */
+  readonly itemText: ItemTextWriter;
   /** The topic of a change: `routeBy.topics[value]` when the item's attribute matches, else `topic`. */
   topicFor(change: DynamoDbChange): string;
 }
@@ -42,13 +48,27 @@ function routeValue(change: DynamoDbChange, attribute: string): string | undefin
   return undefined;
 }
 
-function planOf(config: SourceTableConfig, salt: string): TablePlan {
+export interface TablePlanOptions {
+  /** Salt of the governance hashes (`GOVERNANCE_HASH_SALT`). */
+  readonly salt: string;
+  /** Who writes the envelope text (`STREAMBRIDGE_ENVELOPE_WRITER`); default `ENVELOPE_DEFAULTS.writer`. */
+  readonly envelopeWriter?: EnvelopeWriter;
+}
+
+/** The one place the envelope writer switch takes effect. */
+const ITEM_TEXT_WRITERS: Readonly<Record<EnvelopeWriter, ItemTextWriter>> = {
+  compiled: compiledJsonItemText,
+  general: jsonItemText,
+};
+
+function planOf(config: SourceTableConfig, salt: string, itemText: ItemTextWriter): TablePlan {
   const routeBy = config.routeBy;
   return {
     config,
     partitionKey: config.partitionKey.name,
     keyMode: config.kafkaKey ?? 'partitionKey',
     governance: compileGovernance(config.name, config.governance, { salt }),
+    itemText,
     topicFor: routeBy
       ? (change) => {
           const value = routeValue(change, routeBy.attribute);
@@ -60,8 +80,11 @@ function planOf(config: SourceTableConfig, salt: string): TablePlan {
   };
 }
 
-export function compileTablePlans(slice: ChangeBridgeSlice, options: { salt: string }): TablePlans {
-  const tables = new Map(slice.sources.map((source) => [source.name, planOf(source, options.salt)]));
+export function compileTablePlans(slice: ChangeBridgeSlice, options: TablePlanOptions): TablePlans {
+  const itemText = ITEM_TEXT_WRITERS[options.envelopeWriter ?? ENVELOPE_DEFAULTS.writer];
+  const tables = new Map(
+    slice.sources.map((source) => [source.name, planOf(source, options.salt, itemText)]),
+  );
   const limits = new Map(
     slice.topics.map((topic) => [topic.name, topic.maxMessageBytes ?? RECORD_SIZES.defaultMaxMessageBytes]),
   );

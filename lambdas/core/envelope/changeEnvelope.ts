@@ -46,6 +46,7 @@
 
 import type { ChangeEnvelope } from '../types';
 import { OPERATIONS } from './constants';
+import type { ItemTextWriter } from './itemText';
 import { jsonItemText, jsonString } from './itemText';
 import { toJsonItem } from './losslessMapping';
 import type { DynamoDbChange } from './types';
@@ -96,16 +97,18 @@ function envelopeEnd(producedAtMs: number): string {
 }
 
 /**
- * The bytes of `serializeChangeEnvelope(buildChangeEnvelope(change, producedAtMs))`, written directly.
- * `keyText` is the JSON text of the key when the caller already has it (the Kafka key in primaryKey mode).
+ * The bytes of `serializeChangeEnvelope(buildChangeEnvelope(change, producedAtMs))`, written directly by
+ * `itemText` (the general writer, or the compiled one: the same bytes). `keyText` is the JSON text of the
+ * key when the caller already has it (the Kafka key in primaryKey mode).
  */
 export function changeEnvelopeText(
   change: DynamoDbChange,
   producedAtMs: number,
-  keyText: string = jsonItemText(change.keys, 'dynamodb.Keys'),
+  itemText: ItemTextWriter = jsonItemText,
+  keyText: string = itemText(change.keys, 'dynamodb.Keys'),
 ): string {
-  const before = change.oldImage === undefined ? 'null' : jsonItemText(change.oldImage, 'dynamodb.OldImage');
-  const after = change.newImage === undefined ? 'null' : jsonItemText(change.newImage, 'dynamodb.NewImage');
+  const before = change.oldImage === undefined ? 'null' : itemText(change.oldImage, 'dynamodb.OldImage');
+  const after = change.newImage === undefined ? 'null' : itemText(change.newImage, 'dynamodb.NewImage');
   return (
     `{"op":"${OPERATIONS[change.eventName]}","key":${keyText},"before":${before},"after":${after}` +
     `${sourceStart(change.table, change.region)}${jsonString(change.eventId)},"sequenceNumber":${jsonString(change.sequenceNumber)},` +

@@ -1,4 +1,8 @@
 /** Types of DynamoDB changes as the bridges read them, before they become change envelopes. */
+import type { ENVELOPE_WRITERS } from './constants';
+
+/** Who writes the envelope text (`STREAMBRIDGE_ENVELOPE_WRITER`). */
+export type EnvelopeWriter = (typeof ENVELOPE_WRITERS)[number];
 
 /**
  * A DynamoDB attribute value in its JSON wire form (as Lambda delivers DynamoDB Streams records and as

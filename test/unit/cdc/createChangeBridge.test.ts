@@ -32,6 +32,16 @@ describe('createChangeBridge (cold start)', () => {
       /sources\[0\]\.topic: topic "orders.changes" is not declared/,
     ],
     ['the brokers', { KAFKA_BROKERS: undefined }, /KAFKA_BROKERS or MSK_CLUSTER_ARN/],
+    [
+      'the envelope writer switch',
+      { STREAMBRIDGE_ENVELOPE_WRITER: 'fast' },
+      /STREAMBRIDGE_ENVELOPE_WRITER: must be one of compiled, general \(got "fast"\)/,
+    ],
+    [
+      'the record encoder switch',
+      { STREAMBRIDGE_KAFKA_RECORD_ENCODER: 'compiled' },
+      /STREAMBRIDGE_KAFKA_RECORD_ENCODER: must be one of fast, kafkajs \(got "compiled"\)/,
+    ],
   ])('fails naming %s when it is missing or wrong', (_, override, message) => {
     // Act
     const act = () =>

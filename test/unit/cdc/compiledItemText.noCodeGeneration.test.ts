@@ -12,7 +12,7 @@ describe('envelope text where code generation is disallowed', () => {
       tags: { SS: ['a', 'b'] },
       lines: { L: [{ M: { sku: { S: 's' }, qty: { N: String(i) } } }] },
     }));
-    const script = join(import.meta.dirname, '../../fixtures/envelope/itemTexts.ts');
+    const script = join(import.meta.dirname, '../../fixtures/envelope/compiledItemTexts.ts');
 
     // Act
     const output = execFileSync(

@@ -43,7 +43,7 @@ interface Route {
 }
 
 /** The writer of a mapping's mode. */
-export function createMappingWriter(mapping: DynamoMapping, table: SinkTableConfig): MappingWriter {
+function createMappingWriter(mapping: DynamoMapping, table: SinkTableConfig): MappingWriter {
   switch (mapping.mode) {
     case 'timeseries':
       return new TimeSeriesWriter({ mapping, table });

@@ -84,13 +84,6 @@ export function renderKeyTemplate(template: CompiledTemplate, event: SinkEvent):
   }
 }
 
-/** The key attributes of an item, for requests that address it (GetItem, conditions, markers). */
-export function keyOf(item: Readonly<SdkItem>, table: SinkTableConfig): SdkItem {
-  const key: SdkItem = { [table.partitionKey.name]: item[table.partitionKey.name] as AttributeValue };
-  if (table.sortKey) key[table.sortKey.name] = item[table.sortKey.name] as AttributeValue;
-  return key;
-}
-
 function valueId(value: AttributeValue | undefined): string {
   if (value?.S !== undefined) return `S:${value.S}`;
   if (value?.N !== undefined) return `N:${value.N}`;

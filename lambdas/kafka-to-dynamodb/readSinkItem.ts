@@ -33,7 +33,7 @@ const BOOKKEEPING: ReadonlySet<string> = new Set(
 );
 
 /** Whether an attribute is the sink's own bookkeeping rather than data. */
-export function isBookkeepingAttribute(name: string): boolean {
+function isBookkeepingAttribute(name: string): boolean {
   return BOOKKEEPING.has(name) || name.startsWith(DYNAMO_SINK_ATTRIBUTES.watermarkPrefix);
 }
 

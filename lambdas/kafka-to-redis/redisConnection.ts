@@ -180,12 +180,6 @@ export function redisCredentials(secretArn: string, read: ReadSecretString = rea
   return cached;
 }
 
-/** Forgets cached credentials (after an authentication failure, so a rotated secret is read again). */
-export function forgetRedisCredentials(secretArn?: string): void {
-  if (secretArn === undefined) secrets.clear();
-  else secrets.delete(secretArn);
-}
-
 /** The ioredis options both client kinds share (exported for tests and the local demo). */
 export function redisClientOptions(
   settings: RedisSettings,

@@ -20,7 +20,7 @@ let lastArn: string | undefined;
 let lastTable: string | undefined;
 
 /** The table name in a DynamoDB stream ARN (`arn:aws:dynamodb:…:table/NAME/stream/LABEL`). */
-export function tableOfStreamArn(arn: string | undefined): string | undefined {
+function tableOfStreamArn(arn: string | undefined): string | undefined {
   if (!arn) return undefined;
   if (arn !== lastArn) {
     lastTable = TABLE_IN_STREAM_ARN.exec(arn)?.[1];

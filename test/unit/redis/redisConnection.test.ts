@@ -1,9 +1,8 @@
 import { Cluster, Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../config/errors';
 import {
   createRedisClient,
-  forgetRedisCredentials,
   redisClientOptions,
   redisCredentials,
   redisSettingsFromEnv,
@@ -80,8 +79,6 @@ describe('redisSettingsFromEnv', () => {
 });
 
 describe('redisCredentials', () => {
-  afterEach(() => forgetRedisCredentials());
-
   it('reads a secret once per execution environment', async () => {
     // Prepare
     let reads = 0;
@@ -121,8 +118,6 @@ describe('redisCredentials', () => {
 });
 
 describe('createRedisClient', () => {
-  afterEach(() => forgetRedisCredentials());
-
   it('fails fast, and resends a command whose connection dropped once reconnected', () => {
     const options = redisClientOptions(
       { nodes: [{ host: 'h', port: 1 }], tls: true, cluster: false, db: 3 },

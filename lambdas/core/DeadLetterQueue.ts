@@ -1,21 +1,7 @@
 /**
  * The dead-letter destination of poison records: an SQS queue receiving one JSON message per bad record
- * with the reason and the record's coordinates, so a bad record never blocks its shard or partition and
- * is never silently dropped.
- *
- * Messages are sent with SendMessageBatch (10 per request, in parallel). A record whose payload would make
- * the message too large keeps its coordinates and reason and carries the first bytes of the payload only
- * (`payloadTruncated: true`): the coordinates find the original. Entries SQS refuses are retried; if some
- * still fail, `send` throws and the caller must report those records as failed, not done.
- *
- * The SQS client is loaded with the first letter, not at cold start: most execution environments never
- * dead-letter anything, so loading it there would only add to their init time.
- *
- * @example
- * ```ts
- * const dlq = new DeadLetterQueue({ queueUrl: process.env.DEAD_LETTER_QUEUE_URL!, handler: 'kafka-to-redis' });
- * await dlq.send([{ reason: 'bad JSON', errorType: 'DecodeError', coordinates, payload }]);
- * ```
+ * with the reason and the record's coordinates, so a bad record never blocks its shard or partition and is
+ * never silently dropped. A payload too large for SQS keeps its first bytes (`payloadTruncated`).
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DEAD_LETTER_LIMITS, HANDLER_ENV } from './constants';
@@ -77,6 +63,15 @@ export function deadLetterBody(letter: DeadLetter, handler: string, now = Date.n
 
 type SqsModule = typeof import('@aws-sdk/client-sqs');
 
+/**
+ * Sends dead letters in batches of 10, retrying what SQS refuses; the SQS client is loaded on the first send.
+ *
+ * @example
+ * ```ts
+ * const dlq = DeadLetterQueue.fromEnv('kafka-to-redis'); // DEAD_LETTER_QUEUE_URL
+ * await dlq.send([{ reason: 'bad JSON', errorType: 'DecodeError', coordinates, payload }]);
+ * ```
+ */
 export class DeadLetterQueue {
   readonly #queueUrl: string;
   readonly #handler: string;

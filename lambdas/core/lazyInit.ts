@@ -15,6 +15,8 @@ export interface Lazy<T> {
 }
 
 /**
+ * A value built once, on first use, and built again after a failure or a `reset`.
+ *
  * @example
  * ```ts
  * const sink = lazyInit(() => createDynamoSinkHandler({ config: loadHandlerConfig(validate), ... }));

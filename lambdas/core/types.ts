@@ -8,7 +8,7 @@ export type ChangeOperation = 'c' | 'u' | 'd';
 
 /**
  * The change envelope published on CDC topics (Debezium-shaped, plain JSON). DynamoDB attribute values
- * are unmarshalled with the lossless mapping documented in `changeEnvelope.ts`.
+ * are unmarshalled with the lossless mapping of `envelope/losslessMapping.ts` (docs/envelope.md).
  */
 export interface ChangeEnvelope {
   readonly op: ChangeOperation;

@@ -1,27 +1,7 @@
 /**
  * `aggregate` mode (materialized views): counters, sums, minimums and maximums per key and time window,
- * e.g. page views per page per hour.
- *
- * The batch is pre-aggregated in memory per item key, then each key costs one UpdateItem: `ADD` for counts
- * and sums, `SET if_not_exists` for a first min/max, and `SET` of the partition's offset watermark, under the
- * condition `attribute_not_exists(wm) OR wm < <first offset added>`. The watermark lives on the item itself
- * (`sb_wm#<mapping>#<topic>#<partition>`), so the guard and the increments are one atomic single-item write:
- * a redelivered batch fails the condition and adds nothing, keys are independent (no transaction, no
- * 100-item limit, no conflicts between partitions updating the same view item), and a batch of 10 000 events
- * over 50 keys costs 50 write requests.
- *
- * When the condition fails, DynamoDB returns the stored item (`ReturnValuesOnConditionCheckFailure`): the
- * key is re-planned with only the events above its watermark (a redelivery that mixes applied and new
- * events adds exactly the new ones). Min and max are idempotent, so they need no guard: when the batch holds
- * a better value than the stored one, one conditional `SET` (`#min > :v`) improves it.
- *
- * Deletes and tombstones are not occurrences and add nothing.
- *
- * @example
- * ```ts
- * const writer = new AggregateWriter({ mapping, table });
- * await writer.apply(batch); // 10 000 click events over 50 pages → 50 UpdateItem requests
- * ```
+ * pre-aggregated per batch and written with one UpdateItem per key, guarded by a watermark on the item.
+ * How and why: docs/handlers.md, "DynamoDB sink".
  */
 import type { AttributeValue, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import type { CompiledTemplate } from '../../config/keyTemplate';
@@ -74,6 +54,15 @@ function definedValues(occurrences: readonly Occurrence[], metric: number): numb
   });
 }
 
+/**
+ * Applies an `aggregate` mapping's events to its table.
+ *
+ * @example
+ * ```ts
+ * const writer = new AggregateWriter({ mapping, table });
+ * await writer.apply(batch); // 10 000 click events over 50 pages → 50 UpdateItem requests
+ * ```
+ */
 export class AggregateWriter implements MappingWriter {
   readonly #mapping: AggregateMapping;
   readonly #table: SinkTableConfig;

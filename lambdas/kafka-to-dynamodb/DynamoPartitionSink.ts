@@ -1,16 +1,7 @@
 /**
- * The DynamoDB sink's side of the shared Kafka batch loop: for one partition batch, each mapping of the
- * batch's topic gets the events that pass its filter and applies them to its table (mappings run
- * concurrently; each is idempotent on its own). Poison records found by any mapping are returned for the
- * dead-letter queue, their reason prefixed with the mapping's name; when a mapping could not write
- * everything, the partition fails from the lowest offset any mapping left unapplied (PartitionApplyError),
- * and the redelivery changes nothing that was already applied.
- *
- * @example
- * ```ts
- * const sink = new DynamoPartitionSink({ config, client, metrics, logger });
- * const processor = new KafkaSinkProcessor({ name: 'kafka-to-dynamodb', sink, deadLetters, logger, metrics });
- * ```
+ * The DynamoDB sink's partition sink: each mapping of the batch's topic applies the events that pass its
+ * filter to its table, concurrently and idempotently; the partition fails from the lowest offset any mapping
+ * left unapplied (docs/handlers.md, "DynamoDB sink").
  */
 
 import { matchesPattern } from '../../config/filterPattern';
@@ -63,6 +54,18 @@ function namedPoison(mapping: string, finding: PoisonFinding): PoisonFinding {
   };
 }
 
+/**
+ * What the shared sink loop hands each partition of a DynamoDB sink batch to.
+ *
+ * @example
+ * ```ts
+ * const handle = createKafkaSinkHandler({
+ *   name: 'kafka-to-dynamodb',
+ *   sink: ({ logger, metrics }) => new DynamoPartitionSink({ config, client, logger, metrics }),
+ *   deadLetters,
+ * });
+ * ```
+ */
 export class DynamoPartitionSink implements PartitionSink {
   readonly #routes: readonly Route[];
   readonly #client: DynamoSend;

@@ -1,30 +1,7 @@
 /**
- * `state` mode (event sourcing): the current state of each entity rebuilt from its events, with its version
- * (`sb_version`) and the id of the last event applied (`sb_event_id`).
- *
- * An entity's events carry versions 1, 2, 3…; the batch is compacted per entity: the stored item is read
- * (BatchGetItem, strongly consistent unless `consistentRead: false`), events at or below the stored version
- * are skipped as duplicates, the run of consecutive versions after it is reduced (`merge`: shallow merge of
- * each event's fields over the state; `replace`: the last event's fields) and written in one PutItem
- * conditioned on the item's write revision (`sb_rev`), so a stale read or a concurrent writer can never
- * overwrite newer state: the condition fails, DynamoDB returns the current item and the entity is re-planned.
- *
- * Version gaps: an event beyond the next version (v5 when v3 is stored and v4 has not arrived) is held in
- * the item (`sb_pending`, keyed by version) and applied as soon as the missing versions arrive, in this or a
- * later batch. Out-of-order delivery (common when different versions are different source items) then
- * heals itself without blocking the partition, and the state never skips a version. The gap is reported
- * (warning log, `StateVersionGaps` metric, visible as `sb_pending` on the item); beyond
- * {@link DYNAMO_WRITES.maxPendingEvents} held events, or when holding would make the item exceed 400 KB, the event is
- * dead-lettered with reason "version gap".
- *
- * Deletes and tombstones are ignored: events are immutable facts, and a source delete (e.g. the TTL clean-up
- * of an event table) must not roll the state back.
- *
- * @example
- * ```ts
- * const writer = new StateWriter({ mapping, table });
- * await writer.apply(batch); // v1..v40 of order#7 in one batch → one conditional PutItem
- * ```
+ * `state` mode (event sourcing): each entity's state rebuilt from its versioned events, one PutItem per
+ * entity conditioned on its write revision, events ahead of a missing version held in the item until it
+ * arrives. How and why: docs/handlers.md, "DynamoDB sink".
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { CompiledTemplate } from '../../config/keyTemplate';
@@ -105,6 +82,15 @@ function gapError(entity: string, stored: number, event: VersionedEvent, reason:
   );
 }
 
+/**
+ * Applies a `state` mapping's events to its table.
+ *
+ * @example
+ * ```ts
+ * const writer = new StateWriter({ mapping, table });
+ * await writer.apply(batch); // v1..v40 of order#7 in one batch → one conditional PutItem
+ * ```
+ */
 export class StateWriter implements MappingWriter {
   readonly #mapping: StateMapping;
   readonly #table: SinkTableConfig;

@@ -1,20 +1,6 @@
 /**
- * `timeseries` mode: one item per event, under deterministic keys (partition key from a template, e.g.
- * `device#{deviceId}#{ts:yyyyMMdd}`; sort key from a template or by default
- * `<event time ISO-8601>#<partition>#<offset, 20 digits>`, or for a change envelope
- * `<event time ISO-8601>#<source event id>`), so a redelivered event overwrites its own item and lexical
- * order is time order. A change keys by its source event id because a change bridge retried after a crash
- * produces the same change again at a new offset: the offset would make it a second reading. The table's TTL attribute gets event time + `retentionDays` (epoch s).
- *
- * Items are written with BatchWriteItem (see `batchWriteItems.ts`); two events that map to one key keep the
- * later one. Deletes and tombstones add nothing to a series: a source delete (often the source table's own
- * TTL) must not erase history nor add a reading.
- *
- * @example
- * ```ts
- * const writer = new TimeSeriesWriter({ mapping, table });
- * const result = await writer.apply(batch); // result.failedAt set when items stayed unwritten
- * ```
+ * `timeseries` mode: one item per event under deterministic keys, so a redelivered event overwrites its own
+ * item and lexical order is time order. How and why: docs/handlers.md, "DynamoDB sink".
  */
 
 import type { CompiledTemplate } from '../../config/keyTemplate';
@@ -41,6 +27,15 @@ export function changeSortKey(eventMillis: number, eventId: string): string {
   return `${new Date(eventMillis).toISOString()}#${eventId}`;
 }
 
+/**
+ * Applies a `timeseries` mapping's events to its table.
+ *
+ * @example
+ * ```ts
+ * const writer = new TimeSeriesWriter({ mapping, table });
+ * const result = await writer.apply(batch); // result.failedAt set when items stayed unwritten
+ * ```
+ */
 export class TimeSeriesWriter implements MappingWriter {
   readonly #mapping: TimeSeriesMapping;
   readonly #table: SinkTableConfig;

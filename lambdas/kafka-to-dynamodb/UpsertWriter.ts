@@ -1,29 +1,7 @@
 /**
- * `upsert` mode (CDC replica): each change envelope's `after` image is written (op `c`/`u`) or the item is
- * deleted (op `d`, or a Kafka tombstone), never older over newer.
- *
- * Every write is conditioned on the change's source sequence number, stored with the item as `sb_seq`,
- * zero-padded to 40 digits so that DynamoDB's string comparison is numeric comparison (DynamoDB Streams
- * sequence numbers are decimal strings of up to 40 digits; a DynamoDB number holds only 38):
- * `attribute_not_exists(sb_seq) OR sb_seq < :seq`. A stale or redelivered change fails the condition and
- * changes nothing. The batch is compacted per key first: only the change with the highest sequence number
- * of each key is written (one PutItem per key).
- *
- * A delete writes a tombstone marker (the key, `sb_deleted: true` and the delete's `sb_seq`) instead of
- * deleting the item, so an older upsert arriving after the delete (a redelivery, or the Kinesis path, which
- * may reorder) fails the condition instead of resurrecting the item. `readSinkItem` reads markers as absent;
- * with `tombstoneRetentionDays`, markers expire through the table's TTL attribute.
- *
- * A Kafka tombstone (null value) carries no sequence number. When its key has a change in the same batch it
- * only repeats that change's delete and is dropped; alone (e.g. after log compaction removed the delete), it
- * turns the stored item into a marker that keeps the item's own `sb_seq` (strongly consistent read, then a
- * write conditioned on that `sb_seq`), so nothing older than what was deleted can bring it back.
- *
- * @example
- * ```ts
- * const writer = new UpsertWriter({ mapping, table });
- * await writer.apply(batch);
- * ```
+ * `upsert` mode (CDC replica): each change envelope's `after` image written, or the item turned into a
+ * tombstone marker, never older over newer (writes conditioned on the source sequence number). How and why:
+ * docs/handlers.md, "DynamoDB sink".
  */
 import type { SinkTableConfig, UpsertMapping } from '../../config/types';
 import { SINK_LOOP } from '../core/sink/constants';
@@ -71,6 +49,15 @@ export function paddedSequence(sequence: string): string {
   return sequence.padStart(KEY_DIGITS.sequence, '0');
 }
 
+/**
+ * Applies an `upsert` mapping's changes to its replica table.
+ *
+ * @example
+ * ```ts
+ * const writer = new UpsertWriter({ mapping, table });
+ * await writer.apply(batch);
+ * ```
+ */
 export class UpsertWriter implements MappingWriter {
   readonly #mapping: UpsertMapping;
   readonly #table: SinkTableConfig;

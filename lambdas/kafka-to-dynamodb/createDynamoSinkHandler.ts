@@ -24,6 +24,8 @@ export interface DynamoSinkHandlerOptions {
 }
 
 /**
+ * The Kafka → DynamoDB handler around its own client and dead-letter destination.
+ *
  * @example
  * ```ts
  * const handle = createDynamoSinkHandler({ config, client: new DynamoDBClient({}), deadLetters });

@@ -1,18 +1,7 @@
 /**
- * Reads a sink table's item the way its readers should see it: eventually consistent by default (half
- * the read cost; a read may miss a write of the last second or so), strongly consistent on request; upsert
- * tombstone markers read as absent; the sink's bookkeeping attributes (`sb_seq`, `sb_version`, watermarks…)
- * removed unless `raw` is set. Numbers come back as the change envelope writes them: a JSON number when
- * exact, else `{"$N": "…"}`.
- *
- * The sink itself reads strongly consistently wherever it must read before it writes (state mode, unless
- * `consistentRead: false`; tombstones without a sequence number); its other writes need no read at all.
- *
- * @example
- * ```ts
- * const order = await readSinkItem(client, 'sb-order-state', { orderId: 'o-1' });
- * const fresh = await readSinkItem(client, 'sb-order-state', { orderId: 'o-1' }, { consistent: true });
- * ```
+ * Reads a sink table's item the way its readers should see it: eventually consistent unless asked, upsert
+ * tombstone markers as absent, the sink's bookkeeping attributes removed, numbers as the change envelope
+ * writes them (docs/sinks/dynamodb.md).
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -37,6 +26,15 @@ function isBookkeepingAttribute(name: string): boolean {
   return BOOKKEEPING.has(name) || name.startsWith(DYNAMO_SINK_ATTRIBUTES.watermarkPrefix);
 }
 
+/**
+ * An item of a sink table as its readers should see it; `undefined` when absent or deleted.
+ *
+ * @example
+ * ```ts
+ * const order = await readSinkItem(client, 'sb-order-state', { orderId: 'o-1' });
+ * const fresh = await readSinkItem(client, 'sb-order-state', { orderId: 'o-1' }, { consistent: true });
+ * ```
+ */
 export async function readSinkItem(
   client: DynamoSend,
   table: string,

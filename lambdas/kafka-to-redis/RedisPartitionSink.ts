@@ -1,26 +1,7 @@
 /**
- * The Redis sink's `PartitionSink`: plans a partition's events into compacted per-key writes, then applies
- * each chunk with one script call per slot group (one group on a single primary), each call atomic with
- * its offset watermark. Chunks go in order; the groups of a chunk in parallel.
- *
- * Outcomes:
- * - a call finds its watermark at or past its range → its events are duplicates, nothing is written;
- * - a call finds its watermark inside its range (a redelivery that does not start where the last delivery
- *   stopped) → the group is replanned from the events after the watermark and applied;
- * - Redis refuses a command (wrong type of key) → the records folded into that key are dead-lettered;
- *   the rest of the chunk is applied and the watermark advances. The script also records the refusal in
- *   the watermark's refusals outbox, atomically with the watermark, and the sink deletes it once the
- *   dead letters are sent ({@link RedisPartitionSink.deadLettered}): when the dead-letter queue fails and
- *   the batch comes again, the watermark says duplicate, and the outbox (listed with that reply) still
- *   names the refused records, so they are dead-lettered then (at least once, never lost);
- * - a call fails (connection lost, timeout) → `PartitionApplyError` at the lowest offset not known to be
- *   applied; the redelivery skips whatever did get applied.
- *
- * @example
- * ```ts
- * const sink = new RedisPartitionSink({ redis, config, cluster: false, metrics, logger });
- * const processor = new KafkaSinkProcessor({ name: 'kafka-to-redis', sink, deadLetters, logger, metrics });
- * ```
+ * The Redis sink's partition sink: plans a partition's events into compacted per-key writes and applies each
+ * chunk with one script call per slot group, atomic with its offset watermark; refused writes are
+ * dead-lettered through the refusals outbox. Its outcomes: docs/handlers.md, "Redis sink".
  */
 import type { RedisSinkConfig } from '../../config/types';
 import type { KafkaRecord } from '../core/kafkaRecords';
@@ -66,6 +47,18 @@ function lowestOffset(writes: readonly KeyWrite[]): number {
   return lowest;
 }
 
+/**
+ * What the shared sink loop hands each partition of a Redis sink batch to.
+ *
+ * @example
+ * ```ts
+ * const handle = createKafkaSinkHandler({
+ *   name: 'kafka-to-redis',
+ *   sink: ({ logger, metrics }) => new RedisPartitionSink({ redis, config, cluster: false, logger, metrics }),
+ *   deadLetters,
+ * });
+ * ```
+ */
 export class RedisPartitionSink implements PartitionSink {
   readonly #redis: RedisClient;
   readonly #mappings: Map<string, CompiledMapping[]>;

@@ -1,32 +1,7 @@
 /**
- * The one Lua script every write goes through. It checks the group's offset watermark, runs the chunk's
- * commands and advances the watermark, all atomically: a chunk already applied (a redelivery) changes
- * nothing, and a crash can only happen before or after a whole chunk, never inside one.
- *
- * KEYS: `[watermark, refusals, ...keys]`. ARGV: `[firstOffset, watermarkAfter, tombstoneTtl, ...commands]`,
- * each command `name, keyIndex, argc, ...args`. Replies:
- * - `['dup', wm, field, entry, ...]`: the watermark is at or past this call's last offset: nothing to do;
- * - `['behind', wm, field, entry, ...]`: the watermark is inside this call's range: replan from the events
- *   after it;
- * - `['ok', wm, stale, index, error, ...]`: applied; `stale` cache writes were older than the stored
- *   version; each `index, error` is a command Redis refused (wrong type of key…) — the others ran.
- *
- * Refusals outbox: each refused command is also recorded, in the same atomic step, in the refusals hash
- * (field `firstOffset-watermarkAfter:index`, entry `name LF error LF key`: the error on one line, the key
- * last, as it is) until the sink has dead-lettered its records and deletes the field. A `dup` or `behind`
- * reply lists the hash: a redelivery after the dead-letter queue failed finds the refusals of the calls
- * that were applied, which it cannot see again.
- *
- * Every command runs with `redis.pcall`, so a refused command never leaves a chunk half-applied without
- * its watermark. The one refusal that is not about the data, OOM, only happens before the script's first
- * write (Redis lets a script that has written go on): the call then fails whole and is retried.
- * Cache operations compare versions as decimal strings (length, then bytes).
- *
- * @example
- * ```ts
- * const call = encodeScriptCall({ watermarkKey, firstOffset: 10, lastOffset: 19, commands, tombstoneTtlSeconds });
- * const reply = parseScriptReply(await runApplyScript(redis, call));
- * ```
+ * The one Lua script every write of the Redis sink goes through: it checks the group's offset watermark,
+ * runs the chunk's commands and advances the watermark atomically, and records refused commands in the
+ * refusals outbox. Its arguments and replies, and why: docs/handlers.md, "Redis sink".
  */
 import { createHash } from 'node:crypto';
 import { REDIS_SINK_DEFAULTS } from './constants';
@@ -277,6 +252,12 @@ export function parseScriptReply(reply: unknown): ScriptReply {
 /**
  * Runs a call with EVALSHA, loading the script with EVAL when the server does not have it yet (a new
  * node, a restart, SCRIPT FLUSH). A NOSCRIPT answer means nothing ran, so the retry is safe.
+ *
+ * @example
+ * ```ts
+ * const call = encodeScriptCall({ watermarkKey, refusalsKey, firstOffset: 10, lastOffset: 19, commands, tombstoneTtlSeconds });
+ * const reply = parseScriptReply(await runApplyScript(redis, call)); // { status: 'ok' | 'dup' | 'behind', ... }
+ * ```
  */
 export async function runApplyScript(redis: RedisClient, call: ScriptCall): Promise<unknown> {
   const tail = [String(call.keys.length), ...call.keys, ...call.argv];

@@ -1,16 +1,7 @@
 /**
- * The compacted writes of one key, one class per kind of write. Events are folded in offset order:
- * increments of a counter field or a leaderboard member are summed, a set score or session / cache state
- * keeps the newest value, unique elements are deduplicated, stream and list entries are kept in order.
- * `commands()` then gives the few Redis commands that have the effect of all the events.
- *
- * @example
- * ```ts
- * const write = new CounterWrite('views:home', sizes);
- * write.add(record1, null, 1);
- * write.add(record2, null, 1);
- * write.commands(); // [{ name: 'INCRBY', key: 'views:home', args: ['2'] }]
- * ```
+ * The compacted writes of one key, one class per kind of write: a chunk's events folded in offset order
+ * (increments summed, newest state kept, unique elements deduplicated, entries kept in order), then the few
+ * Redis commands that have the effect of all of them.
  */
 import type { KafkaRecord } from '../core/kafkaRecords';
 import { REDIS_LIMITS } from './constants';
@@ -66,7 +57,17 @@ abstract class CompactedWrite implements KeyWrite {
   }
 }
 
-/** INCRBY / HINCRBY (or their FLOAT forms when an increment has a fraction), then EXPIRE. */
+/**
+ * INCRBY / HINCRBY (or their FLOAT forms when an increment has a fraction), then EXPIRE.
+ *
+ * @example
+ * ```ts
+ * const write = new CounterWrite('views:home', sizes);
+ * write.add(record1, null, 1);
+ * write.add(record2, null, 1);
+ * write.commands(); // [{ name: 'INCRBY', key: 'views:home', args: ['2'] }]
+ * ```
+ */
 export class CounterWrite extends CompactedWrite {
   readonly #sums = new Map<string | null, { sum: number; integer: boolean }>();
   #ttl: number | undefined;

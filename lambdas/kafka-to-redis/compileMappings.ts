@@ -1,19 +1,7 @@
 /**
- * Compiles the sink's mappings once per cold start (key templates, filters) into planners that turn one
- * event into its contribution to a chunk's compacted writes. A contribution is computed in full before it
- * is added (every mapping of an event is prepared before any adds), so a record that is poison for one of
- * its mappings (missing key field, wrong type) changes nothing at all and goes to the dead-letter queue whole.
- *
- * Counters, leaderboards, unique counts, streams and lists count events: deletes and tombstones carry no
- * event and are skipped. Sessions and cache entries hold state: a change's delete (or a tombstone)
- * deletes them.
- *
- * @example
- * ```ts
- * const byTopic = compileMappings(config.mappings);
- * const mapping = byTopic.get('clicks')?.[0];
- * if (mapping?.prepare(event, templateContext(event))) mapping.add(writes); // prepare throws poison
- * ```
+ * The Redis sink's mappings (key templates, filters) compiled once per cold start into planners that turn
+ * one event into its contribution to a chunk's compacted writes; an event poison for any of its mappings
+ * contributes nothing (docs/handlers.md, "Redis sink").
  */
 
 import { matchesPattern } from '../../config/filterPattern';
@@ -292,7 +280,16 @@ function compile(m: RedisMapping): Planner {
   }
 }
 
-/** Compiles the mappings, grouped by topic in config order. */
+/**
+ * Compiles the mappings, grouped by topic in config order.
+ *
+ * @example
+ * ```ts
+ * const byTopic = compileMappings(config.mappings);
+ * const mapping = byTopic.get('clicks')?.[0];
+ * if (mapping?.prepare(event, templateContext(event))) mapping.add(writes); // prepare throws poison
+ * ```
+ */
 export function compileMappings(mappings: readonly RedisMapping[]): Map<string, CompiledMapping[]> {
   const byTopic = new Map<string, CompiledMapping[]>();
   for (const m of mappings) {

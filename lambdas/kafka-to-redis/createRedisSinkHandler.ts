@@ -25,6 +25,8 @@ export interface RedisSinkHandlerOptions {
 }
 
 /**
+ * The Kafka → Redis handler around its own client and dead-letter destination.
+ *
  * @example
  * ```ts
  * const handle = createRedisSinkHandler({ config, redis, cluster: false, deadLetters });

@@ -1,23 +1,7 @@
 /**
- * Names of the keys the sink writes for itself (watermarks, cache versions), and the Redis Cluster slot
- * of a key.
- *
- * Cluster design: a script may only touch keys of one hash slot, so the sink groups a chunk's writes by
- * the slot of each key and runs one script per slot. Each slot group carries its own watermark,
- * `sb:wm:{<tag>}:<group>:<topic>:<partition>`, where `<tag>` is a short string chosen so that the
- * watermark hashes to that very slot; a cache entry's version key `sb:ver:{<tag>}:<key>` likewise lands
- * in its entry's slot. User keys need no hash tags (though tagging related keys, e.g. `views:{home}:…`,
- * puts them in one group and one script call). A single primary needs none of this: one watermark per
- * partition, `sb:wm:<group>:<topic>:<partition>`, and `sb:ver:<key>`.
- *
- * The tag of a slot is the first string in the fixed sequence `0, 1, …, z, 10, 11, …` (base 36) whose
- * slot it is; the table is filled on demand and is the same in every execution environment, forever.
- *
- * @example
- * ```ts
- * const naming = new KeyNaming({ cluster: true, consumerGroup: 'sink' });
- * naming.watermarkKey('clicks', 0, naming.slotOf('views:home')); // 'sb:wm:{…}:sink:clicks:0'
- * ```
+ * Names of the keys the Redis sink writes for itself (watermarks, refusals outboxes, cache versions), and the
+ * Redis Cluster slot of a key; in cluster mode each slot group gets its own watermark, tagged to hash to that
+ * slot (docs/handlers.md, "Redis sink").
  */
 import calculateSlot from 'cluster-key-slot';
 import { REDIS_LIMITS, REDIS_SINK_KEYS } from './constants';
@@ -42,6 +26,15 @@ export function slotTag(slot: number): string {
   return slotTags[slot] as string;
 }
 
+/**
+ * The sink-owned key names of one consumer group, single primary or cluster.
+ *
+ * @example
+ * ```ts
+ * const naming = new KeyNaming({ cluster: true, consumerGroup: 'sink' });
+ * naming.watermarkKey('clicks', 0, naming.slotOf('views:home')); // 'sb:wm:{…}:sink:clicks:0'
+ * ```
+ */
 export class KeyNaming {
   readonly cluster: boolean;
   readonly #group: string;

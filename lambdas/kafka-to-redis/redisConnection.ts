@@ -1,23 +1,7 @@
 /**
- * The Redis / Valkey connection of a handler (and of the local demo's read side): settings from the
- * environment (the `HANDLER_ENV` contract), credentials from Secrets Manager read once per execution
- * environment, and one ioredis client — `Redis` for a single primary, `Cluster` for cluster mode.
- *
- * - `REDIS_URL` (local): `redis://[user:password@]host:port[/db]`, `rediss://` for TLS; several seed nodes
- *   `redis://h1:7000,h2:7001` (or `?cluster=true`) mean cluster mode.
- * - `REDIS_HOST` / `REDIS_PORT` / `REDIS_TLS` (ElastiCache primary or configuration endpoint).
- * - `REDIS_SECRET_ARN`: `{ "username", "password" }` (RBAC) or `{ "password" }` (AUTH token); wins over the URL.
- * - `REDIS_CLUSTER_MODE=true`: cluster mode with the endpoint as the seed node.
- *
- * Clients fail fast instead of queueing forever: a command fails after one reconnect attempt or 10 s
- * without an answer. A command whose connection dropped is resent once the client is reconnected — the
- * sink's writes are guarded by watermarks, so running an apply script twice has the effect of once.
- *
- * @example
- * ```ts
- * const settings = redisSettingsFromEnv(); // { nodes: [{ host, port }], tls: true, cluster: false, ... }
- * const redis = await createRedisClient(settings, { connectionName: 'streambridge-kafka-to-redis' });
- * ```
+ * The Redis / Valkey connection of the Redis sink: settings from the environment (`REDIS_URL`, or
+ * `REDIS_HOST` / `REDIS_PORT` / `REDIS_TLS`, `REDIS_SECRET_ARN`, `REDIS_CLUSTER_MODE`), credentials read
+ * once per execution environment, and one ioredis client that fails fast (docs/handlers.md, "Redis sink").
  */
 import type { ClusterOptions, RedisOptions } from 'ioredis';
 import { Cluster, Redis } from 'ioredis';
@@ -113,6 +97,12 @@ function settingsFromUrl(url: string, issues: string[]): Omit<RedisSettings, 'se
 /**
  * Reads the connection settings from the environment and checks them all at once; throws a
  * {@link ConfigError} naming every wrong variable.
+ *
+ * @example
+ * ```ts
+ * const settings = redisSettingsFromEnv(); // { nodes: [{ host, port }], tls: true, cluster: false, ... }
+ * const redis = await createRedisClient(settings, { connectionName: 'streambridge-kafka-to-redis' });
+ * ```
  */
 export function redisSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): RedisSettings {
   const issues: string[] = [];

@@ -1,21 +1,7 @@
 /**
- * The batch loop both change bridges share: decode each stream record into a change, build its envelope,
- * apply the table's governance, produce every message of the batch in one `sendBatch`, dead-letter the
- * poison records, and answer with the partial batch response.
- *
- * Checkpoint rule: Lambda resumes a shard from the lowest reported sequence number, so when a send fails,
- * the first record of that send and every later record of its shard are reported; nothing after a failed
- * record of a shard is ever reported done (later sends are not attempted). Poison records (undecodable,
- * schema violation, too large, unknown table) go to the dead-letter queue with reason and coordinates and
- * do not hold the shard back; if the dead-letter send fails, they count as failed from that record on.
- * Only records that are reported may be produced twice.
- *
- * @example
- * ```ts
- * const bridge = createChangeBridge('ddb-stream-to-kafka');
- * export const handler = (event: DynamoDBStreamEvent, context: Context) =>
- *   bridge.process(event.Records, dynamoDbStreamCarrier, context);
- * ```
+ * The batch loop both change bridges share: each stream record decoded into a change and its messages, all
+ * produced in one `sendBatch`, poison records dead-lettered, and the partial batch response by sequence
+ * number, never reporting done a record after a failed one of its shard (docs/handlers.md).
  */
 
 import { HANDLER_METRICS } from '../constants';
@@ -54,6 +40,15 @@ interface Tracked {
   readonly outcome: Outcome;
 }
 
+/**
+ * One change bridge: its table plans, Kafka producer, dead-letter queue, logs and metrics.
+ *
+ * @example
+ * ```ts
+ * const bridge = createChangeBridge('ddb-stream-to-kafka');
+ * const { batchItemFailures } = await bridge.process(event.Records, dynamoDbStreamCarrier, context);
+ * ```
+ */
 export class ChangeBridge {
   readonly #options: ChangeBridgeOptions;
   readonly #now: () => number;

@@ -1,17 +1,7 @@
 /**
- * The Kafka messages of one change: the envelope, keyed by the item's partition key value (default) or
- * by its full primary key as JSON, with the CDC headers; in `primaryKey` mode a delete is followed by a
- * tombstone with the same key, so compacted topics drop the item (in `partitionKey` mode a tombstone
- * would erase the item's siblings that share the partition key, so none is sent).
- *
- * A table with governance hooks gets its envelope built as objects (validated, then masked and hashed,
- * and the key taken from the protected envelope); any other table's envelope is written directly as text,
- * the same bytes in one pass.
- *
- * @example
- * ```ts
- * const messages = changeMessages({ plan, change, location, producedAtMs, lineage, maxMessageBytes });
- * ```
+ * The Kafka messages of one change: the envelope keyed by the item's partition key value or its full
+ * primary key, the CDC headers, and in `primaryKey` mode a tombstone after a delete. Governed tables build
+ * the envelope as objects, the others have it written as text (docs/handlers.md).
  */
 import { buildChangeEnvelope, changeEnvelopeText, serializeChangeEnvelope } from '../envelope/changeEnvelope';
 import { OPERATIONS } from '../envelope/constants';
@@ -86,7 +76,14 @@ function directMessage(input: ChangeMessageInput): { key: string; value: string;
   };
 }
 
-/** Throws a {@link PoisonChangeError} for an undecodable, schema-invalid or too large change. */
+/**
+ * Throws a {@link PoisonChangeError} for an undecodable, schema-invalid or too large change.
+ *
+ * @example
+ * ```ts
+ * const messages = changeMessages({ plan, change, location, producedAtMs, lineage, maxMessageBytes });
+ * ```
+ */
 export function changeMessages(input: ChangeMessageInput): OutgoingMessage[] {
   const { plan, change, location, lineage } = input;
   const topic = plan.topicFor(change);

@@ -1,16 +1,7 @@
 /**
- * Cold-start wiring of a change bridge from its environment (the `HANDLER_ENV` contract): the validated
- * config slice, the Kafka producer provider (connected lazily, on the first batch), the dead-letter
- * queue, structured logs and EMF metrics. Any problem fails the first invocation with a message naming
- * the variable or config field.
- *
- * @example
- * ```ts
- * const bridge = lazyInit(() => createChangeBridge('ddb-stream-to-kafka'));
- * export async function handler(event: DynamoDBStreamEvent, context: Context) {
- *   return (await bridge.get()).process(event.Records, dynamoDbStreamCarrier, context);
- * }
- * ```
+ * A change bridge built from its environment (the `HANDLER_ENV` contract): the validated config slice, the
+ * Kafka producer (connected on the first batch), the dead-letter queue, logs and EMF metrics, and the
+ * envelope writer switch. Any problem fails with a message naming the variable or config field.
  */
 import { validateChangeBridgeSlice } from '../../../config/validatePipelineConfig';
 import { HANDLER_ENV, type HANDLER_NAMES } from '../constants';
@@ -30,6 +21,17 @@ export interface ChangeBridgeOutput {
   readonly write?: (line: string) => void;
 }
 
+/**
+ * The bridge of `service`, from `env`; throws a `ConfigError` naming what is missing or wrong.
+ *
+ * @example
+ * ```ts
+ * const bridge = lazyInit(() => createChangeBridge('ddb-stream-to-kafka'));
+ * export async function handler(event: DynamoDBStreamEvent, context: Context) {
+ *   return (await bridge.get()).process(event.Records, dynamoDbStreamCarrier, context);
+ * }
+ * ```
+ */
 export function createChangeBridge(
   service: typeof HANDLER_NAMES.ddbStreamToKafka | typeof HANDLER_NAMES.kinesisToKafka,
   env: NodeJS.ProcessEnv = process.env,

@@ -1,24 +1,7 @@
 /**
  * Governance hooks of a source table, applied by the change bridges before a change leaves the source:
- * JSON-schema validation of the `after` image (a violation makes the record a poison record), and
- * masking or hashing of named top-level attributes in `key`, `before` and `after`. Masked and hashed
- * values never reach Kafka: the Kafka message key is derived from the protected `key`.
- *
- * - mask: the value becomes the string `"****"`.
- * - hash: the value becomes the hex SHA-256 of the salt followed by the value's text (a string as is,
- *   anything else as its envelope JSON), so equal values stay joinable across tables and topics that
- *   share the salt (`GOVERNANCE_HASH_SALT`). Hashing a key attribute keeps partitioning per entity;
- *   masking one puts every entity on one Kafka key, so mask only non-key attributes.
- *
- * Validation sees the envelope JSON of `after` (tagged values included, e.g. `{"$N": "…"}` for a number a
- * JSON number cannot carry), before masking.
- *
- * @example
- * ```ts
- * const governance = compileGovernance('users', { hash: ['email'], mask: ['ip'] }, { salt: 's3cret' });
- * governance.validate(envelope.after);
- * const safe = governance.protect(envelope);
- * ```
+ * JSON-schema validation of the `after` image, and masking or hashing of named top-level attributes of
+ * `key`, `before` and `after` (docs/envelope.md, "Governance"; docs/handlers.md).
  */
 import { createHash } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
@@ -53,6 +36,16 @@ function compileSchema(
   }
 }
 
+/**
+ * The governance hooks of one table, compiled once per cold start (the JSON schema by Ajv).
+ *
+ * @example
+ * ```ts
+ * const governance = compileGovernance('users', { hash: ['email'], mask: ['ip'] }, { salt: 's3cret' });
+ * governance.validate(envelope.after); // throws a SchemaViolation PoisonChangeError
+ * const safe = governance.protect(envelope);
+ * ```
+ */
 export function compileGovernance(
   table: string,
   config: GovernanceConfig | undefined,

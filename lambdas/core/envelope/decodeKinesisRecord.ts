@@ -1,16 +1,7 @@
 /**
- * Decoding of a Kinesis record that carries a DynamoDB change (DynamoDB's Kinesis streaming destination
- * writes JSON with `tableName`, `recordFormat`, `eventName`, `eventID`, `awsRegion`, `userIdentity` and
- * `dynamodb { Keys, NewImage, OldImage, ApproximateCreationDateTime, ApproximateCreationDateTimePrecision }`).
- *
- * That format has no DynamoDB sequence number, and Kinesis may deliver a change twice or out of order; what
- * orders an item's changes there is the creation time, so `source.sequenceNumber` on this path is the
- * approximate creation time in microseconds (ms × 1000 when the table streams at millisecond precision).
- *
- * @example
- * ```ts
- * const change = decodeKinesisRecord(event.Records[0]); // throws PoisonChangeError when malformed
- * ```
+ * Decoding of a Kinesis record carrying a DynamoDB change (DynamoDB's Kinesis streaming destination format).
+ * That format has no sequence number and may repeat or reorder changes: `source.sequenceNumber` on this path
+ * is the approximate creation time in microseconds.
  */
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { KINESIS_CHANGE_FORMAT } from './constants';
@@ -33,6 +24,14 @@ function parseData(record: KinesisStreamRecord): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
+/**
+ * The change a Kinesis record carries; throws a `PoisonChangeError` naming the bad field.
+ *
+ * @example
+ * ```ts
+ * const change = decodeKinesisRecord(event.Records[0]); // throws PoisonChangeError when malformed
+ * ```
+ */
 export function decodeKinesisRecord(record: KinesisStreamRecord): DynamoDbChange {
   const change = parseData(record);
   if (change.recordFormat !== undefined && change.recordFormat !== KINESIS_CHANGE_FORMAT.recordFormat) {

@@ -1,16 +1,7 @@
 /**
- * The lossless mapping between DynamoDB attribute values and the JSON of change envelopes, both ways.
- * The scheme is documented in `changeEnvelope.ts`; `fromJsonItem(toJsonItem(item))` gives back `item`
- * exactly (a property test proves it for any item).
- *
- * `jsonItemText` (itemText.ts) writes the same JSON text as `JSON.stringify(toJsonItem(item))` without
- * building the intermediate objects: the bridges use it when no governance hook needs the objects.
- *
- * @example
- * ```ts
- * toJsonItem({ id: { S: 'a' }, big: { N: '12345678901234567890' } }); // { big: { $N: '1234…' }, id: 'a' }
- * fromJsonItem({ id: 'a', n: 1.5 }); // { id: { S: 'a' }, n: { N: '1.5' } }
- * ```
+ * The lossless mapping between DynamoDB attribute values and the JSON of change envelopes, both ways:
+ * `fromJsonItem(toJsonItem(item))` gives back `item` exactly (a property test proves it for any item). The
+ * mapping's table is in docs/envelope.md, "Lossless values".
  */
 import { ATTRIBUTE_TEXT, VALUE_TAGS as TAG, TAG_NAMES } from './constants';
 import { decodeError } from './errors';

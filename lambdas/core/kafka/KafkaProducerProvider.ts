@@ -1,18 +1,7 @@
 /**
- * The Kafka producer of a handler: one per execution environment (module scope), created and connected
- * on first use, shared by every later invocation, and replaced after a failed send, so a lost broker or
- * a connection the broker closed while idle costs one failed batch, not a stuck environment.
- *
- * Sends wait for all in-sync replicas (acks=-1) and use the configured compression (gzip, built into
- * kafkajs, or none); records are encoded by `produceEncoding.ts` (kafkajs's bytes, at about half the cost). Auth: MSK IAM (SASL/OAUTHBEARER, TLS, tokens refreshed before expiry), SCRAM-SHA-512
- * (TLS, secret from Secrets Manager, cached) or plaintext for local servers. Brokers come from
- * `KAFKA_BROKERS` or are resolved once from the MSK cluster ARN.
- *
- * @example
- * ```ts
- * const kafka = new KafkaProducerProvider({ settings: kafkaSettingsFromEnv(), clientId: 'ddb-stream-to-kafka', logger });
- * await kafka.send(topicMessages(messages), 25_000);
- * ```
+ * The Kafka producer of a handler: created and connected on the first send, shared by every later
+ * invocation, replaced after a failed send; acks=all, the configured compression, auth and record encoder
+ * (docs/handlers.md, "Kafka producer").
  */
 import type { KafkaConfig, logCreator, Producer, SASLOptions, TopicMessages } from 'kafkajs';
 import { CompressionTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
@@ -60,6 +49,15 @@ function kafkajsLogs(logger: Logger): logCreator {
     };
 }
 
+/**
+ * One producer per execution environment, connected on first use, replaced after a failed send.
+ *
+ * @example
+ * ```ts
+ * const kafka = new KafkaProducerProvider({ settings: kafkaSettingsFromEnv(), clientId: 'ddb-stream-to-kafka', logger });
+ * await kafka.send(topicMessages(messages), 25_000);
+ * ```
+ */
 export class KafkaProducerProvider {
   readonly #options: KafkaProducerProviderOptions;
   readonly #scramSecret: ScramSecret | undefined;

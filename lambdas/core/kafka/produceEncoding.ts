@@ -1,21 +1,7 @@
 /**
- * A faster encoding of kafkajs's Produce requests, byte for byte the same as kafkajs's own.
- *
- * kafkajs 2.2.4 encodes each record with one zero-filled 512-byte buffer for the record and one per header,
- * a fresh array and buffer for every varint and 64-bit arithmetic on objects for the timestamp delta: for a
- * 1000-record batch with six headers per record that is about half of `sendBatch`'s time and most of its
- * ~18 MB of garbage. Here each record is measured first and written once into one buffer of its exact size.
- * Everything else (record batch, CRC, compression, request framing, responses) is kafkajs's own code.
- *
- * `installProduceEncoding` swaps the encoder into kafkajs's Produce protocol (versions 3-7, the ones that
- * carry record batches; the versions all share v3's body) after checking, on a sample request, that both
- * give the same bytes; if kafkajs's internals ever differ (another version), it leaves kafkajs as it is and
- * says so. The tests compare the two encoders on generated records and requests.
- *
- * @example
- * ```ts
- * const outcome = await installProduceEncoding(); // 'installed' | 'already' | 'mismatch'
- * ```
+ * The `fast` record encoder (`STREAMBRIDGE_KAFKA_RECORD_ENCODER`): kafkajs's Produce request body, byte for
+ * byte, with each record measured first and written once into a buffer of its exact size. Installed into
+ * kafkajs only after a sample request encodes alike both ways. Why, gain and cost: docs/handlers.md.
  */
 import Encoder from 'kafkajs/src/protocol/encoder.js';
 import type { EncodedRecord } from 'kafkajs/src/protocol/recordBatch/v0/index.js';
@@ -284,6 +270,11 @@ async function encodesAlike(target: ProduceModule): Promise<boolean> {
  * Puts {@link encodeProduceRequest} into kafkajs's Produce protocol, process-wide, once. Returns
  * `mismatch` (and changes nothing) when this kafkajs encodes the sample request differently, or lacks the
  * internals it takes to encode it at all.
+ *
+ * @example
+ * ```ts
+ * const outcome = await installProduceEncoding(); // 'installed' | 'already' | 'mismatch'
+ * ```
  */
 export async function installProduceEncoding(
   target: ProduceModule = produce,

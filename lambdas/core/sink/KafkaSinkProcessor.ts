@@ -1,18 +1,7 @@
 /**
- * The batch loop every Kafka sink shares: split an MSK event into partitions, decode each record (poison
- * records go to the dead-letter queue with their reason and coordinates), hand each partition's events to
- * the sink in offset order, and answer with the Kafka partial batch response.
- *
- * Partitions are independent and applied concurrently; within a partition the sink applies events in
- * order. Checkpoint rule: when a partition fails from offset N, offset N is reported and Lambda redelivers
- * N and everything after it in that partition; nothing after a failure is ever reported done. A sink's
- * writes are guarded by a per-partition watermark, so redelivered events change nothing.
- *
- * @example
- * ```ts
- * const processor = new KafkaSinkProcessor({ name: 'kafka-to-redis', sink, deadLetters, logger, metrics });
- * export const handler = (event: MSKEvent, context: Context) => processor.process(event, context);
- * ```
+ * The batch loop every Kafka sink shares: an MSK event split into partitions, records decoded (poison ones
+ * dead-lettered), each partition's events handed to the sink in offset order, and the Kafka partial batch
+ * response, never reporting done an offset after a failed one of its partition (docs/handlers.md).
  */
 import type { MSKEvent } from 'aws-lambda';
 import { HANDLER_METRICS } from '../constants';
@@ -92,6 +81,15 @@ function deadLetterOf(record: KafkaRecord, error: PoisonRecordError): DeadLetter
   };
 }
 
+/**
+ * Runs one MSK batch through a partition sink.
+ *
+ * @example
+ * ```ts
+ * const processor = new KafkaSinkProcessor({ name: 'kafka-to-redis', sink, deadLetters, logger, metrics });
+ * const { batchItemFailures } = await processor.process(mskEvent, context);
+ * ```
+ */
 export class KafkaSinkProcessor {
   readonly #options: KafkaSinkProcessorOptions;
 

@@ -31,6 +31,8 @@ export interface KafkaSinkHandlerOptions {
 }
 
 /**
+ * A Kafka sink handler: the shared batch loop around the partition sink `options.sink` builds.
+ *
  * @example
  * ```ts
  * const handle = createKafkaSinkHandler({

@@ -112,11 +112,7 @@ function stepVariants(cdc: CdcContenders, delivered: () => DynamoDBRecord[]): Va
     ),
     step('envelope text', () => {
       for (const { change } of changes)
-        deployed.changeEnvelopeText(
-          change,
-          producedAtMs,
-          deployed.jsonItemText(change.keys, 'dynamodb.Keys'),
-        );
+        deployed.changeEnvelopeText(change, producedAtMs, deployed.compiledJsonItemText);
     }),
     step('messages (envelope, headers, size check)', () => {
       for (const c of changes) deployed.changeMessages(messageInput(c));

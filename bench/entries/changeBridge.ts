@@ -11,7 +11,7 @@ export { createChangeBridge } from '../../lambdas/core/change-bridge/createChang
 export { dynamoDbStreamCarrier } from '../../lambdas/core/change-bridge/dynamoDbStreamCarrier';
 export { compileTablePlans } from '../../lambdas/core/change-bridge/tablePlans';
 export { changeEnvelopeText } from '../../lambdas/core/envelope/changeEnvelope';
-export { jsonItemText } from '../../lambdas/core/envelope/itemText';
+export { compiledJsonItemText } from '../../lambdas/core/envelope/compiledItemText';
 export { KafkaProducerProvider } from '../../lambdas/core/kafka/KafkaProducerProvider';
 export { recordBytes, splitIntoSends, topicMessages } from '../../lambdas/core/kafka/messageSizes';
 export { produceEncodingInstalled } from '../../lambdas/core/kafka/produceEncoding';

@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DocumentedDefaults, renderConfigReference } from '../../config/configReference';
 import type { SourceTableConfig } from '../../config/types';
-import { SINK_DEFAULTS } from '../../lambdas/kafka-to-redis/constants';
+import { REDIS_SINK_DEFAULTS } from '../../lambdas/kafka-to-redis/constants';
 import { cacheClusterDefaults } from '../../lib/defaults/cacheDefaults';
 import { resolveEventSourceSettings } from '../../lib/defaults/eventSourceDefaults';
 import { kafkaClusterDefaults } from '../../lib/defaults/kafkaClusterDefaults';
@@ -47,7 +47,7 @@ export function documentedDefaults(): DocumentedDefaults {
     ...values('eventSource', eventSource),
     'sources[].kinesis.shardCount': { value: kinesis.shardCount },
     'sources[].kinesis.retentionHours': { value: kinesis.retentionPeriod?.toHours() },
-    'sinks.redis.tombstoneTtlSeconds': { value: SINK_DEFAULTS.tombstoneTtlSeconds },
+    'sinks.redis.tombstoneTtlSeconds': { value: REDIS_SINK_DEFAULTS.tombstoneTtlSeconds },
   };
 }
 

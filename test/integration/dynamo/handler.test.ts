@@ -2,7 +2,7 @@ import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DynamoSinkConfig } from '../../../config/types';
 import { readSinkItem } from '../../../lambdas/kafka-to-dynamodb/readSinkItem';
-import { mskEvent } from '../../factories/mskEvents';
+import { mskEvent } from '../../../local/events/mskEvents';
 import {
   consumeAsMskEvent,
   createTestTopic,

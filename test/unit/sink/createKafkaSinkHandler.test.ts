@@ -9,7 +9,7 @@ import type { PartitionEvents } from '../../../lambdas/core/sink/KafkaSinkProces
 import { createDynamoSinkHandler } from '../../../lambdas/kafka-to-dynamodb/createDynamoSinkHandler';
 import { createRedisSinkHandler } from '../../../lambdas/kafka-to-redis/createRedisSinkHandler';
 import type { RedisClient } from '../../../lambdas/kafka-to-redis/redisConnection';
-import { mskEvent } from '../../factories/mskEvents';
+import { mskEvent } from '../../../local/events/mskEvents';
 
 /** EMF lines as objects. */
 function emf(lines: readonly string[]): Record<string, unknown>[] {

@@ -1,20 +1,25 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { LOCAL_AWS, LOOPBACK_HOST, TIMEOUTS, VERSIONS } from '../constants';
 import { findExecutable } from '../findExecutable';
 import { serverEnvironment } from '../processControl';
 import { runInstallStep } from '../runInstallStep';
 import type { ServerDefinition, ServicesConfig } from '../types';
+import { MOTO_LAUNCHER_FILE } from './constants';
+import { motoLauncherArgs, motoSettings } from './motoSettings';
+import { readMotoStatus } from './readMotoStatus';
 
-const MOTO_REQUIREMENT = `moto[server]==${VERSIONS.moto}`;
-const REQUIREMENT_MARKER = '.streambridge-requirement';
+const requirement = `moto[server]==${VERSIONS.moto}`;
+const launcher = join(dirname(fileURLToPath(import.meta.url)), MOTO_LAUNCHER_FILE);
+const marker = '.streambridge-requirement';
 
 function venvReady(config: ServicesConfig): boolean {
-  const file = join(config.venvDir, REQUIREMENT_MARKER);
+  const file = join(config.venvDir, marker);
   return (
     existsSync(file) &&
-    readFileSync(file, 'utf8').trim() === MOTO_REQUIREMENT &&
+    readFileSync(file, 'utf8').trim() === requirement &&
     existsSync(join(config.venvDir, 'bin', 'moto_server'))
   );
 }
@@ -24,9 +29,7 @@ async function installMoto(config: ServicesConfig): Promise<void> {
   if (venvReady(config)) return;
   const python = findExecutable('python3', config.env) as string;
   const env = { ...serverEnvironment(config.env), PIP_NO_INPUT: '1', PIP_DISABLE_PIP_VERSION_CHECK: '1' };
-  config.log(
-    `moto: creating ${config.venvDir} and installing ${MOTO_REQUIREMENT} from PyPI (first run only)`,
-  );
+  config.log(`moto: creating ${config.venvDir} and installing ${requirement} from PyPI (first run only)`);
   rmSync(config.venvDir, { recursive: true, force: true });
   await runInstallStep({
     label: 'moto',
@@ -38,17 +41,22 @@ async function installMoto(config: ServicesConfig): Promise<void> {
   await runInstallStep({
     label: 'moto',
     file: join(config.venvDir, 'bin', 'python'),
-    args: ['-m', 'pip', 'install', '--progress-bar', 'off', MOTO_REQUIREMENT],
+    args: ['-m', 'pip', 'install', '--progress-bar', 'off', requirement],
     env,
     log: config.log,
   });
-  writeFileSync(join(config.venvDir, REQUIREMENT_MARKER), `${MOTO_REQUIREMENT}\n`);
+  writeFileSync(join(config.venvDir, marker), `${requirement}\n`);
 }
 
-/** moto server: one endpoint for DynamoDB, DynamoDB Streams, SQS and S3 (service picked from the SigV4 scope). */
+/**
+ * moto server: one endpoint for DynamoDB, DynamoDB Streams, SQS and S3 (service picked from the SigV4 scope),
+ * run by the launcher beside this file, which adds TTL expiry, stream retention and iterator expiry.
+ */
 export const motoServer: ServerDefinition = {
   name: 'moto',
   title: 'moto',
+  // The launcher's file name holds it too, so a plain moto_server of an older streambridge is recognised
+  // as ours, fails the probe (no status endpoint) and is restarted.
   processMarker: 'moto_server',
   startTimeoutMs: TIMEOUTS.startOther,
   stopTimeoutMs: TIMEOUTS.stopOther,
@@ -63,9 +71,10 @@ export const motoServer: ServerDefinition = {
   install: (config) => installMoto(config),
 
   async prepare(config) {
+    const settings = motoSettings(config.env);
     return {
-      file: join(config.venvDir, 'bin', 'moto_server'),
-      args: ['-H', LOOPBACK_HOST, '-p', String(config.ports.moto)],
+      file: join(config.venvDir, 'bin', 'python'),
+      args: [launcher, '-H', LOOPBACK_HOST, '-p', String(config.ports.moto), ...motoLauncherArgs(settings)],
       cwd: config.stateDir,
       env: serverEnvironment(config.env, { PYTHONUNBUFFERED: '1' }),
     };
@@ -80,6 +89,7 @@ export const motoServer: ServerDefinition = {
       requestHandler: { connectionTimeout: TIMEOUTS.probeAttempt, requestTimeout: TIMEOUTS.probeAttempt },
     });
     try {
+      await readMotoStatus(config.ports.moto, TIMEOUTS.probeAttempt);
       await client.send(new ListTablesCommand({ Limit: 1 }));
     } finally {
       client.destroy();

@@ -79,7 +79,8 @@ describe('kafka-to-dynamodb: Lambda entry', () => {
           table: tables.series,
           partitionKey: { name: 'pk', template: 'device#{deviceId}#{ts:yyyyMMdd}' },
           timestampField: 'ts',
-          retentionDays: 30,
+          // T0 is 2025-11-26: a shorter retention is past, and the local TTL expiry would delete the item.
+          retentionDays: 3_650,
         },
         {
           name: 'page-views-hourly',
@@ -150,7 +151,7 @@ describe('kafka-to-dynamodb: Lambda entry', () => {
     expect(response.batchItemFailures).toEqual([]);
     const series = await scanItems(client, tables.series);
     expect(series.map((s) => [s.pk, s.temp, s.expiresAt])).toEqual([
-      ['device#d1#20251126', 21.5, T0 / 1000 + 30 * 86_400],
+      ['device#d1#20251126', 21.5, T0 / 1000 + 3_650 * 86_400],
     ]);
     expect((await scanItems(client, tables.views)).map((v) => [v.pk, v.window, v.views])).toEqual([
       ['page#home', '2025-11-26T08', 2],

@@ -5,12 +5,17 @@ import { consumeAsMskEvent, produceMessages } from '../helpers/kafkaMskEvents';
 import { lambdaContext, scanItems, T0, uniqueName, useDynamoSinkFixture } from './dynamoSinkFixture';
 
 const DAY_SECONDS = 86_400;
+/**
+ * The events are of 2025-11-26 (T0): with a shorter retention their expiry is in the past, and the local
+ * TTL expiry, like AWS's, would delete the items while the test reads them.
+ */
+const RETENTION_DAYS = 3_650;
 
 describe('kafka-to-dynamodb: timeseries mode', () => {
   const fixture = useDynamoSinkFixture();
   const { client, kafka, dlq } = fixture;
 
-  function setUp(retentionDays: number) {
+  function setUp() {
     return fixture.setUp({
       table: {
         name: uniqueName('series'),
@@ -26,14 +31,14 @@ describe('kafka-to-dynamodb: timeseries mode', () => {
         table,
         partitionKey: { name: 'pk', template: 'device#{deviceId}#{ts:yyyyMMdd}' },
         timestampField: 'ts',
-        retentionDays,
+        retentionDays: RETENTION_DAYS,
       }),
     });
   }
 
   it('writes one item per event under time-bucketed keys, in time order, with the TTL attribute set', async () => {
     // Prepare
-    const { table, topic, handler } = await setUp(30);
+    const { table, topic, handler } = await setUp();
     const times = [T0 + 3_000, T0 + 1_000, T0 + 2_000, T0 + 86_400_000];
     await produceMessages(kafka, topic, [
       ...times.map((ts, i) => ({ key: 'd1', value: { deviceId: 'd1', ts, temp: 20 + i } })),
@@ -56,7 +61,7 @@ describe('kafka-to-dynamodb: timeseries mode', () => {
     const readings = (day1.Items ?? []).map((item) => unmarshall(item));
     expect(readings.map((r) => r.ts)).toEqual([T0 + 1_000, T0 + 2_000, T0 + 3_000]);
     for (const r of readings) {
-      expect(r.expiresAt).toBe(Math.floor((r.ts as number) / 1000) + 30 * DAY_SECONDS);
+      expect(r.expiresAt).toBe(Math.floor((r.ts as number) / 1000) + RETENTION_DAYS * DAY_SECONDS);
       expect(r.sk).toMatch(/^2025-11-26T08:00:0\d\.000Z#[01]#\d{20}$/);
     }
     const all = await scanItems(client, table.name);
@@ -71,7 +76,7 @@ describe('kafka-to-dynamodb: timeseries mode', () => {
 
   it('leaves the table identical when the same batch is delivered three times', async () => {
     // Prepare
-    const { table, topic, handler } = await setUp(7);
+    const { table, topic, handler } = await setUp();
     await produceMessages(
       kafka,
       topic,
@@ -97,7 +102,7 @@ describe('kafka-to-dynamodb: timeseries mode', () => {
 
   it('dead-letters events it can never write (missing key field, bad time, item over 400 KB) and writes the rest', async () => {
     // Prepare
-    const { table, topic, handler } = await setUp(1);
+    const { table, topic, handler } = await setUp();
     await produceMessages(kafka, topic, [
       { key: 'a', value: { deviceId: 'a', ts: T0 }, partition: 0 },
       { key: 'b', value: { ts: T0 }, partition: 0 },

@@ -167,7 +167,10 @@ export function lambdaRecordFromSdk(record: SdkStreamRecord, streamArnValue: str
     eventSource: record.eventSource,
     awsRegion: record.awsRegion,
     eventSourceARN: streamArnValue,
-    ...(record.userIdentity ? { userIdentity: record.userIdentity } : {}),
+    // The SDK reads `{Type, PrincipalId}`; Lambda's event carries `{type, principalId}`.
+    ...(record.userIdentity
+      ? { userIdentity: { type: record.userIdentity.Type, principalId: record.userIdentity.PrincipalId } }
+      : {}),
     dynamodb: {
       ...(wireValue({
         Keys: dynamodb.Keys,

@@ -9,6 +9,7 @@ import {
   type GetRecordsCommandOutput,
   GetShardIteratorCommand,
   type _Record as StreamRecord,
+  TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
 import { type KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import { changePartitionKey, toKinesisChangeRecord } from './kinesisChangeRecord';
@@ -121,16 +122,34 @@ export class KinesisStreamingDestination {
     const cached = this.#iterators.get(shardId);
     if (cached) return cached;
     const position = this.#positions.get(shardId);
-    const response = await this.#options.dynamodbStreams.send(
-      new GetShardIteratorCommand({
-        StreamArn: this.#options.tableStreamArn,
-        ShardId: shardId,
-        ...(position
-          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: position }
-          : { ShardIteratorType: 'TRIM_HORIZON' }),
-      }),
+    try {
+      const response = await this.#options.dynamodbStreams.send(
+        new GetShardIteratorCommand({
+          StreamArn: this.#options.tableStreamArn,
+          ShardId: shardId,
+          ...(position
+            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: position }
+            : { ShardIteratorType: 'TRIM_HORIZON' }),
+        }),
+      );
+      return response.ShardIterator;
+    } catch (error) {
+      if (!position || !(error instanceof TrimmedDataAccessException)) throw error;
+      this.#fellBehind(shardId);
+      return this.#iterator(shardId);
+    }
+  }
+
+  /** The stream trimmed what follows the last forwarded change: go on from the oldest record kept. */
+  #fellBehind(shardId: string): void {
+    const after = this.#positions.get(shardId);
+    this.#positions.delete(shardId);
+    this.#iterators.delete(shardId);
+    (this.#options.onError ?? ((e) => console.error(`streaming destination ${this.#options.tableName}:`, e)))(
+      new Error(
+        `${this.#options.tableName} ${shardId}: changes after ${after ?? 'the start'} were trimmed from the stream before they were forwarded (lost); continuing from TRIM_HORIZON`,
+      ),
     );
-    return response.ShardIterator;
   }
 
   async #forwardShard(shardId: string): Promise<number> {
@@ -147,6 +166,10 @@ export class KinesisStreamingDestination {
       } catch (error) {
         if (error instanceof ExpiredIteratorException) {
           this.#iterators.delete(shardId);
+          continue;
+        }
+        if (error instanceof TrimmedDataAccessException) {
+          this.#fellBehind(shardId);
           continue;
         }
         throw error;

@@ -85,6 +85,11 @@ export class DynamoStreamsPoller extends StreamPoller<DynamoSourceRecord> {
     return error instanceof Error && error.name === 'ExpiredIteratorException';
   }
 
+  /** GetShardIterator or GetRecords at a position older than the stream's retention (24 h on AWS). */
+  protected override isTrimmed(error: unknown): boolean {
+    return error instanceof Error && error.name === 'TrimmedDataAccessException';
+  }
+
   protected filterView(record: DynamoSourceRecord): unknown {
     return record.eventRecord;
   }

@@ -36,13 +36,16 @@ interface Shard<R extends SourceRecord> {
   readonly tracker: CheckpointTracker;
   iterator?: string;
   lastRead?: string;
+  /** The shard's position was trimmed away: the next iterator starts at the oldest record kept. */
+  behindTrimHorizon?: boolean;
   finished: boolean;
   task?: Promise<void>;
 }
 
 /**
  * An event source mapping on a stream with shards (DynamoDB Streams, Kinesis): shards read in order,
- * ParallelizationFactor lanes, filters, checkpoints and iterator expiry as docs/local-runtime.md describes.
+ * ParallelizationFactor lanes, filters, checkpoints, iterator expiry and trimmed positions as docs/local-runtime.md describes.
+ *
  * Subclasses bring the source's API calls and record shapes; the runtime owns the SDK clients.
  */
 export abstract class StreamPoller<R extends SourceRecord> implements Poller {
@@ -84,6 +87,10 @@ export abstract class StreamPoller<R extends SourceRecord> implements Poller {
   protected abstract shardIterator(shardId: string, position: IteratorPosition): Promise<string>;
   protected abstract readPage(shardId: string, iterator: string, limit: number): Promise<ShardPage<R>>;
   protected abstract isExpiredIterator(error: unknown): boolean;
+  /** The error a source gives for a position before its trim horizon; none by default. */
+  protected isTrimmed(_error: unknown): boolean {
+    return false;
+  }
   protected abstract filterView(record: R): unknown;
   protected abstract buildEvent(records: readonly R[]): DynamoDBStreamEvent | KinesisStreamEvent;
 
@@ -141,8 +148,36 @@ export abstract class StreamPoller<R extends SourceRecord> implements Poller {
 
   /** Fixes the shard's starting point (so LATEST means "from start()"), then reads it in the background. */
   async #startShard(shard: Shard<R>): Promise<void> {
-    shard.iterator = await this.shardIterator(shard.description.shardId, shard.position);
+    shard.iterator = await this.#acquireIterator(shard);
     shard.task = this.#readShard(shard);
+  }
+
+  /** An iterator after the last record read (else at the shard's starting point), or at the trim horizon. */
+  async #acquireIterator(shard: Shard<R>): Promise<string> {
+    const shardId = shard.description.shardId;
+    let position: IteratorPosition = shard.lastRead
+      ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: shard.lastRead }
+      : shard.position;
+    if (shard.behindTrimHorizon) position = { type: 'TRIM_HORIZON' };
+    try {
+      const iterator = await this.shardIterator(shardId, position);
+      shard.behindTrimHorizon = false;
+      return iterator;
+    } catch (error) {
+      if (position.type === 'TRIM_HORIZON' || !this.isTrimmed(error)) throw error;
+      this.#fellBehind(shard);
+      return this.#acquireIterator(shard);
+    }
+  }
+
+  #fellBehind(shard: Shard<R>): void {
+    shard.behindTrimHorizon = true;
+    this.context.logger.warn('shard position trimmed from the stream; continuing from TRIM_HORIZON', {
+      mapping: this.mapping.logicalId,
+      shardId: shard.description.shardId,
+      after: shard.lastRead ?? this.context.checkpoints.get(this.#checkpointScope, shard.description.shardId),
+      lost: 'the records between that position and the oldest one kept',
+    });
   }
 
   async #readShard(shard: Shard<R>): Promise<void> {
@@ -159,12 +194,7 @@ export abstract class StreamPoller<R extends SourceRecord> implements Poller {
         continue;
       }
       try {
-        if (!shard.iterator) {
-          const position: IteratorPosition = shard.lastRead
-            ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: shard.lastRead }
-            : shard.position;
-          shard.iterator = await this.shardIterator(shardId, position);
-        }
+        if (!shard.iterator) shard.iterator = await this.#acquireIterator(shard);
         const limit = Math.min(this.getRecordsLimit, settings.maxBufferedRecords - shard.tracker.pending);
         const page = await this.readPage(shardId, shard.iterator, limit);
         shard.iterator = page.nextIterator;
@@ -180,6 +210,10 @@ export abstract class StreamPoller<R extends SourceRecord> implements Poller {
             shardId,
             after: shard.lastRead,
           });
+          continue;
+        }
+        if (this.isTrimmed(error)) {
+          this.#fellBehind(shard);
           continue;
         }
         logger.error('reading the shard failed; retrying', { mapping: mapping.logicalId, shardId, error });

@@ -1,5 +1,5 @@
 /** Reads the moto launcher's `GET /streambridge/status`: the settings it runs with and its counters. */
-import { LoopbackHost } from '../constants';
+import { LOOPBACK_HOST } from '../constants';
 import { ServicesError } from '../errors';
 import { MOTO_STATUS_PATH } from './constants';
 import type { MotoStatus } from './types';
@@ -15,7 +15,7 @@ import type { MotoStatus } from './types';
  * ```
  */
 export async function readMotoStatus(port: number, timeoutMs = 2_000): Promise<MotoStatus> {
-  const url = `http://${LoopbackHost}:${port}${MOTO_STATUS_PATH}`;
+  const url = `http://${LOOPBACK_HOST}:${port}${MOTO_STATUS_PATH}`;
   const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   const text = await response.text();
   let status: Partial<MotoStatus> | undefined;

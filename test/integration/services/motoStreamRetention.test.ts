@@ -2,7 +2,8 @@
  * Stream retention and iterator expiry on a private moto with short settings, as the DynamoDB Streams API
  * documents them: records older than the retention are trimmed, a reader behind the trim horizon gets
  * TrimmedDataAccessException (GetShardIterator with a trimmed sequence number, GetRecords with an iterator
- * that points before the horizon), and an iterator past its lifetime gets ExpiredIteratorException.
+ * that points before the horizon), and an iterator past its lifetime gets ExpiredIteratorException. The
+ * local Kinesis streaming destination, a reader of the stream, goes on from the trim horizon.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,11 +18,21 @@ import {
   type ShardIteratorType,
   TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
+import {
+  CreateStreamCommand,
+  DeleteStreamCommand,
+  DescribeStreamSummaryCommand,
+  KinesisClient,
+} from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { KinesisStreamingDestination } from '../../../local/deploy';
+import type { KinesisChangeRecord } from '../../../local/deploy/kinesisChangeRecord';
 import { freePort, type ServicesOptions, startServices, stopServices } from '../../../local/services';
-import { LocalAws } from '../../../local/services/constants';
+import { LOCAL_AWS } from '../../../local/services/constants';
 import { readMotoStatus } from '../../../local/services/moto/readMotoStatus';
+import { readKinesisStream } from '../helpers/readKinesisStream';
+import { awsClientConfig } from '../serviceEnv';
 
 const RETENTION_SECONDS = 3;
 const ITERATOR_SECONDS = 6;
@@ -53,8 +64,8 @@ describe('local DynamoDB Streams retention (private moto, short settings)', () =
     await startServices(options);
     const client = {
       endpoint: `http://127.0.0.1:${port}`,
-      region: LocalAws.region,
-      credentials: { accessKeyId: LocalAws.accessKeyId, secretAccessKey: LocalAws.secretAccessKey },
+      region: LOCAL_AWS.region,
+      credentials: { accessKeyId: LOCAL_AWS.accessKeyId, secretAccessKey: LOCAL_AWS.secretAccessKey },
       requestHandler: new NodeHttpHandler(),
     };
     dynamodb = new DynamoDBClient(client);
@@ -80,8 +91,22 @@ describe('local DynamoDB Streams retention (private moto, short settings)', () =
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  async function put(pk: string): Promise<void> {
-    await dynamodb.send(new PutItemCommand({ TableName: 'retention', Item: { pk: { S: pk } } }));
+  async function put(pk: string, table = 'retention'): Promise<void> {
+    await dynamodb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: pk } } }));
+  }
+
+  async function waitUntilTrimmed(arn: string): Promise<void> {
+    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: arn }));
+    await vi.waitFor(async () => {
+      const { ShardIterator } = await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: arn,
+          ShardId: StreamDescription?.Shards?.[0]?.ShardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      );
+      expect((await streams.send(new GetRecordsCommand({ ShardIterator }))).Records).toEqual([]);
+    }, WAIT);
   }
 
   async function iterator(type: ShardIteratorType, sequenceNumber?: string): Promise<string> {
@@ -127,9 +152,10 @@ describe('local DynamoDB Streams retention (private moto, short settings)', () =
     await put('d');
 
     // Assess: the old positions are gone, for iterators made before and after the trim
-    await expect(streams.send(new GetRecordsCommand({ ShardIterator: stale }))).rejects.toBeInstanceOf(
-      TrimmedDataAccessException,
-    );
+    const refused = streams.send(new GetRecordsCommand({ ShardIterator: stale }));
+    await expect(refused).rejects.toBeInstanceOf(TrimmedDataAccessException);
+    // The name the local runtime's DynamoDB Streams poller recognises.
+    await expect(refused).rejects.toMatchObject({ name: 'TrimmedDataAccessException' });
     for (const type of ['AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER'] as const) {
       await expect(iterator(type, sequences[0])).rejects.toBeInstanceOf(TrimmedDataAccessException);
     }
@@ -165,5 +191,59 @@ describe('local DynamoDB Streams retention (private moto, short settings)', () =
     await put('e');
     const page = await streams.send(new GetRecordsCommand({ ShardIterator: fresh }));
     expect(page.Records?.map((record) => record.dynamodb?.Keys?.pk?.S)).toEqual(['e']);
+  });
+
+  it('the Kinesis streaming destination restarted behind the trim horizon goes on from it, reporting the loss', async () => {
+    // Prepare: a table forwarded once (p1), then p2 written and trimmed while the destination was stopped
+    const kinesis = new KinesisClient(awsClientConfig('AWS_ENDPOINT_URL_KINESIS'));
+    const kinesisStream = `sb-retention-${port}`;
+    await kinesis.send(new CreateStreamCommand({ StreamName: kinesisStream, ShardCount: 1 }));
+    const table = await dynamodb.send(
+      new CreateTableCommand({
+        TableName: 'retention-kds',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      }),
+    );
+    const tableStreamArn = table.TableDescription?.LatestStreamArn as string;
+    const errors: string[] = [];
+    const destination = () =>
+      new KinesisStreamingDestination({
+        tableName: 'retention-kds',
+        tableStreamArn,
+        kinesisStreamName: kinesisStream,
+        dynamodbStreams: streams,
+        kinesis,
+        region: LOCAL_AWS.region,
+        checkpointFile: join(stateDir, 'kds-checkpoint.json'),
+        onError: (error) => errors.push(String(error)),
+      });
+    try {
+      await vi.waitFor(async () => {
+        const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: kinesisStream }));
+        expect(summary.StreamDescriptionSummary?.StreamStatus).toBe('ACTIVE');
+      }, WAIT);
+      await put('p1', 'retention-kds');
+      expect(await destination().forwardAvailable()).toBe(1);
+      await put('p2', 'retention-kds');
+      await waitUntilTrimmed(tableStreamArn);
+      await put('p3', 'retention-kds');
+
+      // Act
+      const forwarded = await destination().forwardAvailable();
+
+      // Assess
+      expect(forwarded).toBe(1);
+      const onKinesis = await readKinesisStream<KinesisChangeRecord>(kinesis, kinesisStream);
+      expect(onKinesis.map((record) => record.data.dynamodb.Keys.pk)).toEqual([{ S: 'p1' }, { S: 'p3' }]);
+      expect(errors.join('\n')).toMatch(/trimmed from the stream before they were forwarded \(lost\)/);
+    } finally {
+      await kinesis.send(
+        new DeleteStreamCommand({ StreamName: kinesisStream, EnforceConsumerDeletion: true }),
+      );
+      kinesis.destroy();
+    }
   });
 });

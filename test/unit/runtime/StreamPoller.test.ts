@@ -21,12 +21,21 @@ interface FakeShard {
   readonly records: TestRecord[];
 }
 
-/** An in-memory stream: shards of records; iterators are `shard@index` and expire on demand. */
+/**
+ * An in-memory stream: shards of records; iterators are `shard@index` and expire on demand; `trim` drops a
+ * shard's oldest records as a stream past its retention does (positions before them are refused).
+ */
 class FakeStream {
   readonly shards = new Map<string, FakeShard>();
   readonly iteratorRequests: { shardId: string; position: IteratorPosition }[] = [];
+  /** Index of the oldest record kept, per shard. */
+  readonly horizons = new Map<string, number>();
   expireNextRead = false;
   #sequence = 100;
+
+  trim(shardId: string, count: number): void {
+    this.horizons.set(shardId, (this.horizons.get(shardId) ?? 0) + count);
+  }
 
   addShard(shardId: string, options: { parentShardId?: string; closed?: boolean } = {}): void {
     this.shards.set(shardId, {
@@ -53,6 +62,15 @@ class FakeStream {
   }
 }
 
+function trimmedError(): Error {
+  return Object.assign(
+    new Error('The operation attempted to read past the oldest stream record in a shard.'),
+    {
+      name: 'TrimmedDataAccessException',
+    },
+  );
+}
+
 class FakeStreamPoller extends StreamPoller<TestRecord> {
   protected readonly sourceKind = 'kinesis';
   protected readonly getRecordsLimit = 3;
@@ -70,10 +88,12 @@ class FakeStreamPoller extends StreamPoller<TestRecord> {
   protected async shardIterator(shardId: string, position: IteratorPosition): Promise<string> {
     this.#stream.iteratorRequests.push({ shardId, position });
     const records = this.#stream.shards.get(shardId)?.records ?? [];
-    if (position.type === 'TRIM_HORIZON') return `${shardId}@0`;
+    const horizon = this.#stream.horizons.get(shardId) ?? 0;
+    if (position.type === 'TRIM_HORIZON') return `${shardId}@${horizon}`;
     if (position.type === 'LATEST') return `${shardId}@${records.length}`;
     const after = position.type === 'AFTER_SEQUENCE_NUMBER' ? position.sequenceNumber : undefined;
     const index = records.findIndex((record) => record.position === after);
+    if (index < horizon) throw trimmedError();
     return `${shardId}@${index + 1}`;
   }
 
@@ -84,6 +104,7 @@ class FakeStreamPoller extends StreamPoller<TestRecord> {
     }
     const shard = this.#stream.shards.get(shardId) as FakeShard;
     const start = Number(iterator.split('@')[1]);
+    if (start < (this.#stream.horizons.get(shardId) ?? 0)) throw trimmedError();
     const records = shard.records.slice(start, start + limit);
     const end = start + records.length;
     const finished = shard.description.closed && end >= shard.records.length;
@@ -92,6 +113,10 @@ class FakeStreamPoller extends StreamPoller<TestRecord> {
 
   protected isExpiredIterator(error: unknown): boolean {
     return error instanceof Error && error.name === 'ExpiredIteratorException';
+  }
+
+  protected override isTrimmed(error: unknown): boolean {
+    return error instanceof Error && error.name === 'TrimmedDataAccessException';
   }
 
   protected filterView(record: TestRecord): unknown {
@@ -133,13 +158,14 @@ function startPoller(
   fn: PollerContext['fn'],
   overrides: Partial<LocalEventSourceMapping> = {},
   checkpoints: CheckpointStore = new MemoryCheckpointStore(),
+  logger: Logger = silent,
 ): FakeStreamPoller {
   const context: PollerContext = {
     mapping: mapping(overrides),
     fn,
     destination: new OnFailureDestination({ logger: silent, mappingId: 'TestMapping' }),
     checkpoints,
-    logger: silent,
+    logger,
     now: Date.now,
     region: 'us-east-1',
     accountId: '123456789012',
@@ -278,6 +304,59 @@ describe('StreamPoller', () => {
     );
     expect(seen()).toEqual(['keep-1', 'keep-2']);
     expect(seen()).not.toContain(dropped.eventRecord.id);
+  });
+
+  it('continues from TRIM_HORIZON when its checkpoint was trimmed while it was stopped, with a warning', async () => {
+    // Prepare: a first run processes a; the stream then trims a and b while nothing reads it.
+    const stream = new FakeStream();
+    stream.addShard('s0');
+    stream.put('s0', 'a');
+    const checkpoints = new MemoryCheckpointStore();
+    const first = recordingFunction();
+    const poller = startPoller(stream, first.fn, {}, checkpoints);
+    await poller.start();
+    await waitFor(() => expect(first.seen()).toEqual(['a']));
+    await poller.stop();
+    stream.put('s0', 'b');
+    stream.put('s0', 'c');
+    stream.trim('s0', 2);
+    const warnings: string[] = [];
+    const logger = new Logger('test', { write: (line) => warnings.push(line) });
+
+    // Act
+    const second = recordingFunction();
+    await startPoller(stream, second.fn, {}, checkpoints, logger).start();
+
+    // Assess: b is lost (trimmed before it was read), c is read once
+    await waitFor(() => expect(second.seen()).toEqual(['c']));
+    expect(stream.iteratorRequests.slice(-2).map((request) => request.position.type)).toEqual([
+      'AFTER_SEQUENCE_NUMBER',
+      'TRIM_HORIZON',
+    ]);
+    expect(warnings.join('\n')).toContain(
+      'shard position trimmed from the stream; continuing from TRIM_HORIZON',
+    );
+  });
+
+  it('continues from TRIM_HORIZON when the records after its iterator were trimmed, repeating nothing', async () => {
+    // Prepare
+    const stream = new FakeStream();
+    stream.addShard('s0');
+    stream.put('s0', 'a');
+    const { fn, seen } = recordingFunction();
+    await startPoller(stream, fn).start();
+    await waitFor(() => expect(seen()).toEqual(['a']));
+
+    // Act: b and c are written and trimmed before the poller's next read; d is kept
+    stream.put('s0', 'b');
+    stream.put('s0', 'c');
+    stream.put('s0', 'd');
+    stream.trim('s0', 3);
+
+    // Assess
+    await waitFor(() => expect(seen()).toContain('d'));
+    expect(seen()).toEqual(['a', 'd']);
+    expect(stream.iteratorRequests.at(-1)?.position).toEqual({ type: 'TRIM_HORIZON' });
   });
 
   it('resumes after the stored checkpoint when restarted', async () => {

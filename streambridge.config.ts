@@ -1,6 +1,7 @@
 /**
  * The reference pipeline: IoT telemetry as a time series with TTL, user sessions, clickstream counters /
- * leaderboards / unique visitors, product cache warming with a CDC replica, and order event sourcing.
+ * leaderboards / unique visitors, product cache warming with a CDC replica, and order event sourcing. What
+ * grows with events expires (or is capped), so a pipeline left running reaches a steady state.
  * `cdk synth` validates it (errors name the field) and provisions it; copy and edit it for your own.
  */
 import type { PipelineConfig } from './config/types';
@@ -67,6 +68,7 @@ const config: PipelineConfig = {
       name: 'sb-order-events',
       partitionKey: { name: 'orderId', type: 'S' },
       sortKey: { name: 'version', type: 'N' },
+      ttlAttribute: 'expiresAt',
       topic: 'orders.changes',
     },
   ],
@@ -108,7 +110,13 @@ const config: PipelineConfig = {
           element: '{userId}',
           ttlSeconds: 30 * 86_400,
         },
-        { name: 'product-cache', topic: 'products.changes', operation: 'cache', key: 'product:{productId}' },
+        {
+          name: 'product-cache',
+          topic: 'products.changes',
+          operation: 'cache',
+          key: 'product:{productId}',
+          ttlSeconds: 86_400,
+        },
         {
           name: 'device-latest',
           topic: 'telemetry.changes',
@@ -133,7 +141,8 @@ const config: PipelineConfig = {
           partitionKey: { name: 'pk', type: 'S' },
           sortKey: { name: 'window', type: 'S' },
         },
-        { name: 'sb-order-state', partitionKey: { name: 'orderId', type: 'S' } },
+        // An order's state carries its latest event's `expiresAt`, so it expires with the order's events.
+        { name: 'sb-order-state', partitionKey: { name: 'orderId', type: 'S' }, ttlAttribute: 'expiresAt' },
         { name: 'sb-products-replica', partitionKey: { name: 'productId', type: 'S' } },
       ],
       mappings: [
@@ -144,7 +153,7 @@ const config: PipelineConfig = {
           table: 'sb-telemetry-series',
           partitionKey: { name: 'pk', template: 'device#{deviceId}#{ts:yyyyMMdd}' },
           timestampField: 'ts',
-          retentionDays: 30,
+          // No retentionDays: each reading keeps the `expiresAt` its device gave it (the demo's: one hour).
         },
         {
           name: 'page-views-hourly',

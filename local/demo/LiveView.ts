@@ -10,7 +10,7 @@
  * ```
  */
 import type { TopicLag } from './KafkaLag';
-import type { DemoEventKind, LatencySummary } from './types';
+import type { DemoEventKind, LatencySummary, ServerUsage } from './types';
 
 export interface LiveStats {
   readonly phase: 'running' | 'draining' | 'verifying';
@@ -24,12 +24,34 @@ export interface LiveStats {
   readonly deadLettered: number;
   readonly latency: LatencySummary;
   readonly runTag: string;
+  /** CPU and resident memory of each local server, when their processes are known. */
+  readonly servers?: readonly ServerUsage[];
 }
 
 const PLAIN_INTERVAL_MS = 5_000;
 
 function ms(value: number | null): string {
   return value === null ? '-' : `${Math.round(value)}ms`;
+}
+
+/** Resident memory in MiB, as `ps` and `top` count it. */
+function mib(bytes: number | null): string {
+  return bytes === null ? '-' : `${Math.round(bytes / 1_048_576)} MB`;
+}
+
+function percent(value: number | null): string {
+  return value === null ? '-' : `${Math.round(value)}%`;
+}
+
+/** `kafka cpu 12% mem 512 MB · …`; a server whose process is gone shows `down`. */
+export function renderServers(servers: readonly ServerUsage[]): string {
+  return servers
+    .map(({ service, cpuPercent, rssBytes }) =>
+      rssBytes === null && cpuPercent === null
+        ? `${service} down`
+        : `${service} cpu ${percent(cpuPercent)} mem ${mib(rssBytes)}`,
+    )
+    .join(' · ');
 }
 
 /** The view's lines (pure). */
@@ -43,6 +65,7 @@ export function renderLiveView(stats: LiveStats): string[] {
     `  applied   ${stats.applied} verified in the sinks · dead-lettered ${stats.deadLettered} · in flight ${pending}`,
     `  latency   p50 ${ms(stats.latency.p50)} · p95 ${ms(stats.latency.p95)} · p99 ${ms(stats.latency.p99)} (${stats.latency.samples} samples)`,
   ];
+  if (stats.servers?.length) lines.push(`  servers   ${renderServers(stats.servers)}`);
   const groups = [...new Set(stats.lag.map((l) => l.group))];
   for (const group of groups) {
     const rows = stats.lag.filter((l) => l.group === group);
@@ -58,7 +81,10 @@ export function renderLiveView(stats: LiveStats): string[] {
 export function renderPlainLine(stats: LiveStats): string {
   const written = Object.values(stats.written).reduce((a, b) => a + b, 0);
   const lag = stats.lag.reduce((n, l) => n + l.lag, 0);
-  return `[demo ${stats.runTag}] ${stats.phase} ${(stats.elapsedMs / 1000).toFixed(0)}s written=${written} applied=${stats.applied} deadLettered=${stats.deadLettered} lag=${lag} p50=${ms(stats.latency.p50)} p95=${ms(stats.latency.p95)} p99=${ms(stats.latency.p99)}`;
+  const servers = stats.servers?.length
+    ? ` servers=${stats.servers.map((u) => `${u.service}:${mib(u.rssBytes).replace(' MB', 'MB')}/${percent(u.cpuPercent)}`).join(',')}`
+    : '';
+  return `[demo ${stats.runTag}] ${stats.phase} ${(stats.elapsedMs / 1000).toFixed(0)}s written=${written} applied=${stats.applied} deadLettered=${stats.deadLettered} lag=${lag} p50=${ms(stats.latency.p50)} p95=${ms(stats.latency.p95)} p99=${ms(stats.latency.p99)}${servers}`;
 }
 
 export class LiveView {

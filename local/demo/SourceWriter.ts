@@ -18,6 +18,8 @@ import { DeleteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/clie
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Producer } from 'kafkajs';
 import { Kafka, logLevel } from 'kafkajs';
+import type { SourceTableConfig } from '../../config/types';
+import { DemoDefaults } from './constants';
 import type { DemoPipeline } from './demoPipeline';
 import type { DemoEvent } from './types';
 
@@ -31,13 +33,18 @@ export interface SourceWriterOptions {
   readonly concurrency?: number;
   /** How long one event's write may be retried. Default 180 s. */
   readonly writeTimeoutMs?: number;
+  /**
+   * TTL of readings and order events (seconds after the reading / the write) in the sources' TTL
+   * attribute; sessions expire with their Redis mapping's sliding TTL instead. Default
+   * `DemoDefaults.itemTtlSeconds`.
+   */
+  readonly itemTtlSeconds?: number;
   readonly log?: (line: string) => void;
 }
 
 /** Clicks are sent in batches: at most this many per send, at least every this many ms. */
 const CLICK_BATCH = 200;
 const CLICK_LINGER_MS = 20;
-const DAY_SECONDS = 86_400;
 
 /** A write the source never accepted within the timeout. */
 export class SourceWriteError extends Error {
@@ -61,6 +68,7 @@ export class SourceWriter {
   readonly #slots: (() => void)[] = [];
   readonly #concurrency: number;
   readonly #timeoutMs: number;
+  readonly #itemTtlSeconds: number;
   #inFlight = 0;
   #clicks: PendingClick[] = [];
   #clickTimer: NodeJS.Timeout | undefined;
@@ -73,6 +81,7 @@ export class SourceWriter {
     this.#dynamodb = options.dynamodb ?? new DynamoDBClient({ maxAttempts: 2 });
     this.#concurrency = options.concurrency ?? 32;
     this.#timeoutMs = options.writeTimeoutMs ?? 180_000;
+    this.#itemTtlSeconds = options.itemTtlSeconds ?? DemoDefaults.itemTtlSeconds;
     const kafka = new Kafka({
       clientId: 'streambridge-demo',
       brokers: options.kafkaBrokers.split(','),
@@ -205,7 +214,7 @@ export class SourceWriter {
   }
 
   async #writeItem(event: Exclude<DemoEvent, { kind: 'click' }>): Promise<void> {
-    const { sources } = this.#options.pipeline;
+    const { sources, redis } = this.#options.pipeline;
     const now = Date.now();
     switch (event.kind) {
       case 'telemetry':
@@ -215,7 +224,7 @@ export class SourceWriter {
           temperature: event.temperature,
           humidity: event.humidity,
           battery: event.battery,
-          expiresAt: Math.floor(event.ts / 1000) + 30 * DAY_SECONDS,
+          ...expiry(sources.telemetry, event.ts, this.#itemTtlSeconds),
         });
         return;
       case 'session':
@@ -236,7 +245,8 @@ export class SourceWriter {
           email: event.email,
           ipAddress: event.ipAddress,
           updatedAt: event.ts,
-          expiresAt: Math.floor(now / 1000) + 1800,
+          // The session's Redis key expires that long after its last event: the source item with it.
+          ...expiry(sources.sessions, now, redis.session.ttlSeconds ?? this.#itemTtlSeconds),
         });
         return;
       case 'product':
@@ -257,6 +267,7 @@ export class SourceWriter {
           ts: event.ts,
           ...(event.amount !== undefined ? { amount: event.amount } : {}),
           ...(event.customerId !== undefined ? { customerId: event.customerId } : {}),
+          ...expiry(sources.orders, now, this.#itemTtlSeconds),
         });
         return;
       case 'poison':
@@ -274,6 +285,11 @@ export class SourceWriter {
   async #put(table: string, item: Record<string, unknown>): Promise<void> {
     await this.#dynamodb.send(new PutItemCommand({ TableName: table, Item: marshall(item) }));
   }
+}
+
+/** The source's TTL attribute (epoch seconds) `ttlSeconds` after `fromMs`; nothing on a table without TTL. */
+function expiry(source: SourceTableConfig, fromMs: number, ttlSeconds: number): Record<string, number> {
+  return source.ttlAttribute ? { [source.ttlAttribute]: Math.floor(fromMs / 1000) + ttlSeconds } : {};
 }
 
 function clickBody(event: Extract<DemoEvent, { kind: 'click' }>): Record<string, unknown> {

@@ -51,6 +51,14 @@ export const DemoDefaults = {
   maxProbesInFlight: 8,
   probePollMs: 20,
   probeTimeoutMs: 60_000,
+  /**
+   * How long the demo's items live (the TTL attribute it writes on readings and order events; the time
+   * series and order states carry it over): long enough that a run verifies before its first items expire,
+   * short enough that a run left going stays flat. docs/local-fidelity.md explains the choice.
+   */
+  itemTtlSeconds: 3_600,
+  /** Stream retention of a moto the demo starts (unless STREAMBRIDGE_STREAM_RETENTION_SECONDS says otherwise). */
+  streamRetentionSeconds: 900,
 } as const;
 
 /** Relative HyperLogLog error bound used when comparing unique counts: 3 standard errors of Redis's HLL. */

@@ -11,14 +11,16 @@
  */
 import config from '../../streambridge.config';
 import { localEndpoints } from '../deploy/localEndpoints';
-import { serviceEnv, startServices } from '../services';
-import { DemoExitCodes } from './constants';
+import { resolveServicesConfig, serviceEnv, servicesStatus, startServices } from '../services';
+import { MotoSettingEnvVars } from '../services/moto/constants';
+import { readMotoStatus } from '../services/moto/readMotoStatus';
+import { DemoDefaults, DemoExitCodes } from './constants';
 import { DemoArgumentError } from './errors';
 import { demoHelp, parseDemoArgs } from './parseDemoArgs';
 import { runDemo } from './runDemo';
 import { startDemoPipeline } from './startDemoPipeline';
 import { resultLine, summaryText } from './summaryText';
-import type { DemoSummary } from './types';
+import type { DemoSummary, ServerProcess } from './types';
 
 /** Lines telling the user how to look at this run's data with `local query`. */
 function queryHints(summary: DemoSummary): string[] {
@@ -37,6 +39,30 @@ function queryHints(summary: DemoSummary): string[] {
   ];
 }
 
+/** The running local servers' processes (for the live view's CPU and memory). */
+async function serverProcesses(): Promise<ServerProcess[]> {
+  const statuses = await servicesStatus({ log: () => undefined });
+  return statuses.flatMap(({ service, pid }) => (pid === undefined ? [] : [{ service, pid }]));
+}
+
+/**
+ * Starts the servers; a moto started here keeps stream records `DemoDefaults.streamRetentionSeconds` unless
+ * the variable says otherwise, so a long run stays flat. A moto already running keeps its own retention:
+ * say so when it is longer.
+ */
+async function startDemoServices(log: (line: string) => void): Promise<void> {
+  const env = { ...process.env };
+  env[MotoSettingEnvVars.streamRetentionSeconds] ??= String(DemoDefaults.streamRetentionSeconds);
+  await startServices({ startedBy: 'cli', env, log: (line) => log(`[services] ${line}`) });
+  const wanted = Number(env[MotoSettingEnvVars.streamRetentionSeconds]);
+  const status = await readMotoStatus(resolveServicesConfig({ env }).ports.moto).catch(() => undefined);
+  const kept = status?.settings.streamRetentionSeconds;
+  if (kept !== undefined && kept > wanted)
+    log(
+      `[services] moto was already running and keeps stream records ${kept} s, not ${wanted} s: its memory grows for that long; \`npx streambridge services down moto\` before the demo to start it with ${wanted} s`,
+    );
+}
+
 export async function runDemoCommand(args: readonly string[]): Promise<number> {
   let flags: ReturnType<typeof parseDemoArgs>;
   try {
@@ -52,7 +78,7 @@ export async function runDemoCommand(args: readonly string[]): Promise<number> {
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);
   if (flags.services) {
-    await startServices({ startedBy: 'cli', log: (line) => log(`[services] ${line}`) });
+    await startDemoServices(log);
     for (const [name, value] of Object.entries(serviceEnv())) process.env[name] ??= value;
   }
   const endpoints = localEndpoints();
@@ -85,6 +111,8 @@ export async function runDemoCommand(args: readonly string[]): Promise<number> {
       durationMs: flags.durationMs,
       poison: flags.poison,
       drainTimeoutMs: flags.drainTimeoutMs,
+      itemTtlSeconds: flags.itemTtlSeconds,
+      servers: serverProcesses,
       signal: stopGenerating.signal,
       skipDrain: skipDrain.signal,
       log,

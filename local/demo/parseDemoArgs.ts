@@ -19,6 +19,7 @@ export interface DemoFlags {
   readonly poison: number;
   readonly json: boolean;
   readonly drainTimeoutMs: number;
+  readonly itemTtlSeconds: number;
   readonly synth: boolean;
   readonly services: boolean;
   readonly help: boolean;
@@ -36,6 +37,8 @@ options:
   --poison N          mix in N bad records (undecodable clicks, schema-violating products) → dead letters
   --json              print the summary as one JSON object on stdout
   --drain-timeout S   how long to wait for the sinks to catch up after the last write (default ${DemoDefaults.drainTimeoutMs / 1000})
+  --item-ttl S        seconds the demo's readings and orders live before DynamoDB TTL deletes them
+                      (default ${DemoDefaults.itemTtlSeconds}; a run longer than that finds its first ones expired)
   --no-synth          deploy the cloud assembly already in cdk.out
   --no-services       do not start the local servers (use the endpoints in the environment)
 exit code: 0 when nothing was lost, double-applied or mismatched; 1 otherwise; 2 for bad flags`;
@@ -83,6 +86,7 @@ export function parseDemoArgs(
     throw new DemoArgumentError(`--poison (${poison}) must be below --events (${events})`);
   const duration = positiveNumber('duration', values.duration, false);
   const drain = positiveNumber('drain-timeout', values['drain-timeout'], false);
+  const itemTtl = positiveNumber('item-ttl', values['item-ttl'], true);
   return {
     rate: positiveNumber('rate', values.rate, false) ?? DemoDefaults.rate,
     events,
@@ -91,6 +95,7 @@ export function parseDemoArgs(
     poison,
     json: values.json === true,
     drainTimeoutMs: drain !== undefined ? drain * 1000 : DemoDefaults.drainTimeoutMs,
+    itemTtlSeconds: itemTtl ?? DemoDefaults.itemTtlSeconds,
     synth: values['no-synth'] !== true,
     services: values['no-services'] !== true,
     help: values.help === true,
@@ -111,6 +116,7 @@ function parseWith(args: readonly string[]) {
       poison: { type: 'string' },
       json: { type: 'boolean' },
       'drain-timeout': { type: 'string' },
+      'item-ttl': { type: 'string' },
       'no-synth': { type: 'boolean' },
       'no-services': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

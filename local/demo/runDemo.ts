@@ -24,10 +24,11 @@ import { demoSummary } from './demoSummary';
 import { KafkaLag, type TopicLag } from './KafkaLag';
 import { LatencyTracker } from './LatencyTracker';
 import { type LiveStats, LiveView } from './LiveView';
+import { ServerUsageSampler } from './ServerUsageSampler';
 import { SinkReader } from './SinkReader';
 import { SourceWriter } from './SourceWriter';
 import { Tally } from './Tally';
-import type { DemoSummary } from './types';
+import type { DemoSummary, ServerProcess, ServerUsage } from './types';
 import { type Verification, verifyResults } from './verifyResults';
 import { WorkloadGenerator } from './WorkloadGenerator';
 
@@ -56,7 +57,17 @@ export interface RunDemoOptions {
   readonly onPhase?: (phase: LiveStats['phase'], atMs: number) => void;
   /** Called after each event the sources accepted, with the count so far (fault tests time their faults on it). */
   readonly onProgress?: (written: number) => void;
+  /** Seconds the demo's items live before DynamoDB TTL deletes them (default `DemoDefaults.itemTtlSeconds`). */
+  readonly itemTtlSeconds?: number;
+  /**
+   * The local server processes whose CPU and memory the live view shows; asked again when one of them is
+   * gone (a restarted server has a new pid). Without it the view shows no servers.
+   */
+  readonly servers?: () => Promise<readonly ServerProcess[]>;
 }
+
+/** A server that went away is looked up again at most this often. */
+const SERVER_LOOKUP_INTERVAL_MS = 10_000;
 
 /** Verification passes while generating (each reads every key of the tally) at most this often. */
 const RUNNING_VERIFY_INTERVAL_MS = 10_000;
@@ -101,6 +112,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     kafkaBrokers: endpoints.kafkaBrokers,
     dynamodb,
     log,
+    ...(options.itemTtlSeconds !== undefined ? { itemTtlSeconds: options.itemTtlSeconds } : {}),
     onWritten: (event, ackedAt) => {
       tally.record(event);
       latency.offer(event, ackedAt, tally.expectation);
@@ -130,6 +142,15 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
   let lastRateCount = 0;
   let lastRateAt = started;
   let rate = 0;
+  let sampler: ServerUsageSampler | undefined;
+  let servers: ServerUsage[] | undefined;
+  let lastServerLookup = 0;
+  const lookUpServers = async () => {
+    if (!options.servers || Date.now() - lastServerLookup < SERVER_LOOKUP_INTERVAL_MS) return;
+    lastServerLookup = Date.now();
+    const processes = await options.servers().catch(() => undefined);
+    if (processes) sampler = new ServerUsageSampler(processes);
+  };
   const stats = (): LiveStats => {
     const now = Date.now();
     if (now - lastRateAt >= 500) {
@@ -147,6 +168,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
       deadLettered: lastVerification?.deadLettered ?? 0,
       latency: latency.summary(),
       runTag,
+      ...(servers ? { servers } : {}),
     };
   };
   const verify = async (): Promise<Verification> => {
@@ -171,6 +193,8 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     if (refreshing) return;
     refreshing = true;
     try {
+      if (!sampler || servers?.some((server) => server.rssBytes === null && server.cpuPercent === null))
+        await lookUpServers();
       lastLag = await lag.read().catch(() => lastLag);
       // While draining, the drain loop runs the verification passes itself.
       if (phase === 'running' && Date.now() - lastVerifyAt >= RUNNING_VERIFY_INTERVAL_MS) {
@@ -184,6 +208,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     }
   };
   const timer = setInterval(() => {
+    servers = sampler?.sample();
     view?.update(stats());
     void refresh();
   }, DemoDefaults.viewIntervalMs);

@@ -219,3 +219,22 @@ export interface ObservedState {
   readonly deadLetters: readonly DeadLetterMessage[];
   readonly onFailureMessages: number;
 }
+
+/** A local server process the live view watches. */
+export interface ServerProcess {
+  readonly service: string;
+  readonly pid: number;
+}
+
+/** A reading of one process: cumulative CPU seconds and resident memory. */
+export interface ProcessSample {
+  readonly cpuSeconds: number;
+  readonly rssBytes: number;
+}
+
+/** What the live view shows per server; `null` while unknown (first sample) or once the process is gone. */
+export interface ServerUsage {
+  readonly service: string;
+  readonly cpuPercent: number | null;
+  readonly rssBytes: number | null;
+}

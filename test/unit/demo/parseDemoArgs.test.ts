@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DemoDefaults } from '../../../local/demo/constants';
 import { DemoArgumentError } from '../../../local/demo/errors';
 import { parseDemoArgs } from '../../../local/demo/parseDemoArgs';
 
@@ -19,6 +20,8 @@ describe('parseDemoArgs', () => {
       '--duration',
       '1.5',
       '--no-synth',
+      '--item-ttl',
+      '600',
     ]);
     // Assess
     expect(flags).toMatchObject({
@@ -30,6 +33,7 @@ describe('parseDemoArgs', () => {
       durationMs: 1500,
       synth: false,
       services: true,
+      itemTtlSeconds: 600,
     });
   });
 
@@ -37,7 +41,13 @@ describe('parseDemoArgs', () => {
     // Act
     const flags = parseDemoArgs(['--demo'], () => 7);
     // Assess
-    expect(flags).toMatchObject({ seed: 7, poison: 0, json: false, rate: 200 });
+    expect(flags).toMatchObject({
+      seed: 7,
+      poison: 0,
+      json: false,
+      rate: 200,
+      itemTtlSeconds: DemoDefaults.itemTtlSeconds,
+    });
     expect(flags.events).toBeUndefined();
     expect(flags.durationMs).toBeUndefined();
   });
@@ -47,6 +57,7 @@ describe('parseDemoArgs', () => {
     [['--events', '1.5'], /--events takes a positive integer/],
     [['--rate', 'fast'], /--rate takes a positive number \(got "fast"\)/],
     [['--seed', '1.5'], /--seed takes an integer/],
+    [['--item-ttl', '0'], /--item-ttl takes a positive integer \(got "0"\)/],
     [['--poison', 'x'], /--poison takes a whole number/],
     [['--events', '5', '--poison', '5'], /--poison \(5\) must be below --events \(5\)/],
     [['--speed', '3'], /Unknown option '--speed'/],

@@ -153,7 +153,7 @@ const config: PipelineConfig = {
           table: 'sb-telemetry-series',
           partitionKey: { name: 'pk', template: 'device#{deviceId}#{ts:yyyyMMdd}' },
           timestampField: 'ts',
-          // No retentionDays: each reading keeps the `expiresAt` its device gave it (the demo's: one hour).
+          // No retentionDays: each reading keeps the `expiresAt` its device gave it (the demo's: 15 min).
         },
         {
           name: 'page-views-hourly',

@@ -52,13 +52,13 @@ export const DemoDefaults = {
   probePollMs: 20,
   probeTimeoutMs: 60_000,
   /**
-   * How long the demo's items live (the TTL attribute it writes on readings and order events; the time
-   * series and order states carry it over): long enough that a run verifies before its first items expire,
-   * short enough that a run left going stays flat. docs/local-fidelity.md explains the choice.
+   * How long the demo's items live (the TTL attribute of readings and order events; the time series and
+   * order states keep it): a run left going stays flat, and a run of known length gets longer (see
+   * `demoItemTtlSeconds`). docs/local-fidelity.md explains the choice.
    */
-  itemTtlSeconds: 3_600,
+  itemTtlSeconds: 900,
   /** Stream retention of a moto the demo starts (unless STREAMBRIDGE_STREAM_RETENTION_SECONDS says otherwise). */
-  streamRetentionSeconds: 900,
+  streamRetentionSeconds: 600,
 } as const;
 
 /** Relative HyperLogLog error bound used when comparing unique counts: 3 standard errors of Redis's HLL. */

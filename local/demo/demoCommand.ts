@@ -16,7 +16,7 @@ import { MotoSettingEnvVars } from '../services/moto/constants';
 import { readMotoStatus } from '../services/moto/readMotoStatus';
 import { DemoDefaults, DemoExitCodes } from './constants';
 import { DemoArgumentError } from './errors';
-import { demoHelp, parseDemoArgs } from './parseDemoArgs';
+import { demoHelp, demoItemTtlSeconds, parseDemoArgs } from './parseDemoArgs';
 import { runDemo } from './runDemo';
 import { startDemoPipeline } from './startDemoPipeline';
 import { resultLine, summaryText } from './summaryText';
@@ -111,7 +111,7 @@ export async function runDemoCommand(args: readonly string[]): Promise<number> {
       durationMs: flags.durationMs,
       poison: flags.poison,
       drainTimeoutMs: flags.drainTimeoutMs,
-      itemTtlSeconds: flags.itemTtlSeconds,
+      itemTtlSeconds: demoItemTtlSeconds(flags),
       servers: serverProcesses,
       signal: stopGenerating.signal,
       skipDrain: skipDrain.signal,

@@ -19,7 +19,8 @@ export interface DemoFlags {
   readonly poison: number;
   readonly json: boolean;
   readonly drainTimeoutMs: number;
-  readonly itemTtlSeconds: number;
+  /** `--item-ttl`; unset: {@link demoItemTtlSeconds} picks one. */
+  readonly itemTtlSeconds?: number;
   readonly synth: boolean;
   readonly services: boolean;
   readonly help: boolean;
@@ -37,8 +38,8 @@ options:
   --poison N          mix in N bad records (undecodable clicks, schema-violating products) → dead letters
   --json              print the summary as one JSON object on stdout
   --drain-timeout S   how long to wait for the sinks to catch up after the last write (default ${DemoDefaults.drainTimeoutMs / 1000})
-  --item-ttl S        seconds the demo's readings and orders live before DynamoDB TTL deletes them
-                      (default ${DemoDefaults.itemTtlSeconds}; a run longer than that finds its first ones expired)
+  --item-ttl S        seconds the demo's readings and orders live before DynamoDB TTL deletes them (default
+                      ${DemoDefaults.itemTtlSeconds}, or longer for a run of known length so it verifies before they expire)
   --no-synth          deploy the cloud assembly already in cdk.out
   --no-services       do not start the local servers (use the endpoints in the environment)
 exit code: 0 when nothing was lost, double-applied or mismatched; 1 otherwise; 2 for bad flags`;
@@ -95,11 +96,36 @@ export function parseDemoArgs(
     poison,
     json: values.json === true,
     drainTimeoutMs: drain !== undefined ? drain * 1000 : DemoDefaults.drainTimeoutMs,
-    itemTtlSeconds: itemTtl ?? DemoDefaults.itemTtlSeconds,
+    itemTtlSeconds: itemTtl,
     synth: values['no-synth'] !== true,
     services: values['no-services'] !== true,
     help: values.help === true,
   };
+}
+
+/**
+ * How long the demo's items live: `--item-ttl`, else the default, raised for a run of known length so its
+ * first items outlive the verification at its end (twice the planned generation time, since a loaded
+ * machine writes slower than asked, plus the drain timeout). A run until Ctrl-C keeps the default: it stays
+ * flat, and its verification finds the effects of expired items gone.
+ *
+ * @example
+ * ```ts
+ * demoItemTtlSeconds(parseDemoArgs(['--duration', '3600'])); // 7380
+ * ```
+ */
+export function demoItemTtlSeconds(
+  flags: Pick<DemoFlags, 'itemTtlSeconds' | 'events' | 'durationMs' | 'rate' | 'drainTimeoutMs'>,
+): number {
+  if (flags.itemTtlSeconds !== undefined) return flags.itemTtlSeconds;
+  const plannedSeconds =
+    flags.durationMs !== undefined
+      ? flags.durationMs / 1000
+      : flags.events !== undefined
+        ? flags.events / flags.rate
+        : undefined;
+  if (plannedSeconds === undefined) return DemoDefaults.itemTtlSeconds;
+  return Math.max(DemoDefaults.itemTtlSeconds, Math.ceil(2 * plannedSeconds + flags.drainTimeoutMs / 1000));
 }
 
 function parseWith(args: readonly string[]) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DemoDefaults } from '../../../local/demo/constants';
 import { DemoArgumentError } from '../../../local/demo/errors';
-import { parseDemoArgs } from '../../../local/demo/parseDemoArgs';
+import { demoItemTtlSeconds, parseDemoArgs } from '../../../local/demo/parseDemoArgs';
 
 describe('parseDemoArgs', () => {
   it('reads every flag', () => {
@@ -46,8 +46,8 @@ describe('parseDemoArgs', () => {
       poison: 0,
       json: false,
       rate: 200,
-      itemTtlSeconds: DemoDefaults.itemTtlSeconds,
     });
+    expect(flags.itemTtlSeconds).toBeUndefined();
     expect(flags.events).toBeUndefined();
     expect(flags.durationMs).toBeUndefined();
   });
@@ -65,5 +65,21 @@ describe('parseDemoArgs', () => {
   ])('rejects %j with a message naming the flag', (args, message) => {
     expect(() => parseDemoArgs(args)).toThrow(DemoArgumentError);
     expect(() => parseDemoArgs(args)).toThrow(message);
+  });
+
+  it('keeps items of a run of known length until its verification; a run until Ctrl-C gets the default', () => {
+    // Act
+    const unbounded = demoItemTtlSeconds(parseDemoArgs([]));
+    const short = demoItemTtlSeconds(parseDemoArgs(['--events', '10000']));
+    const hour = demoItemTtlSeconds(parseDemoArgs(['--duration', '3600', '--drain-timeout', '120']));
+    const byCount = demoItemTtlSeconds(parseDemoArgs(['--events', '600000', '--rate', '100']));
+    const explicit = demoItemTtlSeconds(parseDemoArgs(['--duration', '3600', '--item-ttl', '60']));
+
+    // Assess
+    expect(unbounded).toBe(DemoDefaults.itemTtlSeconds);
+    expect(short).toBe(DemoDefaults.itemTtlSeconds);
+    expect(hour).toBe(2 * 3600 + 120);
+    expect(byCount).toBe(2 * 6000 + DemoDefaults.drainTimeoutMs / 1000);
+    expect(explicit).toBe(60);
   });
 });

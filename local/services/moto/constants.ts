@@ -20,8 +20,11 @@ export const MotoSettingDefaults = {
   iteratorSeconds: 900,
 } as const;
 
-/** The launcher's own endpoint: its settings and counters, read by the probe, the demo and the tests. */
-export const MOTO_STATUS_PATH = '/streambridge/status';
+/**
+ * The launcher's own endpoint: its settings and counters, read by the probe, the demo and the tests. No S3
+ * bucket can have this path (bucket names do not start with an underscore).
+ */
+export const MOTO_STATUS_PATH = '/_streambridge/status';
 
 /** The launcher script, beside this file. */
 export const MOTO_LAUNCHER_FILE = 'moto_server_launcher.py';

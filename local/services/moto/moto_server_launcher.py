@@ -18,15 +18,14 @@ import sys
 import threading
 import time
 import traceback
+from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
-STATUS_PATH = "/streambridge/status"
+STATUS_PATH = "/_streambridge/status"
 SERVICE_IDENTITY = {"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}
 # AWS leaves items alone whose TTL is more than five years in the past.
 TTL_MAX_AGE_SECONDS = 5 * 365 * 86_400
-# Expired items are deleted in batches, each under the lock, so requests interleave with a long sweep.
-DELETE_BATCH = 100
 ISSUED_AT = "_streambridge_issued_at"
 
 
@@ -81,9 +80,14 @@ class Settings:
         }
 
 
-# moto serves requests on threads and has no locks of its own: every DynamoDB and DynamoDB Streams action
-# and each step of the sweeper runs under this one, so a TTL delete is atomic with the writes around it.
+# moto serves requests on threads and has no locks of its own: every DynamoDB action but the reads, every
+# DynamoDB Streams action and each step of the sweeper run under this one, so a TTL delete is atomic with the
+# writes around it and a trim with the stream reads. Reads stay concurrent: a long Query must not hold up
+# the pollers' GetRecords.
 LOCK = threading.RLock()
+READ_ACTIONS = frozenset(
+    {"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems", "DescribeTable", "ListTables", "DescribeTimeToLive"}
+)
 COUNTERS = {"passes": 0, "ttlDeleted": 0, "streamRecordsTrimmed": 0, "iteratorsExpired": 0}
 
 
@@ -111,9 +115,11 @@ def untrack() -> None:
             model.instances_tracked = Untracked()
 
 
-def serialized(action: Any) -> Any:
+def serialized(action: Any, unlocked: frozenset[str] = frozenset()) -> Any:
     @functools.wraps(action)
     def locked(self: Any) -> Any:
+        if self._get_action() in unlocked:
+            return action(self)
         with LOCK:
             return action(self)
 
@@ -146,26 +152,57 @@ def expired_keys(table: Any, attribute: str, now: float) -> list[tuple[Any, Any]
     return keys
 
 
+def delete_expired(table: Any, attribute: str, keys: list[tuple[Any, Any]], now: float) -> list[Any]:
+    """
+    Called under the lock, so no write runs meanwhile: re-checks each item (it may have been written again
+    with a later expiry) and removes the expired ones by replacing the dicts that held them, since reads run
+    without the lock and a Query or Scan may be iterating the old dict. Returns the items removed.
+    """
+    removed: list[Any] = []
+    if table.range_key_attr is None:
+        for hash_key, _ in keys:
+            item = table.items.get(hash_key)
+            if item is not None and is_expired(item, attribute, now):
+                removed.append(item)
+        gone = {id(item) for item in removed}
+        if removed:
+            table.items = defaultdict(dict, ((k, v) for k, v in table.items.items() if id(v) not in gone))
+        return removed
+    by_hash: dict[Any, set[Any]] = {}
+    for hash_key, range_key in keys:
+        by_hash.setdefault(hash_key, set()).add(range_key)
+    emptied = False
+    for hash_key, range_keys in by_hash.items():
+        entries = table.items.get(hash_key)
+        if not entries:
+            continue
+        expired = [r for r in range_keys if r in entries and is_expired(entries[r], attribute, now)]
+        if not expired:
+            continue
+        removed.extend(entries[r] for r in expired)
+        table.items[hash_key] = {r: item for r, item in entries.items() if r not in expired}
+        emptied = emptied or len(table.items[hash_key]) == 0
+    if emptied:
+        # An item collection emptied for good (an order's events, a device's day) is dropped, not kept empty.
+        table.items = defaultdict(dict, ((k, v) for k, v in table.items.items() if v))
+    return removed
+
+
 def expire_items(table: Any) -> int:
     ttl = table.ttl
     attribute = ttl.get("AttributeName")
     if ttl.get("TimeToLiveStatus") != "ENABLED" or not attribute:
         return 0
     keys = expired_keys(table, attribute, time.time())
-    deleted = 0
-    for start in range(0, len(keys), DELETE_BATCH):
-        with LOCK:
-            now = time.time()
-            for hash_key, range_key in keys[start : start + DELETE_BATCH]:
-                current = table.get_item(hash_key, range_key)
-                # Written again since the scan with a later expiry: not expired any more.
-                if current is None or not is_expired(current, attribute, now):
-                    continue
-                table.delete_item(hash_key, range_key)
-                if table.stream_shard is not None:
-                    table.stream_shard.items[-1].record["userIdentity"] = dict(SERVICE_IDENTITY)
-                deleted += 1
-    return deleted
+    if not keys:
+        return 0
+    with LOCK:
+        removed = delete_expired(table, attribute, keys, time.time())
+        if table.stream_shard is not None:
+            for item in removed:
+                table.stream_shard.add(item, None)
+                table.stream_shard.items[-1].record["userIdentity"] = dict(SERVICE_IDENTITY)
+    return len(removed)
 
 
 def trim_stream(shard: Any, retention_seconds: float) -> int:
@@ -263,42 +300,49 @@ def install_stream_rules(settings: Settings) -> None:
 
 
 def self_check() -> None:
-    """Runs the sweeper's steps on a table of its own, so a moto without these internals fails the start."""
-    require(DynamoHandler, "call_action")
+    """Runs the sweeper's steps on tables of its own, so a moto without these internals fails the start."""
+    require(DynamoHandler, "call_action", "_get_action")
     require(DynamoDBStreamsHandler, "call_action")
     require(DynamoDBStreamsBackend, "get_shard_iterator", "get_records", "_get_table_from_arn")
     require(ShardIterator, "get")
     require(StreamShard, "add", "get")
     for model in UNTRACKED_MODELS:
         require(model, "instances_tracked")
-    table = Table(
-        "streambridge-self-check",
-        account_id="000000000000",
-        region="us-east-1",
-        schema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        attr=[{"AttributeName": "pk", "AttributeType": "S"}],
-        streams={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
-    )
-    require(table, "items", "ttl", "stream_shard", "range_key_attr", "get_item", "delete_item")
-    shard = table.stream_shard
-    require(shard, "items", "starting_sequence_number")
-    table.ttl = {"TimeToLiveStatus": "ENABLED", "AttributeName": "expiresAt"}
-    table.put_item({"pk": {"S": "expired"}, "expiresAt": {"N": str(int(time.time()) - 1)}})
-    table.put_item({"pk": {"S": "live"}, "expiresAt": {"N": str(int(time.time()) + 3_600)}})
-    if expire_items(table) != 1 or table.get_item(DynamoType({"S": "expired"})) is not None:
-        raise MotoMismatch("an expired item was not deleted")
-    if table.get_item(DynamoType({"S": "live"})) is None:
-        raise MotoMismatch("an item that has not expired was deleted")
-    removal = shard.items[-1].record
-    if removal.get("eventName") != "REMOVE" or removal.get("userIdentity") != SERVICE_IDENTITY:
-        raise MotoMismatch(f"a TTL delete was not recorded as a service REMOVE: {removal}")
-    first = shard.starting_sequence_number
-    if trim_stream(shard, -60) != 3 or shard.starting_sequence_number != first + 3 or shard.items:
-        raise MotoMismatch("trimming the stream did not move its starting sequence number")
+    now = int(time.time())
+    for sort_key in (None, "sk"):
+        keys = [{"AttributeName": "pk", "KeyType": "HASH"}]
+        attrs = [{"AttributeName": "pk", "AttributeType": "S"}]
+        if sort_key:
+            keys.append({"AttributeName": sort_key, "KeyType": "RANGE"})
+            attrs.append({"AttributeName": sort_key, "AttributeType": "N"})
+        table = Table(
+            "streambridge-self-check",
+            account_id="000000000000",
+            region="us-east-1",
+            schema=keys,
+            attr=attrs,
+            streams={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+        )
+        require(table, "items", "ttl", "stream_shard", "range_key_attr", "get_item")
+        shard = table.stream_shard
+        require(shard, "items", "starting_sequence_number")
+        table.ttl = {"TimeToLiveStatus": "ENABLED", "AttributeName": "expiresAt"}
+        for pk, expires in (("expired", now - 1), ("live", now + 3_600)):
+            table.put_item({"pk": {"S": pk}, **({sort_key: {"N": "1"}} if sort_key else {}), "expiresAt": {"N": str(expires)}})
+        if expire_items(table) != 1 or len(table.items) != 1:
+            raise MotoMismatch("an expired item was not deleted, or its emptied item collection kept")
+        if table.get_item(DynamoType({"S": "live"}), DynamoType({"N": "1"}) if sort_key else None) is None:
+            raise MotoMismatch("an item that has not expired was deleted")
+        removal = shard.items[-1].record
+        if removal.get("eventName") != "REMOVE" or removal.get("userIdentity") != SERVICE_IDENTITY:
+            raise MotoMismatch(f"a TTL delete was not recorded as a service REMOVE: {removal}")
+        first = shard.starting_sequence_number
+        if trim_stream(shard, -60) != 3 or shard.starting_sequence_number != first + 3 or shard.items:
+            raise MotoMismatch("trimming the stream did not move its starting sequence number")
 
 
 def status_endpoint(app: Any, settings: Settings) -> Any:
-    """Answers GET /streambridge/status (settings and counters): the launcher's probe and the tests read it."""
+    """Answers GET /_streambridge/status (settings and counters): the launcher's probe and the tests read it."""
 
     def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
         if environ.get("PATH_INFO") != STATUS_PATH:
@@ -337,7 +381,7 @@ def main(argv: list[str] | None = None) -> None:
             "use the moto version pinned in local/services/constants.ts or update local/services/moto/moto_server_launcher.py"
         )
     untrack()
-    DynamoHandler.call_action = serialized(DynamoHandler.call_action)
+    DynamoHandler.call_action = serialized(DynamoHandler.call_action, READ_ACTIONS)
     DynamoDBStreamsHandler.call_action = serialized(DynamoDBStreamsHandler.call_action)
     install_stream_rules(settings)
 

@@ -1,4 +1,4 @@
-/** Reads the moto launcher's `GET /streambridge/status`: the settings it runs with and its counters. */
+/** Reads the moto launcher's `GET /_streambridge/status`: the settings it runs with and its counters. */
 import { LOOPBACK_HOST } from '../constants';
 import { ServicesError } from '../errors';
 import { MOTO_STATUS_PATH } from './constants';

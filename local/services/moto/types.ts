@@ -12,7 +12,7 @@ export interface MotoSettings {
   readonly iteratorSeconds: number;
 }
 
-/** What `GET /streambridge/status` answers. */
+/** What `GET /_streambridge/status` answers. */
 export interface MotoStatus {
   readonly launcher: 'streambridge';
   readonly moto: string;

@@ -79,6 +79,7 @@ export class SinkReader {
   readonly #redis: Redis;
   readonly #dynamodb: DynamoDBClient;
   readonly #streams = new Map<string, StreamHistory>();
+  #lastPass: Promise<unknown> = Promise.resolve();
 
   constructor(options: SinkReaderOptions) {
     this.#pipeline = options.pipeline;
@@ -91,11 +92,17 @@ export class SinkReader {
     deadLetters: readonly DeadLetterMessage[] = [],
     onFailureMessages = 0,
   ): Promise<ObservedState> {
-    const [redisState, dynamoState] = await Promise.all([
-      this.#readRedis(expectation),
-      this.#readDynamo(expectation),
-    ]);
-    return { ...redisState, ...dynamoState, deadLetters, onFailureMessages };
+    // One pass at a time: a pass reads each stream from where the previous one stopped, so two passes
+    // overlapping (the live view's and the drain loop's) would both read the same new entries.
+    const pass = this.#lastPass.then(async () => {
+      const [redisState, dynamoState] = await Promise.all([
+        this.#readRedis(expectation),
+        this.#readDynamo(expectation),
+      ]);
+      return { ...redisState, ...dynamoState, deadLetters, onFailureMessages };
+    });
+    this.#lastPass = pass.catch(() => undefined);
+    return pass;
   }
 
   /** Runs `[command, ...args]` lists through pipelines; an error reply becomes `null` plus the error. */

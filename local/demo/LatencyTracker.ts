@@ -15,7 +15,7 @@
 import { type DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Redis } from 'ioredis';
-import { DemoDefaults } from './constants';
+import { DEMO_DEFAULTS } from './constants';
 import type { DemoPipeline } from './demoPipeline';
 import { renderKey } from './demoPipeline';
 import { latencyPercentiles } from './latencyPercentiles';
@@ -47,13 +47,13 @@ export class LatencyTracker {
 
   constructor(options: LatencyTrackerOptions) {
     this.#options = options;
-    this.#intervalMs = 1000 / (options.probesPerSecond ?? DemoDefaults.probesPerSecond);
+    this.#intervalMs = 1000 / (options.probesPerSecond ?? DEMO_DEFAULTS.probesPerSecond);
   }
 
   /** Considers a just-written event for a probe (call after the tally recorded it). */
   offer(event: DemoEvent, ackedAt: number, expectation: Expectation): void {
     if (this.#stopped) return;
-    const maxInFlight = this.#options.maxInFlight ?? DemoDefaults.maxProbesInFlight;
+    const maxInFlight = this.#options.maxInFlight ?? DEMO_DEFAULTS.maxProbesInFlight;
     if (this.#running.size >= maxInFlight || ackedAt - this.#lastStart < this.#intervalMs) return;
     const check = this.#checkFor(event, expectation);
     if (!check) return;
@@ -73,8 +73,8 @@ export class LatencyTracker {
   }
 
   async #probe(check: Check, ackedAt: number): Promise<void> {
-    const pollMs = this.#options.pollMs ?? DemoDefaults.probePollMs;
-    const deadline = ackedAt + (this.#options.timeoutMs ?? DemoDefaults.probeTimeoutMs);
+    const pollMs = this.#options.pollMs ?? DEMO_DEFAULTS.probePollMs;
+    const deadline = ackedAt + (this.#options.timeoutMs ?? DEMO_DEFAULTS.probeTimeoutMs);
     while (Date.now() < deadline) {
       const seen = await check().catch(() => false);
       if (seen) {

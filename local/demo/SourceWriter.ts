@@ -1,10 +1,7 @@
 /**
- * Writes generated events where a real application would: items into the source tables (their changes
- * then travel through DynamoDB Streams or Kinesis to Kafka) and clicks straight onto the clickstream
- * topic. Writes of one entity (a session, an order, a device, a page) are serialized in generation order;
- * different entities go in parallel, up to a bound. A write is retried until it succeeds or
- * `writeTimeoutMs` passes (then the run fails loudly: an event the source never accepted must not be
- * tallied), and `onWritten` is called once per accepted event with the time the source acknowledged it.
+ * Writes generated events where a real application would: items into the source tables and clicks onto the
+ * clickstream topic; one entity's writes in generation order, entities in parallel up to a bound, each
+ * retried until accepted or `writeTimeoutMs` passes (then the run fails: an unaccepted event is never tallied).
  *
  * @example
  * ```ts
@@ -19,7 +16,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Producer } from 'kafkajs';
 import { Kafka, logLevel } from 'kafkajs';
 import type { SourceTableConfig } from '../../config/types';
-import { DemoDefaults } from './constants';
+import { DEMO_DEFAULTS } from './constants';
 import type { DemoPipeline } from './demoPipeline';
 import type { DemoEvent } from './types';
 
@@ -36,7 +33,7 @@ export interface SourceWriterOptions {
   /**
    * TTL of readings and order events (seconds after the reading / the write) in the sources' TTL
    * attribute; sessions expire with their Redis mapping's sliding TTL instead. Default
-   * `DemoDefaults.itemTtlSeconds`.
+   * `DEMO_DEFAULTS.itemTtlSeconds`.
    */
   readonly itemTtlSeconds?: number;
   readonly log?: (line: string) => void;
@@ -81,7 +78,7 @@ export class SourceWriter {
     this.#dynamodb = options.dynamodb ?? new DynamoDBClient({ maxAttempts: 2 });
     this.#concurrency = options.concurrency ?? 32;
     this.#timeoutMs = options.writeTimeoutMs ?? 180_000;
-    this.#itemTtlSeconds = options.itemTtlSeconds ?? DemoDefaults.itemTtlSeconds;
+    this.#itemTtlSeconds = options.itemTtlSeconds ?? DEMO_DEFAULTS.itemTtlSeconds;
     const kafka = new Kafka({
       clientId: 'streambridge-demo',
       brokers: options.kafkaBrokers.split(','),

@@ -9,7 +9,7 @@
  * const event = generator.next(); // { kind: 'click', page: 'home-k3x9p', ... }
  * ```
  */
-import { OrderFlow, WorkloadMix, WorkloadPools } from './constants';
+import { ORDER_FLOW, WORKLOAD_MIX, WORKLOAD_POOLS } from './constants';
 import { Prng } from './Prng';
 import type { DemoEvent, OrderEvent, OrderStatus, PoisonVariant, SessionEvent } from './types';
 
@@ -72,13 +72,13 @@ export class WorkloadGenerator {
 
   /** The page names of this run (run-tagged), in pool order. */
   get pages(): string[] {
-    return WorkloadPools.pages.map((page) => `${page}-${this.#tag}`);
+    return WORKLOAD_POOLS.pages.map((page) => `${page}-${this.#tag}`);
   }
 
   next(): DemoEvent {
     const index = this.#index++;
     if (this.#isPoisonSlot(index)) return this.#poison();
-    switch (this.#rng.weighted(WorkloadMix)) {
+    switch (this.#rng.weighted(WORKLOAD_MIX)) {
       case 'click':
         return this.#click();
       case 'telemetry':
@@ -108,28 +108,28 @@ export class WorkloadGenerator {
   }
 
   #user(): string {
-    return `${this.#tag}-u${this.#rng.int(1, WorkloadPools.users)}`;
+    return `${this.#tag}-u${this.#rng.int(1, WORKLOAD_POOLS.users)}`;
   }
 
   #productId(): string {
-    return `${this.#tag}-p${String(this.#rng.int(1, WorkloadPools.products)).padStart(2, '0')}`;
+    return `${this.#tag}-p${String(this.#rng.int(1, WORKLOAD_POOLS.products)).padStart(2, '0')}`;
   }
 
   #click(): DemoEvent {
-    const productClick = this.#rng.chance(WorkloadPools.productClickShare);
+    const productClick = this.#rng.chance(WORKLOAD_POOLS.productClickShare);
     return {
       kind: 'click',
       eventId: `${this.#tag}-c${this.#index}`,
       page: this.#rng.pick(this.pages),
       userId: this.#user(),
       ...(productClick ? { productId: this.#productId() } : {}),
-      quantity: productClick ? this.#rng.int(1, WorkloadPools.maxQuantity) : 0,
+      quantity: productClick ? this.#rng.int(1, WORKLOAD_POOLS.maxQuantity) : 0,
       ts: this.#clock(),
     };
   }
 
   #telemetry(): DemoEvent {
-    const deviceId = `dev-${this.#tag}-${String(this.#rng.int(1, WorkloadPools.devices)).padStart(2, '0')}`;
+    const deviceId = `dev-${this.#tag}-${String(this.#rng.int(1, WORKLOAD_POOLS.devices)).padStart(2, '0')}`;
     const ts = Math.max(this.#clock(), (this.#deviceLastTs.get(deviceId) ?? 0) + 1);
     this.#deviceLastTs.set(deviceId, ts);
     return {
@@ -145,10 +145,11 @@ export class WorkloadGenerator {
   #session(): SessionEvent {
     const page = this.#rng.pick(this.pages);
     const ts = this.#clock();
-    const startNew = this.#sessions.length === 0 || this.#sessions.length < WorkloadPools.maxOpenSessions / 2;
-    if (startNew || (this.#sessions.length < WorkloadPools.maxOpenSessions && this.#rng.chance(0.2))) {
+    const startNew =
+      this.#sessions.length === 0 || this.#sessions.length < WORKLOAD_POOLS.maxOpenSessions / 2;
+    if (startNew || (this.#sessions.length < WORKLOAD_POOLS.maxOpenSessions && this.#rng.chance(0.2))) {
       const n = ++this.#sessionCount;
-      const user = this.#rng.int(1, WorkloadPools.users);
+      const user = this.#rng.int(1, WORKLOAD_POOLS.users);
       const session: OpenSession = {
         sessionId: `${this.#tag}-s${n}`,
         userId: `${this.#tag}-u${user}`,
@@ -161,7 +162,7 @@ export class WorkloadGenerator {
     }
     const at = this.#rng.int(0, this.#sessions.length - 1);
     const session = this.#sessions[at] as OpenSession;
-    if (session.seq >= 3 && this.#rng.chance(WorkloadPools.sessionEndChance)) {
+    if (session.seq >= 3 && this.#rng.chance(WORKLOAD_POOLS.sessionEndChance)) {
       this.#sessions.splice(at, 1);
       return { kind: 'session', action: 'end', ...session, page, ts };
     }
@@ -186,7 +187,7 @@ export class WorkloadGenerator {
   #order(): OrderEvent {
     const ts = this.#clock();
     const open = this.#orders.length;
-    if (open === 0 || (open < WorkloadPools.maxOpenOrders && this.#rng.chance(0.35))) {
+    if (open === 0 || (open < WORKLOAD_POOLS.maxOpenOrders && this.#rng.chance(0.35))) {
       const order: OpenOrder = {
         orderId: `${this.#tag}-o${++this.#orderCount}`,
         version: 1,
@@ -209,7 +210,7 @@ export class WorkloadGenerator {
     const cancel = order.status === 'created' && this.#rng.chance(0.1);
     const status: OrderStatus = cancel
       ? 'cancelled'
-      : (OrderFlow[OrderFlow.indexOf(order.status as (typeof OrderFlow)[number]) + 1] as OrderStatus);
+      : (ORDER_FLOW[ORDER_FLOW.indexOf(order.status as (typeof ORDER_FLOW)[number]) + 1] as OrderStatus);
     order.version += 1;
     order.status = status;
     if (status === 'cancelled' || status === 'delivered') this.#orders.splice(at, 1);

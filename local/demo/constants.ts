@@ -1,7 +1,7 @@
 /** Defaults and fixed names of the demo workload (the reference pipeline in `streambridge.config.ts`). */
 
 /** Source tables and the event topic the demo writes to. */
-export const DemoSources = {
+export const DEMO_SOURCES = {
   telemetry: 'sb-telemetry',
   sessions: 'sb-sessions',
   products: 'sb-products',
@@ -10,7 +10,7 @@ export const DemoSources = {
 } as const;
 
 /** Share of each kind in the generated workload. */
-export const WorkloadMix = {
+export const WORKLOAD_MIX = {
   click: 40,
   telemetry: 25,
   session: 15,
@@ -19,7 +19,7 @@ export const WorkloadMix = {
 } as const;
 
 /** Entity pools: small enough that keys repeat (counters, versions), large enough to spread partitions. */
-export const WorkloadPools = {
+export const WORKLOAD_POOLS = {
   pages: ['home', 'search', 'product', 'cart', 'checkout', 'account', 'deals', 'help'],
   users: 400,
   devices: 20,
@@ -33,10 +33,10 @@ export const WorkloadPools = {
   sessionEndChance: 0.15,
 } as const;
 
-export const OrderFlow = ['created', 'paid', 'shipped', 'delivered'] as const;
+export const ORDER_FLOW = ['created', 'paid', 'shipped', 'delivered'] as const;
 
 /** Run flags' defaults. */
-export const DemoDefaults = {
+export const DEMO_DEFAULTS = {
   /** Events per second when no `--rate` is given. */
   rate: 200,
   /** How long to wait after the last write for the sinks to catch up before verifying. */
@@ -65,7 +65,7 @@ export const DemoDefaults = {
 export const HLL_TOLERANCE = 3 * 0.0081;
 
 /** Process exit codes of `streambridge local --demo`. */
-export const DemoExitCodes = {
+export const DEMO_EXIT_CODES = {
   ok: 0,
   /** Lost, double-applied or mismatched effects. */
   failed: 1,

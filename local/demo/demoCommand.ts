@@ -14,7 +14,7 @@ import { localEndpoints } from '../deploy/localEndpoints';
 import { resolveServicesConfig, serviceEnv, servicesStatus, startServices } from '../services';
 import { MotoSettingEnvVars } from '../services/moto/constants';
 import { readMotoStatus } from '../services/moto/readMotoStatus';
-import { DemoDefaults, DemoExitCodes } from './constants';
+import { DEMO_DEFAULTS, DEMO_EXIT_CODES } from './constants';
 import { DemoArgumentError } from './errors';
 import { demoHelp, demoItemTtlSeconds, parseDemoArgs } from './parseDemoArgs';
 import { runDemo } from './runDemo';
@@ -46,13 +46,13 @@ async function serverProcesses(): Promise<ServerProcess[]> {
 }
 
 /**
- * Starts the servers; a moto started here keeps stream records `DemoDefaults.streamRetentionSeconds` unless
+ * Starts the servers; a moto started here keeps stream records `DEMO_DEFAULTS.streamRetentionSeconds` unless
  * the variable says otherwise, so a long run stays flat. A moto already running keeps its own retention:
  * say so when it is longer.
  */
 async function startDemoServices(log: (line: string) => void): Promise<void> {
   const env = { ...process.env };
-  env[MotoSettingEnvVars.streamRetentionSeconds] ??= String(DemoDefaults.streamRetentionSeconds);
+  env[MotoSettingEnvVars.streamRetentionSeconds] ??= String(DEMO_DEFAULTS.streamRetentionSeconds);
   await startServices({ startedBy: 'cli', env, log: (line) => log(`[services] ${line}`) });
   const wanted = Number(env[MotoSettingEnvVars.streamRetentionSeconds]);
   const status = await readMotoStatus(resolveServicesConfig({ env }).ports.moto).catch(() => undefined);
@@ -70,11 +70,11 @@ export async function runDemoCommand(args: readonly string[]): Promise<number> {
   } catch (error) {
     if (!(error instanceof DemoArgumentError)) throw error;
     console.error(`streambridge local --demo: ${error.message}\n${demoHelp}`);
-    return DemoExitCodes.usage;
+    return DEMO_EXIT_CODES.usage;
   }
   if (flags.help) {
     console.log(demoHelp);
-    return DemoExitCodes.ok;
+    return DEMO_EXIT_CODES.ok;
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);
   if (flags.services) {
@@ -120,7 +120,7 @@ export async function runDemoCommand(args: readonly string[]): Promise<number> {
     if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else console.log([...summaryText(summary), ...queryHints(summary)].join('\n'));
     if (flags.json) log(resultLine(summary));
-    return summary.ok ? DemoExitCodes.ok : DemoExitCodes.failed;
+    return summary.ok ? DEMO_EXIT_CODES.ok : DEMO_EXIT_CODES.failed;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -28,7 +28,7 @@ import type {
   UniqueMapping,
   UpsertMapping,
 } from '../../config/types';
-import { DemoSources } from './constants';
+import { DEMO_SOURCES } from './constants';
 import { DemoConfigError } from './errors';
 
 export interface DemoPipeline {
@@ -94,12 +94,12 @@ function dynamoMapping<M extends DynamoMapping['mode']>(
 
 export function demoPipeline(config: PipelineConfig): DemoPipeline {
   const sources = {
-    telemetry: source(config, DemoSources.telemetry),
-    sessions: source(config, DemoSources.sessions),
-    products: source(config, DemoSources.products),
-    orders: source(config, DemoSources.orders),
+    telemetry: source(config, DEMO_SOURCES.telemetry),
+    sessions: source(config, DEMO_SOURCES.sessions),
+    products: source(config, DEMO_SOURCES.products),
+    orders: source(config, DEMO_SOURCES.orders),
   };
-  const clickTopic = DemoSources.clickstream;
+  const clickTopic = DEMO_SOURCES.clickstream;
   if (!config.topics.some((t) => t.name === clickTopic))
     throw new DemoConfigError(`no topic "${clickTopic}"`);
   const leaderboard = redisMapping(config, clickTopic, 'leaderboard');

@@ -8,7 +8,7 @@
  * ```
  */
 import { parseArgs } from 'node:util';
-import { DemoDefaults } from './constants';
+import { DEMO_DEFAULTS } from './constants';
 import { DemoArgumentError } from './errors';
 
 export interface DemoFlags {
@@ -31,15 +31,15 @@ export const demoHelp = `usage: streambridge local --demo [options]      (npm st
   sessions, clickstream, product updates and order events; shows live progress, then checks every
   effect in Redis and DynamoDB against an independent tally. Runs until Ctrl-C without --events/--duration.
 options:
-  --rate N            events per second (default ${DemoDefaults.rate})
+  --rate N            events per second (default ${DEMO_DEFAULTS.rate})
   --events N          stop after N events
   --duration S        stop after S seconds
   --seed N            seed of the workload generator (default: random, printed) for a reproducible run
   --poison N          mix in N bad records (undecodable clicks, schema-violating products) → dead letters
   --json              print the summary as one JSON object on stdout
-  --drain-timeout S   how long to wait for the sinks to catch up after the last write (default ${DemoDefaults.drainTimeoutMs / 1000})
+  --drain-timeout S   how long to wait for the sinks to catch up after the last write (default ${DEMO_DEFAULTS.drainTimeoutMs / 1000})
   --item-ttl S        seconds the demo's readings and orders live before DynamoDB TTL deletes them (default
-                      ${DemoDefaults.itemTtlSeconds}, or longer for a run of known length so it verifies before they expire)
+                      ${DEMO_DEFAULTS.itemTtlSeconds}, or longer for a run of known length so it verifies before they expire)
   --no-synth          deploy the cloud assembly already in cdk.out
   --no-services       do not start the local servers (use the endpoints in the environment)
 exit code: 0 when nothing was lost, double-applied or mismatched; 1 otherwise; 2 for bad flags`;
@@ -89,13 +89,13 @@ export function parseDemoArgs(
   const drain = positiveNumber('drain-timeout', values['drain-timeout'], false);
   const itemTtl = positiveNumber('item-ttl', values['item-ttl'], true);
   return {
-    rate: positiveNumber('rate', values.rate, false) ?? DemoDefaults.rate,
+    rate: positiveNumber('rate', values.rate, false) ?? DEMO_DEFAULTS.rate,
     events,
     durationMs: duration !== undefined ? duration * 1000 : undefined,
     seed,
     poison,
     json: values.json === true,
-    drainTimeoutMs: drain !== undefined ? drain * 1000 : DemoDefaults.drainTimeoutMs,
+    drainTimeoutMs: drain !== undefined ? drain * 1000 : DEMO_DEFAULTS.drainTimeoutMs,
     itemTtlSeconds: itemTtl,
     synth: values['no-synth'] !== true,
     services: values['no-services'] !== true,
@@ -124,8 +124,8 @@ export function demoItemTtlSeconds(
       : flags.events !== undefined
         ? flags.events / flags.rate
         : undefined;
-  if (plannedSeconds === undefined) return DemoDefaults.itemTtlSeconds;
-  return Math.max(DemoDefaults.itemTtlSeconds, Math.ceil(2 * plannedSeconds + flags.drainTimeoutMs / 1000));
+  if (plannedSeconds === undefined) return DEMO_DEFAULTS.itemTtlSeconds;
+  return Math.max(DEMO_DEFAULTS.itemTtlSeconds, Math.ceil(2 * plannedSeconds + flags.drainTimeoutMs / 1000));
 }
 
 function parseWith(args: readonly string[]) {

@@ -17,7 +17,7 @@ import { Redis } from 'ioredis';
 import type { PipelineConfig } from '../../config/types';
 import type { LocalEndpoints } from '../deploy/types';
 import type { LocalDeployment } from '../runtime/types';
-import { DemoDefaults } from './constants';
+import { DEMO_DEFAULTS } from './constants';
 import { DeadLetterReader } from './DeadLetterReader';
 import { demoPipeline } from './demoPipeline';
 import { demoSummary } from './demoSummary';
@@ -57,7 +57,7 @@ export interface RunDemoOptions {
   readonly onPhase?: (phase: LiveStats['phase'], atMs: number) => void;
   /** Called after each event the sources accepted, with the count so far (fault tests time their faults on it). */
   readonly onProgress?: (written: number) => void;
-  /** Seconds the demo's items live before DynamoDB TTL deletes them (default `DemoDefaults.itemTtlSeconds`). */
+  /** Seconds the demo's items live before DynamoDB TTL deletes them (default `DEMO_DEFAULTS.itemTtlSeconds`). */
   readonly itemTtlSeconds?: number;
   /**
    * The local server processes whose CPU and memory the live view shows; asked again when one of them is
@@ -211,7 +211,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     servers = sampler?.sample();
     view?.update(stats());
     void refresh();
-  }, DemoDefaults.viewIntervalMs);
+  }, DEMO_DEFAULTS.viewIntervalMs);
 
   try {
     await writer.start();
@@ -253,7 +253,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
 }
 
 function describeLimit(options: RunDemoOptions): string {
-  const rate = `${options.rate ?? DemoDefaults.rate} events/s`;
+  const rate = `${options.rate ?? DEMO_DEFAULTS.rate} events/s`;
   if (options.events !== undefined) return `${options.events} events at ${rate}`;
   if (options.durationMs !== undefined) return `${options.durationMs / 1000}s at ${rate}`;
   return `${rate} until interrupted`;
@@ -267,7 +267,7 @@ async function generate(options: RunDemoOptions, runTag: string, writer: SourceW
     poison: options.poison ?? 0,
     totalEvents: options.events,
   });
-  const rate = options.rate ?? DemoDefaults.rate;
+  const rate = options.rate ?? DEMO_DEFAULTS.rate;
   const begin = Date.now();
   const deadline = options.durationMs !== undefined ? begin + options.durationMs : Number.POSITIVE_INFINITY;
   const limit = options.events ?? Number.POSITIVE_INFINITY;
@@ -291,7 +291,7 @@ async function drain(
   verify: () => Promise<Verification>,
   lag: () => readonly TopicLag[],
 ): Promise<void> {
-  const deadline = Date.now() + (options.drainTimeoutMs ?? DemoDefaults.drainTimeoutMs);
+  const deadline = Date.now() + (options.drainTimeoutMs ?? DEMO_DEFAULTS.drainTimeoutMs);
   let lastProgress = -1;
   let lastChange = Date.now();
   while (Date.now() < deadline && !options.skipDrain?.aborted) {
@@ -301,7 +301,7 @@ async function drain(
     if (progress !== lastProgress) {
       lastProgress = progress;
       lastChange = Date.now();
-    } else if (Date.now() - lastChange >= DemoDefaults.settleMs && lag().every((l) => l.lag === 0)) return;
-    await pause(DemoDefaults.verifyIntervalMs, options.skipDrain);
+    } else if (Date.now() - lastChange >= DEMO_DEFAULTS.settleMs && lag().every((l) => l.lag === 0)) return;
+    await pause(DEMO_DEFAULTS.verifyIntervalMs, options.skipDrain);
   }
 }

@@ -1,16 +1,7 @@
 /**
- * Compares what the sinks hold with the independent tally, in event units: every generated event is
- * applied, dead-lettered, lost or unverified; effects beyond the tally are double-applied; anything else
- * that differs (a wrong status, a session without TTL, an unmasked field) is a mismatch. Pure: the reader
- * does the I/O.
- *
- * Accounting per event kind: each check names the events it finds missing or repeated (a reading by its
- * `ts`, an entity's writes by version) or, when its sink keeps only a count or a sum, says how many of a
- * key's events they must be; a kind's lost (double-applied) events are the union over its checks
- * (eventUnion.ts): one lost click missing from the counter, the aggregate and the HLL is one lost event,
- * two sinks losing different events are two. Events a check cannot confirm or refute (a session key that
- * may have expired, stream entries trimmed before any pass read them) are unverified, never applied. A
- * run that verified no event fails, whatever else it found.
+ * Compares what the sinks hold with the independent tally, in event units (applied, dead-lettered, lost,
+ * unverified, double-applied, mismatched). Pure: the reader does the I/O. How each figure is counted:
+ * docs/cli.md, "How the summary counts".
  *
  * @example
  * ```ts
@@ -18,7 +9,7 @@
  * result.lost; // 0 when every effect is there
  * ```
  */
-import { HLL_TOLERANCE, WorkloadPools } from './constants';
+import { HLL_TOLERANCE, WORKLOAD_POOLS } from './constants';
 import type { DemoPipeline } from './demoPipeline';
 import { type EventShortfall, eventUnion } from './eventUnion';
 import { type ClickEffect, clickGroup, type Expectation } from './Tally';
@@ -206,7 +197,7 @@ export function lookupField(record: Readonly<Record<string, unknown>> | undefine
 
 /** Fewest events of quantity 1..max that explain a difference in a summed score. */
 function eventsForSum(difference: number): number {
-  return difference > 0 ? Math.ceil(difference / WorkloadPools.maxQuantity) : 0;
+  return difference > 0 ? Math.ceil(difference / WORKLOAD_POOLS.maxQuantity) : 0;
 }
 
 function clickChecks({ pipeline, expectation, observed }: VerifyInput): CheckBuilder[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DemoDefaults } from '../../../local/demo/constants';
+import { DEMO_DEFAULTS } from '../../../local/demo/constants';
 import { DemoArgumentError } from '../../../local/demo/errors';
 import { demoItemTtlSeconds, parseDemoArgs } from '../../../local/demo/parseDemoArgs';
 
@@ -76,10 +76,10 @@ describe('parseDemoArgs', () => {
     const explicit = demoItemTtlSeconds(parseDemoArgs(['--duration', '3600', '--item-ttl', '60']));
 
     // Assess
-    expect(unbounded).toBe(DemoDefaults.itemTtlSeconds);
-    expect(short).toBe(DemoDefaults.itemTtlSeconds);
+    expect(unbounded).toBe(DEMO_DEFAULTS.itemTtlSeconds);
+    expect(short).toBe(DEMO_DEFAULTS.itemTtlSeconds);
     expect(hour).toBe(2 * 3600 + 120);
-    expect(byCount).toBe(2 * 6000 + DemoDefaults.drainTimeoutMs / 1000);
+    expect(byCount).toBe(2 * 6000 + DEMO_DEFAULTS.drainTimeoutMs / 1000);
     expect(explicit).toBe(60);
   });
 });

@@ -1,31 +1,7 @@
 /**
  * The change bridge's throughput on a 1000-record DynamoDB Streams batch, against the local Kafka broker.
- * Contenders (cdcFixture.ts), each named for what it is:
- *
- * - handler: the ddb-stream-to-kafka bridge (`createChangeBridge` + `process`, exactly what the handler's
- *   two lines run), bundled as the CDK bundles the handler (bundles.ts), on a batch parsed from JSON just
- *   before each run, as the Lambda runtime delivers one (untimed): decode, envelope, headers, size checks,
- *   one `sendBatch` (acks=-1, gzip);
- * - same producer, prebuilt messages: the handler's own producer (with its record encoder,
- *   produceEncoding.ts) sending the very messages the bridge produces, built in advance: the same I/O with
- *   none of the bridge's work, so the fair limit. Target: handler ≥ 0.8× this;
- * - stock kafkajs sendBatch, prebuilt messages: the package as published sending those messages. The handler
- *   is compared with it too, but that ratio mixes the bridge's work with the producer's faster encoder;
- * - naive: one awaited `send` per record after a plain unmarshall, as many public samples do; target ≥ 10×.
- *
- * Where the handler's time goes, per 1000 records: the send (the same-producer figure); the bridge's own
- * work, timed as the bundled bridge with a producer that sends nothing; its steps, each timed alone on the
- * same batch (decode, envelope text, messages = envelope + headers + size check, record sizes, sends split
- * and grouped), headers with key, topic and size check derived (messages − envelope − sizes) and the rest of the bridge's work (batch
- * bookkeeping, metrics, logs) as what its steps leave; and what is left of the handler's time beyond send
- * and bridge work, next to the GC time measured in the handler and in the send alone. All of them
- * alternate round by round (this machine is shared; load that comes and goes must weigh on all alike);
- * each figure is the median of its rounds.
- *
- * Allocation per 1000 records (stock sendBatch, same producer, handler) is measured in a child process
- * where no garbage collection runs mid-send (cdcAllocation.ts).
- *
- * Runnable alone: `npx tsx bench/cdcBridge.bench.ts [--quick]` (starts the local servers if needed).
+ * Contenders in cdcFixture.ts. Details: docs/performance.md ("How the benchmarks
+ * measure").
  */
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';

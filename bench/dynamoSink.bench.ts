@@ -1,17 +1,6 @@
 /**
- * Kafka → DynamoDB sink, counter view (aggregate mode): one 10 000-event batch over 50 keys (page × hour),
- * against the local moto server. Measured in one run:
- * - the sink handler (decode, pre-aggregate per key, one watermark-guarded UpdateItem per key);
- * - the raw client issuing exactly the sink's writes with the same concurrency (the practical limit);
- * - a naive handler doing one UpdateItem ADD per event, awaited in turn (what public samples do). It is timed
- *   on a subset of the batch (moto takes milliseconds per request) and reported per record;
- * - DynamoDB requests per batch, counted at the HTTP layer of the client (SDK retries included).
- * The three alternate round by round (measureInterleaved: load on this shared machine that comes and goes
- * weighs on each alike); each figure is the median of its rounds. The benchmark checks the counters
- * afterwards: a fast wrong answer fails it. It runs against a private moto server (started through the
- * services module on a free port), so no other test's requests are timed.
- *
- * Run alone: `npx tsx bench/dynamoSink.bench.ts [--quick]`.
+ * Kafka → DynamoDB sink, counter view (aggregate mode): the handler against the raw client and a naive
+ * handler, in interleaved rounds. Details: docs/performance.md ("How the benchmarks measure").
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,21 +2,8 @@
  * End to end through the local runtime: the default app deployed on a private set of local servers (own
  * ports and state, so other engineers' runs neither load nor consume from it), every function in its own
  * execution environment behind the template's event source mappings, driven by the demo's workload
- * (`runDemo`: source tables, the clickstream topic, both change paths, both sinks).
- *
- * - Sustained rate: steps of increasing events/s; a step keeps up when the writer reached the rate, the
- *   sinks held every effect within a short drain after the last write (a growing lag would take longer to
- *   drain) and nothing was lost. The figure is the highest rate that kept up (a lower bound in quick mode,
- *   which runs one short step).
- * - Latency (source write acknowledged → effect visible to a reader of Redis or DynamoDB), p50/p95/p99 at
- *   25 %, 50 % and 90 % of that rate (quick mode: at its one step).
- *
- * A warm-up step first takes the functions' cold starts out of the figures. Quick mode (the CI smoke
- * check) runs on the servers already up, with the demo CLI's deployment state, no warm-up and one 5 s step:
- * its figures include cold starts and show the path works, not how fast it is. The cloud assembly is
- * cached in `.streambridge/bench/cdk.out` and synthesized again when a source of the app changed.
- *
- * Run alone: `npx tsx bench/endToEnd.bench.ts [--quick]`.
+ * (`runDemo`: source tables, the clickstream topic, both change paths, both sinks). Details:
+ * docs/performance.md ("How the benchmarks measure").
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';

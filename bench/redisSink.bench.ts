@@ -1,21 +1,8 @@
 /**
  * The Redis sink against the raw client doing the same I/O: a 10 000-record mixed MSK batch (clicks →
- * counters, a leaderboard, unique visitors and recent lists; session activity; product cache changes;
- * device readings → streams) applied by
- *
- * - the handler: decode, compact per key, one watermark-guarded script call per partition chunk;
- * - (a) a raw ioredis pipeline of one command per record and mapping, without the exactly-once guard
- *   (and without the TTL / trim / version commands the sink also sends: the baseline is favoured);
- * - (b) the naive version: the same commands, one `await` per command.
- *
- * The handler and (a) are measured again on a private 3-node Redis Cluster (no target: the issue set none).
- *
- * All three decode the records and render the same key templates. Each run starts from an empty
- * private redis-server (started through the services module, so nothing else's commands are counted),
- * and the Redis commands per 1 000 records are read from INFO (network commands, and commands executed,
- * those run inside scripts included).
- *
- * Run alone: `npx tsx bench/redisSink.bench.ts [--quick]`.
+ * counters, a leaderboard, unique visitors and recent lists; session activity; product cache changes; device
+ * readings → streams) applied by the handler, the raw client and a naive handler. Details:
+ * docs/performance.md ("How the benchmarks measure").
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

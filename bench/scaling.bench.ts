@@ -1,21 +1,7 @@
 /**
  * Scaling curve: how each handler's cost grows with its batch. For the CDC bridge (DynamoDB Streams →
- * Kafka), the Redis sink and the DynamoDB sink, at batches of 10, 100, 1 000 and 10 000 records:
- *
- * - throughput in this process (the harness: warm-up excluded, median of repeated runs); small batches
- *   are invoked several times per timed run so every run covers at least a few hundred records;
- * - peak RSS (`process.resourceUsage().maxRSS`) of a fresh Node process that loads the handler's bundle
- *   (built as the CDK builds it), parses the batch from JSON as the Lambda runtime does, and runs one
- *   invocation: the 10 000-record figure is compared with a 256 MB Lambda (ceiling 1).
- *
- * Per-record time should stay flat as batches grow (the sinks' compaction even makes it fall): the
- * "per-record time, 10 000 vs 1 000" figure is reported against a ceiling of 1.5 (noise allowance).
- * The batches are the per-handler benchmarks' own (`orderRecord`, `mixedBatch`), plus click events over
- * 50 keys for the DynamoDB sink's counter view, at fresh offsets on every invocation so the sinks'
- * exactly-once watermarks let each one through. Redis and moto are private servers on free ports (no
- * other test's commands are timed); the bridge writes to a fresh topic on the shared broker.
- *
- * Run alone: `npx tsx bench/scaling.bench.ts [--quick]` (needs the shared Kafka broker up).
+ * Kafka), the Redis sink and the DynamoDB sink, at batches of 10, 100, 1 000 and 10 000 records. Details:
+ * docs/performance.md ("How the benchmarks measure").
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';

@@ -187,6 +187,31 @@ validates it again at cold start. Paths below write a list's entries as \`[]\`. 
 event's fields (\`session:{sessionId}\`, \`{ts:yyyyMMdd}\`); filter patterns use the AWS event-filter
 syntax (Lambda \`FilterCriteria\`).`;
 
+const LANGUAGES = `## Key templates
+
+Literal text with \`{field}\` placeholders read from the event (\`config/keyTemplate.ts\`), shared by every sink.
+
+- \`{a.b}\` reads a nested (own) field; \`{$topic}\`, \`{$partition}\`, \`{$offset}\`, \`{$timestamp}\` read the
+  Kafka record's coordinates (and \`{$op}\` a change's operation); other \`$\` names are refused at synth.
+- A scalar renders as its text; the change envelope's tagged big number \`{"$N": "123…"}\` as its digits.
+- \`{field:format}\` formats a time field (epoch ms, epoch s or an ISO string) in UTC with the tokens
+  \`yyyy MM dd HH mm ss\`; other characters are copied: \`{ts:yyyyMMddHH}\` → \`2026112608\`.
+- \`{{\` and \`}}\` stand for literal braces (Redis Cluster hash tags): \`{{tenant}}:{id}\`.
+- A template is compiled once (at cold start) and rendered per event; a missing or non-scalar field makes
+  the record a poison record (dead-lettered with the reason), never a wrong key.
+
+## Filter patterns
+
+The AWS event-filter pattern language (Lambda \`FilterCriteria\`, EventBridge; \`config/filterPattern.ts\`),
+used by sink mapping filters and by the local event source pollers. A pattern is an object whose leaves are
+arrays of matchers, OR-ed; sibling fields are AND-ed; \`$or\` takes a list of patterns. Matchers: a literal
+(string, number, boolean, null), \`{prefix}\`, \`{suffix}\`, \`{"equals-ignore-case"}\`, \`{wildcard}\`,
+\`{"anything-but": value | [values] | {prefix} | {suffix} | {"equals-ignore-case"} | {wildcard}}\`,
+\`{numeric: [op, n, op, n]}\`, \`{exists: boolean}\`. A field holding an array matches when any element
+does; \`exists\` looks at leaf values only. AWS's syntax pages:
+<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-syntax>,
+<https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html>.`;
+
 /** The whole page, as Markdown. */
 export function renderConfigReference(defaults: DocumentedDefaults = {}): string {
   const r = new Renderer(defaults);
@@ -218,6 +243,7 @@ export function renderConfigReference(defaults: DocumentedDefaults = {}): string
     ...section('sinks.dynamodb', dynamo, 'sinks.dynamodb'),
     ...unionSections(r, node(S.DynamoMappingSchema), 'sinks.dynamodb.mappings[]', '###'),
     ...section('Event source settings', node(S.EventSourceSettingsSchema), 'eventSource'),
+    LANGUAGES,
   ];
   const unused = r.unused();
   if (unused.length > 0) {

@@ -1,14 +1,6 @@
 /**
  * The AWS event-filter pattern language (Lambda `FilterCriteria`, EventBridge), used by sink mapping
- * filters and by the local event source pollers, so one syntax serves both.
- *
- * A pattern is an object whose leaves are arrays of matchers, OR-ed; sibling fields are AND-ed; `$or`
- * takes a list of patterns. Matchers: a literal (string, number, boolean, null), `{prefix}`, `{suffix}`,
- * `{"equals-ignore-case"}`, `{wildcard}`, `{"anything-but": value | [values] | {prefix} | {suffix} |
- * {"equals-ignore-case"} | {wildcard}}`, `{numeric: [op, n, op, n]}`, `{exists: boolean}`. A field holding an
- * array matches when any element does. `exists` looks at leaf values only (an object is not a leaf).
- * See https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-syntax and
- * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+ * filters and by the local event source pollers; described in docs/configuration.md ("Filter patterns").
  *
  * @example
  * ```ts

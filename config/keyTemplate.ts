@@ -1,15 +1,6 @@
 /**
- * Key templates: literal text with `{field}` placeholders read from an event, shared by every sink.
- *
- * - `{a.b}` reads a nested (own) field; `{$topic}`, `{$partition}`, `{$offset}`, `{$timestamp}` read the Kafka
- *   record's coordinates (and `{$op}` a change's operation); other `$` names are refused at compile time.
- * - A scalar renders as its text; the change envelope's tagged big number `{"$N": "123…"}` as its digits.
- * - `{field:format}` formats a time field (epoch ms, epoch s or an ISO string) in UTC with the tokens
- *   `yyyy MM dd HH mm ss`; other characters (digits, punctuation, `T`, `Z`) are copied, e.g. `{ts:yyyyMMddHH}` → `2026112608`.
- * - `{{` and `}}` stand for literal braces (Redis Cluster hash tags): `{{tenant}}:{id}`.
- *
- * A template is compiled once (at cold start) and rendered per event; a missing or non-scalar field
- * raises a {@link TemplateFieldError}, which makes the record a poison record, never a wrong key.
+ * Key templates: literal text with `{field}` placeholders read from an event, shared by every sink; the
+ * language is described in docs/configuration.md ("Key templates"). Compiled once, rendered per event.
  *
  * @example
  * ```ts

@@ -1,12 +1,8 @@
 /**
  * Reads back, for every key of the tally, what the sinks hold: Redis values in pipelined round trips and
- * DynamoDB items with BatchGetItem / Query, strongly consistent, as a dashboard would read them. The
- * result feeds {@link verifyResults}; nothing here decides what is right.
- *
- * Capped streams are the exception to reading the present state only: the reader keeps every entry it has
- * seen over the run's passes (each pass reads the entries added since the last one, together with the
- * stream's entries-added count, in one MULTI), so a duplicate stays visible after the cap trims it. One
- * reader per run: create it before the first write.
+ * DynamoDB items with BatchGetItem / Query, strongly consistent, as a dashboard would read them. The result
+ * feeds {@link verifyResults}; nothing here decides what is right. Details: docs/cli.md ("How the verifier
+ * reads the sinks").
  *
  * @example
  * ```ts

@@ -1,11 +1,6 @@
 /**
- * The distinct events behind the verifier's findings. A check that sees which event a difference belongs
- * to (a reading's `ts`, an entity's version) names it; a check that holds only a count or a sum (a
- * counter, an aggregate, a leaderboard score, a unique count) can only say "n events among the ones that
- * contributed to this key". The union counts every named event once and then explains each anonymous
- * shortfall with events already counted where the keys overlap, adding new ones only for the rest, the
- * ones that fall in the most open shortfalls first (greedy): two sinks losing the same event count it
- * once, two sinks losing different events count two.
+ * The distinct events behind the verifier's findings. Details: docs/cli.md ("How the verifier reads the
+ * sinks").
  *
  * @example
  * ```ts

@@ -121,7 +121,10 @@ describe('sink table rules of the DynamoDB sink', () => {
     ],
     [
       'a time series retention without a TTL attribute',
-      (s) => delete s.tables[0].ttlAttribute,
+      (s) => {
+        delete s.tables[0].ttlAttribute;
+        s.mappings[0].retentionDays = 30;
+      },
       'dynamodb.mappings[0].retentionDays: table "sb-telemetry-series" has no ttlAttribute',
     ],
     [

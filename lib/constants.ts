@@ -2,19 +2,20 @@
  * Infrastructure constants: handler entries, ports and the fixed defaults the constructs share. Values a
  * pipeline can change live in the pipeline config (`config/`), not here.
  */
+import { HANDLER_NAMES } from '../lambdas/core/constants';
 
 /** The four bridge handlers: their folder under `lambdas/` and the EMF `Service` dimension they emit. */
 export const HANDLERS = {
-  ddbStreamToKafka: 'ddb-stream-to-kafka',
-  kinesisToKafka: 'kinesis-to-kafka',
-  kafkaToRedis: 'kafka-to-redis',
-  kafkaToDynamodb: 'kafka-to-dynamodb',
+  ddbStreamToKafka: HANDLER_NAMES.ddbStreamToKafka,
+  kinesisToKafka: HANDLER_NAMES.kinesisToKafka,
+  kafkaToRedis: HANDLER_NAMES.kafkaToRedis,
+  kafkaToDynamodb: HANDLER_NAMES.kafkaToDynamodb,
 } as const;
 
 export type HandlerName = (typeof HANDLERS)[keyof typeof HANDLERS];
 
 /** The handler of `Custom::KafkaTopic` resources (topics of MSK Serverless, which has no `AWS::MSK::Topic`). */
-export const TOPIC_PROVISIONER = 'kafka-topic-provisioner';
+export const TOPIC_PROVISIONER = HANDLER_NAMES.kafkaTopicProvisioner;
 
 /** Every handler folder under `lambdas/` that a construct deploys. */
 export type FunctionHandler = HandlerName | typeof TOPIC_PROVISIONER;

@@ -12,6 +12,7 @@ import type { CliCommand } from './commands/types';
 const commands: Record<string, () => Promise<CliCommand>> = {
   services: async () => (await import('./commands/services')).servicesCommand,
   docs: async () => (await import('./commands/docs')).docsCommand,
+  'cfn-lint': async () => (await import('./commands/cfnLint')).cfnLintCommand,
   local: async () => (await import('./commands/local')).localCommand,
 };
 

@@ -11,7 +11,6 @@ import { HANDLERS } from '../../lib/constants';
 import {
   actionsOf,
   type CfnResourceJson,
-  configWith,
   functionNamed,
   type PipelineTemplates,
   type PolicyStatementJson,
@@ -20,6 +19,7 @@ import {
   roleStatements,
   synthPipeline,
 } from './pipelineTemplates';
+import { CLICK_FILTER, PIPELINE_VARIANTS, SESSIONS_FILTER } from './pipelineVariants';
 
 function environmentOf(p: PipelineTemplates, handler: string): Record<string, unknown> {
   const [, fn] = functionNamed(p.bridgesTemplate, `${p.config.name}-${handler}`);
@@ -41,27 +41,9 @@ function mappingsOf(p: PipelineTemplates, handler: string): CfnResourceJson[] {
 
 describe('SCRAM, AUTH token, cluster mode, event source overrides, data not retained', () => {
   let p: PipelineTemplates;
-  const sessionsFilter = { eventName: ['INSERT', 'MODIFY'] };
-  const clickFilter = { value: { type: ['click'] } };
 
   beforeAll(() => {
-    p = synthPipeline(
-      configWith((c) => {
-        c.name = 'shop';
-        c.kafka.auth = 'scram';
-        c.cache = { ...c.cache, auth: 'token', clusterMode: true, shards: 2 };
-        c.sources[1].eventSource = {
-          filters: [sessionsFilter],
-          retryAttempts: 2,
-          maxRecordAgeSeconds: 120,
-          parallelizationFactor: 4,
-          bisectOnError: false,
-          startingPosition: 'LATEST',
-        };
-        c.sinks.redis.eventSource = { batchSize: 100, filters: [clickFilter] };
-      }),
-      { retainData: false },
-    );
+    p = synthPipeline(PIPELINE_VARIANTS.shop.config, PIPELINE_VARIANTS.shop.options);
   });
 
   describe('SCRAM', () => {
@@ -183,7 +165,7 @@ describe('SCRAM, AUTH token, cluster mode, event source overrides, data not reta
         ParallelizationFactor: 4,
         BisectBatchOnFunctionError: false,
         StartingPosition: 'LATEST',
-        FilterCriteria: { Filters: [{ Pattern: JSON.stringify(sessionsFilter) }] },
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify(SESSIONS_FILTER) }] },
         FunctionResponseTypes: ['ReportBatchItemFailures'],
       });
       const others = mappingsOf(p, HANDLERS.ddbStreamToKafka).filter((m) => m !== mapping);
@@ -203,7 +185,7 @@ describe('SCRAM, AUTH token, cluster mode, event source overrides, data not reta
         expect(mapping.Properties).toMatchObject({
           BatchSize: 100,
           MaximumRetryAttempts: 1000,
-          FilterCriteria: { Filters: [{ Pattern: JSON.stringify(clickFilter) }] },
+          FilterCriteria: { Filters: [{ Pattern: JSON.stringify(CLICK_FILTER) }] },
         });
       }
     });
@@ -227,15 +209,7 @@ describe('a lean pipeline on ElastiCache Serverless', () => {
   let p: PipelineTemplates;
 
   beforeAll(() => {
-    p = synthPipeline(
-      configWith((c) => {
-        c.name = 'lean';
-        c.cache = { type: 'serverless' };
-        c.sources = c.sources.filter((source: { via?: string }) => source.via !== 'kinesis');
-        for (const source of c.sources) delete source.governance;
-        delete c.sinks.dynamodb;
-      }),
-    );
+    p = synthPipeline(PIPELINE_VARIANTS.lean.config);
   });
 
   it('creates a serverless Valkey cache behind the RBAC user group, in the isolated subnets', () => {
@@ -284,12 +258,7 @@ describe('MSK Serverless', () => {
   let p: PipelineTemplates;
 
   beforeAll(() => {
-    p = synthPipeline(
-      configWith((c) => {
-        c.name = 'svl';
-        c.kafka = { type: 'serverless' };
-      }),
-    );
+    p = synthPipeline(PIPELINE_VARIANTS.svl.config);
   });
 
   it('creates a serverless cluster with IAM auth in the isolated subnets behind the broker security group', () => {

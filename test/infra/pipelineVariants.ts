@@ -1,0 +1,61 @@
+/**
+ * The pipeline variants the infra tests synthesize: the reference config and one variant per group of
+ * options (SCRAM / AUTH token / cluster mode / event source overrides / data not retained, a lean pipeline
+ * on ElastiCache Serverless, MSK Serverless). Each test file asserts on the variants it cares about;
+ * cfnLint.test.ts lints every one.
+ */
+import type { PipelineConfig } from '../../config/types';
+import type { BuildAppOptions } from '../../lib/streambridgeApp';
+import referenceConfig from '../../streambridge.config';
+import { configWith } from './pipelineTemplates';
+
+/** The source filter of the `shop` variant (on `sb-sessions`). */
+export const SESSIONS_FILTER = { eventName: ['INSERT', 'MODIFY'] };
+/** The Redis sink filter of the `shop` variant. */
+export const CLICK_FILTER = { value: { type: ['click'] } };
+
+export interface PipelineVariant {
+  readonly config: PipelineConfig;
+  readonly options?: BuildAppOptions;
+}
+
+export const PIPELINE_VARIANTS = {
+  reference: { config: referenceConfig },
+  /** SCRAM, AUTH token, cluster mode, event source overrides, data not retained. */
+  shop: {
+    config: configWith((c) => {
+      c.name = 'shop';
+      c.kafka.auth = 'scram';
+      c.cache = { ...c.cache, auth: 'token', clusterMode: true, shards: 2 };
+      c.sources[1].eventSource = {
+        filters: [SESSIONS_FILTER],
+        retryAttempts: 2,
+        maxRecordAgeSeconds: 120,
+        parallelizationFactor: 4,
+        bisectOnError: false,
+        startingPosition: 'LATEST',
+      };
+      c.sinks.redis.eventSource = { batchSize: 100, filters: [CLICK_FILTER] };
+    }),
+    options: { retainData: false },
+  },
+  /** ElastiCache Serverless, no Kinesis source, no governance, no DynamoDB sink. */
+  lean: {
+    config: configWith((c) => {
+      c.name = 'lean';
+      c.cache = { type: 'serverless' };
+      c.sources = c.sources.filter((source: { via?: string }) => source.via !== 'kinesis');
+      for (const source of c.sources) delete source.governance;
+      delete c.sinks.dynamodb;
+    }),
+  },
+  /** MSK Serverless. */
+  svl: {
+    config: configWith((c) => {
+      c.name = 'svl';
+      c.kafka = { type: 'serverless' };
+    }),
+  },
+} as const satisfies Record<string, PipelineVariant>;
+
+export type PipelineVariantName = keyof typeof PIPELINE_VARIANTS;

@@ -12,6 +12,7 @@ import {
   type ResolvedKafkaClusterConfig,
   topicReplicationFactor,
 } from './defaults/kafkaClusterDefaults';
+import { KafkaBootstrapBrokers } from './KafkaBootstrapBrokers';
 import { KafkaTopicProvisioner } from './KafkaTopicProvisioner';
 import { encodeTopicConfigs } from './topicConfigs';
 import type { KafkaAccess } from './types';
@@ -43,7 +44,7 @@ export interface KafkaClusterProps {
  *   clusterName: 'orders', topics: [{ name: 'orders.changes', partitions: 6 }],
  *   vpc, vpcSubnets, clientSecurityGroup: network.functionSecurityGroup,
  * });
- * kafka.access; // clusterArn, auth, compression (and scramSecret)
+ * kafka.access; // clusterArn, bootstrapBrokers, auth, compression (and scramSecret)
  * ```
  */
 export class KafkaCluster extends Construct {
@@ -56,6 +57,8 @@ export class KafkaCluster extends Construct {
   readonly scramSecret?: secretsmanager.Secret;
   readonly scramKey?: kms.Key;
   readonly brokerLogGroup?: logs.LogGroup;
+  /** The brokers of the configured auth's listener, resolved at deploy time. */
+  readonly bootstrapBrokers: KafkaBootstrapBrokers;
   /** Topic resources by topic name: `AWS::MSK::Topic` (provisioned) or the provisioner's custom resources (serverless). */
   readonly topicResources: ReadonlyMap<string, CfnResource>;
 
@@ -85,8 +88,13 @@ export class KafkaCluster extends Construct {
       cluster.applyRemovalPolicy(RemovalPolicy.RETAIN);
       this.cluster = cluster;
       this.clusterArn = cluster.attrArn;
+      this.bootstrapBrokers = new KafkaBootstrapBrokers(this, 'BootstrapBrokers', {
+        clusterArn: this.clusterArn,
+        auth: 'iam',
+      });
       const provisioner = new KafkaTopicProvisioner(this, 'Topics', {
         clusterArn: this.clusterArn,
+        bootstrapBrokers: this.bootstrapBrokers.brokers,
         topics: props.topics,
         replicationFactor: SERVERLESS_REPLICATION_FACTOR,
         placement: {
@@ -129,6 +137,10 @@ export class KafkaCluster extends Construct {
     this.cluster = cluster;
     // Ref of AWS::MSK::Cluster is its ARN.
     this.clusterArn = cluster.ref;
+    this.bootstrapBrokers = new KafkaBootstrapBrokers(this, 'BootstrapBrokers', {
+      clusterArn: this.clusterArn,
+      auth: this.config.auth,
+    });
 
     if (this.config.auth === 'scram') {
       // MSK takes SCRAM credentials only from secrets named AmazonMSK_* encrypted with a customer managed key.
@@ -178,6 +190,7 @@ export class KafkaCluster extends Construct {
   get access(): KafkaAccess {
     return {
       clusterArn: this.clusterArn,
+      bootstrapBrokers: this.bootstrapBrokers.brokers,
       auth: this.config.auth,
       compression: this.config.compression,
       ...(this.scramSecret ? { scramSecret: this.scramSecret } : {}),

@@ -12,9 +12,11 @@ import type { FunctionPlacement } from './types';
 export interface KafkaTopicProvisionerProps {
   /** An IAM-auth MSK cluster (MSK Serverless). */
   readonly clusterArn: string;
+  /** Its IAM listener's bootstrap brokers, resolved at deploy time ({@link KafkaBootstrapBrokers}). */
+  readonly bootstrapBrokers: string;
   readonly topics: readonly TopicConfig[];
   readonly replicationFactor: number;
-  /** Where the function runs: it must reach the brokers, the MSK API and S3 (the CloudFormation response). */
+  /** Where the function runs: it must reach the brokers and S3 (the CloudFormation response). */
   readonly placement: FunctionPlacement;
   /** Default: retained, like the data in the topics. */
   readonly removalPolicy?: RemovalPolicy;
@@ -28,7 +30,7 @@ export interface KafkaTopicProvisionerProps {
  *
  * @example
  * ```ts
- * new KafkaTopicProvisioner(this, 'Topics', { clusterArn, topics, replicationFactor: 3, placement });
+ * new KafkaTopicProvisioner(this, 'Topics', { clusterArn, bootstrapBrokers, topics, replicationFactor: 3, placement });
  * ```
  */
 export class KafkaTopicProvisioner extends Construct {
@@ -40,14 +42,14 @@ export class KafkaTopicProvisioner extends Construct {
     this.provisioner = new BridgeFunction(this, 'Handler', {
       handler: TOPIC_PROVISIONER,
       placement: props.placement,
-      environment: { [HANDLER_ENV.mskClusterArn]: props.clusterArn, [HANDLER_ENV.kafkaAuth]: 'iam' },
+      environment: { [HANDLER_ENV.kafkaBrokers]: props.bootstrapBrokers, [HANDLER_ENV.kafkaAuth]: 'iam' },
       functionProps: { timeout: Duration.seconds(TOPIC_PROVISIONER_TIMEOUTS.functionSeconds) },
     });
     const { role } = this.provisioner;
     const arns = new KafkaArns(this, props.clusterArn);
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers', 'kafka-cluster:Connect'],
+        actions: ['kafka-cluster:Connect'],
         resources: [props.clusterArn],
       }),
     );

@@ -57,8 +57,8 @@ export class PipelineDataStack extends Stack {
     this.config = config;
     const handlers = deployedHandlers(config);
 
-    // Topics of MSK Serverless are custom resources served from the VPC: they need the MSK API, and S3 for
-    // the CloudFormation response.
+    // Topics of MSK Serverless are custom resources served from the VPC: they answer CloudFormation through
+    // S3 (a pre-signed URL). Their brokers, like every function's, are resolved at deploy time.
     const serverlessKafka = config.kafka.type === 'serverless';
     this.network = new StreamingNetwork(this, 'Network', {
       gatewayEndpoints: [
@@ -68,7 +68,6 @@ export class PipelineDataStack extends Stack {
       interfaceEndpoints: interfaceEndpointDefaults({
         kinesis: handlers.includes(HANDLERS.kinesisToKafka),
         secrets: config.cache !== undefined || config.kafka.auth === 'scram',
-        kafkaProducers: config.sources.length > 0 || serverlessKafka,
         kafkaConsumers: config.sinks.redis !== undefined || config.sinks.dynamodb !== undefined,
       }),
     });

@@ -82,7 +82,6 @@ export class StreamingNetwork extends Construct {
       interfaceEndpointDefaults({
         kinesis: false,
         secrets: false,
-        kafkaProducers: false,
         kafkaConsumers: false,
       });
     this.interfaceEndpoints = services.map(

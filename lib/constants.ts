@@ -23,6 +23,15 @@ export type FunctionHandler = HandlerName | typeof TOPIC_PROVISIONER;
 /** TLS listener ports of MSK brokers per client authentication (MSK fixes these). */
 export const KAFKA_PORTS = { iam: 9098, scram: 9096 } as const;
 
+/**
+ * The `GetBootstrapBrokers` field that lists the brokers of each client authentication, private (VPC)
+ * listeners only: the pipeline never opens public access.
+ */
+export const BOOTSTRAP_BROKER_FIELDS = {
+  iam: 'BootstrapBrokerStringSaslIam',
+  scram: 'BootstrapBrokerStringSaslScram',
+} as const;
+
 /** ElastiCache Valkey/Redis port. */
 export const CACHE_PORT = 6379;
 

@@ -4,13 +4,13 @@ import { HANDLER_ENV } from '../lambdas/core/constants';
 import type { CacheAccess, KafkaAccess } from './types';
 
 /**
- * The `HANDLER_ENV` variables of a Kafka producer (the change bridges): the cluster whose bootstrap brokers
- * the handler resolves at cold start, the authentication, the SCRAM secret, the compression, and the salt of
- * governance hashes when the sources hash attributes.
+ * The `HANDLER_ENV` variables of a Kafka producer (the change bridges): the bootstrap brokers (resolved at
+ * deploy time, so a cold start needs no MSK API call), the authentication, the SCRAM secret, the
+ * compression, and the salt of governance hashes when the sources hash attributes.
  *
  * @example
  * ```ts
- * kafkaProducerEnvironment({ clusterArn, auth: 'iam', compression: 'gzip' }); // { MSK_CLUSTER_ARN: ..., KAFKA_AUTH: 'iam', ... }
+ * kafkaProducerEnvironment({ clusterArn, bootstrapBrokers, auth: 'iam', compression: 'gzip' }); // { KAFKA_BROKERS: ..., KAFKA_AUTH: 'iam', ... }
  * ```
  */
 export function kafkaProducerEnvironment(
@@ -22,7 +22,7 @@ export function kafkaProducerEnvironment(
     ...(governanceSalt
       ? { [HANDLER_ENV.governanceHashSalt]: governanceSalt.secretValue.unsafeUnwrap() }
       : {}),
-    [HANDLER_ENV.mskClusterArn]: kafka.clusterArn,
+    [HANDLER_ENV.kafkaBrokers]: kafka.bootstrapBrokers,
     [HANDLER_ENV.kafkaAuth]: kafka.auth,
     [HANDLER_ENV.kafkaCompression]: kafka.compression,
     ...(kafka.scramSecret ? { [HANDLER_ENV.kafkaScramSecretArn]: kafka.scramSecret.secretArn } : {}),

@@ -5,8 +5,11 @@ import type { IConstruct } from 'constructs';
 import { KafkaArns } from './kafkaArns';
 import type { KafkaAccess } from './types';
 
-/** Grants the MSK control-plane reads a client needs to find the brokers (`kafka:GetBootstrapBrokers`). */
-function grantClusterLookup(role: iam.IRole, kafka: KafkaAccess): void {
+/**
+ * Grants the MSK control-plane reads Lambda's MSK event source pollers make with the function's role to find
+ * the brokers (what AWSLambdaMSKExecutionRole grants), and the SCRAM secret they sign in with.
+ */
+function grantPollerClusterLookup(role: iam.IRole, kafka: KafkaAccess): void {
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       actions: ['kafka:DescribeCluster', 'kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'],
@@ -43,7 +46,8 @@ function grantScramSecretRead(role: iam.IRole, secret: secretsmanager.ISecret): 
 
 /**
  * Lets a change bridge produce to `topics`: connect, write (idempotently) and describe exactly these topics
- * on an IAM-auth cluster, or read the SCRAM secret on a SCRAM cluster.
+ * on an IAM-auth cluster, or read the SCRAM secret on a SCRAM cluster. No MSK control-plane action: the
+ * producer gets its brokers in `KAFKA_BROKERS`.
  *
  * @example
  * ```ts
@@ -56,7 +60,7 @@ export function grantKafkaProduce(
   kafka: KafkaAccess,
   topics: readonly string[],
 ): void {
-  grantClusterLookup(role, kafka);
+  if (kafka.scramSecret) grantScramSecretRead(role, kafka.scramSecret);
   if (kafka.auth !== 'iam') return;
   const arns = new KafkaArns(scope, kafka.clusterArn);
   role.addToPrincipalPolicy(
@@ -85,7 +89,7 @@ export function grantKafkaConsume(
   topics: readonly string[],
   groups: readonly string[],
 ): void {
-  grantClusterLookup(role, kafka);
+  grantPollerClusterLookup(role, kafka);
   // The pollers attach their own network interfaces in the cluster's subnets.
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({

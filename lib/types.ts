@@ -4,6 +4,11 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 /** How bridges reach a Kafka cluster: what {@link KafkaCluster} provides, or an existing cluster's details. */
 export interface KafkaAccess {
   readonly clusterArn: string;
+  /**
+   * Comma-separated bootstrap brokers of the `auth` listener, resolved at deploy time (see
+   * {@link KafkaBootstrapBrokers}): the producers connect with them and never call the MSK API.
+   */
+  readonly bootstrapBrokers: string;
   /** `iam` (SASL/OAUTHBEARER over TLS) or `scram` (SASL/SCRAM-SHA-512 over TLS). */
   readonly auth: 'iam' | 'scram';
   /** The `AmazonMSK_…` secret with `{ "username", "password" }`, for `scram`. */

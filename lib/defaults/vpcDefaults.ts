@@ -23,13 +23,13 @@ export function vpcDefaults(): ec2.VpcProps {
 
 /**
  * The AWS APIs the bridges call from inside the VPC, each through an interface endpoint. SQS (dead
- * letters), STS and CloudWatch/Logs are always there; Kinesis, Secrets Manager, the MSK API (bootstrap
- * brokers) and Lambda (MSK event source pollers) depend on what the pipeline uses.
+ * letters), STS and CloudWatch/Logs are always there; Kinesis, Secrets Manager and Lambda (MSK event
+ * source pollers) depend on what the pipeline uses. No MSK API endpoint: bootstrap brokers are resolved at
+ * deploy time, outside the VPC.
  */
 export function interfaceEndpointDefaults(uses: {
   readonly kinesis: boolean;
   readonly secrets: boolean;
-  readonly kafkaProducers: boolean;
   readonly kafkaConsumers: boolean;
 }): ec2.InterfaceVpcEndpointAwsService[] {
   const S = ec2.InterfaceVpcEndpointAwsService;
@@ -40,7 +40,6 @@ export function interfaceEndpointDefaults(uses: {
     S.CLOUDWATCH_LOGS,
     ...(uses.kinesis ? [S.KINESIS_STREAMS] : []),
     ...(uses.secrets ? [S.SECRETS_MANAGER] : []),
-    ...(uses.kafkaProducers ? [S.KAFKA] : []),
     ...(uses.kafkaConsumers ? [S.LAMBDA] : []),
   ];
 }

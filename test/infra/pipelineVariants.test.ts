@@ -82,10 +82,14 @@ describe('SCRAM, AUTH token, cluster mode, event source overrides, data not reta
 
     it('hands the secret to the producers and to the Kafka event source mappings', () => {
       const secretRef = { Ref: p.logicalId(p.data.kafka.scramSecret as never) };
+      const brokers = p.logicalId(p.data.kafka.bootstrapBrokers.resource.node.defaultChild as never);
       for (const handler of [HANDLERS.ddbStreamToKafka, HANDLERS.kinesisToKafka]) {
         const env = environmentOf(p, handler);
         expect(env[HANDLER_ENV.kafkaAuth]).toBe('scram');
         expect(p.imported(env[HANDLER_ENV.kafkaScramSecretArn])).toEqual(secretRef);
+        expect(p.imported(env[HANDLER_ENV.kafkaBrokers])).toEqual({
+          'Fn::GetAtt': [brokers, 'BootstrapBrokerStringSaslScram'],
+        });
       }
       for (const handler of [HANDLERS.kafkaToRedis, HANDLERS.kafkaToDynamodb]) {
         for (const mapping of mappingsOf(p, handler)) {
@@ -289,10 +293,17 @@ describe('MSK Serverless', () => {
     });
     expect(products?.DeletionPolicy).toBe('Retain');
     const [fnId, fn] = resourcesOf(p.dataTemplate, 'AWS::Lambda::Function').find(([, f]) =>
-      JSON.stringify(f.Properties.Environment).includes('MSK_CLUSTER_ARN'),
+      JSON.stringify(f.Properties.Environment).includes(HANDLER_ENV.kafkaBrokers),
     ) as [string, CfnResourceJson];
     expect(products?.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
     expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Timeout: 300 });
+    const brokers = p.logicalId(p.data.kafka.bootstrapBrokers.resource.node.defaultChild as never);
+    expect(fn.Properties.Environment).toEqual({
+      Variables: {
+        [HANDLER_ENV.kafkaBrokers]: { 'Fn::GetAtt': [brokers, 'BootstrapBrokerStringSaslIam'] },
+        [HANDLER_ENV.kafkaAuth]: 'iam',
+      },
+    });
   });
 
   it('lets the provisioner manage exactly the config topics', () => {
@@ -307,16 +318,22 @@ describe('MSK Serverless', () => {
     expect(topics.sort()).toEqual(p.config.topics.map((t) => t.name).sort());
   });
 
-  it('reaches S3 (CloudFormation responses) and the MSK API from the VPC', () => {
+  it('reaches S3 (CloudFormation responses) from the VPC, and not the MSK API', () => {
     const endpoints = JSON.stringify(p.dataTemplate.findResources('AWS::EC2::VPCEndpoint'));
     expect(endpoints).toContain('.s3"');
-    expect(endpoints).toContain('.kafka"');
+    expect(endpoints).not.toContain('.kafka');
   });
 
   it('points the bridges at the serverless cluster', () => {
     const env = environmentOf(p, HANDLERS.ddbStreamToKafka);
-    expect(p.imported(env[HANDLER_ENV.mskClusterArn])).toEqual({
-      'Fn::GetAtt': [p.logicalId(p.data.kafka.cluster), 'Arn'],
+    const brokers = p.logicalId(p.data.kafka.bootstrapBrokers.resource.node.defaultChild as never);
+    expect(p.imported(env[HANDLER_ENV.kafkaBrokers])).toEqual({
+      'Fn::GetAtt': [brokers, 'BootstrapBrokerStringSaslIam'],
+    });
+    p.dataTemplate.hasResourceProperties('Custom::KafkaBootstrapBrokers', {
+      Create: Match.objectLike({
+        'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [p.logicalId(p.data.kafka.cluster), 'Arn'] }])],
+      }),
     });
     for (const mapping of mappingsOf(p, HANDLERS.kafkaToRedis)) {
       expect(p.imported(mapping.Properties.EventSourceArn)).toEqual({

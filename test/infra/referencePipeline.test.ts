@@ -106,11 +106,12 @@ describe('network', () => {
       'logs',
       'kinesis-streams',
       'secretsmanager',
-      'kafka',
       'lambda',
     ]) {
       expect(services.some((name) => name.includes(`.${service}"`))).toBe(true);
     }
+    // Nothing in the VPC calls the MSK API: the brokers are resolved at deploy time.
+    expect(services.filter((name) => name.includes('.kafka'))).toEqual([]);
     const endpointGroup = p.logicalId(p.data.network.endpointSecurityGroup);
     for (const [, endpoint] of interfaces) {
       expect(endpoint.Properties.PrivateDnsEnabled).toBe(true);
@@ -351,7 +352,7 @@ describe('bridge functions', () => {
   });
 
   it('set exactly the HANDLER_ENV variables each handler reads', () => {
-    const kafka = [HANDLER_ENV.mskClusterArn, HANDLER_ENV.kafkaAuth, HANDLER_ENV.kafkaCompression];
+    const kafka = [HANDLER_ENV.kafkaBrokers, HANDLER_ENV.kafkaAuth, HANDLER_ENV.kafkaCompression];
     const base = [HANDLER_ENV.config, HANDLER_ENV.deadLetterQueueUrl];
     expect(Object.keys(environmentOf(HANDLERS.ddbStreamToKafka)).sort()).toEqual(
       [...base, ...kafka, HANDLER_ENV.governanceHashSalt].sort(),
@@ -404,12 +405,54 @@ describe('bridge functions', () => {
     });
   });
 
-  it('point the change bridges at the MSK cluster with IAM auth and gzip', () => {
+  it('point the change bridges at the IAM listener of the MSK cluster, resolved at deploy time, with gzip', () => {
+    const brokers = p.logicalId(p.data.kafka.bootstrapBrokers.resource.node.defaultChild as never);
     for (const handler of [HANDLERS.ddbStreamToKafka, HANDLERS.kinesisToKafka]) {
       const env = environmentOf(handler);
-      expect(p.imported(env[HANDLER_ENV.mskClusterArn])).toEqual({ Ref: p.logicalId(p.data.kafka.cluster) });
+      expect(p.imported(env[HANDLER_ENV.kafkaBrokers])).toEqual({
+        'Fn::GetAtt': [brokers, 'BootstrapBrokerStringSaslIam'],
+      });
+      expect(env[HANDLER_ENV.mskClusterArn]).toBeUndefined();
       expect(env[HANDLER_ENV.kafkaAuth]).toBe('iam');
       expect(env[HANDLER_ENV.kafkaCompression]).toBe('gzip');
+    }
+  });
+
+  it('resolve the bootstrap brokers with one GetBootstrapBrokers call at deploy time, allowed on this cluster only', () => {
+    const cluster = { Ref: p.logicalId(p.data.kafka.cluster) };
+    const found = resourcesOf(p.dataTemplate, 'Custom::KafkaBootstrapBrokers');
+    expect(found).toHaveLength(1);
+    const [id, resource] = found[0] as [string, CfnResourceJson];
+    expect(id).toBe(p.logicalId(p.data.kafka.bootstrapBrokers.resource.node.defaultChild as never));
+    for (const phase of ['Create', 'Update']) {
+      // `{ Fn::Join: ['', [json text, { Ref: cluster }, json text, …]] }`: the SDK call as JSON.
+      const [, parts] = (resource.Properties[phase] as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+      const call = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'CLUSTER')).join(''));
+      expect(call).toMatchObject({
+        service: 'Kafka',
+        action: 'getBootstrapBrokers',
+        parameters: { ClusterArn: 'CLUSTER' },
+        outputPaths: ['BootstrapBrokerStringSaslIam'],
+      });
+      expect(parts.filter((part) => typeof part !== 'string')).toContainEqual(cluster);
+    }
+    const statements = resourcesOf(p.dataTemplate, 'AWS::IAM::Policy').flatMap(
+      ([, policy]) => (policy.Properties.PolicyDocument as { Statement: PolicyStatementJson[] }).Statement,
+    );
+    const lookups = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('kafka:')));
+    expect(lookups).toEqual([{ Action: 'kafka:GetBootstrapBrokers', Effect: 'Allow', Resource: cluster }]);
+  });
+
+  it('give the producers no MSK control-plane action (only the consumers, for the MSK pollers of Lambda)', () => {
+    for (const handler of [HANDLERS.ddbStreamToKafka, HANDLERS.kinesisToKafka]) {
+      expect(
+        statementsOf(handler)
+          .flatMap(actionsOf)
+          .filter((a) => a.startsWith('kafka:')),
+      ).toEqual([]);
+    }
+    for (const handler of [HANDLERS.kafkaToRedis, HANDLERS.kafkaToDynamodb]) {
+      expect(statementsWith(handler, 'kafka:GetBootstrapBrokers')).toHaveLength(1);
     }
   });
 

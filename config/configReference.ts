@@ -236,6 +236,7 @@ export function renderConfigReference(defaults: DocumentedDefaults = {}): string
     ]),
     ...section('kafka', node(S.KafkaClusterSchema), 'kafka'),
     ...section('cache', node(S.CacheClusterSchema), 'cache'),
+    ...section('alarms', node(S.AlarmsSchema), 'alarms'),
     ...section('sources', node(S.SourceTableSchema), 'sources[]'),
     ...section('topics', node(S.TopicSchema), 'topics[]'),
     ...section('sinks.redis', redis, 'sinks.redis'),

@@ -12,6 +12,26 @@ export const REDIS_OPERATIONS = [
 ] as const;
 export const DYNAMO_MODES = ['timeseries', 'aggregate', 'state', 'upsert'] as const;
 export const CLEANUP_POLICIES = ['delete', 'compact', 'compact,delete'] as const;
+export const ALARM_SUBSCRIPTION_PROTOCOLS = ['email', 'https', 'sqs', 'lambda'] as const;
+/** A small fixed list keeps the bridges stack's resources bounded. */
+export const ALARM_SUBSCRIPTIONS_MAX = 20;
+
+/** What each alarm subscription protocol's endpoint must look like, and how the message names it. */
+export const ALARM_ENDPOINT_PATTERNS: Readonly<
+  Record<(typeof ALARM_SUBSCRIPTION_PROTOCOLS)[number], { readonly pattern: RegExp; readonly hint: string }>
+> = {
+  email: { pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, hint: 'an email address' },
+  https: { pattern: /^https:\/\/[^\s/]+(\/\S*)?$/, hint: 'an https:// URL' },
+  sqs: {
+    pattern: /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}$/,
+    hint: 'the ARN of a standard SQS queue (arn:aws:sqs:<region>:<account>:<name>)',
+  },
+  lambda: {
+    pattern:
+      /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]{1,128})?$/,
+    hint: 'the ARN of a Lambda function (arn:aws:lambda:<region>:<account>:function:<name>)',
+  },
+};
 
 /** AWS limits checked at synth time. */
 export const EVENT_SOURCE_LIMITS = {

@@ -10,6 +10,8 @@
  */
 import * as Type from 'typebox/type';
 import {
+  ALARM_SUBSCRIPTION_PROTOCOLS,
+  ALARM_SUBSCRIPTIONS_MAX,
   CLEANUP_POLICIES,
   CONFIG_DEFAULTS,
   type DYNAMO_MODES,
@@ -540,6 +542,36 @@ export const CacheClusterSchema = strict(
   { description: 'The Valkey/Redis cache; required by `sinks.redis`.' },
 );
 
+export const AlarmSubscriptionSchema = strict(
+  {
+    protocol: choice(
+      ALARM_SUBSCRIPTION_PROTOCOLS,
+      '`email` (the address confirms the message AWS sends), `https` (the endpoint confirms the subscription), `sqs` (a queue whose policy lets the topic send) or `lambda` (a function, given permission to be invoked by the topic).',
+    ),
+    endpoint: text(
+      'The email address, the `https://` URL, or the ARN of the SQS queue (standard, not FIFO) or Lambda function (same region).',
+    ),
+  },
+  { description: 'One subscriber of the alarm topic.' },
+);
+
+export const AlarmsSchema = strict(
+  {
+    subscriptions: Type.Optional(
+      Type.Array(AlarmSubscriptionSchema, {
+        maxItems: ALARM_SUBSCRIPTIONS_MAX,
+        errorMessage: { maxItems: `at most ${ALARM_SUBSCRIPTIONS_MAX} subscriptions` },
+        description:
+          'Subscribers of the alarm topic, created with the bridges stack. Without any, subscribe to the `AlarmTopicArn` output yourself.',
+      }),
+    ),
+  },
+  {
+    description:
+      'Where the pipeline’s alarms notify: every alarm publishes to one KMS-encrypted SNS topic that CloudWatch may publish to.',
+  },
+);
+
 export const PipelineConfigSchema = strict(
   {
     name: text('Prefix of stack and resource names.', {
@@ -548,6 +580,7 @@ export const PipelineConfigSchema = strict(
     }),
     kafka: KafkaClusterSchema,
     cache: Type.Optional(CacheClusterSchema),
+    alarms: Type.Optional(AlarmsSchema),
     sources: Type.Array(SourceTableSchema, { description: 'Tables whose changes go to Kafka.' }),
     topics: Type.Array(TopicSchema, { minItems: 1, description: 'Kafka topics.' }),
     sinks: strict(

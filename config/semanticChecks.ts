@@ -4,6 +4,7 @@
  * languages (key templates, filter patterns) that must compile. They run after the schema check on the raw
  * value and look only at fields of the right type, so every problem is still reported once.
  */
+import { ALARM_ENDPOINT_PATTERNS } from './constants';
 import { isObject } from './describeValue';
 import { validatePattern } from './filterPattern';
 import { compileTemplate } from './keyTemplate';
@@ -163,6 +164,29 @@ function checkDynamoSink(issues: Issues, value: unknown, path: string, topics?: 
   }
 }
 
+/** Subscriptions whose endpoint does not suit the protocol, and repeated ones. */
+function checkAlarms(issues: Issues, value: unknown): void {
+  if (!isObject(value)) return;
+  const seen = new Set<string>();
+  for (const [subscription, i] of objects(value.subscriptions)) {
+    const { protocol, endpoint } = subscription;
+    const at = `alarms.subscriptions[${i}].endpoint`;
+    if (
+      typeof protocol !== 'string' ||
+      !nonEmptyString(endpoint) ||
+      !Object.hasOwn(ALARM_ENDPOINT_PATTERNS, protocol)
+    )
+      continue;
+    const expected = ALARM_ENDPOINT_PATTERNS[protocol as keyof typeof ALARM_ENDPOINT_PATTERNS];
+    if (!expected.pattern.test(endpoint)) {
+      issues.fail(at, `must be ${expected.hint} for protocol ${protocol} (got ${JSON.stringify(endpoint)})`);
+    }
+    const key = `${protocol} ${endpoint}`;
+    if (seen.has(key)) issues.fail(at, `duplicate ${protocol} subscription ${JSON.stringify(endpoint)}`);
+    seen.add(key);
+  }
+}
+
 /** Semantic problems of a whole pipeline config. */
 export function pipelineChecks(value: unknown): string[] {
   const issues = new Issues();
@@ -172,6 +196,7 @@ export function pipelineChecks(value: unknown): string[] {
     issues.fail('kafka.auth', 'MSK Serverless supports IAM auth only');
   }
   const topics = checkTopicsAndSources(issues, value);
+  checkAlarms(issues, value.alarms);
   const sinks = value.sinks;
   if (isObject(sinks)) {
     if (sinks.redis !== undefined) {

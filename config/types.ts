@@ -50,4 +50,6 @@ export type RedisSinkConfig = Config<typeof S.RedisSinkSchema>;
 export type DynamoSinkConfig = Config<typeof S.DynamoSinkSchema>;
 export type KafkaClusterConfig = Config<typeof S.KafkaClusterSchema>;
 export type CacheClusterConfig = Config<typeof S.CacheClusterSchema>;
+export type AlarmSubscription = Config<typeof S.AlarmSubscriptionSchema>;
+export type AlarmsConfig = Config<typeof S.AlarmsSchema>;
 export type PipelineConfig = Config<typeof S.PipelineConfigSchema>;

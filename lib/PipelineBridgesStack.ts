@@ -132,6 +132,7 @@ export class PipelineBridgesStack extends Stack {
         source,
       })),
       queues,
+      subscriptions: config.alarms?.subscriptions ?? [],
       kinesisStreams: [...data.kinesisStreams.values()],
       ...(data.cache ? { cache: { type: data.cache.config.type, metricIds: data.cache.metricIds } } : {}),
     });

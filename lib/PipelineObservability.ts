@@ -1,13 +1,14 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { AlarmSubscription } from '../config/types';
 import { HANDLER_METRICS } from '../lambdas/core/constants';
 import { ALARM_DEFAULTS, type HandlerName } from './constants';
 
@@ -37,8 +38,13 @@ export interface PipelineObservabilityProps {
   readonly queues: readonly ObservedQueue[];
   readonly kinesisStreams?: readonly kinesis.IStream[];
   readonly cache?: ObservedCache;
-  /** Where alarms notify. Default: a new KMS-encrypted, TLS-only SNS topic. */
+  /**
+   * Where alarms notify. Default: a new KMS-encrypted, TLS-only SNS topic that CloudWatch alarms of this
+   * account and region may publish to (a given topic must allow that itself).
+   */
   readonly alarmTopic?: sns.ITopic;
+  /** Subscribers of the alarm topic (`alarms.subscriptions` of the config). */
+  readonly subscriptions?: readonly AlarmSubscription[];
 }
 
 const PERIOD = Duration.seconds(ALARM_DEFAULTS.periodSeconds);
@@ -65,6 +71,9 @@ export class PipelineObservability extends Construct {
   constructor(scope: Construct, id: string, props: PipelineObservabilityProps) {
     super(scope, id);
     this.alarmTopic = props.alarmTopic ?? this.#createAlarmTopic();
+    (props.subscriptions ?? []).forEach((subscription, i) => {
+      this.#subscribe(`Subscription${i}`, subscription);
+    });
     const notify = new actions.SnsAction(this.alarmTopic);
 
     const alarm = (
@@ -211,6 +220,20 @@ export class PipelineObservability extends Construct {
   }
 
   #createAlarmTopic(): sns.Topic {
+    const stack = Stack.of(this);
+    // Only alarms of this account and region act through the service principal (no confused deputy).
+    const fromOwnAlarms = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: {
+        'aws:SourceArn': stack.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    };
+    const cloudWatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
     // CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key: it needs a key it may use.
     const key = new kms.Key(this, 'AlarmTopicKey', {
       description: 'Encrypts the pipeline alarm topic',
@@ -220,12 +243,49 @@ export class PipelineObservability extends Construct {
     });
     key.addToResourcePolicy(
       new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        sid: 'CloudWatchAlarmsUseTheKey',
+        principals: [cloudWatch],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: fromOwnAlarms,
       }),
     );
-    return new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
+    const topic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
+    // A topic policy replaces SNS's default one: without this statement nothing may publish.
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [cloudWatch],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: fromOwnAlarms,
+      }),
+    );
+    return topic;
+  }
+
+  #subscribe(id: string, subscription: AlarmSubscription): void {
+    const protocols = {
+      email: sns.SubscriptionProtocol.EMAIL,
+      https: sns.SubscriptionProtocol.HTTPS,
+      sqs: sns.SubscriptionProtocol.SQS,
+      lambda: sns.SubscriptionProtocol.LAMBDA,
+    } as const;
+    const created = new sns.Subscription(this, id, {
+      topic: this.alarmTopic,
+      protocol: protocols[subscription.protocol],
+      endpoint: subscription.endpoint,
+    });
+    if (subscription.protocol === 'lambda') {
+      // The function's own resource policy must let the topic invoke it.
+      const permission = new lambda.CfnPermission(this, `${id}Invoke`, {
+        action: 'lambda:InvokeFunction',
+        functionName: subscription.endpoint,
+        principal: 'sns.amazonaws.com',
+        sourceArn: this.alarmTopic.topicArn,
+      });
+      created.node.addDependency(permission);
+    }
   }
 
   #cacheAlarms(

@@ -38,6 +38,16 @@ describe('config checks of the pipeline validator, at synth', () => {
     ['a Redis sink without a cache', (c) => delete c.cache, 'sinks.redis: a Redis sink needs a cache'],
     ['SCRAM on MSK Serverless', (c) => (c.kafka = { type: 'serverless', auth: 'scram' }), 'kafka.auth:'],
     [
+      'an alarm subscription of an unknown protocol',
+      (c) => (c.alarms = { subscriptions: [{ protocol: 'sms', endpoint: '+15550100' }] }),
+      'alarms.subscriptions[0].protocol:',
+    ],
+    [
+      'an email alarm subscription without an address',
+      (c) => (c.alarms = { subscriptions: [{ protocol: 'email', endpoint: 'ops' }] }),
+      'alarms.subscriptions[0].endpoint: must be an email address',
+    ],
+    [
       'too many filters',
       (c) => (c.sources[1].eventSource = { filters: [{}, {}, {}, {}, {}, {}] }),
       'sources[1].eventSource.filters:',

@@ -19,7 +19,7 @@ import {
   roleStatements,
   synthPipeline,
 } from './pipelineTemplates';
-import { CLICK_FILTER, PIPELINE_VARIANTS, SESSIONS_FILTER } from './pipelineVariants';
+import { ALARM_SUBSCRIPTIONS, CLICK_FILTER, PIPELINE_VARIANTS, SESSIONS_FILTER } from './pipelineVariants';
 
 function environmentOf(p: PipelineTemplates, handler: string): Record<string, unknown> {
   const [, fn] = functionNamed(p.bridgesTemplate, `${p.config.name}-${handler}`);
@@ -152,6 +152,35 @@ describe('SCRAM, AUTH token, cluster mode, event source overrides, data not reta
       const alarms = resourcesOf(p.bridgesTemplate, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
       expect(alarms.filter((a) => a.MetricName === 'EngineCPUUtilization')).toHaveLength(4);
       expect(alarms.filter((a) => a.MetricName === 'DatabaseMemoryUsagePercentage')).toHaveLength(4);
+    });
+  });
+
+  describe('alarm subscriptions', () => {
+    it('subscribes each configured endpoint to the alarm topic with its protocol', () => {
+      const topic = { Ref: resourcesOf(p.bridgesTemplate, 'AWS::SNS::Topic')[0]?.[0] };
+      const subscriptions = resourcesOf(p.bridgesTemplate, 'AWS::SNS::Subscription').map(
+        ([, s]) => s.Properties,
+      );
+      expect(subscriptions).toEqual(
+        ALARM_SUBSCRIPTIONS.map(({ protocol, endpoint }) => ({
+          Protocol: protocol,
+          Endpoint: endpoint,
+          TopicArn: topic,
+        })),
+      );
+    });
+
+    it('lets the alarm topic, and only it, invoke the subscribed function', () => {
+      const topic = { Ref: resourcesOf(p.bridgesTemplate, 'AWS::SNS::Topic')[0]?.[0] };
+      const lambda = ALARM_SUBSCRIPTIONS.find((s) => s.protocol === 'lambda');
+      expect(resourcesOf(p.bridgesTemplate, 'AWS::Lambda::Permission').map(([, r]) => r.Properties)).toEqual([
+        {
+          Action: 'lambda:InvokeFunction',
+          FunctionName: lambda?.endpoint,
+          Principal: 'sns.amazonaws.com',
+          SourceArn: topic,
+        },
+      ]);
     });
   });
 

@@ -1,7 +1,7 @@
 /**
  * The pipeline variants the infra tests synthesize: the reference config and one variant per group of
- * options (SCRAM / AUTH token / cluster mode / event source overrides / data not retained, a lean pipeline
- * on ElastiCache Serverless, MSK Serverless). Each test file asserts on the variants it cares about;
+ * options (SCRAM / AUTH token / cluster mode / event source overrides / alarm subscriptions / data not
+ * retained, a lean pipeline on ElastiCache Serverless, MSK Serverless). Each test file asserts on the variants it cares about;
  * cfnLint.test.ts lints every one.
  */
 import type { PipelineConfig } from '../../config/types';
@@ -13,6 +13,14 @@ import { configWith } from './pipelineTemplates';
 export const SESSIONS_FILTER = { eventName: ['INSERT', 'MODIFY'] };
 /** The Redis sink filter of the `shop` variant. */
 export const CLICK_FILTER = { value: { type: ['click'] } };
+
+/** Every protocol of alarm subscription, on the `shop` variant. */
+export const ALARM_SUBSCRIPTIONS = [
+  { protocol: 'email', endpoint: 'oncall@example.com' },
+  { protocol: 'https', endpoint: 'https://alerts.example.com/hooks/streambridge' },
+  { protocol: 'sqs', endpoint: 'arn:aws:sqs:us-east-1:123456789012:shop-alarms' },
+  { protocol: 'lambda', endpoint: 'arn:aws:lambda:us-east-1:123456789012:function:shop-pager' },
+] as const;
 
 export interface PipelineVariant {
   readonly config: PipelineConfig;
@@ -36,6 +44,7 @@ export const PIPELINE_VARIANTS = {
         startingPosition: 'LATEST',
       };
       c.sinks.redis.eventSource = { batchSize: 100, filters: [CLICK_FILTER] };
+      c.alarms = { subscriptions: ALARM_SUBSCRIPTIONS };
     }),
     options: { retainData: false },
   },

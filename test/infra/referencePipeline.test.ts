@@ -685,6 +685,62 @@ describe('observability', () => {
     for (const alarm of alarms()) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
   });
 
+  it('lets CloudWatch alarms of this account and region, and no one else, publish to the topic and use its key', () => {
+    const [topicId, topic] = resourcesOf(p.bridgesTemplate, 'AWS::SNS::Topic')[0] as [
+      string,
+      CfnResourceJson,
+    ];
+    const ownAlarms = {
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+      ArnLike: {
+        'aws:SourceArn': {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':cloudwatch:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':alarm:*',
+            ],
+          ],
+        },
+      },
+    };
+    const policies = resourcesOf(p.bridgesTemplate, 'AWS::SNS::TopicPolicy').filter(
+      ([, candidate]) => JSON.stringify(candidate.Properties.Topics) === JSON.stringify([{ Ref: topicId }]),
+    );
+    expect(policies).toHaveLength(1);
+    const [, policy] = policies[0] as [string, CfnResourceJson];
+    const statements = (policy.Properties.PolicyDocument as { Statement: PolicyStatementJson[] }).Statement;
+    const allows = statements.filter((statement) => statement.Effect === 'Allow');
+    expect(allows).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: topicId },
+        Condition: ownAlarms,
+      }),
+    ]);
+    const keyId = (topic.Properties.KmsMasterKeyId as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const key = p.bridgesTemplate.toJSON().Resources[keyId] as CfnResourceJson;
+    const keyStatements = (key.Properties.KeyPolicy as { Statement: PolicyStatementJson[] }).Statement;
+    expect(
+      keyStatements.filter((statement) => JSON.stringify(statement.Principal).includes('cloudwatch')),
+    ).toEqual([
+      expect.objectContaining({
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Condition: ownAlarms,
+      }),
+    ]);
+  });
+
+  it('subscribes nothing to the alarm topic unless the config names subscribers', () => {
+    p.bridgesTemplate.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
   it('draws one dashboard', () => {
     p.bridgesTemplate.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     p.bridgesTemplate.hasResourceProperties('AWS::CloudWatch::Dashboard', {

@@ -68,12 +68,67 @@ describe('pipelineChecks', () => {
       (c) => Object.assign(c.kafka, { type: 'serverless', auth: 'scram' }),
       'kafka.auth: MSK Serverless supports IAM auth only',
     ],
+    [
+      'an email subscription to something that is not an address',
+      (c) => (c.alarms = { subscriptions: [{ protocol: 'email', endpoint: 'oncall' }] }),
+      'alarms.subscriptions[0].endpoint: must be an email address for protocol email (got "oncall")',
+    ],
+    [
+      'an https subscription to a plain-HTTP URL',
+      (c) => (c.alarms = { subscriptions: [{ protocol: 'https', endpoint: 'http://hooks.example.com/a' }] }),
+      'alarms.subscriptions[0].endpoint: must be an https:// URL for protocol https',
+    ],
+    [
+      'an SQS subscription to a FIFO queue',
+      (c) =>
+        (c.alarms = {
+          subscriptions: [{ protocol: 'sqs', endpoint: 'arn:aws:sqs:eu-west-1:123456789012:alarms.fifo' }],
+        }),
+      'alarms.subscriptions[0].endpoint: must be the ARN of a standard SQS queue',
+    ],
+    [
+      'a Lambda subscription to a queue ARN',
+      (c) =>
+        (c.alarms = {
+          subscriptions: [{ protocol: 'lambda', endpoint: 'arn:aws:sqs:eu-west-1:123456789012:alarms' }],
+        }),
+      'alarms.subscriptions[0].endpoint: must be the ARN of a Lambda function',
+    ],
+    [
+      'the same subscription twice',
+      (c) =>
+        (c.alarms = {
+          subscriptions: [
+            { protocol: 'email', endpoint: 'ops@example.com' },
+            { protocol: 'email', endpoint: 'ops@example.com' },
+          ],
+        }),
+      'alarms.subscriptions[1].endpoint: duplicate email subscription "ops@example.com"',
+    ],
   ])('reports %s', (_label, mutate, expected) => {
     // Act
     const issues = pipelineChecks(changed(reference, mutate));
     // Assess
     expect(issues).toHaveLength(1);
     expect(issues[0]?.startsWith(expected), issues[0]).toBe(true);
+  });
+
+  it('accepts a subscription of each protocol', () => {
+    // Act
+    const issues = pipelineChecks(
+      changed(reference, (c) => {
+        c.alarms = {
+          subscriptions: [
+            { protocol: 'email', endpoint: 'oncall@example.com' },
+            { protocol: 'https', endpoint: 'https://alerts.example.com/hooks/streambridge' },
+            { protocol: 'sqs', endpoint: 'arn:aws:sqs:eu-west-1:123456789012:alarms' },
+            { protocol: 'lambda', endpoint: 'arn:aws:lambda:eu-west-1:123456789012:function:pager:live' },
+          ],
+        };
+      }),
+    );
+    // Assess
+    expect(issues).toEqual([]);
   });
 
   it('leaves fields of the wrong type to the schema check (each problem reported once)', () => {

@@ -234,6 +234,7 @@ export function renderConfigReference(defaults: DocumentedDefaults = {}): string
       ...fieldRows(pipeline, '').filter((row) => !row.path.includes('.') && !row.path.includes('[')),
       ...fieldRows(sinks, 'sinks').filter((row) => row.path.split('.').length === 2),
     ]),
+    ...section('network', node(S.NetworkSchema), 'network'),
     ...section('kafka', node(S.KafkaClusterSchema), 'kafka'),
     ...section('cache', node(S.CacheClusterSchema), 'cache'),
     ...section('alarms', node(S.AlarmsSchema), 'alarms'),

@@ -12,6 +12,9 @@ export const REDIS_OPERATIONS = [
 ] as const;
 export const DYNAMO_MODES = ['timeseries', 'aggregate', 'state', 'upsert'] as const;
 export const CLEANUP_POLICIES = ['delete', 'compact', 'compact,delete'] as const;
+/** An AZ name (`eu-west-1a`, `us-gov-west-1a`) or an AZ id (`euw1-az1`). */
+export const AVAILABILITY_ZONE_PATTERN = '^([a-z]{2}(-gov)?-[a-z]+-\\d[a-z]|[a-z]{2,5}\\d-az\\d{1,2})$';
+
 export const ALARM_SUBSCRIPTION_PROTOCOLS = ['email', 'https', 'sqs', 'lambda'] as const;
 /** A small fixed list keeps the bridges stack's resources bounded. */
 export const ALARM_SUBSCRIPTIONS_MAX = 20;

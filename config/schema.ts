@@ -12,6 +12,7 @@ import * as Type from 'typebox/type';
 import {
   ALARM_SUBSCRIPTION_PROTOCOLS,
   ALARM_SUBSCRIPTIONS_MAX,
+  AVAILABILITY_ZONE_PATTERN,
   CLEANUP_POLICIES,
   CONFIG_DEFAULTS,
   type DYNAMO_MODES,
@@ -495,7 +496,9 @@ export const KafkaClusterSchema = strict(
         pattern: '^\\d+\\.\\d+(\\.\\d+)?(\\.x)?(\\.kraft)?$',
       }),
     ),
-    brokerCount: Type.Optional(integer(2, 30, 'Brokers; a multiple of 2 (one per AZ, two AZs).')),
+    brokerCount: Type.Optional(
+      integer(2, 30, 'Brokers; a multiple of the number of AZs (`network.availabilityZones`, 2 by default).'),
+    ),
     instanceType: Type.Optional(
       text('Broker instance type.', {
         pattern: '^kafka\\.[a-z0-9]+\\.[a-z0-9]+$',
@@ -542,6 +545,26 @@ export const CacheClusterSchema = strict(
   { description: 'The Valkey/Redis cache; required by `sinks.redis`.' },
 );
 
+export const NetworkSchema = strict(
+  {
+    availabilityZones: Type.Optional(
+      Type.Array(
+        text('An AZ name or AZ id.', {
+          pattern: AVAILABILITY_ZONE_PATTERN,
+          patternHint: 'an AZ name (eu-west-1a) or AZ id (euw1-az1)',
+        }),
+        {
+          minItems: 2,
+          maxItems: 3,
+          description:
+            'The AZs of the subnets (brokers, cache nodes, functions): names (`eu-west-1a`) or ids (`euw1-az1`, the same place in every account), all of one kind and one region. MSK spreads the brokers evenly (`kafka.brokerCount` a multiple of their number) and takes exactly two in us-west-1, ca-central-1 and sa-east-1.',
+        },
+      ),
+    ),
+  },
+  { description: 'The pipeline VPC (isolated subnets, no NAT, VPC endpoints).' },
+);
+
 export const AlarmSubscriptionSchema = strict(
   {
     protocol: choice(
@@ -578,6 +601,7 @@ export const PipelineConfigSchema = strict(
       pattern: '^[a-z][a-z0-9-]{0,39}$',
       patternHint: 'lowercase letters, digits, hyphens; starts with a letter; ≤ 40',
     }),
+    network: Type.Optional(NetworkSchema),
     kafka: KafkaClusterSchema,
     cache: Type.Optional(CacheClusterSchema),
     alarms: Type.Optional(AlarmsSchema),

@@ -164,6 +164,29 @@ function checkDynamoSink(issues: Issues, value: unknown, path: string, topics?: 
   }
 }
 
+/** The region an AZ name (`eu-west-1a` → `eu-west-1`) or AZ id (`euw1-az1` → `euw1`) belongs to. */
+function zoneRegion(zone: string): { readonly kind: 'name' | 'id'; readonly region: string } {
+  const id = /^([a-z]{2,5}\d)-az\d+$/.exec(zone);
+  return id ? { kind: 'id', region: id[1] as string } : { kind: 'name', region: zone.slice(0, -1) };
+}
+
+/** AZs that repeat, mix names with ids, or span regions. */
+function checkNetwork(issues: Issues, value: unknown): void {
+  if (!isObject(value) || !Array.isArray(value.availabilityZones)) return;
+  const zones = value.availabilityZones.filter(nonEmptyString);
+  if (zones.length !== value.availabilityZones.length) return;
+  const path = 'network.availabilityZones';
+  const parsed = zones.map(zoneRegion);
+  if (new Set(parsed.map((zone) => zone.kind)).size > 1) {
+    issues.fail(path, 'give AZ names (eu-west-1a) or AZ ids (euw1-az1), not both');
+  } else if (new Set(parsed.map((zone) => zone.region)).size > 1) {
+    issues.fail(path, `AZs of one region only (got ${zones.join(', ')})`);
+  }
+  zones.forEach((zone, i) => {
+    if (zones.indexOf(zone) !== i) issues.fail(`${path}[${i}]`, `duplicate AZ "${zone}"`);
+  });
+}
+
 /** Subscriptions whose endpoint does not suit the protocol, and repeated ones. */
 function checkAlarms(issues: Issues, value: unknown): void {
   if (!isObject(value)) return;
@@ -196,6 +219,7 @@ export function pipelineChecks(value: unknown): string[] {
     issues.fail('kafka.auth', 'MSK Serverless supports IAM auth only');
   }
   const topics = checkTopicsAndSources(issues, value);
+  checkNetwork(issues, value.network);
   checkAlarms(issues, value.alarms);
   const sinks = value.sinks;
   if (isObject(sinks)) {

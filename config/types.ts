@@ -50,6 +50,7 @@ export type RedisSinkConfig = Config<typeof S.RedisSinkSchema>;
 export type DynamoSinkConfig = Config<typeof S.DynamoSinkSchema>;
 export type KafkaClusterConfig = Config<typeof S.KafkaClusterSchema>;
 export type CacheClusterConfig = Config<typeof S.CacheClusterSchema>;
+export type NetworkConfig = Config<typeof S.NetworkSchema>;
 export type AlarmSubscription = Config<typeof S.AlarmSubscriptionSchema>;
 export type AlarmsConfig = Config<typeof S.AlarmsSchema>;
 export type PipelineConfig = Config<typeof S.PipelineConfigSchema>;

@@ -61,6 +61,7 @@ export class PipelineDataStack extends Stack {
     // S3 (a pre-signed URL). Their brokers, like every function's, are resolved at deploy time.
     const serverlessKafka = config.kafka.type === 'serverless';
     this.network = new StreamingNetwork(this, 'Network', {
+      ...(config.network?.availabilityZones ? { availabilityZones: config.network.availabilityZones } : {}),
       gatewayEndpoints: [
         ec2.GatewayVpcEndpointAwsService.DYNAMODB,
         ...(serverlessKafka ? [ec2.GatewayVpcEndpointAwsService.S3] : []),

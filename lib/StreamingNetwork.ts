@@ -1,10 +1,16 @@
-import { Validations } from 'aws-cdk-lib';
+import { Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { AVAILABILITY_ZONE_ID, defaultAvailabilityZoneIds } from './defaults/availabilityZoneDefaults';
 import { interfaceEndpointDefaults, vpcDefaults } from './defaults/vpcDefaults';
 
 export interface StreamingNetworkProps {
+  /**
+   * AZ names (`eu-west-1a`) or AZ ids (`euw1-az1`), one subnet in each. Default: two AZ ids MSK accepts in
+   * the stack's region ({@link defaultAvailabilityZoneIds}).
+   */
+  readonly availabilityZones?: readonly string[];
   /** Overrides merged over {@link vpcDefaults}. */
   readonly vpcProps?: Partial<ec2.VpcProps>;
   /**
@@ -19,7 +25,7 @@ export interface StreamingNetworkProps {
 }
 
 /**
- * The pipeline's network: a VPC of isolated subnets, a DynamoDB gateway endpoint, interface endpoints for
+ * The pipeline's network: a VPC of isolated subnets in AZs MSK accepts, a DynamoDB gateway endpoint, interface endpoints for
  * the other AWS APIs, flow logs of rejected traffic, and the bridge functions' security group. Data stores
  * add their own security groups that admit only {@link functionSecurityGroup}.
  *
@@ -45,8 +51,10 @@ export class StreamingNetwork extends Construct {
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
     });
+    const zones = props.availabilityZones ?? defaultAvailabilityZoneIds(this);
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ...vpcDefaults(),
+      availabilityZones: [...zones],
       gatewayEndpoints: Object.fromEntries(
         (props.gatewayEndpoints ?? [ec2.GatewayVpcEndpointAwsService.DYNAMODB]).map((service) => [
           service.name.split('.').pop() as string,
@@ -62,6 +70,14 @@ export class StreamingNetwork extends Construct {
       },
       ...props.vpcProps,
     });
+    // The VPC construct knows AZ names only: a subnet placed by AZ id says so in AvailabilityZoneId.
+    if (zones.some((zone) => Token.isUnresolved(zone) || AVAILABILITY_ZONE_ID.test(zone))) {
+      for (const subnet of this.vpc.isolatedSubnets) {
+        const cfn = subnet.node.defaultChild as ec2.CfnSubnet;
+        cfn.availabilityZoneId = cfn.availabilityZone;
+        cfn.availabilityZone = undefined;
+      }
+    }
 
     this.functionSecurityGroup = new ec2.SecurityGroup(this, 'FunctionSecurityGroup', {
       vpc: this.vpc,

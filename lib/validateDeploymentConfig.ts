@@ -2,14 +2,16 @@ import { ConfigError } from '../config/errors';
 import { changeBridgeSlice, dynamoSinkSlice, redisSinkSlice } from '../config/handlerSlices';
 import type { PipelineConfig } from '../config/types';
 import { KAFKA_CLUSTER_DEFAULTS } from './constants';
+import { MSK_AVAILABILITY_ZONE_IDS, TWO_AZ_MSK_REGIONS } from './defaults/availabilityZoneDefaults';
 import { kafkaConsumerGroupId } from './defaults/eventSourceDefaults';
 import { kafkaClusterDefaults } from './defaults/kafkaClusterDefaults';
-import { vpcDefaults } from './defaults/vpcDefaults';
 
 /** Lambda limits all environment variables of a function to 4 KB together. */
 const LAMBDA_ENVIRONMENT_BYTES = 4096;
 /** Room kept for the other variables (ARNs, queue URL, endpoints) next to `STREAMBRIDGE_CONFIG`. */
 const OTHER_VARIABLES_BYTES = 900;
+/** AZs of the default network (two per region in {@link MSK_AVAILABILITY_ZONE_IDS}). */
+const DEFAULT_AZ_COUNT = (Object.values(MSK_AVAILABILITY_ZONE_IDS)[0] as readonly string[]).length;
 /** Lambda's limit on a Kafka consumer group id. */
 const CONSUMER_GROUP_MAX = 200;
 
@@ -38,12 +40,21 @@ function checkKafka(config: PipelineConfig, fail: (path: string, message: string
     });
     return;
   }
-  const azs = vpcDefaults().maxAzs as number;
+  const zones = config.network?.availabilityZones;
+  const azs = zones?.length ?? DEFAULT_AZ_COUNT;
   if (kafka.brokerCount % azs !== 0) {
     fail(
       'kafka.brokerCount',
-      `must be a multiple of ${azs} (MSK places the same number of brokers in each AZ)`,
+      `must be a multiple of ${azs} (MSK places the same number of brokers in each of the ${azs} AZs)`,
     );
+  }
+  const [first] = zones ?? [];
+  const twoAzRegion =
+    first !== undefined &&
+    ((TWO_AZ_MSK_REGIONS.names as readonly string[]).includes(first.slice(0, -1)) ||
+      (TWO_AZ_MSK_REGIONS.idPrefixes as readonly string[]).includes(first.split('-az')[0] as string));
+  if (twoAzRegion && azs !== 2) {
+    fail('network.availabilityZones', `MSK takes exactly two AZs in ${TWO_AZ_MSK_REGIONS.names.join(', ')}`);
   }
   if (!versionAtLeast(kafka.kafkaVersion, KAFKA_CLUSTER_DEFAULTS.minTopicApiVersion)) {
     fail(

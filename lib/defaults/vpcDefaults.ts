@@ -1,19 +1,19 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 
 /**
- * VPC defaults: two AZs of isolated subnets and no NAT gateway. Nothing in the pipeline needs the internet:
- * DynamoDB is reached through a gateway endpoint, the other AWS APIs through interface endpoints, MSK and
+ * VPC defaults: isolated subnets (one per AZ; the AZs come from the config or
+ * `availabilityZoneDefaults.ts`) and no NAT gateway. Nothing in the pipeline needs the internet: DynamoDB
+ * is reached through a gateway endpoint, the other AWS APIs through interface endpoints, MSK and
  * ElastiCache live in the subnets themselves.
  *
  * @example
  * ```ts
- * new ec2.Vpc(this, 'Vpc', { ...vpcDefaults(), maxAzs: 3 });
+ * new ec2.Vpc(this, 'Vpc', { ...vpcDefaults(), availabilityZones: ['eu-west-1a', 'eu-west-1b'] });
  * ```
  */
 export function vpcDefaults(): ec2.VpcProps {
   return {
     ipAddresses: ec2.IpAddresses.cidr('10.40.0.0/16'),
-    maxAzs: 2,
     natGateways: 0,
     subnetConfiguration: [{ name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 20 }],
     // Nothing is placed in the default security group; locking it down would need a custom-resource Lambda.

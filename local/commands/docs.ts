@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { type DocumentedDefaults, renderConfigReference } from '../../config/configReference';
 import type { SourceTableConfig } from '../../config/types';
 import { REDIS_SINK_DEFAULTS } from '../../lambdas/kafka-to-redis/constants';
+import { MSK_AVAILABILITY_ZONE_IDS } from '../../lib/defaults/availabilityZoneDefaults';
 import { cacheClusterDefaults } from '../../lib/defaults/cacheDefaults';
 import { resolveEventSourceSettings } from '../../lib/defaults/eventSourceDefaults';
 import { kafkaClusterDefaults } from '../../lib/defaults/kafkaClusterDefaults';
@@ -37,7 +38,11 @@ export function documentedDefaults(): DocumentedDefaults {
   const { filters: _none, ...eventSource } = resolveEventSourceSettings({});
   const kinesisSource = { name: 'docs', partitionKey: { name: 'id', type: 'S' }, topic: 't', via: 'kinesis' };
   const kinesis = changeStreamProps('Docs', kinesisSource as SourceTableConfig);
+  const usEast1 = MSK_AVAILABILITY_ZONE_IDS['us-east-1'] ?? [];
   return {
+    'network.availabilityZones': {
+      text: `two AZ ids MSK accepts in the stack's region, picked at deploy time from \`lib/defaults/availabilityZoneDefaults.ts\` (us-east-1: ${usEast1.map((id) => `\`${id}\``).join(', ')})`,
+    },
     ...values('kafka', kafkaClusterDefaults({})),
     ...values('cache', cache),
     'cache.engineVersion': {

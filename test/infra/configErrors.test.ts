@@ -37,6 +37,12 @@ describe('config checks of the pipeline validator, at synth', () => {
     ],
     ['a Redis sink without a cache', (c) => delete c.cache, 'sinks.redis: a Redis sink needs a cache'],
     ['SCRAM on MSK Serverless', (c) => (c.kafka = { type: 'serverless', auth: 'scram' }), 'kafka.auth:'],
+    ['a single AZ', (c) => (c.network = { availabilityZones: ['eu-west-1a'] }), 'network.availabilityZones:'],
+    [
+      'something that is not an AZ',
+      (c) => (c.network = { availabilityZones: ['eu-west-1a', 'west'] }),
+      'network.availabilityZones[1]:',
+    ],
     [
       'an alarm subscription of an unknown protocol',
       (c) => (c.alarms = { subscriptions: [{ protocol: 'sms', endpoint: '+15550100' }] }),
@@ -63,6 +69,19 @@ describe('deployment checks, at synth', () => {
       'brokers that cannot spread evenly over the AZs',
       (c) => (c.kafka.brokerCount = 3),
       'kafka.brokerCount: must be a multiple of 2',
+    ],
+    [
+      'brokers that cannot spread evenly over the configured AZs',
+      (c) => (c.network = { availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] }),
+      'kafka.brokerCount: must be a multiple of 3',
+    ],
+    [
+      'three AZs where MSK takes exactly two',
+      (c) => {
+        c.network = { availabilityZones: ['usw1-az1', 'usw1-az2', 'usw1-az3'] };
+        c.kafka.brokerCount = 3;
+      },
+      'network.availabilityZones: MSK takes exactly two AZs in us-west-1, ca-central-1, sa-east-1',
     ],
     [
       'a Kafka version without the MSK topic API',

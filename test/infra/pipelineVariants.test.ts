@@ -19,7 +19,14 @@ import {
   roleStatements,
   synthPipeline,
 } from './pipelineTemplates';
-import { ALARM_SUBSCRIPTIONS, CLICK_FILTER, PIPELINE_VARIANTS, SESSIONS_FILTER } from './pipelineVariants';
+import {
+  ALARM_SUBSCRIPTIONS,
+  CLICK_FILTER,
+  LEAN_AVAILABILITY_ZONES,
+  PIPELINE_VARIANTS,
+  SESSIONS_FILTER,
+  SHOP_AVAILABILITY_ZONES,
+} from './pipelineVariants';
 
 function environmentOf(p: PipelineTemplates, handler: string): Record<string, unknown> {
   const [, fn] = functionNamed(p.bridgesTemplate, `${p.config.name}-${handler}`);
@@ -155,6 +162,14 @@ describe('SCRAM, AUTH token, cluster mode, event source overrides, data not reta
     });
   });
 
+  it('places the subnets in the configured AZ ids', () => {
+    const subnets = resourcesOf(p.dataTemplate, 'AWS::EC2::Subnet').map(([, subnet]) => subnet.Properties);
+    expect(subnets.map((subnet) => [subnet.AvailabilityZoneId, subnet.AvailabilityZone])).toEqual(
+      SHOP_AVAILABILITY_ZONES.map((zone) => [zone, undefined]),
+    );
+    expect(p.dataTemplate.toJSON().Mappings).toBeUndefined();
+  });
+
   describe('alarm subscriptions', () => {
     it('subscribes each configured endpoint to the alarm topic with its protocol', () => {
       const topic = { Ref: resourcesOf(p.bridgesTemplate, 'AWS::SNS::Topic')[0]?.[0] };
@@ -243,6 +258,21 @@ describe('a lean pipeline on ElastiCache Serverless', () => {
 
   beforeAll(() => {
     p = synthPipeline(PIPELINE_VARIANTS.lean.config);
+  });
+
+  it('places one subnet in each configured AZ and spreads three brokers over them', () => {
+    const subnets = resourcesOf(p.dataTemplate, 'AWS::EC2::Subnet').map(([, subnet]) => subnet.Properties);
+    expect(subnets.map((subnet) => [subnet.AvailabilityZone, subnet.AvailabilityZoneId])).toEqual(
+      LEAN_AVAILABILITY_ZONES.map((zone) => [zone, undefined]),
+    );
+    p.dataTemplate.hasResourceProperties('AWS::MSK::Cluster', {
+      NumberOfBrokerNodes: 3,
+      BrokerNodeGroupInfo: Match.objectLike({
+        ClientSubnets: subnets.map((_, i) =>
+          Match.objectLike({ Ref: Match.stringLikeRegexp(`Subnet${i + 1}`) }),
+        ),
+      }),
+    });
   });
 
   it('creates a serverless Valkey cache behind the RBAC user group, in the isolated subnets', () => {

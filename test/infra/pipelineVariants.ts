@@ -22,6 +22,10 @@ export const ALARM_SUBSCRIPTIONS = [
   { protocol: 'lambda', endpoint: 'arn:aws:lambda:us-east-1:123456789012:function:shop-pager' },
 ] as const;
 
+/** AZ ids of the `shop` variant; the `lean` one names three AZs. */
+export const SHOP_AVAILABILITY_ZONES = ['euw1-az1', 'euw1-az3'];
+export const LEAN_AVAILABILITY_ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
+
 export interface PipelineVariant {
   readonly config: PipelineConfig;
   readonly options?: BuildAppOptions;
@@ -29,10 +33,11 @@ export interface PipelineVariant {
 
 export const PIPELINE_VARIANTS = {
   reference: { config: referenceConfig },
-  /** SCRAM, AUTH token, cluster mode, event source overrides, data not retained. */
+  /** AZ ids, SCRAM, AUTH token, cluster mode, event source overrides, alarm subscriptions, data not retained. */
   shop: {
     config: configWith((c) => {
       c.name = 'shop';
+      c.network = { availabilityZones: SHOP_AVAILABILITY_ZONES };
       c.kafka.auth = 'scram';
       c.cache = { ...c.cache, auth: 'token', clusterMode: true, shards: 2 };
       c.sources[1].eventSource = {
@@ -48,10 +53,12 @@ export const PIPELINE_VARIANTS = {
     }),
     options: { retainData: false },
   },
-  /** ElastiCache Serverless, no Kinesis source, no governance, no DynamoDB sink. */
+  /** ElastiCache Serverless, three named AZs and brokers, no Kinesis source, no governance, no DynamoDB sink. */
   lean: {
     config: configWith((c) => {
       c.name = 'lean';
+      c.network = { availabilityZones: LEAN_AVAILABILITY_ZONES };
+      c.kafka.brokerCount = 3;
       c.cache = { type: 'serverless' };
       c.sources = c.sources.filter((source: { via?: string }) => source.via !== 'kinesis');
       for (const source of c.sources) delete source.governance;

@@ -82,6 +82,32 @@ describe('network', () => {
     for (const [, subnet] of subnets) expect(subnet.Properties.MapPublicIpOnLaunch).toBe(false);
   });
 
+  it('places the subnets in two AZ ids MSK accepts, picked for the region at deploy time', () => {
+    const zones = resourcesOf(p.dataTemplate, 'AWS::EC2::Subnet').map(([, subnet]) => subnet.Properties);
+    expect(zones.map((zone) => zone.AvailabilityZone)).toEqual([undefined, undefined]);
+    expect(zones.map((zone) => zone.AvailabilityZoneId)).toEqual([
+      { 'Fn::FindInMap': ['MskAvailabilityZoneIds', { Ref: 'AWS::Region' }, 'first'] },
+      { 'Fn::FindInMap': ['MskAvailabilityZoneIds', { Ref: 'AWS::Region' }, 'second'] },
+    ]);
+    const mapping = p.dataTemplate.toJSON().Mappings.MskAvailabilityZoneIds as Record<
+      string,
+      { first: string; second: string }
+    >;
+    expect(mapping['us-east-1']).toEqual({ first: 'use1-az1', second: 'use1-az2' });
+    for (const [region, { first, second }] of Object.entries(mapping)) {
+      // AZ ids start with the region's short code (eu-west-1 → euw1); two distinct AZs per region.
+      const code = region.replace(
+        /^([a-z]{2})-([a-z]+)-(\d)$/,
+        (_, a, b, n) =>
+          `${a}${b.replace(/(north|south|east|west|central)/g, (d: string) => d[0] as string)}${n}`,
+      );
+      expect([first.split('-az')[0], second.split('-az')[0]], region).toEqual([code, code]);
+      expect(first, region).not.toBe(second);
+    }
+    // AZs MSK refuses, or that newer accounts do not have.
+    expect(JSON.stringify(mapping)).not.toMatch(/use1-az3|usw1-az2|apne1-az3|cac1-az3/);
+  });
+
   it('logs rejected traffic of the VPC', () => {
     p.dataTemplate.hasResourceProperties('AWS::EC2::FlowLog', {
       ResourceType: 'VPC',

@@ -69,6 +69,21 @@ describe('pipelineChecks', () => {
       'kafka.auth: MSK Serverless supports IAM auth only',
     ],
     [
+      'AZ names mixed with AZ ids',
+      (c) => (c.network = { availabilityZones: ['eu-west-1a', 'euw1-az2'] }),
+      'network.availabilityZones: give AZ names (eu-west-1a) or AZ ids (euw1-az1), not both',
+    ],
+    [
+      'AZs of two regions',
+      (c) => (c.network = { availabilityZones: ['euw1-az1', 'euc1-az2'] }),
+      'network.availabilityZones: AZs of one region only (got euw1-az1, euc1-az2)',
+    ],
+    [
+      'the same AZ twice',
+      (c) => (c.network = { availabilityZones: ['eu-west-1a', 'eu-west-1a'] }),
+      'network.availabilityZones[1]: duplicate AZ "eu-west-1a"',
+    ],
+    [
       'an email subscription to something that is not an address',
       (c) => (c.alarms = { subscriptions: [{ protocol: 'email', endpoint: 'oncall' }] }),
       'alarms.subscriptions[0].endpoint: must be an email address for protocol email (got "oncall")',

@@ -4,17 +4,20 @@ import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { CacheClusterConfig } from '../config/types';
-import { boundedName } from './boundedName';
 import { CACHE_DEFAULTS, CACHE_PORT } from './constants';
 import {
   cacheClusterDefaults,
   engineMajorVersion,
   type ResolvedCacheClusterConfig,
 } from './defaults/cacheDefaults';
+import { deploymentUniqueName } from './deploymentUniqueName';
 import type { CacheAccess } from './types';
 
 export interface CacheClusterProps {
-  /** Prefix of the cache's physical names (user ids, user group, serverless cache name). */
+  /**
+   * Prefix of the cache's physical names (user ids, user group, serverless cache name), each ending in a
+   * tag of the stack id so a retained cache or user of an earlier deployment never collides.
+   */
   readonly namePrefix: string;
   readonly config?: CacheClusterConfig;
   readonly vpc: ec2.IVpc;
@@ -99,14 +102,14 @@ export class CacheCluster extends Construct {
       // Every user group needs a user named "default"; it is switched off so only the application user works.
       const defaultUser = new elasticache.CfnUser(this, 'DefaultUser', {
         engine: config.engine,
-        userId: boundedName(props.namePrefix, 'cache-default', 40),
+        userId: deploymentUniqueName(this, props.namePrefix, 'cache-default', 40),
         userName: 'default',
         accessString: 'off -@all',
         noPasswordRequired: true,
       });
       const appUser = new elasticache.CfnUser(this, 'AppUser', {
         engine: config.engine,
-        userId: boundedName(props.namePrefix, 'cache-app', 40),
+        userId: deploymentUniqueName(this, props.namePrefix, 'cache-app', 40),
         userName,
         // All data commands and scripting; no admin commands except INFO and CLUSTER (client readiness and
         // slot discovery).
@@ -115,14 +118,14 @@ export class CacheCluster extends Construct {
       });
       this.userGroup = new elasticache.CfnUserGroup(this, 'UserGroup', {
         engine: config.engine,
-        userGroupId: boundedName(props.namePrefix, 'cache-users', 40),
+        userGroupId: deploymentUniqueName(this, props.namePrefix, 'cache-users', 40),
         // Ref of a user is its id; referencing it orders the creation.
         userIds: [defaultUser.ref, appUser.ref],
       });
     }
 
     if (config.type === 'serverless') {
-      const cacheName = boundedName(props.namePrefix, 'cache', 40);
+      const cacheName = deploymentUniqueName(this, props.namePrefix, 'cache', 40);
       this.serverlessCache = new elasticache.CfnServerlessCache(this, 'Serverless', {
         serverlessCacheName: cacheName,
         engine: config.engine,
@@ -141,7 +144,8 @@ export class CacheCluster extends Construct {
         address: this.serverlessCache.attrReaderEndpointAddress,
         port: this.serverlessCache.attrReaderEndpointPort,
       };
-      this.metricIds = [cacheName];
+      // Ref of a serverless cache is its name.
+      this.metricIds = [this.serverlessCache.ref];
       return;
     }
 

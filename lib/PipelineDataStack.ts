@@ -7,12 +7,12 @@ import type { Construct } from 'constructs';
 import { changeBridgeSlice, sourcePath } from '../config/handlerSlices';
 import type { PipelineConfig } from '../config/types';
 import { BridgeQueues } from './BridgeQueues';
-import { boundedName } from './boundedName';
 import { CacheCluster } from './CacheCluster';
 import { ChangeSourceTable } from './ChangeSourceTable';
 import { HANDLERS, type HandlerName } from './constants';
 import { sinkTableProps } from './defaults/tableDefaults';
 import { interfaceEndpointDefaults } from './defaults/vpcDefaults';
+import { deploymentUniqueName } from './deploymentUniqueName';
 import { hashesAttributes } from './handlerEnvironment';
 import { KafkaCluster } from './KafkaCluster';
 import { StreamingNetwork } from './StreamingNetwork';
@@ -92,7 +92,7 @@ export class PipelineDataStack extends Stack {
     );
 
     this.kafka = new KafkaCluster(this, 'Kafka', {
-      clusterName: boundedName(config.name, 'kafka', 64),
+      clusterName: deploymentUniqueName(this, config.name, 'kafka', 64),
       config: config.kafka,
       topics: config.topics,
       vpc: this.network.vpc,

@@ -28,6 +28,24 @@ import {
   SHOP_AVAILABILITY_ZONES,
 } from './pipelineVariants';
 
+/** A physical name ending in the stack id's tag (`deploymentUniqueName`). */
+function STACK_TAGGED(prefix: string): unknown {
+  return {
+    'Fn::Join': [
+      '',
+      [
+        prefix,
+        {
+          'Fn::Select': [
+            0,
+            { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] },
+          ],
+        },
+      ],
+    ],
+  };
+}
+
 function environmentOf(p: PipelineTemplates, handler: string): Record<string, unknown> {
   const [, fn] = functionNamed(p.bridgesTemplate, `${p.config.name}-${handler}`);
   return (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
@@ -77,7 +95,7 @@ describe('SCRAM, AUTH token, cluster mode, event source overrides, data not reta
       const key = p.data.kafka.scramKey;
       if (!secret || !key) throw new Error('no SCRAM secret');
       p.dataTemplate.hasResourceProperties('AWS::SecretsManager::Secret', {
-        Name: Match.stringLikeRegexp('^AmazonMSK_'),
+        Name: STACK_TAGGED('AmazonMSK_shop-kafka-'),
         KmsKeyId: { 'Fn::GetAtt': [p.logicalId(key), 'Arn'] },
       });
       p.dataTemplate.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
@@ -280,7 +298,7 @@ describe('a lean pipeline on ElastiCache Serverless', () => {
     p.dataTemplate.hasResourceProperties('AWS::ElastiCache::ServerlessCache', {
       Engine: 'valkey',
       MajorEngineVersion: '8',
-      ServerlessCacheName: 'lean-cache',
+      ServerlessCacheName: STACK_TAGGED('lean-cache-'),
       UserGroupId: { Ref: p.logicalId(p.data.cache?.userGroup as never) },
       SecurityGroupIds: [{ 'Fn::GetAtt': [p.logicalId(p.data.cache?.securityGroup as never), 'GroupId'] }],
       SubnetIds: resourcesOf(p.dataTemplate, 'AWS::EC2::Subnet').map(([id]) => ({ Ref: id })),
@@ -296,9 +314,15 @@ describe('a lean pipeline on ElastiCache Serverless', () => {
   });
 
   it('alarms on throttled commands of the serverless cache', () => {
-    p.bridgesTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ThrottledCmds',
-      Dimensions: [{ Name: 'clusterId', Value: 'lean-cache' }],
+    const alarms = resourcesOf(p.bridgesTemplate, 'AWS::CloudWatch::Alarm').filter(
+      ([, a]) => a.Properties.MetricName === 'ThrottledCmds',
+    );
+    expect(alarms).toHaveLength(1);
+    const [, alarm] = alarms[0] as [string, CfnResourceJson];
+    const [dimension] = alarm.Properties.Dimensions as { Name: string; Value: unknown }[];
+    expect(dimension?.Name).toBe('clusterId');
+    expect(p.imported(dimension?.Value)).toEqual({
+      Ref: p.logicalId(p.data.cache?.serverlessCache as never),
     });
   });
 

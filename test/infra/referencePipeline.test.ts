@@ -784,6 +784,51 @@ describe('retention', () => {
     }
   });
 
+  it('names the retained cluster, cache users and user group after this deployment of the stack, so a redeploy after a destroy cannot collide', () => {
+    const tagged = (prefix: string) => ({
+      'Fn::Join': [
+        '',
+        [
+          prefix,
+          {
+            'Fn::Select': [
+              0,
+              { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] },
+            ],
+          },
+        ],
+      ],
+    });
+    p.dataTemplate.hasResourceProperties('AWS::MSK::Cluster', { ClusterName: tagged(`${NAME}-kafka-`) });
+    const users = resourcesOf(p.dataTemplate, 'AWS::ElastiCache::User').map(([, u]) => u.Properties.UserId);
+    expect(users.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
+      tagged(`${NAME}-cache-app-`),
+      tagged(`${NAME}-cache-default-`),
+    ]);
+    p.dataTemplate.hasResourceProperties('AWS::ElastiCache::UserGroup', {
+      UserGroupId: tagged(`${NAME}-cache-users-`),
+    });
+  });
+
+  it('gives no other retained resource a fixed name: only the tables keep the names of the config', () => {
+    const NAME_PROPERTIES = [
+      'FunctionName',
+      'StreamName',
+      'QueueName',
+      'LogGroupName',
+      'Name',
+      'ReplicationGroupId',
+    ];
+    const named = Object.entries(p.dataTemplate.toJSON().Resources as Record<string, CfnResourceJson>)
+      .filter(([, r]) => r.Type !== 'AWS::DynamoDB::Table')
+      .flatMap(([id, r]) =>
+        NAME_PROPERTIES.filter((name) => typeof r.Properties?.[name] === 'string').map(
+          (name) => `${id}.${name}`,
+        ),
+      );
+    expect(named).toEqual([]);
+  });
+
   it('keeps no data in the bridges stack', () => {
     for (const type of [
       'AWS::DynamoDB::Table',

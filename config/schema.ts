@@ -505,7 +505,14 @@ export const KafkaClusterSchema = strict(
         patternHint: 'e.g. kafka.t3.small',
       }),
     ),
-    volumeSizeGiB: Type.Optional(integer(1, 16_384, 'Storage per broker.')),
+    volumeSizeGiB: Type.Optional(integer(1, 16_384, 'Storage per broker at creation.')),
+    maxVolumeSizeGiB: Type.Optional(
+      integer(
+        1,
+        16_384,
+        'Storage autoscaling grows each broker’s volume (never shrinks it) to keep it 60 % used, up to this size; equal to `volumeSizeGiB`: no autoscaling.',
+      ),
+    ),
     auth: Type.Optional(
       choice(
         ['iam', 'scram'],

@@ -1,4 +1,5 @@
 import { type CfnResource, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -6,7 +7,7 @@ import * as msk from 'aws-cdk-lib/aws-msk';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { KafkaClusterConfig, TopicConfig } from '../config/types';
-import { KAFKA_PORTS, SERVERLESS_REPLICATION_FACTOR } from './constants';
+import { BROKER_STORAGE_SCALING, KAFKA_PORTS, SERVERLESS_REPLICATION_FACTOR } from './constants';
 import {
   kafkaClusterDefaults,
   type ResolvedKafkaClusterConfig,
@@ -31,8 +32,9 @@ export interface KafkaClusterProps {
 }
 
 /**
- * An MSK cluster for the pipeline: provisioned (default) or serverless, TLS in transit, IAM auth (or SCRAM
- * with a KMS-encrypted `AmazonMSK_` secret), broker logs, and the config's topics declared as resources
+ * An MSK cluster for the pipeline: provisioned (default, with broker storage autoscaling) or serverless,
+ * TLS in transit, IAM auth (or SCRAM with a KMS-encrypted `AmazonMSK_` secret), broker logs, its bootstrap
+ * brokers resolved at deploy time, and the config's topics declared as resources
  * with partitions, replication, retention and cleanup policy: `AWS::MSK::Topic` on provisioned clusters,
  * `Custom::KafkaTopic` (see {@link KafkaTopicProvisioner}) on serverless ones, which have no topic API. Its security group admits
  * the client security group and itself (Lambda's MSK pollers use the cluster's security group) on the one
@@ -57,6 +59,8 @@ export class KafkaCluster extends Construct {
   readonly scramSecret?: secretsmanager.Secret;
   readonly scramKey?: kms.Key;
   readonly brokerLogGroup?: logs.LogGroup;
+  /** Broker storage autoscaling (provisioned, unless `maxVolumeSizeGiB` equals `volumeSizeGiB`). */
+  readonly storageScaling?: appscaling.CfnScalableTarget;
   /** The brokers of the configured auth's listener, resolved at deploy time. */
   readonly bootstrapBrokers: KafkaBootstrapBrokers;
   /** Topic resources by topic name: `AWS::MSK::Topic` (provisioned) or the provisioner's custom resources (serverless). */
@@ -141,6 +145,9 @@ export class KafkaCluster extends Construct {
       clusterArn: this.clusterArn,
       auth: this.config.auth,
     });
+    if (this.config.maxVolumeSizeGiB > this.config.volumeSizeGiB) {
+      this.storageScaling = this.#scaleStorage();
+    }
 
     if (this.config.auth === 'scram') {
       // MSK takes SCRAM credentials only from secrets named AmazonMSK_* encrypted with a customer managed key.
@@ -184,6 +191,31 @@ export class KafkaCluster extends Construct {
       topics.set(topic.name, resource);
     }
     this.topicResources = topics;
+  }
+
+  /**
+   * Grows each broker's volume to keep it {@link BROKER_STORAGE_SCALING} used (never shrinks: MSK cannot),
+   * up to `maxVolumeSizeGiB`. No role: Application Auto Scaling uses its service-linked role for MSK.
+   */
+  #scaleStorage(): appscaling.CfnScalableTarget {
+    const target = new appscaling.CfnScalableTarget(this, 'StorageScaling', {
+      serviceNamespace: 'kafka',
+      scalableDimension: 'kafka:broker-storage:VolumeSize',
+      resourceId: this.clusterArn,
+      minCapacity: this.config.volumeSizeGiB,
+      maxCapacity: this.config.maxVolumeSizeGiB,
+    });
+    new appscaling.CfnScalingPolicy(this, 'StorageScalingPolicy', {
+      policyName: 'broker-storage-utilization',
+      policyType: 'TargetTrackingScaling',
+      scalingTargetId: target.ref,
+      targetTrackingScalingPolicyConfiguration: {
+        predefinedMetricSpecification: { predefinedMetricType: 'KafkaBrokerStorageUtilization' },
+        targetValue: BROKER_STORAGE_SCALING.targetUtilizationPercent,
+        disableScaleIn: true,
+      },
+    });
+    return target;
   }
 
   /** What the bridges need to produce to and consume from this cluster. */

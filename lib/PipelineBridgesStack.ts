@@ -135,6 +135,9 @@ export class PipelineBridgesStack extends Stack {
       subscriptions: config.alarms?.subscriptions ?? [],
       kinesisStreams: [...data.kinesisStreams.values()],
       ...(data.cache ? { cache: { type: data.cache.config.type, metricIds: data.cache.metricIds } } : {}),
+      ...(data.kafka.config.type === 'provisioned'
+        ? { kafkaCluster: { clusterArn: data.kafka.clusterArn, brokerCount: data.kafka.config.brokerCount } }
+        : {}),
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.alarmTopic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName });

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -31,6 +31,12 @@ export interface ObservedCache {
   readonly metricIds: readonly string[];
 }
 
+export interface ObservedKafkaCluster {
+  /** A provisioned MSK cluster (MSK Serverless has no broker metrics). */
+  readonly clusterArn: string;
+  readonly brokerCount: number;
+}
+
 export interface PipelineObservabilityProps {
   readonly dashboardName: string;
   readonly functions: readonly ObservedFunction[];
@@ -38,6 +44,8 @@ export interface PipelineObservabilityProps {
   readonly queues: readonly ObservedQueue[];
   readonly kinesisStreams?: readonly kinesis.IStream[];
   readonly cache?: ObservedCache;
+  /** Alarms on each broker's disk, CPU and under-replicated partitions. */
+  readonly kafkaCluster?: ObservedKafkaCluster;
   /**
    * Where alarms notify. Default: a new KMS-encrypted, TLS-only SNS topic that CloudWatch alarms of this
    * account and region may publish to (a given topic must allow that itself).
@@ -51,8 +59,8 @@ const PERIOD = Duration.seconds(ALARM_DEFAULTS.periodSeconds);
 
 /**
  * Alarms and one dashboard for a pipeline: iterator age (DynamoDB Streams and Kinesis), MSK offset lag,
- * dead-letter and on-failure queue depth above zero, Lambda errors and throttles, cache CPU and memory (or
- * throttled commands on serverless). Every alarm notifies {@link alarmTopic}; subscribe to it.
+ * dead-letter and on-failure queue depth above zero, Lambda errors and throttles, MSK broker disk, CPU and
+ * under-replicated partitions (provisioned), cache CPU and memory (or throttled commands on serverless). Every alarm notifies {@link alarmTopic}; subscribe to it.
  *
  * @example
  * ```ts
@@ -148,6 +156,7 @@ export class PipelineObservability extends Construct {
       return metric;
     });
     const cacheMetrics = props.cache ? this.#cacheAlarms(props.cache, alarm) : [];
+    const brokerMetrics = props.kafkaCluster ? this.#brokerAlarms(props.kafkaCluster, alarm) : [];
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName,
@@ -211,6 +220,15 @@ export class PipelineObservability extends Construct {
         width: 8,
       }),
     );
+    if (brokerMetrics.length > 0) {
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: 'MSK brokers: disk used, CPU (%)',
+          left: brokerMetrics,
+          width: 24,
+        }),
+      );
+    }
     if (cacheMetrics.length > 0) {
       this.dashboard.addWidgets(
         new cloudwatch.GraphWidget({ title: 'Cache', left: cacheMetrics, width: 24 }),
@@ -286,6 +304,61 @@ export class PipelineObservability extends Construct {
       });
       created.node.addDependency(permission);
     }
+  }
+
+  #brokerAlarms(
+    kafka: ObservedKafkaCluster,
+    alarm: (
+      name: string,
+      metric: cloudwatch.IMetric,
+      threshold: number,
+      description: string,
+      evaluationPeriods?: number,
+    ) => cloudwatch.Alarm,
+  ): cloudwatch.IMetric[] {
+    // arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>: the metrics' `Cluster Name` dimension.
+    const clusterName = Fn.select(1, Fn.split('/', kafka.clusterArn));
+    const metric = (metricName: string, broker: number, statistic: string) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/Kafka',
+        metricName,
+        dimensionsMap: { 'Cluster Name': clusterName, 'Broker ID': String(broker) },
+        statistic,
+        period: PERIOD,
+      });
+    return Array.from({ length: kafka.brokerCount }, (_, i) => i + 1).flatMap((broker) => {
+      const disk = metric('KafkaDataLogsDiskUsed', broker, 'Maximum');
+      alarm(
+        `BrokerDisk${broker}`,
+        disk,
+        ALARM_DEFAULTS.brokerDiskPercent,
+        `MSK broker ${broker}: data disk over ${ALARM_DEFAULTS.brokerDiskPercent} % (storage autoscaling at its maximum, or outpaced)`,
+      );
+      const cpu = new cloudwatch.MathExpression({
+        // Ids unique per broker: the dashboard graphs every broker's expression together.
+        expression: `user${broker} + system${broker}`,
+        usingMetrics: {
+          [`user${broker}`]: metric('CpuUser', broker, 'Average'),
+          [`system${broker}`]: metric('CpuSystem', broker, 'Average'),
+        },
+        period: PERIOD,
+        label: `broker ${broker} CPU`,
+      });
+      alarm(
+        `BrokerCpu${broker}`,
+        cpu,
+        ALARM_DEFAULTS.brokerCpuPercent,
+        `MSK broker ${broker}: CPU (user + system) over ${ALARM_DEFAULTS.brokerCpuPercent} %, too little headroom to take over a failed broker's load`,
+      );
+      alarm(
+        `BrokerUnderReplicated${broker}`,
+        metric('UnderReplicatedPartitions', broker, 'Maximum'),
+        1,
+        `MSK broker ${broker}: partitions under-replicated for ${ALARM_DEFAULTS.underReplicatedMinutes} minutes (a broker down or falling behind)`,
+        (ALARM_DEFAULTS.underReplicatedMinutes * 60) / ALARM_DEFAULTS.periodSeconds,
+      );
+      return [disk, cpu];
+    });
   }
 
   #cacheAlarms(

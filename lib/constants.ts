@@ -80,6 +80,23 @@ export const ALARM_DEFAULTS = {
   iteratorAgeMs: 60_000,
   offsetLag: 10_000,
   cachePercent: 80,
+  /** Above the storage autoscaling target: storage is growing too fast, or has reached its maximum. */
+  brokerDiskPercent: 85,
+  /** CpuUser + CpuSystem; MSK advises staying under 60 % so a broker can take over a failed one's load. */
+  brokerCpuPercent: 60,
+  /** Partitions lag behind briefly while MSK patches or restarts a broker: alarm only when it lasts. */
+  underReplicatedMinutes: 10,
   periodSeconds: 60,
   evaluationPeriods: 5,
+} as const;
+
+/**
+ * MSK broker storage autoscaling (provisioned clusters): Application Auto Scaling grows each broker's
+ * volume to keep its use at the target, up to `kafka.maxVolumeSizeGiB` (default: this many times
+ * `volumeSizeGiB`). MSK storage only grows.
+ */
+export const BROKER_STORAGE_SCALING = {
+  targetUtilizationPercent: 60,
+  defaultMaxVolumeFactor: 5,
+  maxVolumeSizeGiB: 16_384,
 } as const;

@@ -28,7 +28,13 @@ function versionAtLeast(version: string, minimum: readonly number[]): boolean {
 function checkKafka(config: PipelineConfig, fail: (path: string, message: string) => void): void {
   const kafka = kafkaClusterDefaults(config.kafka);
   if (kafka.type === 'serverless') {
-    for (const field of ['kafkaVersion', 'brokerCount', 'instanceType', 'volumeSizeGiB'] as const) {
+    for (const field of [
+      'kafkaVersion',
+      'brokerCount',
+      'instanceType',
+      'volumeSizeGiB',
+      'maxVolumeSizeGiB',
+    ] as const) {
       if (config.kafka[field] !== undefined) {
         fail(`kafka.${field}`, 'MSK Serverless has no such setting; remove it or use type "provisioned"');
       }
@@ -55,6 +61,12 @@ function checkKafka(config: PipelineConfig, fail: (path: string, message: string
       (TWO_AZ_MSK_REGIONS.idPrefixes as readonly string[]).includes(first.split('-az')[0] as string));
   if (twoAzRegion && azs !== 2) {
     fail('network.availabilityZones', `MSK takes exactly two AZs in ${TWO_AZ_MSK_REGIONS.names.join(', ')}`);
+  }
+  if (kafka.maxVolumeSizeGiB < kafka.volumeSizeGiB) {
+    fail(
+      'kafka.maxVolumeSizeGiB',
+      `${kafka.maxVolumeSizeGiB} is below kafka.volumeSizeGiB (${kafka.volumeSizeGiB}): MSK storage only grows`,
+    );
   }
   if (!versionAtLeast(kafka.kafkaVersion, KAFKA_CLUSTER_DEFAULTS.minTopicApiVersion)) {
     fail(

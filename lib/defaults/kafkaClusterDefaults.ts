@@ -1,5 +1,5 @@
 import type { KafkaClusterConfig, TopicConfig } from '../../config/types';
-import { KAFKA_CLUSTER_DEFAULTS } from '../constants';
+import { BROKER_STORAGE_SCALING, KAFKA_CLUSTER_DEFAULTS } from '../constants';
 
 /** A Kafka cluster config with every default filled in. */
 export interface ResolvedKafkaClusterConfig {
@@ -8,12 +8,15 @@ export interface ResolvedKafkaClusterConfig {
   readonly brokerCount: number;
   readonly instanceType: string;
   readonly volumeSizeGiB: number;
+  /** Storage autoscaling's ceiling per broker; equal to `volumeSizeGiB` when it is off. */
+  readonly maxVolumeSizeGiB: number;
   readonly auth: 'iam' | 'scram';
   readonly compression: 'gzip' | 'none';
 }
 
 /**
- * MSK defaults: provisioned, Kafka 3.8, two `kafka.t3.small` brokers with 20 GiB each, IAM auth, gzip.
+ * MSK defaults: provisioned, Kafka 3.8, two `kafka.t3.small` brokers with 20 GiB each (autoscaled up to
+ * 100 GiB), IAM auth, gzip.
  *
  * @example
  * ```ts
@@ -21,12 +24,19 @@ export interface ResolvedKafkaClusterConfig {
  * ```
  */
 export function kafkaClusterDefaults(config: KafkaClusterConfig = {}): ResolvedKafkaClusterConfig {
+  const volumeSizeGiB = config.volumeSizeGiB ?? KAFKA_CLUSTER_DEFAULTS.volumeSizeGiB;
   return {
     type: config.type ?? 'provisioned',
     kafkaVersion: config.kafkaVersion ?? KAFKA_CLUSTER_DEFAULTS.kafkaVersion,
     brokerCount: config.brokerCount ?? KAFKA_CLUSTER_DEFAULTS.brokerCount,
     instanceType: config.instanceType ?? KAFKA_CLUSTER_DEFAULTS.instanceType,
-    volumeSizeGiB: config.volumeSizeGiB ?? KAFKA_CLUSTER_DEFAULTS.volumeSizeGiB,
+    volumeSizeGiB,
+    maxVolumeSizeGiB:
+      config.maxVolumeSizeGiB ??
+      Math.min(
+        BROKER_STORAGE_SCALING.maxVolumeSizeGiB,
+        volumeSizeGiB * BROKER_STORAGE_SCALING.defaultMaxVolumeFactor,
+      ),
     auth: config.auth ?? 'iam',
     compression: config.compression ?? 'gzip',
   };

@@ -98,6 +98,7 @@ export const SKIP_REASONS: Readonly<Record<string, string>> = {
   'AWS::KMS::': 'encryption at rest is not emulated locally',
   'AWS::Logs::': 'function logs go to the local runtime output',
   'AWS::CloudWatch::': 'alarms and dashboards need CloudWatch, which has no local stand-in',
+  'AWS::ApplicationAutoScaling::': 'capacity and storage autoscaling has no local meaning',
   'AWS::SecretsManager::': 'the local servers need no credentials',
   'AWS::SNS::': 'SNS has no local stand-in',
   'AWS::SSM::': 'SSM Parameter Store has no local stand-in',

@@ -84,6 +84,11 @@ describe('deployment checks, at synth', () => {
       'network.availabilityZones: MSK takes exactly two AZs in us-west-1, ca-central-1, sa-east-1',
     ],
     [
+      'a storage autoscaling ceiling below the volume size',
+      (c) => Object.assign(c.kafka, { volumeSizeGiB: 100, maxVolumeSizeGiB: 50 }),
+      'kafka.maxVolumeSizeGiB: 50 is below kafka.volumeSizeGiB (100)',
+    ],
+    [
       'a Kafka version without the MSK topic API',
       (c) => (c.kafka.kafkaVersion = '3.5.1'),
       'kafka.kafkaVersion: "3.5.1" is too old',

@@ -407,6 +407,13 @@ describe('MSK Serverless', () => {
     expect(endpoints).not.toContain('.kafka');
   });
 
+  it('has no broker to alarm on or storage to scale', () => {
+    p.dataTemplate.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
+    expect(JSON.stringify(p.bridgesTemplate.findResources('AWS::CloudWatch::Alarm'))).not.toContain(
+      'AWS/Kafka',
+    );
+  });
+
   it('points the bridges at the serverless cluster', () => {
     const env = environmentOf(p, HANDLERS.ddbStreamToKafka);
     const brokers = p.logicalId(p.data.kafka.bootstrapBrokers.resource.node.defaultChild as never);

@@ -285,6 +285,26 @@ describe('MSK', () => {
     });
   });
 
+  it('grows broker storage with use, from the configured size up to five times it, never shrinking it', () => {
+    p.dataTemplate.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      ServiceNamespace: 'kafka',
+      ScalableDimension: 'kafka:broker-storage:VolumeSize',
+      ResourceId: { Ref: p.logicalId(p.data.kafka.cluster) },
+      MinCapacity: 20,
+      MaxCapacity: 100,
+      RoleARN: Match.absent(),
+    });
+    p.dataTemplate.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling',
+      ScalingTargetId: { Ref: p.logicalId(p.data.kafka.storageScaling as never) },
+      TargetTrackingScalingPolicyConfiguration: {
+        PredefinedMetricSpecification: { PredefinedMetricType: 'KafkaBrokerStorageUtilization' },
+        TargetValue: 60,
+        DisableScaleIn: true,
+      },
+    });
+  });
+
   it('declares every config topic as AWS::MSK::Topic with partitions, replication and configs', () => {
     const topics = resourcesOf(p.dataTemplate, 'AWS::MSK::Topic');
     expect(topics).toHaveLength(referenceConfig.topics.length);
@@ -700,6 +720,44 @@ describe('observability', () => {
     expect(alarms().filter((a) => a.MetricName === 'GetRecords.IteratorAgeMilliseconds')).toHaveLength(1);
     expect(alarms().filter((a) => a.MetricName === 'EngineCPUUtilization')).toHaveLength(2);
     expect(alarms().filter((a) => a.MetricName === 'DatabaseMemoryUsagePercentage')).toHaveLength(2);
+  });
+
+  it('alarms on the disk, CPU and under-replicated partitions of every MSK broker', () => {
+    // The cluster name is the second part of the cluster ARN, imported from the data stack.
+    const clusterArn = { Ref: p.logicalId(p.data.kafka.cluster) };
+    const brokers = [1, 2].map((broker) => [
+      { Name: 'Broker ID', Value: String(broker) },
+      { Name: 'Cluster Name', Value: clusterArn },
+    ]);
+    const dimensionsOf = (a: Record<string, unknown>) =>
+      (a.Dimensions as { Name: string; Value: unknown }[]).map((d) => {
+        if (d.Name !== 'Cluster Name') return d;
+        // { Fn::Select: [1, { Fn::Split: ['/', <imported ARN>] }] }
+        const [index, split] = (d.Value as { 'Fn::Select': [number, { 'Fn::Split': [string, unknown] }] })[
+          'Fn::Select'
+        ];
+        const [separator, arn] = split['Fn::Split'];
+        expect([index, separator]).toEqual([1, '/']);
+        return { ...d, Value: p.imported(arn) };
+      });
+    const simple = (metricName: string) => alarms().filter((a) => a.MetricName === metricName);
+    expect(simple('KafkaDataLogsDiskUsed').map(dimensionsOf)).toEqual(brokers);
+    for (const a of simple('KafkaDataLogsDiskUsed'))
+      expect(a).toMatchObject({ Threshold: 85, Namespace: 'AWS/Kafka' });
+    expect(simple('UnderReplicatedPartitions').map(dimensionsOf)).toEqual(brokers);
+    for (const a of simple('UnderReplicatedPartitions'))
+      expect(a).toMatchObject({ Threshold: 1, EvaluationPeriods: 10 });
+    const cpu = alarms().filter((a) => JSON.stringify(a.Metrics ?? []).includes('CpuUser'));
+    expect(cpu).toHaveLength(2);
+    for (const [i, a] of cpu.entries()) {
+      expect(a.Threshold).toBe(60);
+      const metrics = a.Metrics as { Expression?: string; MetricStat?: { Metric: { MetricName: string } } }[];
+      expect(metrics.find((m) => m.Expression)?.Expression).toBe(`user${i + 1} + system${i + 1}`);
+      expect(metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric.MetricName] : [])).sort()).toEqual([
+        'CpuSystem',
+        'CpuUser',
+      ]);
+    }
   });
 
   it('notifies an encrypted topic from every alarm', () => {

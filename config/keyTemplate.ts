@@ -129,6 +129,21 @@ function parse(source: string): Part[] {
 }
 
 /**
+ * The text every key of a template starts with, before its first placeholder (the whole key when it has
+ * none); `''` when it starts with one. Infrastructure limits the cache user's ACL to these prefixes.
+ *
+ * @example
+ * ```ts
+ * templateLiteralPrefix('views:{page}:{ts:yyyyMMdd}'); // 'views:'
+ * templateLiteralPrefix('{{tenant}}:{id}'); // '{tenant}:'
+ * ```
+ */
+export function templateLiteralPrefix(source: string): string {
+  const [first] = parse(source);
+  return first?.kind === 'text' ? first.text : '';
+}
+
+/**
  * Reads a dotted path from an object's own properties (an event named `constructor` or `__proto__` is a
  * field like any other, never an inherited property); `undefined` when any step is missing.
  */

@@ -27,8 +27,9 @@ export interface BridgeFunctionProps {
 
 /**
  * One bridge handler as a Lambda function: the bundled handler in the VPC, its own role holding only
- * what the bridge grants it (logs go to its own log group with a retention), and the `HANDLER_ENV`
- * contract set: its config slice and its dead-letter queue.
+ * what the bridge grants it (logs go to its own log group with a retention), stack traces mapped to the
+ * sources (`NODE_OPTIONS=--enable-source-maps`), and the `HANDLER_ENV` contract set: its config slice
+ * and its dead-letter queue.
  *
  * @example
  * ```ts
@@ -97,6 +98,7 @@ export class BridgeFunction extends Construct {
       vpcSubnets: props.placement.vpcSubnets,
       securityGroups: [...props.placement.securityGroups],
       environment: {
+        NODE_OPTIONS: FUNCTION_DEFAULTS.nodeOptions,
         ...props.environment,
         ...(props.config !== undefined ? { [HANDLER_ENV.config]: JSON.stringify(props.config) } : {}),
         ...(props.deadLetterQueue

@@ -11,6 +11,7 @@ import {
   type ResolvedCacheClusterConfig,
 } from './defaults/cacheDefaults';
 import { deploymentUniqueName } from './deploymentUniqueName';
+import { aclKeyRule } from './redisSinkKeyPrefixes';
 import type { CacheAccess } from './types';
 
 export interface CacheClusterProps {
@@ -24,6 +25,11 @@ export interface CacheClusterProps {
   readonly vpcSubnets: ec2.SubnetSelection;
   /** The only security group admitted on the cache port (the Redis sink's). */
   readonly clientSecurityGroup: ec2.ISecurityGroup;
+  /**
+   * The only keys the application user (RBAC) may touch: those starting with one of these (see
+   * `redisSinkKeyPrefixes`). Default: every key.
+   */
+  readonly keyPrefixes?: readonly string[];
 }
 
 export interface CacheEndpoint {
@@ -111,9 +117,13 @@ export class CacheCluster extends Construct {
         engine: config.engine,
         userId: deploymentUniqueName(this, props.namePrefix, 'cache-app', 40),
         userName,
-        // All data commands and scripting; no admin commands except INFO and CLUSTER (client readiness and
-        // slot discovery).
-        accessString: 'on ~* +@all -@dangerous +info +cluster',
+        // The sink's keys only; all data commands and scripting; no admin commands except INFO and CLUSTER
+        // (client readiness and slot discovery).
+        accessString: [
+          'on',
+          ...(props.keyPrefixes ? props.keyPrefixes.map(aclKeyRule) : ['~*']),
+          '+@all -@dangerous +info +cluster',
+        ].join(' '),
         authenticationMode: { Type: 'password', Passwords: [password] },
       });
       this.userGroup = new elasticache.CfnUserGroup(this, 'UserGroup', {

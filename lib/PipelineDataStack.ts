@@ -15,6 +15,7 @@ import { interfaceEndpointDefaults } from './defaults/vpcDefaults';
 import { deploymentUniqueName } from './deploymentUniqueName';
 import { hashesAttributes } from './handlerEnvironment';
 import { KafkaCluster } from './KafkaCluster';
+import { redisSinkKeyPrefixes } from './redisSinkKeyPrefixes';
 import { StreamingNetwork } from './StreamingNetwork';
 
 export interface PipelineDataStackProps extends StackProps {
@@ -62,13 +63,13 @@ export class PipelineDataStack extends Stack {
     const serverlessKafka = config.kafka.type === 'serverless';
     this.network = new StreamingNetwork(this, 'Network', {
       ...(config.network?.availabilityZones ? { availabilityZones: config.network.availabilityZones } : {}),
+      // The DynamoDB sink is the only code in the VPC that calls DynamoDB.
       gatewayEndpoints: [
-        ec2.GatewayVpcEndpointAwsService.DYNAMODB,
+        ...(config.sinks.dynamodb ? [ec2.GatewayVpcEndpointAwsService.DYNAMODB] : []),
         ...(serverlessKafka ? [ec2.GatewayVpcEndpointAwsService.S3] : []),
       ],
       interfaceEndpoints: interfaceEndpointDefaults({
-        kinesis: handlers.includes(HANDLERS.kinesisToKafka),
-        secrets: config.cache !== undefined || config.kafka.auth === 'scram',
+        secrets: config.sinks.redis !== undefined || config.kafka.auth === 'scram',
         kafkaConsumers: config.sinks.redis !== undefined || config.sinks.dynamodb !== undefined,
       }),
     });
@@ -109,6 +110,7 @@ export class PipelineDataStack extends Stack {
         vpc: this.network.vpc,
         vpcSubnets: this.network.subnets,
         clientSecurityGroup: this.network.functionSecurityGroup,
+        ...(config.sinks.redis ? { keyPrefixes: redisSinkKeyPrefixes(config.sinks.redis) } : {}),
       });
       new CfnOutput(this, 'CacheEndpoint', {
         value: `${this.cache.endpoint.address}:${this.cache.endpoint.port}`,

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { AVAILABILITY_ZONE_ID, defaultAvailabilityZoneIds } from './defaults/availabilityZoneDefaults';
-import { interfaceEndpointDefaults, vpcDefaults } from './defaults/vpcDefaults';
+import { endpointPolicyDefaults, interfaceEndpointDefaults, vpcDefaults } from './defaults/vpcDefaults';
 
 export interface StreamingNetworkProps {
   /**
@@ -18,15 +18,15 @@ export interface StreamingNetworkProps {
    * custom resources (their pre-signed response URL is on S3).
    */
   readonly gatewayEndpoints?: readonly ec2.GatewayVpcEndpointAwsService[];
-  /** Interface endpoints to create; default: SQS, STS, CloudWatch and CloudWatch Logs. */
+  /** Interface endpoints to create; default: SQS. */
   readonly interfaceEndpoints?: readonly ec2.InterfaceVpcEndpointAwsService[];
   /** Flow log retention (rejected connections). Default: one month. */
   readonly flowLogRetention?: logs.RetentionDays;
 }
 
 /**
- * The pipeline's network: a VPC of isolated subnets in AZs MSK accepts, a DynamoDB gateway endpoint, interface endpoints for
- * the other AWS APIs, flow logs of rejected traffic, and the bridge functions' security group. Data stores
+ * The pipeline's network: a VPC of isolated subnets in AZs MSK accepts, a DynamoDB gateway endpoint,
+ * interface endpoints for the other AWS APIs (each limited to the account's own resources), flow logs of rejected traffic, and the bridge functions' security group. Data stores
  * add their own security groups that admit only {@link functionSecurityGroup}.
  *
  * @example
@@ -44,6 +44,7 @@ export class StreamingNetwork extends Construct {
   /** Attached to the interface endpoints; admits HTTPS from the functions (and whoever {@link allowEndpointsFrom}). */
   readonly endpointSecurityGroup: ec2.SecurityGroup;
   readonly interfaceEndpoints: readonly ec2.InterfaceVpcEndpoint[];
+  readonly gatewayEndpoints: readonly ec2.GatewayVpcEndpoint[];
   readonly flowLogGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: StreamingNetworkProps = {}) {
@@ -55,12 +56,6 @@ export class StreamingNetwork extends Construct {
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ...vpcDefaults(),
       availabilityZones: [...zones],
-      gatewayEndpoints: Object.fromEntries(
-        (props.gatewayEndpoints ?? [ec2.GatewayVpcEndpointAwsService.DYNAMODB]).map((service) => [
-          service.name.split('.').pop() as string,
-          { service },
-        ]),
-      ),
       // Rejected connections are the security signal; logging all traffic would bill every byte twice.
       flowLogs: {
         Rejected: {
@@ -93,25 +88,31 @@ export class StreamingNetwork extends Construct {
     });
     this.allowEndpointsFrom(this.functionSecurityGroup);
 
-    const services =
-      props.interfaceEndpoints ??
-      interfaceEndpointDefaults({
-        kinesis: false,
-        secrets: false,
-        kafkaConsumers: false,
-      });
-    this.interfaceEndpoints = services.map(
-      (service) =>
-        new ec2.InterfaceVpcEndpoint(this, `Endpoint-${service.shortName}`, {
-          vpc: this.vpc,
+    this.gatewayEndpoints = (props.gatewayEndpoints ?? [ec2.GatewayVpcEndpointAwsService.DYNAMODB]).map(
+      (service) => {
+        const endpoint = this.vpc.addGatewayEndpoint(`Endpoint-${service.name.split('.').pop()}`, {
           service,
-          subnets: this.subnets,
-          securityGroups: [this.endpointSecurityGroup],
-          // Not open to the whole VPC CIDR: only the security groups allowed above.
-          open: false,
-          privateDnsEnabled: true,
-        }),
+          subnets: [this.subnets],
+        });
+        for (const statement of endpointPolicyDefaults(service)) endpoint.addToPolicy(statement);
+        return endpoint;
+      },
     );
+    const services =
+      props.interfaceEndpoints ?? interfaceEndpointDefaults({ secrets: false, kafkaConsumers: false });
+    this.interfaceEndpoints = services.map((service) => {
+      const endpoint = new ec2.InterfaceVpcEndpoint(this, `Endpoint-${service.shortName}`, {
+        vpc: this.vpc,
+        service,
+        subnets: this.subnets,
+        securityGroups: [this.endpointSecurityGroup],
+        // Not open to the whole VPC CIDR: only the security groups allowed above.
+        open: false,
+        privateDnsEnabled: true,
+      });
+      for (const statement of endpointPolicyDefaults(service)) endpoint.addToPolicy(statement);
+      return endpoint;
+    });
 
     Validations.of(this.vpc).acknowledge({
       id: 'AwsSolutions-VPC3',

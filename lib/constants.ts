@@ -40,6 +40,8 @@ export const FUNCTION_DEFAULTS = {
   memorySizeMb: 1024,
   timeoutSeconds: 120,
   logRetentionDays: 30,
+  /** Stack traces point at the TypeScript sources through each bundle's source map. */
+  nodeOptions: '--enable-source-maps',
 } as const;
 
 /**

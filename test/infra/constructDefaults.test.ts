@@ -9,7 +9,7 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import type { SourceTableConfig } from '../../config/types';
+import type { RedisSinkConfig, SourceTableConfig } from '../../config/types';
 import { BridgeQueues } from '../../lib/BridgeQueues';
 import { boundedName } from '../../lib/boundedName';
 import { ChangeSourceTable } from '../../lib/ChangeSourceTable';
@@ -17,6 +17,7 @@ import { kafkaConsumerGroupId, resolveEventSourceSettings } from '../../lib/defa
 import { InsecureOverrideError } from '../../lib/errors';
 import { KafkaCluster } from '../../lib/KafkaCluster';
 import { KafkaToDynamoSink } from '../../lib/KafkaToDynamoSink';
+import { aclKeyRule, redisSinkKeyPrefixes } from '../../lib/redisSinkKeyPrefixes';
 import { StreamingNetwork } from '../../lib/StreamingNetwork';
 import { encodeTopicConfigs } from '../../lib/topicConfigs';
 
@@ -161,6 +162,25 @@ describe('helpers', () => {
       'retention.ms': '-1',
     });
     expect(encodeTopicConfigs({ name: 't', partitions: 1 })).toBeUndefined();
+  });
+
+  it("limits the cache user to the sink's own keys and the literal start of each mapping's key", () => {
+    const sink = (...keys: string[]): RedisSinkConfig => ({
+      consumerGroup: 'g',
+      mappings: keys.map((key, i) => ({ name: `m${i}`, topic: 't', operation: 'counter', key })),
+    });
+    expect(redisSinkKeyPrefixes(sink('views:{page}', 'views:{page}:{ts:yyyyMMdd}', 'top*[x]:{id}'))).toEqual([
+      'sb:wm:',
+      'sb:ver:',
+      'sb:seen:',
+      'sb:refused:',
+      'views:',
+      'top*[x]:',
+    ]);
+    // A key that starts with a field, or a prefix an ACL rule cannot hold: every key.
+    expect(redisSinkKeyPrefixes(sink('views:{page}', '{tenant}:views'))).toBeUndefined();
+    expect(redisSinkKeyPrefixes(sink('my views:{page}'))).toBeUndefined();
+    expect(aclKeyRule('top*[x]\\:')).toBe('~top\\*\\[x\\]\\\\:*');
   });
 
   it('merges event source settings over finite defaults', () => {

@@ -333,8 +333,12 @@ describe('a lean pipeline on ElastiCache Serverless', () => {
     expect(names.sort()).toEqual(['lean-ddb-stream-to-kafka', 'lean-kafka-to-redis']);
     p.dataTemplate.resourceCountIs('AWS::SQS::Queue', 4);
     p.dataTemplate.resourceCountIs('AWS::Kinesis::Stream', 0);
-    const services = JSON.stringify(p.dataTemplate.findResources('AWS::EC2::VPCEndpoint'));
-    expect(services).not.toContain('.kinesis-streams');
+    // No DynamoDB sink: nothing in the VPC calls DynamoDB, so no gateway endpoint either.
+    const services = resourcesOf(p.dataTemplate, 'AWS::EC2::VPCEndpoint').map(([, endpoint]) =>
+      JSON.stringify(endpoint.Properties.ServiceName),
+    );
+    expect(services.filter((service) => service.includes('dynamodb'))).toEqual([]);
+    expect(services).toHaveLength(4);
     expect(environmentOf(p, HANDLERS.ddbStreamToKafka)[HANDLER_ENV.governanceHashSalt]).toBeUndefined();
     // The cache secret only: no governance salt, no SCRAM secret.
     p.dataTemplate.resourceCountIs('AWS::SecretsManager::Secret', 1);
@@ -376,13 +380,14 @@ describe('MSK Serverless', () => {
     });
     expect(products?.DeletionPolicy).toBe('Retain');
     const [fnId, fn] = resourcesOf(p.dataTemplate, 'AWS::Lambda::Function').find(([, f]) =>
-      JSON.stringify(f.Properties.Environment).includes(HANDLER_ENV.kafkaBrokers),
+      JSON.stringify(f.Properties.Environment ?? {}).includes(HANDLER_ENV.kafkaBrokers),
     ) as [string, CfnResourceJson];
     expect(products?.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
     expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Timeout: 300 });
     const brokers = p.logicalId(p.data.kafka.bootstrapBrokers.resource.node.defaultChild as never);
     expect(fn.Properties.Environment).toEqual({
       Variables: {
+        NODE_OPTIONS: '--enable-source-maps',
         [HANDLER_ENV.kafkaBrokers]: { 'Fn::GetAtt': [brokers, 'BootstrapBrokerStringSaslIam'] },
         [HANDLER_ENV.kafkaAuth]: 'iam',
       },
@@ -405,6 +410,35 @@ describe('MSK Serverless', () => {
     const endpoints = JSON.stringify(p.dataTemplate.findResources('AWS::EC2::VPCEndpoint'));
     expect(endpoints).toContain('.s3"');
     expect(endpoints).not.toContain('.kafka');
+  });
+
+  it("lets the S3 gateway reach the region's CloudFormation response bucket, besides the account's own resources", () => {
+    const s3 = resourcesOf(p.dataTemplate, 'AWS::EC2::VPCEndpoint').filter(([, endpoint]) =>
+      JSON.stringify(endpoint.Properties.ServiceName).includes('.s3"'),
+    );
+    expect(s3).toHaveLength(1);
+    const [, endpoint] = s3[0] as [string, CfnResourceJson];
+    const statements = (endpoint.Properties.PolicyDocument as { Statement: PolicyStatementJson[] }).Statement;
+    expect(statements.map((statement) => (statement as { Sid?: string }).Sid)).toEqual([
+      'OwnAccountPrincipalsToOwnAccountResources',
+      'AwsServicePrincipals',
+      'CloudFormationCustomResourceResponses',
+    ]);
+    expect(statements[2]).toMatchObject({
+      Action: 's3:PutObject',
+      Resource: {
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':s3:::cloudformation-custom-resource-response-',
+            { 'Fn::Join': ['', { 'Fn::Split': ['-', { Ref: 'AWS::Region' }] }] },
+            '/*',
+          ],
+        ],
+      },
+    });
   });
 
   it('has no broker to alarm on or storage to scale', () => {

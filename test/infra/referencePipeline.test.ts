@@ -124,25 +124,62 @@ describe('network', () => {
     const interfaces = resourcesOf(p.dataTemplate, 'AWS::EC2::VPCEndpoint').filter(
       ([, endpoint]) => endpoint.Properties.VpcEndpointType === 'Interface',
     );
-    const services = interfaces.map(([, endpoint]) => JSON.stringify(endpoint.Properties.ServiceName));
-    for (const service of [
-      'sqs',
-      'sts',
-      'monitoring',
-      'logs',
-      'kinesis-streams',
-      'secretsmanager',
-      'lambda',
-    ]) {
-      expect(services.some((name) => name.includes(`.${service}"`))).toBe(true);
-    }
-    // Nothing in the VPC calls the MSK API: the brokers are resolved at deploy time.
-    expect(services.filter((name) => name.includes('.kafka'))).toEqual([]);
+    const services = interfaces.map(
+      ([, endpoint]) =>
+        (endpoint.Properties.ServiceName as { 'Fn::Join': [string, string[]] })['Fn::Join'][1][2] as string,
+    );
+    // Only what code in the VPC calls: dead letters, secrets, and Lambda's MSK pollers (Lambda, STS). No
+    // Kinesis, CloudWatch or Logs (carried by the Lambda service), no MSK API (brokers resolved at deploy time).
+    expect(services.sort()).toEqual(['.lambda', '.secretsmanager', '.sqs', '.sts']);
     const endpointGroup = p.logicalId(p.data.network.endpointSecurityGroup);
     for (const [, endpoint] of interfaces) {
       expect(endpoint.Properties.PrivateDnsEnabled).toBe(true);
       expect(endpoint.Properties.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [endpointGroup, 'GroupId'] }]);
     }
+  });
+
+  it('limits every VPC endpoint to requests of the account to its own resources (and AWS services)', () => {
+    const endpoints = resourcesOf(p.dataTemplate, 'AWS::EC2::VPCEndpoint');
+    expect(endpoints).toHaveLength(5);
+    for (const [id, endpoint] of endpoints) {
+      expect({ id, policy: endpoint.Properties.PolicyDocument }).toEqual({
+        id,
+        policy: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'OwnAccountPrincipalsToOwnAccountResources',
+              Effect: 'Allow',
+              Principal: { AWS: '*' },
+              Action: '*',
+              Resource: '*',
+              Condition: {
+                StringEquals: {
+                  'aws:PrincipalAccount': { Ref: 'AWS::AccountId' },
+                  'aws:ResourceAccount': { Ref: 'AWS::AccountId' },
+                },
+              },
+            },
+            {
+              Sid: 'AwsServicePrincipals',
+              Effect: 'Allow',
+              Principal: { AWS: '*' },
+              Action: '*',
+              Resource: '*',
+              Condition: { Bool: { 'aws:PrincipalIsAWSService': 'true' } },
+            },
+          ],
+        },
+      });
+    }
+  });
+
+  it('strips every rule from the default security group', () => {
+    const [[, restrict], ...others] = resourcesOf(p.dataTemplate, 'Custom::VpcRestrictDefaultSG');
+    expect(others).toEqual([]);
+    expect(restrict?.Properties.DefaultSecurityGroupId).toEqual({
+      'Fn::GetAtt': [p.logicalId(p.data.network.vpc), 'DefaultSecurityGroup'],
+    });
   });
 
   it('admits only the bridge functions (and the MSK pollers) on the broker and cache ports', () => {
@@ -351,7 +388,10 @@ describe('cache', () => {
     const secret = p.logicalId(p.data.cache?.secret as never);
     expect(JSON.stringify(app?.AuthenticationMode)).toContain(`{{resolve:secretsmanager:`);
     expect(JSON.stringify(app?.AuthenticationMode)).toContain(secret);
-    expect(app?.AccessString).toMatch(/^on ~\* \+@all -@dangerous/);
+    // The sink's own keys, then the literal start of each mapping's key template; no other key.
+    expect(app?.AccessString).toBe(
+      'on ~sb:wm:* ~sb:ver:* ~sb:seen:* ~sb:refused:* ~session:* ~views:* ~top-products:* ~visitors:* ~product:* ~device:* +@all -@dangerous +info +cluster',
+    );
   });
 });
 
@@ -399,7 +439,7 @@ describe('bridge functions', () => {
 
   it('set exactly the HANDLER_ENV variables each handler reads', () => {
     const kafka = [HANDLER_ENV.kafkaBrokers, HANDLER_ENV.kafkaAuth, HANDLER_ENV.kafkaCompression];
-    const base = [HANDLER_ENV.config, HANDLER_ENV.deadLetterQueueUrl];
+    const base = [HANDLER_ENV.config, HANDLER_ENV.deadLetterQueueUrl, 'NODE_OPTIONS'];
     expect(Object.keys(environmentOf(HANDLERS.ddbStreamToKafka)).sort()).toEqual(
       [...base, ...kafka, HANDLER_ENV.governanceHashSalt].sort(),
     );
@@ -415,6 +455,12 @@ describe('bridge functions', () => {
       ].sort(),
     );
     expect(Object.keys(environmentOf(HANDLERS.kafkaToDynamodb)).sort()).toEqual(base.sort());
+  });
+
+  it('map stack traces to the sources', () => {
+    for (const handler of Object.values(HANDLERS)) {
+      expect(environmentOf(handler).NODE_OPTIONS).toBe('--enable-source-maps');
+    }
   });
 
   it('pass each handler its own slice of the config', () => {

@@ -8,6 +8,7 @@ import {
   readField,
   TemplateFieldError,
   TemplateSyntaxError,
+  templateLiteralPrefix,
   toEpochMillis,
 } from '../../config/keyTemplate';
 
@@ -258,5 +259,18 @@ describe('formatUtc', () => {
   it('replaces every token and copies other characters', () => {
     expect(formatUtc(NOV_26_2025_08H, 'yyyy/MM/dd HH:mm:ss')).toBe('2025/11/26 08:05:09');
     expect(formatUtc(Date.parse('0005-01-01T00:00:00Z'), 'yyyy')).toBe('0005');
+  });
+});
+
+describe('templateLiteralPrefix', () => {
+  it.each([
+    ['views:{page}:{ts:yyyyMMdd}', 'views:'],
+    ['session:{sessionId}', 'session:'],
+    ['{{tenant}}:{id}', '{tenant}:'],
+    ['leaderboard:global', 'leaderboard:global'],
+    ['{page}:views', ''],
+    ['{$topic}:{$partition}', ''],
+  ])('gives the literal start of %s', (template, prefix) => {
+    expect(templateLiteralPrefix(template)).toBe(prefix);
   });
 });

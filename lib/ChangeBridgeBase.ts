@@ -21,7 +21,10 @@ export interface ChangeBridgeBaseProps {
   /** The sources this path carries, and the topics they publish to. */
   readonly slice: ChangeBridgeSlice;
   readonly kafka: KafkaAccess;
-  /** Salt of `governance.hash` (`GOVERNANCE_HASH_SALT`); share one between bridges to keep hashes joinable. */
+  /**
+   * Secret holding the salt of `governance.hash` (`GOVERNANCE_HASH_SALT_SECRET_ARN`, read at cold start);
+   * share one between bridges to keep hashes joinable.
+   */
   readonly governanceSalt?: secretsmanager.ISecret;
   readonly placement: FunctionPlacement;
   /** Default: a new encrypted, TLS-only queue. */
@@ -60,18 +63,17 @@ export abstract class ChangeBridgeBase extends Construct {
     this.deadLetterQueue = queues.deadLetterQueue;
     this.onFailureQueue = queues.onFailureQueue;
 
+    const salt = hashesAttributes(props.slice) ? props.governanceSalt : undefined;
     this.bridge = new BridgeFunction(this, 'Handler', {
       handler,
       functionName: props.functionName,
       placement: props.placement,
       config: props.slice,
       deadLetterQueue: this.deadLetterQueue,
-      environment: kafkaProducerEnvironment(
-        props.kafka,
-        hashesAttributes(props.slice) ? props.governanceSalt : undefined,
-      ),
+      environment: kafkaProducerEnvironment(props.kafka, salt),
       functionProps: props.functionProps,
     });
+    salt?.grantRead(this.bridge.role);
     grantKafkaProduce(
       this,
       this.bridge.role,

@@ -69,7 +69,8 @@ export class PipelineDataStack extends Stack {
         ...(serverlessKafka ? [ec2.GatewayVpcEndpointAwsService.S3] : []),
       ],
       interfaceEndpoints: interfaceEndpointDefaults({
-        secrets: config.sinks.redis !== undefined || config.kafka.auth === 'scram',
+        secrets:
+          config.sinks.redis !== undefined || config.kafka.auth === 'scram' || hashesAttributes(config),
         kafkaConsumers: config.sinks.redis !== undefined || config.sinks.dynamodb !== undefined,
       }),
     });

@@ -6,7 +6,8 @@ import type { CacheAccess, KafkaAccess } from './types';
 /**
  * The `HANDLER_ENV` variables of a Kafka producer (the change bridges): the bootstrap brokers (resolved at
  * deploy time, so a cold start needs no MSK API call), the authentication, the SCRAM secret, the
- * compression, and the salt of governance hashes when the sources hash attributes.
+ * compression, and the secret holding the salt of governance hashes when the sources hash attributes
+ * (never a secret's value: anyone who may read the function's configuration would have it).
  *
  * @example
  * ```ts
@@ -18,10 +19,8 @@ export function kafkaProducerEnvironment(
   governanceSalt?: secretsmanager.ISecret,
 ): Record<string, string> {
   return {
-    // Resolved by CloudFormation at deploy time (a dynamic reference), never written into the template.
-    ...(governanceSalt
-      ? { [HANDLER_ENV.governanceHashSalt]: governanceSalt.secretValue.unsafeUnwrap() }
-      : {}),
+    // The secret's ARN only: the handler reads the salt with its role when it starts.
+    ...(governanceSalt ? { [HANDLER_ENV.governanceHashSaltSecretArn]: governanceSalt.secretArn } : {}),
     [HANDLER_ENV.kafkaBrokers]: kafka.bootstrapBrokers,
     [HANDLER_ENV.kafkaAuth]: kafka.auth,
     [HANDLER_ENV.kafkaCompression]: kafka.compression,

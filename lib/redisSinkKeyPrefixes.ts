@@ -1,6 +1,6 @@
 import { templateLiteralPrefix } from '../config/keyTemplate';
 import type { RedisSinkConfig } from '../config/types';
-import { SINK_KEYS } from '../lambdas/kafka-to-redis/constants';
+import { REDIS_SINK_KEYS } from '../lambdas/kafka-to-redis/constants';
 
 /** Characters a Redis ACL key rule cannot carry unescaped (glob) or at all (whitespace separates rules). */
 const GLOB = /[*?[\]\\]/g;
@@ -20,7 +20,7 @@ const WHITESPACE = /\s/;
 export function redisSinkKeyPrefixes(sink: RedisSinkConfig): string[] | undefined {
   const mappings = sink.mappings.map((mapping) => templateLiteralPrefix(mapping.key));
   if (mappings.some((prefix) => prefix === '' || WHITESPACE.test(prefix))) return undefined;
-  return [...new Set([...Object.values(SINK_KEYS), ...mappings])];
+  return [...new Set([...Object.values(REDIS_SINK_KEYS), ...mappings])];
 }
 
 /** An ACL key rule (`~pattern`) for every key starting with `prefix`. */

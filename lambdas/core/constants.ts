@@ -45,6 +45,8 @@ export const HANDLER_ENV = {
    * stay joinable on hashed values. Unset: plain SHA-256 (a warning is logged at cold start).
    */
   governanceHashSalt: 'GOVERNANCE_HASH_SALT',
+  /** Secrets Manager secret holding that salt, read when the bridge is built (deployed functions). */
+  governanceHashSaltSecretArn: 'GOVERNANCE_HASH_SALT_SECRET_ARN',
   /** Name of the producing function, written to the lineage header. */
   functionName: 'AWS_LAMBDA_FUNCTION_NAME',
 } as const;

@@ -7,10 +7,13 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { createChangeBridge } from '../core/change-bridge/createChangeBridge';
 import { dynamoDbStreamCarrier } from '../core/change-bridge/dynamoDbStreamCarrier';
 import { HANDLER_NAMES } from '../core/constants';
+import { withGovernanceSalt } from '../core/governanceSalt';
 import { lazyInit } from '../core/lazyInit';
 import type { InvocationContext, StreamBatchResponse } from '../core/types';
 
-const bridge = lazyInit(() => createChangeBridge(HANDLER_NAMES.ddbStreamToKafka));
+const bridge = lazyInit(async () =>
+  createChangeBridge(HANDLER_NAMES.ddbStreamToKafka, await withGovernanceSalt(process.env)),
+);
 
 export async function handler(
   event: DynamoDBStreamEvent,

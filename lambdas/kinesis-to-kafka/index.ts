@@ -7,10 +7,13 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import { createChangeBridge } from '../core/change-bridge/createChangeBridge';
 import { kinesisCarrier } from '../core/change-bridge/kinesisCarrier';
 import { HANDLER_NAMES } from '../core/constants';
+import { withGovernanceSalt } from '../core/governanceSalt';
 import { lazyInit } from '../core/lazyInit';
 import type { InvocationContext, StreamBatchResponse } from '../core/types';
 
-const bridge = lazyInit(() => createChangeBridge(HANDLER_NAMES.kinesisToKafka));
+const bridge = lazyInit(async () =>
+  createChangeBridge(HANDLER_NAMES.kinesisToKafka, await withGovernanceSalt(process.env)),
+);
 
 export async function handler(
   event: KinesisStreamEvent,

@@ -38,7 +38,8 @@ const REDIS_VARIABLES = [
  * Rewrites a function's template environment for the local servers, following the `HANDLER_ENV` contract:
  * the MSK cluster becomes the local broker (`KAFKA_BROKERS`, `KAFKA_AUTH=plaintext`, no cluster ARN or SCRAM
  * secret); the ElastiCache endpoint becomes the local redis-server (`REDIS_URL`, no TLS, no secret, no
- * cluster mode); the AWS SDK endpoints, region and dummy credentials are added.
+ * cluster mode); the governance salt secret becomes a stable local salt; the AWS SDK endpoints, region and
+ * dummy credentials are added.
  *
  * @example
  * ```ts
@@ -57,6 +58,14 @@ export function localEnvironment(
     delete env[HANDLER_ENV.kafkaScramSecretArn];
     env[HANDLER_ENV.kafkaBrokers] = endpoints.kafkaBrokers;
     env[HANDLER_ENV.kafkaAuth] = 'plaintext';
+  }
+  const saltSecret = env[HANDLER_ENV.governanceHashSaltSecretArn];
+  if (saltSecret !== undefined) {
+    // No secret is deployed locally: the salt is the secret's stable local stand-in.
+    delete env[HANDLER_ENV.governanceHashSaltSecretArn];
+    env[HANDLER_ENV.governanceHashSalt] = replaceDynamicReferences(
+      `{{resolve:secretsmanager:${saltSecret}}}`,
+    ).value;
   }
   if (REDIS_VARIABLES.some((name) => name in env)) {
     delete env[HANDLER_ENV.redisHost];

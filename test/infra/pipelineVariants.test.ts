@@ -339,7 +339,9 @@ describe('a lean pipeline on ElastiCache Serverless', () => {
     );
     expect(services.filter((service) => service.includes('dynamodb'))).toEqual([]);
     expect(services).toHaveLength(4);
-    expect(environmentOf(p, HANDLERS.ddbStreamToKafka)[HANDLER_ENV.governanceHashSalt]).toBeUndefined();
+    expect(
+      environmentOf(p, HANDLERS.ddbStreamToKafka)[HANDLER_ENV.governanceHashSaltSecretArn],
+    ).toBeUndefined();
     // The cache secret only: no governance salt, no SCRAM secret.
     p.dataTemplate.resourceCountIs('AWS::SecretsManager::Secret', 1);
   });

@@ -441,7 +441,7 @@ describe('bridge functions', () => {
     const kafka = [HANDLER_ENV.kafkaBrokers, HANDLER_ENV.kafkaAuth, HANDLER_ENV.kafkaCompression];
     const base = [HANDLER_ENV.config, HANDLER_ENV.deadLetterQueueUrl, 'NODE_OPTIONS'];
     expect(Object.keys(environmentOf(HANDLERS.ddbStreamToKafka)).sort()).toEqual(
-      [...base, ...kafka, HANDLER_ENV.governanceHashSalt].sort(),
+      [...base, ...kafka, HANDLER_ENV.governanceHashSaltSecretArn].sort(),
     );
     expect(Object.keys(environmentOf(HANDLERS.kinesisToKafka)).sort()).toEqual([...base, ...kafka].sort());
     expect(Object.keys(environmentOf(HANDLERS.kafkaToRedis)).sort()).toEqual(
@@ -548,10 +548,19 @@ describe('bridge functions', () => {
     }
   });
 
-  it('resolve the governance salt from Secrets Manager at deploy time, never in the template', () => {
-    const salt = JSON.stringify(environmentOf(HANDLERS.ddbStreamToKafka)[HANDLER_ENV.governanceHashSalt]);
-    expect(salt).toContain('{{resolve:secretsmanager:');
-    expect(salt).toContain('Fn::ImportValue');
+  it('name the governance salt secret, never its value, and let only the hashing bridge read it', () => {
+    const secret = { Ref: p.logicalId(p.data.governanceSalt as never) };
+    const env = environmentOf(HANDLERS.ddbStreamToKafka);
+    expect(p.imported(env[HANDLER_ENV.governanceHashSaltSecretArn])).toEqual(secret);
+    expect(env[HANDLER_ENV.governanceHashSalt]).toBeUndefined();
+    // The Kinesis path hashes nothing in the reference pipeline: no salt at all.
+    expect(environmentOf(HANDLERS.kinesisToKafka)[HANDLER_ENV.governanceHashSaltSecretArn]).toBeUndefined();
+    const readers = Object.values(HANDLERS).filter((handler) =>
+      statementsWith(handler, 'secretsmanager:GetSecretValue').some((s) =>
+        resourceList(s).some((r) => JSON.stringify(p.imported(r)) === JSON.stringify(secret)),
+      ),
+    );
+    expect(readers).toEqual([HANDLERS.ddbStreamToKafka]);
   });
 });
 

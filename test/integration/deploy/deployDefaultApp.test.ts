@@ -204,6 +204,12 @@ describe('deploying the project’s own default app', () => {
         KAFKA_AUTH: 'plaintext',
       });
     }
+    // The bridge that hashes gets a local salt in place of the secret it reads on AWS.
+    const hashing = result.deployment.functions.find(
+      (fn) => fn.functionName === `${prefix}-ddb-stream-to-kafka`,
+    );
+    expect(hashing?.environment.GOVERNANCE_HASH_SALT).toMatch(/^local-[0-9a-f]{32}$/);
+    expect(hashing?.environment).not.toHaveProperty('GOVERNANCE_HASH_SALT_SECRET_ARN');
     expect(
       result.deployment.functions.find((fn) => fn.functionName === `${prefix}-kafka-to-redis`)?.environment,
     ).toMatchObject({

@@ -43,6 +43,32 @@ describe('localEnvironment', () => {
     expect(env).not.toHaveProperty('KAFKA_SCRAM_SECRET_ARN');
   });
 
+  it('gives a change bridge a stable local governance salt in place of the secret it would read', () => {
+    // Prepare
+    const template = {
+      KAFKA_BROKERS: 'b-1.msk:9098',
+      GOVERNANCE_HASH_SALT_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:GovernanceSalt-local',
+    };
+
+    // Act
+    const env = localEnvironment(template, testEndpoints, 'bridge');
+    const again = localEnvironment(template, testEndpoints, 'bridge');
+    const other = localEnvironment(
+      {
+        ...template,
+        GOVERNANCE_HASH_SALT_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:Other-local',
+      },
+      testEndpoints,
+      'bridge',
+    );
+
+    // Assess
+    expect(env).not.toHaveProperty('GOVERNANCE_HASH_SALT_SECRET_ARN');
+    expect(env.GOVERNANCE_HASH_SALT).toMatch(/^local-[0-9a-f]{32}$/);
+    expect(again.GOVERNANCE_HASH_SALT).toBe(env.GOVERNANCE_HASH_SALT);
+    expect(other.GOVERNANCE_HASH_SALT).not.toBe(env.GOVERNANCE_HASH_SALT);
+  });
+
   it('points a Redis client at the local redis-server without TLS, secret or cluster mode', () => {
     // Act
     const env = localEnvironment(

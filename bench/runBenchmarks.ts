@@ -1,7 +1,8 @@
 /**
  * `npm run bench` (entry: bench/cli.ts): brings the local servers up, runs every benchmark module
- * (`bench/*.bench.ts`, each exporting a {@link Benchmark}), writes `bench/results/<date>-<host>.json` and
- * prints the table.
+ * (`bench/*.bench.ts`, each exporting a {@link Benchmark}), keeps the run as
+ * `bench/results/<UTC time>-<host>[-quick].json`, regenerates docs/performance.md and the README's figures
+ * from the kept runs after a full run, and prints the table.
  *
  * @example
  * ```sh
@@ -11,12 +12,14 @@
  * ```
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { cpus, hostname, totalmem } from 'node:os';
+import { cpus, hostname, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { acquireServices } from '../local/services';
 import type { Benchmark, Figure } from './harness';
 import { figuresTable, meetsTarget } from './harness';
+import { canPrice, costTables } from './report/costModel';
+import { writePerformanceDocs } from './report/writeDocs';
 
 export interface BenchOptions {
   readonly quick: boolean;
@@ -33,6 +36,8 @@ export interface BenchReport {
     readonly cpuModel: string;
     readonly memoryGiB: number;
     readonly node: string;
+    /** One-minute load average when the run started and ended (absent in runs kept before 2026-12-04). */
+    readonly loadAverage?: { readonly start: number; readonly end: number };
   };
   readonly quick: boolean;
   readonly figures: readonly Figure[];
@@ -88,8 +93,9 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
 }
 
 /**
- * `<date>-<host>[-quick].json`; a run of some benchmarks only (`--only`) gets its own `-only-<name>` file,
- * so it never overwrites the day's whole run (those files are git-ignored).
+ * `<UTC time>-<host>[-quick].json` (e.g. `2026-12-04T21-30-05Z-vm.json`), a new file for every run, so every
+ * run is kept; a run of some benchmarks only (`--only`) gets an `-only-<name>` file, git-ignored, never
+ * read by the docs.
  */
 export function resultFileName(
   isoDate: string,
@@ -97,11 +103,15 @@ export function resultFileName(
   options: Pick<BenchOptions, 'quick' | 'only'>,
 ): string {
   const only = options.only ? `-only-${options.only.toLowerCase().replace(/[^a-z0-9]+/g, '-')}` : '';
-  return `${isoDate.slice(0, 10)}-${host}${options.quick ? '-quick' : ''}${only}.json`;
+  const time = `${isoDate.slice(0, 19).replaceAll(':', '-')}Z`;
+  return `${time}-${host}${options.quick ? '-quick' : ''}${only}.json`;
 }
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
 
 export async function runBenchmarks(options: BenchOptions): Promise<BenchReport> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  const loadAtStart = loadavg()[0] ?? 0;
   const lease = await acquireServices({ log });
   Object.assign(process.env, lease.env);
   const figures: Figure[] = [];
@@ -140,6 +150,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchReport>
       cpuModel: cpu[0]?.model ?? 'unknown',
       memoryGiB: Math.round(totalmem() / 2 ** 30),
       node: process.version,
+      loadAverage: { start: round2(loadAtStart), end: round2(loadavg()[0] ?? 0) },
     },
     quick: options.quick,
     figures,
@@ -152,6 +163,9 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchReport>
     const file = join(dir, resultFileName(report.date, report.host, options));
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     log(`bench: wrote ${file}`);
+    if (!options.quick && !options.only && failures.length === 0) {
+      for (const path of writePerformanceDocs()) log(`bench: regenerated ${path}`);
+    }
   }
   return report;
 }
@@ -164,6 +178,9 @@ export function printReport(report: BenchReport, json: boolean): number {
     process.stdout.write(
       `${figuresTable(report.figures)}\n\n${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}\n`,
     );
+    const thisRun = { file: 'this run', report };
+    if (canPrice(thisRun))
+      process.stdout.write(`\nWhat it costs on AWS (docs/performance.md):\n${costTables(thisRun)}\n`);
     const missed = report.figures.filter((f) => !meetsTarget(f));
     if (missed.length > 0) process.stdout.write(`targets missed: ${missed.map((f) => f.name).join(', ')}\n`);
   }

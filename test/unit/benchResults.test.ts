@@ -4,10 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { parseBenchArgs, resultFileName } from '../../bench/runBenchmarks';
 
 describe('benchmark result files', () => {
-  it('names a whole run by day and host, a quick run with -quick', () => {
-    expect(resultFileName('2026-11-26T15:00:07.898Z', 'vm', { quick: false })).toBe('2026-11-26-vm.json');
+  it('names every run by its UTC second and host, a quick run with -quick, so no run overwrites another', () => {
+    expect(resultFileName('2026-11-26T15:00:07.898Z', 'vm', { quick: false })).toBe(
+      '2026-11-26T15-00-07Z-vm.json',
+    );
     expect(resultFileName('2026-11-26T15:00:07.898Z', 'vm', { quick: true })).toBe(
-      '2026-11-26-vm-quick.json',
+      '2026-11-26T15-00-07Z-vm-quick.json',
+    );
+    expect(resultFileName('2026-11-26T15:00:08.001Z', 'vm', { quick: false })).not.toBe(
+      resultFileName('2026-11-26T15:00:07.898Z', 'vm', { quick: false }),
     );
   });
 
@@ -19,7 +24,7 @@ describe('benchmark result files', () => {
     const name = resultFileName('2026-11-26T15:04:09.745Z', 'vm', options);
 
     // Assess
-    expect(name).toBe('2026-11-26-vm-quick-only-cold-start.json');
+    expect(name).toBe('2026-11-26T15-04-09Z-vm-quick-only-cold-start.json');
     expect(name).not.toBe(resultFileName('2026-11-26T15:04:09.745Z', 'vm', { quick: true }));
   });
 });

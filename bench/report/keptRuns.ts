@@ -1,0 +1,41 @@
+/**
+ * The kept benchmark runs: every `bench/results/*.json` a full or quick `npm run bench` wrote (runs of some
+ * benchmarks only, `-only-`, are not kept). The performance page and the README's figures are generated
+ * from them, newest full run first.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Figure } from '../harness';
+import type { BenchReport } from '../runBenchmarks';
+
+/** A kept run and the file it came from (repository-relative, for links). */
+export interface KeptRun {
+  readonly file: string;
+  readonly report: BenchReport;
+}
+
+/** Result files that are partial runs and never kept (git-ignored). */
+const PARTIAL_RUN = /-only-|\.tmp\.json$/;
+
+/** Every kept run in `resultsDir`, oldest first (by the run's own date, not its file name). */
+export function readKeptRuns(resultsDir: string, repoRelativeDir = 'bench/results'): KeptRun[] {
+  return readdirSync(resultsDir)
+    .filter((name) => name.endsWith('.json') && !PARTIAL_RUN.test(name))
+    .map((name) => ({
+      file: `${repoRelativeDir}/${name}`,
+      report: JSON.parse(readFileSync(join(resultsDir, name), 'utf8')) as BenchReport,
+    }))
+    .sort((a, b) => a.report.date.localeCompare(b.report.date));
+}
+
+/** The full (not quick) runs, oldest first. */
+export function fullRuns(runs: readonly KeptRun[]): KeptRun[] {
+  return runs.filter((run) => !run.report.quick);
+}
+
+/** One figure of a run by name; throws naming the run when it has none (a page must not quote a gap). */
+export function figureOf(run: KeptRun, name: string): Figure {
+  const figure = run.report.figures.find((f) => f.name === name);
+  if (!figure) throw new Error(`${run.file} has no figure named "${name}"`);
+  return figure;
+}

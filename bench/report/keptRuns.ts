@@ -17,15 +17,28 @@ export interface KeptRun {
 /** Result files that are partial runs and never kept (git-ignored). */
 const PARTIAL_RUN = /-only-|\.tmp\.json$/;
 
+/** Whether a parsed results file is a `npm run bench` report (other result kinds, e.g. a soak, live beside). */
+function isBenchReport(value: unknown): value is BenchReport {
+  const report = value as Partial<BenchReport> | null;
+  return (
+    typeof report === 'object' &&
+    report !== null &&
+    typeof report.date === 'string' &&
+    typeof report.quick === 'boolean' &&
+    Array.isArray(report.figures) &&
+    Array.isArray(report.benchmarks)
+  );
+}
+
 /** Every kept run in `resultsDir`, oldest first (by the run's own date, not its file name). */
 export function readKeptRuns(resultsDir: string, repoRelativeDir = 'bench/results'): KeptRun[] {
-  return readdirSync(resultsDir)
-    .filter((name) => name.endsWith('.json') && !PARTIAL_RUN.test(name))
-    .map((name) => ({
-      file: `${repoRelativeDir}/${name}`,
-      report: JSON.parse(readFileSync(join(resultsDir, name), 'utf8')) as BenchReport,
-    }))
-    .sort((a, b) => a.report.date.localeCompare(b.report.date));
+  const runs: KeptRun[] = [];
+  for (const name of readdirSync(resultsDir)) {
+    if (!name.endsWith('.json') || PARTIAL_RUN.test(name)) continue;
+    const report: unknown = JSON.parse(readFileSync(join(resultsDir, name), 'utf8'));
+    if (isBenchReport(report)) runs.push({ file: `${repoRelativeDir}/${name}`, report });
+  }
+  return runs.sort((a, b) => a.report.date.localeCompare(b.report.date));
 }
 
 /** The full (not quick) runs, oldest first. */

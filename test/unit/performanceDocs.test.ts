@@ -47,7 +47,7 @@ describe('performance docs generated from the kept runs', () => {
     ).toThrow(/bench\/results\/a\.json has no figure named/);
   });
 
-  it('keeps every full and quick run, never an -only- run, oldest first by the run date', () => {
+  it('keeps every full and quick run, never an -only- run or another kind of result, oldest first by the run date', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kept-'));
     const write = (name: string, date: string, quick = false) =>
       writeFileSync(join(dir, name), JSON.stringify(run(name, date, [], quick).report));
@@ -55,6 +55,7 @@ describe('performance docs generated from the kept runs', () => {
     write('a-second.json', '2026-12-02T00:00:00Z');
     write('b-quick.json', '2026-12-03T00:00:00Z', true);
     write('c-vm-only-soak.json', '2026-12-04T00:00:00Z');
+    writeFileSync(join(dir, 'soak-2026-12-04.json'), JSON.stringify({ kind: 'soak', events: 1 }));
 
     const runs = readKeptRuns(dir);
 

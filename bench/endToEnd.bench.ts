@@ -17,6 +17,14 @@ import { localEndpoints } from '../local/deploy/localEndpoints';
 import type { LocalEndpoints } from '../local/deploy/types';
 import type { ServicesOptions } from '../local/services';
 import { freeServicePorts, serviceEnv, startServices, stopServices } from '../local/services';
+import {
+  type OperationUsage,
+  requestUsageBetween,
+  requestUsageTable,
+  totalUsage,
+} from '../local/services/moto/motoRequestUsage';
+import { readMotoStatus } from '../local/services/moto/readMotoStatus';
+import type { MotoStatus } from '../local/services/moto/types';
 import config from '../streambridge.config';
 import type { Benchmark, Figure } from './harness';
 import { figuresTable } from './harness';
@@ -57,6 +65,14 @@ export interface StepResult {
   readonly drainMs: number;
   readonly keptUp: boolean;
   readonly summary: DemoSummary;
+  /** What the moto server served during the step (writes, drain and verification), by caller and operation. */
+  readonly moto?: readonly OperationUsage[];
+}
+
+/** The moto server's status, or nothing when the AWS target is not the streambridge moto launcher. */
+async function motoStatus(endpoints: LocalEndpoints): Promise<MotoStatus | undefined> {
+  const port = Number(new URL(endpoints.dynamodb).port);
+  return port > 0 ? readMotoStatus(port).catch(() => undefined) : undefined;
 }
 
 /** Whether a step kept up: rate reached (90 %), nothing lost, and a short drain. */
@@ -156,6 +172,7 @@ async function startPrivateRun(log: (line: string) => void): Promise<PipelineRun
 async function step(run: PipelineRun, rate: number, ms: number, seed: number, log: (line: string) => void) {
   let drainingAt = 0;
   let verifyingAt = 0;
+  const motoBefore = await motoStatus(run.endpoints);
   const summary = await runDemo({
     config,
     deployment: run.pipeline.deployment,
@@ -173,18 +190,49 @@ async function step(run: PipelineRun, rate: number, ms: number, seed: number, lo
   });
   const drainMs = verifyingAt - drainingAt;
   const achieved = Number(((summary.events * 1000) / ms).toFixed(1));
+  const motoAfter = motoBefore && (await motoStatus(run.endpoints));
+  const moto = motoBefore && motoAfter ? requestUsageBetween(motoBefore, motoAfter) : undefined;
   const result: StepResult = {
     rate,
     achieved,
     drainMs,
     keptUp: keptUp(rate, achieved, drainMs, summary.lost, ms),
     summary,
+    ...(moto ? { moto } : {}),
   };
   const { p50, p95, p99, samples } = summary.latencyMs;
   log(
     `e2e: ${rate} events/s → wrote ${achieved}/s, drain ${drainMs} ms, lost ${summary.lost}, latency p50 ${p50} p95 ${p95} p99 ${p99} ms (${samples} samples): ${result.keptUp ? 'kept up' : 'fell behind'}`,
   );
+  if (moto)
+    log(
+      `e2e: moto server at ${rate} events/s (${summary.events} events):\n${requestUsageTable(moto, summary.events)}`,
+    );
   return result;
+}
+
+/** The moto server's requests and CPU per generated event at a step, with each operation's share. */
+function motoFigures(result: StepResult): Figure[] {
+  const usage = result.moto;
+  if (!usage || result.summary.events === 0) return [];
+  const events = result.summary.events;
+  const total = totalUsage(usage);
+  const perEvent = (value: number) => Number((value / events).toFixed(3));
+  const at = `at ${result.rate} events/s`;
+  return [
+    {
+      name: `e2e moto requests per event ${at}`,
+      value: perEvent(total.count),
+      unit: 'requests',
+      detail: Object.fromEntries(usage.map((u) => [u.operation, perEvent(u.count)])),
+    },
+    {
+      name: `e2e moto CPU per event ${at}`,
+      value: perEvent(total.cpuMs),
+      unit: 'ms',
+      detail: Object.fromEntries(usage.map((u) => [u.operation, perEvent(u.cpuMs)])),
+    },
+  ];
 }
 
 function latencyFigures(
@@ -250,6 +298,7 @@ export const endToEnd: Benchmark = {
             ...stepDetail,
           },
         },
+        ...motoFigures(best ?? (steps.at(-1) as StepResult)),
       ];
       if (plan.latencyShares.length === 0) {
         const last = steps.at(-1) as StepResult;

@@ -17,6 +17,7 @@ import { Redis } from 'ioredis';
 import type { PipelineConfig } from '../../config/types';
 import type { LocalEndpoints } from '../deploy/types';
 import type { LocalDeployment } from '../runtime/types';
+import { SDK_APP_IDS } from '../services/constants';
 import { DEMO_DEFAULTS } from './constants';
 import { DeadLetterReader } from './DeadLetterReader';
 import { demoPipeline } from './demoPipeline';
@@ -99,14 +100,19 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     region: endpoints.region,
     credentials: { accessKeyId: endpoints.accessKeyId, secretAccessKey: endpoints.secretAccessKey },
   };
-  const dynamodb = new DynamoDBClient({ ...aws, endpoint: endpoints.dynamodb, maxAttempts: 3 });
-  const sqs = new SQSClient({ ...aws, endpoint: endpoints.sqs });
+  // One client per role, each with its SDK app id: the moto server counts requests by it (the bench prints them).
+  const dynamodbFor = (userAgentAppId: string) =>
+    new DynamoDBClient({ ...aws, endpoint: endpoints.dynamodb, maxAttempts: 3, userAgentAppId });
+  const dynamodb = dynamodbFor(SDK_APP_IDS.demoWriter);
+  const probeDynamodb = dynamodbFor(SDK_APP_IDS.demoProbe);
+  const verifierDynamodb = dynamodbFor(SDK_APP_IDS.demoVerifier);
+  const sqs = new SQSClient({ ...aws, endpoint: endpoints.sqs, userAgentAppId: SDK_APP_IDS.demoVerifier });
   const redis = new Redis(endpoints.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true });
   redis.on('error', () => undefined);
   await redis.connect();
 
   const tally = new Tally(pipeline);
-  const latency = new LatencyTracker({ pipeline, redis, dynamodb });
+  const latency = new LatencyTracker({ pipeline, redis, dynamodb: probeDynamodb });
   const writer = new SourceWriter({
     pipeline,
     kafkaBrokers: endpoints.kafkaBrokers,
@@ -133,7 +139,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     since: started,
     sqs,
   });
-  const reader = new SinkReader({ pipeline, redis, dynamodb });
+  const reader = new SinkReader({ pipeline, redis, dynamodb: verifierDynamodb });
   const view = options.view === false ? undefined : new LiveView(options.view ?? process.stderr);
 
   let lastVerification: Verification | undefined;
@@ -248,7 +254,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     await Promise.all([writer.close(), lag.close()]);
     deadLetters.close();
     redis.disconnect();
-    dynamodb.destroy();
+    for (const client of [dynamodb, probeDynamodb, verifierDynamodb, sqs]) client.destroy();
   }
 }
 

@@ -4,6 +4,7 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { SDK_APP_IDS } from '../services/constants';
 import type { LocalEndpoints } from './types';
 
 /**
@@ -30,6 +31,7 @@ export class LocalClients {
       region: endpoints.region,
       credentials: { accessKeyId: endpoints.accessKeyId, secretAccessKey: endpoints.secretAccessKey },
       maxAttempts: 3,
+      userAgentAppId: SDK_APP_IDS.deploy,
     };
     this.dynamodb = new DynamoDBClient({ ...common, endpoint: endpoints.dynamodb });
     this.dynamodbStreams = new DynamoDBStreamsClient({ ...common, endpoint: endpoints.dynamodbStreams });

@@ -3,6 +3,7 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Logger } from '../../lambdas/core/Logger';
+import { SDK_APP_IDS } from '../services/constants';
 import { ENVIRONMENT_DEFAULTS } from './environment/constants';
 import { FunctionPool } from './environment/FunctionPool';
 import { inheritedEnv } from './environment/lambdaEnvironment';
@@ -176,6 +177,7 @@ export class LocalRuntime {
         : {}),
       // kinesis-mock's plain port speaks HTTP/1.1 only; HTTP/1.1 is fine for every local endpoint.
       requestHandler: new NodeHttpHandler(),
+      userAgentAppId: SDK_APP_IDS.runtime,
     };
   }
 

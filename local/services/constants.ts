@@ -117,3 +117,15 @@ export const STARTED_BY = {
   lease: 'lease',
   api: 'api',
 } as const;
+
+/**
+ * AWS SDK app ids of streambridge's own clients (`app/<id>` in the user agent): the moto launcher counts
+ * requests by them, so the bench can say who asks what; the handlers' clients have none (`functions`).
+ */
+export const SDK_APP_IDS = {
+  runtime: 'streambridge-runtime',
+  deploy: 'streambridge-deploy',
+  demoWriter: 'streambridge-demo-writer',
+  demoProbe: 'streambridge-demo-probe',
+  demoVerifier: 'streambridge-demo-verifier',
+} as const;

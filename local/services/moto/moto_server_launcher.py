@@ -89,6 +89,9 @@ READ_ACTIONS = frozenset(
     {"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems", "DescribeTable", "ListTables", "DescribeTimeToLive"}
 )
 COUNTERS = {"passes": 0, "ttlDeleted": 0, "streamRecordsTrimmed": 0, "iteratorsExpired": 0}
+# Requests served, by operation: [count, CPU seconds of the serving thread, wall seconds].
+REQUESTS: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+REQUESTS_LOCK = threading.Lock()
 
 
 def require(owner: Any, *names: str) -> None:
@@ -341,14 +344,62 @@ def self_check() -> None:
             raise MotoMismatch("trimming the stream did not move its starting sequence number")
 
 
+def operation_of(environ: dict[str, Any]) -> str:
+    """`caller service:Action` of a request. The caller is the AWS SDK's app id (`app/<id>` in its user agent:
+    streambridge's runtime, demo writer, probes, verifier), else `functions` (the handlers' own clients); the
+    action is the JSON protocols' X-Amz-Target, else the SigV4 scope's service and the method."""
+    agent = environ.get("HTTP_USER_AGENT", "")
+    caller = next((part[4:] for part in agent.split() if part.startswith("app/")), "functions")
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    scope = auth.split("Credential=", 1)[1].split(",", 1)[0].split("/") if "Credential=" in auth else []
+    service = scope[3] if len(scope) > 3 else "unsigned"
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    action = target.rsplit(".", 1)[-1] if target else environ.get("REQUEST_METHOD", "?")
+    return f"{caller} {service}:{action}"
+
+
+def request_accounting(app: Any) -> Any:
+    """Counts each request by operation with the CPU time its thread spent and its wall time."""
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
+        operation = operation_of(environ)
+        cpu, wall = time.thread_time(), time.perf_counter()
+        try:
+            # moto answers with a finished body: the work is done when the call returns.
+            return app(environ, start_response)
+        finally:
+            cpu, wall = time.thread_time() - cpu, time.perf_counter() - wall
+            with REQUESTS_LOCK:
+                entry = REQUESTS[operation]
+                entry[0] += 1
+                entry[1] += cpu
+                entry[2] += wall
+
+    return wsgi
+
+
+def requests_json() -> dict[str, dict[str, float]]:
+    with REQUESTS_LOCK:
+        return {
+            operation: {"count": int(count), "cpuMs": round(cpu * 1000, 1), "wallMs": round(wall * 1000, 1)}
+            for operation, (count, cpu, wall) in sorted(REQUESTS.items())
+        }
+
+
 def status_endpoint(app: Any, settings: Settings) -> Any:
-    """Answers GET /_streambridge/status (settings and counters): the launcher's probe and the tests read it."""
+    """Answers GET /_streambridge/status (settings, counters, requests by operation): the probe, tests and bench read it."""
 
     def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
         if environ.get("PATH_INFO") != STATUS_PATH:
             return app(environ, start_response)
         body = json.dumps(
-            {"launcher": "streambridge", "moto": moto.__version__, "settings": settings.to_json(), "counters": COUNTERS}
+            {
+                "launcher": "streambridge",
+                "moto": moto.__version__,
+                "settings": settings.to_json(),
+                "counters": COUNTERS,
+                "requests": requests_json(),
+            }
         ).encode()
         start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
         return [body]
@@ -389,7 +440,7 @@ def main(argv: list[str] | None = None) -> None:
         signal.signal(signum, lambda *_: sys.exit(0))
     threading.Thread(target=sweep_forever, args=(settings,), name="streambridge-sweeper", daemon=True).start()
     print(f"streambridge moto launcher: moto {moto.__version__}, {json.dumps(settings.to_json())}", flush=True)
-    app = status_endpoint(DomainDispatcherApplication(create_backend_app), settings)
+    app = status_endpoint(request_accounting(DomainDispatcherApplication(create_backend_app)), settings)
     run_simple(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
 
 

@@ -24,4 +24,17 @@ export interface MotoStatus {
     readonly streamRecordsTrimmed: number;
     readonly iteratorsExpired: number;
   };
+  /**
+   * Requests served since the start, by `<caller> <service>:<Action>` (status reads excluded): the caller is
+   * the SDK app id of streambridge's own clients (SDK_APP_IDS), `functions` for the handlers' clients. Absent
+   * from a launcher older than this field.
+   */
+  readonly requests?: Readonly<Record<string, MotoOperationUsage>>;
+}
+
+/** What the moto server spent on one operation: requests, CPU of the serving threads, and wall time. */
+export interface MotoOperationUsage {
+  readonly count: number;
+  readonly cpuMs: number;
+  readonly wallMs: number;
 }

@@ -26,6 +26,27 @@ export interface LiveStats {
   readonly runTag: string;
   /** CPU and resident memory of each local server, when their processes are known. */
   readonly servers?: readonly ServerUsage[];
+  /** Kafka lag grew over the last ten seconds: the pipeline is falling behind the writer. */
+  readonly lagGrowing?: boolean;
+}
+
+/** A server using this much of a core is taken as the bottleneck (moto and kinesis-mock use about one). */
+export const SATURATED_CPU_PERCENT = 85;
+
+/** The servers at or above {@link SATURATED_CPU_PERCENT}, busiest first. */
+export function saturatedServers(servers: readonly ServerUsage[] = []): ServerUsage[] {
+  return servers
+    .filter((server) => (server.cpuPercent ?? 0) >= SATURATED_CPU_PERCENT)
+    .sort((a, b) => (b.cpuPercent ?? 0) - (a.cpuPercent ?? 0));
+}
+
+/** Why the pipeline falls behind, when it does: which server is saturated, or that none is. */
+export function behindText(stats: LiveStats): string | undefined {
+  if (!stats.lagGrowing) return undefined;
+  const saturated = saturatedServers(stats.servers);
+  return saturated.length > 0
+    ? `lag growing: ${saturated.map((s) => `${s.service} saturated (cpu ${percent(s.cpuPercent)})`).join(' · ')}`
+    : 'lag growing: no local server saturated (the functions, or the machine as a whole)';
 }
 
 const PLAIN_INTERVAL_MS = 5_000;
@@ -66,6 +87,8 @@ export function renderLiveView(stats: LiveStats): string[] {
     `  latency   p50 ${ms(stats.latency.p50)} · p95 ${ms(stats.latency.p95)} · p99 ${ms(stats.latency.p99)} (${stats.latency.samples} samples)`,
   ];
   if (stats.servers?.length) lines.push(`  servers   ${renderServers(stats.servers)}`);
+  const behind = behindText(stats);
+  if (behind) lines.push(`  behind    ${behind}`);
   const groups = [...new Set(stats.lag.map((l) => l.group))];
   for (const group of groups) {
     const rows = stats.lag.filter((l) => l.group === group);
@@ -84,7 +107,14 @@ export function renderPlainLine(stats: LiveStats): string {
   const servers = stats.servers?.length
     ? ` servers=${stats.servers.map((u) => `${u.service}:${mib(u.rssBytes).replace(' MB', 'MB')}/${percent(u.cpuPercent)}`).join(',')}`
     : '';
-  return `[demo ${stats.runTag}] ${stats.phase} ${(stats.elapsedMs / 1000).toFixed(0)}s written=${written} applied=${stats.applied} deadLettered=${stats.deadLettered} lag=${lag} p50=${ms(stats.latency.p50)} p95=${ms(stats.latency.p95)} p99=${ms(stats.latency.p99)}${servers}`;
+  const saturated = stats.lagGrowing
+    ? ` behind=${
+        saturatedServers(stats.servers)
+          .map((s) => s.service)
+          .join(',') || 'no-server-saturated'
+      }`
+    : '';
+  return `[demo ${stats.runTag}] ${stats.phase} ${(stats.elapsedMs / 1000).toFixed(0)}s written=${written} rate=${stats.rate.toFixed(0)}/s applied=${stats.applied} deadLettered=${stats.deadLettered} lag=${lag} p50=${ms(stats.latency.p50)} p95=${ms(stats.latency.p95)} p99=${ms(stats.latency.p99)}${servers}${saturated}`;
 }
 
 export class LiveView {

@@ -143,6 +143,29 @@ export class LocalRuntime {
     });
   }
 
+  /**
+   * Runs the init phase of every function's environments (up to its concurrency) now, in parallel: a
+   * measured run then starts on warm functions, as a pipeline in steady use on Lambda does. Init errors are
+   * logged; the first invocation of such an environment tries again.
+   */
+  async prewarm(): Promise<{ readonly environments: number; readonly initErrors: number }> {
+    let environments = 0;
+    let initErrors = 0;
+    await Promise.all(
+      [...this.#functions.values()].map(async (pool) => {
+        const errors = await pool.prewarm();
+        environments += pool.environments.length;
+        initErrors += errors.length;
+        for (const error of errors)
+          this.#logger.warn('prewarm: init failed', {
+            function: pool.functionName,
+            error: error.errorMessage,
+          });
+      }),
+    );
+    return { environments, initErrors };
+  }
+
   /** Stops the pollers (running invocations finish, bounded), then the function processes. */
   async stop(): Promise<void> {
     await Promise.allSettled(this.#pollers.map((poller) => poller.stop()));

@@ -113,6 +113,17 @@ export class ExecutionEnvironment {
     return this.#invocations;
   }
 
+  /**
+   * Runs the init phase now (a process and the handler's module scope), so the first invocation finds the
+   * environment warm, as a steady Lambda does; returns the init error, if any. A no-op once started. Only
+   * for an environment no invocation uses (FunctionPool.prewarm acquires it first).
+   */
+  async warm(): Promise<FunctionError | undefined> {
+    if (this.#stopped) throw new EnvironmentStoppedError(this.#fn.functionName);
+    if (this.#child || this.#running) return undefined;
+    return this.#start();
+  }
+
   /** Invokes the handler with `event`; never throws for function errors (they are in the result). */
   async invoke(event: unknown, requestId: string = randomUUID()): Promise<InvocationResult> {
     if (this.#stopped) throw new EnvironmentStoppedError(this.#fn.functionName);

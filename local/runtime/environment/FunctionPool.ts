@@ -3,7 +3,7 @@ import type { LocalFunction } from '../types';
 import { ENVIRONMENT_DEFAULTS } from './constants';
 import { ExecutionEnvironment } from './ExecutionEnvironment';
 import { EnvironmentStoppedError } from './errors';
-import type { EnvironmentOptions, InvocationResult } from './types';
+import type { EnvironmentOptions, FunctionError, InvocationResult } from './types';
 
 export interface FunctionPoolOptions extends EnvironmentOptions {
   /** Most environments (processes) run at once; further invocations wait. Default 10. */
@@ -61,6 +61,28 @@ export class FunctionPool {
     } finally {
       this.#release(environment);
     }
+  }
+
+  /**
+   * Starts the pool's environments up to its concurrency and runs their init phase in parallel (before a
+   * measured run: its first batches then meet warm environments); returns the init errors.
+   */
+  async prewarm(): Promise<FunctionError[]> {
+    const environments: ExecutionEnvironment[] = [];
+    while (environments.length < this.#maxConcurrency && this.#environments.length < this.#maxConcurrency)
+      environments.push(await this.#acquire());
+    const errors: FunctionError[] = [];
+    await Promise.all(
+      environments.map(async (environment) => {
+        try {
+          const error = await environment.warm();
+          if (error) errors.push(error);
+        } finally {
+          this.#release(environment);
+        }
+      }),
+    );
+    return errors;
   }
 
   async stop(): Promise<void> {

@@ -40,12 +40,43 @@ describe('local execution environments (functions from a synthesized template)',
       { id: 'Crash', source: 'none' },
       { id: 'Esm', source: 'none', esm: true },
       { id: 'InitError', source: 'none', environment: { FAIL_INIT: 'true' } },
+      { id: 'Prewarmed', source: 'none' },
+      { id: 'PrewarmInitError', source: 'none', environment: { FAIL_INIT: 'true' } },
     ]);
     ({ runtime, logs } = await conformance.run([]));
   });
 
   afterAll(async () => {
     await conformance?.destroy();
+  });
+
+  it('prewarms a function: its environments run the init phase first, and the next invocation is warm', async () => {
+    // Prepare
+    const pool = runtime.function(conformance.fn('Prewarmed').functionName);
+
+    // Act
+    const errors = await pool.prewarm();
+    const result = await runtime.invoke(pool.functionName, directEvent([{ id: 'after-prewarm' }]));
+
+    // Assess
+    expect(errors).toEqual([]);
+    expect(pool.environments.length).toBeGreaterThanOrEqual(1);
+    expect(pool.environments.every((environment) => environment.coldStarts === 1)).toBe(true);
+    expect(result).toMatchObject({ ok: true, coldStart: false });
+  });
+
+  it('reports the init errors a prewarm meets, and the function stays invocable (init tried again)', async () => {
+    // Prepare
+    const pool = runtime.function(conformance.fn('PrewarmInitError').functionName);
+
+    // Act
+    const errors = await pool.prewarm();
+    const result = await runtime.invoke(pool.functionName, directEvent([{ id: 'x' }]));
+
+    // Assess
+    expect(errors.length).toBe(pool.environments.length);
+    expect(errors[0]?.errorMessage).toBeTruthy();
+    expect(result).toMatchObject({ ok: false, kind: 'init' });
   });
 
   it("runs the bundled asset with the template's environment, handler, memory and a Lambda context", async () => {

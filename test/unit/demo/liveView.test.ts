@@ -62,3 +62,30 @@ describe('LiveView', () => {
     expect(String(pipe.read())).toBe(`${renderPlainLine(stats)}\n`);
   });
 });
+
+describe('LiveView when the pipeline falls behind', () => {
+  const servers = [
+    { service: 'moto', cpuPercent: 97, rssBytes: 300 * 1_048_576 },
+    { service: 'kafka', cpuPercent: 20, rssBytes: 500 * 1_048_576 },
+    { service: 'kinesis', cpuPercent: 88, rssBytes: 200 * 1_048_576 },
+  ];
+
+  it('names the saturated servers, busiest first, only while the lag grows', () => {
+    expect(renderLiveView({ ...stats, servers, lagGrowing: true }).join('\n')).toContain(
+      'behind    lag growing: moto saturated (cpu 97%) · kinesis saturated (cpu 88%)',
+    );
+    expect(renderPlainLine({ ...stats, servers, lagGrowing: true })).toContain(' behind=moto,kinesis');
+    expect(renderLiveView({ ...stats, servers, lagGrowing: false }).join('\n')).not.toContain('behind');
+  });
+
+  it('says so when no server is saturated', () => {
+    const calm = servers.map((s) => ({ ...s, cpuPercent: 30 }));
+    expect(renderLiveView({ ...stats, servers: calm, lagGrowing: true }).join('\n')).toContain(
+      'no local server saturated',
+    );
+  });
+
+  it('prints the write rate in the plain line', () => {
+    expect(renderPlainLine(stats)).toContain(' rate=100/s ');
+  });
+});

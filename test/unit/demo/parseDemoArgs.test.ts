@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { fullRuns, readKeptRuns } from '../../../bench/report/keptRuns';
+import { RESULTS_DIR } from '../../../bench/report/writeDocs';
 import { DEMO_DEFAULTS } from '../../../local/demo/constants';
 import { DemoArgumentError } from '../../../local/demo/errors';
 import { demoItemTtlSeconds, parseDemoArgs } from '../../../local/demo/parseDemoArgs';
@@ -45,7 +47,7 @@ describe('parseDemoArgs', () => {
       seed: 7,
       poison: 0,
       json: false,
-      rate: 200,
+      rate: DEMO_DEFAULTS.rate,
     });
     expect(flags.itemTtlSeconds).toBeUndefined();
     expect(flags.events).toBeUndefined();
@@ -81,5 +83,17 @@ describe('parseDemoArgs', () => {
     expect(hour).toBe(2 * 3600 + 120);
     expect(byCount).toBe(2 * 6000 + DEMO_DEFAULTS.drainTimeoutMs / 1000);
     expect(explicit).toBe(60);
+  });
+});
+
+describe('the default demo rate', () => {
+  it('is about half the end-to-end sustained rate of the newest kept bench run', () => {
+    const runs = fullRuns(readKeptRuns(RESULTS_DIR));
+    const newest = runs.at(-1);
+    const sustained = newest?.report.figures.find((f) => f.name === 'e2e sustained rate (lag does not grow)');
+    expect(sustained?.value).toBeGreaterThan(0);
+    const share = DEMO_DEFAULTS.rate / (sustained?.value ?? 1);
+    expect(share).toBeGreaterThanOrEqual(0.35);
+    expect(share).toBeLessThanOrEqual(0.6);
   });
 });

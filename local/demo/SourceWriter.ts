@@ -1,6 +1,7 @@
 /**
- * Writes generated events where a real application would: items into the source tables and clicks onto the
- * clickstream topic; one entity's writes in generation order, entities in parallel up to a bound, each
+ * Writes generated events where a real application would: items into the source tables (BatchWriteItem of
+ * what arrives within a few ms, ItemBatcher) and clicks onto the clickstream topic (batched sends); one
+ * entity's writes in generation order, entities in parallel up to a bound, each
  * retried until accepted or `writeTimeoutMs` passes (then the run fails: an unaccepted event is never tallied).
  *
  * @example
@@ -11,13 +12,14 @@
  * await writer.flush();
  * ```
  */
-import { DeleteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Producer } from 'kafkajs';
 import { Kafka, logLevel } from 'kafkajs';
 import type { SourceTableConfig } from '../../config/types';
 import { DEMO_DEFAULTS } from './constants';
 import type { DemoPipeline } from './demoPipeline';
+import { ItemBatcher } from './ItemBatcher';
 import type { DemoEvent } from './types';
 
 export interface SourceWriterOptions {
@@ -60,6 +62,7 @@ interface PendingClick {
 export class SourceWriter {
   readonly #options: SourceWriterOptions;
   readonly #dynamodb: DynamoDBClient;
+  readonly #items: ItemBatcher;
   readonly #producer: Producer;
   readonly #chains = new Map<string, Promise<void>>();
   readonly #slots: (() => void)[] = [];
@@ -76,6 +79,7 @@ export class SourceWriter {
   constructor(options: SourceWriterOptions) {
     this.#options = options;
     this.#dynamodb = options.dynamodb ?? new DynamoDBClient({ maxAttempts: 2 });
+    this.#items = new ItemBatcher(this.#dynamodb);
     this.#concurrency = options.concurrency ?? 32;
     this.#timeoutMs = options.writeTimeoutMs ?? 180_000;
     this.#itemTtlSeconds = options.itemTtlSeconds ?? DEMO_DEFAULTS.itemTtlSeconds;
@@ -135,6 +139,7 @@ export class SourceWriter {
   /** Waits until every queued write was acknowledged (or failed). */
   async flush(): Promise<void> {
     this.#sendClicks();
+    this.#items.flush();
     while (this.#pending.size > 0) await Promise.all([...this.#pending]);
     await this.#clickChain;
     if (this.#failure) throw this.#failure;
@@ -226,12 +231,7 @@ export class SourceWriter {
         return;
       case 'session':
         if (event.action === 'end') {
-          await this.#dynamodb.send(
-            new DeleteItemCommand({
-              TableName: sources.sessions.name,
-              Key: marshall({ sessionId: event.sessionId }),
-            }),
-          );
+          await this.#items.delete(sources.sessions.name, marshall({ sessionId: event.sessionId }));
           return;
         }
         await this.#put(sources.sessions.name, {
@@ -279,8 +279,8 @@ export class SourceWriter {
     }
   }
 
-  async #put(table: string, item: Record<string, unknown>): Promise<void> {
-    await this.#dynamodb.send(new PutItemCommand({ TableName: table, Item: marshall(item) }));
+  #put(table: string, item: Record<string, unknown>): Promise<void> {
+    return this.#items.put(table, marshall(item));
   }
 }
 

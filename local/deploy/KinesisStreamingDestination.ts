@@ -39,6 +39,8 @@ interface Checkpoint {
 const PUT_RECORDS_LIMIT = 500;
 const GET_RECORDS_LIMIT = 1000;
 const PUT_ATTEMPTS = 5;
+/** How long a described shard list is used before the stream is described again (the pollers refresh as often). */
+const SHARD_REFRESH_MS = 5_000;
 
 /**
  * Emulates a table's Kinesis streaming destination: forwards the table's DynamoDB stream (moto) to the
@@ -59,6 +61,8 @@ export class KinesisStreamingDestination {
   #loop: Promise<void> | undefined;
   #stopping = false;
   #forwarded = 0;
+  /** The stream's shard ids and when they were read: a shard list changes rarely, a pass runs every 200 ms. */
+  #shards: { readonly ids: readonly string[]; readonly at: number } | undefined;
 
   public constructor(options: StreamingDestinationOptions) {
     this.#options = options;
@@ -92,13 +96,21 @@ export class KinesisStreamingDestination {
    * One pass: forwards every change available now on every shard of the table's stream; returns how many.
    */
   public async forwardAvailable(): Promise<number> {
+    let count = 0;
+    for (const shardId of await this.#shardIds()) count += await this.#forwardShard(shardId);
+    return count;
+  }
+
+  /** The stream's shards, described again every SHARD_REFRESH_MS (as the pollers do) or after an error. */
+  async #shardIds(): Promise<readonly string[]> {
+    if (this.#shards && Date.now() - this.#shards.at < SHARD_REFRESH_MS) return this.#shards.ids;
     const { dynamodbStreams, tableStreamArn } = this.#options;
     const description = await dynamodbStreams.send(new DescribeStreamCommand({ StreamArn: tableStreamArn }));
-    let count = 0;
-    for (const shard of description.StreamDescription?.Shards ?? []) {
-      if (shard.ShardId) count += await this.#forwardShard(shard.ShardId);
-    }
-    return count;
+    const ids = (description.StreamDescription?.Shards ?? []).flatMap((shard) =>
+      shard.ShardId ? [shard.ShardId] : [],
+    );
+    this.#shards = { ids, at: Date.now() };
+    return ids;
   }
 
   async #run(): Promise<void> {
@@ -113,6 +125,7 @@ export class KinesisStreamingDestination {
           ((e) => console.error(`streaming destination ${this.#options.tableName}:`, e))
         )(error);
         this.#iterators.clear();
+        this.#shards = undefined;
       }
       if (count === 0 && !this.#stopping) await sleep(idle);
     }

@@ -72,7 +72,8 @@ export interface StepResult {
 /** The moto server's status, or nothing when the AWS target is not the streambridge moto launcher. */
 async function motoStatus(endpoints: LocalEndpoints): Promise<MotoStatus | undefined> {
   const port = Number(new URL(endpoints.dynamodb).port);
-  return port > 0 ? readMotoStatus(port).catch(() => undefined) : undefined;
+  // A generous timeout: a status read must not be lost to a busy machine.
+  return port > 0 ? readMotoStatus(port, 15_000).catch(() => undefined) : undefined;
 }
 
 /** Whether a step kept up: rate reached (90 %), nothing lost, and a short drain. */

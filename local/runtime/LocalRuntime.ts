@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -144,15 +145,16 @@ export class LocalRuntime {
   }
 
   /**
-   * Runs the init phase of every function's environments (up to its concurrency) now, in parallel: a
-   * measured run then starts on warm functions, as a pipeline in steady use on Lambda does. Init errors are
-   * logged; the first invocation of such an environment tries again.
+   * Runs the init phase of every function's environments (up to its concurrency) now, as many functions at
+   * a time as the machine has cores: a measured run then starts on warm functions, as a pipeline in steady
+   * use on Lambda does. Init errors are logged; the first invocation of such an environment tries again.
    */
   async prewarm(): Promise<{ readonly environments: number; readonly initErrors: number }> {
     let environments = 0;
     let initErrors = 0;
-    await Promise.all(
-      [...this.#functions.values()].map(async (pool) => {
+    const pools = [...this.#functions.values()];
+    const worker = async () => {
+      for (let pool = pools.shift(); pool; pool = pools.shift()) {
         const errors = await pool.prewarm();
         environments += pool.environments.length;
         initErrors += errors.length;
@@ -161,8 +163,9 @@ export class LocalRuntime {
             function: pool.functionName,
             error: error.errorMessage,
           });
-      }),
-    );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, availableParallelism()) }, worker));
     return { environments, initErrors };
   }
 

@@ -64,24 +64,23 @@ export class FunctionPool {
   }
 
   /**
-   * Starts the pool's environments up to its concurrency and runs their init phase in parallel (before a
-   * measured run: its first batches then meet warm environments); returns the init errors.
+   * Starts the pool's environments up to its concurrency and runs their init phase, one after another (a
+   * burst of processes loading their bundles at once would make each one's init slow), before a measured
+   * run: its first batches then meet warm environments. Returns the init errors.
    */
   async prewarm(): Promise<FunctionError[]> {
     const environments: ExecutionEnvironment[] = [];
     while (environments.length < this.#maxConcurrency && this.#environments.length < this.#maxConcurrency)
       environments.push(await this.#acquire());
     const errors: FunctionError[] = [];
-    await Promise.all(
-      environments.map(async (environment) => {
-        try {
-          const error = await environment.warm();
-          if (error) errors.push(error);
-        } finally {
-          this.#release(environment);
-        }
-      }),
-    );
+    try {
+      for (const environment of environments) {
+        const error = await environment.warm();
+        if (error) errors.push(error);
+      }
+    } finally {
+      for (const environment of environments) this.#release(environment);
+    }
     return errors;
   }
 

@@ -46,6 +46,8 @@ export interface ExpectedOrder {
   amount?: number;
   customerId?: string;
   events: number;
+  /** Time of the latest event: the order's state expires with it (the state keeps its `expiresAt`). */
+  lastTs: number;
 }
 
 export interface ExpectedAggregate {
@@ -196,8 +198,10 @@ export class Tally {
           version: 0,
           status: event.status,
           events: 0,
+          lastTs: 0,
         };
         o.version = event.version;
+        o.lastTs = event.ts;
         o.status = event.status;
         if (event.amount !== undefined) o.amount = event.amount;
         if (event.customerId !== undefined) o.customerId = event.customerId;

@@ -30,6 +30,7 @@ export function demoSummary(run: DemoRunFacts, verification: Verification): Demo
     deadLettered: verification.deadLettered,
     lost: verification.lost,
     unverified: verification.unverified,
+    expired: verification.expired,
     doubleApplied: verification.doubleApplied,
     mismatched: verification.mismatched,
     byKind: verification.byKind,

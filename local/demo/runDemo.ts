@@ -200,6 +200,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
       expectation: tally.expectation,
       observed,
       now: Date.now(),
+      itemTtlSeconds: options.itemTtlSeconds ?? DEMO_DEFAULTS.itemTtlSeconds,
       runTag,
       poisonLetters: { 'click-not-json': Math.max(1, clickConsumers), 'product-schema': 1 },
     });

@@ -27,8 +27,12 @@ export function resultLine(summary: DemoSummary): string {
     ];
     return `RESULT: FAILED — ${reasons.join('; ')}`;
   }
-  const unverified = summary.unverified > 0 ? ` (${summary.unverified} could not be verified)` : '';
-  return `RESULT: OK — every verified event applied or dead-lettered, none twice${unverified}`;
+  const unverified = [
+    ...(summary.unverified > 0 ? [`${summary.unverified} could not be verified`] : []),
+    ...(summary.expired > 0 ? [`${summary.expired} expired by TTL first`] : []),
+  ];
+  const unverifiedText = unverified.length > 0 ? ` (${unverified.join(', ')})` : '';
+  return `RESULT: OK — every verified event applied or dead-lettered, none twice${unverifiedText}`;
 }
 
 export function summaryText(summary: DemoSummary): string[] {
@@ -50,6 +54,7 @@ export function summaryText(summary: DemoSummary): string[] {
     }`,
     `  lost            ${summary.lost}${byKind(summary, 'lost')}`,
     `  unverified      ${summary.unverified}${byKind(summary, 'unverified')}`,
+    `  expired (TTL)   ${summary.expired}${byKind(summary, 'expired')}`,
     `  double-applied  ${summary.doubleApplied}${byKind(summary, 'doubleApplied')}`,
     `  mismatched      ${summary.mismatched}`,
     `  latency         p50 ${l.p50 ?? '-'}ms · p95 ${l.p95 ?? '-'}ms · p99 ${l.p99 ?? '-'}ms · max ${l.max ?? '-'}ms (${l.samples} samples${l.timeouts > 0 ? `, ${l.timeouts} timed out` : ''})`,
@@ -61,11 +66,13 @@ export function summaryText(summary: DemoSummary): string[] {
   lines.push('  checks:');
   for (const check of summary.checks) {
     const bad = check.lost + check.doubleApplied + check.mismatched > 0;
-    const mark = bad ? '✗' : check.unverified > 0 ? '?' : '✓';
+    const mark = bad ? '✗' : check.unverified + check.expired > 0 ? '?' : '✓';
     const figures = bad
       ? ` · lost ${check.lost} · double ${check.doubleApplied} · mismatched ${check.mismatched}`
       : '';
-    const unverified = check.unverified > 0 ? ` · unverified ${check.unverified}` : '';
+    const unverified = `${check.unverified > 0 ? ` · unverified ${check.unverified}` : ''}${
+      check.expired > 0 ? ` · expired ${check.expired}` : ''
+    }`;
     lines.push(
       `    ${mark} ${check.effect.padEnd(32)} ${String(check.expected).padStart(6)} events${figures}${unverified}`,
     );

@@ -94,6 +94,8 @@ export interface EffectCheck {
   readonly doubleApplied: number;
   /** Events whose effect this check could not confirm either way (a session key that may have expired). */
   readonly unverified: number;
+  /** Events whose effect was past its TTL when verified (expired, so neither lost nor verified). */
+  readonly expired: number;
   /** Content differences that are neither a missing nor a repeated effect (wrong field, no TTL...). */
   readonly mismatched: number;
   /** A few human-readable examples of what differed. */
@@ -121,7 +123,7 @@ export interface DeadLetterSummary {
 }
 
 /**
- * One event kind's accounting: `applied + deadLettered + lost + unverified = events`. `lost` and
+ * One event kind's accounting: `applied + deadLettered + lost + unverified + expired = events`. `lost` and
  * `doubleApplied` count distinct events (an event missing from two sinks is one lost event).
  */
 export interface KindAccounting {
@@ -130,6 +132,8 @@ export interface KindAccounting {
   readonly deadLettered: number;
   readonly lost: number;
   readonly unverified: number;
+  /** Events past their TTL at the verification (see {@link EffectCheck.expired}). */
+  readonly expired: number;
   readonly doubleApplied: number;
 }
 
@@ -145,6 +149,8 @@ export interface DemoSummary {
   readonly lost: number;
   /** Events no check could confirm or refute (not counted as applied). */
   readonly unverified: number;
+  /** Events past their TTL when verified: reported apart, neither lost nor applied. */
+  readonly expired: number;
   readonly doubleApplied: number;
   readonly mismatched: number;
   readonly byKind: Readonly<Record<DemoEventKind, KindAccounting>>;

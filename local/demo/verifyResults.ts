@@ -12,6 +12,7 @@
 import { HLL_TOLERANCE, WORKLOAD_POOLS } from './constants';
 import type { DemoPipeline } from './demoPipeline';
 import { type EventShortfall, eventUnion } from './eventUnion';
+import { isExpired } from './itemExpiry';
 import { type ClickEffect, clickGroup, type Expectation } from './Tally';
 import type {
   DeadLetterMessage,
@@ -30,6 +31,11 @@ export interface VerifyInput {
   readonly observed: ObservedState;
   /** Verification time, epoch ms (sessions idle longer than their TTL may have expired). */
   readonly now: number;
+  /**
+   * Seconds readings and order events live (their TTL attribute; the time series and order states keep
+   * it): items past it by `now` are expired, neither lost nor verified. Without it nothing expires.
+   */
+  readonly itemTtlSeconds?: number;
   /** Handlers expected to dead-letter each poison variant (clickstream poison reaches both Kafka sinks). */
   readonly poisonLetters?: Readonly<Record<PoisonVariant, number>>;
 }
@@ -40,6 +46,7 @@ export interface Verification {
   readonly deadLettered: number;
   readonly lost: number;
   readonly unverified: number;
+  readonly expired: number;
   readonly doubleApplied: number;
   readonly mismatched: number;
   readonly byKind: Readonly<Record<DemoEventKind, KindAccounting>>;
@@ -51,8 +58,6 @@ export interface Verification {
 }
 
 const MAX_EXAMPLES = 5;
-/** Sessions whose TTL ends within this margin of the verification may be gone by expiry. */
-const EXPIRY_MARGIN_MS = 10_000;
 const KINDS = ['click', 'telemetry', 'session', 'product', 'order', 'poison'] as const;
 
 class CheckBuilder {
@@ -65,6 +70,7 @@ class CheckBuilder {
   readonly extraIds = new Set<string>();
   readonly extraShortfalls: EventShortfall[] = [];
   readonly unverifiedIds = new Set<string>();
+  readonly expiredIds = new Set<string>();
   readonly examples: string[] = [];
 
   constructor(effect: string, kind: DemoEventKind) {
@@ -106,6 +112,13 @@ class CheckBuilder {
     this.#example(`unverified ${ids.length}: ${example}`);
   }
 
+  /** Events whose effect was past its TTL at the verification (gone or about to go by expiry). */
+  expire(ids: readonly string[], example: string): void {
+    if (ids.length === 0) return;
+    for (const id of ids) this.expiredIds.add(id);
+    this.#example(`expired ${ids.length}: ${example}`);
+  }
+
   differ(example: string): void {
     this.mismatched += 1;
     this.#example(`differs: ${example}`);
@@ -138,6 +151,7 @@ class CheckBuilder {
       lost,
       doubleApplied: this.extraIds.size + sum(this.extraShortfalls),
       unverified: this.#unverified(),
+      expired: [...this.expiredIds].filter((id) => !this.lostIds.has(id)).length,
       mismatched: this.mismatched,
       examples: this.examples,
     };
@@ -320,7 +334,7 @@ function streamCheck({ pipeline, expectation, observed }: VerifyInput): CheckBui
   return check;
 }
 
-function seriesCheck({ pipeline, expectation, observed }: VerifyInput): CheckBuilder {
+function seriesCheck({ pipeline, expectation, observed, now, itemTtlSeconds }: VerifyInput): CheckBuilder {
   const check = new CheckBuilder(`dynamodb:${pipeline.dynamodb.series.name}`, 'telemetry');
   for (const [pk, expected] of expectation.series) {
     const seen = new Map<number, number>();
@@ -328,7 +342,13 @@ function seriesCheck({ pipeline, expectation, observed }: VerifyInput): CheckBui
     check.expected += expected.ts.length;
     const missing: string[] = [];
     const extra: string[] = [];
+    const expired: string[] = [];
     for (const ts of expected.ts) {
+      if (isExpired(ts, itemTtlSeconds, now)) {
+        expired.push(readingId(expected.deviceId, ts));
+        seen.delete(ts);
+        continue;
+      }
       const n = seen.get(ts) ?? 0;
       if (n === 0) missing.push(readingId(expected.deviceId, ts));
       else if (n > 1) extra.push(readingId(expected.deviceId, ts));
@@ -336,6 +356,7 @@ function seriesCheck({ pipeline, expectation, observed }: VerifyInput): CheckBui
     }
     check.miss(missing, `${pk}: ${missing.length} of ${expected.ts.length} readings absent`);
     check.twice(extra, `${pk}: ${extra.length} readings stored more than once`);
+    check.expire(expired, `${pk}: ${expired.length} readings past their ${itemTtlSeconds}s TTL`);
     if (seen.size > 0) check.differ(`${pk}: ${seen.size} items with an unexpected ts`);
   }
   return check;
@@ -351,10 +372,10 @@ function sessionChecks({ pipeline, expectation, observed, now }: VerifyInput): C
     const id = expected.sessionId;
     check.expected += expected.events;
     // An absent key proves nothing once the TTL may have run out since the session's last write.
-    if (ttl !== undefined && now - expected.lastTs > ttl * 1000 - EXPIRY_MARGIN_MS && !got?.exists) {
-      check.unverify(
+    if (isExpired(expected.lastTs, ttl, now) && !got?.exists) {
+      check.expire(
         writes(id, 1, expected.events),
-        `${expected.key} absent ${Math.round((now - expected.lastTs) / 1000)}s after its last write (TTL ${ttl}s): expired or lost`,
+        `${expected.key} absent ${Math.round((now - expected.lastTs) / 1000)}s after its last write (TTL ${ttl}s)`,
       );
       continue;
     }
@@ -413,13 +434,17 @@ function productChecks({ pipeline, expectation, observed }: VerifyInput): CheckB
   return [cache, replica];
 }
 
-function orderChecks({ pipeline, expectation, observed }: VerifyInput): CheckBuilder[] {
+function orderChecks({ pipeline, expectation, observed, now, itemTtlSeconds }: VerifyInput): CheckBuilder[] {
   const { state } = pipeline.dynamodb;
   const check = new CheckBuilder(`dynamodb:${state.name}`, 'order');
   for (const expected of expectation.orders.values()) {
     const got = observed.orders.get(expected.orderId) ?? undefined;
     const id = expected.orderId;
     check.expected += expected.events;
+    if (isExpired(expected.lastTs, itemTtlSeconds, now)) {
+      check.expire(writes(id, 1, expected.version), `${state.table} ${id} past its ${itemTtlSeconds}s TTL`);
+      continue;
+    }
     const version = numberField(got, state.versionField);
     const where = `${state.table} ${expected.orderId}`;
     if (!got || version === undefined) {
@@ -504,7 +529,7 @@ export function verifyResults(input: VerifyInput & { readonly runTag: string }):
     if (kind === 'poison') {
       const deadLettered = Math.min(events, poison.found);
       const lost = events - deadLettered;
-      byKind[kind] = { events, applied: 0, deadLettered, lost, unverified: 0, doubleApplied: 0 };
+      byKind[kind] = { events, applied: 0, deadLettered, lost, unverified: 0, expired: 0, doubleApplied: 0 };
       continue;
     }
     const mine = builders.filter((b) => b.kind === kind);
@@ -512,19 +537,25 @@ export function verifyResults(input: VerifyInput & { readonly runTag: string }):
       mine.flatMap((b) => [...b.lostIds]),
       mine.flatMap((b) => b.lostShortfalls),
     );
-    const unverifiedIds = new Set(mine.flatMap((b) => [...b.unverifiedIds]).filter((id) => !lostIds.has(id)));
+    // An event some check found lost is lost; else expired when any check saw it past its TTL.
+    const expiredIds = new Set(mine.flatMap((b) => [...b.expiredIds]).filter((id) => !lostIds.has(id)));
+    const unverifiedIds = new Set(
+      mine.flatMap((b) => [...b.unverifiedIds]).filter((id) => !lostIds.has(id) && !expiredIds.has(id)),
+    );
     const doubled = eventUnion(
       mine.flatMap((b) => [...b.extraIds]),
       mine.flatMap((b) => b.extraShortfalls),
     );
     const lost = Math.min(events, lostIds.size);
-    const unverified = Math.min(events - lost, unverifiedIds.size);
+    const expired = Math.min(events - lost, expiredIds.size);
+    const unverified = Math.min(events - lost - expired, unverifiedIds.size);
     byKind[kind] = {
       events,
-      applied: events - lost - unverified,
+      applied: events - lost - expired - unverified,
       deadLettered: 0,
       lost,
       unverified,
+      expired,
       doubleApplied: doubled.size,
     };
   }
@@ -545,6 +576,7 @@ export function verifyResults(input: VerifyInput & { readonly runTag: string }):
     deadLettered,
     lost,
     unverified: total('unverified'),
+    expired: total('expired'),
     doubleApplied,
     mismatched,
     byKind,

@@ -303,7 +303,7 @@ describe('verifyResults', () => {
       expect(printed(tally, result)).toContain('lost            2 (telemetry 2)');
     });
 
-    it('counts a session absent near its TTL as unverified, not applied, and verifies one still there', () => {
+    it('counts a session absent near its TTL as expired, not applied nor lost, and verifies one still there', () => {
       // Prepare
       const ttlMs = (pipeline.redis.session.ttlSeconds ?? 0) * 1000;
       const tally = new Tally(pipeline);
@@ -318,15 +318,21 @@ describe('verifyResults', () => {
       // Act
       const result = verify(tally, observed);
       // Assess
-      expect(result.byKind.session).toMatchObject({ events: 4, applied: 2, unverified: 2, lost: 0 });
-      expect(result).toMatchObject({ applied: 2, unverified: 2, ok: true });
+      expect(result.byKind.session).toMatchObject({
+        events: 4,
+        applied: 2,
+        expired: 2,
+        unverified: 0,
+        lost: 0,
+      });
+      expect(result).toMatchObject({ applied: 2, expired: 2, unverified: 0, ok: true });
       const text = printed(tally, result);
-      expect(text).toContain('unverified      2 (session 2)');
-      expect(text).toMatch(/\? redis:sessions .* unverified 2/);
-      expect(text).toMatch(/RESULT: OK .*\(2 could not be verified\)/);
+      expect(text).toContain('expired (TTL)   2 (session 2)');
+      expect(text).toMatch(/\? redis:sessions .* expired 2/);
+      expect(text).toMatch(/RESULT: OK .*\(2 expired by TTL first\)/);
     });
 
-    it('fails a run whose every event is unverified', () => {
+    it('fails a run whose every event expired before it was verified', () => {
       // Prepare
       const ttlMs = (pipeline.redis.session.ttlSeconds ?? 0) * 1000;
       const tally = new Tally(pipeline);
@@ -336,8 +342,50 @@ describe('verifyResults', () => {
       // Act
       const result = verify(tally, observed);
       // Assess
-      expect(result).toMatchObject({ applied: 0, unverified: 1, ok: false });
+      expect(result).toMatchObject({ applied: 0, expired: 1, unverified: 0, ok: false });
       expect(result.failures).toEqual(['none of the 1 events could be verified']);
+    });
+
+    it('reports readings and orders past the item TTL as expired, apart from the lost ones', () => {
+      // Prepare: at T0 + 60 s with a 40 s item TTL (less the expiry margin) readings T0 .. T0 + 30 s and the T0 order have expired
+      const tally = new Tally(pipeline);
+      for (const reading of readings(50)) tally.record(reading);
+      tally.record(order({ orderId: 't-old', ts: T0 }));
+      tally.record(order({ orderId: 't-new', ts: T0 + 59_000 }));
+      const observed = perfectObserved(tally.expectation);
+      const pk = [...tally.expectation.series.keys()][0] as string;
+      const kept = (observed.series.get(pk) ?? []).filter((ts) => ts > T0 + 30_000);
+      (observed.series as Map<string, readonly number[]>).set(pk, kept.slice(1));
+      (observed.orders as Map<string, unknown>).set('t-old', null);
+      // Act
+      const result = verifyResults({
+        pipeline,
+        expectation: tally.expectation,
+        observed,
+        now: T0 + 60_000,
+        itemTtlSeconds: 40,
+        runTag: 'tag1',
+        poisonLetters,
+      });
+      // Assess: 31 readings expired, the first one after them missing (lost), the rest applied
+      const series = result.checks.find((c) => c.effect === 'dynamodb:telemetry-series');
+      expect(series).toMatchObject({ expected: 50, expired: 31, lost: 1 });
+      expect(result.byKind.telemetry).toMatchObject({ events: 50, expired: 31, lost: 1, applied: 18 });
+      expect(result.byKind.order).toMatchObject({ events: 2, expired: 1, lost: 0, applied: 1 });
+      expect(result).toMatchObject({ expired: 32, lost: 1, ok: false });
+      expect(printed(tally, result)).toContain('expired (TTL)   32 (telemetry 31 · order 1)');
+    });
+
+    it('expires nothing without an item TTL', () => {
+      // Prepare
+      const tally = new Tally(pipeline);
+      for (const reading of readings(5)) tally.record(reading);
+      const observed = perfectObserved(tally.expectation);
+      (observed.series as Map<string, readonly number[]>).clear();
+      // Act
+      const result = verify(tally, observed);
+      // Assess
+      expect(result).toMatchObject({ expired: 0, lost: 5, ok: false });
     });
 
     it('catches a reading appended twice to a stream long past its cap, and one never appended', () => {

@@ -119,7 +119,7 @@ function freshAssembly(): string | undefined {
   return statSync(manifest).mtimeMs > newest ? assemblyCache : undefined;
 }
 
-function assemblyOptions(): { assemblyDir: string } | { outdir: string } {
+export function assemblyOptions(): { assemblyDir: string } | { outdir: string } {
   const cached = freshAssembly();
   return cached ? { assemblyDir: cached } : { outdir: assemblyCache };
 }

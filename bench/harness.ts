@@ -274,8 +274,21 @@ export function figuresTable(figures: readonly Figure[]): string {
 }
 
 /** A benchmark module: each handler issue adds one; `npm run bench` runs them all. */
+/** What `npm run bench` passes to each benchmark (the flags beyond `--quick` are for the soak). */
+export interface BenchRunOptions {
+  /** A smaller version for the CI smoke check. */
+  readonly quick: boolean;
+  /** `--duration S`: how long a benchmark of set length runs. */
+  readonly durationSeconds?: number;
+  /** `--rate N`: events per second, in place of what the benchmark derives. */
+  readonly rate?: number;
+  /** `--seed N`. */
+  readonly seed?: number;
+}
+
 export interface Benchmark {
   readonly name: string;
-  /** `quick` runs a smaller version for the CI smoke check. */
-  run(options: { quick: boolean }): Promise<Figure[]>;
+  /** Runs only when asked for by its exact name (`--only soak`): never in the quick or the whole run. */
+  readonly onlyWhenNamed?: boolean;
+  run(options: BenchRunOptions): Promise<Figure[]>;
 }

@@ -9,6 +9,7 @@
  * npm run bench -- --quick          # smoke check (CI)
  * npm run bench -- --only redis     # benchmarks whose name contains "redis"
  * npm run bench -- --json           # figures as JSON on stdout
+ * npm run bench -- --only soak --duration 3600 --rate 25   # the soak (only when named)
  * ```
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -16,13 +17,12 @@ import { cpus, hostname, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { acquireServices } from '../local/services';
-import type { Benchmark, Figure } from './harness';
+import type { Benchmark, BenchRunOptions, Figure } from './harness';
 import { figuresTable, meetsTarget } from './harness';
 import { canPrice, costTables } from './report/costModel';
 import { writePerformanceDocs } from './report/writeDocs';
 
-export interface BenchOptions {
-  readonly quick: boolean;
+export interface BenchOptions extends BenchRunOptions {
   readonly json: boolean;
   readonly only?: string;
   readonly write?: boolean;
@@ -75,13 +75,22 @@ export async function discoverBenchmarks(): Promise<Benchmark[]> {
   return found;
 }
 
+const NUMBER_FLAGS = { '--duration': 'durationSeconds', '--rate': 'rate', '--seed': 'seed' } as const;
+
 export function parseBenchArgs(args: readonly string[]): BenchOptions {
   let only: string | undefined;
+  const numbers: { durationSeconds?: number; rate?: number; seed?: number } = {};
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
+    const arg = args[i] as string;
     if (arg === '--only') only = args[++i];
-    else if (arg !== '--quick' && arg !== '--json' && arg !== '--no-write') {
-      throw new Error(`bench: unknown argument "${arg}" (use --quick, --json, --only NAME, --no-write)`);
+    else if (arg in NUMBER_FLAGS) {
+      const value = Number(args[++i]);
+      if (!Number.isFinite(value) || value <= 0) throw new Error(`bench: ${arg} needs a positive number`);
+      numbers[NUMBER_FLAGS[arg as keyof typeof NUMBER_FLAGS]] = value;
+    } else if (arg !== '--quick' && arg !== '--json' && arg !== '--no-write') {
+      throw new Error(
+        `bench: unknown argument "${arg}" (use --quick, --json, --only NAME, --no-write, --duration S, --rate N, --seed N)`,
+      );
     }
   }
   return {
@@ -89,6 +98,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
     json: args.includes('--json'),
     only,
     write: !args.includes('--no-write'),
+    ...numbers,
   };
 }
 
@@ -118,8 +128,8 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchReport>
   const failures: { benchmark: string; error: string }[] = [];
   const ran: { name: string; figures: number; seconds: number }[] = [];
   try {
-    const benchmarks = (await discoverBenchmarks()).filter(
-      (b) => !options.only || b.name.includes(options.only),
+    const benchmarks = (await discoverBenchmarks()).filter((b) =>
+      b.onlyWhenNamed ? b.name === options.only : !options.only || b.name.includes(options.only),
     );
     if (benchmarks.length === 0) throw new Error(`bench: no benchmark matches "${options.only ?? ''}"`);
     for (const benchmark of benchmarks) {
@@ -127,7 +137,12 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchReport>
       log(`bench: ${benchmark.name}${options.quick ? ' (quick)' : ''} …`);
       const seconds = () => Number(((Date.now() - started) / 1000).toFixed(1));
       try {
-        const produced = await benchmark.run({ quick: options.quick });
+        const produced = await benchmark.run({
+          quick: options.quick,
+          durationSeconds: options.durationSeconds,
+          rate: options.rate,
+          seed: options.seed,
+        });
         figures.push(...produced);
         ran.push({ name: benchmark.name, figures: produced.length, seconds: seconds() });
         log(`bench: ${benchmark.name} done in ${seconds()} s`);

@@ -71,6 +71,7 @@ export interface StepResult {
 
 /** The moto server's status, or nothing when the AWS target is not the streambridge moto launcher. */
 async function motoStatus(endpoints: LocalEndpoints): Promise<MotoStatus | undefined> {
+  if (!endpoints.dynamodb) return undefined;
   const port = Number(new URL(endpoints.dynamodb).port);
   // A generous timeout: a status read must not be lost to a busy machine.
   return port > 0 ? readMotoStatus(port, 15_000).catch(() => undefined) : undefined;

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Redis } from 'ioredis';
 import config from '../../streambridge.config';
-import { localEndpoints } from '../deploy/localEndpoints';
+import { awsClientOptions, localEndpoints } from '../deploy/localEndpoints';
 import { demoPipeline } from './demoPipeline';
 import { DemoArgumentError } from './errors';
 import { QueryReads } from './queryReads';
@@ -81,11 +81,7 @@ export async function runQuery(
   const readerUrl = values.reader ?? process.env.REDIS_READER_URL ?? endpoints.redisUrl;
   const redis = new Redis(readerUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined);
-  const dynamodb = new DynamoDBClient({
-    endpoint: endpoints.dynamodb,
-    region: endpoints.region,
-    credentials: { accessKeyId: endpoints.accessKeyId, secretAccessKey: endpoints.secretAccessKey },
-  });
+  const dynamodb = new DynamoDBClient(awsClientOptions(endpoints, 'dynamodb'));
   try {
     if (what !== 'series' && what !== 'order') await redis.connect();
     const reads = new QueryReads({ pipeline: demoPipeline(config), redis, dynamodb });

@@ -15,6 +15,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Redis } from 'ioredis';
 import type { PipelineConfig } from '../../config/types';
+import { awsClientOptions } from '../deploy/localEndpoints';
 import type { LocalEndpoints } from '../deploy/types';
 import type { LocalDeployment } from '../runtime/types';
 import { SDK_APP_IDS } from '../services/constants';
@@ -100,17 +101,16 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
   const runTag = options.runTag ?? randomBytes(3).toString('hex');
   const pipeline = demoPipeline(options.config);
   const { endpoints, deployment } = options;
-  const aws = {
-    region: endpoints.region,
-    credentials: { accessKeyId: endpoints.accessKeyId, secretAccessKey: endpoints.secretAccessKey },
-  };
   // One client per role, each with its SDK app id: the moto server counts requests by it (the bench prints them).
   const dynamodbFor = (userAgentAppId: string) =>
-    new DynamoDBClient({ ...aws, endpoint: endpoints.dynamodb, maxAttempts: 3, userAgentAppId });
+    new DynamoDBClient({ ...awsClientOptions(endpoints, 'dynamodb'), maxAttempts: 3, userAgentAppId });
   const dynamodb = dynamodbFor(SDK_APP_IDS.demoWriter);
   const probeDynamodb = dynamodbFor(SDK_APP_IDS.demoProbe);
   const verifierDynamodb = dynamodbFor(SDK_APP_IDS.demoVerifier);
-  const sqs = new SQSClient({ ...aws, endpoint: endpoints.sqs, userAgentAppId: SDK_APP_IDS.demoVerifier });
+  const sqs = new SQSClient({
+    ...awsClientOptions(endpoints, 'sqs'),
+    userAgentAppId: SDK_APP_IDS.demoVerifier,
+  });
   const redis = new Redis(endpoints.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true });
   redis.on('error', () => undefined);
   await redis.connect();

@@ -5,6 +5,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { SDK_APP_IDS } from '../services/constants';
+import { awsClientOptions } from './localEndpoints';
 import type { LocalEndpoints } from './types';
 
 /**
@@ -27,21 +28,19 @@ export class LocalClients {
 
   public constructor(endpoints: LocalEndpoints) {
     this.endpoints = endpoints;
-    const common = {
-      region: endpoints.region,
-      credentials: { accessKeyId: endpoints.accessKeyId, secretAccessKey: endpoints.secretAccessKey },
-      maxAttempts: 3,
-      userAgentAppId: SDK_APP_IDS.deploy,
-    };
-    this.dynamodb = new DynamoDBClient({ ...common, endpoint: endpoints.dynamodb });
-    this.dynamodbStreams = new DynamoDBStreamsClient({ ...common, endpoint: endpoints.dynamodbStreams });
+    const common = { maxAttempts: 3, userAgentAppId: SDK_APP_IDS.deploy };
+    this.dynamodb = new DynamoDBClient({ ...common, ...awsClientOptions(endpoints, 'dynamodb') });
+    this.dynamodbStreams = new DynamoDBStreamsClient({
+      ...common,
+      ...awsClientOptions(endpoints, 'dynamodbStreams'),
+    });
     // The Kinesis client defaults to HTTP/2; kinesis-mock's plain port speaks HTTP/1.1 (its errors do not parse over h2c).
     this.kinesis = new KinesisClient({
       ...common,
-      endpoint: endpoints.kinesis,
+      ...awsClientOptions(endpoints, 'kinesis'),
       requestHandler: new NodeHttpHandler(),
     });
-    this.sqs = new SQSClient({ ...common, endpoint: endpoints.sqs });
+    this.sqs = new SQSClient({ ...common, ...awsClientOptions(endpoints, 'sqs') });
   }
 
   /** The Kafka admin client, connected on first call. */

@@ -60,17 +60,20 @@ export interface CloudAssembly {
   readonly stacks: readonly AssemblyStack[];
 }
 
-/** Where the local servers are, and the dummy identity every local AWS stand-in accepts. */
+/**
+ * Where the servers are, and the dummy identity every local AWS stand-in accepts. The AWS endpoints and keys
+ * are undefined on the `aws` target: the SDK's real endpoints and default credential chain apply.
+ */
 export interface LocalEndpoints {
   readonly kafkaBrokers: string;
   readonly redisUrl: string;
-  readonly dynamodb: string;
-  readonly dynamodbStreams: string;
-  readonly sqs: string;
-  readonly kinesis: string;
+  readonly dynamodb: string | undefined;
+  readonly dynamodbStreams: string | undefined;
+  readonly sqs: string | undefined;
+  readonly kinesis: string | undefined;
   readonly region: string;
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
+  readonly accessKeyId: string | undefined;
+  readonly secretAccessKey: string | undefined;
 }
 
 export type ResourceKind = (typeof RESOURCE_KINDS)[keyof typeof RESOURCE_KINDS];

@@ -50,6 +50,11 @@ function realAwsRegion(env: NodeJS.ProcessEnv, endpoint: string | undefined): st
   if (endpoint !== undefined) {
     problems.push(`it uses the real AWS endpoints, so ${AWS_TARGET_ENV_VARS.endpoint} must be unset`);
   }
+  // The SDK reads these itself: left over from a local target, they would send real credentials to a local server.
+  const leftover = Object.keys(env).filter((name) => name.startsWith('AWS_ENDPOINT_URL') && env[name]);
+  if (leftover.length > 0) {
+    problems.push(`it uses the real AWS endpoints, so ${leftover.sort().join(', ')} must be unset`);
+  }
   if (env[AWS_TARGET_ENV_VARS.allowReal] !== '1') {
     problems.push(
       `it creates resources in a real AWS account, so it needs ${AWS_TARGET_ENV_VARS.allowReal}=1 to say that is meant`,

@@ -141,6 +141,16 @@ describe('AWS target switch', () => {
       [/STREAMBRIDGE_AWS_ENDPOINT must be unset/],
       [/ALLOW_REAL/, /needs a region/],
     ],
+    [
+      {
+        STREAMBRIDGE_AWS_ALLOW_REAL: '1',
+        AWS_REGION: 'eu-west-1',
+        AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:14566',
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:14566',
+      },
+      [/AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SQS must be unset/],
+      [/ALLOW_REAL/, /needs a region/],
+    ],
   ])('aws refuses %o, naming every missing piece and nothing else', (extra, named, notNamed) => {
     // Prepare
     const env = { STREAMBRIDGE_AWS_TARGET: 'aws', ...extra };

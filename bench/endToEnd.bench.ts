@@ -13,10 +13,17 @@ import { runDemo } from '../local/demo/runDemo';
 import type { RunningDemoPipeline } from '../local/demo/startDemoPipeline';
 import { startDemoPipeline } from '../local/demo/startDemoPipeline';
 import type { DemoSummary } from '../local/demo/types';
-import { localEndpoints } from '../local/deploy/localEndpoints';
+import { awsTargetReport, localEndpoints } from '../local/deploy/localEndpoints';
 import type { LocalEndpoints } from '../local/deploy/types';
 import type { ServicesOptions } from '../local/services';
-import { freeServicePorts, serviceEnv, startServices, stopServices } from '../local/services';
+import {
+  awsTargetSummary,
+  freeServicePorts,
+  resolveServicesConfig,
+  serviceEnv,
+  startServices,
+  stopServices,
+} from '../local/services';
 import {
   type OperationUsage,
   requestUsageBetween,
@@ -127,6 +134,7 @@ export function assemblyOptions(): { assemblyDir: string } | { outdir: string } 
 
 /** On the servers already running (the benchmark lease), with the deployment state the demo CLI uses. */
 async function startSharedRun(log: (line: string) => void): Promise<PipelineRun> {
+  log(awsTargetReport());
   const endpoints = localEndpoints();
   const pipeline = await startDemoPipeline({
     endpoints,
@@ -148,6 +156,7 @@ async function startPrivateRun(log: (line: string) => void): Promise<PipelineRun
     rmSync(dir, { recursive: true, force: true });
   };
   try {
+    log(awsTargetSummary(resolveServicesConfig(services).awsTarget, serviceEnv(services)));
     const endpoints = localEndpoints({ ...serviceEnv(services) });
     const pipeline = await startDemoPipeline({
       endpoints,

@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   awsClientEnvironment,
+  awsTargetReport,
   DEPLOY_ACTIONS,
   DEPLOY_PATHS,
   type DeploymentState,
@@ -145,6 +146,7 @@ async function ensureServices(flags: LocalFlags): Promise<void> {
 
 async function deploy(flags: LocalFlags): Promise<number> {
   await ensureServices(flags);
+  console.error(awsTargetReport());
   const assemblyDir = flags.synth
     ? await synthesizeApp({
         outdir: flags.cdkOut,
@@ -197,6 +199,7 @@ async function run(flags: LocalFlags): Promise<number> {
   const state: DeploymentState | undefined = readDeploymentState(flags.stateFile);
   if (!state) throw new NotDeployedError(flags.stateFile);
   await ensureServices(flags);
+  console.error(awsTargetReport());
   const endpoints = localEndpoints();
   const destinations = startStreamingDestinations(state, {
     stateFile: flags.stateFile,

@@ -10,7 +10,7 @@
  * ```
  */
 import config from '../../streambridge.config';
-import { localEndpoints } from '../deploy/localEndpoints';
+import { awsTargetReport, localEndpoints } from '../deploy/localEndpoints';
 import { resolveServicesConfig, serviceEnv, servicesStatus, startServices } from '../services';
 import { MotoSettingEnvVars } from '../services/moto/constants';
 import { readMotoStatus } from '../services/moto/readMotoStatus';
@@ -81,6 +81,7 @@ export async function runDemoCommand(args: readonly string[]): Promise<number> {
     await startDemoServices(log);
     for (const [name, value] of Object.entries(serviceEnv())) process.env[name] ??= value;
   }
+  log(awsTargetReport());
   const endpoints = localEndpoints();
   const pipeline = await startDemoPipeline({
     endpoints,

@@ -20,7 +20,7 @@ export { LocalDeployError, NotDeployedError, ResourceDeployError, SynthError, Te
 export type { StreamingDestinationOptions } from './KinesisStreamingDestination';
 export { KinesisStreamingDestination } from './KinesisStreamingDestination';
 export { LocalClients } from './LocalClients';
-export { awsClientEnvironment, localEndpoints } from './localEndpoints';
+export { awsClientEnvironment, awsClientOptions, awsTargetReport, localEndpoints } from './localEndpoints';
 export { readCloudAssembly } from './readCloudAssembly';
 export type {
   RunningStreamingDestinations,

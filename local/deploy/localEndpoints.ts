@@ -1,4 +1,4 @@
-import { AWS_TARGET_ENV_VARS, serviceEnv } from '../services';
+import { AWS_TARGET_ENV_VARS, awsTargetSummary, resolveServicesConfig, serviceEnv } from '../services';
 import type { LocalEndpoints } from './types';
 
 /**
@@ -79,4 +79,21 @@ export function awsClientEnvironment(endpoints: LocalEndpoints): Record<string, 
     ['AWS_SECRET_ACCESS_KEY', endpoints.secretAccessKey],
   ];
   return Object.fromEntries(entries.filter((entry): entry is [string, string] => Boolean(entry[1])));
+}
+
+/**
+ * The table of what serves each AWS service for the endpoints `localEndpoints(env)` gives, printed at the
+ * start of `local deploy`, `local run`, the demo and the benchmarks' end-to-end step.
+ *
+ * @example
+ * ```ts
+ * console.error(awsTargetReport()); // AWS target moto / DynamoDB  moto  http://127.0.0.1:14566 / …
+ * ```
+ */
+export function awsTargetReport(env: NodeJS.ProcessEnv = process.env): string {
+  const { awsTarget } = resolveServicesConfig({ env });
+  return awsTargetSummary(awsTarget, {
+    ...serviceEnv({ env }),
+    ...awsClientEnvironment(localEndpoints(env)),
+  });
 }

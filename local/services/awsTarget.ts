@@ -113,26 +113,31 @@ export function resolveAwsTarget(options: ServicesOptions, env: NodeJS.ProcessEn
 }
 
 /**
- * One line saying what serves each AWS service, from the endpoint variables a launcher call resolved, so a
- * run says where it ran.
+ * A short table of what serves each AWS service, from the endpoint variables a launcher call resolved, so a
+ * run (tests, `services up`, `local deploy` / `run`, the demo, the benchmarks) says where it ran.
  *
  * @example
  * ```ts
  * awsTargetSummary(target, serviceEnv());
- * // 'AWS target localstack: DynamoDB, DynamoDB Streams → moto http://127.0.0.1:14566; Kinesis, SQS, S3 → LocalStack http://127.0.0.1:14666'
+ * // AWS target localstack
+ * //   DynamoDB          moto        http://127.0.0.1:14566
+ * //   Kinesis           LocalStack  http://127.0.0.1:14666
+ * //   …
  * ```
  */
 export function awsTargetSummary(target: AwsTarget, env: Record<string, string>): string {
-  const groups = new Map<string, string[]>();
-  for (const [service, title] of Object.entries(AWS_SERVICE_TITLES) as [AwsService, string][]) {
+  const rows = (Object.entries(AWS_SERVICE_TITLES) as [AwsService, string][]).map(([service, title]) => {
     const url = env[`AWS_ENDPOINT_URL_${service}`];
-    const where = url
-      ? `${target.servedBy ? SERVER_DEFINITIONS[target.servedBy[service]].title : 'external'} ${url}`
-      : target.name === 'aws'
-        ? `AWS ${target.region}`
-        : 'not served';
-    groups.set(where, [...(groups.get(where) ?? []), title]);
-  }
-  const parts = [...groups].map(([where, titles]) => `${titles.join(', ')} → ${where}`);
-  return `AWS target ${target.name}: ${parts.join('; ')}`;
+    if (url) {
+      return [title, target.servedBy ? SERVER_DEFINITIONS[target.servedBy[service]].title : 'external', url];
+    }
+    return target.name === 'aws'
+      ? [title, 'AWS', `${target.region}, the SDK's endpoint`]
+      : [title, 'not served', '-'];
+  });
+  const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column].length)));
+  const lines = rows.map(([title, server, where]) =>
+    `  ${title.padEnd(widths[0])}  ${server.padEnd(widths[1])}  ${where}`.trimEnd(),
+  );
+  return [`AWS target ${target.name}`, ...lines].join('\n');
 }

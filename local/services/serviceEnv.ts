@@ -50,6 +50,8 @@ export function serviceEnv(options: ServicesOptions = {}): Record<string, string
     env.REDIS_URL = `redis://${LOOPBACK_HOST}:${clientPort(config, 'redis')}`;
   Object.assign(env, awsEndpointEnv(config));
   env[AWS_TARGET_ENV_VARS.target] = config.awsTarget.name;
+  // So these variables resolve to the same target again (a child process, localEndpoints(serviceEnv())).
+  if (config.awsTarget.name === 'aws') env[AWS_TARGET_ENV_VARS.allowReal] = '1';
   env.AWS_REGION = config.awsTarget.region;
   if (config.awsTarget.dummyCredentials) {
     env.AWS_ACCESS_KEY_ID = LOCAL_AWS.accessKeyId;

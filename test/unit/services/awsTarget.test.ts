@@ -116,6 +116,7 @@ describe('AWS target switch', () => {
     expect(config.services).toEqual(['kafka', 'redis']);
     expect(endpointVars(env)).toEqual({});
     expect(env.AWS_REGION).toBe('eu-west-1');
+    expect(resolveAwsTarget({}, env).name).toBe('aws');
     expect(env).not.toHaveProperty('AWS_ACCESS_KEY_ID');
     expect(env).not.toHaveProperty('AWS_SECRET_ACCESS_KEY');
   });
@@ -233,25 +234,53 @@ describe('AWS target switch', () => {
   it.each([
     [
       { STREAMBRIDGE_AWS_TARGET: 'localstack' },
-      `AWS target localstack: DynamoDB, DynamoDB Streams → moto ${moto}; Kinesis, SQS, S3 → LocalStack ${localstack}`,
+      [
+        'AWS target localstack',
+        `  DynamoDB          moto        ${moto}`,
+        `  DynamoDB Streams  moto        ${moto}`,
+        `  Kinesis           LocalStack  ${localstack}`,
+        `  SQS               LocalStack  ${localstack}`,
+        `  S3                LocalStack  ${localstack}`,
+      ],
     ],
     [
       {},
-      `AWS target moto: DynamoDB, DynamoDB Streams, SQS, S3 → moto ${moto}; Kinesis → kinesis-mock ${kinesisMock}`,
+      [
+        'AWS target moto',
+        `  DynamoDB          moto          ${moto}`,
+        `  DynamoDB Streams  moto          ${moto}`,
+        `  Kinesis           kinesis-mock  ${kinesisMock}`,
+        `  SQS               moto          ${moto}`,
+        `  S3                moto          ${moto}`,
+      ],
     ],
     [
       { STREAMBRIDGE_AWS_ENDPOINT: 'http://127.0.0.1:4566' },
-      'AWS target moto: DynamoDB, DynamoDB Streams, Kinesis, SQS, S3 → external http://127.0.0.1:4566',
+      [
+        'AWS target moto',
+        '  DynamoDB          external  http://127.0.0.1:4566',
+        '  DynamoDB Streams  external  http://127.0.0.1:4566',
+        '  Kinesis           external  http://127.0.0.1:4566',
+        '  SQS               external  http://127.0.0.1:4566',
+        '  S3                external  http://127.0.0.1:4566',
+      ],
     ],
     [
       { STREAMBRIDGE_AWS_TARGET: 'aws', STREAMBRIDGE_AWS_ALLOW_REAL: '1', AWS_REGION: 'eu-west-1' },
-      'AWS target aws: DynamoDB, DynamoDB Streams, Kinesis, SQS, S3 → AWS eu-west-1',
+      [
+        'AWS target aws',
+        "  DynamoDB          AWS  eu-west-1, the SDK's endpoint",
+        "  DynamoDB Streams  AWS  eu-west-1, the SDK's endpoint",
+        "  Kinesis           AWS  eu-west-1, the SDK's endpoint",
+        "  SQS               AWS  eu-west-1, the SDK's endpoint",
+        "  S3                AWS  eu-west-1, the SDK's endpoint",
+      ],
     ],
-  ])('says what serves each AWS service for %o', (env, summary) => {
+  ])('tabulates what serves each AWS service for %o', (env, lines) => {
     // Act
-    const line = awsTargetSummary(resolveAwsTarget({}, env), serviceEnv({ env, stateDir }));
+    const summary = awsTargetSummary(resolveAwsTarget({}, env), serviceEnv({ env, stateDir }));
 
     // Assess
-    expect(line).toBe(summary);
+    expect(summary.split('\n')).toEqual(lines);
   });
 });

@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: pure logic, CloudFormation template assertions, and tests against the real local
-// servers (started once by the global setup and stopped after, unless they were already running).
+// Four projects: pure logic, CloudFormation template assertions, tests against the real local servers
+// (started once by the global setup and stopped after, unless they were already running), and part of
+// those tests again on the localstack AWS target.
 export default defineConfig({
   test: {
     projects: [
@@ -22,6 +23,26 @@ export default defineConfig({
           // Runs after unit and infra (group 0): it has its own worker limit, and the servers' start-up
           // should not compete with template synthesis for the two cores.
           sequence: { groupOrder: 1 },
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          maxWorkers: 2,
+        },
+      },
+      {
+        // The same suite's Kinesis → Kafka bridge, Kinesis event source conformance (on-failure paths) and
+        // dead letters, plus a short demo run, with LocalStack serving SQS, Kinesis and S3 (docs/localstack.md).
+        test: {
+          name: 'localstack',
+          include: [
+            'test/integration/cdc/kinesisToKafka.test.ts',
+            'test/integration/cdc/poisonRecords.test.ts',
+            'test/integration/runtime/kinesis.conformance.test.ts',
+            'test/targets/**/*.test.ts',
+          ],
+          globalSetup: ['test/targets/localstackGlobalSetup.ts'],
+          setupFiles: ['test/targets/targetEnv.setup.ts'],
+          // After the integration project: the servers it shares (Kafka, Redis, moto) are not loaded twice.
+          sequence: { groupOrder: 2 },
           testTimeout: 180_000,
           hookTimeout: 300_000,
           maxWorkers: 2,

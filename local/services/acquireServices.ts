@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { awsTargetSummary } from './awsTarget';
-import { STARTED_BY } from './constants';
+import { SERVICE_NAMES, STARTED_BY } from './constants';
 import { withFileLock } from './fileLock';
 import { isAlive } from './processControl';
 import { resolveServicesConfig } from './resolveServicesConfig';
@@ -20,7 +20,7 @@ export interface AcquireOptions extends ServicesOptions {
 export interface ServicesLease {
   env: Record<string, string>;
   started: StartedService[];
-  /** Drops the hold; the last holder stops the servers that holders started (never ones the CLI started). */
+  /** Drops the hold; the last holder stops every server that holders started (never ones the CLI started). */
   release(): Promise<StoppedService[]>;
 }
 
@@ -78,7 +78,10 @@ export async function acquireServices(options: AcquireOptions = {}): Promise<Ser
       if (options.keepRunning) return [];
       return withFileLock(lock, 'stopping servers', config.log, async () => {
         if (liveLeases(config).length > 0) return [];
-        return stopServicesLocked(config, (record) => record.startedBy === STARTED_BY.lease);
+        // Every server a lease started, whatever target or `only` that lease had (two test projects on two
+        // targets share Kafka and Redis; the last to release also stops the other one's AWS servers).
+        const everyServer = resolveServicesConfig({ ...options, only: SERVICE_NAMES });
+        return stopServicesLocked(everyServer, (record) => record.startedBy === STARTED_BY.lease);
       });
     },
   };

@@ -14,7 +14,7 @@ import {
   writeItems,
 } from './cdcTestKit';
 
-describe('kinesis-to-kafka against moto, kinesis-mock and Kafka', () => {
+describe('kinesis-to-kafka against the AWS target and Kafka', () => {
   // Both bridges run in this process: without a function name, each names itself in the lineage header.
   const fixture = useCdcBridge({
     table: { prefix: 'sb-devices', partitionKey: 'deviceId', sortKey: { name: 'ts', type: 'N' } },

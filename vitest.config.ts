@@ -20,6 +20,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/integration/globalSetup.ts'],
+          setupFiles: ['test/targets/runResources.setup.ts'],
           // Runs after unit and infra (group 0): it has its own worker limit, and the servers' start-up
           // should not compete with template synthesis for the two cores.
           sequence: { groupOrder: 1 },
@@ -40,7 +41,7 @@ export default defineConfig({
             'test/targets/**/*.test.ts',
           ],
           globalSetup: ['test/targets/localstackGlobalSetup.ts'],
-          setupFiles: ['test/targets/targetEnv.setup.ts'],
+          setupFiles: ['test/targets/targetEnv.setup.ts', 'test/targets/runResources.setup.ts'],
           // After the integration project: the servers it shares (Kafka, Redis, moto) are not loaded twice.
           sequence: { groupOrder: 2 },
           testTimeout: 180_000,

@@ -7,8 +7,13 @@
  *
  * `STREAMBRIDGE_KEEP_SERVICES=1` leaves them running for the next run.
  */
+import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { acquireServices, type ServicesOptions } from '../../local/services';
+import { TEST_RUN_ID_VAR } from '../targets/runResources';
+
+/** One id for every project of this run: the names of the AWS resources the tests create carry it. */
+const runId = randomBytes(3).toString('hex');
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -33,9 +38,10 @@ export async function holdServices(
       for (const line of text.split('\n')) console.log(`[services] ${line}`);
     },
   });
-  provide('serviceEnv', lease.env);
+  const env = { ...lease.env, [TEST_RUN_ID_VAR]: runId };
+  provide('serviceEnv', env);
   return {
-    env: lease.env,
+    env,
     release: async () => {
       await lease.release();
     },

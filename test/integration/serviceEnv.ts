@@ -25,7 +25,7 @@ export function requireEnv(name: string): string {
 
 /**
  * Endpoint, region, credentials and an HTTP/1.1 handler for an AWS SDK v3 client, from the endpoint
- * variable of its service. HTTP/1.1 because the Kinesis client otherwise speaks HTTP/2, which kinesis-mock's
+ * variable of its service (on the `aws` target the region alone). HTTP/1.1 because the Kinesis client otherwise speaks HTTP/2, which kinesis-mock's
  * plain port answers with broken frames on empty bodies ("Protocol error").
  *
  * @example
@@ -35,6 +35,10 @@ export function requireEnv(name: string): string {
  */
 export function awsClientConfig(endpointVar: string) {
   const env = integrationEnv();
+  // Real AWS: the region's endpoints and the SDK's default credential chain, never a local stand-in's.
+  if (env.STREAMBRIDGE_AWS_TARGET === 'aws') {
+    return { region: requireEnv('AWS_REGION'), requestHandler: new NodeHttpHandler() };
+  }
   return {
     endpoint: requireEnv(endpointVar),
     region: env.AWS_REGION ?? 'us-east-1',

@@ -51,12 +51,14 @@ import { expect, vi } from 'vitest';
 import type { PipelineConfig } from '../../../config/types';
 import type { ChangeBridgeSlice } from '../../../config/validatePipelineConfig';
 import { kinesisDocumentFromStreamRecord, lambdaRecordFromSdk } from '../../factories/cdcRecords';
+import { runResources } from '../../targets/runResources';
 import { awsClientConfig, integrationEnv, requireEnv } from '../serviceEnv';
 
 export const POLL = { timeout: 30_000, interval: 200 } as const;
 
+/** A name of this test run (`sbt-<run id>-<prefix>-<6 hex>`): see test/targets/TargetResources.ts. */
 export function uniqueName(prefix: string): string {
-  return `${prefix}-${randomUUID().slice(0, 8)}`;
+  return runResources().name(prefix);
 }
 
 export function clients() {
@@ -97,13 +99,18 @@ export async function createSourceTable(
       StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
     }),
   );
+  runResources().track('DynamoDB table', name, async () => {
+    await aws.dynamodb.send(new DeleteTableCommand({ TableName: name }));
+  });
   const streamArn = created.TableDescription?.LatestStreamArn;
   if (!streamArn) throw new Error(`table ${name} has no stream`);
   return { name, streamArn };
 }
 
-export async function deleteSourceTable(aws: Clients, table: SourceTable): Promise<void> {
-  await aws.dynamodb.send(new DeleteTableCommand({ TableName: table.name })).catch(() => undefined);
+export async function deleteSourceTable(_aws: Clients, table: SourceTable): Promise<void> {
+  await runResources()
+    .release(table.name)
+    .catch(() => undefined);
 }
 
 type Item = Record<string, SdkAttributeValue>;
@@ -165,6 +172,22 @@ export async function readStreamRecords(
   return records.map((record) => lambdaRecordFromSdk(record, table.streamArn));
 }
 
+/** A one-shard Kinesis stream of this run, tracked for deletion, once it is ACTIVE. */
+export async function createKinesisStream(aws: Clients, prefix: string): Promise<string> {
+  const streamName = uniqueName(prefix);
+  await aws.kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 }));
+  runResources().track('Kinesis stream', streamName, async () => {
+    await aws.kinesis.send(
+      new DeleteStreamCommand({ StreamName: streamName, EnforceConsumerDeletion: true }),
+    );
+  });
+  await vi.waitFor(async () => {
+    const summary = await aws.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+    expect(summary.StreamDescriptionSummary?.StreamStatus).toBe('ACTIVE');
+  }, POLL);
+  return streamName;
+}
+
 /**
  * Puts each change on a real Kinesis stream the way DynamoDB's Kinesis streaming destination does (the
  * change JSON, partitioned by the item's key) and reads the records back as Lambda would deliver them.
@@ -176,12 +199,7 @@ export async function viaKinesis(
   records: KinesisStreamRecord[];
   streamName: string;
 }> {
-  const streamName = uniqueName('sb-cdc');
-  await aws.kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 }));
-  await vi.waitFor(async () => {
-    const summary = await aws.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
-    expect(summary.StreamDescriptionSummary?.StreamStatus).toBe('ACTIVE');
-  }, POLL);
+  const streamName = await createKinesisStream(aws, 'sb-cdc');
   for (const change of changes) {
     const createdAtMs = (change.dynamodb?.ApproximateCreationDateTime ?? 0) * 1000;
     await aws.kinesis.send(
@@ -233,9 +251,9 @@ export async function viaKinesis(
   return { records, streamName };
 }
 
-export async function deleteKinesisStream(aws: Clients, streamName: string): Promise<void> {
-  await aws.kinesis
-    .send(new DeleteStreamCommand({ StreamName: streamName, EnforceConsumerDeletion: true }))
+export async function deleteKinesisStream(_aws: Clients, streamName: string): Promise<void> {
+  await runResources()
+    .release(streamName)
     .catch(() => undefined);
 }
 
@@ -327,13 +345,20 @@ export async function readTopic(kafka: Kafka, topic: string, atLeast: number): P
 }
 
 export async function createQueue(aws: Clients): Promise<string> {
-  const { QueueUrl } = await aws.sqs.send(new CreateQueueCommand({ QueueName: uniqueName('sb-cdc-dlq') }));
+  const name = uniqueName('sb-cdc-dlq');
+  const { QueueUrl } = await aws.sqs.send(new CreateQueueCommand({ QueueName: name }));
   if (!QueueUrl) throw new Error('no queue URL');
+  runResources().track('SQS queue', name, async () => {
+    await aws.sqs.send(new DeleteQueueCommand({ QueueUrl }));
+  });
   return QueueUrl;
 }
 
-export async function deleteQueue(aws: Clients, queueUrl: string): Promise<void> {
-  await aws.sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl })).catch(() => undefined);
+export async function deleteQueue(_aws: Clients, queueUrl: string): Promise<void> {
+  const name = queueUrl.slice(queueUrl.lastIndexOf('/') + 1);
+  await runResources()
+    .release(name)
+    .catch(() => undefined);
 }
 
 /** Receives dead letters until `count` arrived (bounded), as parsed JSON bodies. */

@@ -13,11 +13,15 @@ import { ConfigError } from '../../../config/errors';
 import { withGovernanceSalt } from '../../../lambdas/core/governanceSalt';
 import { awsClientConfig, integrationEnv, requireEnv } from '../serviceEnv';
 
-/** moto serves every AWS service on one endpoint; the SDK finds Secrets Manager's by this variable. */
+/**
+ * moto serves every AWS service on one endpoint, the DynamoDB one on both local targets (on `localstack` the
+ * SQS endpoint is LocalStack's, which is not started with Secrets Manager); the SDK finds Secrets Manager's
+ * by this variable.
+ */
 const ENDPOINT_VAR = 'AWS_ENDPOINT_URL_SECRETS_MANAGER';
 
 describe('withGovernanceSalt against moto Secrets Manager', () => {
-  const secrets = new SecretsManagerClient(awsClientConfig('AWS_ENDPOINT_URL_SQS'));
+  const secrets = new SecretsManagerClient(awsClientConfig('AWS_ENDPOINT_URL_DYNAMODB'));
   const created: string[] = [];
   const saved: Record<string, string | undefined> = {};
 
@@ -35,7 +39,7 @@ describe('withGovernanceSalt against moto Secrets Manager', () => {
     for (const name of [ENDPOINT_VAR, 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) {
       saved[name] = process.env[name];
     }
-    process.env[ENDPOINT_VAR] = requireEnv('AWS_ENDPOINT_URL_SQS');
+    process.env[ENDPOINT_VAR] = requireEnv('AWS_ENDPOINT_URL_DYNAMODB');
     process.env.AWS_REGION = env.AWS_REGION ?? 'us-east-1';
     process.env.AWS_ACCESS_KEY_ID = env.AWS_ACCESS_KEY_ID ?? 'test';
     process.env.AWS_SECRET_ACCESS_KEY = env.AWS_SECRET_ACCESS_KEY ?? 'test';

@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import {
-  CreateStreamCommand,
   DescribeStreamSummaryCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
@@ -27,12 +26,12 @@ import {
 import { streamEvent } from '../../factories/cdcRecords';
 import { useCdcBridge } from './cdcBridgeFixture';
 import {
+  createKinesisStream,
   deleteKinesisStream,
   lambdaContext,
   POLL,
   readStreamRecords,
   readTopic,
-  uniqueName,
   type Write,
   writeItems,
 } from './cdcTestKit';
@@ -46,7 +45,7 @@ describe('TTL expiry from moto to Kafka', () => {
     topic: { prefix: 'sb-sessions-changes', partitions: 1 },
   });
   const { aws, kafka, topic } = fixture;
-  const streamName = uniqueName('sb-sessions-kds');
+  let streamName = '';
   const checkpointDir = mkdtempSync(join(tmpdir(), 'sb-ttl-e2e-'));
   let destination: KinesisStreamingDestination | undefined;
 
@@ -57,16 +56,12 @@ describe('TTL expiry from moto to Kafka', () => {
         TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' },
       }),
     );
-    await aws.kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 }));
-    await vi.waitFor(async () => {
-      const summary = await aws.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
-      expect(summary.StreamDescriptionSummary?.StreamStatus).toBe('ACTIVE');
-    }, POLL);
+    streamName = await createKinesisStream(aws, 'sb-sessions-kds');
   });
 
   afterAll(async () => {
     await destination?.stop();
-    await deleteKinesisStream(aws, streamName);
+    if (streamName) await deleteKinesisStream(aws, streamName);
     rmSync(checkpointDir, { recursive: true, force: true });
   });
 

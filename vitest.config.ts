@@ -30,14 +30,16 @@ export default defineConfig({
         },
       },
       {
-        // The same suite's Kinesis → Kafka bridge, Kinesis event source conformance (on-failure paths) and
-        // dead letters, plus a short demo run, with LocalStack serving SQS, Kinesis and S3 (docs/localstack.md).
+        // The same suite's Kinesis → Kafka bridge, Kinesis event source conformance (on-failure paths), dead
+        // letters and loopback check, plus a short demo run, with LocalStack serving SQS, Kinesis and S3
+        // (docs/localstack.md).
         test: {
           name: 'localstack',
           include: [
             'test/integration/cdc/kinesisToKafka.test.ts',
             'test/integration/cdc/poisonRecords.test.ts',
             'test/integration/runtime/kinesis.conformance.test.ts',
+            'test/integration/services/loopbackOnly.test.ts',
             'test/targets/**/*.test.ts',
           ],
           globalSetup: ['test/targets/localstackGlobalSetup.ts'],

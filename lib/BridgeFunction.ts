@@ -1,12 +1,13 @@
 import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HANDLER_ENV } from '../lambdas/core/constants';
-import { FUNCTION_DEFAULTS, type FunctionHandler } from './constants';
-import { bridgeFunctionDefaults } from './defaults/functionDefaults';
+import { FUNCTION_DEFAULTS, type FunctionHandler, HANDLER_BUNDLES } from './constants';
+import { bridgeFunctionDefaults, prebuiltHandlerBundle } from './defaults/functionDefaults';
 import { InsecureOverrideError } from './errors';
 import type { FunctionPlacement } from './types';
 
@@ -26,7 +27,8 @@ export interface BridgeFunctionProps {
 }
 
 /**
- * One bridge handler as a Lambda function: the bundled handler in the VPC, its own role holding only
+ * One bridge handler as a Lambda function: the bundled handler (bundled from its sources in this
+ * repository, the prebuilt bundle when used from the built package) in the VPC, its own role holding only
  * what the bridge grants it (logs go to its own log group with a retention), stack traces mapped to the
  * sources (`NODE_OPTIONS=--enable-source-maps`), and the `HANDLER_ENV` contract set: its config slice
  * and its dead-letter queue.
@@ -83,13 +85,17 @@ export class BridgeFunction extends Construct {
     props.deadLetterQueue?.grantSendMessages(this.role);
 
     const defaults = bridgeFunctionDefaults(props.handler);
+    const prebuilt = prebuiltHandlerBundle(props.handler);
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       ...defaults,
-      // When this stack's bundling is skipped (tests, `cdk deploy` of the other stack), the asset would be the
-      // whole project directory and fingerprinting it takes seconds per function: name it instead.
-      ...(Stack.of(this).bundlingRequired
-        ? {}
-        : { bundling: { ...defaults.bundling, assetHash: `unbundled-${props.handler}` } }),
+      // From the built package: the bundle `npm run build` made from the same sources with the same settings.
+      ...(prebuilt
+        ? { code: lambda.Code.fromAsset(prebuilt), handler: HANDLER_BUNDLES.lambdaHandler }
+        : // When this stack's bundling is skipped (tests, `cdk deploy` of the other stack), the asset would
+          // be the whole project directory and fingerprinting it takes seconds per function: name it instead.
+          Stack.of(this).bundlingRequired
+          ? {}
+          : { bundling: { ...defaults.bundling, assetHash: `unbundled-${props.handler}` } }),
       ...props.functionProps,
       ...(props.functionName ? { functionName: props.functionName } : {}),
       role: this.role,

@@ -20,6 +20,17 @@ export const TOPIC_PROVISIONER = HANDLER_NAMES.kafkaTopicProvisioner;
 /** Every handler folder under `lambdas/` that a construct deploys. */
 export type FunctionHandler = HandlerName | typeof TOPIC_PROVISIONER;
 
+/**
+ * Where the built package keeps each handler's prebuilt bundle: `dist/<directory>/<handler>/<file>`, next
+ * to the compiled constructs, so a construct used from `node_modules` needs neither the handlers' sources
+ * nor esbuild. The Lambda handler setting is `index.handler`.
+ */
+export const HANDLER_BUNDLES = {
+  directory: 'handlers',
+  file: 'index.js',
+  lambdaHandler: 'index.handler',
+} as const;
+
 /** TLS listener ports of MSK brokers per client authentication (MSK fixes these). */
 export const KAFKA_PORTS = { iam: 9098, scram: 9096 } as const;
 

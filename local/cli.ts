@@ -10,6 +10,7 @@
 import type { CliCommand } from './commands/types';
 
 const commands: Record<string, () => Promise<CliCommand>> = {
+  build: async () => (await import('./commands/build')).buildCommand,
   services: async () => (await import('./commands/services')).servicesCommand,
   docs: async () => (await import('./commands/docs')).docsCommand,
   'cfn-lint': async () => (await import('./commands/cfnLint')).cfnLintCommand,

@@ -1,11 +1,31 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import { FUNCTION_DEFAULTS, type FunctionHandler } from '../constants';
+import { FUNCTION_DEFAULTS, type FunctionHandler, HANDLER_BUNDLES } from '../constants';
 
-/** The repository root: handler entries, the lock file and tsconfig are resolved from it. */
+/**
+ * The repository root: handler entries, the lock file and tsconfig are resolved from it. In the built
+ * package (this module at `dist/lib/defaults/`) it is `dist/`, where the prebuilt handler bundles are.
+ */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * The folder of the handler's prebuilt bundle (`index.js` and its source map), when this module runs from
+ * the built package (`npm run build`, what `npm pack` ships); undefined in the repository, where the
+ * handler is bundled from its sources.
+ *
+ * @example
+ * ```ts
+ * prebuiltHandlerBundle('kafka-to-redis'); // '…/node_modules/streambridge/dist/handlers/kafka-to-redis'
+ * ```
+ */
+export function prebuiltHandlerBundle(handler: FunctionHandler): string | undefined {
+  const directory = join(PROJECT_ROOT, HANDLER_BUNDLES.directory, handler);
+  return existsSync(join(directory, HANDLER_BUNDLES.file)) ? directory : undefined;
+}
 
 /**
  * Defaults of a bridge function: the handler's `lambdas/<name>/index.ts` bundled locally by esbuild (never

@@ -1,4 +1,12 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+// The examples import the package by name, as a user's app does; in this repository that is its sources
+// (tsconfig.json maps it the same way for tsc and tsx).
+const PACKAGE_ALIAS = {
+  find: /^streambridge$/,
+  replacement: fileURLToPath(new URL('./lib/index.ts', import.meta.url)),
+};
 
 // Four projects: pure logic, CloudFormation template assertions, tests against the real local servers
 // (started once by the global setup and stopped after, unless they were already running), and part of
@@ -8,6 +16,7 @@ export default defineConfig({
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
+        resolve: { alias: [PACKAGE_ALIAS] },
         test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],

@@ -152,8 +152,11 @@ function nestedRows(schema: SchemaNode, path: string): Row[] {
 function unionSections(renderer: Renderer, union: SchemaNode, path: string, heading: string): string[] {
   const field = union.discriminator as string;
   const variants = union.anyOf ?? [];
-  const common = Object.keys(variants[0]?.properties ?? {}).filter((name) =>
-    variants.every((variant) => variant.properties?.[name] !== undefined),
+  // Common: declared alike (same schema, same required-ness) by every variant.
+  const alike = (name: string) => (variant: SchemaNode) =>
+    JSON.stringify([variant.properties?.[name], variant.required?.includes(name)]);
+  const common = Object.keys(variants[0]?.properties ?? {}).filter(
+    (name) => name === field || new Set(variants.map(alike(name))).size === 1,
   );
   const picker: SchemaNode = {
     enum: variants.map((variant) => variant.properties?.[field]?.const),
@@ -236,6 +239,7 @@ export function renderConfigReference(defaults: DocumentedDefaults = {}): string
     ]),
     ...section('network', node(S.NetworkSchema), 'network'),
     ...section('kafka', node(S.KafkaClusterSchema), 'kafka'),
+    ...unionSections(r, node(S.ExistingKafkaSchema), 'kafka.existing', '###'),
     ...section('cache', node(S.CacheClusterSchema), 'cache'),
     ...section('alarms', node(S.AlarmsSchema), 'alarms'),
     ...section('sources', node(S.SourceTableSchema), 'sources[]'),

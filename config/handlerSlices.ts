@@ -20,7 +20,10 @@ export function changeBridgeSlice(
   config: PipelineConfig,
   via: 'dynamodb-streams' | 'kinesis',
 ): ChangeBridgeSlice {
-  const sources = config.sources.filter((source) => sourcePath(source) === via);
+  // Where an existing table's stream is matters to the stacks only, not to the bridge reading it.
+  const sources = config.sources
+    .filter((source) => sourcePath(source) === via)
+    .map(({ existing: _, ...source }) => source);
   const used = new Set(sources.flatMap((s) => [s.topic, ...Object.values(s.routeBy?.topics ?? {})]));
   return { sources, topics: config.topics.filter((topic) => used.has(topic.name)) };
 }

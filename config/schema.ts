@@ -45,6 +45,29 @@ function strict<P extends Type.TProperties>(properties: P, options: Record<strin
 const TABLE_NAME = '^[A-Za-z0-9_.-]{3,255}$';
 const TOPIC_NAME = '^[A-Za-z0-9._-]{1,249}$';
 const CONSUMER_GROUP = '^[A-Za-z0-9._-]{1,200}$';
+const PARTITION = 'arn:aws[a-z-]*';
+const REGION_ACCOUNT = '[a-z0-9-]+:\\d{12}';
+const DYNAMODB_STREAM_ARN = `^${PARTITION}:dynamodb:${REGION_ACCOUNT}:table/[A-Za-z0-9_.-]{3,255}/stream/.+$`;
+const KINESIS_STREAM_ARN = `^${PARTITION}:kinesis:${REGION_ACCOUNT}:stream/[A-Za-z0-9_.-]{1,128}$`;
+const MSK_CLUSTER_ARN = `^${PARTITION}:kafka:${REGION_ACCOUNT}:cluster/[A-Za-z0-9-]{1,64}/[A-Za-z0-9-]+$`;
+const SECRET_ARN = `^${PARTITION}:secretsmanager:${REGION_ACCOUNT}:secret:.+$`;
+const MSK_SCRAM_SECRET_ARN = `^${PARTITION}:secretsmanager:${REGION_ACCOUNT}:secret:AmazonMSK_.+$`;
+const SECURITY_GROUP_ID = '^sg-[0-9a-f]{8,17}$';
+const HOST_PORT = '^[A-Za-z0-9.-]+:\\d{1,5}$';
+
+function securityGroupId(description: string) {
+  return text(description, {
+    pattern: SECURITY_GROUP_ID,
+    patternHint: 'a security group id: sg-0123456789abcdef0',
+  });
+}
+
+function secretArn(description: string) {
+  return text(description, {
+    pattern: SECRET_ARN,
+    patternHint: 'a Secrets Manager secret ARN: arn:aws:secretsmanager:<region>:<account>:secret:<name>',
+  });
+}
 
 /** AWS event-filter pattern (the syntax of Lambda `FilterCriteria` / EventBridge), matched against a JSON value. */
 export type FilterPattern = { readonly [field: string]: unknown };
@@ -214,6 +237,34 @@ export const SourceTableSchema = strict(
     ),
     governance: Type.Optional(GovernanceSchema),
     eventSource: Type.Optional(EventSourceSettingsSchema),
+    existing: Type.Optional(
+      strict(
+        {
+          streamArn: Type.Optional(
+            text(
+              "The table's DynamoDB stream (NEW_AND_OLD_IMAGES); required with `via: 'dynamodb-streams'`.",
+              {
+                pattern: DYNAMODB_STREAM_ARN,
+                patternHint: 'arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>',
+              },
+            ),
+          ),
+          kinesisStreamArn: Type.Optional(
+            text(
+              "The Kinesis stream that is the table's streaming destination; required with `via: 'kinesis'`.",
+              {
+                pattern: KINESIS_STREAM_ARN,
+                patternHint: 'arn:aws:kinesis:<region>:<account>:stream/<name>',
+              },
+            ),
+          ),
+        },
+        {
+          description:
+            'The table (and its stream) already exist and are not created nor changed: no stream, TTL, PITR or Kinesis destination settings (`ttlAttribute` then only names the attribute your TTL uses). See docs/existing-infrastructure.md.',
+        },
+      ),
+    ),
   },
   { description: 'A table whose changes go to Kafka.' },
 );
@@ -238,8 +289,14 @@ export const TopicSchema = strict(
     maxMessageBytes: Type.Optional(
       integer(1024, 8 * 1024 * 1024, '`max.message.bytes`. Default: the cluster’s.'),
     ),
+    existing: Type.Optional(
+      Type.Boolean({
+        description:
+          'Already on the cluster: neither created nor altered (no `replicationFactor`, `retentionMs`, `cleanupPolicy`); `partitions` and `maxMessageBytes` still declare it to the bridges.',
+      }),
+    ),
   },
-  { description: 'A Kafka topic, created as a resource.' },
+  { description: 'A Kafka topic, created as a resource unless `existing`.' },
 );
 
 const MAPPING_NAME = '^[A-Za-z0-9_-]{1,64}$';
@@ -450,6 +507,12 @@ export const SinkTableSchema = strict({
   partitionKey: attributeDefinition("The table's partition key."),
   sortKey: Type.Optional(attributeDefinition("The table's sort key.")),
   ttlAttribute: Type.Optional(text('Attribute DynamoDB TTL expires items by.')),
+  existing: Type.Optional(
+    Type.Boolean({
+      description:
+        'The table already exists and is not created; its key schema is still declared here (mappings are checked against it) and its TTL is yours to enable.',
+    }),
+  ),
 });
 
 const consumerGroup = text(
@@ -478,13 +541,68 @@ export const DynamoSinkSchema = strict(
     consumerGroup,
     tables: Type.Array(SinkTableSchema, {
       minItems: 1,
-      description: 'Sink tables, created by the data stack.',
+      description: 'Sink tables, created by the data stack unless `existing`.',
     }),
     mappings: Type.Array(DynamoMappingSchema, { minItems: 1, description: 'What each topic writes.' }),
     eventSource: Type.Optional(KafkaEventSourceSchema),
   },
   { description: 'Kafka → DynamoDB.' },
 );
+
+export const ExistingMskSchema = strict(
+  {
+    type: Type.Literal('msk', { description: 'An MSK cluster (provisioned or serverless) by ARN.' }),
+    clusterArn: text('The cluster ARN; IAM grants are scoped to it, its topics and groups.', {
+      pattern: MSK_CLUSTER_ARN,
+      patternHint: 'arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>',
+    }),
+    auth: choice(['iam', 'scram'], 'Client authentication the bridges use: IAM, or SASL/SCRAM-SHA-512.'),
+    scramSecretArn: Type.Optional(
+      text('The `AmazonMSK_` secret associated with the cluster; required with `auth: scram`.', {
+        pattern: MSK_SCRAM_SECRET_ARN,
+        patternHint: 'arn:aws:secretsmanager:<region>:<account>:secret:AmazonMSK_<name>',
+      }),
+    ),
+    securityGroupId: securityGroupId(
+      "The cluster's security group: the bridges' security group is allowed in on the auth port.",
+    ),
+    bootstrapBrokers: Type.Optional(
+      text(
+        'Bootstrap brokers (`host:port,host:port`) of the auth mode; without it they are read from the cluster at deploy time.',
+      ),
+    ),
+  },
+  { description: 'An MSK cluster the bridges join.' },
+);
+
+export const ExistingSelfManagedKafkaSchema = strict(
+  {
+    type: Type.Literal('self-managed', { description: 'Any Kafka reachable from the VPC, by its brokers.' }),
+    bootstrapBrokers: Type.Array(
+      text('A broker as `host:port`.', { pattern: HOST_PORT, patternHint: 'host:port' }),
+      { minItems: 1, description: 'Bootstrap brokers.' },
+    ),
+    auth: choice(
+      ['scram', 'mtls'],
+      '`scram`: SASL/SCRAM-SHA-512 over TLS; `mtls`: a TLS client certificate.',
+    ),
+    secretArn: secretArn(
+      "`scram`: a secret `{username, password}`; `mtls`: Lambda's CLIENT_CERTIFICATE_TLS_AUTH secret `{certificate, privateKey}` (PEM).",
+    ),
+    securityGroupId: Type.Optional(
+      securityGroupId(
+        "The brokers' security group, when they run in the VPC: the bridges' security group is allowed in.",
+      ),
+    ),
+  },
+  { description: 'A self-managed Kafka the bridges join (SelfManagedKafkaEventSource for the sinks).' },
+);
+
+export const ExistingKafkaSchema = Type.Union([ExistingMskSchema, ExistingSelfManagedKafkaSchema], {
+  discriminator: 'type',
+  description:
+    'A cluster that already exists: nothing is created for it. Topics are still provisioned on it unless declared `existing`.',
+});
 
 export const KafkaClusterSchema = strict(
   {
@@ -520,8 +638,31 @@ export const KafkaClusterSchema = strict(
       ),
     ),
     compression: Type.Optional(choice(['gzip', 'none'], 'Producer compression of the change bridges.')),
+    existing: Type.Optional(ExistingKafkaSchema),
   },
-  { description: 'The MSK cluster.' },
+  {
+    description:
+      'The MSK cluster; or, with `existing`, the cluster the bridges join (then only `compression` may be set beside it).',
+  },
+);
+
+export const ExistingCacheSchema = strict(
+  {
+    primaryEndpoint: text('Host name of the primary (or configuration) endpoint.'),
+    readerEndpoint: Type.Optional(text('Host name of the reader endpoint.')),
+    port: integer(1, 65_535, 'Port of the endpoints.'),
+    tls: Type.Boolean({ description: 'In-transit encryption: the sink connects with TLS.' }),
+    authSecretArn: secretArn(
+      'A secret `{username, password}` (RBAC user) or `{password}` (AUTH token) the sink signs in with.',
+    ),
+    clusterMode: Type.Boolean({
+      description: 'Cluster mode enabled: the sink connects as a cluster client.',
+    }),
+    securityGroupId: securityGroupId(
+      "The cache's security group: the bridges' security group is allowed in on `port`.",
+    ),
+  },
+  { description: 'A cache that already exists: nothing is created for it.' },
 );
 
 export const CacheClusterSchema = strict(
@@ -548,8 +689,46 @@ export const CacheClusterSchema = strict(
         '`rbac` (user group with a generated password) or `token` (AUTH token). Serverless: `rbac` only.',
       ),
     ),
+    existing: Type.Optional(ExistingCacheSchema),
   },
-  { description: 'The Valkey/Redis cache; required by `sinks.redis`.' },
+  {
+    description:
+      'The Valkey/Redis cache; required by `sinks.redis`. With `existing`, the cache the sink writes to (no other field beside it).',
+  },
+);
+
+export const ExistingNetworkSchema = strict(
+  {
+    vpcId: text('The VPC.', {
+      pattern: '^vpc-[0-9a-f]{8,17}$',
+      patternHint: 'a VPC id: vpc-0123456789abcdef0',
+    }),
+    availabilityZones: Type.Array(
+      text('An AZ name or AZ id.', {
+        pattern: AVAILABILITY_ZONE_PATTERN,
+        patternHint: 'an AZ name (eu-west-1a) or AZ id (euw1-az1)',
+      }),
+      { minItems: 1, description: 'The AZs of `subnetIds`, in the same order.' },
+    ),
+    subnetIds: Type.Array(
+      text('A subnet id.', {
+        pattern: '^subnet-[0-9a-f]{8,17}$',
+        patternHint: 'a subnet id: subnet-0123456789abcdef0',
+      }),
+      {
+        minItems: 1,
+        description:
+          'Private or isolated subnets the functions (and anything created: brokers, cache) run in, one per AZ.',
+      },
+    ),
+    securityGroupId: Type.Optional(
+      securityGroupId("The bridge functions' security group; default: a new one in the VPC."),
+    ),
+  },
+  {
+    description:
+      'A VPC that already exists, addressed offline (no lookups); the VPC endpoints the functions need are yours to provide (docs/existing-infrastructure.md), none are created.',
+  },
 );
 
 export const NetworkSchema = strict(
@@ -568,8 +747,12 @@ export const NetworkSchema = strict(
         },
       ),
     ),
+    existing: Type.Optional(ExistingNetworkSchema),
   },
-  { description: 'The pipeline VPC (isolated subnets, no NAT, VPC endpoints).' },
+  {
+    description:
+      'The pipeline VPC (isolated subnets, no NAT, VPC endpoints); with `existing`, the VPC the functions run in (no other field beside it).',
+  },
 );
 
 export const AlarmSubscriptionSchema = strict(

@@ -1,10 +1,11 @@
 /**
  * The config rules a schema cannot say: names that must be unique, references that must be declared
  * (topics, sink tables, key attribute names), fields one setting needs from another, and the two small
- * languages (key templates, filter patterns) that must compile. They run after the schema check on the raw
+ * languages (key templates, filter patterns) that must compile, and what a resource declared `existing`
+ * needs or must not set (we neither create nor change it). They run after the schema check on the raw
  * value and look only at fields of the right type, so every problem is still reported once.
  */
-import { ALARM_ENDPOINT_PATTERNS } from './constants';
+import { ALARM_ENDPOINT_PATTERNS, CONFIG_DEFAULTS } from './constants';
 import { isObject } from './describeValue';
 import { validatePattern } from './filterPattern';
 import { compileTemplate } from './keyTemplate';
@@ -69,6 +70,7 @@ function checkTopicsAndSources(issues: Issues, root: Obj): Set<string> {
   for (const [source, i] of sources) {
     const at = `sources[${i}]`;
     issues.topicRef(topics, source.topic, `${at}.topic`);
+    checkExistingSource(issues, source, at);
     const routes = isObject(source.routeBy) ? source.routeBy.topics : undefined;
     if (isObject(routes)) {
       for (const [value, topic] of Object.entries(routes)) {
@@ -77,6 +79,122 @@ function checkTopicsAndSources(issues: Issues, root: Obj): Set<string> {
     }
   }
   return topics;
+}
+
+/** Fields of a source table, topic, cluster or cache that only the resource's owner can set. */
+const OWNER_FIELDS = {
+  source: ['kinesis'],
+  topic: ['replicationFactor', 'retentionMs', 'cleanupPolicy'],
+  kafka: ['type', 'kafkaVersion', 'brokerCount', 'instanceType', 'volumeSizeGiB', 'maxVolumeSizeGiB', 'auth'],
+  cache: ['type', 'engine', 'engineVersion', 'nodeType', 'replicas', 'clusterMode', 'shards', 'auth'],
+  network: ['availabilityZones'],
+} as const;
+
+/** Reports each owner-only field set beside `existing`. */
+function ownerFields(issues: Issues, value: Obj, fields: readonly string[], path: string, why: string): void {
+  for (const field of fields) {
+    if (value[field] !== undefined) issues.fail(`${path}.${field}`, why);
+  }
+}
+
+/** The path of a source, its required stream ARN and the table a DynamoDB stream ARN belongs to. */
+function checkExistingSource(issues: Issues, source: Obj, at: string): void {
+  const existing = source.existing;
+  if (!isObject(existing)) return;
+  ownerFields(
+    issues,
+    source,
+    OWNER_FIELDS.source,
+    at,
+    'the stream of an existing table is not ours to size: set it on the stream and remove this field',
+  );
+  const via = source.via ?? CONFIG_DEFAULTS.via;
+  const [needed, other] =
+    via === 'kinesis'
+      ? (['kinesisStreamArn', 'streamArn'] as const)
+      : (['streamArn', 'kinesisStreamArn'] as const);
+  if (existing[needed] === undefined) {
+    issues.fail(`${at}.existing.${needed}`, `required for an existing table with via "${String(via)}"`);
+  }
+  if (existing[other] !== undefined) {
+    issues.fail(`${at}.existing.${other}`, `is not used with via "${String(via)}"`);
+  }
+  const streamArn = existing.streamArn;
+  if (nonEmptyString(streamArn) && nonEmptyString(source.name)) {
+    const table = /:table\/([^/]+)\/stream\//.exec(streamArn)?.[1];
+    if (table !== undefined && table !== source.name) {
+      issues.fail(`${at}.existing.streamArn`, `is the stream of table "${table}", not of "${source.name}"`);
+    }
+  }
+}
+
+function checkExistingTopics(issues: Issues, root: Obj): void {
+  for (const [topic, i] of objects(root.topics)) {
+    if (topic.existing !== true) continue;
+    ownerFields(
+      issues,
+      topic,
+      OWNER_FIELDS.topic,
+      `topics[${i}]`,
+      'an existing topic is neither created nor altered: remove this setting (or drop existing)',
+    );
+  }
+}
+
+function checkExistingKafka(issues: Issues, kafka: unknown): void {
+  if (!isObject(kafka) || !isObject(kafka.existing)) return;
+  ownerFields(
+    issues,
+    kafka,
+    OWNER_FIELDS.kafka,
+    'kafka',
+    'an existing cluster is not created: remove this setting (its auth is kafka.existing.auth)',
+  );
+  const existing = kafka.existing;
+  if (existing.type !== 'msk') return;
+  if (existing.auth === 'scram' && existing.scramSecretArn === undefined) {
+    issues.fail(
+      'kafka.existing.scramSecretArn',
+      'required with auth "scram" (the AmazonMSK_ secret of the cluster)',
+    );
+  }
+  if (existing.auth === 'iam' && existing.scramSecretArn !== undefined) {
+    issues.fail('kafka.existing.scramSecretArn', 'is used only with auth "scram"');
+  }
+}
+
+function checkExistingCache(issues: Issues, cache: unknown): void {
+  if (!isObject(cache) || !isObject(cache.existing)) return;
+  ownerFields(
+    issues,
+    cache,
+    OWNER_FIELDS.cache,
+    'cache',
+    'an existing cache is not created: remove this setting (its cluster mode is cache.existing.clusterMode)',
+  );
+}
+
+function checkExistingNetwork(issues: Issues, network: unknown): void {
+  if (!isObject(network) || !isObject(network.existing)) return;
+  ownerFields(
+    issues,
+    network,
+    OWNER_FIELDS.network,
+    'network',
+    'an existing VPC names its AZs in network.existing.availabilityZones',
+  );
+  const { availabilityZones, subnetIds } = network.existing;
+  if (!Array.isArray(availabilityZones) || !Array.isArray(subnetIds)) return;
+  if (subnetIds.length > 0 && subnetIds.length !== availabilityZones.length) {
+    issues.fail(
+      'network.existing.subnetIds',
+      `one subnet per AZ of network.existing.availabilityZones, in the same order (got ${subnetIds.length} subnets for ${availabilityZones.length} AZs)`,
+    );
+  }
+  subnetIds.forEach((subnet, i) => {
+    if (subnetIds.indexOf(subnet) !== i)
+      issues.fail(`network.existing.subnetIds[${i}]`, `duplicate subnet "${String(subnet)}"`);
+  });
 }
 
 function checkMappings(issues: Issues, mappings: unknown, path: string, topics?: ReadonlySet<string>) {
@@ -171,11 +289,10 @@ function zoneRegion(zone: string): { readonly kind: 'name' | 'id'; readonly regi
 }
 
 /** AZs that repeat, mix names with ids, or span regions. */
-function checkNetwork(issues: Issues, value: unknown): void {
-  if (!isObject(value) || !Array.isArray(value.availabilityZones)) return;
-  const zones = value.availabilityZones.filter(nonEmptyString);
-  if (zones.length !== value.availabilityZones.length) return;
-  const path = 'network.availabilityZones';
+function checkZones(issues: Issues, value: unknown, path: string): void {
+  if (!Array.isArray(value)) return;
+  const zones = value.filter(nonEmptyString);
+  if (zones.length !== value.length) return;
   const parsed = zones.map(zoneRegion);
   if (new Set(parsed.map((zone) => zone.kind)).size > 1) {
     issues.fail(path, 'give AZ names (eu-west-1a) or AZ ids (euw1-az1), not both');
@@ -219,7 +336,17 @@ export function pipelineChecks(value: unknown): string[] {
     issues.fail('kafka.auth', 'MSK Serverless supports IAM auth only');
   }
   const topics = checkTopicsAndSources(issues, value);
-  checkNetwork(issues, value.network);
+  checkExistingTopics(issues, value);
+  checkExistingKafka(issues, kafka);
+  checkExistingCache(issues, value.cache);
+  const network = value.network;
+  if (isObject(network)) {
+    checkZones(issues, network.availabilityZones, 'network.availabilityZones');
+    if (isObject(network.existing)) {
+      checkZones(issues, network.existing.availabilityZones, 'network.existing.availabilityZones');
+    }
+    checkExistingNetwork(issues, network);
+  }
   checkAlarms(issues, value.alarms);
   const sinks = value.sinks;
   if (isObject(sinks)) {

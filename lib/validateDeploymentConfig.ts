@@ -25,7 +25,14 @@ function versionAtLeast(version: string, minimum: readonly number[]): boolean {
   return true;
 }
 
+/** The AZs the pipeline's subnets are in, as configured (undefined: the default ones). */
+function configuredZones(config: PipelineConfig): readonly string[] | undefined {
+  return config.network?.existing?.availabilityZones ?? config.network?.availabilityZones;
+}
+
 function checkKafka(config: PipelineConfig, fail: (path: string, message: string) => void): void {
+  // An existing cluster's placement, version and brokers are its owner's.
+  if (config.kafka.existing) return;
   const kafka = kafkaClusterDefaults(config.kafka);
   if (kafka.type === 'serverless') {
     for (const field of [
@@ -46,8 +53,14 @@ function checkKafka(config: PipelineConfig, fail: (path: string, message: string
     });
     return;
   }
-  const zones = config.network?.availabilityZones;
+  const zones = configuredZones(config);
+  const zonesPath = config.network?.existing
+    ? 'network.existing.availabilityZones'
+    : 'network.availabilityZones';
   const azs = zones?.length ?? DEFAULT_AZ_COUNT;
+  if (azs < 2 || azs > 3) {
+    fail(zonesPath, 'an MSK cluster needs subnets in two or three AZs');
+  }
   if (kafka.brokerCount % azs !== 0) {
     fail(
       'kafka.brokerCount',
@@ -60,7 +73,7 @@ function checkKafka(config: PipelineConfig, fail: (path: string, message: string
     ((TWO_AZ_MSK_REGIONS.names as readonly string[]).includes(first.slice(0, -1)) ||
       (TWO_AZ_MSK_REGIONS.idPrefixes as readonly string[]).includes(first.split('-az')[0] as string));
   if (twoAzRegion && azs !== 2) {
-    fail('network.availabilityZones', `MSK takes exactly two AZs in ${TWO_AZ_MSK_REGIONS.names.join(', ')}`);
+    fail(zonesPath, `MSK takes exactly two AZs in ${TWO_AZ_MSK_REGIONS.names.join(', ')}`);
   }
   if (kafka.maxVolumeSizeGiB < kafka.volumeSizeGiB) {
     fail(
@@ -86,7 +99,7 @@ function checkKafka(config: PipelineConfig, fail: (path: string, message: string
 
 function checkCache(config: PipelineConfig, fail: (path: string, message: string) => void): void {
   const cache = config.cache;
-  if (!cache) return;
+  if (!cache || cache.existing) return;
   if (cache.type === 'serverless') {
     if (cache.auth === 'token')
       fail('cache.auth', 'ElastiCache Serverless authenticates with RBAC users only');

@@ -55,7 +55,7 @@ describe('validateAgainstSchema', () => {
     [
       'an unknown field',
       (c) => (c.kafka.brokers = 3),
-      'kafka.brokers: unknown field (known: type, kafkaVersion, brokerCount, instanceType, volumeSizeGiB, maxVolumeSizeGiB, auth, compression)',
+      'kafka.brokers: unknown field (known: type, kafkaVersion, brokerCount, instanceType, volumeSizeGiB, maxVolumeSizeGiB, auth, compression, existing)',
     ],
     [
       'an unknown field at the root',

@@ -8,8 +8,11 @@
  * node local/streambridge.mjs local run               # run the deployment until Ctrl-C
  * ```
  */
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { validatePipelineConfig } from '../../config/validatePipelineConfig';
 import {
   awsClientEnvironment,
   awsTargetReport,
@@ -19,6 +22,8 @@ import {
   deploymentStatus,
   deployTemplate,
   destroyDeployment,
+  type ExistingDeclarations,
+  existingDeclarations,
   LocalDeployError,
   localEndpoints,
   NotDeployedError,
@@ -32,7 +37,9 @@ import type { CliCommand } from './types';
 
 const HELP = `usage: streambridge local <deploy|status|destroy|run> [options]
   deploy   start the local servers if needed, synthesize the CDK app (cdk synth) and create its tables,
-           streams, topics and queues on them; prints what was created, updated, unchanged or skipped
+           streams, topics and queues on them; prints what was created, updated, unchanged or skipped.
+           What the pipeline config declares existing is checked there instead (one line per missing
+           resource, with the command that creates it) and never created
   status   the deployed resources and whether they exist on the servers
   destroy  delete the deployed tables, streams, topics and queues from the servers
   run      run the deployment: Kinesis streaming destinations, function execution environments and
@@ -48,6 +55,9 @@ options:
                    when STREAMBRIDGE_EXTERNAL_SERVICES=1)
   --state FILE     state file (default: ${DEPLOY_PATHS.stateFile})
   --verbose        list every skipped resource instead of one line per type`;
+
+/** The context bin/streambridge.ts reads its pipeline config file from, and its default file. */
+const PIPELINE_CONFIG = { context: 'streambridge:config', defaultFile: 'streambridge.config.ts' } as const;
 
 interface LocalFlags {
   readonly action: string | undefined;
@@ -144,7 +154,20 @@ async function ensureServices(flags: LocalFlags): Promise<void> {
   await startServices({ startedBy: 'cli', log: (line) => console.error(`[services] ${line}`) });
 }
 
+/**
+ * What the app's pipeline config declares existing: the config of `-c streambridge:config=FILE`, else the
+ * project's streambridge.config.ts when the app is the project's own (no `--app`); none for other apps.
+ */
+async function declaredExisting(flags: LocalFlags): Promise<ExistingDeclarations | undefined> {
+  const file =
+    flags.context[PIPELINE_CONFIG.context] ?? (flags.app ? undefined : PIPELINE_CONFIG.defaultFile);
+  if (!file || !existsSync(resolve(file))) return undefined;
+  const loaded = (await import(pathToFileURL(resolve(file)).href)) as { default: unknown };
+  return existingDeclarations(validatePipelineConfig(loaded.default));
+}
+
 async function deploy(flags: LocalFlags): Promise<number> {
+  const existing = await declaredExisting(flags);
   await ensureServices(flags);
   console.error(awsTargetReport());
   const assemblyDir = flags.synth
@@ -155,7 +178,11 @@ async function deploy(flags: LocalFlags): Promise<number> {
         log: (line) => console.error(`[cdk] ${line}`),
       })
     : flags.cdkOut;
-  const { report, stateFile } = await deployTemplate({ assembly: assemblyDir, stateFile: flags.stateFile });
+  const { report, stateFile } = await deployTemplate({
+    assembly: assemblyDir,
+    stateFile: flags.stateFile,
+    ...(existing ? { existing } : {}),
+  });
   console.log(table(reportRows(report, flags.verbose)));
   console.log(`\n${summary(report)}; state written to ${stateFile}`);
   const blocked = report.filter((entry) => entry.action === DEPLOY_ACTIONS.blocked);

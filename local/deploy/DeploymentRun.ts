@@ -4,7 +4,9 @@ import { customResourceFunctions } from './customResourceFunctions';
 import { DeployContext } from './deployers/DeployContext';
 import { deployerFor, RESOURCE_DEPLOYERS, serverOperations } from './deployers/resourceDeployers';
 import type { DeployerRegistry, ReportLine, ResourceDeployer, ResourceSite } from './deployers/types';
-import { LocalDeployError, ResourceDeployError } from './errors';
+import { ExistingResourcesMissingError, LocalDeployError, ResourceDeployError } from './errors';
+import { checkExistingResources } from './existing/checkExistingResources';
+import type { ExistingDeclarations } from './existing/types';
 import type { LocalClients } from './LocalClients';
 import { orderResources } from './orderResources';
 import { type ResourceValues, TemplateResolver } from './TemplateResolver';
@@ -19,6 +21,8 @@ export interface DeploymentRunOptions {
   readonly log: (line: string) => void;
   /** Default: the project's deployers. */
   readonly deployers?: DeployerRegistry;
+  /** What the pipeline config declares existing: checked on the servers first, never created. */
+  readonly existing?: ExistingDeclarations;
 }
 
 export interface DeploymentRunResult {
@@ -73,6 +77,12 @@ export class DeploymentRun {
   }
 
   public async deploy(): Promise<DeploymentRunResult> {
+    const { existing } = this.#options;
+    if (existing) {
+      const { missing, found } = await checkExistingResources(this.#options.clients, existing);
+      if (missing.length > 0) throw new ExistingResourcesMissingError(missing);
+      this.#context.useExisting(existing, found);
+    }
     for (const stack of this.#options.assembly.stacks) await this.#deployStack(stack);
     await this.#removeLeftovers();
     const context = this.#context;

@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { DEPLOY_PATHS } from './constants';
 import { DeploymentRun } from './DeploymentRun';
 import { readDeploymentState, writeDeploymentState } from './deploymentState';
+import type { ExistingDeclarations } from './existing/types';
 import { LocalClients } from './LocalClients';
 import { localEndpoints } from './localEndpoints';
 import { readCloudAssembly } from './readCloudAssembly';
@@ -18,6 +19,12 @@ export interface DeployOptions {
   readonly stateFile?: string;
   /** Progress lines; default silent. */
   readonly log?: (line: string) => void;
+  /**
+   * What the pipeline config declares existing (`existingDeclarations(config)`): checked on the servers
+   * before anything is deployed (an {@link ExistingResourcesMissingError} names each one missing), then
+   * skipped instead of created.
+   */
+  readonly existing?: ExistingDeclarations;
 }
 
 /**
@@ -47,6 +54,7 @@ export async function deployTemplate(options: DeployOptions): Promise<DeployResu
       previous,
       inlineCodeDir: resolve(dirname(stateFile), DEPLOY_PATHS.inlineCodeDir),
       log: options.log ?? (() => undefined),
+      ...(options.existing ? { existing: options.existing } : {}),
     }).deploy();
     writeDeploymentState(stateFile, {
       version: 1,

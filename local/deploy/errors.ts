@@ -1,4 +1,5 @@
 /** Errors of the local deployer. Each message names the stack, resource and property at fault. */
+import type { MissingResource } from './existing/types';
 
 /** Base class: one-line messages fit for the CLI. */
 export class LocalDeployError extends Error {
@@ -53,5 +54,22 @@ export class NotDeployedError extends LocalDeployError {
   public constructor(stateFile: string) {
     super(`no local deployment recorded in ${stateFile}; run \`streambridge local deploy\` first`);
     this.name = 'NotDeployedError';
+  }
+}
+
+/**
+ * Resources the pipeline config declares existing are not on the local servers: one line each, naming the
+ * config field, the resource and a command that creates it. Nothing was deployed.
+ */
+export class ExistingResourcesMissingError extends LocalDeployError {
+  public readonly missing: readonly MissingResource[];
+
+  public constructor(missing: readonly MissingResource[]) {
+    const lines = missing.map((entry) => `${entry.path}: ${entry.problem}; create it: ${entry.create}`);
+    super(
+      `${missing.length} resource(s) the config declares existing are missing; nothing was deployed:\n${lines.join('\n')}`,
+    );
+    this.name = 'ExistingResourcesMissingError';
+    this.missing = missing;
   }
 }

@@ -16,7 +16,16 @@ export type { DeployOptions } from './deployTemplate';
 export { deployTemplate } from './deployTemplate';
 export type { DestroyOptions } from './destroyDeployment';
 export { destroyDeployment } from './destroyDeployment';
-export { LocalDeployError, NotDeployedError, ResourceDeployError, SynthError, TemplateError } from './errors';
+export {
+  ExistingResourcesMissingError,
+  LocalDeployError,
+  NotDeployedError,
+  ResourceDeployError,
+  SynthError,
+  TemplateError,
+} from './errors';
+export { declaresNothing, existingDeclarations } from './existing/existingDeclarations';
+export type { ExistingDeclarations, MissingResource } from './existing/types';
 export type { StreamingDestinationOptions } from './KinesisStreamingDestination';
 export { KinesisStreamingDestination } from './KinesisStreamingDestination';
 export { LocalClients } from './LocalClients';

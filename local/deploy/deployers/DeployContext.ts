@@ -7,6 +7,7 @@ import type {
   LocalTable,
   LocalTopic,
 } from '../../runtime/types';
+import type { ExistingDeclarations, ExistingFound } from '../existing/types';
 import type { LocalClients } from '../LocalClients';
 import type { EventSource } from '../localEventSourceMapping';
 import type { PseudoParameters } from '../TemplateResolver';
@@ -37,6 +38,7 @@ export class DeployContext {
   public readonly eventSourceMappings: LocalEventSourceMapping[] = [];
   /** Event sources by ARN, registered by the deployers of the resources that can feed a mapping. */
   public readonly sources = new Map<string, EventSource>();
+  #existing: { declarations: ExistingDeclarations; found: ExistingFound } | undefined;
 
   public constructor(options: {
     clients: LocalClients;
@@ -50,6 +52,55 @@ export class DeployContext {
     this.previous = options.previous;
     this.assemblyDir = options.assemblyDir;
     this.inlineCodeDir = options.inlineCodeDir;
+  }
+
+  /**
+   * Records the resources the config declares existing, as checked on the servers: the deployers skip them
+   * instead of creating them, and their streams become event sources.
+   */
+  public useExisting(declarations: ExistingDeclarations, found: ExistingFound): void {
+    this.#existing = { declarations, found };
+    for (const [tableName, { streamArn }] of found.tables) {
+      if (streamArn) {
+        this.sources.set(streamArn, {
+          kind: 'dynamodb-streams',
+          sourceArn: streamArn,
+          name: `existing table ${tableName} stream`,
+        });
+      }
+    }
+    for (const [streamName, streamArn] of found.kinesisStreams) {
+      this.sources.set(streamArn, {
+        kind: 'kinesis',
+        sourceArn: streamArn,
+        name: `existing Kinesis stream ${streamName}`,
+      });
+    }
+  }
+
+  /** A table the config declares existing: its config field and its ARNs on moto. */
+  public existingTable(
+    tableName: string,
+  ): { readonly path: string; readonly tableArn: string; readonly streamArn?: string } | undefined {
+    const declared = this.#existing?.declarations.tables.find((table) => table.tableName === tableName);
+    const found = this.#existing?.found.tables.get(tableName);
+    return declared && found ? { path: declared.path, ...found } : undefined;
+  }
+
+  /** A Kinesis stream the config declares existing: its config field and its ARN on kinesis-mock. */
+  public existingKinesisStream(
+    streamName: string,
+  ): { readonly path: string; readonly streamArn: string } | undefined {
+    const declared = this.#existing?.declarations.kinesisStreams.find(
+      (stream) => stream.streamName === streamName,
+    );
+    const streamArn = this.#existing?.found.kinesisStreams.get(streamName);
+    return declared && streamArn ? { path: declared.path, streamArn } : undefined;
+  }
+
+  /** The config field of a topic declared existing. */
+  public existingTopic(name: string): string | undefined {
+    return this.#existing?.declarations.topics.find((topic) => topic.name === name)?.path;
   }
 
   public functionArn(functionName: string): string {

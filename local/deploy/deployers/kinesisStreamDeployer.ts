@@ -18,6 +18,17 @@ export const kinesisStreamDeployer: ResourceDeployer = {
   kind: RESOURCE_KINDS.kinesisStream,
   plan(site, context) {
     const spec = kinesisStreamSpec(site, site.properties());
+    const existing = context.existingKinesisStream(spec.streamName);
+    if (existing) {
+      return {
+        skipped: `declared existing (${existing.path}): found on kinesis-mock, not created nor changed`,
+        values: {
+          type: CFN_TYPES.kinesisStream,
+          ref: spec.streamName,
+          attributes: { Arn: existing.streamArn },
+        },
+      };
+    }
     return {
       name: spec.streamName,
       async apply() {

@@ -41,6 +41,17 @@ export const tableDeployer: ResourceDeployer = {
   plan(site, context) {
     const type = site.resource.Type;
     const spec = tableSpec(site, type, site.properties(), context.pseudo.region);
+    const existing = context.existingTable(spec.tableName);
+    if (existing) {
+      const attributes = {
+        Arn: existing.tableArn,
+        ...(existing.streamArn ? { StreamArn: existing.streamArn } : {}),
+      };
+      return {
+        skipped: `declared existing (${existing.path}): found on moto, not created nor changed`,
+        values: { type, ref: spec.tableName, attributes },
+      };
+    }
     return {
       name: spec.tableName,
       async apply() {

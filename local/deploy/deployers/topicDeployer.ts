@@ -20,6 +20,18 @@ export const topicDeployer: ResourceDeployer = {
   kind: RESOURCE_KINDS.topic,
   plan(site, context) {
     const spec = topicSpec(site, site.properties());
+    const { region, accountId } = context.pseudo;
+    const arn = spec.clusterArn.includes(':cluster/')
+      ? `${spec.clusterArn.replace(':cluster/', ':topic/')}/${spec.topicName}`
+      : `arn:aws:kafka:${region}:${accountId}:topic/local/${spec.topicName}`;
+    const values = { type: CFN_TYPES.mskTopic, ref: arn, attributes: { TopicArn: arn } };
+    const existing = context.existingTopic(spec.topicName);
+    if (existing) {
+      return {
+        skipped: `declared existing (${existing}): found on the broker, not created nor changed`,
+        values,
+      };
+    }
     return {
       name: spec.topicName,
       async apply() {
@@ -30,15 +42,7 @@ export const topicDeployer: ResourceDeployer = {
           partitions: outcome.partitions,
           configs: spec.configs,
         });
-        const { region, accountId } = context.pseudo;
-        const arn = spec.clusterArn.includes(':cluster/')
-          ? `${spec.clusterArn.replace(':cluster/', ':topic/')}/${spec.topicName}`
-          : `arn:aws:kafka:${region}:${accountId}:topic/local/${spec.topicName}`;
-        return {
-          action: outcome.action,
-          detail: outcome.detail,
-          values: { type: CFN_TYPES.mskTopic, ref: arn, attributes: { TopicArn: arn } },
-        };
+        return { action: outcome.action, detail: outcome.detail, values };
       },
     };
   },

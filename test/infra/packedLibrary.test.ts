@@ -114,7 +114,9 @@ describe('the packed package, used from node_modules', () => {
     };
     template = synthesized.Resources;
     assets = JSON.parse(readFileSync(join(outdir, `${STACK}.assets.json`), 'utf8')) as AssetManifest;
-  });
+    // The build (a type-checked compile and five esbuild bundles) and the synth take about 25 s of CPU;
+    // on a shared two-core machine, next to the other infra files, the wall time can pass the default hook bound.
+  }, 360_000);
 
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });

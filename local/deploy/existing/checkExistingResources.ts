@@ -4,6 +4,7 @@
  * on kinesis-mock, the topics on the broker, the broker itself, the cache and its secret. Each one missing
  * is one line naming the config field, the resource, and the command that creates it.
  */
+
 import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamSummaryCommand,
@@ -16,6 +17,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { Redis } from 'ioredis';
 import type { LocalClients } from '../LocalClients';
+import { awsClientOptions } from '../localEndpoints';
 import type {
   ExistingDeclarations,
   ExistingFound,
@@ -142,12 +144,8 @@ async function checkCache(
   // The secret the sink reads in AWS: locally it is on moto's Secrets Manager, and the sink reaches the
   // local redis-server without it.
   const secrets = new SecretsManagerClient({
-    region: clients.endpoints.region,
-    endpoint: motoUrl,
-    credentials: {
-      accessKeyId: clients.endpoints.accessKeyId,
-      secretAccessKey: clients.endpoints.secretAccessKey,
-    },
+    ...awsClientOptions(clients.endpoints, 'dynamodb'),
+    ...(motoUrl ? { endpoint: motoUrl } : {}),
   });
   try {
     await secrets.send(new GetSecretValueCommand({ SecretId: existing.authSecretArn }));

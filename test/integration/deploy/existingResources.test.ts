@@ -46,6 +46,7 @@ import {
   readCloudAssembly,
   synthesizeAppObject,
 } from '../../../local/deploy';
+import { awsClientOptions } from '../../../local/deploy/localEndpoints';
 import type { DeployResult } from '../../../local/deploy/types';
 import { waitUntil } from '../../../local/deploy/waitUntil';
 import { type LocalRuntime, runLocal } from '../../../local/runtime';
@@ -57,11 +58,8 @@ const FAKE_MSK_ARN =
   'arn:aws:kafka:us-east-1:123456789012:cluster/shared-msk/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0-3';
 
 function secretsClient(endpoints: LocalEndpoints): SecretsManagerClient {
-  return new SecretsManagerClient({
-    region: endpoints.region,
-    endpoint: endpoints.dynamodb,
-    credentials: { accessKeyId: endpoints.accessKeyId, secretAccessKey: endpoints.secretAccessKey },
-  });
+  // moto serves Secrets Manager on its one endpoint (the DynamoDB one).
+  return new SecretsManagerClient(awsClientOptions(endpoints, 'dynamodb'));
 }
 
 async function tableExists(clients: LocalClients, tableName: string): Promise<boolean> {

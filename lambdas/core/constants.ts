@@ -12,10 +12,15 @@ export const HANDLER_ENV = {
   kafkaBrokers: 'KAFKA_BROKERS',
   /** MSK cluster ARN: bootstrap brokers are resolved with kafka:GetBootstrapBrokers and cached. */
   mskClusterArn: 'MSK_CLUSTER_ARN',
-  /** `iam` (SASL/OAUTHBEARER, TLS), `scram` (SASL/SCRAM-SHA-512, TLS) or `plaintext` (local only). */
+  /**
+   * `iam` (SASL/OAUTHBEARER, TLS), `scram` (SASL/SCRAM-SHA-512, TLS), `mtls` (TLS client certificate) or
+   * `plaintext` (local only).
+   */
   kafkaAuth: 'KAFKA_AUTH',
   /** Secrets Manager secret with `{ "username", "password" }` for SCRAM. */
   kafkaScramSecretArn: 'KAFKA_SCRAM_SECRET_ARN',
+  /** Secrets Manager secret with `{ "certificate", "privateKey" }` (PEM; Lambda's format) for `mtls`. */
+  kafkaClientCertificateSecretArn: 'KAFKA_CLIENT_CERTIFICATE_SECRET_ARN',
   /**
    * Who writes the change envelope text: `compiled` (default; shape writers compiled into JavaScript) or
    * `general` (the general writer alone). The same bytes either way; docs/handlers.md says why.

@@ -3,10 +3,12 @@
  * invocation, replaced after a failed send; acks=all, the configured compression, auth and record encoder
  * (docs/handlers.md, "Kafka producer").
  */
+import type { ConnectionOptions } from 'node:tls';
 import type { KafkaConfig, logCreator, Producer, SASLOptions, TopicMessages } from 'kafkajs';
 import { CompressionTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { Logger } from '../Logger';
 import { type Lazy, lazyInit } from '../lazyInit';
+import { ClientCertificateSecret } from './ClientCertificateSecret';
 import { KAFKA_DEFAULTS, PRODUCER_ACKS, PRODUCER_TIMEOUTS } from './constants';
 import { SendDeadlineError } from './errors';
 import { mskIamTokenProvider } from './mskIamTokenProvider';
@@ -14,7 +16,7 @@ import type { ProduceEncodingOutcome } from './produceEncoding';
 import { installProduceEncoding, produceEncodingInstalled } from './produceEncoding';
 import { resolveBootstrapBrokers } from './resolveBootstrapBrokers';
 import { ScramSecret } from './ScramSecret';
-import type { KafkaSettings } from './types';
+import type { ClientCertificate, KafkaSettings } from './types';
 
 export interface KafkaProducerProviderOptions {
   readonly settings: KafkaSettings;
@@ -24,6 +26,31 @@ export interface KafkaProducerProviderOptions {
   readonly resolveBrokers?: (settings: KafkaSettings) => Promise<string[]>;
   /** Replaces the Secrets Manager read of the SCRAM secret (tests). */
   readonly scramSecret?: ScramSecret;
+  /** Replaces the Secrets Manager read of the client certificate (tests). */
+  readonly clientCertificateSecret?: ClientCertificateSecret;
+}
+
+/**
+ * kafkajs's `ssl` option for an auth mode: off for `plaintext`, the client certificate and key for `mtls`
+ * (the brokers' certificate is checked against the runtime's trusted CAs), plain TLS otherwise.
+ *
+ * @example
+ * ```ts
+ * kafkaSslOptions('mtls', { certificate, privateKey }); // { cert, key }
+ * ```
+ */
+export function kafkaSslOptions(
+  auth: KafkaSettings['auth'],
+  certificate?: ClientCertificate,
+): boolean | ConnectionOptions {
+  if (auth === 'plaintext') return false;
+  if (auth !== 'mtls') return true;
+  if (!certificate) throw new Error('mtls needs the client certificate');
+  return {
+    cert: certificate.certificate,
+    key: certificate.privateKey,
+    ...(certificate.privateKeyPassword ? { passphrase: certificate.privateKeyPassword } : {}),
+  };
 }
 
 /** Resolves with `work`, or rejects with {@link SendDeadlineError} when `ms` pass first. */
@@ -61,6 +88,7 @@ function kafkajsLogs(logger: Logger): logCreator {
 export class KafkaProducerProvider {
   readonly #options: KafkaProducerProviderOptions;
   readonly #scramSecret: ScramSecret | undefined;
+  readonly #clientCertificateSecret: ClientCertificateSecret | undefined;
   /** Resolved once per execution environment (a failed resolution is tried again by the next connect). */
   readonly #brokers: Lazy<string[]>;
   readonly #producer: Lazy<Producer> = lazyInit(() => this.#connect());
@@ -72,6 +100,14 @@ export class KafkaProducerProvider {
       settings.auth === 'scram'
         ? (options.scramSecret ??
           new ScramSecret({ secretArn: settings.scramSecretArn as string, region: settings.region }))
+        : undefined;
+    this.#clientCertificateSecret =
+      settings.auth === 'mtls'
+        ? (options.clientCertificateSecret ??
+          new ClientCertificateSecret({
+            secretArn: settings.clientCertificateSecretArn as string,
+            region: settings.region,
+          }))
         : undefined;
     const resolve = options.resolveBrokers ?? resolveBootstrapBrokers;
     this.#brokers = lazyInit(() => resolve(settings));
@@ -106,10 +142,14 @@ export class KafkaProducerProvider {
     }
   }
 
-  /** Drops the producer (disconnecting it, bounded); after an auth failure the SCRAM secret is re-read. */
+  /**
+   * Drops the producer (disconnecting it, bounded); after an auth failure the SCRAM secret, after a failed
+   * connection the client certificate (a TLS handshake refused for it looks like one), is re-read.
+   */
   async reset(cause?: unknown): Promise<void> {
-    if ((cause as Error | undefined)?.name === 'KafkaJSSASLAuthenticationError')
-      this.#scramSecret?.invalidate();
+    const failure = (cause as Error | undefined)?.name;
+    if (failure === 'KafkaJSSASLAuthenticationError') this.#scramSecret?.invalidate();
+    if (failure === 'KafkaJSConnectionError') this.#clientCertificateSecret?.invalidate();
     const current = this.#producer.reset();
     if (!current) return;
     const disconnected = current.then((producer) => producer.disconnect()).catch(() => undefined);
@@ -123,7 +163,7 @@ export class KafkaProducerProvider {
     const config: KafkaConfig = {
       clientId,
       brokers,
-      ssl: settings.auth !== 'plaintext',
+      ssl: kafkaSslOptions(settings.auth, await this.#clientCertificateSecret?.certificate()),
       connectionTimeout: PRODUCER_TIMEOUTS.connectionTimeoutMs,
       requestTimeout: PRODUCER_TIMEOUTS.requestTimeoutMs,
       retry: {

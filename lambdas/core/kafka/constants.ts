@@ -1,6 +1,6 @@
 /** Settings of the change bridges' Kafka producer. */
 
-export const KAFKA_AUTH_MODES = ['iam', 'scram', 'plaintext'] as const;
+export const KAFKA_AUTH_MODES = ['iam', 'scram', 'mtls', 'plaintext'] as const;
 export const KAFKA_COMPRESSIONS = ['gzip', 'none'] as const;
 /** `fast`: produceEncoding.ts encodes records; `kafkajs`: kafkajs as published. */
 export const KAFKA_RECORD_ENCODERS = ['fast', 'kafkajs'] as const;

@@ -16,6 +16,14 @@ export class ScramSecretError extends Error {
   }
 }
 
+/** The client certificate secret is missing or is not `{ "certificate", "privateKey" }`. */
+export class ClientCertificateSecretError extends Error {
+  constructor(secretArn: string, problem: string) {
+    super(`client certificate secret ${secretArn}: ${problem}`);
+    this.name = 'ClientCertificateSecretError';
+  }
+}
+
 /** A send did not finish before the invocation's deadline; its records are reported as failed. */
 export class SendDeadlineError extends Error {
   constructor(ms: number) {

@@ -63,6 +63,12 @@ export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Kafk
   if (auth === 'scram' && !scramSecretArn) {
     issues.push(`${HANDLER_ENV.kafkaScramSecretArn}: must be set when ${HANDLER_ENV.kafkaAuth} is scram`);
   }
+  const clientCertificateSecretArn = env[HANDLER_ENV.kafkaClientCertificateSecretArn]?.trim() || undefined;
+  if (auth === 'mtls' && !clientCertificateSecretArn) {
+    issues.push(
+      `${HANDLER_ENV.kafkaClientCertificateSecretArn}: must be set when ${HANDLER_ENV.kafkaAuth} is mtls`,
+    );
+  }
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || arnMatch?.[1];
   if (auth === 'iam' && !region) {
     issues.push('AWS_REGION: must be set to sign MSK IAM authentication');
@@ -73,6 +79,7 @@ export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Kafk
     ...(clusterArn ? { clusterArn } : {}),
     auth,
     ...(scramSecretArn ? { scramSecretArn } : {}),
+    ...(clientCertificateSecretArn ? { clientCertificateSecretArn } : {}),
     compression,
     ...(recordEncoder ? { recordEncoder } : {}),
     ...(region ? { region } : {}),

@@ -19,6 +19,7 @@ type BrokerStringField = keyof Omit<GetBootstrapBrokersCommandOutput, '$metadata
 const BROKER_STRINGS: Record<KafkaAuthMode, readonly BrokerStringField[]> = {
   iam: ['BootstrapBrokerStringSaslIam', 'BootstrapBrokerStringPublicSaslIam'],
   scram: ['BootstrapBrokerStringSaslScram', 'BootstrapBrokerStringPublicSaslScram'],
+  mtls: ['BootstrapBrokerStringTls', 'BootstrapBrokerStringPublicTls'],
   plaintext: ['BootstrapBrokerString'],
 };
 

@@ -12,11 +12,21 @@ export interface KafkaSettings {
   readonly auth: KafkaAuthMode;
   /** Secrets Manager secret with `{ "username", "password" }`, for `scram`. */
   readonly scramSecretArn?: string;
+  /** Secrets Manager secret with `{ "certificate", "privateKey" }` (PEM), for `mtls`. */
+  readonly clientCertificateSecretArn?: string;
   readonly compression: KafkaCompression;
   /** Who encodes the records of a Produce request (default `KAFKA_DEFAULTS.recordEncoder`, `fast`). */
   readonly recordEncoder?: KafkaRecordEncoder;
   /** Region for MSK IAM signing and the AWS clients. */
   readonly region?: string;
+}
+
+/** A TLS client certificate and its key (PEM), as Lambda's `CLIENT_CERTIFICATE_TLS_AUTH` secret holds them. */
+export interface ClientCertificate {
+  readonly certificate: string;
+  readonly privateKey: string;
+  /** Passphrase of an encrypted private key. */
+  readonly privateKeyPassword?: string;
 }
 
 export interface ScramCredentials {

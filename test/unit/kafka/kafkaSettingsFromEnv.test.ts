@@ -61,7 +61,7 @@ describe('kafkaSettingsFromEnv', () => {
     } catch (error) {
       expect((error as ConfigError).issues).toEqual([
         'KAFKA_BROKERS: "nohost" is not host:port',
-        'KAFKA_AUTH: must be one of iam, scram, plaintext (got "kerberos")',
+        'KAFKA_AUTH: must be one of iam, scram, mtls, plaintext (got "kerberos")',
         'KAFKA_COMPRESSION: must be one of gzip, none (got "zstd")',
         'STREAMBRIDGE_KAFKA_RECORD_ENCODER: must be one of fast, kafkajs (got "faster")',
         'AWS_REGION: must be set to sign MSK IAM authentication',
@@ -76,5 +76,24 @@ describe('kafkaSettingsFromEnv', () => {
     // Assess
     expect(act).toThrow(/KAFKA_BROKERS or MSK_CLUSTER_ARN: one of them must be set/);
     expect(act).toThrow(/KAFKA_SCRAM_SECRET_ARN: must be set when KAFKA_AUTH is scram/);
+  });
+
+  it('reads a client certificate secret for mTLS, and requires it', () => {
+    // Act
+    const settings = kafkaSettingsFromEnv({
+      KAFKA_BROKERS: 'kafka-1.internal:9094',
+      KAFKA_AUTH: 'mtls',
+      KAFKA_CLIENT_CERTIFICATE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-cert',
+    });
+    const missing = () =>
+      kafkaSettingsFromEnv({ KAFKA_BROKERS: 'kafka-1.internal:9094', KAFKA_AUTH: 'mtls' });
+
+    // Assess
+    expect(settings).toMatchObject({
+      brokers: ['kafka-1.internal:9094'],
+      auth: 'mtls',
+      clientCertificateSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-cert',
+    });
+    expect(missing).toThrow(/KAFKA_CLIENT_CERTIFICATE_SECRET_ARN: must be set when KAFKA_AUTH is mtls/);
   });
 });

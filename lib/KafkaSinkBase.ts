@@ -71,6 +71,7 @@ export abstract class KafkaSinkBase extends Construct {
     sink.grantWrite(this.bridge.role, this.node.path);
     this.eventSourceMappings = addKafkaEventSources(this, this.bridge, {
       kafka: props.kafka,
+      placement: props.placement,
       consumerGroup: sink.sink.consumerGroup,
       mappings: sink.sink.mappings,
       eventSource: sink.sink.eventSource,

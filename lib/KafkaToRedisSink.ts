@@ -3,6 +3,7 @@ import type { RedisSinkConfig } from '../config/types';
 import { HANDLERS } from './constants';
 import { redisEnvironment } from './handlerEnvironment';
 import { KafkaSinkBase, type KafkaSinkBaseProps } from './KafkaSinkBase';
+import { grantExistingSecretDecrypt } from './secretGrants';
 import type { CacheAccess } from './types';
 
 export interface KafkaToRedisSinkProps extends KafkaSinkBaseProps {
@@ -29,7 +30,10 @@ export class KafkaToRedisSink extends KafkaSinkBase {
       handler: HANDLERS.kafkaToRedis,
       sink: props.sink,
       environment: redisEnvironment(props.cache),
-      grantWrite: (role) => props.cache.secret.grantRead(role),
+      grantWrite: (role) => {
+        props.cache.secret.grantRead(role);
+        grantExistingSecretDecrypt(role, props.cache.secret);
+      },
     });
   }
 }

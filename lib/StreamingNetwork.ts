@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { AVAILABILITY_ZONE_ID, defaultAvailabilityZoneIds } from './defaults/availabilityZoneDefaults';
 import { endpointPolicyDefaults, interfaceEndpointDefaults, vpcDefaults } from './defaults/vpcDefaults';
+import type { PipelineNetwork } from './types';
 
 export interface StreamingNetworkProps {
   /**
@@ -35,7 +36,7 @@ export interface StreamingNetworkProps {
  * new lambda.Function(this, 'Fn', { ..., vpc: network.vpc, vpcSubnets: network.subnets, securityGroups: [network.functionSecurityGroup] });
  * ```
  */
-export class StreamingNetwork extends Construct {
+export class StreamingNetwork extends Construct implements PipelineNetwork {
   readonly vpc: ec2.Vpc;
   /** Where functions, brokers and cache nodes go. */
   readonly subnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };

@@ -5,7 +5,7 @@ import type { CacheAccess, KafkaAccess } from './types';
 
 /**
  * The `HANDLER_ENV` variables of a Kafka producer (the change bridges): the bootstrap brokers (resolved at
- * deploy time, so a cold start needs no MSK API call), the authentication, the SCRAM secret, the
+ * deploy time, so a cold start needs no MSK API call), the authentication, the SCRAM or client certificate secret, the
  * compression, and the secret holding the salt of governance hashes when the sources hash attributes
  * (never a secret's value: anyone who may read the function's configuration would have it).
  *
@@ -25,6 +25,9 @@ export function kafkaProducerEnvironment(
     [HANDLER_ENV.kafkaAuth]: kafka.auth,
     [HANDLER_ENV.kafkaCompression]: kafka.compression,
     ...(kafka.scramSecret ? { [HANDLER_ENV.kafkaScramSecretArn]: kafka.scramSecret.secretArn } : {}),
+    ...(kafka.clientCertificateSecret
+      ? { [HANDLER_ENV.kafkaClientCertificateSecretArn]: kafka.clientCertificateSecret.secretArn }
+      : {}),
   };
 }
 
@@ -33,12 +36,12 @@ export function hashesAttributes(slice: ChangeBridgeSlice): boolean {
   return slice.sources.some((source) => (source.governance?.hash?.length ?? 0) > 0);
 }
 
-/** The `HANDLER_ENV` variables of the Redis sink: endpoint, TLS (always on in AWS), secret and cluster mode. */
+/** The `HANDLER_ENV` variables of the Redis sink: endpoint, TLS (on unless an existing cache has none), secret and cluster mode. */
 export function redisEnvironment(cache: CacheAccess): Record<string, string> {
   return {
     [HANDLER_ENV.redisHost]: cache.host,
     [HANDLER_ENV.redisPort]: cache.port,
-    [HANDLER_ENV.redisTls]: 'true',
+    [HANDLER_ENV.redisTls]: String(cache.tls ?? true),
     [HANDLER_ENV.redisSecretArn]: cache.secret.secretArn,
     [HANDLER_ENV.redisClusterMode]: String(cache.clusterMode),
   };

@@ -1,10 +1,11 @@
-import { ArnFormat, Fn, Stack } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Fn, Stack, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /**
  * ARNs of an MSK cluster's topics and consumer groups, for `kafka-cluster:*` IAM statements. MSK names them
  * after the cluster ARN (`…:cluster/<name>/<uuid>` → `…:topic/<name>/<uuid>/<topic>`); the uuid is known only
- * after deployment, so the ARN is cut apart with `Fn::Split` instead of being guessed with a wildcard.
+ * after deployment, so the ARN is cut apart with `Fn::Split` instead of being guessed with a wildcard. A
+ * given ARN (an existing cluster) is cut at synth, keeping its own region and account.
  *
  * @example
  * ```ts
@@ -16,11 +17,18 @@ export class KafkaArns {
   readonly #scope: IConstruct;
   readonly #clusterName: string;
   readonly #clusterUuid: string;
+  readonly #location: { readonly region?: string; readonly account?: string; readonly partition?: string };
   readonly clusterArn: string;
 
   constructor(scope: IConstruct, clusterArn: string) {
     this.#scope = scope;
     this.clusterArn = clusterArn;
+    if (Token.isUnresolved(clusterArn)) {
+      this.#location = {};
+    } else {
+      const { region, account, partition } = Arn.split(clusterArn, ArnFormat.SLASH_RESOURCE_NAME);
+      this.#location = { region, account, partition };
+    }
     this.#clusterName = Fn.select(1, Fn.split('/', clusterArn));
     this.#clusterUuid = Fn.select(2, Fn.split('/', clusterArn));
   }
@@ -39,6 +47,7 @@ export class KafkaArns {
       resource,
       resourceName: `${this.#clusterName}/${this.#clusterUuid}/${name}`,
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      ...this.#location,
     });
   }
 }

@@ -1,52 +1,41 @@
-import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
 import { KafkaArns } from './kafkaArns';
+import { grantSecretRead } from './secretGrants';
 import type { KafkaAccess } from './types';
 
 /**
  * Grants the MSK control-plane reads Lambda's MSK event source pollers make with the function's role to find
- * the brokers (what AWSLambdaMSKExecutionRole grants), and the SCRAM secret they sign in with.
+ * the brokers (what AWSLambdaMSKExecutionRole grants; none for a self-managed Kafka), and the secret they
+ * sign in with (SCRAM credentials or the client certificate).
  */
 function grantPollerClusterLookup(role: iam.IRole, kafka: KafkaAccess): void {
-  role.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      actions: ['kafka:DescribeCluster', 'kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'],
-      resources: [kafka.clusterArn],
-    }),
-  );
-  if (kafka.scramSecret) grantScramSecretRead(role, kafka.scramSecret);
-}
-
-/**
- * Lets `role` read the SCRAM secret and decrypt it through Secrets Manager. Written as the role's own
- * statements: `secret.grantRead` would also add the role to the key policy, making the data stack that
- * holds the key depend on the bridges stack that holds the role (the key policy trusts the account).
- */
-function grantScramSecretRead(role: iam.IRole, secret: secretsmanager.ISecret): void {
-  role.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-      resources: [secret.secretArn],
-    }),
-  );
-  if (secret.encryptionKey) {
+  if (kafka.clusterArn) {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['kms:Decrypt'],
-        resources: [secret.encryptionKey.keyArn],
-        conditions: {
-          StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(role).region}.amazonaws.com` },
-        },
+        actions: ['kafka:DescribeCluster', 'kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'],
+        resources: [kafka.clusterArn],
       }),
     );
   }
+  grantKafkaSecretsRead(role, kafka);
+}
+
+/** The SCRAM or client certificate secret of `kafka`, for the role's own reads. */
+function grantKafkaSecretsRead(role: iam.IRole, kafka: KafkaAccess): void {
+  if (kafka.scramSecret) grantSecretRead(role, kafka.scramSecret);
+  if (kafka.clientCertificateSecret) grantSecretRead(role, kafka.clientCertificateSecret);
+}
+
+/** The cluster ARN an IAM-auth grant is scoped to; IAM auth exists only on MSK. */
+function iamClusterArn(kafka: KafkaAccess): string {
+  if (!kafka.clusterArn) throw new Error('IAM auth needs an MSK cluster ARN (a self-managed Kafka has none)');
+  return kafka.clusterArn;
 }
 
 /**
  * Lets a change bridge produce to `topics`: connect, write (idempotently) and describe exactly these topics
- * on an IAM-auth cluster, or read the SCRAM secret on a SCRAM cluster. No MSK control-plane action: the
+ * on an IAM-auth cluster, or read the SCRAM or client certificate secret otherwise. No MSK control-plane action: the
  * producer gets its brokers in `KAFKA_BROKERS`.
  *
  * @example
@@ -60,13 +49,14 @@ export function grantKafkaProduce(
   kafka: KafkaAccess,
   topics: readonly string[],
 ): void {
-  if (kafka.scramSecret) grantScramSecretRead(role, kafka.scramSecret);
+  grantKafkaSecretsRead(role, kafka);
   if (kafka.auth !== 'iam') return;
-  const arns = new KafkaArns(scope, kafka.clusterArn);
+  const clusterArn = iamClusterArn(kafka);
+  const arns = new KafkaArns(scope, clusterArn);
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       actions: ['kafka-cluster:Connect', 'kafka-cluster:WriteDataIdempotently'],
-      resources: [kafka.clusterArn],
+      resources: [clusterArn],
     }),
   );
   role.addToPrincipalPolicy(
@@ -98,11 +88,12 @@ export function grantKafkaConsume(
     }),
   );
   if (kafka.auth !== 'iam') return;
-  const arns = new KafkaArns(scope, kafka.clusterArn);
+  const clusterArn = iamClusterArn(kafka);
+  const arns = new KafkaArns(scope, clusterArn);
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration'],
-      resources: [kafka.clusterArn],
+      resources: [clusterArn],
     }),
   );
   role.addToPrincipalPolicy(

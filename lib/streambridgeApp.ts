@@ -5,7 +5,7 @@ import type { PipelineConfig } from '../config/types';
 import { validatePipelineConfig } from '../config/validatePipelineConfig';
 import { FEATURE_FLAGS } from './defaults/featureFlags';
 import { PipelineBridgesStack } from './PipelineBridgesStack';
-import { PipelineDataStack } from './PipelineDataStack';
+import { needsDataStack, PipelineDataStack } from './PipelineDataStack';
 import { validateDeploymentConfig } from './validateDeploymentConfig';
 
 /** Context key: `false` lets `cdk destroy` delete the data stack's resources (default: retained). */
@@ -33,14 +33,16 @@ export interface BuildAppOptions {
 export interface StreambridgeApp {
   readonly app: App;
   readonly config: PipelineConfig;
-  readonly data: PipelineDataStack;
+  /** Absent when everything stateful exists already (`existing` everywhere): nothing is left to create. */
+  readonly data?: PipelineDataStack;
   readonly bridges: PipelineBridgesStack;
 }
 
 /**
  * Validates a pipeline config and builds the CDK app for it: `<name>-data` (network, tables, streams, MSK,
- * cache, queues; retained) and `<name>-bridges` (the bridge functions, their event source mappings,
- * alarms and dashboard), with cdk-nag's AwsSolutions checks applied. A bad config throws a `ConfigError`
+ * cache, queues; retained; only what is not declared `existing`, and no such stack when nothing is left)
+ * and `<name>-bridges` (the bridge functions, their event source mappings, alarms and dashboard), with
+ * cdk-nag's AwsSolutions checks applied. A bad config throws a `ConfigError`
  * naming every bad field before anything is built.
  *
  * @example
@@ -69,19 +71,21 @@ export function buildApp(config: unknown, options: BuildAppOptions = {}): Stream
   const retainContext = app.node.tryGetContext(RETAIN_DATA_CONTEXT);
   const retainData = options.retainData ?? !(retainContext === false || retainContext === 'false');
 
-  const data = new PipelineDataStack(app, `${valid.name}-data`, {
-    config: valid,
-    retainData,
-    description: `streambridge ${valid.name}: network, tables, streams, MSK, cache and failure queues (retained)`,
-    ...(options.env ? { env: options.env } : {}),
-  });
+  const data = needsDataStack(valid)
+    ? new PipelineDataStack(app, `${valid.name}-data`, {
+        config: valid,
+        retainData,
+        description: `streambridge ${valid.name}: network, tables, streams, MSK, cache and failure queues (retained)`,
+        ...(options.env ? { env: options.env } : {}),
+      })
+    : undefined;
   const bridges = new PipelineBridgesStack(app, `${valid.name}-bridges`, {
     config: valid,
-    data,
+    ...(data ? { data } : {}),
     description: `streambridge ${valid.name}: bridge functions, event source mappings, alarms and dashboard`,
     ...(options.env ? { env: options.env } : {}),
   });
-  bridges.addStackDependency(data);
+  if (data) bridges.addStackDependency(data);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { app, config: valid, data, bridges };
+  return { app, config: valid, ...(data ? { data } : {}), bridges };
 }

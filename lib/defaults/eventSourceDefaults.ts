@@ -94,7 +94,8 @@ export function streamEventSourceOptions(
 }
 
 export interface KafkaEventSourceTarget {
-  readonly clusterArn: string;
+  /** An MSK cluster, or a self-managed Kafka's bootstrap brokers (`host:port`). */
+  readonly cluster: { readonly clusterArn: string } | { readonly bootstrapServers: readonly string[] };
   readonly topic: string;
   /** Immutable once the mapping exists: changing it replaces the mapping and restarts from `startingPosition`. */
   readonly consumerGroupId: string;
@@ -104,7 +105,7 @@ export interface KafkaEventSourceTarget {
 }
 
 /**
- * Options of an MSK event source mapping. Provisioned pollers are always on: Kafka sources honour partial
+ * Options of an MSK or self-managed Kafka event source mapping. Provisioned pollers are always on: Kafka sources honour partial
  * batch responses, bisect, finite retries and record age only in provisioned mode.
  */
 export function kafkaEventSourceOptions(
@@ -115,7 +116,9 @@ export function kafkaEventSourceOptions(
   const resolved = resolveEventSourceSettings(settings);
   return {
     ...commonOptions(resolved, onFailure),
-    eventSourceArn: target.clusterArn,
+    ...('clusterArn' in target.cluster
+      ? { eventSourceArn: target.cluster.clusterArn }
+      : { kafkaBootstrapServers: [...target.cluster.bootstrapServers] }),
     kafkaTopic: target.topic,
     kafkaConsumerGroupId: target.consumerGroupId,
     provisionedPollerConfig: { ...KAFKA_POLLER_DEFAULTS, pollerGroupName: target.pollerGroupName },

@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { CfnElement, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { PipelineConfig } from '../../config/types';
+import type { KafkaCluster } from '../../lib/KafkaCluster';
+import type { PipelineDataStack } from '../../lib/PipelineDataStack';
+import type { StreamingNetwork } from '../../lib/StreamingNetwork';
 import { type BuildAppOptions, buildApp, type StreambridgeApp } from '../../lib/streambridgeApp';
 import referenceConfig from '../../streambridge.config';
 
@@ -21,7 +24,14 @@ export function configWith(mutate: (config: LooseConfig) => void = () => {}): Pi
   return copy as PipelineConfig;
 }
 
+/** The data stack of a pipeline that creates its network and cluster (every variant but the existing ones). */
+export type CreatedPipelineData = PipelineDataStack & {
+  readonly network: StreamingNetwork;
+  readonly kafka: KafkaCluster;
+};
+
 export interface PipelineTemplates extends StreambridgeApp {
+  readonly data: CreatedPipelineData;
   readonly dataTemplate: Template;
   readonly bridgesTemplate: Template;
   /** Logical id of a construct's CloudFormation resource in its stack. */
@@ -41,7 +51,9 @@ export function synthPipeline(config: unknown, options: BuildAppOptions = {}): P
     outdir: mkdtempSync(join(tmpdir(), 'sb-infra-')),
     ...options,
   });
-  const dataTemplate = Template.fromStack(built.data);
+  if (!built.data) throw new Error('this pipeline has no data stack: use synthBridgesOnly');
+  const data = built.data as CreatedPipelineData;
+  const dataTemplate = Template.fromStack(data);
   const bridgesTemplate = Template.fromStack(built.bridges);
   const exports = new Map<string, unknown>();
   for (const output of Object.values(dataTemplate.toJSON().Outputs ?? {}) as {
@@ -52,6 +64,7 @@ export function synthPipeline(config: unknown, options: BuildAppOptions = {}): P
   }
   return {
     ...built,
+    data,
     dataTemplate,
     bridgesTemplate,
     logicalId: (resource) => {
@@ -67,6 +80,17 @@ export function synthPipeline(config: unknown, options: BuildAppOptions = {}): P
       return exports.get(name);
     },
   };
+}
+
+/** Builds and synthesizes a pipeline whose stateful resources all exist: its bridges stack alone. */
+export function synthBridgesOnly(config: unknown): StreambridgeApp & { readonly bridgesTemplate: Template } {
+  const built = buildApp(config, {
+    skipBundling: true,
+    cloudFormationValidation: false,
+    outdir: mkdtempSync(join(tmpdir(), 'sb-infra-')),
+  });
+  if (built.data) throw new Error(`${built.data.stackName}: expected no data stack`);
+  return { ...built, bridgesTemplate: Template.fromStack(built.bridges) };
 }
 
 export interface CfnResourceJson {

@@ -7,6 +7,12 @@
 import type { PipelineConfig } from '../../config/types';
 import type { BuildAppOptions } from '../../lib/streambridgeApp';
 import referenceConfig from '../../streambridge.config';
+import {
+  ALL_EXISTING_CONFIG,
+  EXISTING,
+  EXISTING_MSK,
+  EXISTING_SELF_MANAGED_KAFKA,
+} from '../factories/existingResources';
 import { configWith } from './pipelineTemplates';
 
 /** The source filter of the `shop` variant (on `sb-sessions`). */
@@ -75,3 +81,59 @@ export const PIPELINE_VARIANTS = {
 } as const satisfies Record<string, PipelineVariant>;
 
 export type PipelineVariantName = keyof typeof PIPELINE_VARIANTS;
+
+/**
+ * One variant per existing-resource path (issue 15), each otherwise the reference pipeline: a source
+ * table with its stream ARN, a Kinesis-path source by its stream ARN, an MSK cluster by ARN (IAM), a
+ * self-managed Kafka (SCRAM), an existing cache, an existing VPC; and everything existing (no data stack).
+ */
+export const EXISTING_VARIANTS = {
+  tableStream: {
+    config: configWith((c) => {
+      c.name = 'byo-table';
+      c.sources[1].existing = { streamArn: EXISTING.sessionsStreamArn };
+    }),
+  },
+  kinesisStream: {
+    config: configWith((c) => {
+      c.name = 'byo-kinesis';
+      delete c.sources[0].kinesis;
+      c.sources[0].existing = { kinesisStreamArn: EXISTING.telemetryKinesisArn };
+    }),
+  },
+  msk: {
+    config: configWith((c) => {
+      c.name = 'byo-msk';
+      c.kafka = { existing: EXISTING_MSK };
+      for (const topic of c.topics) {
+        topic.existing = true;
+        delete topic.retentionMs;
+        delete topic.cleanupPolicy;
+      }
+    }),
+  },
+  selfManaged: {
+    config: configWith((c) => {
+      c.name = 'byo-kafka';
+      c.kafka = { existing: EXISTING_SELF_MANAGED_KAFKA };
+      for (const topic of c.topics) {
+        topic.existing = true;
+        delete topic.retentionMs;
+        delete topic.cleanupPolicy;
+      }
+    }),
+  },
+  cache: {
+    config: configWith((c) => {
+      c.name = 'byo-cache';
+      c.cache = { existing: EXISTING.cache };
+    }),
+  },
+  network: {
+    config: configWith((c) => {
+      c.name = 'byo-vpc';
+      c.network = { existing: EXISTING.network };
+    }),
+  },
+  allExisting: { config: ALL_EXISTING_CONFIG },
+} as const satisfies Record<string, PipelineVariant>;

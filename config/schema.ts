@@ -261,7 +261,7 @@ export const SourceTableSchema = strict(
         },
         {
           description:
-            'The table (and its stream) already exist and are not created nor changed: no stream, TTL, PITR or Kinesis destination settings (`ttlAttribute` then only names the attribute your TTL uses). See docs/existing-infrastructure.md.',
+            'The table (and its stream) already exist and are not created nor changed: no stream, TTL, PITR or Kinesis destination settings (`ttlAttribute` then only names the attribute your TTL uses). See [existing-infrastructure.md](existing-infrastructure.md).',
         },
       ),
     ),
@@ -727,7 +727,7 @@ export const ExistingNetworkSchema = strict(
   },
   {
     description:
-      'A VPC that already exists, addressed offline (no lookups); the VPC endpoints the functions need are yours to provide (docs/existing-infrastructure.md), none are created.',
+      'A VPC that already exists, addressed offline (no lookups); the VPC endpoints the functions need are yours to provide ([existing-infrastructure.md](existing-infrastructure.md)), none are created.',
   },
 );
 

@@ -329,7 +329,8 @@ async function drain(
   while (Date.now() < deadline && !options.skipDrain?.aborted) {
     const result = await verify().catch(() => undefined);
     if (result && result.lost === 0 && result.mismatched === 0) return;
-    const progress = result ? result.applied + result.deadLettered : -1;
+    // Expiry moves events from applied to expired as the drain goes on: that is no progress.
+    const progress = result ? result.applied + result.deadLettered + result.expired : -1;
     if (progress !== lastProgress) {
       lastProgress = progress;
       lastChange = Date.now();

@@ -52,3 +52,22 @@ export function figureOf(run: KeptRun, name: string): Figure {
   if (!figure) throw new Error(`${run.file} has no figure named "${name}"`);
   return figure;
 }
+
+/** A kept soak result (`bench/results/soak-<time>.json`, written by `npm run bench -- --only soak`). */
+export interface KeptSoak {
+  readonly file: string;
+  readonly result: Readonly<Record<string, unknown>> & { readonly kind: 'soak'; readonly date: string };
+}
+
+/** Every kept soak result in `resultsDir`, oldest first. */
+export function readKeptSoaks(resultsDir: string, repoRelativeDir = 'bench/results'): KeptSoak[] {
+  const soaks: KeptSoak[] = [];
+  for (const name of readdirSync(resultsDir)) {
+    if (!name.endsWith('.json') || PARTIAL_RUN.test(name)) continue;
+    const result: unknown = JSON.parse(readFileSync(join(resultsDir, name), 'utf8'));
+    const soak = result as KeptSoak['result'] | null;
+    if (soak && typeof soak === 'object' && soak.kind === 'soak' && typeof soak.date === 'string')
+      soaks.push({ file: `${repoRelativeDir}/${name}`, result: soak });
+  }
+  return soaks.sort((a, b) => a.result.date.localeCompare(b.result.date));
+}

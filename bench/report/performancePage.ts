@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import type { Figure } from '../harness';
 import { figuresTable, median, meetsTarget } from '../harness';
 import { costTables } from './costModel';
-import { fullRuns, type KeptRun } from './keptRuns';
+import { fullRuns, type KeptRun, type KeptSoak } from './keptRuns';
 import { PRICES } from './prices';
 
 export const README_BEGIN = '<!-- performance:begin (generated from bench/results by `npm run docs`) -->';
@@ -94,6 +94,8 @@ export function spreadsTable(runs: readonly KeptRun[], newest: KeptRun): string 
 
 interface RenderContext {
   readonly runs: readonly KeptRun[];
+  /** The newest kept soak, when the page quotes one. */
+  readonly soak?: KeptSoak;
   readonly newest: KeptRun;
   readonly quick?: KeptRun;
   /** Path from the rendered file to the repository root (`../` for docs/). */
@@ -101,7 +103,7 @@ interface RenderContext {
 }
 
 function renderTemplate(template: string, context: RenderContext): string {
-  const { newest, quick, runs, root } = context;
+  const { newest, quick, runs, root, soak } = context;
   const link = (run: KeptRun) => `[\`${run.file}\`](${root}${run.file})`;
   const seconds = benchmarkSeconds(newest);
   const fixed: Record<string, () => string> = {
@@ -123,12 +125,14 @@ function renderTemplate(template: string, context: RenderContext): string {
     'prices.sources': () =>
       [PRICES.lambda.source, PRICES.pipes.source, PRICES.mskConnect.source].map((s) => `\`${s}\``).join('; '),
     targets: () => targetsText(newest),
+    ...soakPlaceholders(soak, root),
   };
   return template.replace(/\{\{([^}]+)\}\}/g, (_match, key: string) => {
     const fixedValue = fixed[key];
     if (fixedValue) return fixedValue();
     const [kind, ...rest] = key.split(':');
     const argument = rest.join(':');
+    if (kind === 'soak') return soakValue(soak, argument);
     if (kind === 'fig') return withUnit(findFigure(newest, argument));
     if (kind === 'num') return formatNumber(findFigure(newest, argument).value);
     if (kind === 'detail') {
@@ -150,17 +154,18 @@ function renderTemplate(template: string, context: RenderContext): string {
   });
 }
 
-function context(runs: readonly KeptRun[], root: string): RenderContext {
+function context(runs: readonly KeptRun[], root: string, soaks: readonly KeptSoak[] = []): RenderContext {
   const full = fullRuns(runs);
+  const soak = soaks.at(-1);
   const newest = full.at(-1);
   if (!newest) throw new Error('no full benchmark run kept in bench/results');
   const quick = runs.filter((run) => run.report.quick).at(-1);
-  return { runs: full, newest, root, ...(quick ? { quick } : {}) };
+  return { runs: full, newest, root, ...(quick ? { quick } : {}), ...(soak ? { soak } : {}) };
 }
 
 /** docs/performance.md from the kept runs. */
-export function renderPerformancePage(runs: readonly KeptRun[]): string {
-  return renderTemplate(readFileSync(TEMPLATES.page, 'utf8'), context(runs, '../'));
+export function renderPerformancePage(runs: readonly KeptRun[], soaks: readonly KeptSoak[] = []): string {
+  return renderTemplate(readFileSync(TEMPLATES.page, 'utf8'), context(runs, '../', soaks));
 }
 
 /** README.md with its generated block replaced; throws when the markers are missing. */
@@ -171,4 +176,72 @@ export function renderReadme(readme: string, runs: readonly KeptRun[]): string {
     throw new Error(`README.md lacks the ${README_BEGIN} … ${README_END} markers`);
   const block = renderTemplate(readFileSync(TEMPLATES.readme, 'utf8'), context(runs, ''));
   return `${readme.slice(0, begin + README_BEGIN.length)}\n${block.trimEnd()}\n${readme.slice(end)}`;
+}
+
+/** A field of the newest soak by dotted path (`rssMiB.kafka.startMiB`); fails when the page quotes a gap. */
+function soakValue(soak: KeptSoak | undefined, path: string): string {
+  if (!soak) throw new Error(`the page quotes the soak's ${path}, and no soak result is kept`);
+  let value: unknown = soak.result;
+  for (const key of path.split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
+  if (typeof value === 'number') return formatNumber(value);
+  if (typeof value === 'string' || typeof value === 'boolean') return String(value);
+  throw new Error(`${soak.file} has no ${path}`);
+}
+
+const SERVER_LABELS: Readonly<Record<string, string>> = {
+  kafka: 'Kafka',
+  redis: 'redis-server',
+  moto: 'moto',
+  kinesis: 'kinesis-mock',
+};
+
+/** The soak's whole-line placeholders: its link, machine, verdict, faults, TTL deletes and RSS table. */
+function soakPlaceholders(soak: KeptSoak | undefined, root: string): Record<string, () => string> {
+  if (!soak) return {};
+  const r = soak.result as Record<string, unknown> & {
+    machine?: { cpus?: number; cpuModel?: string; memoryGiB?: number; node?: string; loadAverage?: number };
+    faults?: readonly { kind: string; ms: number; failed?: boolean; error?: string }[];
+    rssMiB?: Record<string, { startMiB: number; middleMiB: number; endMiB: number; flat: boolean }>;
+    rssBound?: { growthShare: number; slackMiB: number };
+    ttlExpiredEnvelopes?: { byTopic?: Record<string, number> };
+    warmupSeconds?: number;
+    rateSource?: string;
+    ok?: boolean;
+    failures?: readonly unknown[];
+  };
+  const faults = r.faults ?? [];
+  const byKind = new Map<string, number>();
+  for (const fault of faults) byKind.set(fault.kind, (byKind.get(fault.kind) ?? 0) + 1);
+  const failed = faults.filter((f) => f.failed || f.error).length;
+  const m = r.machine;
+  return {
+    'soak.link': () => `[\`${soak.file}\`](${root}${soak.file})`,
+    'soak.machine': () =>
+      `${m?.cpus} × ${m?.cpuModel}, ${m?.memoryGiB} GiB, Node ${m?.node}${m?.loadAverage !== undefined ? `, load average ${m.loadAverage} at the start` : ''}`,
+    'soak.rateSource': () =>
+      r.rateSource === '--rate' ? 'the `--rate` flag' : String(r.rateSource ?? 'the kept runs'),
+    'soak.verdict': () =>
+      r.ok === true
+        ? 'The bench passed: nothing lost, applied twice or mismatched, and memory flat.'
+        : `The bench FAILED: ${JSON.stringify(r.failures ?? [])}.`,
+    'soak.faults': () =>
+      `${faults.length}, ${failed === 0 ? 'none failed' : `${failed} failed`}: ${[...byKind].map(([kind, n]) => `${kind} ${n}×`).join(', ')}`,
+    'soak.ttlByTopic': () =>
+      Object.entries(r.ttlExpiredEnvelopes?.byTopic ?? {})
+        .filter(([, n]) => n > 0)
+        .map(([topic, n]) => `${topic} ${formatNumber(n)}`)
+        .join(', '),
+    'soak.warmupMinutes': () => String(Math.round((r.warmupSeconds ?? 0) / 60)),
+    'soak.bound': () =>
+      `${Math.round((r.rssBound?.growthShare ?? 0) * 100)} % plus ${r.rssBound?.slackMiB ?? 0} MiB`,
+    'soak.rssTable': () =>
+      [
+        '| server | start | middle | end | flat |',
+        '| --- | --- | --- | --- | --- |',
+        ...Object.entries(r.rssMiB ?? {}).map(
+          ([server, rss]) =>
+            `| ${SERVER_LABELS[server] ?? server} | ${rss.startMiB} | ${rss.middleMiB} | ${rss.endMiB} | ${rss.flat ? 'yes' : 'NO'} |`,
+        ),
+      ].join('\n'),
+  };
 }

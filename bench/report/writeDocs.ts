@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { readKeptRuns } from './keptRuns';
+import { readKeptRuns, readKeptSoaks } from './keptRuns';
 import { renderPerformancePage, renderReadme } from './performancePage';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -15,7 +15,10 @@ export const RESULTS_DIR = `${ROOT}bench/results`;
 /** The generated texts of both files from the kept runs. */
 export function generatedPerformanceDocs(): { page: string; readme: string } {
   const runs = readKeptRuns(RESULTS_DIR);
-  return { page: renderPerformancePage(runs), readme: renderReadme(readFileSync(README, 'utf8'), runs) };
+  return {
+    page: renderPerformancePage(runs, readKeptSoaks(RESULTS_DIR)),
+    readme: renderReadme(readFileSync(README, 'utf8'), runs),
+  };
 }
 
 /** Writes both files; returns the paths that changed. */

@@ -246,9 +246,11 @@ async function run(flags: LocalFlags): Promise<number> {
     await destinations.stop();
     throw error;
   });
-  const { functions, eventSourceMappings } = state.deployment;
+  const { functions, eventSourceMappings, scheduleRules = [] } = state.deployment;
+  const enabledMappings = eventSourceMappings.filter((mapping) => mapping.enabled).length;
+  const enabledRules = scheduleRules.filter((rule) => rule.enabled).length;
   console.log(
-    `running ${functions.length} functions and ${eventSourceMappings.filter((mapping) => mapping.enabled).length} event source mappings; Ctrl-C to stop`,
+    `running ${functions.length} functions, ${enabledMappings} event source mappings and ${enabledRules} scheduled rules; Ctrl-C to stop`,
   );
   const signal = await waitForSignal();
   console.log(`${signal}: stopping`);

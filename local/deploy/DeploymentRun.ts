@@ -95,6 +95,7 @@ export class DeploymentRun {
         queues: context.queues,
         functions: context.functions,
         eventSourceMappings: context.eventSourceMappings,
+        scheduleRules: context.scheduleRules,
         skipped: this.#skipped,
       },
       resources: this.#resources,
@@ -219,7 +220,7 @@ export class DeploymentRun {
       }
       this.#entry(stackName, logicalId, { type: server.type, kind, name, ...line });
     }
-    // Functions and mappings live only in the state file: leaving the template removes them from it.
+    // Functions, mappings and scheduled rules live only in the state file: leaving the template removes them from it.
     const left = { action: DEPLOY_ACTIONS.deleted, detail: 'left the template' };
     const functions = new Set(this.#context.functions.map((fn) => fn.functionName));
     for (const { logicalId, functionName } of previous.deployment.functions) {
@@ -232,6 +233,12 @@ export class DeploymentRun {
       if (mappings.has(logicalId)) continue;
       const kind = RESOURCE_KINDS.eventSourceMapping;
       this.#entry('', logicalId, { type: CFN_TYPES.eventSourceMapping, kind, name: logicalId, ...left });
+    }
+    const rules = new Set(this.#context.scheduleRules.map((rule) => rule.logicalId));
+    for (const { logicalId, ruleName } of previous.deployment.scheduleRules ?? []) {
+      if (rules.has(logicalId)) continue;
+      const kind = RESOURCE_KINDS.scheduleRule;
+      this.#entry('', logicalId, { type: CFN_TYPES.eventRule, kind, name: ruleName, ...left });
     }
   }
 }

@@ -22,6 +22,7 @@ export const RESOURCE_KINDS = {
   queue: 'queue',
   function: 'function',
   eventSourceMapping: 'event-source-mapping',
+  scheduleRule: 'schedule-rule',
   other: 'other',
 } as const;
 
@@ -55,6 +56,7 @@ export const CFN_TYPES = {
   cacheCluster: 'AWS::ElastiCache::CacheCluster',
   serverlessCache: 'AWS::ElastiCache::ServerlessCache',
   customResource: 'AWS::CloudFormation::CustomResource',
+  eventRule: 'AWS::Events::Rule',
 } as const;
 
 /**

@@ -81,6 +81,17 @@ export async function deploymentStatus(options: StatusOptions = {}): Promise<Dep
         detail: `${mapping.kind} ${source} → ${mapping.functionLogicalId}${mapping.enabled ? '' : ' (disabled)'}`,
       });
     }
+    for (const rule of state.deployment.scheduleRules ?? []) {
+      const targets = rule.targets.map((target) => target.functionLogicalId).join(', ');
+      resources.push({
+        kind: RESOURCE_KINDS.scheduleRule,
+        stackName: '',
+        logicalId: rule.logicalId,
+        name: rule.ruleName,
+        exists: rule.targets.every((target) => functions.has(target.functionLogicalId)),
+        detail: `${rule.scheduleExpression} → ${targets}${rule.enabled ? '' : ' (disabled)'}`,
+      });
+    }
     return { state, resources };
   } finally {
     await clients.close();

@@ -17,7 +17,10 @@ import { KafkaPoller } from './pollers/KafkaPoller';
 import { KinesisPoller } from './pollers/KinesisPoller';
 import { OnFailureDestination } from './pollers/OnFailureDestination';
 import type { CheckpointStore, Poller, PollerContext, PollerSettings } from './pollers/types';
-import type { LocalDeployment, LocalEventSourceMapping } from './types';
+import { SCHEDULE_SETTINGS } from './schedules/constants';
+import { ScheduleConfigError } from './schedules/errors';
+import { ScheduleRunner } from './schedules/ScheduleRunner';
+import type { LocalDeployment, LocalEventSourceMapping, LocalScheduleRule } from './types';
 
 export interface LocalRuntimeOptions {
   /**
@@ -42,6 +45,13 @@ export interface LocalRuntimeOptions {
   readonly maxConcurrency?: number;
   /** Account id in function ARNs; default 123456789012, the one the local deployer and moto use. */
   readonly accountId?: string;
+  /** Run only these scheduled rules (logical ids); default all enabled ones. */
+  readonly scheduleRules?: readonly string[];
+  /**
+   * Factor (0 < f ≤ 1) on every `rate(...)` interval of the scheduled rules, so tests and demos need not
+   * wait minutes. Default: `STREAMBRIDGE_SCHEDULE_RATE_SCALE` of `env`, else 1 (AWS's intervals).
+   */
+  readonly scheduleRateScale?: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -71,6 +81,7 @@ export class LocalRuntime {
   readonly #accountId: string;
   readonly #functions = new Map<string, FunctionPool>();
   readonly #pollers: Poller[] = [];
+  readonly #schedules: ScheduleRunner[] = [];
   readonly #checkpoints: CheckpointStore;
   #streams: DynamoDBStreamsClient | undefined;
   #kinesis: KinesisClient | undefined;
@@ -93,6 +104,12 @@ export class LocalRuntime {
     if (unknown.length > 0) {
       throw new MappingConfigError(unknown.join(', '), 'not in the deployment');
     }
+    const unknownRules = (options.scheduleRules ?? []).filter(
+      (id) => !(deployment.scheduleRules ?? []).some((rule) => rule.logicalId === id),
+    );
+    if (unknownRules.length > 0) {
+      throw new ScheduleConfigError(`scheduled rules ${unknownRules.join(', ')}`, 'not in the deployment');
+    }
   }
 
   /** The execution environments of a function, by logical id or function name. */
@@ -106,6 +123,11 @@ export class LocalRuntime {
 
   get pollers(): readonly Poller[] {
     return this.#pollers;
+  }
+
+  /** The scheduled rules being fired. */
+  get schedules(): readonly ScheduleRunner[] {
+    return this.#schedules;
   }
 
   /** Invokes a function directly (like `lambda invoke`), outside any event source mapping. */
@@ -134,6 +156,8 @@ export class LocalRuntime {
     try {
       for (const mapping of this.#selectedMappings()) this.#pollers.push(this.#poller(mapping));
       await Promise.all(this.#pollers.map((poller) => poller.start()));
+      for (const rule of this.#selectedRules()) this.#schedules.push(this.#scheduleRunner(rule));
+      for (const runner of this.#schedules) runner.start();
     } catch (error) {
       await this.stop();
       throw error;
@@ -141,6 +165,7 @@ export class LocalRuntime {
     this.#logger.info('local runtime started', {
       functions: this.#deployment.functions.map((fn) => fn.functionName),
       mappings: this.#pollers.map((poller) => poller.mapping.logicalId),
+      scheduleRules: this.#schedules.map((runner) => runner.rule.ruleName),
     });
   }
 
@@ -171,7 +196,10 @@ export class LocalRuntime {
 
   /** Stops the pollers (running invocations finish, bounded), then the function processes. */
   async stop(): Promise<void> {
-    await Promise.allSettled(this.#pollers.map((poller) => poller.stop()));
+    await Promise.allSettled([
+      ...this.#pollers.map((poller) => poller.stop()),
+      ...this.#schedules.map((runner) => runner.stop()),
+    ]);
     await Promise.allSettled([...this.#functions.values()].map((pool) => pool.stop()));
     this.#streams?.destroy();
     this.#kinesis?.destroy();
@@ -190,6 +218,49 @@ export class LocalRuntime {
       selected.push(mapping);
     }
     return selected;
+  }
+
+  #selectedRules(): LocalScheduleRule[] {
+    const wanted = this.#options.scheduleRules;
+    return (this.#deployment.scheduleRules ?? []).filter((rule) => {
+      if (wanted && !wanted.includes(rule.logicalId)) return false;
+      if (!rule.enabled) this.#logger.info('scheduled rule disabled; not fired', { rule: rule.logicalId });
+      return rule.enabled;
+    });
+  }
+
+  #rateScale(): number {
+    const configured = this.#options.scheduleRateScale ?? this.#env[SCHEDULE_SETTINGS.rateScaleEnv];
+    if (configured === undefined || configured === '') return 1;
+    const scale = Number(configured);
+    if (!(scale > 0 && scale <= 1)) {
+      throw new ScheduleConfigError(
+        SCHEDULE_SETTINGS.rateScaleEnv,
+        `must be a number above 0 and at most 1, got ${JSON.stringify(configured)}`,
+      );
+    }
+    return scale;
+  }
+
+  #scheduleRunner(rule: LocalScheduleRule): ScheduleRunner {
+    const functions = new Map<string, FunctionPool>();
+    for (const target of rule.targets) {
+      const fn = this.#functions.get(target.functionLogicalId);
+      if (!fn) {
+        const problem = `function ${target.functionLogicalId} is not deployed`;
+        throw new ScheduleConfigError(`scheduled rule ${rule.logicalId}`, problem);
+      }
+      functions.set(target.functionLogicalId, fn);
+    }
+    return new ScheduleRunner({
+      rule,
+      functions,
+      logger: this.#logger,
+      region: this.#region,
+      accountId: this.#accountId,
+      now: this.#options.now ?? Date.now,
+      rateScale: this.#rateScale(),
+    });
   }
 
   #clientConfig(name: string) {

@@ -17,4 +17,6 @@ export { LocalRuntime, type LocalRuntimeOptions } from './LocalRuntime';
 export { MappingConfigError } from './pollers/errors';
 export type { Poller, PollerSettings } from './pollers/types';
 export { runLocal } from './runLocal';
+export { ScheduleConfigError, ScheduleExpressionError } from './schedules/errors';
+export type { ScheduleRunner } from './schedules/ScheduleRunner';
 export type * from './types';

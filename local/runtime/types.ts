@@ -77,6 +77,34 @@ export interface LocalEventSourceMapping {
   readonly onFailureQueueUrl?: string;
 }
 
+/** `InputTransformer` of a rule target: values read from the event by JSON path, put into a template. */
+export interface LocalInputTransformer {
+  readonly inputPathsMap: Readonly<Record<string, string>>;
+  readonly inputTemplate: string;
+}
+
+/** A function target of a scheduled rule, with what the function receives instead of the event, if set. */
+export interface LocalScheduleTarget {
+  readonly id: string;
+  readonly functionLogicalId: string;
+  /** `Input`: JSON text the function receives instead of the event. */
+  readonly input?: string;
+  /** `InputPath`: the part of the event the function receives. */
+  readonly inputPath?: string;
+  readonly inputTransformer?: LocalInputTransformer;
+}
+
+/** An `AWS::Events::Rule` with a `ScheduleExpression`: the local runtime fires it like EventBridge. */
+export interface LocalScheduleRule {
+  readonly logicalId: string;
+  readonly ruleName: string;
+  readonly ruleArn: string;
+  /** `rate(...)` or `cron(...)`, checked at deploy time. */
+  readonly scheduleExpression: string;
+  readonly enabled: boolean;
+  readonly targets: readonly LocalScheduleTarget[];
+}
+
 export interface SkippedResource {
   readonly logicalId: string;
   readonly type: string;
@@ -91,5 +119,7 @@ export interface LocalDeployment {
   readonly queues: readonly LocalQueue[];
   readonly functions: readonly LocalFunction[];
   readonly eventSourceMappings: readonly LocalEventSourceMapping[];
+  /** Absent in state files written before scheduled rules were deployed. */
+  readonly scheduleRules?: readonly LocalScheduleRule[];
   readonly skipped: readonly SkippedResource[];
 }

@@ -4,6 +4,7 @@ import type {
   LocalFunction,
   LocalKinesisStream,
   LocalQueue,
+  LocalScheduleRule,
   LocalTable,
   LocalTopic,
 } from '../../runtime/types';
@@ -36,6 +37,7 @@ export class DeployContext {
   public readonly queues: LocalQueue[] = [];
   public readonly functions: LocalFunction[] = [];
   public readonly eventSourceMappings: LocalEventSourceMapping[] = [];
+  public readonly scheduleRules: LocalScheduleRule[] = [];
   /** Event sources by ARN, registered by the deployers of the resources that can feed a mapping. */
   public readonly sources = new Map<string, EventSource>();
   #existing: { declarations: ExistingDeclarations; found: ExistingFound } | undefined;

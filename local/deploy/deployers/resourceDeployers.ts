@@ -7,6 +7,7 @@ import { functionDeployer } from './functionDeployer';
 import { kinesisStreamDeployer } from './kinesisStreamDeployer';
 import { placeholderDeployer } from './placeholderDeployer';
 import { queueDeployer } from './queueDeployer';
+import { scheduleRuleDeployer } from './scheduleRuleDeployer';
 import { tableDeployer } from './tableDeployer';
 import { topicDeployer } from './topicDeployer';
 import type { DeployerRegistry, ResourceDeployer, ServerOperations } from './types';
@@ -20,6 +21,7 @@ export const RESOURCE_DEPLOYERS: DeployerRegistry = new Map<string, ResourceDepl
   [CFN_TYPES.queue, queueDeployer],
   [CFN_TYPES.function, functionDeployer],
   [CFN_TYPES.eventSourceMapping, eventSourceMappingDeployer],
+  [CFN_TYPES.eventRule, scheduleRuleDeployer],
 ]);
 
 /**

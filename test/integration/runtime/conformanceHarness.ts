@@ -13,7 +13,12 @@ import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
 import { Logger } from '../../../lambdas/core/Logger';
 import { deployTemplate, destroyDeployment, localEndpoints } from '../../../local/deploy';
 import { LocalRuntime, type LocalRuntimeOptions } from '../../../local/runtime';
-import type { LocalDeployment, LocalEventSourceMapping, LocalFunction } from '../../../local/runtime/types';
+import type {
+  LocalDeployment,
+  LocalEventSourceMapping,
+  LocalFunction,
+  LocalScheduleRule,
+} from '../../../local/runtime/types';
 import { type ConformanceCase, caseNames, synthConformanceApp } from '../../fixtures/runtime/conformanceApp';
 import { awsClientConfig, integrationEnv } from '../serviceEnv';
 
@@ -123,6 +128,14 @@ export class Conformance {
     return mapping;
   }
 
+  /** The scheduled rules that invoke a case's function. */
+  scheduleRules(caseId: string): LocalScheduleRule[] {
+    const fn = this.fn(caseId);
+    return (this.deployment.scheduleRules ?? []).filter((rule) =>
+      rule.targets.some((target) => target.functionLogicalId === fn.logicalId),
+    );
+  }
+
   queueUrl(caseId: string): string {
     const queue = this.deployment.queues.find(
       (candidate) => candidate.queueName === this.names(caseId).queue,
@@ -141,6 +154,7 @@ export class Conformance {
     const runtime = new LocalRuntime(this.deployment, {
       env: this.#env,
       mappings: caseIds.filter((id) => this.#hasMapping(id)).map((id) => this.mapping(id).logicalId),
+      scheduleRules: caseIds.flatMap((id) => this.scheduleRules(id).map((rule) => rule.logicalId)),
       logger,
       output: () => undefined,
       settings: TEST_SETTINGS,

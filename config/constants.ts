@@ -9,6 +9,7 @@ export const REDIS_OPERATIONS = [
   'cache',
   'stream',
   'list',
+  'threshold',
 ] as const;
 export const DYNAMO_MODES = ['timeseries', 'aggregate', 'state', 'upsert'] as const;
 export const CLEANUP_POLICIES = ['delete', 'compact', 'compact,delete'] as const;

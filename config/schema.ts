@@ -389,6 +389,63 @@ export const ListMappingSchema = strict({
   ttlSeconds: ttlSeconds('Expiry of the list.'),
 });
 
+export const ThresholdMappingSchema = strict(
+  {
+    ...redisBase(
+      'threshold',
+      'Per-key alert state from readings (ok, alerting, silent): one alert event per state change, exactly once.',
+    ),
+    key: keyTemplate(
+      'Template of the monitored entity, e.g. `{deviceId}`: its state, its alert and its alert message key.',
+    ),
+    valueField: text('Numeric field with the reading.'),
+    timeField: Type.Optional(
+      text('Field with the reading time (epoch s or ms, ISO); default the Kafka record timestamp.'),
+    ),
+    above: Type.Optional(Type.Number({ description: 'Alert when a reading is above this.' })),
+    below: Type.Optional(Type.Number({ description: 'Alert when a reading is below this.' })),
+    recoverBelow: Type.Optional(
+      Type.Number({
+        description:
+          'With `above`: recover only at or below this (hysteresis, at most `above`). Default `above`.',
+      }),
+    ),
+    recoverAbove: Type.Optional(
+      Type.Number({
+        description:
+          'With `below`: recover only at or above this (hysteresis, at least `below`). Default `below`.',
+      }),
+    ),
+    forReadings: Type.Optional(
+      integer(1, 10_000, 'Readings in a row past the bound before the state changes (debounce). Default 1.'),
+    ),
+    forSeconds: Type.Optional(
+      integer(
+        0,
+        86_400,
+        'Seconds the condition must hold, from the first reading past the bound, before the state changes (debounce). Default 0.',
+      ),
+    ),
+    silenceSeconds: Type.Optional(
+      integer(
+        1,
+        TEN_YEARS_SECONDS,
+        'No reading for this long: the key turns silent (an alert), found by the scheduled sweep; its next reading recovers it.',
+      ),
+    ),
+    schedule: Type.Optional(
+      text(
+        'EventBridge schedule of the silence sweep, `rate(...)` or `cron(...)`; needs `silenceSeconds`. Default `rate(1 minute)`.',
+        { pattern: '^(rate|cron)\\(.+\\)$', patternHint: 'rate(1 minute) or cron(0/5 * * * ? *)' },
+      ),
+    ),
+    alertTopic: topicRef(
+      'Declared topic the alert events go to: key the entity, header `streambridge-alert-id` a deterministic id per transition.',
+    ),
+  },
+  { description: 'Needs `above` or `below`.' },
+);
+
 export const RedisMappingSchema = Type.Union(
   [
     SessionMappingSchema,
@@ -398,6 +455,7 @@ export const RedisMappingSchema = Type.Union(
     CacheMappingSchema,
     StreamMappingSchema,
     ListMappingSchema,
+    ThresholdMappingSchema,
   ],
   { discriminator: 'operation', description: 'What a topic’s events do in Redis.' },
 );

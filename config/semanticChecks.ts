@@ -210,6 +210,31 @@ function checkRedisSink(issues: Issues, value: unknown, path: string, topics?: R
     if (m.operation === 'session' && m.ttlSeconds === undefined && m.expiresAtField === undefined) {
       issues.fail(`${path}.mappings[${i}]`, 'a session needs ttlSeconds or expiresAtField');
     }
+    if (m.operation === 'threshold') checkThresholdMapping(issues, m, `${path}.mappings[${i}]`, topics);
+  }
+}
+
+/** A threshold needs a bound, recovery bounds on the recovering side of it, and a declared alert topic. */
+function checkThresholdMapping(issues: Issues, m: Obj, at: string, topics?: ReadonlySet<string>): void {
+  issues.topicRef(topics, m.alertTopic, `${at}.alertTopic`);
+  const above = typeof m.above === 'number' ? m.above : undefined;
+  const below = typeof m.below === 'number' ? m.below : undefined;
+  if (above === undefined && below === undefined) issues.fail(at, 'a threshold needs above or below');
+  if (m.recoverBelow !== undefined && above === undefined) issues.fail(`${at}.recoverBelow`, 'needs above');
+  if (m.recoverAbove !== undefined && below === undefined) issues.fail(`${at}.recoverAbove`, 'needs below');
+  if (typeof m.recoverBelow === 'number' && above !== undefined && m.recoverBelow > above) {
+    issues.fail(`${at}.recoverBelow`, `must be at most above (${above})`);
+  }
+  if (typeof m.recoverAbove === 'number' && below !== undefined && m.recoverAbove < below) {
+    issues.fail(`${at}.recoverAbove`, `must be at least below (${below})`);
+  }
+  const upper = typeof m.recoverBelow === 'number' ? m.recoverBelow : above;
+  const lower = typeof m.recoverAbove === 'number' ? m.recoverAbove : below;
+  if (upper !== undefined && lower !== undefined && lower > upper) {
+    issues.fail(at, `the recovery band is empty: ${lower} (recoverAbove or below) is above ${upper}`);
+  }
+  if (m.schedule !== undefined && m.silenceSeconds === undefined) {
+    issues.fail(`${at}.schedule`, 'the sweep finds silent keys: needs silenceSeconds');
   }
 }
 

@@ -32,6 +32,7 @@ export type UniqueMapping = Config<typeof S.UniqueMappingSchema>;
 export type CacheMapping = Config<typeof S.CacheMappingSchema>;
 export type StreamMapping = Config<typeof S.StreamMappingSchema>;
 export type ListMapping = Config<typeof S.ListMappingSchema>;
+export type ThresholdMapping = Config<typeof S.ThresholdMappingSchema>;
 export type RedisMapping = Config<typeof S.RedisMappingSchema>;
 
 /** Fields common to every sink mapping. */

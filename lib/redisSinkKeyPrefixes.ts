@@ -18,7 +18,10 @@ const WHITESPACE = /\s/;
  * ```
  */
 export function redisSinkKeyPrefixes(sink: RedisSinkConfig): string[] | undefined {
-  const mappings = sink.mappings.map((mapping) => templateLiteralPrefix(mapping.key));
+  // A threshold's `key` names the monitored entity; its Redis keys are the sink's own (`sb:thr:`).
+  const mappings = sink.mappings
+    .filter((mapping) => mapping.operation !== 'threshold')
+    .map((mapping) => templateLiteralPrefix(mapping.key));
   if (mappings.some((prefix) => prefix === '' || WHITESPACE.test(prefix))) return undefined;
   return [...new Set([...Object.values(REDIS_SINK_KEYS), ...mappings])];
 }

@@ -16,6 +16,7 @@ import type {
   RedisMapping,
   SessionMapping,
   StreamMapping,
+  ThresholdMapping,
   UniqueMapping,
 } from '../../config/types';
 import type { KafkaRecord } from '../core/kafkaRecords';
@@ -261,7 +262,7 @@ function list(m: ListMapping): Planner {
   };
 }
 
-function compile(m: RedisMapping): Planner {
+function compile(m: Exclude<RedisMapping, ThresholdMapping>): Planner {
   switch (m.operation) {
     case 'counter':
       return counter(m);
@@ -293,6 +294,8 @@ function compile(m: RedisMapping): Planner {
 export function compileMappings(mappings: readonly RedisMapping[]): Map<string, CompiledMapping[]> {
   const byTopic = new Map<string, CompiledMapping[]>();
   for (const m of mappings) {
+    // Thresholds keep per-key state of their own (thresholds/ThresholdPartitionSink.ts), not planned writes.
+    if (m.operation === 'threshold') continue;
     const compiled: CompiledMapping = { name: m.name, topic: m.topic, operation: m.operation, ...compile(m) };
     const list = byTopic.get(m.topic) ?? [];
     list.push(compiled);

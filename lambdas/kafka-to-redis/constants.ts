@@ -16,6 +16,11 @@ export const REDIS_SINK_KEYS = {
    * `sb:refused:<consumer group>:<topic>:<partition>`.
    */
   refusalsPrefix: 'sb:refused:',
+  /**
+   * A threshold mapping's keys, all in one hash slot (`{<mapping>}`): per-key state, current alerts, last
+   * reading times, the alert outbox and the watermarks. `sb:thr:{<mapping>}:state` …
+   */
+  thresholdPrefix: 'sb:thr:',
 } as const;
 
 export const REDIS_SINK_DEFAULTS = {

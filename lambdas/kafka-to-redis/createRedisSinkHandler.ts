@@ -7,10 +7,13 @@ import { HANDLER_NAMES } from '../core/constants';
 import type { DeadLetterQueue } from '../core/DeadLetterQueue';
 import type { Logger } from '../core/Logger';
 import type { Metrics } from '../core/Metrics';
+import type { TimerHandler } from '../core/schedule/types';
 import type { KafkaSinkHandler } from '../core/sink/createKafkaSinkHandler';
 import { createKafkaSinkHandler } from '../core/sink/createKafkaSinkHandler';
 import { RedisPartitionSink } from './RedisPartitionSink';
 import type { RedisClient } from './redisConnection';
+import { type AlertProducer, ThresholdEngine } from './thresholds/ThresholdEngine';
+import { withThresholds } from './thresholds/withThresholds';
 import type { ApplyLimits } from './types';
 
 export interface RedisSinkHandlerOptions {
@@ -22,6 +25,55 @@ export interface RedisSinkHandlerOptions {
   readonly logger?: Logger;
   readonly metrics?: Metrics;
   readonly limits?: Partial<ApplyLimits>;
+  /** Where threshold mappings produce their alerts; required when the config has threshold mappings. */
+  readonly producer?: AlertProducer;
+}
+
+/** The sink's handler and the timers of its mappings that have one (threshold silence sweeps). */
+export interface RedisSinkRoutes {
+  readonly handler: KafkaSinkHandler;
+  readonly timers: Readonly<Record<string, TimerHandler>>;
+}
+
+/**
+ * The Kafka → Redis handler and the timers of its mappings, for `routeInvocation`.
+ *
+ * @example
+ * ```ts
+ * const { handler, timers } = createRedisSinkRoutes({ config, redis, cluster: false, deadLetters, producer });
+ * export const entry = routeInvocation({ events: handler, timers });
+ * ```
+ */
+export function createRedisSinkRoutes(options: RedisSinkHandlerOptions): RedisSinkRoutes {
+  const { config, redis, cluster, limits } = options;
+  const hasThresholds = config.mappings.some((mapping) => mapping.operation === 'threshold');
+  if (hasThresholds && !options.producer) {
+    throw new Error('threshold mappings produce alerts: the Redis sink needs a Kafka producer');
+  }
+  const thresholds =
+    hasThresholds && options.producer
+      ? new ThresholdEngine({
+          redis,
+          config,
+          producer: options.producer,
+          ...(options.logger ? { logger: options.logger } : {}),
+        })
+      : undefined;
+  const handler = createKafkaSinkHandler({
+    name: HANDLER_NAMES.kafkaToRedis,
+    sink: ({ logger, metrics }) => {
+      const writes = new RedisPartitionSink({ redis, config, cluster, logger, metrics, limits });
+      return thresholds ? withThresholds(writes, thresholds) : writes;
+    },
+    deadLetters: options.deadLetters,
+    logger: options.logger,
+    metrics: options.metrics,
+  });
+  const timers: Record<string, TimerHandler> = {};
+  for (const name of thresholds?.sweptMappings ?? []) {
+    timers[name] = () => (thresholds as ThresholdEngine).sweep(name, Date.now());
+  }
+  return { handler, timers };
 }
 
 /**
@@ -34,13 +86,5 @@ export interface RedisSinkHandlerOptions {
  * ```
  */
 export function createRedisSinkHandler(options: RedisSinkHandlerOptions): KafkaSinkHandler {
-  const { config, redis, cluster, limits } = options;
-  return createKafkaSinkHandler({
-    name: HANDLER_NAMES.kafkaToRedis,
-    sink: ({ logger, metrics }) =>
-      new RedisPartitionSink({ redis, config, cluster, logger, metrics, limits }),
-    deadLetters: options.deadLetters,
-    logger: options.logger,
-    metrics: options.metrics,
-  });
+  return createRedisSinkRoutes(options).handler;
 }

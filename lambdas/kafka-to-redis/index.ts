@@ -7,11 +7,15 @@ import type { MSKEvent } from 'aws-lambda';
 import { validateRedisSinkSlice } from '../../config/validatePipelineConfig';
 import { HANDLER_NAMES } from '../core/constants';
 import { DeadLetterQueue } from '../core/DeadLetterQueue';
+import { KafkaProducerProvider } from '../core/kafka/KafkaProducerProvider';
+import { kafkaSettingsFromEnv } from '../core/kafka/kafkaSettingsFromEnv';
 import { Logger } from '../core/Logger';
 import { lazyInit } from '../core/lazyInit';
 import { loadHandlerConfig } from '../core/loadHandlerConfig';
+import { routeInvocation } from '../core/schedule/routeInvocation';
+import type { ScheduledEvent } from '../core/schedule/types';
 import type { InvocationContext, KafkaBatchResponse } from '../core/types';
-import { createRedisSinkHandler } from './createRedisSinkHandler';
+import { createRedisSinkRoutes } from './createRedisSinkHandler';
 import { createRedisClient, redisSettingsFromEnv } from './redisConnection';
 
 const sink = lazyInit(async () => {
@@ -23,9 +27,31 @@ const sink = lazyInit(async () => {
     connectionName: `streambridge-${HANDLER_NAMES.kafkaToRedis}`,
     onError: (error) => logger.warn('Redis connection error', { error }),
   });
-  return createRedisSinkHandler({ config, redis, cluster: settings.cluster, deadLetters, logger });
+  // Threshold mappings produce their alerts to Kafka; other sinks need no producer.
+  const producer = config.mappings.some((mapping) => mapping.operation === 'threshold')
+    ? new KafkaProducerProvider({
+        settings: kafkaSettingsFromEnv(),
+        clientId: HANDLER_NAMES.kafkaToRedis,
+        logger,
+      })
+    : undefined;
+  const { handler: events, timers } = createRedisSinkRoutes({
+    config,
+    redis,
+    cluster: settings.cluster,
+    deadLetters,
+    logger,
+    ...(producer ? { producer } : {}),
+  });
+  return routeInvocation({ events, timers });
 });
 
-export async function handler(event: MSKEvent, context?: InvocationContext): Promise<KafkaBatchResponse> {
-  return (await sink.get())(event, context);
+/** MSK batches, and the scheduled events of the mappings' timers (docs/handlers.md, "Scheduled invocations"). */
+export async function handler(event: MSKEvent, context?: InvocationContext): Promise<KafkaBatchResponse>;
+export async function handler(event: ScheduledEvent, context?: InvocationContext): Promise<unknown>;
+export async function handler(
+  event: MSKEvent | ScheduledEvent,
+  context?: InvocationContext,
+): Promise<unknown> {
+  return (await sink.get())(event as MSKEvent, context);
 }

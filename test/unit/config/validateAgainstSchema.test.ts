@@ -132,7 +132,7 @@ describe('validateAgainstSchema', () => {
     // Assess
     expect(issues).toHaveLength(2);
     expect(issues[0]).toBe(
-      'redis.mappings[1].operation: must be one of session, counter, leaderboard, unique, cache, stream, list (got "incr")',
+      'redis.mappings[1].operation: must be one of session, counter, leaderboard, unique, cache, stream, list, threshold (got "incr")',
     );
     expect(issues[1]).toMatch(/^redis\.mappings\[1\]\.key: key template "views:\{page": unclosed/);
   });

@@ -1,0 +1,331 @@
+/**
+ * Threshold mappings on Redis: a partition's readings compacted per key, evaluated (evaluateThreshold.ts)
+ * from the stored states, and committed with the partition's watermark in one script call; the silence
+ * sweep the same way without a watermark; then the alert outbox flushed to the alert topic and emptied only
+ * after the send (docs/sinks/redis.md, "Thresholds and alerts").
+ */
+import type { TopicMessages } from 'kafkajs';
+import { matchesPattern } from '../../../config/filterPattern';
+import type { CompiledTemplate } from '../../../config/keyTemplate';
+import { compileTemplate, readField, TemplateFieldError, toEpochMillis } from '../../../config/keyTemplate';
+import type { RedisSinkConfig, ThresholdMapping } from '../../../config/types';
+import type { Logger } from '../../core/Logger';
+import { SINK_LOOP } from '../../core/sink/constants';
+import type { PoisonFinding } from '../../core/sink/errors';
+import { PartitionApplyError, POISON_KINDS, PoisonRecordError } from '../../core/sink/errors';
+import type { PartitionEvents, PartitionOutcome } from '../../core/sink/KafkaSinkProcessor';
+import type { SinkEvent } from '../../core/sink/sinkEvent';
+import { readNumber, templateContext } from '../../core/sink/sinkEvent';
+import type { RedisClient } from '../redisConnection';
+import { commitThresholds, type KeyCommit } from './commitScript';
+import { ALERT_ID_HEADER, THRESHOLD_DEFAULTS, type ThresholdKeys, thresholdKeys } from './constants';
+import { evaluateReadings, evaluateSilence } from './evaluateThreshold';
+import type { AlertEvent, Evaluation, Reading, ThresholdRule, ThresholdState } from './types';
+
+/** Where alerts are produced (the sink's Kafka producer). */
+export interface AlertProducer {
+  send(batch: TopicMessages[], deadlineMs: number): Promise<void>;
+}
+
+export interface ThresholdEngineOptions {
+  readonly redis: RedisClient;
+  readonly config: Pick<RedisSinkConfig, 'consumerGroup' | 'mappings'>;
+  readonly producer: AlertProducer;
+  readonly logger?: Logger;
+  /** Longest a flush of the outbox may take, ms. Default 10 s. */
+  readonly sendDeadlineMs?: number;
+}
+
+interface CompiledThreshold {
+  readonly mapping: ThresholdMapping;
+  readonly rule: ThresholdRule;
+  readonly key: CompiledTemplate;
+  readonly keys: ThresholdKeys;
+}
+
+/** A reading with the offset of its record: readings at or below the watermark are not applied again. */
+interface OffsetReading extends Reading {
+  readonly offset: number;
+}
+
+/** The result of a sweep: keys found silent and alerts produced. */
+export interface SweepResult {
+  readonly mapping: string;
+  readonly silenced: number;
+  readonly produced: number;
+}
+
+function parseState(json: string | null | undefined): ThresholdState | undefined {
+  return json ? (JSON.parse(json) as ThresholdState) : undefined;
+}
+
+function currentAlert(key: string, state: ThresholdState): string {
+  if (state.status === 'ok') return '';
+  return JSON.stringify({ key, status: state.status, since: state.since, value: state.lastValue });
+}
+
+function compile(mapping: ThresholdMapping): CompiledThreshold {
+  return {
+    mapping,
+    key: compileTemplate(mapping.key),
+    keys: thresholdKeys(mapping.name),
+    rule: {
+      mapping: mapping.name,
+      ...(mapping.above === undefined ? {} : { above: mapping.above }),
+      ...(mapping.below === undefined ? {} : { below: mapping.below }),
+      ...(mapping.recoverBelow === undefined ? {} : { recoverBelow: mapping.recoverBelow }),
+      ...(mapping.recoverAbove === undefined ? {} : { recoverAbove: mapping.recoverAbove }),
+      ...(mapping.silenceSeconds === undefined ? {} : { silenceSeconds: mapping.silenceSeconds }),
+      forReadings: mapping.forReadings ?? THRESHOLD_DEFAULTS.forReadings,
+      forSeconds: mapping.forSeconds ?? THRESHOLD_DEFAULTS.forSeconds,
+    },
+  };
+}
+
+/**
+ * The threshold mappings of one Redis sink.
+ *
+ * @example
+ * ```ts
+ * const engine = new ThresholdEngine({ redis, config, producer: kafkaProducerProvider });
+ * await engine.applyPartition(partitionEvents); // states, alerts and watermark, then the outbox flushed
+ * await engine.sweep('device-temp', Date.now()); // keys silent for silenceSeconds
+ * ```
+ */
+export class ThresholdEngine {
+  readonly #redis: RedisClient;
+  readonly #consumerGroup: string;
+  readonly #producer: AlertProducer;
+  readonly #logger: Logger | undefined;
+  readonly #sendDeadlineMs: number;
+  readonly #mappings: CompiledThreshold[];
+
+  constructor(options: ThresholdEngineOptions) {
+    this.#redis = options.redis;
+    this.#consumerGroup = options.config.consumerGroup;
+    this.#producer = options.producer;
+    this.#logger = options.logger;
+    this.#sendDeadlineMs = options.sendDeadlineMs ?? 10_000;
+    this.#mappings = options.config.mappings
+      .filter((mapping): mapping is ThresholdMapping => mapping.operation === 'threshold')
+      .map(compile);
+  }
+
+  /** Names of the threshold mappings with a silence sweep (each gets a timer). */
+  get sweptMappings(): string[] {
+    return this.#mappings.filter((m) => m.rule.silenceSeconds !== undefined).map((m) => m.mapping.name);
+  }
+
+  /** True when some threshold mapping reads `topic`. */
+  reads(topic: string): boolean {
+    return this.#mappings.some((m) => m.mapping.topic === topic);
+  }
+
+  /**
+   * Applies a partition's events to every threshold mapping of its topic. Poison readings are returned;
+   * a failure (Redis, or the alert send) fails the partition from its first event, and the watermark
+   * makes the redelivery change nothing but the flush.
+   */
+  async applyPartition(batch: PartitionEvents): Promise<PartitionOutcome> {
+    const poison: PoisonFinding[] = [];
+    let duplicates = 0;
+    const firstOffset = batch.events[0]?.record.offset ?? batch.lastOffset;
+    for (const compiled of this.#mappings) {
+      if (compiled.mapping.topic !== batch.topic) continue;
+      const byKey = this.#readings(compiled, batch.events, poison);
+      try {
+        duplicates += await this.#commitPartition(compiled, batch, byKey);
+        await this.flush(compiled.mapping.name);
+      } catch (error) {
+        const settled = poison.filter((finding) => finding.record.offset < firstOffset);
+        throw new PartitionApplyError(firstOffset, error, settled);
+      }
+    }
+    const poisonRecords = new Set(poison.map((finding) => finding.record));
+    return { poison, applied: batch.events.length - poisonRecords.size, duplicates };
+  }
+
+  /** Turns the keys of `mappingName` without a reading for `silenceSeconds` silent, then flushes the outbox. */
+  async sweep(mappingName: string, now: number): Promise<SweepResult> {
+    const compiled = this.#mappings.find((m) => m.mapping.name === mappingName);
+    if (!compiled || compiled.rule.silenceSeconds === undefined) {
+      throw new RangeError(`no threshold mapping ${mappingName} with silenceSeconds`);
+    }
+    const cutoff = now - compiled.rule.silenceSeconds * 1000;
+    let silenced = 0;
+    for (let attempt = 0; ; attempt++) {
+      const candidates = (await this.#redis.call('ZRANGEBYSCORE', [
+        compiled.keys.lastSeen,
+        '-inf',
+        String(cutoff),
+      ])) as string[];
+      const stored = await this.#states(compiled, candidates);
+      const commits: KeyCommit[] = [];
+      const alerts: AlertEvent[] = [];
+      for (const key of candidates) {
+        const before = stored.get(key) ?? '';
+        const state = parseState(before);
+        if (!state) continue;
+        const evaluation = evaluateSilence(compiled.rule, key, state, now);
+        if (evaluation.alerts.length === 0) continue;
+        commits.push(this.#keyCommit(key, before, evaluation));
+        alerts.push(...evaluation.alerts);
+      }
+      if (commits.length === 0) break;
+      const result = await commitThresholds(this.#redis, compiled.keys, {
+        keys: commits,
+        outbox: alerts.map((alert) => ({ id: alert.alertId, json: JSON.stringify(alert) })),
+      });
+      if (result.status === 'ok') {
+        silenced = commits.length;
+        break;
+      }
+      if (attempt >= SINK_LOOP.maxReplans) throw new Error(`threshold states of ${mappingName} keep moving`);
+    }
+    const produced = await this.flush(mappingName);
+    return { mapping: mappingName, silenced, produced };
+  }
+
+  /**
+   * Produces every alert in the mapping's outbox to its alert topic (per key in sequence order, keyed by
+   * the key, the alert id in a header), then deletes exactly those from the outbox. A send that fails
+   * leaves them there for the next flush; one that succeeded but whose delete failed sends them again
+   * (same ids: consumers de-duplicate). Returns how many were produced.
+   */
+  async flush(mappingName: string): Promise<number> {
+    const compiled = this.#mappings.find((m) => m.mapping.name === mappingName);
+    if (!compiled) throw new RangeError(`no threshold mapping ${mappingName}`);
+    const entries = (await this.#redis.call('HGETALL', [compiled.keys.outbox])) as string[];
+    if (entries.length === 0) return 0;
+    const alerts: AlertEvent[] = [];
+    for (let i = 1; i < entries.length; i += 2) alerts.push(JSON.parse(entries[i] as string) as AlertEvent);
+    alerts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.seq - b.seq));
+    await this.#producer.send(
+      [
+        {
+          topic: compiled.mapping.alertTopic,
+          messages: alerts.map((alert) => ({
+            key: alert.key,
+            value: JSON.stringify(alert),
+            headers: { [ALERT_ID_HEADER]: alert.alertId },
+          })),
+        },
+      ],
+      this.#sendDeadlineMs,
+    );
+    await this.#redis.call('HDEL', [compiled.keys.outbox, ...alerts.map((alert) => alert.alertId)]);
+    this.#logger?.debug('alerts produced', { mapping: mappingName, alerts: alerts.length });
+    return alerts.length;
+  }
+
+  /** The mapping's readings of this partition, per key in offset order; poison readings collected. */
+  #readings(
+    compiled: CompiledThreshold,
+    events: readonly SinkEvent[],
+    poison: PoisonFinding[],
+  ): Map<string, OffsetReading[]> {
+    const byKey = new Map<string, OffsetReading[]>();
+    const { mapping } = compiled;
+    for (const event of events) {
+      if (event.kind === 'tombstone') continue;
+      if (mapping.filter && !matchesPattern(event.fields, mapping.filter)) continue;
+      try {
+        const key = this.#key(compiled, event);
+        const value = readNumber(event.fields, mapping.valueField);
+        if (value === undefined) {
+          throw new PoisonRecordError(POISON_KINDS.missingField, `field "${mapping.valueField}" is missing`);
+        }
+        const at = this.#time(mapping, event);
+        const reading = { value, at, offset: event.record.offset };
+        const readings = byKey.get(key);
+        if (readings) readings.push(reading);
+        else byKey.set(key, [reading]);
+      } catch (error) {
+        if (!(error instanceof PoisonRecordError)) throw error;
+        poison.push({ record: event.record, error });
+      }
+    }
+    return byKey;
+  }
+
+  #key(compiled: CompiledThreshold, event: SinkEvent): string {
+    const context = templateContext(event);
+    try {
+      return compiled.key.render(context);
+    } catch (error) {
+      if (!(error instanceof TemplateFieldError)) throw error;
+      const missing = error.field.startsWith('$') || readField(context.fields, error.field) == null;
+      throw new PoisonRecordError(
+        missing ? POISON_KINDS.missingField : POISON_KINDS.wrongType,
+        error.message,
+      );
+    }
+  }
+
+  #time(mapping: ThresholdMapping, event: SinkEvent): number {
+    if (mapping.timeField === undefined) return event.record.timestamp;
+    const at = toEpochMillis(readField(event.fields, mapping.timeField));
+    if (at === undefined) {
+      throw new PoisonRecordError(POISON_KINDS.wrongType, `field "${mapping.timeField}" is not a time`);
+    }
+    return at;
+  }
+
+  async #states(compiled: CompiledThreshold, keys: readonly string[]): Promise<Map<string, string>> {
+    const states = new Map<string, string>();
+    if (keys.length === 0) return states;
+    const values = (await this.#redis.call('HMGET', [compiled.keys.state, ...keys])) as (string | null)[];
+    keys.forEach((key, index) => {
+      const value = values[index];
+      if (value) states.set(key, value);
+    });
+    return states;
+  }
+
+  #keyCommit(key: string, before: string, evaluation: Evaluation): KeyCommit {
+    return {
+      key,
+      before,
+      after: JSON.stringify(evaluation.state),
+      lastAt: evaluation.state.lastAt,
+      alert: currentAlert(key, evaluation.state),
+    };
+  }
+
+  /** Evaluates and commits one mapping's readings of a partition; returns the readings already applied. */
+  async #commitPartition(
+    compiled: CompiledThreshold,
+    batch: PartitionEvents,
+    byKey: ReadonlyMap<string, readonly OffsetReading[]>,
+  ): Promise<number> {
+    const field = `${this.#consumerGroup}:${batch.topic}:${batch.partition}`;
+    for (let attempt = 0; ; attempt++) {
+      const stored = await this.#redis.call('HGET', [compiled.keys.watermarks, field]);
+      const watermark = stored === null ? -1 : Number(stored);
+      if (watermark >= batch.lastOffset) return batch.events.length;
+      const keys = [...byKey.keys()];
+      const states = await this.#states(compiled, keys);
+      const commits: KeyCommit[] = [];
+      const alerts: AlertEvent[] = [];
+      let skipped = 0;
+      for (const key of keys) {
+        const readings = byKey.get(key) ?? [];
+        // Readings at or below the watermark were applied by an earlier delivery of this range.
+        const fresh = readings.filter((reading) => reading.offset > watermark);
+        skipped += readings.length - fresh.length;
+        if (fresh.length === 0) continue;
+        const before = states.get(key) ?? '';
+        const evaluation = evaluateReadings(compiled.rule, key, parseState(before), fresh);
+        commits.push(this.#keyCommit(key, before, evaluation));
+        alerts.push(...evaluation.alerts);
+      }
+      const result = await commitThresholds(this.#redis, compiled.keys, {
+        watermark: { field, expected: watermark, next: batch.lastOffset },
+        keys: commits,
+        outbox: alerts.map((alert) => ({ id: alert.alertId, json: JSON.stringify(alert) })),
+      });
+      if (result.status === 'ok') return skipped;
+      if (attempt >= SINK_LOOP.maxReplans) throw new Error(`threshold watermark ${field} keeps moving`);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+/** Constants of threshold mappings: defaults, Redis key names, and the alert message header. */
+import { REDIS_SINK_KEYS } from '../constants';
+
+export const THRESHOLD_DEFAULTS = {
+  forReadings: 1,
+  forSeconds: 0,
+  /** The silence sweep's schedule when the mapping names none. */
+  schedule: 'rate(1 minute)',
+} as const;
+
+/** Header of each alert message carrying its deterministic id (`<mapping>:<key>:<seq>`): consumers de-duplicate on it. */
+export const ALERT_ID_HEADER = 'streambridge-alert-id';
+
+/**
+ * A threshold mapping's Redis keys; all carry the `{<mapping>}` hash tag, so one script call holds a
+ * mapping's state, alerts, outbox and watermarks together in cluster mode too.
+ *
+ * @example
+ * ```ts
+ * thresholdKeys('device-temp').alerts; // 'sb:thr:{device-temp}:alerts'
+ * ```
+ */
+export function thresholdKeys(mapping: string) {
+  const base = `${REDIS_SINK_KEYS.thresholdPrefix}{${mapping}}`;
+  return {
+    /** Hash: key → state JSON (status, since, last value and time, pending debounce, transitions). */
+    state: `${base}:state`,
+    /** Hash: key → the current alert (alerting or silent), for a dashboard; ok keys are absent. */
+    alerts: `${base}:alerts`,
+    /** Sorted set: key by the time of its last reading, where the sweep finds silent keys. */
+    lastSeen: `${base}:seen`,
+    /** Hash: alert id → alert JSON, written with the state and deleted once produced to Kafka. */
+    outbox: `${base}:outbox`,
+    /** Hash: `<consumer group>:<topic>:<partition>` → offset of the last applied record. */
+    watermarks: `${base}:wm`,
+  } as const;
+}
+
+export type ThresholdKeys = ReturnType<typeof thresholdKeys>;

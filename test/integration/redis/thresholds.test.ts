@@ -1,0 +1,240 @@
+/**
+ * Threshold mappings on the real Redis and Kafka: one alert per state change, produced to the alert topic
+ * once, in order, under redelivery, a failed send (state committed, outbox kept, flushed by the retry) and a
+ * sink restart mid-batch; the current alert set in Redis; silent keys found by the timer; poison readings
+ * dead-lettered with the reason.
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Kafka, TopicMessages } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { RedisSinkConfig } from '../../../config/types';
+import type { DeadLetter } from '../../../lambdas/core/DeadLetterQueue';
+import { KafkaProducerProvider } from '../../../lambdas/core/kafka/KafkaProducerProvider';
+import { Logger } from '../../../lambdas/core/Logger';
+import { createRedisSinkRoutes } from '../../../lambdas/kafka-to-redis/createRedisSinkHandler';
+import { ALERT_ID_HEADER, thresholdKeys } from '../../../lambdas/kafka-to-redis/thresholds/constants';
+import type { AlertProducer } from '../../../lambdas/kafka-to-redis/thresholds/ThresholdEngine';
+import type { AlertEvent } from '../../../lambdas/kafka-to-redis/thresholds/types';
+import { mskEvent, type RecordSpec } from '../../../local/events/mskEvents';
+import { createTestTopic, deleteTestTopic, localKafka } from '../helpers/kafkaMskEvents';
+import { requireEnv } from '../serviceEnv';
+
+const CONTEXT = { awsRequestId: 'thresholds', getRemainingTimeInMillis: () => 30_000 };
+const QUIET = new Logger('thresholds-test', { level: 'ERROR', write: () => undefined });
+
+interface Received {
+  readonly id: string;
+  readonly alert: AlertEvent;
+}
+
+describe('threshold mappings on Redis and Kafka', () => {
+  const kafka: Kafka = localKafka('thresholds-test');
+  const redis = new Redis(requireEnv('REDIS_URL'), { maxRetriesPerRequest: 1 });
+  const producer = new KafkaProducerProvider({
+    settings: {
+      brokers: requireEnv('KAFKA_BROKERS').split(','),
+      auth: 'plaintext',
+      compression: 'none',
+    } as never,
+    clientId: 'thresholds-test',
+    logger: QUIET,
+  });
+  const received: Received[] = [];
+  const deadLetters: { reason: string; offset: number }[] = [];
+  let alertTopic: string;
+  let consumer: ReturnType<Kafka['consumer']>;
+  let mapping: string;
+
+  function config(name: string): RedisSinkConfig {
+    return {
+      consumerGroup: `thr-${name}`,
+      mappings: [
+        {
+          name,
+          topic: 'readings',
+          operation: 'threshold',
+          key: '{deviceId}',
+          valueField: 'temp',
+          above: 80,
+          recoverBelow: 70,
+          forReadings: 2,
+          silenceSeconds: 60,
+          alertTopic,
+        },
+      ],
+    } as RedisSinkConfig;
+  }
+
+  function sink(name: string, alerts: AlertProducer = producer) {
+    return createRedisSinkRoutes({
+      config: config(name),
+      redis,
+      cluster: false,
+      producer: alerts,
+      logger: QUIET,
+      deadLetters: {
+        send: async (letters: readonly DeadLetter[]) => {
+          for (const letter of letters) {
+            deadLetters.push({
+              reason: letter.reason,
+              offset: (letter.coordinates as { offset: number }).offset,
+            });
+          }
+        },
+      },
+    });
+  }
+
+  function readings(
+    deviceId: string,
+    temps: readonly (number | string)[],
+    from = 0,
+    at = Date.now(),
+  ): RecordSpec[] {
+    return temps.map((temp, i) => ({
+      topic: 'readings',
+      offset: from + i,
+      key: deviceId,
+      timestamp: at + i,
+      value: { deviceId, temp },
+    }));
+  }
+
+  const alertsOf = (name: string) => received.filter((r) => r.alert.mapping === name);
+
+  beforeAll(async () => {
+    alertTopic = await createTestTopic(kafka, 'alerts');
+    consumer = kafka.consumer({ groupId: `thr-reader-${randomUUID()}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: alertTopic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        received.push({
+          id: message.headers?.[ALERT_ID_HEADER]?.toString() ?? '',
+          alert: JSON.parse(message.value?.toString() ?? '{}') as AlertEvent,
+        });
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await consumer?.disconnect();
+    await (await producer.producer()).disconnect();
+    await deleteTestTopic(kafka, alertTopic);
+    for (const key of await redis.keys('sb:thr:{thr-*')) await redis.del(key);
+    redis.disconnect();
+  });
+
+  it('emits one alert per state change, in order, and keeps the current alert set in Redis', async () => {
+    // Prepare
+    mapping = `thr-${randomUUID().slice(0, 8)}`;
+    const { handler } = sink(mapping);
+
+    // Act: d1 drifts over (two readings each way), stays, comes back under the recovery bound; d2 only over
+    const response = await handler(
+      mskEvent([...readings('d1', [50, 85, 90, 95, 75, 65, 60]), ...readings('d2', [81, 82], 7)]),
+      CONTEXT,
+    );
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    await vi.waitFor(() => expect(alertsOf(mapping)).toHaveLength(3), { timeout: 10_000, interval: 50 });
+    const d1 = alertsOf(mapping).filter((r) => r.alert.key === 'd1');
+    expect(d1.map((r) => [r.id, r.alert.from, r.alert.to, r.alert.value])).toEqual([
+      [`${mapping}:d1:1`, 'ok', 'alerting', 90],
+      [`${mapping}:d1:2`, 'alerting', 'ok', 60],
+    ]);
+    const keys = thresholdKeys(mapping);
+    expect(await redis.hkeys(keys.alerts)).toEqual(['d2']);
+    expect(await redis.hlen(keys.outbox)).toBe(0);
+    expect(JSON.parse((await redis.hget(keys.state, 'd1')) ?? '{}')).toMatchObject({
+      status: 'ok',
+      lastValue: 60,
+    });
+  });
+
+  it('changes nothing and sends nothing new when the batch is redelivered, even by a restarted sink', async () => {
+    // Prepare: the same batch again, through a new sink instance (a new execution environment)
+    const { handler } = sink(mapping);
+    const before = alertsOf(mapping).length;
+
+    // Act
+    const response = await handler(
+      mskEvent([...readings('d1', [50, 85, 90, 95, 75, 65, 60]), ...readings('d2', [81, 82], 7)]),
+      CONTEXT,
+    );
+    // A marker transition after it, so the consumer has provably read past anything the redelivery sent.
+    await handler(mskEvent(readings('d3', [99, 99], 9)), CONTEXT);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    await vi.waitFor(() => expect(alertsOf(mapping).some((r) => r.alert.key === 'd3')).toBe(true), {
+      timeout: 10_000,
+      interval: 50,
+    });
+    expect(alertsOf(mapping)).toHaveLength(before + 1);
+  });
+
+  it('keeps alerts in the outbox when the send fails, and the redelivered batch flushes them once', async () => {
+    // Prepare: a producer that fails its first send (the broker lost mid-batch)
+    const name = `thr-${randomUUID().slice(0, 8)}`;
+    let failNext = true;
+    const flaky: AlertProducer = {
+      send: (batch: TopicMessages[], deadlineMs: number) => {
+        if (failNext) {
+          failNext = false;
+          return Promise.reject(new Error('broker unavailable'));
+        }
+        return producer.send(batch, deadlineMs);
+      },
+    };
+    const batch = mskEvent(readings('d9', [90, 91, 60, 55], 0));
+
+    // Act
+    const first = await sink(name, flaky).handler(batch, CONTEXT);
+    const outboxAfterFailure = await redis.hlen(thresholdKeys(name).outbox);
+    const second = await sink(name, flaky).handler(batch, CONTEXT);
+
+    // Assess
+    expect(first.batchItemFailures).toEqual([
+      { itemIdentifier: { 'topic-partition': 'readings-0', offset: 0 } },
+    ]);
+    expect(outboxAfterFailure).toBe(2);
+    expect(second.batchItemFailures).toEqual([]);
+    await vi.waitFor(() => expect(alertsOf(name)).toHaveLength(2), { timeout: 10_000, interval: 50 });
+    expect(alertsOf(name).map((r) => r.id)).toEqual([`${name}:d9:1`, `${name}:d9:2`]);
+    expect(await redis.hlen(thresholdKeys(name).outbox)).toBe(0);
+  });
+
+  it('turns keys silent on the timer and back on their next reading', async () => {
+    // Prepare: d5 last read 2 minutes ago
+    const name = `thr-${randomUUID().slice(0, 8)}`;
+    const { handler, timers } = sink(name);
+    await handler(mskEvent(readings('d5', [50], 0, Date.now() - 120_000)), CONTEXT);
+
+    // Act
+    const swept = await timers[name]?.({} as never);
+    await handler(mskEvent(readings('d5', [55], 1)), CONTEXT);
+
+    // Assess
+    expect(swept).toEqual({ mapping: name, silenced: 1, produced: 1 });
+    await vi.waitFor(() => expect(alertsOf(name)).toHaveLength(2), { timeout: 10_000, interval: 50 });
+    expect(alertsOf(name).map((r) => `${r.alert.from}>${r.alert.to}`)).toEqual(['ok>silent', 'silent>ok']);
+    expect(await redis.hlen(thresholdKeys(name).alerts)).toBe(0);
+  });
+
+  it('dead-letters a reading without a numeric value, with the reason, and goes on', async () => {
+    // Prepare
+    const name = `thr-${randomUUID().slice(0, 8)}`;
+    const { handler } = sink(name);
+
+    // Act
+    const response = await handler(mskEvent(readings('d7', [90, 'hot', 91], 0)), CONTEXT);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(deadLetters).toContainEqual({ reason: 'field "temp" is not a number (got "hot")', offset: 1 });
+    await vi.waitFor(() => expect(alertsOf(name)).toHaveLength(1), { timeout: 10_000, interval: 50 });
+  });
+});

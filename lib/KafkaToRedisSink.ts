@@ -1,8 +1,12 @@
+import * as events from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
-import type { RedisSinkConfig } from '../config/types';
+import type { RedisSinkConfig, ThresholdMapping } from '../config/types';
+import { THRESHOLD_DEFAULTS } from '../lambdas/kafka-to-redis/thresholds/constants';
 import { HANDLERS } from './constants';
-import { redisEnvironment } from './handlerEnvironment';
+import { kafkaProducerEnvironment, redisEnvironment } from './handlerEnvironment';
 import { KafkaSinkBase, type KafkaSinkBaseProps } from './KafkaSinkBase';
+import { grantKafkaProduce } from './kafkaPermissions';
+import { addScheduledInvocation } from './scheduledInvocations';
 import { grantExistingSecretDecrypt } from './secretGrants';
 import type { CacheAccess } from './types';
 
@@ -26,14 +30,31 @@ export interface KafkaToRedisSinkProps extends KafkaSinkBaseProps {
  */
 export class KafkaToRedisSink extends KafkaSinkBase {
   constructor(scope: Construct, id: string, props: KafkaToRedisSinkProps) {
+    const thresholds = props.sink.mappings.filter(
+      (mapping): mapping is ThresholdMapping => mapping.operation === 'threshold',
+    );
     super(scope, id, props, {
       handler: HANDLERS.kafkaToRedis,
       sink: props.sink,
-      environment: redisEnvironment(props.cache),
+      // Threshold mappings produce their alerts: the producer's brokers and auth, never a secret's value.
+      environment: {
+        ...redisEnvironment(props.cache),
+        ...(thresholds.length > 0 ? kafkaProducerEnvironment(props.kafka) : {}),
+      },
       grantWrite: (role) => {
         props.cache.secret.grantRead(role);
         grantExistingSecretDecrypt(role, props.cache.secret);
       },
     });
+    if (thresholds.length === 0) return;
+    const alertTopics = [...new Set(thresholds.map((mapping) => mapping.alertTopic))];
+    grantKafkaProduce(this, this.bridge.role, props.kafka, alertTopics);
+    for (const mapping of thresholds) {
+      if (mapping.silenceSeconds === undefined) continue;
+      addScheduledInvocation(this, this.bridge.function, {
+        schedule: events.Schedule.expression(mapping.schedule ?? THRESHOLD_DEFAULTS.schedule),
+        mapping: mapping.name,
+      });
+    }
   }
 }

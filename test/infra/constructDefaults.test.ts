@@ -174,6 +174,7 @@ describe('helpers', () => {
       'sb:ver:',
       'sb:seen:',
       'sb:refused:',
+      'sb:thr:',
       'views:',
       'top*[x]:',
     ]);

@@ -11,7 +11,7 @@ export const REDIS_OPERATIONS = [
   'list',
   'threshold',
 ] as const;
-export const DYNAMO_MODES = ['timeseries', 'aggregate', 'state', 'upsert'] as const;
+export const DYNAMO_MODES = ['timeseries', 'aggregate', 'state', 'upsert', 'sessions'] as const;
 export const CLEANUP_POLICIES = ['delete', 'compact', 'compact,delete'] as const;
 /** An AZ name (`eu-west-1a`, `us-gov-west-1a`) or an AZ id (`euw1-az1`). */
 export const AVAILABILITY_ZONE_PATTERN = '^([a-z]{2}(-gov)?-[a-z]+-\\d[a-z]|[a-z]{2,5}\\d-az\\d{1,2})$';
@@ -58,4 +58,5 @@ export const CONFIG_DEFAULTS = {
   cacheStore: 'string',
   reducer: 'merge',
   consistentRead: true,
+  sessionCloseEveryMinutes: 1,
 } as const;

@@ -555,8 +555,71 @@ export const UpsertMappingSchema = strict({
   ),
 });
 
+export const FunnelSchema = strict(
+  {
+    stepField: text('Event field naming the step, e.g. `action`; events without it are page views only.'),
+    steps: Type.Array(text('A value of `stepField`.'), {
+      minItems: 2,
+      maxItems: 10,
+      description: 'The ordered steps, e.g. `["view", "cart", "checkout", "paid"]`; unique.',
+    }),
+    windowSeconds: integer(
+      1,
+      30 * 86_400,
+      'From a first step to the last one counted: a user reaches step k when steps 1..k happen in this order within it.',
+    ),
+  },
+  {
+    description:
+      'A conversion funnel: per UTC day (of the first step) and step, the exact number of users who reached it in order.',
+  },
+);
+
+export const SessionsMappingSchema = strict(
+  {
+    ...dynamoBase(
+      'sessions',
+      'Page views into sessions per user (inactivity gap), written when a session closes, with counts per day and an optional funnel.',
+    ),
+    userField: text('Field with the user id.'),
+    timestampField: text('Field with the event time (epoch ms, epoch s or ISO string).'),
+    gapSeconds: integer(1, 7 * 86_400, 'Inactivity that ends a session, e.g. 1800.'),
+    latenessSeconds: integer(
+      0,
+      86_400,
+      "How far behind the user's latest event time an event may arrive and still be placed in its session (also: how long after a user's last processed event the schedule waits before closing); older ones are dead-lettered as `LateEvent`.",
+    ),
+    index: text(
+      "The sink table's global secondary index (string keys) that lists sessions by day and the open ones due to close.",
+    ),
+    closeEveryMinutes: Type.Optional(
+      integer(1, 60, 'How often the schedule closes sessions whose gap passed without a next event.', {
+        default: CONFIG_DEFAULTS.sessionCloseEveryMinutes,
+      }),
+    ),
+    funnel: Type.Optional(FunnelSchema),
+    retentionDays: Type.Optional(
+      integer(
+        1,
+        3650,
+        "Closed sessions expire this many days after their end; needs the table's `ttlAttribute`.",
+      ),
+    ),
+  },
+  {
+    description:
+      'The table needs string (S) partition and sort keys and the `index`; key design and queries: docs/sinks/dynamodb.md.',
+  },
+);
+
 export const DynamoMappingSchema = Type.Union(
-  [TimeSeriesMappingSchema, AggregateMappingSchema, StateMappingSchema, UpsertMappingSchema],
+  [
+    TimeSeriesMappingSchema,
+    AggregateMappingSchema,
+    StateMappingSchema,
+    UpsertMappingSchema,
+    SessionsMappingSchema,
+  ],
   { discriminator: 'mode', description: 'How a topic’s events are written to a sink table.' },
 );
 
@@ -570,6 +633,19 @@ export const SinkTableSchema = strict({
       description:
         'The table already exists and is not created; its key schema is still declared here (mappings are checked against it) and its TTL is yours to enable.',
     }),
+  ),
+  globalIndexes: Type.Optional(
+    Type.Array(
+      strict(
+        {
+          name: text('Index name; unique in the table.', { pattern: '^[A-Za-z0-9_.-]{3,255}$' }),
+          partitionKey: attributeDefinition("The index's partition key."),
+          sortKey: Type.Optional(attributeDefinition("The index's sort key.")),
+        },
+        { description: 'A global secondary index (all attributes projected).' },
+      ),
+      { maxItems: 20, description: 'Global secondary indexes of the table (the `sessions` mode needs one).' },
+    ),
   ),
 });
 

@@ -243,7 +243,10 @@ function checkDynamoSink(issues: Issues, value: unknown, path: string, topics?: 
   const tableEntries = objects(value.tables);
   issues.unique(tableEntries, `${path}.tables`, 'table');
   const tables = new Map<string, Obj>();
-  for (const [table] of tableEntries) if (nonEmptyString(table.name)) tables.set(table.name, table);
+  for (const [table, i] of tableEntries) {
+    if (nonEmptyString(table.name)) tables.set(table.name, table);
+    issues.unique(objects(table.globalIndexes), `${path}.tables[${i}].globalIndexes`, 'index');
+  }
   for (const [m, i] of checkMappings(issues, value.mappings, `${path}.mappings`, topics)) {
     const at = `${path}.mappings[${i}]`;
     const tableName = nonEmptyString(m.table) ? m.table : undefined;
@@ -295,6 +298,9 @@ function checkDynamoSink(issues: Issues, value: unknown, path: string, topics?: 
         if (table?.sortKey)
           issues.fail(`${at}.table`, 'a state table is keyed by the entity alone: no sort key');
         break;
+      case 'sessions':
+        checkSessionsMapping(issues, m, table, at);
+        break;
       case 'upsert':
         if (m.tombstoneRetentionDays !== undefined && table && !table.ttlAttribute) {
           issues.fail(
@@ -303,6 +309,39 @@ function checkDynamoSink(issues: Issues, value: unknown, path: string, topics?: 
           );
         }
         break;
+    }
+  }
+}
+
+/** A `sessions` mapping's table: string keys, the named index (string keys), distinct funnel steps. */
+function checkSessionsMapping(issues: Issues, m: Obj, table: Obj | undefined, at: string): void {
+  const steps = isObject(m.funnel) && Array.isArray(m.funnel.steps) ? m.funnel.steps : [];
+  steps.forEach((step, i) => {
+    if (steps.indexOf(step) !== i)
+      issues.fail(`${at}.funnel.steps[${i}]`, `duplicate step ${JSON.stringify(step)}`);
+  });
+  if (!table) return;
+  for (const field of ['partitionKey', 'sortKey'] as const) {
+    const key = table[field];
+    if (!isObject(key)) issues.fail(`${at}.table`, `a sessions table needs a ${field} (type S)`);
+    else if (key.type !== 'S') issues.fail(`${at}.table`, `a sessions table's ${field} must be of type S`);
+  }
+  if (m.retentionDays !== undefined && !table.ttlAttribute) {
+    issues.fail(
+      `${at}.retentionDays`,
+      `table "${String(table.name)}" has no ttlAttribute to hold the expiry`,
+    );
+  }
+  if (!nonEmptyString(m.index)) return;
+  const index = objects(table.globalIndexes).find(([entry]) => entry.name === m.index)?.[0];
+  if (!index) {
+    issues.fail(`${at}.index`, `table "${String(table.name)}" declares no global index "${m.index}"`);
+    return;
+  }
+  for (const field of ['partitionKey', 'sortKey'] as const) {
+    const key = index[field];
+    if (!isObject(key) || key.type !== 'S') {
+      issues.fail(`${at}.index`, `index "${m.index}" needs a ${field} of type S`);
     }
   }
 }

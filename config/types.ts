@@ -44,6 +44,8 @@ export type AggregateMetric = Config<typeof S.AggregateMetricSchema>;
 export type AggregateMapping = Config<typeof S.AggregateMappingSchema>;
 export type StateMapping = Config<typeof S.StateMappingSchema>;
 export type UpsertMapping = Config<typeof S.UpsertMappingSchema>;
+export type FunnelConfig = Config<typeof S.FunnelSchema>;
+export type SessionsMapping = Config<typeof S.SessionsMappingSchema>;
 export type DynamoMapping = Config<typeof S.DynamoMappingSchema>;
 
 export type SinkTableConfig = Config<typeof S.SinkTableSchema>;

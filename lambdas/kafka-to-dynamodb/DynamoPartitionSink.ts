@@ -16,6 +16,8 @@ import { DYNAMO_SINK_METRICS } from './constants';
 import type { DynamoSend } from './DynamoRequests';
 import { DynamoRequests } from './DynamoRequests';
 import { StateWriter } from './StateWriter';
+import { SESSION_METRICS } from './sessions/constants';
+import { SessionWriter } from './sessions/SessionWriter';
 import { TimeSeriesWriter } from './TimeSeriesWriter';
 import type { MappingResult, MappingWriter } from './types';
 import { UpsertWriter } from './UpsertWriter';
@@ -44,6 +46,8 @@ function createMappingWriter(mapping: DynamoMapping, table: SinkTableConfig): Ma
       return new StateWriter({ mapping, table });
     case 'upsert':
       return new UpsertWriter({ mapping, table });
+    case 'sessions':
+      return new SessionWriter({ mapping, table });
   }
 }
 
@@ -123,6 +127,11 @@ export class DynamoPartitionSink implements PartitionSink {
     this.#metrics?.add(DYNAMO_SINK_METRICS.writeRequests, 'Count', writes);
     this.#metrics?.add(DYNAMO_SINK_METRICS.readRequests, 'Count', reads);
     this.#metrics?.add(DYNAMO_SINK_METRICS.throttledRequests, 'Count', throttled);
+    for (const [, result] of results) {
+      if (result.sessionsClosed)
+        this.#metrics?.add(SESSION_METRICS.closedOnEvent, 'Count', result.sessionsClosed);
+      if (result.lateEvents) this.#metrics?.add(SESSION_METRICS.lateEvents, 'Count', result.lateEvents);
+    }
     for (const [route, result] of results) {
       if (!result.versionGaps) continue;
       this.#metrics?.add(DYNAMO_SINK_METRICS.stateVersionGaps, 'Count', result.versionGaps);

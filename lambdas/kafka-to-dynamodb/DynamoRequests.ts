@@ -19,6 +19,10 @@ import type {
   GetItemCommandOutput,
   PutItemCommandInput,
   PutItemCommandOutput,
+  QueryCommandInput,
+  QueryCommandOutput,
+  TransactWriteItemsCommandInput,
+  TransactWriteItemsCommandOutput,
   UpdateItemCommandInput,
   UpdateItemCommandOutput,
 } from '@aws-sdk/client-dynamodb';
@@ -27,6 +31,8 @@ import {
   BatchWriteItemCommand,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { isThrottle } from './errors';
@@ -67,6 +73,14 @@ export class DynamoRequests {
 
   put(input: PutItemCommandInput): Promise<PutItemCommandOutput> {
     return this.#send('writes', () => this.#client.send(new PutItemCommand(input)));
+  }
+
+  transactWrite(input: TransactWriteItemsCommandInput): Promise<TransactWriteItemsCommandOutput> {
+    return this.#send('writes', () => this.#client.send(new TransactWriteItemsCommand(input)));
+  }
+
+  query(input: QueryCommandInput): Promise<QueryCommandOutput> {
+    return this.#send('reads', () => this.#client.send(new QueryCommand(input)));
   }
 
   get(input: GetItemCommandInput): Promise<GetItemCommandOutput> {

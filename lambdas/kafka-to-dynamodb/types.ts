@@ -21,6 +21,10 @@ export interface MappingResult {
   readonly duplicates: readonly number[];
   /** Events held back because an earlier version of their entity has not arrived (state mode). */
   readonly versionGaps?: number;
+  /** Sessions closed and written (sessions mode). */
+  readonly sessionsClosed?: number;
+  /** Events dead-lettered as older than the allowed lateness (sessions mode). */
+  readonly lateEvents?: number;
   /** Lowest offset not applied when the writes failed: it and everything after it must be redelivered. */
   readonly failedAt?: number;
   readonly failure?: unknown;

@@ -9,6 +9,8 @@ export const POISON_KINDS = {
   schema: 'SchemaViolation',
   /** An event-sourced entity's event does not follow its stored version (an earlier event is missing). */
   versionGap: 'VersionGap',
+  /** An event older than its mapping's allowed lateness (the session it belongs to is already closed). */
+  late: 'LateEvent',
 } as const;
 
 export type PoisonKind = (typeof POISON_KINDS)[keyof typeof POISON_KINDS];

@@ -1,7 +1,8 @@
 /**
  * The reference pipeline: IoT telemetry as a time series with TTL, user sessions, clickstream counters /
- * leaderboards / unique visitors, product cache warming with a CDC replica, and order event sourcing. What
- * grows with events expires (or is capped), so a pipeline left running reaches a steady state.
+ * leaderboards / unique visitors / sessions and a funnel, product cache warming with a CDC replica, and
+ * order event sourcing. What grows with events expires (or is capped), so a pipeline left running reaches
+ * a steady state.
  * `cdk synth` validates it (errors name the field) and provisions it; copy and edit it for your own.
  */
 import type { PipelineConfig } from './config/types';
@@ -144,6 +145,19 @@ const config: PipelineConfig = {
         // An order's state carries its latest event's `expiresAt`, so it expires with the order's events.
         { name: 'sb-order-state', partitionKey: { name: 'orderId', type: 'S' }, ttlAttribute: 'expiresAt' },
         { name: 'sb-products-replica', partitionKey: { name: 'productId', type: 'S' } },
+        {
+          name: 'sb-clickstream-sessions',
+          partitionKey: { name: 'pk', type: 'S' },
+          sortKey: { name: 'sk', type: 'S' },
+          ttlAttribute: 'expiresAt',
+          globalIndexes: [
+            {
+              name: 'byDay',
+              partitionKey: { name: 'gsi1pk', type: 'S' },
+              sortKey: { name: 'gsi1sk', type: 'S' },
+            },
+          ],
+        },
       ],
       mappings: [
         {
@@ -177,6 +191,20 @@ const config: PipelineConfig = {
           eventIdField: 'eventId',
         },
         { name: 'products-replica', topic: 'products.changes', mode: 'upsert', table: 'sb-products-replica' },
+        {
+          // Page views into sessions (30 min of inactivity ends one) and the view → cart → checkout → paid funnel.
+          name: 'clickstream-sessions',
+          topic: 'clickstream',
+          mode: 'sessions',
+          table: 'sb-clickstream-sessions',
+          userField: 'userId',
+          timestampField: 'ts',
+          gapSeconds: 1800,
+          latenessSeconds: 120,
+          index: 'byDay',
+          funnel: { stepField: 'action', steps: ['view', 'cart', 'checkout', 'paid'], windowSeconds: 3600 },
+          retentionDays: 30,
+        },
       ],
     },
   },

@@ -21,13 +21,14 @@ const SINK_TABLE_ACTIONS = [
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
   'dynamodb:ConditionCheckItem',
+  // TransactWriteItems is authorized per item by the item actions above.
   'dynamodb:DescribeTable',
 ] as const;
 
 /**
  * Kafka → DynamoDB: the kafka-to-dynamodb handler subscribed to every topic of its mappings (the same
  * event source defaults as the Redis sink), with item read/write access to exactly its sink tables (no
- * scans, no indexes, no table management).
+ * scans, no table management; Query only on the indexes of its `sessions` mappings).
  *
  * @example
  * ```ts
@@ -51,6 +52,17 @@ export class KafkaToDynamoSink extends KafkaSinkBase {
         role.addToPrincipalPolicy(
           new iam.PolicyStatement({ actions: [...SINK_TABLE_ACTIONS], resources: tableArns }),
         );
+        // The sessions mode's schedule queries its table's index for the open sessions due to close.
+        const indexArns = props.sink.mappings.flatMap((mapping) => {
+          if (mapping.mode !== 'sessions') return [];
+          const resource = props.tables.get(mapping.table);
+          return resource ? [`${resource.tableArn}/index/${mapping.index}`] : [];
+        });
+        if (indexArns.length > 0) {
+          role.addToPrincipalPolicy(
+            new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [...new Set(indexArns)] }),
+          );
+        }
       },
     });
   }

@@ -10,7 +10,7 @@ import { BridgeQueues } from './BridgeQueues';
 import { CacheCluster } from './CacheCluster';
 import { ChangeSourceTable } from './ChangeSourceTable';
 import { HANDLERS, type HandlerName, SERVERLESS_REPLICATION_FACTOR } from './constants';
-import { sinkTableProps } from './defaults/tableDefaults';
+import { sinkTableIndexes, sinkTableProps } from './defaults/tableDefaults';
 import { interfaceEndpointDefaults } from './defaults/vpcDefaults';
 import { deploymentUniqueName } from './deploymentUniqueName';
 import { ExistingNetwork } from './ExistingNetwork';
@@ -151,14 +151,15 @@ export class PipelineDataStack extends Stack implements PipelineFoundation {
     this.sinkTables = new Map(
       (config.sinks.dynamodb?.tables ?? [])
         .filter((table) => table.existing !== true)
-        .map((table) => [
-          table.name,
-          new dynamodb.Table(
+        .map((table) => {
+          const resource = new dynamodb.Table(
             this,
             `SinkTable-${table.name}`,
             sinkTableProps(`${this.node.path}/SinkTable-${table.name}`, table, tableOverrides),
-          ),
-        ]),
+          );
+          for (const index of sinkTableIndexes(table)) resource.addGlobalSecondaryIndex(index);
+          return [table.name, resource];
+        }),
     );
 
     if (config.kafka.existing) {

@@ -100,3 +100,21 @@ export function sinkTableProps(
     ...overrides,
   };
 }
+
+/**
+ * The global secondary indexes a sink table declares (`sinks.dynamodb.tables[].globalIndexes`), all
+ * attributes projected: the `sessions` mode lists a day's sessions and the open ones due to close through one.
+ *
+ * @example
+ * ```ts
+ * sinkTableIndexes(config).forEach((index) => table.addGlobalSecondaryIndex(index));
+ * ```
+ */
+export function sinkTableIndexes(table: SinkTableConfig): dynamodb.GlobalSecondaryIndexProps[] {
+  return (table.globalIndexes ?? []).map((index) => ({
+    indexName: index.name,
+    partitionKey: attribute(index.partitionKey),
+    ...(index.sortKey ? { sortKey: attribute(index.sortKey) } : {}),
+    projectionType: dynamodb.ProjectionType.ALL,
+  }));
+}

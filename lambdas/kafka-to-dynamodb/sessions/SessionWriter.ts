@@ -197,6 +197,7 @@ export class SessionWriter implements MappingWriter {
         processedAt,
         dueAt,
         watermark: { attribute: watermark, offset: batch.lastOffset },
+        ...(this.#mapping.retentionDays === undefined ? {} : { retentionDays: this.#mapping.retentionDays }),
       }),
       ...folded.closed.map((session) => sessionPut(this.#layout, this.#mapping, user, session)),
     ];

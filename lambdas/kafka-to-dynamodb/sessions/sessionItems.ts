@@ -88,6 +88,8 @@ export interface StateItemInput {
   readonly dueAt: number | undefined;
   /** Watermark attribute and offset to set (event folds); the schedule's close keeps the stored ones. */
   readonly watermark?: { readonly attribute: string; readonly offset: number };
+  /** The mapping's `retentionDays`: the state item expires that long after its last write. */
+  readonly retentionDays?: number;
 }
 
 /** A Put of the new state item, conditioned on the revision it was planned from. */
@@ -105,6 +107,12 @@ export function statePut(input: StateItemInput): TransactWriteItem {
     [DYNAMO_SINK_ATTRIBUTES.revision]: n(revision + 1),
   });
   if (input.watermark) item[input.watermark.attribute] = n(input.watermark.offset);
+  if (input.retentionDays !== undefined && layout.ttlAttribute) {
+    // A user gone quiet for the retention takes its horizon with it; only a replay from further back could notice.
+    item[layout.ttlAttribute] = n(
+      Math.floor(input.processedAt / 1000) + input.retentionDays * DYNAMO_TTL.secondsPerDay,
+    );
+  }
   if (input.dueAt !== undefined) {
     item[layout.indexPk] = s(duePartition(mapping, dueBucket(user)));
     item[layout.indexSk] = s(`${String(input.dueAt).padStart(SESSION_LIMITS.dueDigits, '0')}#${user}`);

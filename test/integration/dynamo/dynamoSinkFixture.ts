@@ -175,6 +175,12 @@ export class DynamoSinkFixture {
     return this.#deadLetters;
   }
 
+  /** Removes a table and topic a test created itself after the file. */
+  adopt(table: string, topic: string): void {
+    this.#tables.push(table);
+    this.#topics.push(topic);
+  }
+
   /** Creates the table (deleted after the file) and returns its config. */
   async createTable(table: SinkTableConfig): Promise<SinkTableConfig> {
     await createSinkTable(this.client, table);

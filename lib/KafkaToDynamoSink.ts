@@ -1,9 +1,13 @@
+import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { CONFIG_DEFAULTS } from '../config/constants';
 import type { DynamoSinkConfig } from '../config/types';
 import { HANDLERS } from './constants';
 import { KafkaSinkBase, type KafkaSinkBaseProps } from './KafkaSinkBase';
+import { addScheduledInvocation } from './scheduledInvocations';
 
 export interface KafkaToDynamoSinkProps extends KafkaSinkBaseProps {
   readonly sink: DynamoSinkConfig;
@@ -65,5 +69,14 @@ export class KafkaToDynamoSink extends KafkaSinkBase {
         }
       },
     });
+    // The sessions mode closes, on a schedule, the sessions whose gap passed with no later event.
+    for (const mapping of props.sink.mappings) {
+      if (mapping.mode !== 'sessions') continue;
+      const minutes = mapping.closeEveryMinutes ?? CONFIG_DEFAULTS.sessionCloseEveryMinutes;
+      addScheduledInvocation(this, this.bridge.function, {
+        schedule: events.Schedule.rate(Duration.minutes(minutes)),
+        mapping: mapping.name,
+      });
+    }
   }
 }

@@ -78,4 +78,19 @@ describe('sessions mode', () => {
       expect(JSON.stringify(all)).not.toContain('/index/');
     }
   });
+
+  it('invokes the DynamoDB sink every closeEveryMinutes with a Scheduled Event naming the sessions mapping', () => {
+    const [fnId] = functionNamed(p.bridgesTemplate, `${referenceConfig.name}-${HANDLERS.kafkaToDynamodb}`);
+    const rules = resourcesOf(p.bridgesTemplate, 'AWS::Events::Rule');
+    const mine = rules.filter(([, r]) => JSON.stringify(r.Properties.Targets).includes(fnId));
+    expect(mine).toHaveLength(1);
+    const [ruleId, rule] = mine[0] as [string, CfnResourceJson];
+    expect(rule.Properties.ScheduleExpression).toBe('rate(1 minute)');
+    const target = (rule.Properties.Targets as { InputTransformer: { InputTemplate: string } }[])[0];
+    expect(target?.InputTransformer.InputTemplate).toContain(`"detail":{"mapping":"${mapping.name}"}`);
+    const permissions = resourcesOf(p.bridgesTemplate, 'AWS::Lambda::Permission').filter(([, perm]) =>
+      JSON.stringify(perm.Properties.SourceArn ?? '').includes(ruleId),
+    );
+    expect(permissions.map(([, perm]) => perm.Properties.Principal)).toEqual(['events.amazonaws.com']);
+  });
 });

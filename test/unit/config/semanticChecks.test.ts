@@ -174,7 +174,7 @@ describe('sink table rules of the DynamoDB sink', () => {
     [
       'a duplicate table',
       (s) => s.tables.push({ ...s.tables[0] }),
-      'dynamodb.tables[4].name: duplicate table "sb-telemetry-series"',
+      'dynamodb.tables[5].name: duplicate table "sb-telemetry-series"',
     ],
     [
       'a key name that is not the table’s',

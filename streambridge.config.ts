@@ -158,6 +158,13 @@ const config: PipelineConfig = {
             },
           ],
         },
+        // Every version of each order (sort key: the version), for its state as of any time and its audit trail.
+        {
+          name: 'sb-order-history',
+          partitionKey: { name: 'orderId', type: 'S' },
+          sortKey: { name: 'version', type: 'N' },
+          ttlAttribute: 'expiresAt',
+        },
       ],
       mappings: [
         {
@@ -189,6 +196,13 @@ const config: PipelineConfig = {
           partitionKey: { name: 'orderId', template: '{orderId}' },
           versionField: 'version',
           eventIdField: 'eventId',
+          history: {
+            table: 'sb-order-history',
+            timestampField: 'ts',
+            actorField: 'actor',
+            snapshotEvery: 10,
+            ttlSeconds: 30 * 86_400,
+          },
         },
         { name: 'products-replica', topic: 'products.changes', mode: 'upsert', table: 'sb-products-replica' },
         {

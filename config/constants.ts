@@ -59,4 +59,5 @@ export const CONFIG_DEFAULTS = {
   reducer: 'merge',
   consistentRead: true,
   sessionCloseEveryMinutes: 1,
+  snapshotEvery: 10,
 } as const;

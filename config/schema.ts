@@ -521,6 +521,48 @@ export const AggregateMappingSchema = strict(
   {},
 );
 
+export const StateHistorySchema = strict(
+  {
+    table: text(
+      "A sink table declared in `sinks.dynamodb.tables`: the state table's partition key, and a number (N) sort key that holds the version.",
+    ),
+    timestampField: Type.Optional(
+      text(
+        "Field with the event time (epoch ms, epoch s or ISO string) that `--as-of <time>` selects by; without it, a change's `source.ts_ms`, else the Kafka record's timestamp.",
+      ),
+    ),
+    actorField: Type.Optional(
+      text(
+        'Field naming who made the change (a user, a service), kept as `sb_actor`; without it, a change made by DynamoDB TTL names `dynamodb.amazonaws.com` and others name none.',
+      ),
+    ),
+    causeField: Type.Optional(
+      text(
+        "Field naming what the change was (e.g. an event type), kept as `sb_cause`; without it, a change's `INSERT`/`MODIFY`, or `event` for a plain event.",
+      ),
+    ),
+    snapshotEvery: Type.Optional(
+      integer(
+        1,
+        1_000,
+        'Every this many versions the history item also carries the whole state (`sb_state`), so a state as of any version folds at most this many changes; 1: every item carries it.',
+        { default: CONFIG_DEFAULTS.snapshotEvery },
+      ),
+    ),
+    ttlSeconds: Type.Optional(
+      integer(
+        60,
+        TEN_YEARS_SECONDS,
+        "History items expire this long after their event time; needs the history table's `ttlAttribute`.",
+      ),
+    ),
+  },
+  {
+    description:
+      'Every version of each entity kept in a history table (one item per entity and version, written before the state): the state as of a version or a time, and the ordered changes with who and what made them (docs/sinks/dynamodb.md, "History").',
+  },
+);
+
 export const StateMappingSchema = strict(
   {
     ...dynamoBase('state', 'Event-sourced state of an entity, version-guarded.'),
@@ -540,6 +582,7 @@ export const StateMappingSchema = strict(
         default: CONFIG_DEFAULTS.consistentRead,
       }),
     ),
+    history: Type.Optional(StateHistorySchema),
   },
   { description: 'The table has no sort key.' },
 );

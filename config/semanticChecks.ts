@@ -9,6 +9,7 @@ import { ALARM_ENDPOINT_PATTERNS, CONFIG_DEFAULTS } from './constants';
 import { isObject } from './describeValue';
 import { validatePattern } from './filterPattern';
 import { compileTemplate } from './keyTemplate';
+import { stateHistoryChecks } from './stateHistoryChecks';
 import type { FormatCheck } from './validateAgainstSchema';
 
 type Obj = Readonly<Record<string, unknown>>;
@@ -247,7 +248,8 @@ function checkDynamoSink(issues: Issues, value: unknown, path: string, topics?: 
     if (nonEmptyString(table.name)) tables.set(table.name, table);
     issues.unique(objects(table.globalIndexes), `${path}.tables[${i}].globalIndexes`, 'index');
   }
-  for (const [m, i] of checkMappings(issues, value.mappings, `${path}.mappings`, topics)) {
+  const mappingEntries = checkMappings(issues, value.mappings, `${path}.mappings`, topics);
+  for (const [m, i] of mappingEntries) {
     const at = `${path}.mappings[${i}]`;
     const tableName = nonEmptyString(m.table) ? m.table : undefined;
     const table = tableName ? tables.get(tableName) : undefined;
@@ -297,6 +299,15 @@ function checkDynamoSink(issues: Issues, value: unknown, path: string, topics?: 
         keyMatches('partitionKey');
         if (table?.sortKey)
           issues.fail(`${at}.table`, 'a state table is keyed by the entity alone: no sort key');
+        issues.list.push(
+          ...stateHistoryChecks({
+            mapping: m,
+            at,
+            tables,
+            sinkPath: path,
+            mappings: mappingEntries.map(([entry]) => entry),
+          }),
+        );
         break;
       case 'sessions':
         checkSessionsMapping(issues, m, table, at);

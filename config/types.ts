@@ -42,6 +42,7 @@ export type KeyAttributeTemplate = Config<typeof S.KeyAttributeTemplateSchema>;
 export type TimeSeriesMapping = Config<typeof S.TimeSeriesMappingSchema>;
 export type AggregateMetric = Config<typeof S.AggregateMetricSchema>;
 export type AggregateMapping = Config<typeof S.AggregateMappingSchema>;
+export type StateHistory = Config<typeof S.StateHistorySchema>;
 export type StateMapping = Config<typeof S.StateMappingSchema>;
 export type UpsertMapping = Config<typeof S.UpsertMappingSchema>;
 export type FunnelConfig = Config<typeof S.FunnelSchema>;

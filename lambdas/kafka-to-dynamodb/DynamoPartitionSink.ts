@@ -36,14 +36,18 @@ interface Route {
 }
 
 /** The writer of a mapping's mode. */
-function createMappingWriter(mapping: DynamoMapping, table: SinkTableConfig): MappingWriter {
+function createMappingWriter(
+  mapping: DynamoMapping,
+  table: SinkTableConfig,
+  tables: ReadonlyMap<string, SinkTableConfig>,
+): MappingWriter {
   switch (mapping.mode) {
     case 'timeseries':
       return new TimeSeriesWriter({ mapping, table });
     case 'aggregate':
       return new AggregateWriter({ mapping, table });
     case 'state':
-      return new StateWriter({ mapping, table });
+      return new StateWriter({ mapping, table, tables });
     case 'upsert':
       return new UpsertWriter({ mapping, table });
     case 'sessions':
@@ -81,7 +85,7 @@ export class DynamoPartitionSink implements PartitionSink {
     this.#routes = config.mappings.map((mapping) => {
       const table = tables.get(mapping.table);
       if (!table) throw new Error(`mapping "${mapping.name}": table "${mapping.table}" is not declared`);
-      return { mapping, writer: createMappingWriter(mapping, table) };
+      return { mapping, writer: createMappingWriter(mapping, table, tables) };
     });
     this.#client = client;
     this.#metrics = metrics;

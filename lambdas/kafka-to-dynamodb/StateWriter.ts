@@ -1,9 +1,11 @@
 /**
  * `state` mode (event sourcing): each entity's state rebuilt from its versioned events, one PutItem per
  * entity conditioned on its write revision, events ahead of a missing version held in the item until it
- * arrives. How and why: docs/handlers.md, "DynamoDB sink".
+ * arrives; with `history`, every version also goes to the history table first (StateHistoryWriter). How and
+ * why: docs/handlers.md, "DynamoDB sink", and docs/sinks/dynamodb.md, "History".
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { CONFIG_DEFAULTS } from '../../config/constants';
 import type { CompiledTemplate } from '../../config/keyTemplate';
 import { compileTemplate, readField } from '../../config/keyTemplate';
 import type { SinkTableConfig, StateMapping } from '../../config/types';
@@ -12,13 +14,20 @@ import type { PoisonFinding } from '../core/sink/errors';
 import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 import { readNumber } from '../core/sink/sinkEvent';
-import { DYNAMO_SINK_ATTRIBUTES as ATTR, DYNAMO_LIMITS, DYNAMO_WRITES } from './constants';
+import type { PendingPut } from './batchWriteItems';
+import {
+  DYNAMO_SINK_ATTRIBUTES as ATTR,
+  DYNAMO_LIMITS,
+  DYNAMO_WRITES,
+  HISTORY_ATTRIBUTES,
+} from './constants';
 import type { DynamoRequests } from './DynamoRequests';
 import { isConditionFailure, isValidationError } from './errors';
 import { keyFromText, keyId, renderKeyTemplate } from './itemKeys';
 import { mapConcurrently } from './mapConcurrently';
 import { mergeKeyResults } from './mergeKeyResults';
 import { planEvents } from './planEvents';
+import { StateHistoryWriter } from './StateHistoryWriter';
 import type { SdkItem } from './sdkItems';
 import { itemSizeBytes, toSdkItem } from './sdkItems';
 import type { KeyResult, MappingBatch, MappingResult, MappingWriter, WriterOptions } from './types';
@@ -27,6 +36,8 @@ interface VersionedEvent {
   readonly version: number;
   readonly eventId: string;
   readonly fields: SdkItem;
+  /** The history's time, actor, cause and source of the event (with `history` only). */
+  readonly meta?: SdkItem;
   /** The Kafka record's event; absent for events held in the item from an earlier batch. */
   readonly event?: SinkEvent;
 }
@@ -52,6 +63,23 @@ interface Plan {
 
 const BOOKKEEPING: ReadonlySet<string> = new Set([ATTR.version, ATTR.eventId, ATTR.pending, ATTR.revision]);
 
+/** Time, cause and source of an event held before the mapping kept history: not known any more. */
+const UNKNOWN_META: SdkItem = {
+  [HISTORY_ATTRIBUTES.at]: { N: '0' },
+  [HISTORY_ATTRIBUTES.cause]: { S: 'unknown' },
+};
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error ?? 'history items left unwritten'));
+}
+
+/** The data attributes of a stored state item (its key included, the sink's bookkeeping left out). */
+function dataOf(stored: SdkItem | undefined): SdkItem {
+  const data: SdkItem = {};
+  for (const [name, value] of Object.entries(stored ?? {})) if (!BOOKKEEPING.has(name)) data[name] = value;
+  return data;
+}
+
 function storedNumber(item: SdkItem | undefined, name: string): number {
   return Number(item?.[name]?.N ?? 0);
 }
@@ -66,12 +94,17 @@ function heldEvents(item: SdkItem | undefined): VersionedEvent[] {
     version: Number(version),
     eventId: value.M?.id?.S ?? '',
     fields: value.M?.f?.M ?? {},
+    ...(value.M?.h?.M ? { meta: value.M.h.M } : {}),
   }));
 }
 
 function heldAttribute(events: readonly VersionedEvent[]): AttributeValue {
   const map: SdkItem = {};
-  for (const e of events) map[String(e.version)] = { M: { id: { S: e.eventId }, f: { M: e.fields } } };
+  for (const e of events) {
+    map[String(e.version)] = {
+      M: { id: { S: e.eventId }, f: { M: e.fields }, ...(e.meta ? { h: { M: e.meta } } : {}) },
+    };
+  }
   return { M: map };
 }
 
@@ -95,11 +128,24 @@ export class StateWriter implements MappingWriter {
   readonly #mapping: StateMapping;
   readonly #table: SinkTableConfig;
   readonly #partitionKey: CompiledTemplate;
+  readonly #history: StateHistoryWriter | undefined;
 
-  constructor({ mapping, table }: WriterOptions<StateMapping>) {
+  constructor({ mapping, table, tables }: WriterOptions<StateMapping>) {
     this.#mapping = mapping;
     this.#table = table;
     this.#partitionKey = compileTemplate(mapping.partitionKey.template);
+    const history = mapping.history;
+    if (history) {
+      const historyTable = tables?.get(history.table);
+      if (!historyTable) {
+        throw new Error(`mapping "${mapping.name}": history table "${history.table}" is not declared`);
+      }
+      this.#history = new StateHistoryWriter({
+        history,
+        table: historyTable,
+        reducer: mapping.reducer ?? CONFIG_DEFAULTS.reducer,
+      });
+    }
   }
 
   async apply(batch: MappingBatch): Promise<MappingResult> {
@@ -121,19 +167,15 @@ export class StateWriter implements MappingWriter {
     });
     const list = [...entities.values()];
     const stored = await this.#read(list, batch.requests);
+    const historyWritten = await this.#writeHistory(list, stored, batch.requests);
     const results = await mapConcurrently(list, DYNAMO_WRITES.concurrency, (entity) => {
       const read = stored.get(entity.id);
-      if (read instanceof Error || read === undefined) {
+      const failure = read instanceof Error ? read : historyWritten.get(entity.id);
+      if (failure instanceof Error || read === undefined || read instanceof Error) {
         const failedAt = Math.min(...entity.events.flatMap(offsetOf));
-        return Promise.resolve<EntityResult>({
-          poison: [],
-          duplicates: [],
-          gaps: 0,
-          failedAt,
-          failure: read,
-        });
+        return Promise.resolve<EntityResult>({ poison: [], duplicates: [], gaps: 0, failedAt, failure });
       }
-      return this.#applyEntity(entity, read.item, batch.requests);
+      return this.#applyEntity(entity, read.item, batch.requests, failure ?? new Set());
     });
     return { ...mergeKeyResults(poison, results), versionGaps: results.reduce((n, r) => n + r.gaps, 0) };
   }
@@ -156,7 +198,46 @@ export class StateWriter implements MappingWriter {
       typeof rawId === 'string' || typeof rawId === 'number'
         ? String(rawId)
         : (event.envelope?.source.eventId ?? `${topic}/${partition}/${offset}`);
-    return { version, eventId, fields: toSdkItem(event.fields), event };
+    const meta = this.#history?.meta(event);
+    return { version, eventId, fields: toSdkItem(event.fields), event, ...(meta ? { meta } : {}) };
+  }
+
+  /**
+   * Writes the history of every entity's next run of versions, all entities' items together in
+   * BatchWriteItem chunks; returns per entity the versions written, or the error that left some unwritten.
+   */
+  async #writeHistory(
+    entities: readonly Entity[],
+    stored: ReadonlyMap<string, { item: SdkItem | undefined } | Error>,
+    requests: DynamoRequests,
+  ): Promise<Map<string, Set<number> | Error>> {
+    const out = new Map<string, Set<number> | Error>();
+    const history = this.#history;
+    if (!history) return out;
+    const owner = new Map<string, string>();
+    const puts: PendingPut[] = [];
+    for (const entity of entities) {
+      const read = stored.get(entity.id);
+      if (read === undefined || read instanceof Error) continue;
+      const plan = this.#plan(entity, read.item);
+      const items = this.#historyItems(entity, read.item, plan.run);
+      for (const put of items) owner.set(put.id, entity.id);
+      puts.push(...items);
+      out.set(entity.id, new Set(plan.run.map((e) => e.version)));
+    }
+    if (puts.length === 0) return out;
+    const { unwritten, rejected, failure } = await history.write(requests, puts);
+    for (const put of unwritten) out.set(owner.get(put.id) as string, asError(failure));
+    // A refused item is retried (and refused again) in the entity's own write, which dead-letters its run.
+    for (const { put } of rejected) out.set(owner.get(put.id) as string, new Set());
+    return out;
+  }
+
+  #historyItems(entity: Entity, stored: SdkItem | undefined, run: readonly VersionedEvent[]): PendingPut[] {
+    if (!this.#history || run.length === 0) return [];
+    const offset = Math.min(...entity.events.flatMap(offsetOf));
+    const versions = run.map((e) => ({ ...e, meta: e.meta ?? UNKNOWN_META }));
+    return this.#history.items(entity.key, dataOf(stored), versions, offset);
   }
 
   /** Reads the entities' items, 100 keys per BatchGetItem; an entity whose read failed maps to the error. */
@@ -247,6 +328,7 @@ export class StateWriter implements MappingWriter {
     entity: Entity,
     read: SdkItem | undefined,
     requests: DynamoRequests,
+    historyWritten: Set<number>,
   ): Promise<EntityResult> {
     let stored = read;
     for (let attempt = 0; ; attempt++) {
@@ -276,6 +358,31 @@ export class StateWriter implements MappingWriter {
           duplicates: plan.duplicates,
           gaps,
         };
+      }
+      const unwritten = plan.run.filter((e) => !historyWritten.has(e.version));
+      if (this.#history && unwritten.length > 0) {
+        const puts = this.#historyItems(entity, stored, plan.run).filter((_put, i) =>
+          unwritten.includes(plan.run[i] as VersionedEvent),
+        );
+        const outcome = await this.#history.write(requests, puts);
+        if (outcome.rejected.length > 0) {
+          const first = outcome.rejected[0]?.error;
+          const reason = `DynamoDB refused the history: ${first instanceof Error ? first.message : String(first)}`;
+          return {
+            poison: [...plan.run, ...plan.held].flatMap((e) =>
+              e.event
+                ? [{ record: e.event.record, error: new PoisonRecordError(POISON_KINDS.schema, reason) }]
+                : [],
+            ),
+            duplicates: plan.duplicates,
+            gaps,
+          };
+        }
+        if (outcome.unwritten.length > 0) {
+          const failedAt = Math.min(...entity.events.flatMap(offsetOf));
+          return { poison, duplicates: plan.duplicates, gaps, failedAt, failure: asError(outcome.failure) };
+        }
+        for (const e of unwritten) historyWritten.add(e.version);
       }
       const revision = stored?.[ATTR.revision];
       try {

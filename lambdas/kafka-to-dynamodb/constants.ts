@@ -56,6 +56,26 @@ export const DYNAMO_SINK_ATTRIBUTES = {
   revision: 'sb_rev',
 } as const;
 
+/**
+ * Attributes of a state history item (one per entity and version, keyed by the state's partition key and
+ * the version sort key): `at` the event time (epoch ms), `eventId`, `actor` who made the change and `cause`
+ * what it was (docs/sinks/dynamodb.md, "History"), `source` where it came from (`dynamodb:<table>:<event
+ * id>` for a change, `kafka:<topic>/<partition>/<offset>` for a plain event), `change` the event's fields,
+ * and on snapshot versions `state`, the whole state after the version.
+ */
+export const HISTORY_ATTRIBUTES = {
+  at: 'sb_at',
+  eventId: 'sb_event_id',
+  actor: 'sb_actor',
+  cause: 'sb_cause',
+  source: 'sb_source',
+  change: 'sb_change',
+  state: 'sb_state',
+} as const;
+
+/** The actor named for a change DynamoDB TTL made (the stream record's `userIdentity.principalId`). */
+export const TTL_ACTOR = 'dynamodb.amazonaws.com';
+
 /** Widths of numbers written zero-padded, so that string order is numeric order. */
 export const KEY_DIGITS = {
   /** Source sequence numbers on upsert replicas (DynamoDB numbers hold 38 digits; sequence numbers may be longer). */

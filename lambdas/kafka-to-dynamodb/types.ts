@@ -46,4 +46,6 @@ export interface MappingWriter {
 export interface WriterOptions<M extends DynamoMapping> {
   readonly mapping: M;
   readonly table: SinkTableConfig;
+  /** Every table of the sink by name (a state mapping's history table is one of them). */
+  readonly tables?: ReadonlyMap<string, SinkTableConfig>;
 }

@@ -14,7 +14,12 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { BatchGetItemCommand, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Redis } from 'ioredis';
+import { mapConcurrently } from '../../lambdas/kafka-to-dynamodb/mapConcurrently';
+import { readStateHistory } from '../../lambdas/kafka-to-dynamodb/readStateHistory';
+import type { HistoryEntry } from '../../lambdas/kafka-to-dynamodb/stateAsOf';
 import type { DemoPipeline } from './demoPipeline';
+import { renderKey } from './demoPipeline';
+import { historySample } from './orderHistoryCheck';
 import type { Expectation } from './Tally';
 import type {
   DeadLetterMessage,
@@ -34,6 +39,8 @@ export interface SinkReaderOptions {
 type Item = Record<string, unknown>;
 
 const BATCH_GET_LIMIT = 100;
+/** History Queries in flight at once. */
+const HISTORY_READS_IN_FLIGHT = 16;
 const MAX_UNPROCESSED_ROUNDS = 20;
 /** Redis commands per pipeline round trip. */
 const PIPELINE_CHUNK = 500;
@@ -217,7 +224,7 @@ export class SinkReader {
   async #readDynamo(e: Expectation) {
     const { aggregate, state, replica } = this.#pipeline.dynamodb;
     const aggregateEntries = [...e.aggregates];
-    const [seriesSeen, aggregateItems, orderItems, replicaItems] = await Promise.all([
+    const [seriesSeen, aggregateItems, orderItems, replicaItems, orderHistories] = await Promise.all([
       this.#readSeries([...e.series.keys()]),
       this.#batchGet(
         aggregate.table,
@@ -234,6 +241,7 @@ export class SinkReader {
         replica.table,
         [...e.products.keys()].map((id) => ({ [replica.partitionKey]: id })),
       ),
+      this.#readOrderHistories(e),
     ]);
     const byKey = (items: Item[], name: string) => new Map(items.map((item) => [String(item[name]), item]));
     const aggregatesFound = new Map(
@@ -249,7 +257,20 @@ export class SinkReader {
       aggregates: new Map(aggregateEntries.map(([id]) => [id, aggregatesFound.get(id) ?? null])),
       orders: new Map([...e.orders.values()].map((o) => [o.orderId, ordersFound.get(o.key) ?? null])),
       replica: new Map([...e.products.keys()].map((id) => [id, replicaFound.get(id) ?? null])),
+      ...(orderHistories ? { orderHistories } : {}),
     };
+  }
+
+  /** The histories of the sampled orders (one Query each), when the state keeps history. */
+  async #readOrderHistories(e: Expectation): Promise<Map<string, HistoryEntry[]> | undefined> {
+    const { state } = this.#pipeline.dynamodb;
+    const table = state.historyTable;
+    if (!table) return undefined;
+    const sample = historySample(e);
+    const histories = await mapConcurrently(sample, HISTORY_READS_IN_FLIGHT, (orderId) =>
+      readStateHistory(this.#dynamodb, table, renderKey(state.pkT, { orderId }), { consistent: true }),
+    );
+    return new Map(sample.map((orderId, i) => [orderId, histories[i] ?? []]));
   }
 
   async #readSeries(pks: readonly string[]): Promise<Map<string, number[]>> {

@@ -261,6 +261,7 @@ export class SourceWriter {
           version: event.version,
           eventId: event.eventId,
           status: event.status,
+          actor: event.actor,
           ts: event.ts,
           ...(event.amount !== undefined ? { amount: event.amount } : {}),
           ...(event.customerId !== undefined ? { customerId: event.customerId } : {}),

@@ -13,7 +13,7 @@
  */
 import type { DemoPipeline } from './demoPipeline';
 import { renderKey } from './demoPipeline';
-import type { DemoEvent, DemoEventKind, OrderStatus, PoisonVariant } from './types';
+import type { DemoEvent, DemoEventKind, OrderEvent, OrderStatus, PoisonVariant } from './types';
 
 export interface ExpectedSession {
   readonly sessionId: string;
@@ -85,6 +85,8 @@ export interface Expectation {
   /** `pk` + NUL + `sk` → expected metrics. */
   readonly aggregates: Map<string, ExpectedAggregate>;
   readonly orders: Map<string, ExpectedOrder>;
+  /** Every order's events in generation order (version order): what its history must fold to. */
+  readonly orderEvents: Map<string, OrderEvent[]>;
   /** Poison marker → what it was. */
   readonly poison: Map<string, PoisonVariant>;
   /**
@@ -120,6 +122,7 @@ export class Tally {
     series: new Map(),
     aggregates: new Map(),
     orders: new Map(),
+    orderEvents: new Map(),
     poison: new Map(),
     clickGroups: new Map(),
   };
@@ -207,6 +210,7 @@ export class Tally {
         if (event.customerId !== undefined) o.customerId = event.customerId;
         o.events += 1;
         e.orders.set(event.orderId, o);
+        e.orderEvents.set(event.orderId, [...(e.orderEvents.get(event.orderId) ?? []), event]);
         break;
       }
       case 'poison':

@@ -9,7 +9,7 @@
  * const event = generator.next(); // { kind: 'click', page: 'home-k3x9p', ... }
  * ```
  */
-import { ORDER_FLOW, WORKLOAD_MIX, WORKLOAD_POOLS } from './constants';
+import { ORDER_ACTORS, ORDER_FLOW, WORKLOAD_MIX, WORKLOAD_POOLS } from './constants';
 import { Prng } from './Prng';
 import type { DemoEvent, OrderEvent, OrderStatus, PoisonVariant, SessionEvent } from './types';
 
@@ -194,14 +194,17 @@ export class WorkloadGenerator {
         status: 'created',
       };
       this.#orders.push(order);
+      const amount = this.#rng.int(500, 50_000) / 100;
+      const customerId = this.#user();
       return {
         kind: 'order',
         orderId: order.orderId,
         version: 1,
         eventId: `${order.orderId}-v1`,
         status: 'created',
-        amount: this.#rng.int(500, 50_000) / 100,
-        customerId: this.#user(),
+        amount,
+        customerId,
+        actor: customerId,
         ts,
       };
     }
@@ -220,6 +223,7 @@ export class WorkloadGenerator {
       version: order.version,
       eventId: `${order.orderId}-v${order.version}`,
       status,
+      actor: ORDER_ACTORS[status as keyof typeof ORDER_ACTORS],
       ts,
     };
   }

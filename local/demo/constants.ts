@@ -35,6 +35,17 @@ export const WORKLOAD_POOLS = {
 
 export const ORDER_FLOW = ['created', 'paid', 'shipped', 'delivered'] as const;
 
+/** Who moves an order to each status after `created` (which its customer makes): the history's actors. */
+export const ORDER_ACTORS = {
+  paid: 'payments',
+  shipped: 'warehouse',
+  delivered: 'carrier',
+  cancelled: 'customer-service',
+} as const;
+
+/** Orders whose history the verifier folds and compares, at most (a deterministic sample of the run's). */
+export const HISTORY_SAMPLE_SIZE = 64;
+
 /** Run flags' defaults. */
 export const DEMO_DEFAULTS = {
   /**

@@ -28,6 +28,7 @@ import type {
   UniqueMapping,
   UpsertMapping,
 } from '../../config/types';
+import type { StateHistoryTable } from '../../lambdas/kafka-to-dynamodb/readStateHistory';
 import { DEMO_SOURCES } from './constants';
 import { DemoConfigError } from './errors';
 
@@ -58,7 +59,11 @@ export interface DemoPipeline {
       readonly countMetric: string;
       readonly quantityMetric?: string;
     };
-    readonly state: StateMapping & { readonly pkT: CompiledTemplate };
+    readonly state: StateMapping & {
+      readonly pkT: CompiledTemplate;
+      /** The state's history table, when the mapping keeps history. */
+      readonly historyTable?: StateHistoryTable;
+    };
     readonly replica: UpsertMapping & { readonly partitionKey: string };
   };
   /** Kafka consumer groups of the two sinks (for lag). */
@@ -137,13 +142,27 @@ export function demoPipeline(config: PipelineConfig): DemoPipeline {
         countMetric,
         quantityMetric,
       },
-      state: { ...state, pkT: compileTemplate(state.partitionKey.template) },
+      state: {
+        ...state,
+        pkT: compileTemplate(state.partitionKey.template),
+        ...historyTableOf(config, state),
+      },
       replica: { ...replica, partitionKey: replicaTable.partitionKey.name },
     },
     consumerGroups: {
       redis: config.sinks.redis?.consumerGroup ?? '',
       dynamodb: config.sinks.dynamodb?.consumerGroup ?? '',
     },
+  };
+}
+
+function historyTableOf(config: PipelineConfig, state: StateMapping): { historyTable?: StateHistoryTable } {
+  if (!state.history) return {};
+  const table = config.sinks.dynamodb?.tables.find((t) => t.name === state.history?.table);
+  if (!table?.sortKey)
+    throw new DemoConfigError(`no dynamodb sink table "${state.history.table}" with a sort key`);
+  return {
+    historyTable: { name: table.name, partitionKey: table.partitionKey.name, sortKey: table.sortKey.name },
   };
 }
 

@@ -6,6 +6,7 @@
  * ```sh
  * streambridge local query counter home-ab12cd
  * streambridge local query series dev-ab12cd-03 --from 2026-11-26T09:00:00Z --to 2026-11-26T10:00:00Z
+ * streambridge local query order ab12cd-o7 --as-of 2026-11-26T09:00:00Z --history
  * ```
  */
 import { parseArgs } from 'node:util';
@@ -15,6 +16,7 @@ import config from '../../streambridge.config';
 import { awsClientOptions, localEndpoints } from '../deploy/localEndpoints';
 import { demoPipeline } from './demoPipeline';
 import { DemoArgumentError } from './errors';
+import { parseAsOf } from './parseAsOf';
 import { QueryReads } from './queryReads';
 
 export const queryHelp = `usage: streambridge local query <what> [id] [options]
@@ -23,11 +25,15 @@ export const queryHelp = `usage: streambridge local query <what> [id] [options]
   leaderboard [--at T] [--top N]   the day's top products by quantity      (Redis)
   unique <page> [--at T]           the day's unique visitors (HyperLogLog) (Redis)
   series <deviceId> [--from T] [--to T]  a device's readings in a time range (DynamoDB; default: last hour)
-  order <orderId>                  the order's event-sourced state         (DynamoDB)
+  order <orderId> [--as-of A] [--history]
+                                   the order's event-sourced state         (DynamoDB); as of a version or a
+                                   time, and its changes with who and what made them (the history table)
   product <productId>              the cached product and its CDC replica  (Redis + DynamoDB)
 options:
   --at, --from, --to T   ISO-8601 time or epoch milliseconds (default: now)
   --top N                entries of the leaderboard (default 10)
+  --as-of A              a version (v3, or an integer below 10^9), epoch s or ms, or an ISO-8601 time
+  --history              every version of the order, oldest first
   --reader URL           Redis reader endpoint (default REDIS_READER_URL, else REDIS_URL)
 The demo summary prints example ids of its run (they carry the run tag).`;
 
@@ -94,7 +100,11 @@ export async function runQuery(
       unique: () => reads.unique(subject, at),
       series: () =>
         reads.series(subject, time('from', values.from, now - 3_600_000), time('to', values.to, now)),
-      order: () => reads.order(subject),
+      order: () =>
+        reads.order(subject, {
+          ...(values['as-of'] !== undefined ? { asOf: parseAsOf(values['as-of']) } : {}),
+          history: values.history ?? false,
+        }),
       product: () => reads.product(subject),
     };
     const result = await queries[what as (typeof WHATS)[number]]();
@@ -117,6 +127,8 @@ function parseQueryArgs(args: readonly string[]) {
       to: { type: 'string' },
       top: { type: 'string' },
       reader: { type: 'string' },
+      'as-of': { type: 'string' },
+      history: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

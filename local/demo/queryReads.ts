@@ -18,8 +18,16 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Redis } from 'ioredis';
+import { CONFIG_DEFAULTS } from '../../config/constants';
+import { readStateAsOf, readStateHistory } from '../../lambdas/kafka-to-dynamodb/readStateHistory';
+import type { AsOf, StateAsOf } from '../../lambdas/kafka-to-dynamodb/stateAsOf';
 import type { DemoPipeline } from './demoPipeline';
 import { renderKey } from './demoPipeline';
+
+function describeAsOf(found: StateAsOf | undefined) {
+  if (!found) return { version: null, state: null };
+  return { version: found.version, at: new Date(found.at).toISOString(), state: found.state };
+}
 
 export interface QueryReadsOptions {
   readonly pipeline: DemoPipeline;
@@ -131,13 +139,46 @@ export class QueryReads {
     };
   }
 
-  async order(orderId: string) {
+  /**
+   * The order's latest state; with `asOf`, its state as of a version or a time folded from its history;
+   * with `history`, every version and who and what made it (docs/sinks/dynamodb.md, "History").
+   */
+  async order(orderId: string, options: { readonly asOf?: AsOf; readonly history?: boolean } = {}) {
     const { state } = this.#pipeline.dynamodb;
     const key = renderKey(state.pkT, { orderId });
+    const latest = { table: state.table, key };
+    if (options.asOf === undefined && !options.history) {
+      return {
+        ...latest,
+        state: (await this.#getItem(state.table, { [state.partitionKey.name]: key })) ?? null,
+      };
+    }
+    const table = state.historyTable;
+    if (!table) throw new RangeError(`mapping "${state.name}" keeps no history (its config has no history)`);
+    const reducer = state.reducer ?? CONFIG_DEFAULTS.reducer;
+    const asOf = options.asOf;
     return {
-      table: state.table,
-      key,
-      state: (await this.#getItem(state.table, { [state.partitionKey.name]: key })) ?? null,
+      ...latest,
+      historyTable: table.name,
+      ...(asOf
+        ? {
+            asOf: 'version' in asOf ? { version: asOf.version } : { at: new Date(asOf.at).toISOString() },
+            ...describeAsOf(await readStateAsOf(this.#dynamodb, table, key, asOf, { reducer })),
+          }
+        : {}),
+      ...(options.history
+        ? {
+            history: (await readStateHistory(this.#dynamodb, table, key)).map((entry) => ({
+              version: entry.version,
+              at: new Date(entry.at).toISOString(),
+              actor: entry.actor ?? null,
+              cause: entry.cause ?? null,
+              eventId: entry.eventId ?? null,
+              source: entry.source ?? null,
+              change: entry.change,
+            })),
+          }
+        : {}),
     };
   }
 

@@ -3,6 +3,8 @@
  * verifier reads back from the sinks, and the summary it prints.
  */
 
+import type { HistoryEntry } from '../../lambdas/kafka-to-dynamodb/stateAsOf';
+
 /** A page view or product click, produced straight to the `clickstream` topic. */
 export interface ClickEvent {
   readonly kind: 'click';
@@ -63,6 +65,8 @@ export interface OrderEvent {
   /** Set by the `created` event only: the state mapping merges it forward. */
   readonly amount?: number;
   readonly customerId?: string;
+  /** Who made the change: the customer for `created`, else the service that moved the order on. */
+  readonly actor: string;
   readonly ts: number;
 }
 
@@ -221,6 +225,8 @@ export interface ObservedState {
   /** By `aggregateId(pk, sk)` of the tally. */
   readonly aggregates: ReadonlyMap<string, Readonly<Record<string, unknown>> | null>;
   readonly orders: ReadonlyMap<string, Readonly<Record<string, unknown>> | null>;
+  /** The history entries of the sampled orders (`historySample`), by order id, when the state keeps history. */
+  readonly orderHistories?: ReadonlyMap<string, readonly HistoryEntry[]>;
   readonly replica: ReadonlyMap<string, Readonly<Record<string, unknown>> | null>;
   readonly deadLetters: readonly DeadLetterMessage[];
   readonly onFailureMessages: number;

@@ -13,6 +13,7 @@ import { HLL_TOLERANCE, WORKLOAD_POOLS } from './constants';
 import type { DemoPipeline } from './demoPipeline';
 import { type EventShortfall, eventUnion } from './eventUnion';
 import { isExpired } from './itemExpiry';
+import { orderHistoryCheck } from './orderHistoryCheck';
 import { type ClickEffect, clickGroup, type Expectation } from './Tally';
 import type {
   DeadLetterMessage,
@@ -465,6 +466,17 @@ function orderChecks({ pipeline, expectation, observed, now, itemTtlSeconds }: V
   return [check];
 }
 
+/** The sampled orders' histories: state as of versions and times against the fold of their events. */
+function historyChecks(input: VerifyInput): CheckBuilder[] {
+  const findings = orderHistoryCheck(input);
+  if (!findings) return [];
+  const check = new CheckBuilder(`dynamodb:${input.pipeline.dynamodb.state.name}:history`, 'order');
+  check.expected = findings.expected;
+  for (const { ids, example } of findings.missing) check.miss(ids, example);
+  for (const difference of findings.differences) check.differ(difference);
+  return [check];
+}
+
 function deadLetterAccounting(
   input: VerifyInput,
   runTag: string,
@@ -520,6 +532,7 @@ export function verifyResults(input: VerifyInput & { readonly runTag: string }):
     ...sessionChecks(input),
     ...productChecks(input),
     ...orderChecks(input),
+    ...historyChecks(input),
   ];
   const poison = deadLetterAccounting(input, input.runTag);
   const counts = input.expectation.counts;

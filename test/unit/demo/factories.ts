@@ -1,3 +1,4 @@
+import type { HistoryEntry } from '../../../lambdas/kafka-to-dynamodb/stateAsOf';
 /**
  * Factories for the demo's unit tests: the reference pipeline, events, and an observed sink state that
  * holds exactly what a tally expects (tests then break it in one place).
@@ -47,12 +48,14 @@ export function order(overrides: Partial<OrderEvent> = {}): OrderEvent {
     version: 1,
     eventId: 't-o1-v1',
     status: 'created',
+    actor: 'u1',
     ts: T0,
     ...overrides,
   };
 }
 
 export interface MutableObserved {
+  orderHistories?: Map<string, HistoryEntry[]>;
   counters: Map<string, number | null>;
   leaderboards: Map<string, Map<string, number | null>>;
   uniques: Map<string, number>;
@@ -89,6 +92,23 @@ export function cappedStream(
   const ids = new Set(stream.map((e) => e.id));
   const entries: ObservedStreamEntry[] = [...seen.values()].map((e) => ({ ...e, present: ids.has(e.id) }));
   return { length: stream.length, added: appended.length, entries, firstId: stream[0]?.id };
+}
+
+/** An order's history as the sink writes it (a snapshot every 10 versions, as the reference pipeline). */
+export function historyOf(events: readonly OrderEvent[]): HistoryEntry[] {
+  let state: Record<string, unknown> = {};
+  return events.map(({ kind: _kind, ...change }) => {
+    state = { ...state, ...change };
+    return {
+      version: change.version,
+      at: change.ts,
+      eventId: change.eventId,
+      actor: change.actor,
+      cause: 'INSERT',
+      change,
+      ...(change.version % 10 === 0 ? { state: { ...state } } : {}),
+    };
+  });
 }
 
 /** A sink state holding exactly the tally's effects (poison dead-lettered by `handlers` each). */
@@ -142,6 +162,7 @@ export function perfectObserved(
       ]),
     ),
     replica: new Map(products.map((p) => [p.productId, productItem(p)])),
+    orderHistories: new Map([...expectation.orderEvents].map(([id, events]) => [id, historyOf(events)])),
     deadLetters: [...expectation.poison].flatMap(([marker, variant]) =>
       (handlers[variant] ?? []).map((handler, i) => ({
         queueUrl: `http://127.0.0.1/q/${handler}`,

@@ -174,7 +174,8 @@ describe('sink table rules of the DynamoDB sink', () => {
     [
       'a duplicate table',
       (s) => s.tables.push({ ...s.tables[0] }),
-      'dynamodb.tables[5].name: duplicate table "sb-telemetry-series"',
+      // The pushed copy lands after every table of the reference pipeline.
+      `dynamodb.tables[${sink?.tables.length}].name: duplicate table "sb-telemetry-series"`,
     ],
     [
       'a key name that is not the table’s',

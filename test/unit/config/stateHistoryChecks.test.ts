@@ -14,7 +14,7 @@ function changed<T>(value: T, mutate: (copy: Loose) => void): unknown {
 }
 
 const sink = reference.sinks.dynamodb;
-const HISTORY_TABLE = 4;
+const HISTORY_TABLE = sink?.tables.findIndex((table) => table.name === 'sb-order-history') ?? -1;
 const STATE_MAPPING = 2;
 
 describe('state history checks', () => {

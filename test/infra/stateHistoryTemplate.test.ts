@@ -80,7 +80,10 @@ describe('state history (reference pipeline)', () => {
       .filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')))
       .flatMap(resourceList)
       .map(resolved);
-    expect(resources.filter((r) => r.includes('/index/') || r === '"*"')).toEqual([]);
+    // No wildcard, and no index but the one the sessions mapping queries (its own exact index ARN).
+    expect(
+      resources.filter((r) => r === '"*"' || (r.includes('/index/') && !r.includes('/index/byDay'))),
+    ).toEqual([]);
   });
 
   it('passes the history settings to the sink in its config slice', () => {

@@ -8,10 +8,8 @@
 export const HANDLER_ENV = {
   /** The handler's slice of the pipeline config, as JSON. */
   config: 'STREAMBRIDGE_CONFIG',
-  /** Comma-separated bootstrap brokers. When absent, resolved from `MSK_CLUSTER_ARN` at cold start. */
+  /** Comma-separated bootstrap brokers, resolved at deploy time (never through the MSK API at cold start). */
   kafkaBrokers: 'KAFKA_BROKERS',
-  /** MSK cluster ARN: bootstrap brokers are resolved with kafka:GetBootstrapBrokers and cached. */
-  mskClusterArn: 'MSK_CLUSTER_ARN',
   /**
    * `iam` (SASL/OAUTHBEARER, TLS), `scram` (SASL/SCRAM-SHA-512, TLS), `mtls` (TLS client certificate) or
    * `plaintext` (local only).

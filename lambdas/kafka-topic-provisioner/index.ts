@@ -10,7 +10,6 @@ import { HANDLER_NAMES } from '../core/constants';
 import { withDeadline } from '../core/kafka/KafkaProducerProvider';
 import { kafkaSettingsFromEnv } from '../core/kafka/kafkaSettingsFromEnv';
 import { mskIamTokenProvider } from '../core/kafka/mskIamTokenProvider';
-import { resolveBootstrapBrokers } from '../core/kafka/resolveBootstrapBrokers';
 import { ScramSecret } from '../core/kafka/ScramSecret';
 import type { KafkaSettings } from '../core/kafka/types';
 import { Logger } from '../core/Logger';
@@ -40,7 +39,7 @@ async function sasl(settings: KafkaSettings): Promise<SASLOptions | undefined> {
 
 async function provision(event: CloudFormationCustomResourceEvent): Promise<string> {
   const settings = await kafkaSettings.get();
-  const brokers = await resolveBootstrapBrokers(settings);
+  const brokers = [...settings.brokers];
   const auth = await sasl(settings);
   const admin = new Kafka({
     clientId: HANDLER_NAMES.kafkaTopicProvisioner,

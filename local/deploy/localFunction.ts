@@ -26,7 +26,9 @@ export type FunctionResult =
   | { readonly ok: true; readonly fn: LocalFunction; readonly detail: string }
   | { readonly ok: false; readonly reason: string };
 
-const KAFKA_VARIABLES = [HANDLER_ENV.kafkaBrokers, HANDLER_ENV.mskClusterArn];
+/** What a template's own functions may name their MSK cluster by (the handlers read only `KAFKA_BROKERS`). */
+const MSK_CLUSTER_ARN = 'MSK_CLUSTER_ARN';
+const KAFKA_VARIABLES = [HANDLER_ENV.kafkaBrokers, MSK_CLUSTER_ARN];
 const REDIS_VARIABLES = [
   HANDLER_ENV.redisUrl,
   HANDLER_ENV.redisHost,
@@ -54,7 +56,7 @@ export function localEnvironment(
 ): Record<string, string> {
   const env: Record<string, string> = { ...template };
   if (KAFKA_VARIABLES.some((name) => name in env)) {
-    delete env[HANDLER_ENV.mskClusterArn];
+    delete env[MSK_CLUSTER_ARN];
     delete env[HANDLER_ENV.kafkaScramSecretArn];
     env[HANDLER_ENV.kafkaBrokers] = endpoints.kafkaBrokers;
     env[HANDLER_ENV.kafkaAuth] = 'plaintext';

@@ -504,7 +504,7 @@ describe('bridge functions', () => {
       expect(p.imported(env[HANDLER_ENV.kafkaBrokers])).toEqual({
         'Fn::GetAtt': [brokers, 'BootstrapBrokerStringSaslIam'],
       });
-      expect(env[HANDLER_ENV.mskClusterArn]).toBeUndefined();
+      expect(env.MSK_CLUSTER_ARN).toBeUndefined();
       expect(env[HANDLER_ENV.kafkaAuth]).toBe('iam');
       expect(env[HANDLER_ENV.kafkaCompression]).toBe('gzip');
     }

@@ -14,7 +14,6 @@ import { SendDeadlineError } from './errors';
 import { mskIamTokenProvider } from './mskIamTokenProvider';
 import type { ProduceEncodingOutcome } from './produceEncoding';
 import { installProduceEncoding, produceEncodingInstalled } from './produceEncoding';
-import { resolveBootstrapBrokers } from './resolveBootstrapBrokers';
 import { ScramSecret } from './ScramSecret';
 import type { ClientCertificate, KafkaSettings } from './types';
 
@@ -22,8 +21,6 @@ export interface KafkaProducerProviderOptions {
   readonly settings: KafkaSettings;
   readonly clientId: string;
   readonly logger: Logger;
-  /** Replaces broker resolution (tests). */
-  readonly resolveBrokers?: (settings: KafkaSettings) => Promise<string[]>;
   /** Replaces the Secrets Manager read of the SCRAM secret (tests). */
   readonly scramSecret?: ScramSecret;
   /** Replaces the Secrets Manager read of the client certificate (tests). */
@@ -89,8 +86,6 @@ export class KafkaProducerProvider {
   readonly #options: KafkaProducerProviderOptions;
   readonly #scramSecret: ScramSecret | undefined;
   readonly #clientCertificateSecret: ClientCertificateSecret | undefined;
-  /** Resolved once per execution environment (a failed resolution is tried again by the next connect). */
-  readonly #brokers: Lazy<string[]>;
   readonly #producer: Lazy<Producer> = lazyInit(() => this.#connect());
 
   constructor(options: KafkaProducerProviderOptions) {
@@ -109,8 +104,6 @@ export class KafkaProducerProvider {
             region: settings.region,
           }))
         : undefined;
-    const resolve = options.resolveBrokers ?? resolveBootstrapBrokers;
-    this.#brokers = lazyInit(() => resolve(settings));
   }
 
   /** The connected producer, created on first call; concurrent callers share one connection attempt. */
@@ -158,7 +151,7 @@ export class KafkaProducerProvider {
 
   async #connect(): Promise<Producer> {
     const { settings, clientId, logger } = this.#options;
-    const brokers = await this.#brokers.get();
+    const brokers = [...settings.brokers];
     const encoding = await this.#recordEncoding();
     const config: KafkaConfig = {
       clientId,

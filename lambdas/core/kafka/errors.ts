@@ -1,13 +1,5 @@
 /** Errors of the Kafka producer factory. */
 
-/** The MSK cluster's bootstrap brokers could not be found for the configured auth mode. */
-export class BootstrapBrokersError extends Error {
-  constructor(message: string) {
-    super(`bootstrap brokers: ${message}`);
-    this.name = 'BootstrapBrokersError';
-  }
-}
-
 /** The SCRAM secret is missing or is not `{ "username", "password" }`. */
 export class ScramSecretError extends Error {
   constructor(secretArn: string, problem: string) {

@@ -14,12 +14,10 @@ import { KAFKA_AUTH_MODES, KAFKA_COMPRESSIONS, KAFKA_DEFAULTS, KAFKA_RECORD_ENCO
 import type { KafkaAuthMode, KafkaCompression, KafkaSettings } from './types';
 
 const BROKER = /^[A-Za-z0-9.-]+:\d{1,5}$/;
-const MSK_CLUSTER_ARN = /^arn:aws[a-z-]*:kafka:([a-z0-9-]+):\d{12}:cluster\/.+/;
 
 export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): KafkaSettings {
   const issues: string[] = [];
   const brokerList = env[HANDLER_ENV.kafkaBrokers]?.trim();
-  const clusterArn = env[HANDLER_ENV.mskClusterArn]?.trim() || undefined;
   const brokers = brokerList
     ? brokerList
         .split(',')
@@ -29,13 +27,8 @@ export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Kafk
   for (const broker of brokers ?? []) {
     if (!BROKER.test(broker)) issues.push(`${HANDLER_ENV.kafkaBrokers}: "${broker}" is not host:port`);
   }
-  if (!brokers?.length && !clusterArn) {
-    issues.push(`${HANDLER_ENV.kafkaBrokers} or ${HANDLER_ENV.mskClusterArn}: one of them must be set`);
-  }
-  const arnMatch = clusterArn ? MSK_CLUSTER_ARN.exec(clusterArn) : null;
-  if (clusterArn && !arnMatch) {
-    issues.push(`${HANDLER_ENV.mskClusterArn}: "${clusterArn}" is not an MSK cluster ARN`);
-  }
+  // Resolved at deploy time (Custom::KafkaBootstrapBrokers): a cold start never asks the MSK API.
+  if (!brokers?.length) issues.push(`${HANDLER_ENV.kafkaBrokers}: must be set`);
   const auth: KafkaAuthMode = envChoice(
     HANDLER_ENV.kafkaAuth,
     KAFKA_AUTH_MODES,
@@ -69,14 +62,13 @@ export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Kafk
       `${HANDLER_ENV.kafkaClientCertificateSecretArn}: must be set when ${HANDLER_ENV.kafkaAuth} is mtls`,
     );
   }
-  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || arnMatch?.[1];
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
   if (auth === 'iam' && !region) {
     issues.push('AWS_REGION: must be set to sign MSK IAM authentication');
   }
   if (issues.length > 0) throw new ConfigError(issues, 'invalid Kafka settings');
   return {
-    ...(brokers?.length ? { brokers } : {}),
-    ...(clusterArn ? { clusterArn } : {}),
+    brokers: brokers ?? [],
     auth,
     ...(scramSecretArn ? { scramSecretArn } : {}),
     ...(clientCertificateSecretArn ? { clientCertificateSecretArn } : {}),

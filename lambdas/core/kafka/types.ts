@@ -6,9 +6,8 @@ export type KafkaRecordEncoder = (typeof KAFKA_RECORD_ENCODERS)[number];
 
 /** How a handler reaches Kafka, read once from its environment (`kafkaSettingsFromEnv`). */
 export interface KafkaSettings {
-  /** Bootstrap brokers given directly (`KAFKA_BROKERS`); when absent, resolved from `clusterArn`. */
-  readonly brokers?: readonly string[];
-  readonly clusterArn?: string;
+  /** Bootstrap brokers (`KAFKA_BROKERS`), resolved at deploy time. */
+  readonly brokers: readonly string[];
   readonly auth: KafkaAuthMode;
   /** Secrets Manager secret with `{ "username", "password" }`, for `scram`. */
   readonly scramSecretArn?: string;

@@ -31,7 +31,7 @@ describe('createChangeBridge (cold start)', () => {
       { STREAMBRIDGE_CONFIG: JSON.stringify({ ...slice, topics: [{ name: 'other', partitions: 1 }] }) },
       /sources\[0\]\.topic: topic "orders.changes" is not declared/,
     ],
-    ['the brokers', { KAFKA_BROKERS: undefined }, /KAFKA_BROKERS or MSK_CLUSTER_ARN/],
+    ['the brokers', { KAFKA_BROKERS: undefined }, /KAFKA_BROKERS: must be set/],
     [
       'the envelope writer switch',
       { STREAMBRIDGE_ENVELOPE_WRITER: 'fast' },

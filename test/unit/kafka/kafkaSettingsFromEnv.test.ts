@@ -2,15 +2,32 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../config/errors';
 import { kafkaSettingsFromEnv } from '../../../lambdas/core/kafka/kafkaSettingsFromEnv';
 
-const CLUSTER = 'arn:aws:kafka:eu-west-1:123456789012:cluster/streambridge/abc-123';
+const BROKERS = 'b-1.c.kafka.eu-west-1.amazonaws.com:9098';
 
 describe('kafkaSettingsFromEnv', () => {
-  it('defaults to IAM auth and gzip, resolving brokers from the cluster ARN', () => {
+  it('defaults to IAM auth and gzip', () => {
     // Act
-    const settings = kafkaSettingsFromEnv({ MSK_CLUSTER_ARN: CLUSTER });
+    const settings = kafkaSettingsFromEnv({ KAFKA_BROKERS: BROKERS, AWS_REGION: 'eu-west-1' });
 
     // Assess
-    expect(settings).toEqual({ clusterArn: CLUSTER, auth: 'iam', compression: 'gzip', region: 'eu-west-1' });
+    expect(settings).toEqual({
+      brokers: ['b-1.c.kafka.eu-west-1.amazonaws.com:9098'],
+      auth: 'iam',
+      compression: 'gzip',
+      region: 'eu-west-1',
+    });
+  });
+
+  it('does not take a cluster ARN in place of the brokers (they are resolved at deploy time)', () => {
+    // Act
+    const act = () =>
+      kafkaSettingsFromEnv({
+        MSK_CLUSTER_ARN: 'arn:aws:kafka:eu-west-1:123456789012:cluster/streambridge/abc-123',
+        AWS_REGION: 'eu-west-1',
+      });
+
+    // Assess
+    expect(act).toThrow(/KAFKA_BROKERS: must be set/);
   });
 
   it('reads plaintext brokers for local servers', () => {
@@ -69,12 +86,12 @@ describe('kafkaSettingsFromEnv', () => {
     }
   });
 
-  it('requires brokers or a cluster, and the secret for SCRAM', () => {
+  it('requires the brokers, and the secret for SCRAM', () => {
     // Act
     const act = () => kafkaSettingsFromEnv({ KAFKA_AUTH: 'scram' });
 
     // Assess
-    expect(act).toThrow(/KAFKA_BROKERS or MSK_CLUSTER_ARN: one of them must be set/);
+    expect(act).toThrow(/KAFKA_BROKERS: must be set/);
     expect(act).toThrow(/KAFKA_SCRAM_SECRET_ARN: must be set when KAFKA_AUTH is scram/);
   });
 

@@ -1,10 +1,12 @@
 /**
  * The dead-letter destination of poison records: an SQS queue receiving one JSON message per bad record
- * with the reason and the record's coordinates, so a bad record never blocks its shard or partition and is
- * never silently dropped. A payload too large for SQS keeps its first bytes (`payloadTruncated`).
+ * with the reason, the record's coordinates and its deterministic id (`deadLetterId`), so a bad record never
+ * blocks its shard or partition and is never silently dropped. A payload too large for SQS keeps its first
+ * bytes (`payloadTruncated`).
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DEAD_LETTER_LIMITS, HANDLER_ENV } from './constants';
+import { deadLetterId } from './deadLetterId';
 import { requiredEnv } from './handlerEnv';
 import { type Lazy, lazyInit } from './lazyInit';
 import type { RecordCoordinates } from './types';
@@ -50,6 +52,7 @@ function payloadFields(
 /** The JSON body of a dead-letter message. Exported for tests and for tools reading the queue. */
 export function deadLetterBody(letter: DeadLetter, handler: string, now = Date.now()): string {
   return JSON.stringify({
+    deadLetterId: deadLetterId(letter.coordinates),
     reason: letter.reason,
     errorType: letter.errorType,
     handler,
@@ -127,6 +130,7 @@ export class DeadLetterQueue {
               Id: String(i),
               MessageBody: deadLetterBody(letter, this.#handler),
               MessageAttributes: {
+                deadLetterId: { DataType: 'String', StringValue: deadLetterId(letter.coordinates) },
                 errorType: { DataType: 'String', StringValue: letter.errorType },
                 handler: { DataType: 'String', StringValue: this.#handler },
               },

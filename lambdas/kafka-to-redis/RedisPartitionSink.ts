@@ -22,6 +22,10 @@ import { planPartition } from './planPartition';
 import type { RedisClient } from './redisConnection';
 import type { ApplyLimits, KeyWrite, PlannedChunk, PlannedCommand } from './types';
 
+/** SET KEYS[1] to ARGV[1] unless it already holds a higher number. */
+const RAISE_WATERMARK =
+  "local c = tonumber(redis.call('GET', KEYS[1]) or '-1') if tonumber(ARGV[1]) > c then redis.call('SET', KEYS[1], ARGV[1]) end return 1";
+
 export interface RedisPartitionSinkOptions {
   readonly redis: RedisClient;
   readonly config: RedisSinkConfig;
@@ -282,6 +286,21 @@ export class RedisPartitionSink implements PartitionSink {
       set.add(receipt.field);
     }
     await Promise.all([...fields].map(([key, set]) => this.#redis.call('HDEL', [key, ...set])));
+  }
+
+  async deadLetteredThrough(topic: string, partition: number): Promise<number | undefined> {
+    const stored = await this.#redis.get(this.#naming.deadLetteredKey(topic, partition));
+    return stored === null ? undefined : Number(stored);
+  }
+
+  async markDeadLettered(topic: string, partition: number, offset: number): Promise<void> {
+    // Only ever up: a late invocation of an older batch must not lower it.
+    await this.#redis.eval(
+      RAISE_WATERMARK,
+      1,
+      this.#naming.deadLetteredKey(topic, partition),
+      String(offset),
+    );
   }
 
   #record(batch: PartitionEvents, stats: PartitionStats): void {

@@ -21,6 +21,11 @@ export const REDIS_SINK_KEYS = {
    * reading times, the alert outbox and the watermarks. `sb:thr:{<mapping>}:state` …
    */
   thresholdPrefix: 'sb:thr:',
+  /**
+   * Per topic-partition dead-letter watermark: the highest offset whose poison was dead-lettered, so a
+   * redelivery does not send it again. `sb:dl:<consumer group>:<topic>:<partition>`.
+   */
+  deadLetteredPrefix: 'sb:dl:',
 } as const;
 
 export const REDIS_SINK_DEFAULTS = {

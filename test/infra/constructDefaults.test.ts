@@ -175,6 +175,7 @@ describe('helpers', () => {
       'sb:seen:',
       'sb:refused:',
       'sb:thr:',
+      'sb:dl:',
       'views:',
       'top*[x]:',
     ]);

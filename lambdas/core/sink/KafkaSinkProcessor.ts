@@ -45,6 +45,13 @@ export interface PartitionSink {
    * record of them until then, like the Redis sink's refusals outbox, lets it go); its failure is logged.
    */
   deadLettered?(findings: readonly PoisonFinding[]): Promise<void>;
+  /**
+   * The partition's dead-letter watermark: the highest offset whose poison (if any) was dead-lettered by
+   * some delivery, kept next to the sink's offset watermark. Poison at or below it is not sent again.
+   */
+  deadLetteredThrough?(topic: string, partition: number): Promise<number | undefined>;
+  /** Moves the dead-letter watermark up to `offset` once the letters up to it were sent (never down). */
+  markDeadLettered?(topic: string, partition: number, offset: number): Promise<void>;
 }
 
 export interface KafkaSinkProcessorOptions {
@@ -69,6 +76,10 @@ function coordinates(record: KafkaRecord) {
     partition: record.partition,
     offset: record.offset,
   };
+}
+
+function offsetOf(letter: DeadLetter): number {
+  return (letter.coordinates as { offset: number }).offset;
 }
 
 function deadLetterOf(record: KafkaRecord, error: PoisonRecordError): DeadLetter {
@@ -196,9 +207,10 @@ export class KafkaSinkProcessor {
       for (const finding of error instanceof PartitionApplyError ? error.poison : []) found(finding);
       logger.error('partition apply failed', { ...where, failedAt, error });
     }
-    const deliverable = poison.filter(
+    const settled = poison.filter(
       (_, i) => failedAt === undefined || (poisonOffsets[i] as number) < failedAt,
     );
+    const { send: deliverable, skip: alreadySent } = await this.#splitSent(where, settled);
     if (deliverable.length > 0) {
       try {
         await deadLetters.send(deliverable);
@@ -209,12 +221,22 @@ export class KafkaSinkProcessor {
             errorType: letter.errorType,
           });
       } catch (error) {
-        const first = Math.min(...deliverable.map((l) => (l.coordinates as { offset: number }).offset));
+        const first = Math.min(...deliverable.map(offsetOf));
         failedAt = failedAt === undefined ? first : Math.min(failedAt, first);
         logger.error('dead-letter send failed; reporting records as failed', { ...where, failedAt, error });
         return { failedAt, applied, duplicates, deadLettered: 0 };
       }
-      const sent = deliverable.flatMap((letter) => findings.get(letter) ?? []);
+    }
+    if (settled.length > 0) {
+      await sink
+        .markDeadLettered?.(where.topic, where.partition, Math.max(...settled.map(offsetOf)))
+        .catch((error: unknown) => {
+          logger.warn('could not move the dead-letter watermark (a redelivery sends them again)', {
+            ...where,
+            error,
+          });
+        });
+      const sent = [...deliverable, ...alreadySent].flatMap((letter) => findings.get(letter) ?? []);
       if (sent.length > 0 && sink.deadLettered) {
         await sink.deadLettered(sent).catch((error: unknown) => {
           logger.warn('could not tell the sink its dead letters were sent', { ...where, error });
@@ -222,5 +244,32 @@ export class KafkaSinkProcessor {
       }
     }
     return { failedAt, applied, duplicates, deadLettered: deliverable.length };
+  }
+
+  /**
+   * Splits a partition's dead letters into those to send and those an earlier delivery already sent (at or
+   * below the sink's dead-letter watermark). A watermark that cannot be read sends them all: a duplicate
+   * (with the same `deadLetterId`) is better than a lost letter.
+   */
+  async #splitSent(
+    where: { topic: string; partition: number },
+    letters: readonly DeadLetter[],
+  ): Promise<{ send: DeadLetter[]; skip: DeadLetter[] }> {
+    const { sink, logger } = this.#options;
+    if (letters.length === 0 || !sink.deadLetteredThrough) return { send: [...letters], skip: [] };
+    const through = await sink.deadLetteredThrough(where.topic, where.partition).catch((error: unknown) => {
+      logger.warn('could not read the dead-letter watermark; sending every dead letter', { ...where, error });
+      return undefined;
+    });
+    if (through === undefined) return { send: [...letters], skip: [] };
+    const skip = letters.filter((letter) => offsetOf(letter) <= through);
+    if (skip.length > 0) {
+      logger.info('dead letters already sent by an earlier delivery', {
+        ...where,
+        deadLetteredThrough: through,
+        offsets: skip.map(offsetOf),
+      });
+    }
+    return { send: letters.filter((letter) => offsetOf(letter) > through), skip };
   }
 }

@@ -324,6 +324,26 @@ export function describeRedisSinkBehaviour(getTarget: () => RedisTarget): void {
     });
   });
 
+  describe('poison records redelivered', () => {
+    it('dead-letters each bad record of a batch delivered three times once, with a deterministic id', async () => {
+      // Prepare: the key of page b holds a hash, so INCRBY on it is refused (found again on each delivery).
+      const { prefix, handler, redis } = await setup();
+      await redis.hset(`${prefix}pz:b`, 'taken', '1');
+      // Act
+      const responses = [];
+      for (let delivery = 0; delivery < 3; delivery++)
+        responses.push(await handler.handle(events.poison, context));
+      // Assess: five bad records, five letters (a sixth would arrive within the bounded wait), five ids.
+      expect(responses.map((r) => r.batchItemFailures)).toEqual([[], [], []]);
+      const letters = await dlq.receive(6, 3_000);
+      expect(letters.map((l) => l.coordinates.offset).sort()).toEqual([1, 2, 3, 5, 6]);
+      const ids = letters.map((l) => l.deadLetterId);
+      expect(new Set(ids).size).toBe(5);
+      expect(ids.every((id) => typeof id === 'string' && /^[0-9a-f]{64}$/.test(id))).toBe(true);
+      expect(await redis.get(`${prefix}pz:a`)).toBe('3');
+    });
+  });
+
   describe('refused writes when the dead-letter queue is down', () => {
     it('keeps the refusal in the outbox until the redelivery dead-letters it, once, and applies nothing twice', async () => {
       // Prepare: INCRBY on page b is refused (the key holds a hash) while the dead-letter queue is down.

@@ -207,4 +207,70 @@ describe('KafkaSinkProcessor', () => {
     ]);
     expect(letters.map((l) => (l.coordinates as { offset: number }).offset)).toEqual([10]);
   });
+
+  describe('dead-letter watermark', () => {
+    /** A sink keeping its dead-letter watermark in memory, as the Redis sink keeps it in Redis. */
+    function markingSink(): PartitionSink & { through: number | undefined } {
+      return {
+        through: undefined,
+        applyPartition: async () => ({}),
+        async deadLetteredThrough() {
+          return this.through;
+        },
+        async markDeadLettered(_topic, _partition, offset) {
+          this.through = Math.max(this.through ?? -1, offset);
+        },
+      };
+    }
+    const poisoned = () =>
+      mskEvent([
+        { offset: 1, value: { ok: true } },
+        { offset: 2, value: '{not json' },
+        { offset: 3, value: { ok: true } },
+      ]);
+
+    it('sends a poison record of a batch delivered three times once', async () => {
+      // Prepare
+      const sink = markingSink();
+      const { processor, letters } = processorWith(sink);
+      // Act
+      for (let delivery = 0; delivery < 3; delivery++) await processor.process(poisoned());
+      // Assess
+      expect(letters.map((l) => l.coordinates)).toEqual([
+        { source: 'kafka', topic: 'events', partition: 0, offset: 2 },
+      ]);
+      expect(sink.through).toBe(2);
+    });
+
+    it('does not move when the send fails, so the redelivery sends the letter', async () => {
+      // Prepare
+      const sink = markingSink();
+      const failing = processorWith(sink, true);
+      const healthy = processorWith(sink);
+      // Act
+      const first = await failing.processor.process(poisoned());
+      await healthy.processor.process(poisoned());
+      // Assess
+      expect(first.batchItemFailures).toEqual([
+        { itemIdentifier: { 'topic-partition': 'events-0', offset: 2 } },
+      ]);
+      expect(healthy.letters).toHaveLength(1);
+    });
+
+    it('sends every letter when the watermark cannot be read', async () => {
+      // Prepare
+      const sink: PartitionSink = {
+        applyPartition: async () => ({}),
+        deadLetteredThrough: async () => {
+          throw new Error('READONLY');
+        },
+      };
+      const { processor, letters } = processorWith(sink);
+      // Act
+      await processor.process(poisoned());
+      await processor.process(poisoned());
+      // Assess
+      expect(letters).toHaveLength(2);
+    });
+  });
 });

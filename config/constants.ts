@@ -48,6 +48,18 @@ export const EVENT_SOURCE_LIMITS = {
 } as const;
 
 /**
+ * How long an event source mapping keeps retrying a batch before it writes the batch, payload included, to
+ * the pipeline's S3 failure-record bucket (`maxRecordAgeSeconds`): 6 hours. Long enough to ride out most sink
+ * or broker outages in order, well inside the 24-hour retention of DynamoDB Streams and of a default Kinesis
+ * stream, so the mapping gives up (and S3 keeps the records) before the source would drop them. The trade-off
+ * is in docs/deploy.md, "Failure records".
+ */
+export const DEFAULT_MAX_RECORD_AGE_SECONDS = 21_600;
+
+/** Expiry of the failure records in S3 (`failureRecords.expirationDays`): default, minimum, maximum days. */
+export const FAILURE_RECORD_EXPIRY_DAYS = { default: 90, min: 1, max: 3650 } as const;
+
+/**
  * Defaults of config fields that config/ and the handlers apply (the CDK defaults live in lib/defaults/);
  * the schema documents them from here.
  */

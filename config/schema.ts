@@ -17,6 +17,7 @@ import {
   CONFIG_DEFAULTS,
   type DYNAMO_MODES,
   EVENT_SOURCE_LIMITS,
+  FAILURE_RECORD_EXPIRY_DAYS,
   type REDIS_OPERATIONS,
 } from './constants';
 
@@ -119,7 +120,7 @@ const eventSourceFields = {
     integer(
       EVENT_SOURCE_LIMITS.maxRecordAgeSeconds.min,
       EVENT_SOURCE_LIMITS.maxRecordAgeSeconds.max,
-      'Records older than this go to the on-failure destination.',
+      'Records older than this go, whole, to the pipeline’s S3 failure-record bucket (`streambridge replay` re-drives them). The default (6 h) keeps order through most outages and gives up well before a 24 h stream retention drops the records; docs/deploy.md, "Failure records", has the trade-off.',
     ),
   ),
   bisectOnError: Type.Optional(
@@ -962,6 +963,23 @@ export const AlarmsSchema = strict(
   },
 );
 
+export const FailureRecordsSchema = strict(
+  {
+    expirationDays: Type.Optional(
+      integer(
+        FAILURE_RECORD_EXPIRY_DAYS.min,
+        FAILURE_RECORD_EXPIRY_DAYS.max,
+        'Days a failure record stays in the bucket before the lifecycle deletes it, replayed or not. Longer than any outage you would still replay after.',
+        { default: FAILURE_RECORD_EXPIRY_DAYS.default },
+      ),
+    ),
+  },
+  {
+    description:
+      'The S3 bucket every event source mapping writes the batches it gives up on to (the whole invocation record, payload included): one per pipeline, S3-managed encryption, TLS only, no public access.',
+  },
+);
+
 export const PipelineConfigSchema = strict(
   {
     name: text('Prefix of stack and resource names.', {
@@ -972,6 +990,7 @@ export const PipelineConfigSchema = strict(
     kafka: KafkaClusterSchema,
     cache: Type.Optional(CacheClusterSchema),
     alarms: Type.Optional(AlarmsSchema),
+    failureRecords: Type.Optional(FailureRecordsSchema),
     sources: Type.Array(SourceTableSchema, { description: 'Tables whose changes go to Kafka.' }),
     topics: Type.Array(TopicSchema, { minItems: 1, description: 'Kafka topics.' }),
     sinks: strict(

@@ -62,4 +62,5 @@ export type CacheClusterConfig = Config<typeof S.CacheClusterSchema>;
 export type NetworkConfig = Config<typeof S.NetworkSchema>;
 export type AlarmSubscription = Config<typeof S.AlarmSubscriptionSchema>;
 export type AlarmsConfig = Config<typeof S.AlarmsSchema>;
+export type FailureRecordsConfig = Config<typeof S.FailureRecordsSchema>;
 export type PipelineConfig = Config<typeof S.PipelineConfigSchema>;

@@ -9,33 +9,22 @@ export interface BridgeQueuesProps {
 }
 
 /**
- * The two failure queues of one bridge, kept apart because they hold different things: `deadLetters`
- * receives single poison records from the handler (with reason and coordinates), `onFailure` receives the
- * event source mapping's reports of batches it gave up on (retries or record age exhausted).
+ * The failure queue of one bridge: `deadLetters` receives single poison records from the handler (with
+ * reason, coordinates and a deterministic id). Batches the event source mapping gives up on go, whole, to
+ * the pipeline's S3 failure-record bucket instead (`FailureRecordBucket`): a queue would get only metadata.
  *
  * @example
  * ```ts
  * const queues = new BridgeQueues(this, 'RedisSinkQueues');
- * new KafkaToRedisSink(this, 'RedisSink', { ..., deadLetterQueue: queues.deadLetters, onFailureQueue: queues.onFailure });
+ * new KafkaToRedisSink(this, 'RedisSink', { ..., deadLetterQueue: queues.deadLetters });
  * ```
  */
 export class BridgeQueues extends Construct {
   readonly deadLetters: sqs.Queue;
-  readonly onFailure: sqs.Queue;
 
-  /** The given queues, with a new pair made under `scope` when either is missing. */
-  static orGiven(
-    scope: Construct,
-    given: { readonly deadLetterQueue?: sqs.IQueue; readonly onFailureQueue?: sqs.IQueue },
-  ): { deadLetterQueue: sqs.IQueue; onFailureQueue: sqs.IQueue } {
-    if (given.deadLetterQueue && given.onFailureQueue) {
-      return { deadLetterQueue: given.deadLetterQueue, onFailureQueue: given.onFailureQueue };
-    }
-    const made = new BridgeQueues(scope, 'Queues');
-    return {
-      deadLetterQueue: given.deadLetterQueue ?? made.deadLetters,
-      onFailureQueue: given.onFailureQueue ?? made.onFailure,
-    };
+  /** The given dead-letter queue, or a new one made under `scope`. */
+  static orGiven(scope: Construct, given: { readonly deadLetterQueue?: sqs.IQueue }): sqs.IQueue {
+    return given.deadLetterQueue ?? new BridgeQueues(scope, 'Queues').deadLetters;
   }
 
   constructor(scope: Construct, id: string, props: BridgeQueuesProps = {}) {
@@ -45,13 +34,10 @@ export class BridgeQueues extends Construct {
       'DeadLetters',
       failureQueueProps(this.node.path, props.queueProps),
     );
-    this.onFailure = new sqs.Queue(this, 'OnFailure', failureQueueProps(this.node.path, props.queueProps));
-    for (const queue of [this.deadLetters, this.onFailure]) {
-      Validations.of(queue).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason:
-          'This queue is itself a dead-letter destination (poison records / failed batches); alarms fire on any message in it.',
-      });
-    }
+    Validations.of(this.deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter destination (poison records); alarms fire on any message in it.',
+    });
   }
 }

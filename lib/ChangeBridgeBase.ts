@@ -1,7 +1,7 @@
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -11,8 +11,10 @@ import { BridgeFunction } from './BridgeFunction';
 import { BridgeQueues } from './BridgeQueues';
 import type { FunctionHandler } from './constants';
 import { streamEventSourceOptions } from './defaults/eventSourceDefaults';
+import { FailureRecordBucket } from './FailureRecordBucket';
 import { hashesAttributes, kafkaProducerEnvironment } from './handlerEnvironment';
 import { grantKafkaProduce } from './kafkaPermissions';
+import { S3FailureDestination } from './S3FailureDestination';
 import type { FunctionPlacement, KafkaAccess } from './types';
 
 /** Props every change bridge takes; each path adds where its sources' streams come from. */
@@ -29,8 +31,8 @@ export interface ChangeBridgeBaseProps {
   readonly placement: FunctionPlacement;
   /** Default: a new encrypted, TLS-only queue. */
   readonly deadLetterQueue?: sqs.IQueue;
-  /** Default: a new encrypted, TLS-only queue. */
-  readonly onFailureQueue?: sqs.IQueue;
+  /** Where the mappings write the batches they give up on. Default: a new `FailureRecordBucket`. */
+  readonly onFailureBucket?: s3.IBucket;
   readonly functionProps?: Partial<nodejs.NodejsFunctionProps>;
 }
 
@@ -43,13 +45,13 @@ export type SourceStreamReader = (source: SourceTableConfig, role: iam.IRole, pa
 /**
  * What both change bridges share: the handler function with its queues and Kafka produce access to exactly
  * the slice's topics, and one event source mapping per source stream (partial batch responses, bisect,
- * finite retries and record age, filters and batching from the config, an on-failure queue).
+ * finite retries and record age, filters and batching from the config, an S3 on-failure destination).
  */
 export abstract class ChangeBridgeBase extends Construct {
   readonly bridge: BridgeFunction;
   readonly eventSourceMappings: readonly lambda.EventSourceMapping[];
   readonly deadLetterQueue: sqs.IQueue;
-  readonly onFailureQueue: sqs.IQueue;
+  readonly onFailureBucket: s3.IBucket;
 
   protected constructor(
     scope: Construct,
@@ -59,9 +61,8 @@ export abstract class ChangeBridgeBase extends Construct {
     readStream: SourceStreamReader,
   ) {
     super(scope, id);
-    const queues = BridgeQueues.orGiven(this, props);
-    this.deadLetterQueue = queues.deadLetterQueue;
-    this.onFailureQueue = queues.onFailureQueue;
+    this.deadLetterQueue = BridgeQueues.orGiven(this, props);
+    this.onFailureBucket = props.onFailureBucket ?? new FailureRecordBucket(this, 'FailureRecords').bucket;
 
     const salt = hashesAttributes(props.slice) ? props.governanceSalt : undefined;
     this.bridge = new BridgeFunction(this, 'Handler', {
@@ -81,7 +82,7 @@ export abstract class ChangeBridgeBase extends Construct {
       props.slice.topics.map((topic) => topic.name),
     );
 
-    const onFailure = new SqsDlq(this.onFailureQueue);
+    const onFailure = new S3FailureDestination(this.onFailureBucket);
     this.eventSourceMappings = props.slice.sources.map((source) => {
       const streamArn = readStream(source, this.bridge.role, this.node.path);
       const mapping = new lambda.EventSourceMapping(this, `Source-${source.name}`, {

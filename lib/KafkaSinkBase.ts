@@ -1,12 +1,14 @@
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EventSourceSettings, MappingBase } from '../config/types';
 import { BridgeFunction } from './BridgeFunction';
 import { BridgeQueues } from './BridgeQueues';
 import type { FunctionHandler } from './constants';
+import { FailureRecordBucket } from './FailureRecordBucket';
 import { addKafkaEventSources } from './kafkaEventSources';
 import type { FunctionPlacement, KafkaAccess } from './types';
 
@@ -19,8 +21,8 @@ export interface KafkaSinkBaseProps {
   readonly pollerGroupName: string;
   /** Default: a new encrypted, TLS-only queue. */
   readonly deadLetterQueue?: sqs.IQueue;
-  /** Default: a new encrypted, TLS-only queue. */
-  readonly onFailureQueue?: sqs.IQueue;
+  /** Where the mappings write the batches they give up on. Default: a new `FailureRecordBucket`. */
+  readonly onFailureBucket?: s3.IBucket;
   readonly functionProps?: Partial<nodejs.NodejsFunctionProps>;
 }
 
@@ -45,19 +47,18 @@ export interface KafkaSinkHandler {
 /**
  * What both Kafka sinks share: the handler function with its queues and write access, subscribed to every
  * topic of its mappings (provisioned pollers, partial batch responses, bisect, finite retries and record
- * age, an on-failure queue) with consume access to exactly those topics and groups.
+ * age, an S3 on-failure destination) with consume access to exactly those topics and groups.
  */
 export abstract class KafkaSinkBase extends Construct {
   readonly bridge: BridgeFunction;
   readonly eventSourceMappings: readonly lambda.EventSourceMapping[];
   readonly deadLetterQueue: sqs.IQueue;
-  readonly onFailureQueue: sqs.IQueue;
+  readonly onFailureBucket: s3.IBucket;
 
   protected constructor(scope: Construct, id: string, props: KafkaSinkBaseProps, sink: KafkaSinkHandler) {
     super(scope, id);
-    const queues = BridgeQueues.orGiven(this, props);
-    this.deadLetterQueue = queues.deadLetterQueue;
-    this.onFailureQueue = queues.onFailureQueue;
+    this.deadLetterQueue = BridgeQueues.orGiven(this, props);
+    this.onFailureBucket = props.onFailureBucket ?? new FailureRecordBucket(this, 'FailureRecords').bucket;
 
     this.bridge = new BridgeFunction(this, 'Handler', {
       handler: sink.handler,
@@ -75,7 +76,7 @@ export abstract class KafkaSinkBase extends Construct {
       consumerGroup: sink.sink.consumerGroup,
       mappings: sink.sink.mappings,
       eventSource: sink.sink.eventSource,
-      onFailureQueue: this.onFailureQueue,
+      onFailureBucket: this.onFailureBucket,
       pollerGroupName: props.pollerGroupName,
     });
   }

@@ -9,6 +9,7 @@ import type { BridgeFunction } from './BridgeFunction';
 import { HANDLERS, type HandlerName } from './constants';
 import { DynamoToKafkaBridge } from './DynamoToKafkaBridge';
 import { existingSinkTable, existingSource } from './existingResources';
+import { FailureRecordBucket } from './FailureRecordBucket';
 import { KafkaToDynamoSink } from './KafkaToDynamoSink';
 import { KafkaToRedisSink } from './KafkaToRedisSink';
 import { KinesisToKafkaBridge } from './KinesisToKafkaBridge';
@@ -27,7 +28,7 @@ interface DeployedBridge {
   readonly source: ObservedFunction['source'];
   readonly bridge: BridgeFunction;
   /** The bridge's construct: its queues, given (the data stack's) or its own. */
-  readonly queues: { readonly deadLetterQueue: sqs.IQueue; readonly onFailureQueue: sqs.IQueue };
+  readonly queues: { readonly deadLetterQueue: sqs.IQueue };
 }
 
 /**
@@ -55,9 +56,17 @@ export class PipelineBridgesStack extends Stack {
     };
     const kafka = foundation.kafkaAccess;
     const pollerGroupName = `${config.name}-kafka-sinks`;
+    // One failure-record bucket per pipeline: the data stack's, or (nothing stateful to create) this stack's.
+    const failureBucket =
+      data?.failureRecords.bucket ??
+      new FailureRecordBucket(this, 'FailureRecords', {
+        ...(config.failureRecords?.expirationDays
+          ? { expirationDays: config.failureRecords.expirationDays }
+          : {}),
+      }).bucket;
     const queuesOf = (handler: HandlerName) => {
       const queues = data?.queues.get(handler);
-      return queues ? { deadLetterQueue: queues.deadLetters, onFailureQueue: queues.onFailure } : {};
+      return { ...(queues ? { deadLetterQueue: queues.deadLetters } : {}), onFailureBucket: failureBucket };
     };
     const existingSources = new Map(
       config.sources
@@ -151,14 +160,10 @@ export class PipelineBridgesStack extends Stack {
       });
     }
 
-    const queues: ObservedQueue[] = deployed.flatMap(
-      ({ handler, queues: { deadLetterQueue, onFailureQueue } }) => {
-        return [
-          { name: `${handler}-dead-letters`, queue: deadLetterQueue },
-          { name: `${handler}-on-failure`, queue: onFailureQueue },
-        ];
-      },
-    );
+    const queues: ObservedQueue[] = deployed.map(({ handler, queues: { deadLetterQueue } }) => ({
+      name: `${handler}-dead-letters`,
+      queue: deadLetterQueue,
+    }));
     this.observability = new PipelineObservability(this, 'Observability', {
       dashboardName: `${config.name}-pipeline`,
       functions: deployed.map(({ handler, source, bridge }) => ({
@@ -167,6 +172,7 @@ export class PipelineBridgesStack extends Stack {
         source,
       })),
       queues,
+      failureRecordBucket: failureBucket,
       subscriptions: config.alarms?.subscriptions ?? [],
       kinesisStreams: [...kinesisStreams.values()],
       // Alarms on what the pipeline runs; an existing cluster or cache is watched by its owner.

@@ -15,6 +15,7 @@ import { interfaceEndpointDefaults } from './defaults/vpcDefaults';
 import { deploymentUniqueName } from './deploymentUniqueName';
 import { ExistingNetwork } from './ExistingNetwork';
 import { existingCacheAccess, existingKafkaAccess } from './existingResources';
+import { FailureRecordBucket } from './FailureRecordBucket';
 import { hashesAttributes } from './handlerEnvironment';
 import { KafkaCluster } from './KafkaCluster';
 import { KafkaTopicProvisioner } from './KafkaTopicProvisioner';
@@ -106,6 +107,8 @@ export class PipelineDataStack extends Stack implements PipelineFoundation {
   readonly governanceSalt?: secretsmanager.Secret;
   /** Failure queues of each deployed bridge. */
   readonly queues: ReadonlyMap<HandlerName, BridgeQueues>;
+  /** Where every event source mapping writes the batches it gives up on (one bucket per pipeline). */
+  readonly failureRecords: FailureRecordBucket;
 
   constructor(scope: Construct, id: string, props: PipelineDataStackProps) {
     super(scope, id, props);
@@ -121,20 +124,22 @@ export class PipelineDataStack extends Stack implements PipelineFoundation {
     const provisionsTopics =
       config.kafka.type === 'serverless' || (config.kafka.existing !== undefined && newTopics.length > 0);
     const kafkaAuth = config.kafka.existing?.auth ?? config.kafka.auth;
+    const kafkaSinks = config.sinks.redis !== undefined || config.sinks.dynamodb !== undefined;
     this.network = config.network?.existing
       ? new ExistingNetwork(this, 'Network', { existing: config.network.existing })
       : new StreamingNetwork(this, 'Network', {
           ...(config.network?.availabilityZones
             ? { availabilityZones: config.network.availabilityZones }
             : {}),
-          // The DynamoDB sink is the only code in the VPC that calls DynamoDB.
+          // The DynamoDB sink is the only code in the VPC that calls DynamoDB. MSK mappings write their failure
+          // records to S3 from the cluster's VPC (AWS asks for an endpoint there).
           gatewayEndpoints: [
             ...(config.sinks.dynamodb ? [ec2.GatewayVpcEndpointAwsService.DYNAMODB] : []),
-            ...(provisionsTopics ? [ec2.GatewayVpcEndpointAwsService.S3] : []),
+            ...(provisionsTopics || kafkaSinks ? [ec2.GatewayVpcEndpointAwsService.S3] : []),
           ],
           interfaceEndpoints: interfaceEndpointDefaults({
             secrets: config.sinks.redis !== undefined || kafkaAuth !== 'iam' || hashesAttributes(config),
-            kafkaConsumers: config.sinks.redis !== undefined || config.sinks.dynamodb !== undefined,
+            kafkaConsumers: kafkaSinks,
           }),
         });
     const client = this.network.functionSecurityGroup;
@@ -218,6 +223,12 @@ export class PipelineDataStack extends Stack implements PipelineFoundation {
     }
 
     this.queues = new Map(handlers.map((handler) => [handler, new BridgeQueues(this, `Queues-${handler}`)]));
+    this.failureRecords = new FailureRecordBucket(this, 'FailureRecords', {
+      ...(config.failureRecords?.expirationDays
+        ? { expirationDays: config.failureRecords.expirationDays }
+        : {}),
+    });
+    new CfnOutput(this, 'FailureRecordBucketName', { value: this.failureRecords.bucket.bucketName });
 
     if (retain) RemovalPolicies.of(this).retain();
     else RemovalPolicies.of(this).destroy();

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -40,8 +41,13 @@ export interface ObservedKafkaCluster {
 export interface PipelineObservabilityProps {
   readonly dashboardName: string;
   readonly functions: readonly ObservedFunction[];
-  /** Dead-letter and on-failure queues: any message in them raises an alarm. */
+  /** Dead-letter queues: any message in them raises an alarm. */
   readonly queues: readonly ObservedQueue[];
+  /**
+   * The failure-record bucket: any object in it (a batch a mapping gave up on, waiting for
+   * `streambridge replay`) raises an alarm, once S3's daily storage metric sees it.
+   */
+  readonly failureRecordBucket?: s3.IBucket;
   readonly kinesisStreams?: readonly kinesis.IStream[];
   readonly cache?: ObservedCache;
   /** Alarms on each broker's disk, CPU and under-replicated partitions. */
@@ -59,7 +65,7 @@ const PERIOD = Duration.seconds(ALARM_DEFAULTS.periodSeconds);
 
 /**
  * Alarms and one dashboard for a pipeline: iterator age (DynamoDB Streams and Kinesis), MSK offset lag,
- * dead-letter and on-failure queue depth above zero, Lambda errors and throttles, MSK broker disk, CPU and
+ * dead-letter queue depth and failure records in S3 above zero, Lambda errors and throttles, MSK broker disk, CPU and
  * under-replicated partitions (provisioned), cache CPU and memory (or throttled commands on serverless). Every alarm notifies {@link alarmTopic}; subscribe to it.
  *
  * @example
@@ -112,7 +118,7 @@ export class PipelineObservability extends Construct {
         `${handler}-Errors`,
         fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
         1,
-        `${handler}: invocations failed (a batch that throws is retried, then sent to the on-failure queue)`,
+        `${handler}: invocations failed (a batch that throws is retried, then written to the S3 failure-record bucket)`,
         1,
       );
       alarm(
@@ -142,6 +148,22 @@ export class PipelineObservability extends Construct {
         queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
         1,
         `${name}: failed records are waiting (see each message's reason and coordinates)`,
+        1,
+      );
+    }
+    if (props.failureRecordBucket) {
+      alarm(
+        'FailureRecords-Objects',
+        new cloudwatch.Metric({
+          namespace: 'AWS/S3',
+          metricName: 'NumberOfObjects',
+          dimensionsMap: { BucketName: props.failureRecordBucket.bucketName, StorageType: 'AllStorageTypes' },
+          // S3 reports storage metrics once a day.
+          period: Duration.days(1),
+          statistic: 'Maximum',
+        }),
+        1,
+        'Failure records wait in S3 (batches an event source mapping gave up on): fix the cause, then run streambridge replay',
         1,
       );
     }

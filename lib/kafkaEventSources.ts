@@ -1,11 +1,11 @@
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { EventSourceSettings, MappingBase } from '../config/types';
 import type { BridgeFunction } from './BridgeFunction';
 import { kafkaConsumerGroupId, kafkaEventSourceOptions } from './defaults/eventSourceDefaults';
 import { grantKafkaConsume } from './kafkaPermissions';
+import { S3FailureDestination } from './S3FailureDestination';
 import type { FunctionPlacement, KafkaAccess } from './types';
 
 export interface KafkaSinkSources {
@@ -15,7 +15,7 @@ export interface KafkaSinkSources {
   readonly consumerGroup: string;
   readonly mappings: readonly MappingBase[];
   readonly eventSource?: EventSourceSettings;
-  readonly onFailureQueue: sqs.IQueue;
+  readonly onFailureBucket: s3.IBucket;
   readonly pollerGroupName: string;
 }
 
@@ -51,7 +51,7 @@ function sourceAccess(kafka: KafkaAccess, placement: FunctionPlacement): lambda.
  *
  * @example
  * ```ts
- * addKafkaEventSources(this, bridge, { kafka, consumerGroup: 'shop-redis', mappings, onFailureQueue, pollerGroupName: 'shop' });
+ * addKafkaEventSources(this, bridge, { kafka, consumerGroup: 'shop-redis', mappings, onFailureBucket, pollerGroupName: 'shop' });
  * ```
  */
 export function addKafkaEventSources(
@@ -62,7 +62,7 @@ export function addKafkaEventSources(
   const topics = [...new Set(sources.mappings.map((mapping) => mapping.topic))];
   const groups = topics.map((topic) => kafkaConsumerGroupId(sources.consumerGroup, topic));
   grantKafkaConsume(scope, bridge.role, sources.kafka, topics, groups);
-  const onFailure = new SqsDlq(sources.onFailureQueue);
+  const onFailure = new S3FailureDestination(sources.onFailureBucket);
   const access = sourceAccess(sources.kafka, sources.placement);
   const cluster = sources.kafka.clusterArn
     ? { clusterArn: sources.kafka.clusterArn }

@@ -1,19 +1,20 @@
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DEFAULT_MAX_RECORD_AGE_SECONDS } from '../../config/constants';
 import type { EventSourceSettings, FilterPattern } from '../../config/types';
 import { KAFKA_POLLER_DEFAULTS } from '../constants';
 
 /**
  * Event source defaults applied when the config is silent. AWS's own defaults are unbounded retries; ours
  * are finite but generous: a failing batch is retried (with backoff) long enough to ride out a broker or
- * cache restart, and `maxRecordAgeSeconds` is the real bound before the on-failure queue. A handful of
- * retries would send every batch of a one-minute outage to the failure queue.
+ * cache restart, and `maxRecordAgeSeconds` (6 h) is the real bound before the batch goes, payload included,
+ * to the S3 failure-record bucket. A handful of retries would send every batch of a one-minute outage there.
  */
 export const EVENT_SOURCE_DEFAULTS = {
   batchSize: 500,
   maxBatchingWindowSeconds: 1,
   retryAttempts: 1000,
-  maxRecordAgeSeconds: 3600,
+  maxRecordAgeSeconds: DEFAULT_MAX_RECORD_AGE_SECONDS,
   parallelizationFactor: 1,
   bisectOnError: true,
   startingPosition: 'TRIM_HORIZON',

@@ -126,8 +126,17 @@ describe('constructs used on their own', () => {
     });
     // Assess
     const template = Template.fromStack(s);
-    template.resourceCountIs('AWS::SQS::Queue', 2);
-    expect(sink.deadLetterQueue).not.toBe(sink.onFailureQueue);
+    template.resourceCountIs('AWS::SQS::Queue', 1);
+    template.resourceCountIs('AWS::S3::Bucket', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      DestinationConfig: {
+        OnFailure: {
+          Destination: {
+            'Fn::GetAtt': [s.getLogicalId(sink.onFailureBucket.node.defaultChild as never), 'Arn'],
+          },
+        },
+      },
+    });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       Topics: ['orders'],
       AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'lib.orders' },
@@ -190,7 +199,7 @@ describe('helpers', () => {
       batchSize: 10,
       maxBatchingWindowSeconds: 1,
       retryAttempts: 1000,
-      maxRecordAgeSeconds: 3600,
+      maxRecordAgeSeconds: 21_600,
       parallelizationFactor: 1,
       bisectOnError: true,
       startingPosition: 'TRIM_HORIZON',

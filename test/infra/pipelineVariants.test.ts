@@ -23,6 +23,7 @@ import {
   ALARM_SUBSCRIPTIONS,
   CLICK_FILTER,
   LEAN_AVAILABILITY_ZONES,
+  LEAN_FAILURE_RECORD_DAYS,
   PIPELINE_VARIANTS,
   SESSIONS_FILTER,
   SHOP_AVAILABILITY_ZONES,
@@ -335,14 +336,20 @@ describe('a lean pipeline on ElastiCache Serverless', () => {
       ([, fn]) => fn.Properties.FunctionName,
     );
     expect(names.sort()).toEqual(['lean-ddb-stream-to-kafka', 'lean-kafka-to-redis']);
-    p.dataTemplate.resourceCountIs('AWS::SQS::Queue', 4);
+    p.dataTemplate.resourceCountIs('AWS::SQS::Queue', 2);
+    p.dataTemplate.resourceCountIs('AWS::S3::Bucket', 1);
+    p.dataTemplate.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: LEAN_FAILURE_RECORD_DAYS })] },
+    });
     p.dataTemplate.resourceCountIs('AWS::Kinesis::Stream', 0);
     // No DynamoDB sink: nothing in the VPC calls DynamoDB, so no gateway endpoint either.
     const services = resourcesOf(p.dataTemplate, 'AWS::EC2::VPCEndpoint').map(([, endpoint]) =>
       JSON.stringify(endpoint.Properties.ServiceName),
     );
     expect(services.filter((service) => service.includes('dynamodb'))).toEqual([]);
-    expect(services).toHaveLength(4);
+    // Four interface endpoints, and the S3 gateway the MSK pollers write failure records through.
+    expect(services).toHaveLength(5);
+    expect(services.filter((service) => service.includes('.s3'))).toHaveLength(1);
     expect(
       environmentOf(p, HANDLERS.ddbStreamToKafka)[HANDLER_ENV.governanceHashSaltSecretArn],
     ).toBeUndefined();

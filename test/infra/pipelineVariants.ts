@@ -31,6 +31,7 @@ export const ALARM_SUBSCRIPTIONS = [
 /** AZ ids of the `shop` variant; the `lean` one names three AZs. */
 export const SHOP_AVAILABILITY_ZONES = ['euw1-az1', 'euw1-az3'];
 export const LEAN_AVAILABILITY_ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
+export const LEAN_FAILURE_RECORD_DAYS = 7;
 
 export interface PipelineVariant {
   readonly config: PipelineConfig;
@@ -59,10 +60,14 @@ export const PIPELINE_VARIANTS = {
     }),
     options: { retainData: false },
   },
-  /** ElastiCache Serverless, three named AZs and brokers, no Kinesis source, no governance, no DynamoDB sink. */
+  /**
+   * ElastiCache Serverless, three named AZs and brokers, no Kinesis source, no governance, no DynamoDB sink,
+   * failure records kept 7 days.
+   */
   lean: {
     config: configWith((c) => {
       c.name = 'lean';
+      c.failureRecords = { expirationDays: LEAN_FAILURE_RECORD_DAYS };
       c.network = { availabilityZones: LEAN_AVAILABILITY_ZONES };
       c.kafka.brokerCount = 3;
       c.cache = { type: 'serverless' };

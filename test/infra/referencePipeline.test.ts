@@ -60,10 +60,10 @@ function environmentOf(handler: string): Record<string, unknown> {
   return (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 }
 
-function queueRef(handler: string, kind: 'deadLetters' | 'onFailure'): string {
+function queueRef(handler: string): string {
   const queues = p.data.queues.get(handler as never);
   if (!queues) throw new Error(`no queues for ${handler}`);
-  return p.logicalId(queues[kind]);
+  return p.logicalId(queues.deadLetters);
 }
 
 function mappingsOf(handler: string): CfnResourceJson[] {
@@ -140,8 +140,11 @@ describe('network', () => {
 
   it('limits every VPC endpoint to requests of the account to its own resources (and AWS services)', () => {
     const endpoints = resourcesOf(p.dataTemplate, 'AWS::EC2::VPCEndpoint');
-    expect(endpoints).toHaveLength(5);
-    for (const [id, endpoint] of endpoints) {
+    // Five, and the S3 gateway the MSK pollers write failure records through (checked below).
+    expect(endpoints).toHaveLength(6);
+    const isS3 = (endpoint: CfnResourceJson) =>
+      JSON.stringify(endpoint.Properties.ServiceName).includes('.s3');
+    for (const [id, endpoint] of endpoints.filter(([, e]) => !isS3(e))) {
       expect({ id, policy: endpoint.Properties.PolicyDocument }).toEqual({
         id,
         policy: {
@@ -172,6 +175,15 @@ describe('network', () => {
         },
       });
     }
+    const gateway = endpoints.find(([, e]) => isS3(e))?.[1].Properties.PolicyDocument as {
+      Statement: { Sid: string }[];
+    };
+    // The S3 gateway adds only the CloudFormation response bucket of the region.
+    expect(gateway.Statement.map((statement) => statement.Sid)).toEqual([
+      'OwnAccountPrincipalsToOwnAccountResources',
+      'AwsServicePrincipals',
+      'CloudFormationCustomResourceResponses',
+    ]);
   });
 
   it('strips every rule from the default security group', () => {
@@ -396,9 +408,9 @@ describe('cache', () => {
 });
 
 describe('failure queues', () => {
-  it('gives each bridge a dead-letter queue and a separate on-failure queue, SQS-encrypted', () => {
+  it('gives each bridge a dead-letter queue, SQS-encrypted (failed batches go to S3, not to a queue)', () => {
     const queues = resourcesOf(p.dataTemplate, 'AWS::SQS::Queue');
-    expect(queues).toHaveLength(8);
+    expect(queues).toHaveLength(4);
     for (const [, queue] of queues) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
   });
 
@@ -417,6 +429,86 @@ describe('failure queues', () => {
         },
       });
     }
+  });
+});
+
+describe('failure records', () => {
+  const bucketId = () => p.logicalId(p.data.failureRecords.bucket);
+
+  it('keep one bucket per pipeline: S3-managed encryption, no public access, bucket-owner objects, expiring after 90 days', () => {
+    const buckets = resourcesOf(p.dataTemplate, 'AWS::S3::Bucket');
+    expect(buckets.map(([id]) => id)).toEqual([bucketId()]);
+    expect(buckets[0]?.[1].Properties).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            Id: 'expire-failure-records',
+            ExpirationInDays: 90,
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+            Status: 'Enabled',
+          },
+        ],
+      },
+    });
+    expect(buckets[0]?.[1].Properties.VersioningConfiguration).toBeUndefined();
+  });
+
+  it('refuse every request that is not over TLS', () => {
+    p.dataTemplate.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId() },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('give each function exactly s3:PutObject and s3:ListBucket on that bucket, in this account only', () => {
+    const arn = { 'Fn::GetAtt': [bucketId(), 'Arn'] };
+    for (const handler of Object.values(HANDLERS)) {
+      const statements = statementsOf(handler).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+      expect(statements).toHaveLength(1);
+      const [statement] = statements as [PolicyStatementJson];
+      expect(actionsOf(statement).sort()).toEqual(['s3:ListBucket', 's3:PutObject']);
+      const resolve = (r: unknown): unknown => {
+        const join = (r as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+        if (join) return { 'Fn::Join': [join[0], join[1].map(resolve)] };
+        return typeof r === 'string' ? r : p.imported(r);
+      };
+      const resources = resourceList(statement).map((r) => JSON.stringify(resolve(r)));
+      expect(resources.sort()).toEqual(
+        [JSON.stringify(arn), JSON.stringify({ 'Fn::Join': ['', [arn, '/*']] })].sort(),
+      );
+      expect(statement.Condition).toEqual({
+        StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } },
+      });
+    }
+  });
+
+  it('alarm once S3 counts an object in the bucket, and reach S3 from the VPC of the MSK pollers', () => {
+    const alarm = resourcesOf(p.bridgesTemplate, 'AWS::CloudWatch::Alarm')
+      .map(([, a]) => a.Properties)
+      .find((a) => a.MetricName === 'NumberOfObjects');
+    expect(alarm).toMatchObject({ Namespace: 'AWS/S3', Threshold: 1, Period: 86_400 });
+    const endpoints = resourcesOf(p.dataTemplate, 'AWS::EC2::VPCEndpoint').map(([, e]) =>
+      JSON.stringify(e.Properties.ServiceName),
+    );
+    expect(endpoints.some((name) => name.includes('.s3'))).toBe(true);
   });
 });
 
@@ -471,14 +563,17 @@ describe('bridge functions', () => {
     expect(slice(HANDLERS.kafkaToDynamodb)).toEqual(referenceConfig.sinks.dynamodb);
   });
 
-  it('dead-letter poison records to their own queue, not to the event source on-failure queue', () => {
+  it('dead-letter poison records to their own queue; every mapping sends failed batches to the one S3 bucket', () => {
+    const bucket = p.logicalId(p.data.failureRecords.bucket);
     for (const handler of Object.values(HANDLERS)) {
       const dlq = p.imported(environmentOf(handler)[HANDLER_ENV.deadLetterQueueUrl]);
-      expect(dlq).toEqual({ Ref: queueRef(handler, 'deadLetters') });
-      for (const mapping of mappingsOf(handler)) {
+      expect(dlq).toEqual({ Ref: queueRef(handler) });
+      const mappings = mappingsOf(handler);
+      expect(mappings.length).toBeGreaterThan(0);
+      for (const mapping of mappings) {
         const destination = (mapping.Properties.DestinationConfig as { OnFailure: { Destination: unknown } })
           .OnFailure.Destination;
-        expect(p.imported(destination)).toEqual({ 'Fn::GetAtt': [queueRef(handler, 'onFailure'), 'Arn'] });
+        expect(p.imported(destination)).toEqual({ 'Fn::GetAtt': [bucket, 'Arn'] });
       }
     }
   });
@@ -580,7 +675,7 @@ describe('event source mappings', () => {
         MaximumBatchingWindowInSeconds: 1,
         BisectBatchOnFunctionError: true,
         MaximumRetryAttempts: 1000,
-        MaximumRecordAgeInSeconds: 3600,
+        MaximumRecordAgeInSeconds: 21_600,
         ParallelizationFactor: 1,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         StartingPosition: 'TRIM_HORIZON',
@@ -600,7 +695,7 @@ describe('event source mappings', () => {
       MaximumBatchingWindowInSeconds: 1,
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 1000,
-      MaximumRecordAgeInSeconds: 3600,
+      MaximumRecordAgeInSeconds: 21_600,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
   });
@@ -629,7 +724,7 @@ describe('event source mappings', () => {
           BatchSize: 1000,
           BisectBatchOnFunctionError: true,
           MaximumRetryAttempts: 1000,
-          MaximumRecordAgeInSeconds: 3600,
+          MaximumRecordAgeInSeconds: 21_600,
           FunctionResponseTypes: ['ReportBatchItemFailures'],
           StartingPosition: 'TRIM_HORIZON',
         });

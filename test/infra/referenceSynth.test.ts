@@ -18,7 +18,10 @@ const EXPECTED_ACKNOWLEDGMENTS: Record<string, number> = {
   'AwsSolutions-SMG4': 2,
   'AwsSolutions-AEC5': 1,
   'AwsSolutions-AEC6': 1,
-  'AwsSolutions-SQS3': 8,
+  'AwsSolutions-SQS3': 4,
+  // The failure-record bucket: no access logs (S1), and each function's PutObject on its objects (IAM5).
+  'AwsSolutions-S1': 1,
+  'AwsSolutions-IAM5[Resource::streambridge-data:ExportsOutputFnGetAttFailureRecordsBucket4F21EBAFArnA6B17210/*]': 4,
   'AwsSolutions-IAM5[Resource::*]': 4,
   'AwsSolutions-L1': 4,
   // The provider function of AwsCustomResource (the deploy-time bootstrap broker lookup).

@@ -60,7 +60,7 @@ describe('validateAgainstSchema', () => {
     [
       'an unknown field at the root',
       (c) => (c.region = 'eu-west-1'),
-      'config.region: unknown field (known: name, network, kafka, cache, alarms, sources, topics, sinks)',
+      'config.region: unknown field (known: name, network, kafka, cache, alarms, failureRecords, sources, topics, sinks)',
     ],
     ['a missing required section', (c) => delete c.kafka, 'kafka: must be an object (got nothing)'],
     [

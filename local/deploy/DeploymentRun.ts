@@ -93,6 +93,7 @@ export class DeploymentRun {
         kinesisStreams: context.kinesisStreams,
         topics: context.topics,
         queues: context.queues,
+        buckets: context.buckets,
         functions: context.functions,
         eventSourceMappings: context.eventSourceMappings,
         scheduleRules: context.scheduleRules,

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
@@ -24,6 +25,7 @@ export class LocalClients {
   public readonly dynamodbStreams: DynamoDBStreamsClient;
   public readonly kinesis: KinesisClient;
   public readonly sqs: SQSClient;
+  public readonly s3: S3Client;
   #admin: Promise<Admin> | undefined;
 
   public constructor(endpoints: LocalEndpoints) {
@@ -41,6 +43,8 @@ export class LocalClients {
       requestHandler: new NodeHttpHandler(),
     });
     this.sqs = new SQSClient({ ...common, ...awsClientOptions(endpoints, 'sqs') });
+    // moto serves S3 on one host: path-style addressing (no bucket subdomains).
+    this.s3 = new S3Client({ ...common, ...awsClientOptions(endpoints, 's3'), forcePathStyle: true });
   }
 
   /** The Kafka admin client, connected on first call. */
@@ -70,5 +74,6 @@ export class LocalClients {
     this.dynamodbStreams.destroy();
     this.kinesis.destroy();
     this.sqs.destroy();
+    this.s3.destroy();
   }
 }

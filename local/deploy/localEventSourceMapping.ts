@@ -19,6 +19,8 @@ export interface EventSourceMappingSite {
   readonly sourceFor: (arn: string) => EventSource | undefined;
   /** Local queue URL of an SQS queue ARN. */
   readonly queueUrlFor: (arn: string) => string | undefined;
+  /** Local bucket name of an S3 bucket ARN. */
+  readonly bucketNameFor: (arn: string) => string | undefined;
 }
 
 export type EventSourceMappingResult =
@@ -132,6 +134,7 @@ export function localEventSourceMapping(site: EventSourceMappingSite): EventSour
   const destination =
     isObject(onFailure) && typeof onFailure.Destination === 'string' ? onFailure.Destination : undefined;
   const onFailureQueueUrl = destination ? site.queueUrlFor(destination) : undefined;
+  const onFailureBucketName = destination ? site.bucketNameFor(destination) : undefined;
   const responseTypes = Array.isArray(props.FunctionResponseTypes) ? props.FunctionResponseTypes : [];
   const mapping: LocalEventSourceMapping = {
     logicalId: site.logicalId,
@@ -166,15 +169,17 @@ export function localEventSourceMapping(site: EventSourceMappingSite): EventSour
     reportBatchItemFailures: responseTypes.includes('ReportBatchItemFailures'),
     filters: filters(site),
     ...(onFailureQueueUrl ? { onFailureQueueUrl } : {}),
+    ...(onFailureBucketName ? { onFailureBucketName } : {}),
   };
   const notes = [
     `${source.name} → ${fn.functionName}`,
     `batch ${mapping.batchSize}, window ${mapping.maxBatchingWindowSeconds} s, ${mapping.startingPosition}`,
   ];
   if (mapping.filters.length > 0) notes.push(`${mapping.filters.length} filter(s)`);
-  if (destination && !onFailureQueueUrl)
-    notes.push(`on-failure destination ${destination} is not a local queue: dropped`);
+  if (destination && !onFailureQueueUrl && !onFailureBucketName)
+    notes.push(`on-failure destination ${destination} is not a local queue or bucket: dropped`);
   if (onFailureQueueUrl) notes.push(`on failure → ${onFailureQueueUrl}`);
+  if (onFailureBucketName) notes.push(`on failure → s3://${onFailureBucketName}`);
   if (!mapping.enabled) notes.push('disabled');
   return { ok: true, mapping, detail: notes.join('; ') };
 }

@@ -70,6 +70,8 @@ export interface LocalEndpoints {
   readonly dynamodb: string | undefined;
   readonly dynamodbStreams: string | undefined;
   readonly sqs: string | undefined;
+  /** S3 (moto's: path-style addressing). */
+  readonly s3: string | undefined;
   readonly kinesis: string | undefined;
   readonly region: string;
   readonly accessKeyId: string | undefined;
@@ -115,14 +117,14 @@ export interface DeployedResource {
   readonly kind: ServerResourceKind;
   readonly stackName: string;
   readonly logicalId: string;
-  /** Table, stream, topic or queue name. */
+  /** Table, stream, topic, queue or bucket name. */
   readonly name: string;
   /** DeletionPolicy Retain: kept on the server when it leaves the template (as CloudFormation does). */
   readonly retain: boolean;
 }
 
 /** The kinds of resource that live on a server (functions and mappings live only in the state file). */
-export type ServerResourceKind = 'table' | 'kinesis-stream' | 'topic' | 'queue';
+export type ServerResourceKind = 'table' | 'kinesis-stream' | 'topic' | 'queue' | 'bucket';
 
 /** A resource of the deployment as seen on the servers, for `status`. */
 export interface ResourceStatus {

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Logger } from '../../lambdas/core/Logger';
@@ -86,6 +87,7 @@ export class LocalRuntime {
   #streams: DynamoDBStreamsClient | undefined;
   #kinesis: KinesisClient | undefined;
   #sqs: SQSClient | undefined;
+  #s3: S3Client | undefined;
   #started = false;
 
   constructor(deployment: LocalDeployment, options: LocalRuntimeOptions = {}) {
@@ -204,6 +206,7 @@ export class LocalRuntime {
     this.#streams?.destroy();
     this.#kinesis?.destroy();
     this.#sqs?.destroy();
+    this.#s3?.destroy();
   }
 
   #selectedMappings(): LocalEventSourceMapping[] {
@@ -286,12 +289,23 @@ export class LocalRuntime {
         `function ${mapping.functionLogicalId} is not deployed`,
       );
     if (mapping.onFailureQueueUrl) this.#sqs ??= new SQSClient(this.#clientConfig('AWS_ENDPOINT_URL_SQS'));
+    if (mapping.onFailureBucketName) {
+      // moto serves S3 on one host (path-style); without an S3 variable, S3 is where DynamoDB is.
+      this.#s3 ??= new S3Client({
+        ...this.#clientConfig(
+          this.#env.AWS_ENDPOINT_URL_S3 ? 'AWS_ENDPOINT_URL_S3' : 'AWS_ENDPOINT_URL_DYNAMODB',
+        ),
+        forcePathStyle: true,
+      });
+    }
     const context: PollerContext = {
       mapping,
       fn,
       destination: new OnFailureDestination({
         ...(this.#sqs ? { sqs: this.#sqs } : {}),
         ...(mapping.onFailureQueueUrl ? { queueUrl: mapping.onFailureQueueUrl } : {}),
+        ...(this.#s3 ? { s3: this.#s3 } : {}),
+        ...(mapping.onFailureBucketName ? { bucketName: mapping.onFailureBucketName } : {}),
         logger: this.#logger,
         mappingId: mapping.logicalId,
       }),

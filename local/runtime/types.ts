@@ -37,6 +37,13 @@ export interface LocalQueue {
   readonly queueArn: string;
 }
 
+/** An S3 bucket on moto: locally, the on-failure destination that keeps whole invocation records. */
+export interface LocalBucket {
+  readonly logicalId: string;
+  readonly bucketName: string;
+  readonly bucketArn: string;
+}
+
 export interface LocalFunction {
   readonly logicalId: string;
   readonly functionName: string;
@@ -73,8 +80,10 @@ export interface LocalEventSourceMapping {
   readonly maxRecordAgeSeconds: number;
   readonly reportBatchItemFailures: boolean;
   readonly filters: readonly FilterPattern[];
-  /** Resolved on-failure destination (an SQS queue URL locally). */
+  /** Resolved SQS on-failure destination (metadata only, as in AWS). */
   readonly onFailureQueueUrl?: string;
+  /** Resolved S3 on-failure destination (the whole invocation record, as in AWS). */
+  readonly onFailureBucketName?: string;
 }
 
 /** `InputTransformer` of a rule target: values read from the event by JSON path, put into a template. */
@@ -117,6 +126,8 @@ export interface LocalDeployment {
   readonly kinesisStreams: readonly LocalKinesisStream[];
   readonly topics: readonly LocalTopic[];
   readonly queues: readonly LocalQueue[];
+  /** Absent in a state file written before buckets were deployed. */
+  readonly buckets?: readonly LocalBucket[];
   readonly functions: readonly LocalFunction[];
   readonly eventSourceMappings: readonly LocalEventSourceMapping[];
   /** Absent in state files written before scheduled rules were deployed. */

@@ -1,4 +1,5 @@
 import type {
+  LocalBucket,
   LocalDeployment,
   LocalEventSourceMapping,
   LocalFunction,
@@ -35,6 +36,7 @@ export class DeployContext {
   public readonly kinesisStreams: LocalKinesisStream[] = [];
   public readonly topics: LocalTopic[] = [];
   public readonly queues: LocalQueue[] = [];
+  public readonly buckets: LocalBucket[] = [];
   public readonly functions: LocalFunction[] = [];
   public readonly eventSourceMappings: LocalEventSourceMapping[] = [];
   public readonly scheduleRules: LocalScheduleRule[] = [];
@@ -131,6 +133,10 @@ export class DeployContext {
 
   public queueUrlFor(queueArn: string): string | undefined {
     return this.queues.find((queue) => queue.queueArn === queueArn)?.queueUrl;
+  }
+
+  public bucketNameFor(bucketArn: string): string | undefined {
+    return this.buckets.find((bucket) => bucket.bucketArn === bucketArn)?.bucketName;
   }
 
   public kinesisStreamFor(streamArn: string): LocalKinesisStream | undefined {

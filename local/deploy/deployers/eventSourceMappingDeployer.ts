@@ -25,6 +25,7 @@ export const eventSourceMappingDeployer: ResourceDeployer = {
       functionFor: (reference) => context.functionFor(reference),
       sourceFor: (arn) => context.sourceFor(arn),
       queueUrlFor: (arn) => context.queueUrlFor(arn),
+      bucketNameFor: (arn) => context.bucketNameFor(arn),
     });
     if (!result.ok) return { skipped: result.reason, values };
     const { mapping } = result;

@@ -2,6 +2,7 @@
 import { CFN_TYPES } from '../constants';
 import { LocalDeployError } from '../errors';
 import type { ServerResourceKind } from '../types';
+import { bucketDeployer } from './bucketDeployer';
 import { eventSourceMappingDeployer } from './eventSourceMappingDeployer';
 import { functionDeployer } from './functionDeployer';
 import { kinesisStreamDeployer } from './kinesisStreamDeployer';
@@ -19,6 +20,7 @@ export const RESOURCE_DEPLOYERS: DeployerRegistry = new Map<string, ResourceDepl
   [CFN_TYPES.kinesisStream, kinesisStreamDeployer],
   [CFN_TYPES.mskTopic, topicDeployer],
   [CFN_TYPES.queue, queueDeployer],
+  [CFN_TYPES.bucket, bucketDeployer],
   [CFN_TYPES.function, functionDeployer],
   [CFN_TYPES.eventSourceMapping, eventSourceMappingDeployer],
   [CFN_TYPES.eventRule, scheduleRuleDeployer],

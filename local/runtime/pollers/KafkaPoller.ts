@@ -266,9 +266,15 @@ export class KafkaPoller implements Poller {
       failedIndex: (response, batchRecords) => kafkaFailureIndex(response, batchRecords, topicPartition),
       complete: (done) => this.#commit(batch, payload, (done[done.length - 1] as KafkaSourceRecord).position),
       discard: (discarded) =>
-        destination.send(
-          kafkaInvocationRecord(discarded, { ...where, topicPartition, functionArn: this.#functionArn }),
-        ),
+        destination.send({
+          invocationRecord: kafkaInvocationRecord(discarded, {
+            ...where,
+            topicPartition,
+            functionArn: this.#functionArn,
+          }),
+          shardId: topicPartition,
+          event: kafkaEvent(discarded.records, where),
+        }),
     });
   }
 

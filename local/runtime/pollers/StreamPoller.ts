@@ -286,13 +286,15 @@ export abstract class StreamPoller<R extends SourceRecord> implements Poller {
             for (const record of done) shard.tracker.done(record.position);
           },
           discard: (discarded) =>
-            destination.send(
-              streamInvocationRecord(this.sourceKind, discarded, {
+            destination.send({
+              invocationRecord: streamInvocationRecord(this.sourceKind, discarded, {
                 shardId,
                 streamArn: this.streamArn,
                 functionArn: this.functionArn,
               }),
-            ),
+              shardId,
+              event: this.buildEvent(discarded.records),
+            }),
         }),
     });
   }

@@ -59,9 +59,19 @@ export interface CheckpointStore {
   set(scope: string, shardId: string, sequenceNumber: string): void;
 }
 
-/** Where a mapping sends the invocation record of records it gave up on (an `OnFailureDestination`). */
+/** A batch given up on, as an on-failure destination receives it. */
+export interface FailedBatch {
+  /** The metadata record (`requestContext`, `responseContext`, the `…BatchInfo`); all SQS receives. */
+  readonly invocationRecord: object;
+  /** The shard (streams) or `topic-partition` (Kafka) of the records: part of an S3 record's key. */
+  readonly shardId: string;
+  /** The event the function was (or would have been) invoked with: what an S3 record keeps as `payload`. */
+  readonly event: unknown;
+}
+
+/** Where a mapping sends the records it gave up on (an `OnFailureDestination`). */
 export interface FailureDestination {
-  send(invocationRecord: object): Promise<void>;
+  send(failed: FailedBatch): Promise<void>;
 }
 
 /** What every poller gets from the runtime. */

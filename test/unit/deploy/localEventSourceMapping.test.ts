@@ -12,6 +12,7 @@ const KINESIS_ARN = 'arn:aws:kinesis:us-east-1:000000000000:stream/changes';
 const CLUSTER_ARN = 'arn:aws:kafka:us-east-1:123456789012:cluster/msk/local';
 const DLQ_ARN = 'arn:aws:sqs:us-east-1:123456789012:dlq';
 const DLQ_URL = 'http://127.0.0.1:14566/123456789012/dlq';
+const BUCKET_ARN = 'arn:aws:s3:::app-failure-records';
 
 const sources: Record<string, EventSource> = {
   [STREAM_ARN]: { kind: 'dynamodb-streams', sourceArn: STREAM_ARN, name: 'table orders stream' },
@@ -32,6 +33,7 @@ function site(properties: Record<string, unknown>): EventSourceMappingSite {
         : undefined,
     sourceFor: (arn) => sources[arn],
     queueUrlFor: (arn) => (arn === DLQ_ARN ? DLQ_URL : undefined),
+    bucketNameFor: (arn) => (arn === BUCKET_ARN ? 'app-failure-records' : undefined),
   };
 }
 
@@ -119,6 +121,22 @@ describe('localEventSourceMapping', () => {
         onFailureQueueUrl: DLQ_URL,
       },
     });
+  });
+
+  it('resolves an S3 on-failure destination to the local bucket', () => {
+    // Act
+    const result = localEventSourceMapping(
+      site({
+        EventSourceArn: KINESIS_ARN,
+        StartingPosition: 'TRIM_HORIZON',
+        DestinationConfig: { OnFailure: { Destination: BUCKET_ARN } },
+      }),
+    );
+
+    // Assess
+    expect(result).toMatchObject({ ok: true, mapping: { onFailureBucketName: 'app-failure-records' } });
+    expect(result.ok && result.mapping.onFailureQueueUrl).toBe(undefined);
+    expect(result.ok && result.detail).toContain('on failure → s3://app-failure-records');
   });
 
   it('takes the consumer group of a Kafka mapping from the template, else one derived from its logical id', () => {

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
 import { Logger } from '../../../lambdas/core/Logger';
@@ -91,6 +92,7 @@ export class Conformance {
   #dynamodb: DynamoDBClient | undefined;
   #kinesis: KinesisClient | undefined;
   #sqs: SQSClient | undefined;
+  #s3: S3Client | undefined;
   #producer: Promise<Producer> | undefined;
 
   constructor(fields: {
@@ -238,8 +240,15 @@ export class Conformance {
     }
   }
 
-  /** Messages on a case's on-failure queue, parsed; removes them from the queue. */
+  /**
+   * What reached a case's on-failure destination, parsed, and removes it: the objects of its S3 bucket
+   * (each with its key as `s3Key`) or the messages of its SQS queue.
+   */
   async failures(caseId: string): Promise<Record<string, unknown>[]> {
+    const bucket = (this.deployment.buckets ?? []).find(
+      (candidate) => candidate.bucketName === this.names(caseId).bucket,
+    );
+    if (bucket) return this.#failureObjects(bucket.bucketName);
     this.#sqs ??= new SQSClient(awsClientConfig('AWS_ENDPOINT_URL_SQS'));
     const queueUrl = this.queueUrl(caseId);
     const { Messages = [] } = await this.#sqs.send(
@@ -251,6 +260,24 @@ export class Conformance {
       );
     }
     return Messages.map((message) => JSON.parse(message.Body ?? '{}'));
+  }
+
+  async #failureObjects(bucketName: string): Promise<Record<string, unknown>[]> {
+    const env = integrationEnv();
+    this.#s3 ??= new S3Client({
+      ...awsClientConfig(env.AWS_ENDPOINT_URL_S3 ? 'AWS_ENDPOINT_URL_S3' : 'AWS_ENDPOINT_URL_DYNAMODB'),
+      forcePathStyle: true,
+    });
+    const s3 = this.#s3;
+    const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: bucketName }));
+    const records: Record<string, unknown>[] = [];
+    for (const { Key } of Contents) {
+      const object = await s3.send(new GetObjectCommand({ Bucket: bucketName, Key }));
+      const body = JSON.parse((await object.Body?.transformToString()) ?? '{}') as Record<string, unknown>;
+      await s3.send(new DeleteObjectCommand({ Bucket: bucketName, Key }));
+      records.push({ ...body, s3Key: Key });
+    }
+    return records;
   }
 
   get kafkaBrokers(): string[] {
@@ -267,6 +294,7 @@ export class Conformance {
     this.#dynamodb?.destroy();
     this.#kinesis?.destroy();
     this.#sqs?.destroy();
+    this.#s3?.destroy();
     await destroyDeployment({ stateFile: this.#stateFile, endpoints: localEndpoints(this.#env) });
     rmSync(this.workDir, { recursive: true, force: true });
   }

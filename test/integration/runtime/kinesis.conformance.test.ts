@@ -10,7 +10,7 @@ defineConformanceSuite(
   [
     { id: 'Shape', source: 'kinesis' },
     { id: 'Parallel', source: 'kinesis', parallelizationFactor: 4, batchSize: 1 },
-    { id: 'Timeout', source: 'kinesis', timeoutSeconds: 1, retryAttempts: 0, batchSize: 1, onFailure: true },
+    { id: 'Timeout', source: 'kinesis', timeoutSeconds: 1, retryAttempts: 0, batchSize: 1, onFailure: 'sqs' },
   ],
   (conformance) => {
     it('delivers Kinesis events as Lambda does', async () => {

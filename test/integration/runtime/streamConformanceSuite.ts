@@ -22,9 +22,9 @@ export function conformanceCases(source: SourceKind): ConformanceCase[] {
   const window = { maxBatchingWindowSeconds: 1, batchSize: 10 };
   return [
     { id: 'Partial', source, ...window, reportBatchItemFailures: true },
-    { id: 'Bisect', source, ...window, bisectOnError: true, retryAttempts: 0, onFailure: true },
-    { id: 'Retries', source, ...window, retryAttempts: 2, onFailure: true },
-    { id: 'RecordAge', source, ...window, maxRecordAgeSeconds: 60, onFailure: true },
+    { id: 'Bisect', source, ...window, bisectOnError: true, retryAttempts: 0, onFailure: 's3' },
+    { id: 'Retries', source, ...window, retryAttempts: 2, onFailure: 's3' },
+    { id: 'RecordAge', source, ...window, maxRecordAgeSeconds: 60, onFailure: 'sqs' },
     { id: 'Filtered', source, filters: [KEEP_FILTER[source]] },
     { id: 'Window', source, maxBatchingWindowSeconds: 1, batchSize: 3 },
     { id: 'Latest', source, startingPosition: 'LATEST' },
@@ -146,7 +146,7 @@ export function defineConformanceSuite(
       else expect(info).toMatchObject({ startSequenceNumber: b3, endSequenceNumber: b3 });
     });
 
-    it('after MaximumRetryAttempts retries sends the invocation record AWS sends to the on-failure queue, then moves on', async () => {
+    it('after MaximumRetryAttempts retries writes the invocation record and payload AWS writes to the S3 on-failure destination, then moves on', async () => {
       // Prepare
       await conformance.run(['Retries']);
       const { functionName } = conformance.fn('Retries');
@@ -208,6 +208,20 @@ export function defineConformanceSuite(
           ),
         );
       }
+      // S3 keeps the whole invocation: the key as AWS lays it out, the event as a JSON string in `payload`.
+      const mapping = conformance.mapping('Retries');
+      const shard =
+        source === 'kafka'
+          ? `${mapping.topics?.[0]}-0`
+          : ((message?.DDBStreamBatchInfo ?? message?.KinesisBatchInfo ?? {}) as { shardId?: string })
+              .shardId;
+      const day = String(message?.timestamp).slice(0, 10);
+      expect(message?.s3Key).toMatch(
+        new RegExp(
+          `^aws/lambda/${mapping.logicalId}/${shard}/${day.replaceAll('-', '/')}/${day}T\\d\\d\\.\\d\\d\\.\\d\\d-[0-9a-f-]{36}$`,
+        ),
+      );
+      expect(JSON.parse(String(message?.payload))).toEqual(observations[2]?.event);
     });
 
     it('discards records older than MaximumRecordAgeInSeconds to the on-failure destination', async () => {

@@ -12,6 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Redis } from 'ioredis';
 import type { PipelineConfig } from '../../config/types';
@@ -111,6 +112,14 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     ...awsClientOptions(endpoints, 'sqs'),
     userAgentAppId: SDK_APP_IDS.demoVerifier,
   });
+  // A state file written before buckets were deployed has no S3 endpoint: moto serves S3 with DynamoDB.
+  const s3Options = awsClientOptions(endpoints, 's3');
+  const s3 = new S3Client({
+    ...s3Options,
+    ...(s3Options.endpoint || !endpoints.dynamodb ? {} : { endpoint: endpoints.dynamodb }),
+    forcePathStyle: true,
+    userAgentAppId: SDK_APP_IDS.demoVerifier,
+  });
   const redis = new Redis(endpoints.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true });
   redis.on('error', () => undefined);
   await redis.connect();
@@ -140,8 +149,10 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
   const lag = new KafkaLag({ brokers: endpoints.kafkaBrokers, groups });
   const deadLetters = new DeadLetterReader({
     queueUrls: deployment.queues.map((q) => q.queueUrl),
+    bucketNames: (deployment.buckets ?? []).map((bucket) => bucket.bucketName),
     since: started,
     sqs,
+    s3,
   });
   const reader = new SinkReader({ pipeline, redis, dynamodb: verifierDynamodb });
   const view = options.view === false ? undefined : new LiveView(options.view ?? process.stderr);
@@ -280,7 +291,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     await Promise.all([writer.close(), lag.close()]);
     deadLetters.close();
     redis.disconnect();
-    for (const client of [dynamodb, probeDynamodb, verifierDynamodb, sqs]) client.destroy();
+    for (const client of [dynamodb, probeDynamodb, verifierDynamodb, sqs, s3]) client.destroy();
   }
 }
 

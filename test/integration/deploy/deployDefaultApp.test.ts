@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineConfig } from '../../../config/types';
@@ -177,6 +178,24 @@ describe('deploying the project’s own default app', () => {
     expect(queueUrls).toEqual(result.deployment.queues.map((queue) => queue.queueUrl));
   });
 
+  it('creates the failure-record bucket on moto and makes it the on-failure destination of every mapping', async () => {
+    // Prepare
+    const buckets = resourcesOfType(assembly, 'AWS::S3::Bucket');
+    const [bucket] = result.deployment.buckets ?? [];
+
+    // Act
+    const head = await clients.s3.send(new HeadBucketCommand({ Bucket: bucket?.bucketName }));
+
+    // Assess
+    expect(buckets).toHaveLength(1);
+    expect(result.deployment.buckets).toHaveLength(1);
+    expect(head.$metadata.httpStatusCode).toBe(200);
+    expect(result.deployment.eventSourceMappings.length).toBeGreaterThan(0);
+    for (const mapping of result.deployment.eventSourceMappings) {
+      expect(mapping.onFailureBucketName, mapping.logicalId).toBe(bucket?.bucketName);
+    }
+  });
+
   it('registers every bridge function with its bundle and local endpoints, and every event source mapping', () => {
     // Prepare
     const mappings = resourcesOfType(assembly, 'AWS::Lambda::EventSourceMapping');
@@ -244,6 +263,7 @@ describe('deploying the project’s own default app', () => {
       'AWS::Kinesis::Stream',
       'AWS::MSK::Topic',
       'AWS::SQS::Queue',
+      'AWS::S3::Bucket',
     ]) {
       expect(skippedTypes.has(kept), kept).toBe(false);
     }

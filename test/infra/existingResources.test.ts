@@ -349,10 +349,11 @@ describe('everything existing', () => {
     expect(JSON.stringify(built.bridgesTemplate.toJSON())).not.toContain('Fn::ImportValue');
   });
 
-  it('gives each bridge its own failure queues', () => {
+  it('gives each bridge its own dead-letter queue, and the pipeline one failure-record bucket', () => {
     // Assess
     const queues = resourcesOf(built.bridgesTemplate, 'AWS::SQS::Queue');
-    expect(queues.length).toBeGreaterThanOrEqual(4 * 2);
+    expect(queues.length).toBe(4);
+    built.bridgesTemplate.resourceCountIs('AWS::S3::Bucket', 1);
   });
 
   it('lets the given bridges’ group into the cluster and the cache, without changing the group itself', () => {

@@ -71,6 +71,10 @@ function prefixedConfig(prefix: string): PipelineConfig {
                 ...mapping,
                 topic: topic(mapping.topic),
                 table: table(mapping.table),
+                // A state mapping's history table is a sink table too: prefixed with the others.
+                ...('history' in mapping && mapping.history
+                  ? { history: { ...mapping.history, table: table(mapping.history.table) } }
+                  : {}),
               })),
             },
           }

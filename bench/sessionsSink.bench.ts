@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { MSKEvent, MSKRecord } from 'aws-lambda';
+import type { MSKEvent } from 'aws-lambda';
 import type { DynamoSinkConfig, SessionsMapping, SinkTableConfig } from '../config/types';
 import { DynamoRequests } from '../lambdas/kafka-to-dynamodb/DynamoRequests';
 import { commitUserPlans } from '../lambdas/kafka-to-dynamodb/sessions/commitUserPlans';
@@ -26,6 +26,7 @@ import {
   foldPageViews,
   nextCloseDue,
 } from '../lambdas/kafka-to-dynamodb/sessions/sessionTimeline';
+import { mskEvent } from '../local/events/mskEvents';
 import type { ServicesOptions } from '../local/services';
 import { freePort, LOCAL_AWS, startServices, stopServices } from '../local/services';
 import { quietDynamoSink } from './dynamoSink.bench';
@@ -58,23 +59,9 @@ function views(count: number, tag: string): View[] {
 }
 
 function batchOf(events: readonly View[]): MSKEvent {
-  const records: MSKRecord[] = events.map((value, i) => ({
-    topic: TOPIC,
-    partition: 0,
-    offset: i,
-    timestamp: value.ts,
-    timestampType: 'CREATE_TIME',
-    key: Buffer.from(value.userId).toString('base64'),
-    value: Buffer.from(JSON.stringify(value)).toString('base64'),
-    headers: [],
-  }));
-  return {
-    eventSource: 'aws:kafka',
-    eventSourceArn:
-      'arn:aws:kafka:us-east-1:000000000000:cluster/bench/00000000-0000-0000-0000-000000000000-1',
-    bootstrapServers: '127.0.0.1:19092',
-    records: { [`${TOPIC}-0`]: records },
-  };
+  return mskEvent(
+    events.map((value, i) => ({ topic: TOPIC, offset: i, timestamp: value.ts, key: value.userId, value })),
+  );
 }
 
 async function createSessionsSink(client: DynamoDBClient, name: string): Promise<DynamoSinkConfig> {

@@ -16,9 +16,10 @@ import {
   PutItemCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { MSKEvent, MSKRecord } from 'aws-lambda';
+import type { MSKEvent } from 'aws-lambda';
 import type { DynamoSinkConfig } from '../config/types';
 import { DYNAMO_LIMITS } from '../lambdas/kafka-to-dynamodb/constants';
+import { mskEvent } from '../local/events/mskEvents';
 import type { ServicesOptions } from '../local/services';
 import { freePort, LOCAL_AWS, startServices, stopServices } from '../local/services';
 import { quietDynamoSink } from './dynamoSink.bench';
@@ -60,23 +61,9 @@ function orderEvents(run: number, entities = ENTITIES): OrderEvent[] {
 }
 
 function batchOf(events: readonly OrderEvent[]): MSKEvent {
-  const records: MSKRecord[] = events.map((value, i) => ({
-    topic: TOPIC,
-    partition: 0,
-    offset: i,
-    timestamp: value.ts,
-    timestampType: 'CREATE_TIME',
-    key: Buffer.from(value.orderId).toString('base64'),
-    value: Buffer.from(JSON.stringify(value)).toString('base64'),
-    headers: [],
-  }));
-  return {
-    eventSource: 'aws:kafka',
-    eventSourceArn:
-      'arn:aws:kafka:us-east-1:000000000000:cluster/bench/00000000-0000-0000-0000-000000000000-1',
-    bootstrapServers: '127.0.0.1:19092',
-    records: { [`${TOPIC}-0`]: records },
-  };
+  return mskEvent(
+    events.map((value, i) => ({ topic: TOPIC, offset: i, timestamp: value.ts, key: value.orderId, value })),
+  );
 }
 
 async function createTable(client: DynamoDBClient, name: string, sortKey?: string): Promise<void> {

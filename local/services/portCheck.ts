@@ -75,6 +75,16 @@ export function reservePort(port: number): boolean {
   return false;
 }
 
+/** Gives back a reservation this process holds (a port that turned out to be taken by a foreign process). */
+function releasePort(port: number): void {
+  const file = join(PORT_RESERVATIONS_DIR, String(port));
+  try {
+    if (Number(readFileSync(file, 'utf8')) === process.pid) unlinkSync(file);
+  } catch {
+    // Already gone: nothing to give back.
+  }
+}
+
 /**
  * A free loopback port for a private server instance in tests. Picked at random below the kernel's
  * ephemeral range: a port the OS would choose (`listen(0)`) can be taken a moment later by any outgoing
@@ -91,7 +101,12 @@ export async function freePort(): Promise<number> {
   const taken = new Set<number>(Object.values(DEFAULT_PORTS));
   for (let attempt = 0; attempt < 100; attempt++) {
     const port = PRIVATE_PORT_FLOOR + Math.floor(Math.random() * (ceiling - PRIVATE_PORT_FLOOR));
-    if (!taken.has(port) && (await isPortFree(port)) && reservePort(port)) return port;
+    // Reserve first, probe second: probing binds the port for a moment, and a port another process has
+    // reserved may be between a kill and a restart of its server (the launcher test's restart would then
+    // find it taken by our probe).
+    if (taken.has(port) || !reservePort(port)) continue;
+    if (await isPortFree(port)) return port;
+    releasePort(port);
   }
   throw new ServicesError(`no free port found between ${PRIVATE_PORT_FLOOR} and ${ceiling} after 100 tries`);
 }

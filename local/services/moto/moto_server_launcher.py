@@ -4,13 +4,16 @@ moto leaves out. A sweeper thread, working on moto's own backend objects, delete
 (readers behind the trim horizon get TrimmedDataAccessException) and drops shard iterators after their
 lifetime (ExpiredIteratorException). moto's list of every object it ever made is switched off for items,
 stream records and iterators, so what is deleted frees its memory. Started by motoServer.ts with the
-settings as flags; docs/local-fidelity.md describes them. No file of moto is changed: a few of its methods
-are wrapped in this process, and the start fails loudly when moto lacks what they rely on.
+settings as flags; docs/local-fidelity.md describes them. TransactWriteItems rolls back a failed
+transaction from a copy of the items it touches instead of moto's deep copy of every table it names (with
+their stream records: a cost that grew with the tables' history). No file of moto is changed: a few of its
+methods are wrapped in this process, and the start fails loudly when moto lacks what they rely on.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import functools
 import json
 import signal
@@ -35,9 +38,10 @@ class MotoMismatch(Exception):
 
 try:
     import moto
+    import moto.dynamodb.models as dynamodb_models
     from moto.core.exceptions import JsonRESTError
     from moto.core.utils import utcnow
-    from moto.dynamodb.models import dynamodb_backends
+    from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
     from moto.dynamodb.models.dynamo_type import DynamoType, Item
     from moto.dynamodb.models.table import StreamRecord, StreamShard, Table
     from moto.dynamodb.responses import DynamoHandler
@@ -302,6 +306,151 @@ def install_stream_rules(settings: Settings) -> None:
     ShardIterator.__init__ = stamped_issue
 
 
+class TransactionJournal:
+    """
+    What a TransactWriteItems may change, taken before it runs: a copy of each item it names (or that there
+    was none, and whether its item collection existed) and the length of each named table's stream. Restoring
+    it undoes the transaction as moto's copy of the whole tables did. Writes run under LOCK, so nothing else
+    changes these tables meanwhile.
+    """
+
+    def __init__(self, backend: Any, transact_items: list[dict[str, Any]]) -> None:
+        self.items: list[tuple[Any, Any, Any, bool, Any]] = []
+        self.streams: list[tuple[Any, int]] = []
+        tables: dict[str, Any] = {}
+        for entry in transact_items:
+            op_type, op = next(iter(entry.items()))
+            table = backend.tables.get(op.get("TableName"))
+            if table is None:
+                continue
+            tables[op["TableName"]] = table
+            key = op["Item"] if op_type == "Put" else op["Key"]
+            hash_key = DynamoType(key[table.hash_key_attr])
+            range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr is not None else None
+            existed = hash_key in table.items
+            current = table.items[hash_key].get(range_key) if range_key is not None and existed else None
+            if range_key is None and existed:
+                current = table.items[hash_key]
+            self.items.append((table, hash_key, range_key, existed, copy.deepcopy(current)))
+        for table in tables.values():
+            if table.stream_shard is not None:
+                self.streams.append((table.stream_shard, len(table.stream_shard.items)))
+
+    def restore(self) -> None:
+        # In reverse: an item named twice (moto rejects that, after applying the first) ends as it began.
+        for table, hash_key, range_key, existed, item in reversed(self.items):
+            if range_key is None:
+                if item is None:
+                    table.items.pop(hash_key, None)
+                else:
+                    table.items[hash_key] = item
+                continue
+            if item is not None:
+                table.items[hash_key][range_key] = item
+            elif hash_key in table.items:
+                table.items[hash_key].pop(range_key, None)
+                if not existed and not table.items[hash_key]:
+                    del table.items[hash_key]
+        for shard, length in self.streams:
+            del shard.items[length:]
+
+
+JOURNALED = threading.local()
+
+
+class TableCopySkipper:
+    """moto's module `copy`, except that a deep copy of a Table inside a journaled transaction is the table itself."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+    @staticmethod
+    def deepcopy(value: Any, memo: Any = None) -> Any:
+        if isinstance(value, Table) and getattr(JOURNALED, "active", False):
+            return value
+        return copy.deepcopy(value, memo)
+
+
+def install_transaction_journal() -> None:
+    transact_write_items = DynamoDBBackend.transact_write_items
+
+    @functools.wraps(transact_write_items)
+    def journaled(self: Any, transact_items: list[dict[str, Any]]) -> Any:
+        try:
+            journal = TransactionJournal(self, transact_items)
+        except Exception:
+            # A request moto will reject (no key, several operations in one entry): moto's own path says why.
+            return transact_write_items(self, transact_items)
+        JOURNALED.active = True
+        try:
+            return transact_write_items(self, transact_items)
+        except BaseException:
+            journal.restore()
+            raise
+        finally:
+            JOURNALED.active = False
+
+    dynamodb_models.copy = TableCopySkipper()
+    DynamoDBBackend.transact_write_items = journaled
+
+
+def check_transaction_journal() -> None:
+    """A cancelled transaction leaves items and stream as they were; a committed one applies every write."""
+    backend = DynamoDBBackend("us-east-1", "000000000000")
+    backend.create_table(
+        "streambridge-self-check",
+        schema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        attr=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "N"}],
+        throughput=None,
+        billing_mode="PAY_PER_REQUEST",
+        indexes=None,
+        global_indexes=None,
+        streams={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+        tags=[],
+        deletion_protection_enabled=False,
+        sse_specification=None,
+        warm_throughput=None,
+    )
+    table = backend.tables["streambridge-self-check"]
+    name = "streambridge-self-check"
+    backend.put_item(name, {"pk": {"S": "a"}, "sk": {"N": "1"}, "v": {"N": "1"}})
+    length = len(table.stream_shard.items)
+    cancelled = [
+        {"Put": {"TableName": name, "Item": {"pk": {"S": "new"}, "sk": {"N": "1"}}}},
+        {
+            "Update": {
+                "TableName": name,
+                "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}},
+                "UpdateExpression": "SET v = :v",
+                "ExpressionAttributeValues": {":v": {"N": "2"}},
+            }
+        },
+        {
+            "ConditionCheck": {
+                "TableName": name,
+                "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}},
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+        },
+    ]
+    try:
+        backend.transact_write_items(cancelled)
+        raise MotoMismatch("a transaction whose condition failed was not cancelled")
+    except MotoMismatch:
+        raise
+    except Exception:
+        pass
+    kept = table.get_item(DynamoType({"S": "a"}), DynamoType({"N": "1"}))
+    if "new" in [h.value for h in table.items] or kept is None or kept.attrs["v"].value != "1":
+        raise MotoMismatch("a cancelled transaction left writes behind")
+    if len(table.stream_shard.items) != length:
+        raise MotoMismatch("a cancelled transaction left stream records behind")
+    backend.transact_write_items(cancelled[:2])
+    updated = table.get_item(DynamoType({"S": "a"}), DynamoType({"N": "1"}))
+    if updated is None or updated.attrs["v"].value != "2" or len(table.stream_shard.items) != length + 2:
+        raise MotoMismatch("a committed transaction did not apply its writes")
+
+
 def self_check() -> None:
     """Runs the sweeper's steps on tables of its own, so a moto without these internals fails the start."""
     require(DynamoHandler, "call_action", "_get_action")
@@ -309,6 +458,8 @@ def self_check() -> None:
     require(DynamoDBStreamsBackend, "get_shard_iterator", "get_records", "_get_table_from_arn")
     require(ShardIterator, "get")
     require(StreamShard, "add", "get")
+    require(DynamoDBBackend, "transact_write_items", "create_table", "put_item")
+    require(dynamodb_models, "copy")
     for model in UNTRACKED_MODELS:
         require(model, "instances_tracked")
     now = int(time.time())
@@ -407,6 +558,14 @@ def status_endpoint(app: Any, settings: Settings) -> Any:
     return wsgi
 
 
+class QuietRequestHandler(MotoRequestHandler):
+    """No access-log line per request (formatting and writing it cost CPU at every request; the status
+    endpoint counts requests by operation); errors are still logged."""
+
+    def log_request(self, code: Any = "-", size: Any = "-") -> None:
+        return None
+
+
 def positive(text: str) -> float:
     value = float(text)
     if not value > 0:
@@ -426,6 +585,8 @@ def main(argv: list[str] | None = None) -> None:
     settings = Settings(args)
     try:
         self_check()
+        install_transaction_journal()
+        check_transaction_journal()
     except MotoMismatch as error:
         sys.exit(
             f"streambridge moto launcher: moto {moto.__version__} lacks what the launcher relies on ({error}); "
@@ -441,7 +602,7 @@ def main(argv: list[str] | None = None) -> None:
     threading.Thread(target=sweep_forever, args=(settings,), name="streambridge-sweeper", daemon=True).start()
     print(f"streambridge moto launcher: moto {moto.__version__}, {json.dumps(settings.to_json())}", flush=True)
     app = status_endpoint(request_accounting(DomainDispatcherApplication(create_backend_app)), settings)
-    run_simple(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    run_simple(args.host, args.port, app, threaded=True, request_handler=QuietRequestHandler)
 
 
 if __name__ == "__main__":

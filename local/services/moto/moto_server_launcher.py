@@ -6,7 +6,8 @@ lifetime (ExpiredIteratorException). moto's list of every object it ever made is
 stream records and iterators, so what is deleted frees its memory. Started by motoServer.ts with the
 settings as flags; docs/local-fidelity.md describes them. TransactWriteItems rolls back a failed
 transaction from a copy of the items it touches instead of moto's deep copy of every table it names (with
-their stream records: a cost that grew with the tables' history). No file of moto is changed: a few of its
+their stream records: a cost that grew with the tables' history), and a Query of a table's own key reads
+that partition instead of moto's sorted list of the whole table. No file of moto is changed: a few of its
 methods are wrapped in this process, and the start fails loudly when moto lacks what they rely on.
 """
 
@@ -394,6 +395,65 @@ def install_transaction_journal() -> None:
     DynamoDBBackend.transact_write_items = journaled
 
 
+PARTITION = threading.local()
+
+
+def install_partition_query() -> None:
+    """
+    moto answers a Query on a table's own key from `all_items()`, every item of the table sorted, then keeps
+    those of the partition: each read cost grew with the table. While such a Query runs on this thread,
+    `all_items()` of that table returns the partition's items only; moto then sorts and filters them as
+    before. Index queries and scans keep the whole table.
+    """
+    query = Table.query
+    all_items = Table.all_items
+
+    @functools.wraps(query)
+    def partition_query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        # index_name is the seventh parameter after hash_key.
+        index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+        if index_name is not None or hash_key is None:
+            return query(self, hash_key, *args, **kwargs)
+        PARTITION.key = (self, hash_key)
+        try:
+            return query(self, hash_key, *args, **kwargs)
+        finally:
+            PARTITION.key = None
+
+    @functools.wraps(all_items)
+    def partition_items(self: Any) -> Any:
+        hint = getattr(PARTITION, "key", None)
+        if hint is None or hint[0] is not self:
+            return all_items(self)
+        # .get: the items dict of a table with a sort key is a defaultdict, and a read must not add to it.
+        entry = self.items.get(hint[1])
+        if entry is None:
+            return []
+        return list(entry.values()) if self.range_key_attr is not None else [entry]
+
+    Table.query = partition_query
+    Table.all_items = partition_items
+
+
+def check_partition_query() -> None:
+    """A Query of one partition returns its items in sort key order, with the key condition applied."""
+    table = Table(
+        "streambridge-self-check",
+        account_id="000000000000",
+        region="us-east-1",
+        schema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        attr=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "N"}],
+    )
+    for pk, sk in (("a", 3), ("b", 1), ("a", 1), ("a", 2), ("c", 9)):
+        table.put_item({"pk": {"S": pk}, "sk": {"N": str(sk)}})
+    found, _, _ = table.query(DynamoType({"S": "a"}), "GE", [DynamoType({"N": "2"})], None, None, True, None)
+    if [item.range_key.value for item in found] != ["2", "3"]:
+        raise MotoMismatch(f"a Query of one partition returned {[i.range_key.value for i in found]}, not 2, 3")
+    missing, _, _ = table.query(DynamoType({"S": "none"}), None, [], None, None, True, None)
+    if missing or DynamoType({"S": "none"}) in table.items or len(table.all_items()) != 5:
+        raise MotoMismatch("a Query of a missing partition found items or added one")
+
+
 def check_transaction_journal() -> None:
     """A cancelled transaction leaves items and stream as they were; a committed one applies every write."""
     backend = DynamoDBBackend("us-east-1", "000000000000")
@@ -587,6 +647,8 @@ def main(argv: list[str] | None = None) -> None:
         self_check()
         install_transaction_journal()
         check_transaction_journal()
+        install_partition_query()
+        check_partition_query()
     except MotoMismatch as error:
         sys.exit(
             f"streambridge moto launcher: moto {moto.__version__} lacks what the launcher relies on ({error}); "

@@ -1,8 +1,9 @@
 /**
  * Compiled shape writers of envelope image text (`STREAMBRIDGE_ENVELOPE_WRITER=compiled`, the default): the
  * first image of a shape leaves a plan, compiled into JavaScript writers of its own; later images of that
- * shape are written by them, and anything else by the general writer (itemText.ts), so the bytes never
- * change, only the speed. Why, and what it costs: docs/handlers.md, "Change bridge and envelope writer".
+ * shape are written by them, as parts joined once into a flat string, and anything else by the general
+ * writer (itemText.ts), so the bytes never change, only the speed. Why, and what it costs:
+ * docs/handlers.md, "Change bridge and envelope writer".
  */
 import { VALUE_TAGS as TAG } from './constants';
 import type { ItemTextWriter, ItemWriter } from './itemText';
@@ -12,6 +13,7 @@ import {
   isAttribute,
   isBase64,
   isNumberText,
+  isPlainString,
   isString,
   isTagLike,
   itemTextWith,
@@ -59,6 +61,7 @@ const GENERAL_PLAN: ValuePlan = { type: GENERAL };
 
 /** What generated writers call: the helpers they share with the general writer. */
 const WRITER_HELPERS = {
+  isPlainString,
   jsonString,
   numberJsonText,
   memberCount,
@@ -95,31 +98,42 @@ class WriterSource {
     return name;
   }
 
-  /** Adds a function `(a) => string` writing a value by its plan; returns its name. */
+  /**
+   * Adds a function `(a, n) => number` putting a value's text into the parts from index `n` by its plan,
+   * returning the index after it; returns its name.
+   */
   value(plan: ValuePlan): string {
-    return this.#add('a', () => this.#valueBody(plan));
+    return this.#add('a,n', () => this.#valueBody(plan));
   }
 
   #valueBody(plan: ValuePlan): string {
-    // Each test returns the value's text when it has exactly the planned type; else the general writer.
-    const unless = (test: string) => `if(typeof a==="object"&&a!==null){${test}}return generalValueText(a);`;
+    // Each test puts the value's text when it has exactly the planned type; else the general writer's.
+    const unless = (test: string) =>
+      `if(typeof a==="object"&&a!==null){${test}}P[n]=generalValueText(a);return n+1;`;
     let body: string;
     switch (plan.type) {
       case PLANNED_TYPES.S:
-        body = unless('const t=a.S;if(typeof t==="string"&&memberCount(a)===1)return jsonString(t);');
+        body = unless(
+          'const t=a.S;if(typeof t==="string"&&memberCount(a)===1){' +
+            "if(!isPlainString(t)){P[n]=jsonString(t);return n+1;}P[n]='\"';P[n+1]=t;P[n+2]='\"';return n+3;}",
+        );
         break;
       case PLANNED_TYPES.N:
-        body = unless('const t=numberJsonText(a.N);if(t!==undefined&&memberCount(a)===1)return t;');
+        body = unless(
+          'const t=numberJsonText(a.N);if(t!==undefined&&memberCount(a)===1){P[n]=t;return n+1;}',
+        );
         break;
       case PLANNED_TYPES.BOOL:
-        body = unless('const t=a.BOOL;if(typeof t==="boolean"&&memberCount(a)===1)return t?"true":"false";');
+        body = unless(
+          'const t=a.BOOL;if(typeof t==="boolean"&&memberCount(a)===1){P[n]=t?"true":"false";return n+1;}',
+        );
         break;
       case PLANNED_TYPES.NULL:
-        body = unless('if(a.NULL===true&&memberCount(a)===1)return "null";');
+        body = unless('if(a.NULL===true&&memberCount(a)===1){P[n]="null";return n+1;}');
         break;
       case PLANNED_TYPES.B:
         body = unless(
-          `const t=a.B;if(isBase64(t)&&memberCount(a)===1)return ${literal(`{"${TAG.binary}":"`)}+t+'"}';`,
+          `const t=a.B;if(isBase64(t)&&memberCount(a)===1){P[n]=${literal(`{"${TAG.binary}":"`)};P[n+1]=t;P[n+2]='"}';return n+3;}`,
         );
         break;
       case PLANNED_TYPES.SS:
@@ -128,62 +142,72 @@ class WriterSource {
         const set = SET_WRITERS[plan.type];
         body = unless(
           `const t=a.${set.type};if(Array.isArray(t)&&memberCount(a)===1)` +
-            `return textListText(t,${literal(set.open)},${set.validName});`,
+            `{P[n]=textListText(t,${literal(set.open)},${set.validName});return n+1;}`,
         );
         break;
       }
       case PLANNED_TYPES.L: {
         const element = this.value(plan.element as ValuePlan);
         body = unless(
-          'const t=a.L;if(Array.isArray(t)&&memberCount(a)===1){let o="[";' +
-            `for(let i=0;i<t.length;i++){if(i>0)o+=",";o+=${element}(t[i]);}return o+"]";}`,
+          'const t=a.L;if(Array.isArray(t)&&memberCount(a)===1){let i=n;P[i++]="[";' +
+            `for(let k=0;k<t.length;k++){if(k>0)P[i++]=",";i=${element}(t[k],i);}P[i]="]";return i+1;}`,
         );
         break;
       }
       case PLANNED_TYPES.M: {
         const map = this.map(plan.map as MapPlan);
         body = unless(
-          `const t=a.M;if(isPlainObject(t)&&memberCount(a)===1){const o=${map}(t);if(o!==undefined)return o;}`,
+          `const t=a.M;if(isPlainObject(t)&&memberCount(a)===1){const i=${map}(t,n);if(i>=0)return i;}`,
         );
         break;
       }
       default:
-        body = 'return generalValueText(a);';
+        body = 'P[n]=generalValueText(a);return n+1;';
     }
     return body;
   }
 
   /**
-   * Adds a function `(m) => string | undefined` writing a map by its plan, undefined when the map does
-   * not have exactly the planned names; returns its name.
+   * Adds a function `(m, n) => number` putting a map's text into the parts from index `n` by its plan,
+   * returning the index after it, or -1 (having put nothing) when the map does not have exactly the planned
+   * names; returns its name.
    */
   map(plan: MapPlan): string {
-    return this.#add('m', () => this.#mapBody(plan));
+    return this.#add('m,n', () => this.#mapBody(plan));
   }
 
   #mapBody(plan: MapPlan): string {
     const { names, prefixes, values } = plan;
-    let body = `if(memberCount(m)!==${names.length})return undefined;`;
-    if (names.length === 0) body += 'return "{}";';
+    let body = `if(memberCount(m)!==${names.length})return -1;`;
+    if (names.length === 0) body += 'P[n]="{}";return n+1;';
     else {
       const writers = values.map((value) => this.value(value));
-      let text = '';
+      let text = 'let i=n;';
       for (let i = 0; i < names.length; i++) {
-        body += `const a${i}=m[${literal(names[i] as string)}];if(a${i}===undefined)return undefined;`;
-        text += `${literal(prefixes[i] as string)}+${writers[i]}(a${i})+`;
+        body += `const a${i}=m[${literal(names[i] as string)}];if(a${i}===undefined)return -1;`;
+        text += `P[i++]=${literal(prefixes[i] as string)};i=${writers[i]}(a${i},i);`;
       }
-      body += `return ${text}"}";`;
+      body += `${text}P[i]="}";return i+1;`;
     }
     return body;
   }
 
-  /** Compiles the functions, returning the one named `entry`. */
-  compile<T>(entry: string): T {
-    const source = `"use strict";const{${HELPER_NAMES}}=helpers;${this.#functions.join('')}return ${entry};`;
-    return new Function('helpers', source)(WRITER_HELPERS) as T;
+  /**
+   * Compiles the functions into a writer of the item whose map function is `entry`. The writers put texts
+   * into an array of parts of their own, each returning the index after its last, and the item's text is
+   * their join, one flat string: text added piece by piece would be a tree of a hundred partial strings per
+   * image that the producer flattens again, a join allocates the text once. The writers are synchronous, so
+   * one array serves; its length changes only when an item's part count does.
+   */
+  compile(entry: string): MapWriter {
+    const source =
+      `"use strict";const{${HELPER_NAMES}}=helpers;const P=[];${this.#functions.join('')}` +
+      `return function(m){const e=${entry}(m,0);if(e<0)return undefined;if(P.length!==e)P.length=e;return P.join("");};`;
+    return new Function('helpers', source)(WRITER_HELPERS) as MapWriter;
   }
 }
 
+/** The text of an item of the writer's shape, undefined for an item of another shape. */
 type MapWriter = (map: Record<string, unknown>) => string | undefined;
 
 /**
@@ -196,7 +220,7 @@ let compiling = true;
 function compileMapWriter(plan: MapPlan): MapWriter | undefined {
   const source = new WriterSource();
   try {
-    return source.compile<MapWriter>(source.map(plan));
+    return source.compile(source.map(plan));
   } catch (error) {
     if (!(error instanceof EvalError)) throw error;
     compiling = false;

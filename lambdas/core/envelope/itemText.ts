@@ -8,9 +8,17 @@ import { ATTRIBUTE_TEXT, VALUE_TAGS as TAG, TAG_NAMES } from './constants';
 import { decodeError } from './errors';
 import { isPlainObject, toJsonItem } from './losslessMapping';
 
-/** Strings JSON writes as they are between quotes: no quote, backslash, control character or surrogate. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what JSON escapes.
-const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+/**
+ * Whether JSON writes `text` as it is between quotes: no quote, backslash, control character or surrogate
+ * (a loop over the char codes: for the short strings of items it costs less than a regular expression).
+ */
+export function isPlainString(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return false;
+  }
+  return true;
+}
 
 /**
  * The JSON text of a string, the same as `JSON.stringify(text)`; plain strings (most names and values)
@@ -22,7 +30,11 @@ const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
  * ```
  */
 export function jsonString(text: string): string {
-  return PLAIN_STRING.test(text) ? `"${text}"` : JSON.stringify(text);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(text);
+  }
+  return `"${text}"`;
 }
 
 const SHORT_INTEGER_TEXT = /^(?:0|-?[1-9]\d{0,14})$/;

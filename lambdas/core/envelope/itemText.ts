@@ -37,7 +37,24 @@ export function jsonString(text: string): string {
   return `"${text}"`;
 }
 
-const SHORT_INTEGER_TEXT = /^(?:0|-?[1-9]\d{0,14})$/;
+/**
+ * Whether `text` is `0` or an integer of 1 to 15 digits without leading zeros (`-?[1-9]\d{0,14}`), checked
+ * by a loop over the char codes: for these short texts it costs less than a regular expression.
+ */
+function isShortIntegerText(text: string): boolean {
+  const length = text.length;
+  const start = text.charCodeAt(0) === 45 ? 1 : 0;
+  const digits = length - start;
+  if (digits < 1 || digits > 15) return false;
+  const first = text.charCodeAt(start);
+  if (first === 48) return length === 1;
+  if (first < 49 || first > 57) return false;
+  for (let i = start + 1; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
+}
 
 /**
  * A decimal with at most 15 significant digits in canonical form (no leading zeros, no trailing zeros after
@@ -54,7 +71,7 @@ const SHORT_DECIMAL_TEXT = /^-?(?:[1-9]\d*\.\d*[1-9]|0\.0{0,5}[1-9](?:\d*[1-9])?
 export function numberJsonText(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   // Most numbers are integers of at most 15 digits: valid, exact, and written as they are.
-  if (SHORT_INTEGER_TEXT.test(value)) return value;
+  if (isShortIntegerText(value)) return value;
   return ATTRIBUTE_TEXT.number.test(value) ? longNumberJsonText(value) : undefined;
 }
 

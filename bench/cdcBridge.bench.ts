@@ -7,13 +7,21 @@ import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { Message } from 'kafkajs';
-import { CompressionTypes } from 'kafkajs';
+import type { Message, PartitionMetadata } from 'kafkajs';
+import { CompressionTypes, Partitioners } from 'kafkajs';
 import { produceEncodingInstalled } from '../lambdas/core/kafka/produceEncoding';
 import { acquireServices } from '../local/services';
 import { bundleEntry } from './bundles';
 import { cdcAllocation } from './cdcAllocation';
-import { BATCH, type CdcContenders, cdcContenders, createTopic, deleteTopic, TABLE } from './cdcFixture';
+import {
+  BATCH,
+  type CdcContenders,
+  cdcContenders,
+  createTopic,
+  deleteTopic,
+  PARTITIONS,
+  TABLE,
+} from './cdcFixture';
 import type { Allocation, Benchmark, Figure, Throughput, Variant } from './harness';
 import { figuresTable, gcMillisecondsPerRun, measureInterleaved, ratioFigure } from './harness';
 
@@ -31,6 +39,43 @@ function assertEncoders(cdc: CdcContenders): void {
   if (!cdc.deployed.produceEncodingInstalled()) {
     throw new Error("the bundled handler's producer did not install its record encoding");
   }
+}
+
+/**
+ * The CPU part of the same-producer send: the prebuilt messages put on partitions by the producer's own
+ * partitioner and encoded into one Produce request (acks=-1, gzip) by the bundled encoder, as kafkajs's
+ * `sendBatch` does before writing to the socket; no I/O.
+ */
+function encodeOnly(cdc: CdcContenders): () => Promise<unknown> {
+  const partitioner = Partitioners.DefaultPartitioner();
+  const partitionMetadata: PartitionMetadata[] = Array.from({ length: PARTITIONS }, (_, partitionId) => ({
+    partitionErrorCode: 0,
+    partitionId,
+    leader: 0,
+    replicas: [0],
+    isr: [0],
+  }));
+  return () => {
+    const topicData = cdc.prepared.map(({ topic, messages }) => {
+      const byPartition = new Map<number, Message[]>();
+      for (const message of messages) {
+        const partition = partitioner({ topic, partitionMetadata, message });
+        const list = byPartition.get(partition) ?? [];
+        list.push(message);
+        byPartition.set(partition, list);
+      }
+      return {
+        topic,
+        partitions: [...byPartition].map(([partition, list]) => ({ partition, messages: list })),
+      };
+    });
+    return cdc.deployed.encodeProduceRequest({
+      acks: -1,
+      timeout: 30_000,
+      compression: CompressionTypes.GZIP,
+      topicData,
+    });
+  };
 }
 
 /** The steps of the bridge's own work, each a variant over the same batch, with the bundled code. */
@@ -99,6 +144,7 @@ function stepVariants(cdc: CdcContenders, delivered: () => DynamoDBRecord[]): Va
     step('sends split and grouped', () => {
       for (const send of deployed.splitIntoSends(built, plans)) deployed.topicMessages(send);
     }),
+    step("same producer's request encoded, not sent", encodeOnly(cdc)),
   ];
 }
 
@@ -194,14 +240,20 @@ export const cdcBridge: Benchmark = {
         quick ? 3 : 25,
       );
       assertEncoders(cdc);
-      const [bridgeWork, decode, envelope, messages, sizes, split] = (steps as Throughput[]).map(
+      const [bridgeWork, decode, envelope, messages, sizes, split, encode] = (steps as Throughput[]).map(
         msPer1000,
-      ) as [number, number, number, number, number, number];
+      ) as [number, number, number, number, number, number, number];
       const handlerMs = msPer1000(handler);
       const sendMs = msPer1000(sameProducer);
       const breakdown: Figure[] = [
         timeFigure('handler', handlerMs, handlerMs),
         timeFigure('send (same producer, prebuilt messages)', sendMs, handlerMs),
+        timeFigure(
+          'send: request encoded (partitioner, records, gzip), no I/O',
+          encode,
+          handlerMs,
+          "the send's CPU part in this process; the rest of the send is I/O and the broker",
+        ),
         timeFigure('bridge work (the bridge, its producer sending nothing)', bridgeWork, handlerMs),
         timeFigure('bridge work: decode', decode, handlerMs),
         timeFigure('bridge work: envelope text', envelope, handlerMs),

@@ -3,7 +3,8 @@
  * `process` over `dynamoDbStreamCarrier`; the benchmark needs the bridge itself to close its producer, the
  * handler's producer alone (with its record encoding) to send the same messages without the bridge, and
  * the bridge with a producer that sends nothing (its whole own work), and the steps of that work (decode,
- * envelope text, messages with headers and size checks, sends split and grouped) to time each as deployed.
+ * envelope text, messages with headers and size checks, sends split and grouped) to time each as deployed,
+ * and the producer's Produce request encoder alone (the send's CPU part without its I/O).
  */
 export { ChangeBridge } from '../../lambdas/core/change-bridge/ChangeBridge';
 export { changeMessages } from '../../lambdas/core/change-bridge/changeMessages';
@@ -14,6 +15,6 @@ export { changeEnvelopeText } from '../../lambdas/core/envelope/changeEnvelope';
 export { compiledJsonItemText } from '../../lambdas/core/envelope/compiledItemText';
 export { KafkaProducerProvider } from '../../lambdas/core/kafka/KafkaProducerProvider';
 export { recordBytes, splitIntoSends, topicMessages } from '../../lambdas/core/kafka/messageSizes';
-export { produceEncodingInstalled } from '../../lambdas/core/kafka/produceEncoding';
+export { encodeProduceRequest, produceEncodingInstalled } from '../../lambdas/core/kafka/produceEncoding';
 export { Logger } from '../../lambdas/core/Logger';
 export { Metrics } from '../../lambdas/core/Metrics';

@@ -1,5 +1,6 @@
 /** Types shared by the handlers. */
 import type { Context } from 'aws-lambda';
+import type { ReplayReport } from './replayEvent';
 
 /** What the handlers read of Lambda's context object (tests and benchmarks pass just this). */
 export type InvocationContext = Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>;
@@ -42,6 +43,8 @@ export interface StreamBatchResponse {
 /** Partial batch response of Kafka sources (MSK and self-managed). */
 export interface KafkaBatchResponse {
   batchItemFailures: { itemIdentifier: { 'topic-partition': string; offset: number } }[];
+  /** Only in the answer to a replay invocation (`streambridge replay`). */
+  replay?: ReplayReport;
 }
 
 /** Where a record came from, logged and attached to dead letters. */

@@ -1,7 +1,8 @@
 /**
  * The Redis sink's partition sink: plans a partition's events into compacted per-key writes and applies each
  * chunk with one script call per slot group, atomic with its offset watermark; refused writes are
- * dead-lettered through the refusals outbox. Its outcomes: docs/handlers.md, "Redis sink".
+ * dead-lettered through the refusals outbox; what the watermark passes unapplied is owed, and a replay
+ * applies owed records once. Its outcomes: docs/handlers.md, "Redis sink" and "Replay and the owed ledger".
  */
 import type { RedisSinkConfig } from '../../config/types';
 import type { KafkaRecord } from '../core/kafkaRecords';
@@ -18,6 +19,7 @@ import { compileMappings } from './compileMappings';
 import { REDIS_SINK_DEFAULTS, REDIS_SINK_METRICS } from './constants';
 import { ScriptCallError } from './errors';
 import { KeyNaming } from './keyNaming';
+import { isOwed, OWE_SCRIPT, parseOwedRanges } from './owedLedger';
 import { planPartition } from './planPartition';
 import type { RedisClient } from './redisConnection';
 import type { ApplyLimits, KeyWrite, PlannedChunk, PlannedCommand } from './types';
@@ -43,6 +45,15 @@ interface PartitionStats {
   stale: number;
   readonly duplicates: Set<number>;
   readonly refused: PoisonFinding[];
+  /** Offsets a replay applied from the owed ledger (the normal pass then sees them as duplicates). */
+  readonly claimed: Set<number>;
+}
+
+/** Where a refused write is recorded: its outbox field, and the owed ledger its records go to. */
+interface RefusalReceipt {
+  readonly key: string;
+  readonly field: string;
+  readonly owedKey: string;
 }
 
 function lowestOffset(writes: readonly KeyWrite[]): number {
@@ -71,7 +82,7 @@ export class RedisPartitionSink implements PartitionSink {
   readonly #metrics: Metrics | undefined;
   readonly #logger: Logger | undefined;
   /** Where each refused-write finding is recorded (the outbox field to delete once it is dead-lettered). */
-  readonly #receipts = new WeakMap<PoisonFinding, { readonly key: string; readonly field: string }>();
+  readonly #receipts = new WeakMap<PoisonFinding, RefusalReceipt>();
 
   constructor(options: RedisPartitionSinkOptions) {
     this.#redis = options.redis;
@@ -100,15 +111,119 @@ export class RedisPartitionSink implements PartitionSink {
       stale: plan.staleInBatch,
       duplicates: new Set(),
       refused: [],
+      claimed: new Set(),
     };
+    const owedOffsets = [...batch.skippedOffsets, ...plan.poison.map((p) => p.record.offset)];
     try {
-      for (const chunk of plan.chunks) await this.#applyChunk(batch, chunk, stats, plan.poison);
+      if (batch.replay) await this.#applyOwed(batch, plan.chunks, stats);
+      for (const chunk of plan.chunks) await this.#applyChunk(batch, chunk, stats, plan.poison, owedOffsets);
     } finally {
       this.#record(batch, stats);
     }
     const poison = [...plan.poison, ...stats.refused];
     const poisonRecords = new Set(poison.map((p) => p.record));
+    for (const offset of stats.claimed) stats.duplicates.delete(offset);
     return { poison, applied: batch.events.length - poisonRecords.size, duplicates: stats.duplicates.size };
+  }
+
+  /**
+   * A replay's first pass: per slot group, the events at or below its watermark that its owed ledger owes
+   * are applied in one claiming call (which takes them from the ledger atomically with their writes). The
+   * normal pass that follows skips them as duplicates and applies what is above the watermark.
+   */
+  async #applyOwed(
+    batch: PartitionEvents,
+    chunks: readonly PlannedChunk[],
+    stats: PartitionStats,
+  ): Promise<void> {
+    const slots = new Set(chunks.flatMap((chunk) => chunk.writes.map((w) => this.#naming.slotOf(w.key))));
+    for (const slot of slots) {
+      const watermarkKey = this.#naming.watermarkKey(batch.topic, batch.partition, slot);
+      const owedKey = this.#naming.owedKey(batch.topic, batch.partition, slot);
+      const refusalsKey = this.#naming.refusalsKey(batch.topic, batch.partition, slot);
+      const [stored, members] = await Promise.all([
+        this.#redis.get(watermarkKey),
+        this.#redis.zrange(owedKey, 0, -1),
+      ]);
+      if (stored === null) continue;
+      const watermark = Number(stored);
+      let owed = parseOwedRanges(members);
+      for (let replans = 0; replans <= SINK_LOOP.maxReplans; replans++) {
+        const events = batch.events.filter(
+          (e) => e.record.offset <= watermark && isOwed(owed, e.record.offset),
+        );
+        const plan = planPartition(events, watermark, {
+          mappings: this.#mappings,
+          naming: this.#naming,
+          limits: { maxArgsPerCall: Number.POSITIVE_INFINITY, maxBytesPerCall: Number.POSITIVE_INFINITY },
+        });
+        const writes = plan.chunks
+          .flatMap((c) => c.writes)
+          .filter((w) => this.#naming.slotOf(w.key) === slot);
+        const commands: PlannedCommand[] = [];
+        const owners: KeyWrite[] = [];
+        for (const write of writes) {
+          for (const command of write.commands()) {
+            commands.push(command);
+            owners.push(write);
+          }
+        }
+        const claims = [...new Set(writes.flatMap((w) => w.records.map((r) => r.offset)))].sort(
+          (a, b) => a - b,
+        );
+        if (claims.length === 0) break;
+        const firstOffset = claims[0] as number;
+        const lastOffset = claims[claims.length - 1] as number;
+        const call = encodeScriptCall({
+          watermarkKey,
+          refusalsKey,
+          owedKey,
+          firstOffset,
+          lastOffset,
+          claims,
+          commands,
+          tombstoneTtlSeconds: this.#limits.tombstoneTtlSeconds,
+        });
+        let reply: ReturnType<typeof parseScriptReply>;
+        try {
+          reply = parseScriptReply(await runApplyScript(this.#redis, call));
+        } catch (error) {
+          throw new ScriptCallError(firstOffset, error);
+        }
+        stats.calls++;
+        if (reply.status === 'unowed') {
+          // Another replay took some of them first: apply the rest only.
+          const taken = new Set(reply.offsets);
+          owed = owed.flatMap((range) => {
+            const kept: { first: number; last: number }[] = [];
+            let start = range.first;
+            for (let o = range.first; o <= range.last; o++) {
+              if (!taken.has(o)) continue;
+              if (o > start) kept.push({ first: start, last: o - 1 });
+              start = o + 1;
+            }
+            if (start <= range.last) kept.push({ first: start, last: range.last });
+            return kept;
+          });
+          continue;
+        }
+        if (reply.status !== 'ok')
+          throw new ScriptCallError(firstOffset, new Error(`claim answered ${reply.status}`));
+        stats.commands += commands.length;
+        stats.keys += writes.length;
+        stats.stale += reply.stale;
+        for (const offset of claims) stats.claimed.add(offset);
+        for (const { index, error } of reply.refused) {
+          const command = commands[index] as PlannedCommand;
+          this.#refused(command.name, command.key, error, (owners[index] as KeyWrite).records, stats, {
+            key: refusalsKey,
+            field: refusalField(firstOffset, lastOffset, index),
+            owedKey,
+          });
+        }
+        break;
+      }
+    }
   }
 
   async #applyChunk(
@@ -116,6 +231,7 @@ export class RedisPartitionSink implements PartitionSink {
     chunk: PlannedChunk,
     stats: PartitionStats,
     planPoison: readonly PoisonFinding[],
+    owedOffsets: readonly number[],
   ): Promise<void> {
     if (chunk.writes.length === 0) return;
     const settled = (failedAt: number) => [
@@ -138,7 +254,7 @@ export class RedisPartitionSink implements PartitionSink {
       else groups.set(slot, [write]);
     }
     const results = await Promise.allSettled(
-      [...groups].map(([slot, writes]) => this.#applyGroup(batch, chunk, slot, writes, stats)),
+      [...groups].map(([slot, writes]) => this.#applyGroup(batch, chunk, slot, writes, stats, owedOffsets)),
     );
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     if (failures.length === 0) return;
@@ -154,9 +270,11 @@ export class RedisPartitionSink implements PartitionSink {
     slot: number | undefined,
     groupWrites: readonly KeyWrite[],
     stats: PartitionStats,
+    owedOffsets: readonly number[],
   ): Promise<void> {
     const watermarkKey = this.#naming.watermarkKey(batch.topic, batch.partition, slot);
     const refusalsKey = this.#naming.refusalsKey(batch.topic, batch.partition, slot);
+    const owedKey = this.#naming.owedKey(batch.topic, batch.partition, slot);
     let writes = groupWrites;
     for (let replans = 0; writes.length > 0; replans++) {
       const commands: PlannedCommand[] = [];
@@ -172,8 +290,11 @@ export class RedisPartitionSink implements PartitionSink {
       const call = encodeScriptCall({
         watermarkKey,
         refusalsKey,
+        owedKey,
         firstOffset,
         lastOffset: chunk.lastOffset,
+        batchFirstOffset: batch.firstOffset,
+        owedOffsets,
         commands,
         tombstoneTtlSeconds: this.#limits.tombstoneTtlSeconds,
       });
@@ -193,16 +314,19 @@ export class RedisPartitionSink implements PartitionSink {
           this.#refused(command.name, command.key, error, (owners[index] as KeyWrite).records, stats, {
             key: refusalsKey,
             field: refusalField(firstOffset, chunk.lastOffset, index),
+            owedKey,
           });
         }
         return;
       }
+      if (reply.status === 'unowed')
+        throw new ScriptCallError(firstOffset, new Error('unexpected unowed reply'));
       for (const write of writes) {
         for (const record of write.records) {
           if (record.offset <= reply.watermark) stats.duplicates.add(record.offset);
         }
       }
-      this.#recordedRefusals(reply.refusals, writes, reply.watermark, stats, refusalsKey);
+      this.#recordedRefusals(reply.refusals, writes, reply.watermark, stats, refusalsKey, owedKey);
       if (reply.status === 'dup') return;
       if (replans >= SINK_LOOP.maxReplans) {
         throw new ScriptCallError(firstOffset, new Error(`watermark ${watermarkKey} keeps moving`));
@@ -224,7 +348,7 @@ export class RedisPartitionSink implements PartitionSink {
     error: string,
     records: readonly KafkaRecord[],
     stats: PartitionStats,
-    receipt: { readonly key: string; readonly field: string },
+    receipt: RefusalReceipt,
   ): void {
     this.#logger?.warn('Redis refused a write', { command, key, error });
     const seen = new Set(stats.refused.map((p) => p.record));
@@ -254,6 +378,7 @@ export class RedisPartitionSink implements PartitionSink {
     watermark: number,
     stats: PartitionStats,
     refusalsKey: string,
+    owedKey: string,
   ): void {
     for (const refusal of refusals) {
       const last = Math.min(refusal.lastOffset, watermark);
@@ -265,27 +390,42 @@ export class RedisPartitionSink implements PartitionSink {
       this.#refused(refusal.command, refusal.key, refusal.error, records, stats, {
         key: refusalsKey,
         field: refusal.field,
+        owedKey,
       });
     }
   }
 
   /**
-   * Called once the findings' dead letters are sent: deletes their refusals from the outbox. A failure
-   * here only leaves them to expire (and to be dead-lettered again if that range is ever redelivered).
+   * Called once the findings' dead letters are sent (or, in a replay, once they stay in their failure
+   * record): their records become owed and their refusals leave the outbox, in one script call per outbox,
+   * so a replay after the cause is fixed applies them. A failure here only leaves the refusals to expire
+   * (and to be dead-lettered again if that range is ever redelivered).
    */
   async deadLettered(findings: readonly PoisonFinding[]): Promise<void> {
-    const fields = new Map<string, Set<string>>();
+    const receipts = new Map<string, { owedKey: string; fields: Set<string>; offsets: Set<number> }>();
     for (const finding of findings) {
       const receipt = this.#receipts.get(finding);
       if (!receipt) continue;
-      let set = fields.get(receipt.key);
-      if (!set) {
-        set = new Set();
-        fields.set(receipt.key, set);
+      let entry = receipts.get(receipt.key);
+      if (!entry) {
+        entry = { owedKey: receipt.owedKey, fields: new Set(), offsets: new Set() };
+        receipts.set(receipt.key, entry);
       }
-      set.add(receipt.field);
+      entry.fields.add(receipt.field);
+      entry.offsets.add(finding.record.offset);
     }
-    await Promise.all([...fields].map(([key, set]) => this.#redis.call('HDEL', [key, ...set])));
+    await Promise.all(
+      [...receipts].map(([key, entry]) =>
+        this.#redis.call('EVAL', [
+          OWE_SCRIPT,
+          '2',
+          entry.owedKey,
+          key,
+          [...entry.offsets].join(','),
+          ...entry.fields,
+        ]),
+      ),
+    );
   }
 
   async deadLetteredThrough(topic: string, partition: number): Promise<number | undefined> {

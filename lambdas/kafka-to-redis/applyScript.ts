@@ -1,14 +1,16 @@
 /**
  * The one Lua script every write of the Redis sink goes through: it checks the group's offset watermark,
- * runs the chunk's commands and advances the watermark atomically, and records refused commands in the
- * refusals outbox. Its arguments and replies, and why: docs/handlers.md, "Redis sink".
+ * runs the chunk's commands and advances the watermark atomically, records refused commands in the
+ * refusals outbox, and keeps the owed ledger (offsets below the watermark not applied; a replay call claims
+ * them). Its arguments and replies, and why: docs/handlers.md, "Redis sink" and "Replay and the owed ledger".
  */
 import { createHash } from 'node:crypto';
 import { REDIS_SINK_DEFAULTS } from './constants';
+import { OWED_LEDGER_LUA } from './owedLedger';
 import type { RedisClient } from './redisConnection';
 import type { PlannedCommand } from './types';
 
-export const APPLY_SCRIPT = `
+export const APPLY_SCRIPT = `${OWED_LEDGER_LUA}
 local function newer(a, b)
   if #a ~= #b then return #a > #b end
   for i = 1, #a do
@@ -21,8 +23,21 @@ local function refused(reply)
   return type(reply) == 'table' and reply.err
 end
 
+local claims = {}
+for c in string.gmatch(ARGV[6], '%d+') do claims[#claims + 1] = tonumber(c) end
 local wm = redis.call('GET', KEYS[1])
-if wm then
+if #claims > 0 then
+  -- A replay call: it carries only records the ledger owes; one already taken means another replay won.
+  local unowed = {}
+  for _, c in ipairs(claims) do
+    if not owedRange(KEYS[3], c) then unowed[#unowed + 1] = string.format('%d', c) end
+  end
+  if #unowed > 0 then
+    table.insert(unowed, 1, wm or '-1')
+    table.insert(unowed, 1, 'unowed')
+    return unowed
+  end
+elseif wm then
   local at = tonumber(wm)
   local status
   if at >= tonumber(ARGV[2]) then status = 'dup' elseif at >= tonumber(ARGV[1]) then status = 'behind' end
@@ -36,10 +51,10 @@ end
 
 local tombstoneTtl = ARGV[3]
 local refusals = 0
-local result = {'ok', ARGV[2], '0'}
+local result = {'ok', (#claims > 0 and wm) or ARGV[2], '0'}
 local stale = 0
 local index = 0
-local i = 4
+local i = 7
 local n = #ARGV
 while i <= n do
   local name = ARGV[i]
@@ -120,7 +135,27 @@ while i <= n do
   index = index + 1
   i = a + argc
 end
-redis.call('SET', KEYS[1], ARGV[2], 'EX', ${REDIS_SINK_DEFAULTS.watermarkTtlSeconds})
+if #claims > 0 then
+  for _, c in ipairs(claims) do owedTake(KEYS[3], c) end
+else
+  redis.call('SET', KEYS[1], ARGV[2], 'EX', ${REDIS_SINK_DEFAULTS.watermarkTtlSeconds})
+  -- What the watermark now passes without having applied it: the offsets between the old watermark and
+  -- the batch's first (a batch that went to the failure-record bucket), and the batch's poison.
+  local at = wm and tonumber(wm)
+  local owes = false
+  if at and ARGV[4] ~= '' and tonumber(ARGV[4]) > at + 1 then
+    owedAdd(KEYS[3], at + 1, tonumber(ARGV[4]) - 1)
+    owes = true
+  end
+  for p in string.gmatch(ARGV[5], '%d+') do
+    p = tonumber(p)
+    if (not at or p > at) and p <= tonumber(ARGV[2]) then
+      owedAdd(KEYS[3], p, p)
+      owes = true
+    end
+  end
+  if owes then owedBound(KEYS[3]) end
+end
 if refusals > 0 then redis.call('EXPIRE', KEYS[2], ${REDIS_SINK_DEFAULTS.watermarkTtlSeconds}) end
 result[3] = tostring(stale)
 return result
@@ -138,6 +173,20 @@ export interface ScriptCallInput {
   readonly watermarkKey: string;
   /** The refusals outbox of the watermark (same hash slot). */
   readonly refusalsKey: string;
+  /** The owed ledger of the watermark (same hash slot). */
+  readonly owedKey: string;
+  /**
+   * First offset of the partition batch: a watermark below `batchFirstOffset - 1` means the offsets between
+   * were never applied here (they went to the failure-record bucket), so they become owed.
+   */
+  readonly batchFirstOffset?: number;
+  /** Offsets of the batch the sink does not apply (poison): owed once the watermark passes them. */
+  readonly owedOffsets?: readonly number[];
+  /**
+   * A replay call: the owed offsets its commands apply (all at or below the watermark). The call applies
+   * only if every one is still owed, takes them from the ledger, and leaves the watermark as it is.
+   */
+  readonly claims?: readonly number[];
   /** Lowest offset among the events of this call (a watermark at or above it means replan). */
   readonly firstOffset: number;
   /** The watermark after this call. */
@@ -148,7 +197,7 @@ export interface ScriptCallInput {
 
 /** Encodes a call: every key once in KEYS, commands referring to them by index. */
 export function encodeScriptCall(input: ScriptCallInput): ScriptCall {
-  const keys: string[] = [input.watermarkKey, input.refusalsKey];
+  const keys: string[] = [input.watermarkKey, input.refusalsKey, input.owedKey];
   const indexes = new Map<string, number>();
   const indexOf = (key: string): string => {
     let index = indexes.get(key);
@@ -163,6 +212,9 @@ export function encodeScriptCall(input: ScriptCallInput): ScriptCall {
     String(input.firstOffset),
     String(input.lastOffset),
     String(input.tombstoneTtlSeconds),
+    input.batchFirstOffset === undefined ? '' : String(input.batchFirstOffset),
+    (input.owedOffsets ?? []).join(','),
+    (input.claims ?? []).join(','),
   ];
   for (const command of input.commands) {
     const keyIndex = indexOf(command.key);
@@ -215,6 +267,12 @@ function parseRefusal(field: string, entry: string): RecordedRefusal | undefined
 
 export type ScriptReply =
   | {
+      /** A replay call some of whose claims are no longer owed (another replay applied them): nothing ran. */
+      readonly status: 'unowed';
+      readonly watermark: number;
+      readonly offsets: readonly number[];
+    }
+  | {
       readonly status: 'dup' | 'behind';
       readonly watermark: number;
       /** The refusals of applied calls whose records have not been dead-lettered yet. */
@@ -233,6 +291,9 @@ export function parseScriptReply(reply: unknown): ScriptReply {
     throw new Error(`unexpected apply script reply: ${JSON.stringify(reply)}`);
   }
   const [status, watermark] = reply as string[];
+  if (status === 'unowed') {
+    return { status, watermark: Number(watermark), offsets: reply.slice(2).map(Number) };
+  }
   if (status === 'dup' || status === 'behind') {
     const refusals: RecordedRefusal[] = [];
     for (let i = 2; i + 1 < reply.length; i += 2) {

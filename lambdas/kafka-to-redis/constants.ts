@@ -26,6 +26,12 @@ export const REDIS_SINK_KEYS = {
    * redelivery does not send it again. `sb:dl:<consumer group>:<topic>:<partition>`.
    */
   deadLetteredPrefix: 'sb:dl:',
+  /**
+   * Per watermark (same hash slot), the owed ledger: offsets at or below the watermark the sink did not
+   * apply (dead-lettered records, gaps before a batch that went to the failure-record bucket), as a sorted
+   * set of `first-last` ranges scored by `first`; a replay applies exactly those. `sb:owed:<group>:<topic>:<partition>`.
+   */
+  owedPrefix: 'sb:owed:',
 } as const;
 
 export const REDIS_SINK_DEFAULTS = {
@@ -46,6 +52,11 @@ export const REDIS_SINK_DEFAULTS = {
    * any redelivery can lag behind (maximum record age is 7 days), so an expired watermark is never needed.
    */
   watermarkTtlSeconds: 14 * 86_400,
+  /**
+   * Ranges an owed ledger keeps at most (oldest trimmed first); it also expires with its watermark's TTL.
+   * Each dead letter or gap adds one range (adjacent ones merge), so this is far beyond a sane backlog.
+   */
+  maxOwedRanges: 10_000,
   /** No new chunk is started with less than this left in the invocation: the rest is reported failed. */
   deadlineMarginMs: 1_500,
 } as const;

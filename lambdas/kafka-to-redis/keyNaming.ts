@@ -58,6 +58,11 @@ export class KeyNaming {
     return this.#partitionKey(REDIS_SINK_KEYS.refusalsPrefix, topic, partition, slot);
   }
 
+  /** The owed ledger of the watermark with the same arguments (in its hash slot). */
+  owedKey(topic: string, partition: number, slot: number | undefined): string {
+    return this.#partitionKey(REDIS_SINK_KEYS.owedPrefix, topic, partition, slot);
+  }
+
   /** The dead-letter watermark of a partition (one key, whatever the slots its writes go to). */
   deadLetteredKey(topic: string, partition: number): string {
     return this.#partitionKey(REDIS_SINK_KEYS.deadLetteredPrefix, topic, partition, undefined);

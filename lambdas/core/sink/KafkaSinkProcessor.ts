@@ -1,7 +1,8 @@
 /**
  * The batch loop every Kafka sink shares: an MSK event split into partitions, records decoded (poison ones
  * dead-lettered), each partition's events handed to the sink in offset order, and the Kafka partial batch
- * response, never reporting done an offset after a failed one of its partition (docs/handlers.md).
+ * response, never reporting done an offset after a failed one of its partition (docs/handlers.md). A
+ * replay invocation (`streambridge replay`) sends no dead letters and reports what still fails instead.
  */
 import type { MSKEvent } from 'aws-lambda';
 import { HANDLER_METRICS } from '../constants';
@@ -10,6 +11,8 @@ import type { KafkaPartitionBatch, KafkaRecord } from '../kafkaRecords';
 import { kafkaBatchResponse, partitionBatches } from '../kafkaRecords';
 import type { Logger } from '../Logger';
 import type { Metrics } from '../Metrics';
+import type { ReplayFailure } from '../replayEvent';
+import { replayMarkOf } from '../replayEvent';
 import type { InvocationContext, KafkaBatchResponse } from '../types';
 import { SINK_LOOP, SINK_METRICS } from './constants';
 import type { PoisonFinding } from './errors';
@@ -22,8 +25,17 @@ export interface PartitionEvents {
   readonly topic: string;
   readonly partition: number;
   readonly events: readonly SinkEvent[];
+  /** Offset of the partition batch's first record (poison ones included). */
+  readonly firstOffset: number;
   /** Offset of the partition batch's last record (poison ones included): the watermark after success. */
   readonly lastOffset: number;
+  /** Offsets of the batch's undecodable records (not in `events`): the sink owes them once past them. */
+  readonly skippedOffsets: readonly number[];
+  /**
+   * A replay invocation: records at or below the watermark are applied when the sink's owed ledger owes
+   * them (a sink without one skips them as redeliveries).
+   */
+  readonly replay: boolean;
   /** Milliseconds left in the invocation (retry budgets stop before the Lambda timeout). */
   readonly remainingMs: () => number;
 }
@@ -41,8 +53,9 @@ export interface PartitionOutcome {
 export interface PartitionSink {
   applyPartition(batch: PartitionEvents): Promise<PartitionOutcome>;
   /**
-   * Called after the dead letters of findings this sink reported were sent (a sink that keeps its own
-   * record of them until then, like the Redis sink's refusals outbox, lets it go); its failure is logged.
+   * Called after the dead letters of findings this sink reported were sent, or, in a replay, once they are
+   * known to stay in their failure record (a sink that keeps its own record of them until then, like the
+   * Redis sink's refusals outbox, lets it go and owes them); its failure is logged.
    */
   deadLettered?(findings: readonly PoisonFinding[]): Promise<void>;
   /**
@@ -67,6 +80,8 @@ interface PartitionResult {
   readonly applied: number;
   readonly duplicates: number;
   readonly deadLettered: number;
+  /** In a replay: the records that still fail. */
+  readonly failed?: readonly ReplayFailure[];
 }
 
 function coordinates(record: KafkaRecord) {
@@ -114,7 +129,10 @@ export class KafkaSinkProcessor {
     logger.setContext({ requestId: context?.awsRequestId });
     const remainingMs = () => context?.getRemainingTimeInMillis?.() ?? SINK_LOOP.withoutContextMs;
     const partitions = partitionBatches(event);
-    const results = await Promise.all(partitions.map((batch) => this.#processPartition(batch, remainingMs)));
+    const replay = replayMarkOf(event) !== undefined;
+    const results = await Promise.all(
+      partitions.map((batch) => this.#processPartition(batch, remainingMs, replay)),
+    );
 
     const failures: { topic: string; partition: number; offset: number }[] = [];
     let records = 0;
@@ -163,11 +181,25 @@ export class KafkaSinkProcessor {
       partitions: partitions.length,
       failed: failures.map((f) => ({ topic: f.topic, partition: f.partition, offset: f.offset })),
       ms: Date.now() - started,
+      ...(replay ? { replay } : {}),
     });
-    return kafkaBatchResponse(failures);
+    const response = kafkaBatchResponse(failures);
+    if (!replay) return response;
+    return {
+      ...response,
+      replay: {
+        applied: sum((r) => r.applied - r.duplicates),
+        skipped: sum((r) => r.duplicates),
+        failed: results.flatMap((r) => r.failed ?? []),
+      },
+    };
   }
 
-  async #processPartition(batch: KafkaPartitionBatch, remainingMs: () => number): Promise<PartitionResult> {
+  async #processPartition(
+    batch: KafkaPartitionBatch,
+    remainingMs: () => number,
+    replay: boolean,
+  ): Promise<PartitionResult> {
     const { sink, deadLetters, logger } = this.#options;
     const where = { topic: batch.topic, partition: batch.partition };
     const poison: DeadLetter[] = [];
@@ -190,12 +222,22 @@ export class KafkaSinkProcessor {
         poisonOffsets.push(record.offset);
       }
     }
+    const firstOffset = (batch.records[0] as KafkaRecord).offset;
     const lastOffset = (batch.records[batch.records.length - 1] as KafkaRecord).offset;
+    const skippedOffsets = [...poisonOffsets];
     let failedAt: number | undefined;
     let applied = 0;
     let duplicates = 0;
     try {
-      const outcome = await sink.applyPartition({ ...where, events, lastOffset, remainingMs });
+      const outcome = await sink.applyPartition({
+        ...where,
+        events,
+        firstOffset,
+        lastOffset,
+        skippedOffsets,
+        replay,
+        remainingMs,
+      });
       applied = outcome.applied ?? events.length - (outcome.poison?.length ?? 0);
       duplicates = outcome.duplicates ?? 0;
       for (const finding of outcome.poison ?? []) found(finding);
@@ -210,6 +252,7 @@ export class KafkaSinkProcessor {
     const settled = poison.filter(
       (_, i) => failedAt === undefined || (poisonOffsets[i] as number) < failedAt,
     );
+    if (replay) return this.#replayResult(batch, settled, findings, { failedAt, applied, duplicates });
     const { send: deliverable, skip: alreadySent } = await this.#splitSent(where, settled);
     if (deliverable.length > 0) {
       try {
@@ -244,6 +287,43 @@ export class KafkaSinkProcessor {
       }
     }
     return { failedAt, applied, duplicates, deadLettered: deliverable.length };
+  }
+
+  /**
+   * A replayed partition's result: its poison and the records from a failed offset on still fail; they are
+   * not dead-lettered again (their failure record stays until a replay succeeds), and the sink is told so.
+   */
+  async #replayResult(
+    batch: KafkaPartitionBatch,
+    settled: readonly DeadLetter[],
+    findings: ReadonlyMap<DeadLetter, PoisonFinding>,
+    result: { failedAt: number | undefined; applied: number; duplicates: number },
+  ): Promise<PartitionResult> {
+    const { sink, logger } = this.#options;
+    const where = { topic: batch.topic, partition: batch.partition };
+    const failed: ReplayFailure[] = settled.map((letter) => ({
+      ...where,
+      offset: offsetOf(letter),
+      reason: letter.reason,
+    }));
+    const { failedAt } = result;
+    if (failedAt !== undefined) {
+      for (const record of batch.records) {
+        if (record.offset >= failedAt) {
+          failed.push({ ...where, offset: record.offset, reason: `partition failed at offset ${failedAt}` });
+        }
+      }
+    }
+    const kept = settled.flatMap((letter) => findings.get(letter) ?? []);
+    if (kept.length > 0 && sink.deadLettered) {
+      await sink.deadLettered(kept).catch((error: unknown) => {
+        logger.warn('could not tell the sink its replayed poison stays in its failure record', {
+          ...where,
+          error,
+        });
+      });
+    }
+    return { ...result, deadLettered: 0, failed };
   }
 
   /**

@@ -21,6 +21,7 @@ describe('the apply script', () => {
     const input: ScriptCallInput = {
       watermarkKey: wm,
       refusalsKey: outbox,
+      owedKey: 'sb:owed:g:t:0',
       firstOffset,
       lastOffset,
       commands,

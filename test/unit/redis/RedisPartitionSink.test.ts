@@ -46,7 +46,10 @@ function batch(events: SinkEvent[], remainingMs = 60_000): PartitionEvents {
     topic: 'clicks',
     partition: 0,
     events,
+    firstOffset: (events[0] as SinkEvent).record.offset,
     lastOffset: last.record.offset,
+    skippedOffsets: [],
+    replay: false,
     remainingMs: () => remainingMs,
   };
 }
@@ -109,16 +112,25 @@ describe('RedisPartitionSink', () => {
       '32',
       '33',
       expect.any(String),
-      'INCRBY',
-      '3',
-      '1',
-      '1',
+      '30',
+      '',
+      '',
       'INCRBY',
       '4',
       '1',
       '1',
+      'INCRBY',
+      '5',
+      '1',
+      '1',
     ]);
-    expect(calls[1]?.keys).toEqual(['sb:wm:g:clicks:0', 'sb:refused:g:clicks:0', 'c:1', 'c:2']);
+    expect(calls[1]?.keys).toEqual([
+      'sb:wm:g:clicks:0',
+      'sb:refused:g:clicks:0',
+      'sb:owed:g:clicks:0',
+      'c:1',
+      'c:2',
+    ]);
     expect(outcome.duplicates).toBe(2);
   });
 
@@ -143,7 +155,7 @@ describe('RedisPartitionSink', () => {
 
   it('deletes a refusal from the outbox once the sink is told its records were dead-lettered', async () => {
     // Prepare
-    const { client, others } = fakeRedis([
+    const { client, calls } = fakeRedis([
       (argv) => ['ok', argv[1], '0', '0', 'WRONGTYPE Operation against a key'],
       () => 1,
     ]);
@@ -153,13 +165,16 @@ describe('RedisPartitionSink', () => {
     );
     // Act
     await sink.deadLettered(outcome.poison ?? []);
-    // Assess: the field names the call's range (10..12) and the command's index in it.
-    expect(others).toEqual([{ command: 'HDEL', args: ['sb:refused:g:clicks:0', '10-12:0'] }]);
+    // Assess: the field names the call's range (10..12) and the command's index in it; its records are owed.
+    expect(calls[1]).toEqual({
+      keys: ['sb:owed:g:clicks:0', 'sb:refused:g:clicks:0'],
+      argv: ['10,12', '10-12:0'],
+    });
   });
 
   it('dead-letters the refused records a redelivery lists from the outbox, not the others', async () => {
     // Prepare: an earlier delivery of 20..25 had INCRBY on c:1 (index 0) refused; its dead letters were lost.
-    const { client, others } = fakeRedis([
+    const { client, calls } = fakeRedis([
       () => [
         'dup',
         '25',
@@ -181,7 +196,10 @@ describe('RedisPartitionSink', () => {
       [24, 'WrongType', 'Redis refused INCRBY on key "c:1": WRONGTYPE Operation against a key'],
     ]);
     expect(outcome).toMatchObject({ applied: 2, duplicates: 2 });
-    expect(others).toEqual([{ command: 'HDEL', args: ['sb:refused:g:clicks:0', '20-25:0'] }]);
+    expect(calls[1]).toEqual({
+      keys: ['sb:owed:g:clicks:0', 'sb:refused:g:clicks:0'],
+      argv: ['22,24', '20-25:0'],
+    });
   });
 
   it('sends the tombstone TTL of the sink config with each call (default 8 days)', async () => {

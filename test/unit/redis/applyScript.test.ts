@@ -13,6 +13,9 @@ describe('encodeScriptCall', () => {
     const call = encodeScriptCall({
       watermarkKey: 'sb:wm:g:t:0',
       refusalsKey: 'sb:refused:g:t:0',
+      owedKey: 'sb:owed:g:t:0',
+      batchFirstOffset: 10,
+      owedOffsets: [12, 15],
       firstOffset: 10,
       lastOffset: 19,
       tombstoneTtlSeconds: 60,
@@ -24,15 +27,26 @@ describe('encodeScriptCall', () => {
       ],
     });
     // Assess
-    expect(call.keys).toEqual(['sb:wm:g:t:0', 'sb:refused:g:t:0', 'a', 'b', 'sb:ver:b', 'c']);
+    expect(call.keys).toEqual([
+      'sb:wm:g:t:0',
+      'sb:refused:g:t:0',
+      'sb:owed:g:t:0',
+      'a',
+      'b',
+      'sb:ver:b',
+      'c',
+    ]);
     expect(call.argv).toEqual([
       '10',
       '19',
       '60',
-      ...['INCRBY', '3', '1', '3'],
-      ...['EXPIRE', '3', '1', '100'],
-      ...['SB.VSET', '4', '4', '5', '7', '0', '{}'],
-      ...['DEL', '6', '0'],
+      '10',
+      '12,15',
+      '',
+      ...['INCRBY', '4', '1', '3'],
+      ...['EXPIRE', '4', '1', '100'],
+      ...['SB.VSET', '5', '4', '6', '7', '0', '{}'],
+      ...['DEL', '7', '0'],
     ]);
     expect(call.commands).toBe(4);
   });
@@ -91,6 +105,14 @@ describe('parseScriptReply', () => {
           error: 'WRONGTYPE x',
         },
       ],
+    });
+  });
+
+  it('reads the claims of a replay call that are no longer owed', () => {
+    expect(parseScriptReply(['unowed', '40', '12', '15'])).toEqual({
+      status: 'unowed',
+      watermark: 40,
+      offsets: [12, 15],
     });
   });
 

@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   docs: async () => (await import('./commands/docs')).docsCommand,
   'cfn-lint': async () => (await import('./commands/cfnLint')).cfnLintCommand,
   local: async () => (await import('./commands/local')).localCommand,
+  replay: async () => (await import('./commands/replay')).replayCommand,
 };
 
 function usage(): string {

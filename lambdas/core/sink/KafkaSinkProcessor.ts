@@ -104,6 +104,8 @@ function deadLetterOf(record: KafkaRecord, error: PoisonRecordError): DeadLetter
     coordinates: coordinates(record),
     payload: record.value,
     key: record.key,
+    // Not a coordinate (the dead letter's id stays the same); a replay rebuilds the record with it.
+    details: { timestamp: record.timestamp },
   };
 }
 

@@ -185,6 +185,7 @@ describe('helpers', () => {
       'sb:refused:',
       'sb:thr:',
       'sb:dl:',
+      'sb:owed:',
       'views:',
       'top*[x]:',
     ]);

@@ -402,7 +402,7 @@ describe('cache', () => {
     expect(JSON.stringify(app?.AuthenticationMode)).toContain(secret);
     // The sink's own keys, then the literal start of each mapping's key template; no other key.
     expect(app?.AccessString).toBe(
-      'on ~sb:wm:* ~sb:ver:* ~sb:seen:* ~sb:refused:* ~sb:thr:* ~sb:dl:* ~session:* ~views:* ~top-products:* ~visitors:* ~product:* ~device:* +@all -@dangerous +info +cluster',
+      'on ~sb:wm:* ~sb:ver:* ~sb:seen:* ~sb:refused:* ~sb:thr:* ~sb:dl:* ~sb:owed:* ~session:* ~views:* ~top-products:* ~visitors:* ~product:* ~device:* +@all -@dangerous +info +cluster',
     );
   });
 });

@@ -232,4 +232,58 @@ describe('the apply script', () => {
     expect(await redis.exists('gone')).toBe(1);
     expect(await redis.exists('c', 's', wm)).toBe(0);
   });
+
+  describe('owed ledger', () => {
+    const owed = 'sb:owed:g:t:0';
+    const incr = (n: string): PlannedCommand => ({ name: 'INCRBY', key: 'c', args: [n] });
+    const call = async (input: Partial<ScriptCallInput> & { firstOffset: number; lastOffset: number }) =>
+      parseScriptReply(
+        await runApplyScript(
+          redis,
+          encodeScriptCall({
+            watermarkKey: wm,
+            refusalsKey: outbox,
+            owedKey: owed,
+            commands: [incr('1')],
+            tombstoneTtlSeconds: 600,
+            ...input,
+          }),
+        ),
+      );
+
+    it('owes the gap before a batch and the poison the watermark passes, never what it applied', async () => {
+      // Act: 0..9 applied; 10..19 never delivered (sent to S3); 20..29 with 22 and 23 poison, and 5 (old).
+      await call({ firstOffset: 0, lastOffset: 9, batchFirstOffset: 0 });
+      await call({ firstOffset: 20, lastOffset: 29, batchFirstOffset: 20, owedOffsets: [5, 22, 23, 31] });
+      // Assess: 10..19 and 22..23 (adjacent poison merged); 5 was applied, 31 is beyond this call.
+      expect(await redis.zrange(owed, 0, -1)).toEqual(['10-19', '22-23']);
+      expect(await redis.ttl(owed)).toBeGreaterThan(13 * 86_400);
+    });
+
+    it('owes nothing for a first batch or a batch right after the watermark', async () => {
+      await call({ firstOffset: 7, lastOffset: 9, batchFirstOffset: 7 });
+      await call({ firstOffset: 10, lastOffset: 12, batchFirstOffset: 10 });
+      expect(await redis.exists(owed)).toBe(0);
+    });
+
+    it('applies a claim once, splits the range it takes from, and refuses a claim no longer owed', async () => {
+      // Prepare
+      await call({ firstOffset: 0, lastOffset: 9, batchFirstOffset: 0 });
+      await call({ firstOffset: 20, lastOffset: 29, batchFirstOffset: 20 });
+      // Act
+      const claimed = await call({ firstOffset: 12, lastOffset: 12, claims: [12], commands: [incr('100')] });
+      const again = await call({
+        firstOffset: 12,
+        lastOffset: 12,
+        claims: [12, 13],
+        commands: [incr('100')],
+      });
+      // Assess: the claim applied once and left the watermark alone; the second claimed nothing.
+      expect(claimed).toMatchObject({ status: 'ok', watermark: 29 });
+      expect(again).toEqual({ status: 'unowed', watermark: 29, offsets: [12] });
+      expect(await redis.get('c')).toBe('102');
+      expect(await redis.get(wm)).toBe('29');
+      expect(await redis.zrange(owed, 0, -1)).toEqual(['10-11', '13-19']);
+    });
+  });
 });

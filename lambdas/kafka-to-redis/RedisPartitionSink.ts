@@ -131,6 +131,18 @@ export class RedisPartitionSink implements PartitionSink {
    * are applied in one claiming call (which takes them from the ledger atomically with their writes). The
    * normal pass that follows skips them as duplicates and applies what is above the watermark.
    */
+  /** One apply-script call; a failure names the first offset of the records it carried. */
+  async #runScript(
+    call: ReturnType<typeof encodeScriptCall>,
+    firstOffset: number,
+  ): Promise<ReturnType<typeof parseScriptReply>> {
+    try {
+      return parseScriptReply(await runApplyScript(this.#redis, call));
+    } catch (error) {
+      throw new ScriptCallError(firstOffset, error);
+    }
+  }
+
   async #applyOwed(
     batch: PartitionEvents,
     chunks: readonly PlannedChunk[],
@@ -184,12 +196,7 @@ export class RedisPartitionSink implements PartitionSink {
           commands,
           tombstoneTtlSeconds: this.#limits.tombstoneTtlSeconds,
         });
-        let reply: ReturnType<typeof parseScriptReply>;
-        try {
-          reply = parseScriptReply(await runApplyScript(this.#redis, call));
-        } catch (error) {
-          throw new ScriptCallError(firstOffset, error);
-        }
+        const reply = await this.#runScript(call, firstOffset);
         stats.calls++;
         if (reply.status === 'unowed') {
           // Another replay took some of them first: apply the rest only.
@@ -298,12 +305,7 @@ export class RedisPartitionSink implements PartitionSink {
         commands,
         tombstoneTtlSeconds: this.#limits.tombstoneTtlSeconds,
       });
-      let reply: ReturnType<typeof parseScriptReply>;
-      try {
-        reply = parseScriptReply(await runApplyScript(this.#redis, call));
-      } catch (error) {
-        throw new ScriptCallError(firstOffset, error);
-      }
+      const reply = await this.#runScript(call, firstOffset);
       stats.calls++;
       if (reply.status === 'ok') {
         stats.commands += commands.length;

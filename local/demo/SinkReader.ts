@@ -20,6 +20,7 @@ import type { HistoryEntry } from '../../lambdas/kafka-to-dynamodb/stateAsOf';
 import type { DemoPipeline } from './demoPipeline';
 import { renderKey } from './demoPipeline';
 import { historySample } from './orderHistoryCheck';
+import { readClickSessions } from './readClickSessions';
 import type { Expectation } from './Tally';
 import type {
   DeadLetterMessage,
@@ -98,11 +99,18 @@ export class SinkReader {
     // One pass at a time: a pass reads each stream from where the previous one stopped, so two passes
     // overlapping (the live view's and the drain loop's) would both read the same new entries.
     const pass = this.#lastPass.then(async () => {
-      const [redisState, dynamoState] = await Promise.all([
+      const [redisState, dynamoState, clickSessions] = await Promise.all([
         this.#readRedis(expectation),
         this.#readDynamo(expectation),
+        readClickSessions(this.#pipeline, expectation, this.#dynamodb),
       ]);
-      return { ...redisState, ...dynamoState, deadLetters, onFailureMessages };
+      return {
+        ...redisState,
+        ...dynamoState,
+        ...(clickSessions ? { clickSessions } : {}),
+        deadLetters,
+        onFailureMessages,
+      };
     });
     this.#lastPass = pass.catch(() => undefined);
     return pass;

@@ -168,7 +168,13 @@ export class SourceWriter {
   #queueClick(event: Extract<DemoEvent, { kind: 'click' | 'poison' }>): void {
     this.#clicks.push(
       event.kind === 'click'
-        ? { event, key: event.page, value: JSON.stringify(clickBody(event)) }
+        ? // A journey's clicks (they carry a funnel step) are keyed by user: they reach the sink in the order
+          // generated, so its out-of-order and too-late views are exactly the ones meant.
+          {
+            event,
+            key: event.action === undefined ? event.page : event.userId,
+            value: JSON.stringify(clickBody(event)),
+          }
         : { event, key: event.marker, value: `not json: ${event.marker} {` },
     );
     if (this.#clicks.length >= CLICK_BATCH) this.#sendClicks();

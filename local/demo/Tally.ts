@@ -13,7 +13,7 @@
  */
 import type { DemoPipeline } from './demoPipeline';
 import { renderKey } from './demoPipeline';
-import type { DemoEvent, DemoEventKind, OrderEvent, OrderStatus, PoisonVariant } from './types';
+import type { ClickEvent, DemoEvent, DemoEventKind, OrderEvent, OrderStatus, PoisonVariant } from './types';
 
 export interface ExpectedSession {
   readonly sessionId: string;
@@ -94,6 +94,8 @@ export interface Expectation {
    * sum or a unique count falls short and the sink cannot say which click it misses.
    */
   readonly clickGroups: Map<string, string[]>;
+  /** Every click by user, in the order sent: what the user's sessions and funnel progress are folded from. */
+  readonly clicksByUser: Map<string, ClickEvent[]>;
 }
 
 /** The click mappings the verifier checks by count or sum. */
@@ -125,6 +127,7 @@ export class Tally {
     orderEvents: new Map(),
     poison: new Map(),
     clickGroups: new Map(),
+    clicksByUser: new Map(),
   };
 
   constructor(pipeline: DemoPipeline) {
@@ -226,6 +229,9 @@ export class Tally {
     const counterKey = renderKey(counter.keyT, fields);
     e.counters.set(counterKey, (e.counters.get(counterKey) ?? 0) + 1);
     this.#contributes(clickGroup('counter', counterKey), event.eventId);
+    const byUser = e.clicksByUser.get(event.userId);
+    if (byUser) byUser.push(event);
+    else e.clicksByUser.set(event.userId, [event]);
 
     const uniqueKey = renderKey(unique.keyT, fields);
     this.#contributes(clickGroup('unique', uniqueKey), event.eventId);

@@ -9,9 +9,10 @@
  * const event = generator.next(); // { kind: 'click', page: 'home-k3x9p', ... }
  * ```
  */
-import { ORDER_ACTORS, ORDER_FLOW, WORKLOAD_MIX, WORKLOAD_POOLS } from './constants';
+import { JOURNEYS, ORDER_ACTORS, ORDER_FLOW, WORKLOAD_MIX, WORKLOAD_POOLS } from './constants';
+import { buildJourneys, type JourneyRules } from './journeys';
 import { Prng } from './Prng';
-import type { DemoEvent, OrderEvent, OrderStatus, PoisonVariant, SessionEvent } from './types';
+import type { ClickEvent, DemoEvent, OrderEvent, OrderStatus, PoisonVariant, SessionEvent } from './types';
 
 export interface WorkloadOptions {
   readonly seed: number;
@@ -23,6 +24,8 @@ export interface WorkloadOptions {
   readonly totalEvents?: number;
   /** Event time source, epoch ms. */
   readonly clock?: () => number;
+  /** With a `sessions` mapping's rules: the known journeys' clicks are mixed in (see `journeys.ts`). */
+  readonly journeys?: JourneyRules;
 }
 
 interface OpenSession {
@@ -57,6 +60,8 @@ export class WorkloadGenerator {
   readonly #orders: OpenOrder[] = [];
   readonly #productRevs = new Map<string, number>();
   readonly #deviceLastTs = new Map<string, number>();
+  readonly #journeys: ClickEvent[];
+  readonly #journeySpacing: number;
 
   constructor(options: WorkloadOptions) {
     this.#rng = new Prng(options.seed);
@@ -68,6 +73,14 @@ export class WorkloadGenerator {
       const step = options.totalEvents / (this.#poisonTotal + 1);
       for (let i = 1; i <= this.#poisonTotal; i++) this.#poisonAt.add(Math.floor(i * step));
     }
+    this.#journeys = options.journeys
+      ? buildJourneys({ seed: options.seed, runTag: this.#tag, rules: options.journeys, pages: this.pages })
+      : [];
+    // Over the first half of a run of known length, so the journeys are complete well before it ends.
+    this.#journeySpacing =
+      options.totalEvents !== undefined && this.#journeys.length > 0
+        ? Math.max(2, Math.floor(options.totalEvents / 2 / this.#journeys.length))
+        : JOURNEYS.spacing;
   }
 
   /** The page names of this run (run-tagged), in pool order. */
@@ -78,6 +91,8 @@ export class WorkloadGenerator {
   next(): DemoEvent {
     const index = this.#index++;
     if (this.#isPoisonSlot(index)) return this.#poison();
+    if (this.#journeys.length > 0 && index % this.#journeySpacing === this.#journeySpacing - 1)
+      return this.#journeys.shift() as ClickEvent;
     switch (this.#rng.weighted(WORKLOAD_MIX)) {
       case 'click':
         return this.#click();

@@ -85,3 +85,27 @@ export const DEMO_EXIT_CODES = {
   failed: 1,
   usage: 2,
 } as const;
+
+/** The known clickstream journeys (`journeys.ts`): their count, shapes and the days they may fall on. */
+export const JOURNEYS = {
+  users: 12,
+  /** Mixed into the seed so the journeys' shapes do not shift the rest of the workload's draws. */
+  seedSalt: 0x5e55,
+  /** The journeys' day is one of `days` days from this one (UTC midnight), picked by the run tag. */
+  firstDayMs: Date.UTC(2016, 0, 1),
+  days: 3_650,
+  /** Journeys start between this hour of their day and an hour later. */
+  startHourMs: 9 * 3_600_000,
+  maxSessions: 3,
+  maxPages: 6,
+  /** Seconds between two views of a session (always below the inactivity gap). */
+  minPageSeconds: 20,
+  maxPageSeconds: 300,
+  /** Seconds beyond the inactivity gap between two sessions of a user. */
+  minExtraGapSeconds: 300,
+  maxExtraGapSeconds: 5_400,
+  /** How far past the lateness the too-late view is. */
+  tooLateBySeconds: 600,
+  /** One journey click per this many generated events while journeys remain (without a known total). */
+  spacing: 7,
+} as const;

@@ -21,6 +21,8 @@ import type {
   PipelineConfig,
   RedisMapping,
   SessionMapping,
+  SessionsMapping,
+  SinkTableConfig,
   SourceTableConfig,
   StateMapping,
   StreamMapping,
@@ -52,6 +54,8 @@ export interface DemoPipeline {
     readonly stream: StreamMapping & { readonly keyT: CompiledTemplate };
   };
   readonly dynamodb: {
+    /** The clickstream's sessions and funnel (with its table), when the pipeline has one. */
+    readonly sessions?: SessionsMapping & { readonly tableConfig: SinkTableConfig };
     readonly series: TimeSeriesMapping & { readonly pkT: CompiledTemplate; readonly sortKeyName?: string };
     readonly aggregate: AggregateMapping & {
       readonly pkT: CompiledTemplate;
@@ -130,6 +134,7 @@ export function demoPipeline(config: PipelineConfig): DemoPipeline {
       stream: redisMapping(config, sources.telemetry.topic, 'stream'),
     },
     dynamodb: {
+      ...sessionsOf(config, clickTopic),
       series: {
         ...series,
         pkT: compileTemplate(series.partitionKey.template),
@@ -154,6 +159,24 @@ export function demoPipeline(config: PipelineConfig): DemoPipeline {
       dynamodb: config.sinks.dynamodb?.consumerGroup ?? '',
     },
   };
+}
+
+/** The clickstream's `sessions` mapping, which must read the fields the demo's clicks carry. */
+function sessionsOf(config: PipelineConfig, clickTopic: string): Pick<DemoPipeline['dynamodb'], 'sessions'> {
+  const found = config.sinks.dynamodb?.mappings.find((m) => m.topic === clickTopic && m.mode === 'sessions');
+  if (!found) return {};
+  const mapping = found as SessionsMapping;
+  if (
+    mapping.userField !== 'userId' ||
+    mapping.timestampField !== 'ts' ||
+    (mapping.funnel && mapping.funnel.stepField !== 'action')
+  )
+    throw new DemoConfigError(
+      `sessions mapping "${mapping.name}": the demo's clicks carry userId, ts and action (userField, timestampField, funnel.stepField)`,
+    );
+  const tableConfig = config.sinks.dynamodb?.tables.find((t) => t.name === mapping.table);
+  if (!tableConfig) throw new DemoConfigError(`no dynamodb sink table "${mapping.table}"`);
+  return { sessions: { ...mapping, tableConfig } };
 }
 
 function historyTableOf(config: PipelineConfig, state: StateMapping): { historyTable?: StateHistoryTable } {

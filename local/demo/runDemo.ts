@@ -20,9 +20,10 @@ import { awsClientOptions } from '../deploy/localEndpoints';
 import type { LocalEndpoints } from '../deploy/types';
 import type { LocalDeployment } from '../runtime/types';
 import { SDK_APP_IDS } from '../services/constants';
+import { closeOpenSessions } from './closeOpenSessions';
 import { DEMO_DEFAULTS } from './constants';
 import { DeadLetterReader } from './DeadLetterReader';
-import { demoPipeline } from './demoPipeline';
+import { type DemoPipeline, demoPipeline } from './demoPipeline';
 import { demoSummary } from './demoSummary';
 import { KafkaLag, type TopicLag } from './KafkaLag';
 import { LatencyTracker } from './LatencyTracker';
@@ -262,11 +263,15 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     log(
       `demo run ${runTag}: seed ${options.seed}, ${describeLimit(options)}; Ctrl-C stops generating and verifies`,
     );
-    await generate(options, runTag, writer);
+    await generate(options, runTag, writer, pipeline);
     phase = 'draining';
     options.onPhase?.(phase, Date.now());
     await writer.flush();
     await drain(options, verify, () => lastLag);
+    const closed = await closeOpenSessions(pipeline, options.config.sinks.dynamodb, verifierDynamodb).catch(
+      (error: unknown) => log(`closing the open sessions failed: ${(error as Error).message}`),
+    );
+    if (typeof closed === 'number') log(`closed the ${closed} sessions still open (as the schedule will)`);
     phase = 'verifying';
     options.onPhase?.(phase, Date.now());
     await latency.settle();
@@ -303,12 +308,19 @@ function describeLimit(options: RunDemoOptions): string {
 }
 
 /** Generates at the requested rate until the event count, the duration or the abort signal ends it. */
-async function generate(options: RunDemoOptions, runTag: string, writer: SourceWriter): Promise<void> {
+async function generate(
+  options: RunDemoOptions,
+  runTag: string,
+  writer: SourceWriter,
+  pipeline: DemoPipeline,
+): Promise<void> {
+  const sessions = pipeline.dynamodb.sessions;
   const generator = new WorkloadGenerator({
     seed: options.seed,
     runTag,
     poison: options.poison ?? 0,
     totalEvents: options.events,
+    ...(sessions ? { journeys: { ...sessions, steps: sessions.funnel?.steps ?? ['view'] } } : {}),
   });
   const rate = options.rate ?? DEMO_DEFAULTS.rate;
   const begin = Date.now();

@@ -72,7 +72,7 @@ export function summaryText(summary: DemoSummary): string[] {
       : '';
     const unverified = `${check.unverified > 0 ? ` · unverified ${check.unverified}` : ''}${
       check.expired > 0 ? ` · expired ${check.expired}` : ''
-    }`;
+    }${check.deadLettered ? ` · dead-lettered ${check.deadLettered}` : ''}`;
     lines.push(
       `    ${mark} ${check.effect.padEnd(32)} ${String(check.expected).padStart(6)} events${figures}${unverified}`,
     );

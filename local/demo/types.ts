@@ -3,6 +3,8 @@
  * verifier reads back from the sinks, and the summary it prints.
  */
 
+import type { SessionCounts, StoredSession } from '../../lambdas/kafka-to-dynamodb/sessions/readSessions';
+import type { Session } from '../../lambdas/kafka-to-dynamodb/sessions/types';
 import type { HistoryEntry } from '../../lambdas/kafka-to-dynamodb/stateAsOf';
 
 /** A page view or product click, produced straight to the `clickstream` topic. */
@@ -16,6 +18,8 @@ export interface ClickEvent {
   /** Items added; 0 for a plain page view so the aggregate's sum has a value on every event. */
   readonly quantity: number;
   readonly ts: number;
+  /** The funnel step (`view`, `cart`, ...) of a known journey's page view; other clicks carry none. */
+  readonly action?: string;
 }
 
 /** A device reading, written to the telemetry source table (changes travel via Kinesis). */
@@ -104,6 +108,8 @@ export interface EffectCheck {
   readonly mismatched: number;
   /** A few human-readable examples of what differed. */
   readonly examples: readonly string[];
+  /** Events this check expects dead-lettered and found so, with their reason (a page view past the lateness). */
+  readonly deadLettered?: number;
 }
 
 export interface LatencySummary {
@@ -228,6 +234,8 @@ export interface ObservedState {
   /** The history entries of the sampled orders (`historySample`), by order id, when the state keeps history. */
   readonly orderHistories?: ReadonlyMap<string, readonly HistoryEntry[]>;
   readonly replica: ReadonlyMap<string, Readonly<Record<string, unknown>> | null>;
+  /** The clickstream's sessions and funnel, when the pipeline has a `sessions` mapping on it. */
+  readonly clickSessions?: ObservedClickSessions;
   readonly deadLetters: readonly DeadLetterMessage[];
   readonly onFailureMessages: number;
 }
@@ -249,4 +257,17 @@ export interface ServerUsage {
   readonly service: string;
   readonly cpuPercent: number | null;
   readonly rssBytes: number | null;
+}
+
+/** What the `sessions` mapping holds for the run's click users and for the days only its journeys touch. */
+export interface ObservedClickSessions {
+  /** By user: the closed session items and the sessions still open in the user's state item. */
+  readonly users: ReadonlyMap<
+    string,
+    { readonly closed: readonly StoredSession[]; readonly open: readonly Session[] }
+  >;
+  /** By UTC day: the day's session counters. */
+  readonly dayCounts: ReadonlyMap<string, SessionCounts>;
+  /** By UTC day: users per funnel step. */
+  readonly funnels: ReadonlyMap<string, Readonly<Record<string, number>>>;
 }

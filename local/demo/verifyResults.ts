@@ -9,6 +9,7 @@
  * result.lost; // 0 when every effect is there
  * ```
  */
+import { clickSessionsCheck, expectClickSessions } from './clickSessionsCheck';
 import { HLL_TOLERANCE, WORKLOAD_POOLS } from './constants';
 import type { DemoPipeline } from './demoPipeline';
 import { type EventShortfall, eventUnion } from './eventUnion';
@@ -73,6 +74,7 @@ class CheckBuilder {
   readonly unverifiedIds = new Set<string>();
   readonly expiredIds = new Set<string>();
   readonly examples: string[] = [];
+  deadLettered = 0;
 
   constructor(effect: string, kind: DemoEventKind) {
     this.effect = effect;
@@ -111,6 +113,12 @@ class CheckBuilder {
     if (ids.length === 0) return;
     for (const id of ids) this.unverifiedIds.add(id);
     this.#example(`unverified ${ids.length}: ${example}`);
+  }
+
+  /** Events this check expects dead-lettered, found so with `reason`. */
+  deadLetter(reason: string): void {
+    this.deadLettered += 1;
+    this.#example(`dead-lettered: ${reason}`);
   }
 
   /** Events whose effect was past its TTL at the verification (gone or about to go by expiry). */
@@ -155,6 +163,7 @@ class CheckBuilder {
       expired: [...this.expiredIds].filter((id) => !this.lostIds.has(id)).length,
       mismatched: this.mismatched,
       examples: this.examples,
+      ...(this.deadLettered > 0 ? { deadLettered: this.deadLettered } : {}),
     };
   }
 }
@@ -487,6 +496,21 @@ function historyChecks(input: VerifyInput): CheckBuilder[] {
   return [check];
 }
 
+/** The clickstream's sessions, day counters and funnel against the tally's own recomputation. */
+function clickSessionChecks(input: VerifyInput): CheckBuilder[] {
+  const findings = clickSessionsCheck(input);
+  const mapping = input.pipeline.dynamodb.sessions;
+  if (!findings || !mapping) return [];
+  const check = new CheckBuilder(`dynamodb:${mapping.name}`, 'click');
+  check.expected = findings.expected;
+  for (const { events, among, example } of findings.missing) check.missAmong(events, among, example);
+  for (const { events, among, example } of findings.extra) check.twiceAmong(events, among, example);
+  for (const difference of findings.differences) check.differ(difference);
+  for (const reason of findings.lateReasons) check.deadLetter(reason);
+  for (const { ids, example } of findings.unverified) check.unverify(ids, example);
+  return [check];
+}
+
 function deadLetterAccounting(
   input: VerifyInput,
   runTag: string,
@@ -497,6 +521,8 @@ function deadLetterAccounting(
   const byMarker = new Map<string, DeadLetterMessage[]>();
   let unexpected = 0;
   let messages = 0;
+  // Views the sessions mapping must dead-letter as too late: expected, not a valid event gone astray.
+  const late = (expectClickSessions(input.pipeline, expectation)?.late ?? []).map((click) => click.eventId);
   // Longest first: `poison-x-1` is a prefix of `poison-x-10`, and a letter must count for its own record.
   const markers = [...expectation.poison.keys()].sort((a, b) => b.length - a.length);
   for (const message of observed.deadLetters) {
@@ -505,6 +531,7 @@ function deadLetterAccounting(
     messages += 1;
     const reason = message.errorType ?? 'unknown';
     reasons[reason] = (reasons[reason] ?? 0) + 1;
+    if (!marker && late.some((id) => message.body.includes(id))) continue;
     if (!marker) {
       unexpected += 1;
       check.differ(`a valid event was dead-lettered: ${message.reason ?? message.body.slice(0, 120)}`);
@@ -543,6 +570,7 @@ export function verifyResults(input: VerifyInput & { readonly runTag: string }):
     ...productChecks(input),
     ...orderChecks(input),
     ...historyChecks(input),
+    ...clickSessionChecks(input),
   ];
   const poison = deadLetterAccounting(input, input.runTag);
   const counts = input.expectation.counts;

@@ -18,6 +18,25 @@ import type { ClickEvent, DeadLetterMessage, ObservedClickSessions } from './typ
 /** The dead letter's error type of a view older than the lateness (`POISON_KINDS.late` of the sink). */
 export const LATE_EVENT_ERROR = 'LateEvent';
 
+/** The `eventId` a dead letter's payload carries (the payload may sit JSON-escaped inside the letter). */
+const EVENT_ID = /eventId\\*"\s*:\s*\\*"([A-Za-z0-9_-]+)/;
+
+/** The event id a dead letter's payload names, if any. */
+export function letterEventId(letter: DeadLetterMessage): string | undefined {
+  return EVENT_ID.exec(letter.body)?.[1];
+}
+
+/** Click event id → its `LateEvent` dead letter, for the letters that name a click. */
+export function lateLetters(deadLetters: readonly DeadLetterMessage[]): Map<string, DeadLetterMessage> {
+  const byId = new Map<string, DeadLetterMessage>();
+  for (const letter of deadLetters) {
+    if (letter.errorType !== LATE_EVENT_ERROR) continue;
+    const id = letterEventId(letter);
+    if (id !== undefined) byId.set(id, letter);
+  }
+  return byId;
+}
+
 export interface ExpectedClickSession {
   readonly start: number;
   readonly end: number;
@@ -38,6 +57,12 @@ export interface ClickSessionsExpectation {
   readonly sessions: ReadonlyMap<string, readonly ExpectedClickSession[]>;
   /** Views sent after a view of the same user later than them by more than the lateness. */
   readonly late: readonly ClickEvent[];
+  /**
+   * Views the sink dead-lettered as late although sent in time: read from other partitions (or after a
+   * scheduled close) more than the lateness behind the user's later views. The sink's rule, not a loss:
+   * they are left out of the sessions and funnel, and counted dead-lettered with their reason.
+   */
+  readonly lateBySink: readonly { readonly click: ClickEvent; readonly letter: DeadLetterMessage }[];
   /** Per UTC day that only this run's known journeys touch: the counts of the sessions starting on it. */
   readonly days: ReadonlyMap<string, ExpectedDay>;
   /** Per UTC day of a chain's first step: users reaching each step, and the step views behind them. */
@@ -78,6 +103,7 @@ function reachByDay(views: readonly ClickEvent[], steps: readonly string[], wind
 export function expectClickSessions(
   pipeline: DemoPipeline,
   expectation: Expectation,
+  deadLetters: readonly DeadLetterMessage[] = [],
 ): ClickSessionsExpectation | undefined {
   const mapping = pipeline.dynamodb.sessions;
   if (!mapping) return undefined;
@@ -86,6 +112,8 @@ export function expectClickSessions(
   const steps = mapping.funnel?.steps ?? [];
   const sessions = new Map<string, ExpectedClickSession[]>();
   const late: ClickEvent[] = [];
+  const lettered = lateLetters(deadLetters);
+  const lateBySink: { click: ClickEvent; letter: DeadLetterMessage }[] = [];
   const days = new Map<string, ExpectedDay>();
   const sharedDays = new Set<string>();
   const funnels = new Map<string, { users: number[]; eventIds: string[] }>();
@@ -95,7 +123,9 @@ export function expectClickSessions(
     let maxTs = Number.NEGATIVE_INFINITY;
     const placed: ClickEvent[] = [];
     for (const click of clicks) {
+      const letter = lettered.get(click.eventId);
       if (click.ts < maxTs - latenessMs) late.push(click);
+      else if (letter) lateBySink.push({ click, letter });
       else placed.push(click);
       maxTs = Math.max(maxTs, click.ts);
     }
@@ -148,7 +178,7 @@ export function expectClickSessions(
     }
   }
   for (const day of sharedDays) days.delete(day);
-  return { sessions, late, days, funnels, events };
+  return { sessions, late, lateBySink, days, funnels, events };
 }
 
 export interface ClickSessionFindings {
@@ -176,7 +206,7 @@ export function clickSessionsCheck(input: {
   };
 }): ClickSessionFindings | undefined {
   const observed = input.observed.clickSessions;
-  const expected = expectClickSessions(input.pipeline, input.expectation);
+  const expected = expectClickSessions(input.pipeline, input.expectation, input.observed.deadLetters);
   const mapping = input.pipeline.dynamodb.sessions;
   if (!observed || !expected || !mapping) return undefined;
   const findings: ClickSessionFindings = {
@@ -229,10 +259,9 @@ export function clickSessionsCheck(input: {
           `user ${user}: a session from ${new Date(s.start).toISOString()} (${s.pages} pages) no view explains`,
         );
   }
+  const letters = lateLetters(input.observed.deadLetters);
   for (const click of expected.late) {
-    const letter = input.observed.deadLetters.find(
-      (m) => m.errorType === LATE_EVENT_ERROR && m.body.includes(click.eventId),
-    );
+    const letter = letters.get(click.eventId);
     if (!letter) {
       findings.missing.push({
         events: 1,
@@ -243,6 +272,12 @@ export function clickSessionsCheck(input: {
     }
     findings.deadLettered += 1;
     findings.lateReasons.push(`${click.eventId}: ${letter.reason ?? letter.errorType}`);
+  }
+  for (const { click, letter } of expected.lateBySink) {
+    findings.deadLettered += 1;
+    findings.lateReasons.push(
+      `${click.eventId} (sent in time; the sink read it more than the lateness behind the user's later views): ${letter.reason ?? letter.errorType}`,
+    );
   }
   for (const [day, e] of expected.days) {
     // A day's counters include a session only once it is closed: compared when all of the day's are.

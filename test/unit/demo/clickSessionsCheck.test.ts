@@ -6,7 +6,7 @@ import { demoSummary } from '../../../local/demo/demoSummary';
 import { buildJourneys, journeyDay } from '../../../local/demo/journeys';
 import { summaryText } from '../../../local/demo/summaryText';
 import { Tally } from '../../../local/demo/Tally';
-import type { ClickEvent, ObservedClickSessions } from '../../../local/demo/types';
+import type { ClickEvent, DeadLetterMessage, ObservedClickSessions } from '../../../local/demo/types';
 import { verifyResults } from '../../../local/demo/verifyResults';
 import { WorkloadGenerator } from '../../../local/demo/WorkloadGenerator';
 import { perfectObserved, pipeline, T0 } from './factories';
@@ -31,9 +31,24 @@ function tallyOf(count: number): Tally {
   return tally;
 }
 
+/** The sink's dead letter of a view it found older than the lateness (the payload JSON-escaped inside). */
+function lateLetter(click: ClickEvent): DeadLetterMessage {
+  const reason = `event time ${new Date(click.ts).toISOString()} is before …: user "${click.userId}"'s sessions are closed through there (lateness 120s)`;
+  const { kind: _kind, ...payload } = click;
+  return {
+    queueUrl: 'http://127.0.0.1/q/kafka-to-dynamodb',
+    messageId: `late-${click.eventId}`,
+    body: JSON.stringify({ reason, errorType: LATE_EVENT_ERROR, payload: JSON.stringify(payload) }),
+    reason,
+    errorType: LATE_EVENT_ERROR,
+    handler: 'kafka-to-dynamodb',
+  };
+}
+
 /** The sessions mapping holding exactly the recomputation, every session closed, the late view dead-lettered. */
-function perfect(tally: Tally) {
-  const expected = expectClickSessions(pipeline, tally.expectation);
+function perfect(tally: Tally, sinkLate: readonly ClickEvent[] = []) {
+  const letters = sinkLate.map((click) => lateLetter(click));
+  const expected = expectClickSessions(pipeline, tally.expectation, letters);
   if (!expected) throw new Error('no sessions expectation');
   const users = new Map<string, { closed: StoredSession[]; open: Session[] }>(
     [...expected.sessions].map(([user, list]) => [
@@ -63,17 +78,7 @@ function perfect(tally: Tally) {
     funnels,
   };
   const observed = perfectObserved(tally.expectation);
-  for (const click of expected.late) {
-    const reason = `event time ${new Date(click.ts).toISOString()} is before …: user "${click.userId}"'s sessions are closed through there (lateness 120s)`;
-    observed.deadLetters.push({
-      queueUrl: 'http://127.0.0.1/q/kafka-to-dynamodb',
-      messageId: `late-${click.eventId}`,
-      body: JSON.stringify({ reason, errorType: LATE_EVENT_ERROR, payload: JSON.stringify(click) }),
-      reason,
-      errorType: LATE_EVENT_ERROR,
-      handler: 'kafka-to-dynamodb',
-    });
-  }
+  observed.deadLetters.push(...expected.late.map((click) => lateLetter(click)), ...letters);
   return { observed: { ...observed, clickSessions }, users, funnels, expected };
 }
 
@@ -189,5 +194,41 @@ describe('verifyResults: clickstream sessions and funnel', () => {
     expect(sessionsCheck(result)).toMatchObject({ unverified: last.pages, lost: 1, mismatched: 0 });
     expect(sessionsCheck(result)?.examples.join('\n')).toMatch(/still open at the end of the run/);
     expect(expected.late[0]?.userId).toContain('-j02');
+  });
+
+  it('counts views the sink dead-lettered as late although sent in time as dead-lettered, not lost, with the reason', () => {
+    // Prepare: the sink read two of a user's views more than the lateness behind its later ones
+    const tally = tallyOf(2000);
+    const user = [...tally.expectation.clicksByUser.values()].find(
+      (list) => list.length >= 4 && !list[0]?.action,
+    );
+    const sinkLate = (user ?? []).slice(0, 2);
+    const { observed } = perfect(tally, sinkLate);
+    // Act
+    const result = verify(tally, observed);
+    // Assess
+    expect(sinkLate).toHaveLength(2);
+    expect(result).toMatchObject({ lost: 0, doubleApplied: 0, mismatched: 0 });
+    expect(sessionsCheck(result)).toMatchObject({ deadLettered: 3 });
+    expect(sessionsCheck(result)?.examples.join('\n')).toMatch(/sent in time; the sink read it/);
+    expect(result.deadLetters).toMatchObject({ unexpected: 0 });
+    expect(result.deadLetters.reasons[LATE_EVENT_ERROR]).toBe(3);
+  });
+
+  it('still flags a late dead letter of a view the tally never sent', () => {
+    // Prepare
+    const tally = tallyOf(500);
+    const { observed } = perfect(tally);
+    observed.deadLetters.push(
+      lateLetter({
+        ...(tally.expectation.clicksByUser.values().next().value?.[0] as ClickEvent),
+        eventId: 'tag1-c999999',
+      }),
+    );
+    // Act
+    const result = verify(tally, observed);
+    // Assess
+    expect(result.deadLetters).toMatchObject({ unexpected: 1 });
+    expect(result.ok).toBe(false);
   });
 });

@@ -59,20 +59,52 @@ function chunkItems<P extends UserPlan>(
   return [...plans.flatMap((p) => p.writes), ...counterUpdates(layout, mapping, counts)];
 }
 
-/** Splits plans into chunks whose writes and counter updates fit one transaction. */
-function chunksOf<P extends UserPlan>(
-  layout: SessionTableLayout,
-  mapping: SessionsMapping,
-  plans: readonly P[],
-) {
+/** Per day of a chunk: whether it adds to the day's session counters and to its funnel (one update each). */
+type CounterDays = Map<string, { sessions: boolean; funnel: boolean }>;
+
+/** How many counter updates a chunk's days make once `counts` joins them (as `counterUpdates` writes them). */
+function counterItemsWith(days: CounterDays, counts: ReadonlyMap<string, DayCounts>): number {
+  let added = 0;
+  for (const [day, c] of counts) {
+    const seen = days.get(day);
+    if (c.sessions > 0 && !seen?.sessions) added++;
+    if (c.funnel.some((x) => x > 0) && !seen?.funnel) added++;
+  }
+  let items = added;
+  for (const flags of days.values()) items += (flags.sessions ? 1 : 0) + (flags.funnel ? 1 : 0);
+  return items;
+}
+
+function addCounterDays(days: CounterDays, counts: ReadonlyMap<string, DayCounts>): void {
+  for (const [day, c] of counts) {
+    const flags = days.get(day) ?? { sessions: false, funnel: false };
+    flags.sessions ||= c.sessions > 0;
+    flags.funnel ||= c.funnel.some((x) => x > 0);
+    days.set(day, flags);
+  }
+}
+
+/**
+ * Splits plans into chunks whose writes and counter updates fit one transaction. Counts items as it goes
+ * (a chunk's counter updates are one per day with sessions and one per day with funnel steps), rather than
+ * building each candidate chunk's items, which made planning quadratic in the chunk's users.
+ */
+function chunksOf<P extends UserPlan>(plans: readonly P[]) {
   const chunks: P[][] = [];
   let current: P[] = [];
+  let writes = 0;
+  let days: CounterDays = new Map();
   for (const plan of plans) {
-    const next = [...current, plan];
-    if (current.length > 0 && chunkItems(layout, mapping, next).length > SESSION_LIMITS.transactionItems) {
+    const items = writes + plan.writes.length + counterItemsWith(days, plan.counts);
+    if (current.length > 0 && items > SESSION_LIMITS.transactionItems) {
       chunks.push(current);
-      current = [plan];
-    } else current = next;
+      current = [];
+      writes = 0;
+      days = new Map();
+    }
+    current.push(plan);
+    writes += plan.writes.length;
+    addCounterDays(days, plan.counts);
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
@@ -98,7 +130,7 @@ export async function commitUserPlans<P extends UserPlan>(
   const { layout, mapping, requests, replan } = options;
   const committed: P[] = [];
   const failed: ChunkFailure<P>[] = [];
-  const pending = chunksOf(layout, mapping, plans);
+  const pending = chunksOf(plans);
   const budget = requests.budget();
   let replans = 0;
   while (pending.length > 0) {
@@ -113,7 +145,7 @@ export async function commitUserPlans<P extends UserPlan>(
       if (retryable && replans < SESSION_LIMITS.maxReplans && (await budget.wait())) {
         replans++;
         const again = await replan(chunk.map((p) => p.user));
-        pending.push(...chunksOf(layout, mapping, again));
+        pending.push(...chunksOf(again));
         continue;
       }
       const refused =

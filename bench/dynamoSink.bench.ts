@@ -2,28 +2,19 @@
  * Kafka → DynamoDB sink, counter view (aggregate mode): the handler against the raw client and a naive
  * handler, in interleaved rounds. Details: docs/performance.md ("How the benchmarks measure").
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   CreateTableCommand,
-  DeleteTableCommand,
-  DynamoDBClient,
+  type DynamoDBClient,
   ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { MSKEvent, MSKRecord } from 'aws-lambda';
 import type { DynamoSinkConfig, SinkTableConfig } from '../config/types';
-import { Logger } from '../lambdas/core/Logger';
-import { Metrics } from '../lambdas/core/Metrics';
-import type { KafkaSinkHandler } from '../lambdas/core/sink/createKafkaSinkHandler';
 import { watermarkAttribute } from '../lambdas/kafka-to-dynamodb/AggregateWriter';
 import { DYNAMO_WRITES } from '../lambdas/kafka-to-dynamodb/constants';
-import { createDynamoSinkHandler } from '../lambdas/kafka-to-dynamodb/createDynamoSinkHandler';
 import { mapConcurrently } from '../lambdas/kafka-to-dynamodb/mapConcurrently';
-import type { ServicesOptions } from '../local/services';
-import { freePort, LOCAL_AWS, startServices, stopServices } from '../local/services';
+import { quietDynamoSink, startDynamoBenchFixture } from './dynamoFixture';
 import type { Benchmark, Figure } from './harness';
 import { figuresTable, measureInterleaved, ratioFigure } from './harness';
 
@@ -105,24 +96,6 @@ function plannedWrites(table: string, batch: readonly Click[], firstOffset: numb
   );
 }
 
-/** Counts DynamoDB HTTP requests per operation (after the SDK's retry layer: every attempt counts). */
-function countRequests(client: DynamoDBClient): Map<string, number> {
-  const counts = new Map<string, number>();
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = context.commandName ?? 'unknown';
-      counts.set(name, (counts.get(name) ?? 0) + 1);
-      return next(args);
-    },
-    { step: 'deserialize', name: 'countDynamoRequests' },
-  );
-  return counts;
-}
-
-function sum(counts: Map<string, number>): number {
-  return [...counts.values()].reduce((a, b) => a + b, 0);
-}
-
 /**
  * Creates a page-views table (pk, window) and returns the sink config of its hourly aggregate mapping (a
  * count and a sum per page and hour), the workload of this benchmark and of the scaling curve.
@@ -171,42 +144,14 @@ export async function pageViewsSink(
   };
 }
 
-/** The sink as the benchmarks run it: logs and metrics silent; a dead letter fails the run (none expected). */
-export function quietDynamoSink(config: DynamoSinkConfig, client: DynamoDBClient): KafkaSinkHandler {
-  const quiet = { write: () => undefined };
-  return createDynamoSinkHandler({
-    config,
-    client,
-    deadLetters: {
-      send: async () => {
-        throw new Error('the benchmark batches have no poison records');
-      },
-    },
-    logger: new Logger('bench', quiet),
-    metrics: new Metrics('bench', quiet),
-  });
-}
-
 export const dynamoSink: Benchmark = {
   name: 'dynamodb-sink counters (10 000 events over 50 keys)',
   async run({ quick }) {
     const records = 10_000;
     const naiveRecords = quick ? 100 : 500;
     const rounds = quick ? 2 : 5;
-    const stateDir = mkdtempSync(join(tmpdir(), 'sb-bench-dynamodb-'));
-    const services: ServicesOptions = {
-      only: ['moto'],
-      stateDir,
-      ports: { moto: await freePort() },
-      log: () => undefined,
-    };
-    await startServices(services);
-    const client = new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${services.ports?.moto}`,
-      region: LOCAL_AWS.region,
-      credentials: { accessKeyId: LOCAL_AWS.accessKeyId, secretAccessKey: LOCAL_AWS.secretAccessKey },
-    });
-    const requests = countRequests(client);
+    const fixture = await startDynamoBenchFixture('dynamodb');
+    const { client } = fixture;
     const table = `bench-page-views-${Date.now().toString(36)}`;
     const config = await pageViewsSink(client, table, 'bench');
     try {
@@ -232,13 +177,13 @@ export const dynamoSink: Benchmark = {
               nextOffset += records;
             },
             run: async () => {
-              const before = sum(requests);
+              const before = fixture.requestTotal();
               const response = await handler(event, {
                 awsRequestId: 'bench',
                 getRemainingTimeInMillis: () => 60_000,
               });
               if (response.batchItemFailures.length > 0) throw new Error('the sink reported failures');
-              sinkRequests.push(sum(requests) - before);
+              sinkRequests.push(fixture.requestTotal() - before);
               applied++;
             },
           },
@@ -318,10 +263,7 @@ export const dynamoSink: Benchmark = {
       ];
       return figures;
     } finally {
-      await client.send(new DeleteTableCommand({ TableName: table }));
-      client.destroy();
-      await stopServices(services);
-      rmSync(stateDir, { recursive: true, force: true });
+      await fixture.close([table]);
     }
   },
 };

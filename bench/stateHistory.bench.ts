@@ -4,14 +4,10 @@
  * put its history item, put the state conditioned on the version), and the handler's requests per batch
  * against its bound. Details: docs/performance.md ("How the benchmarks measure").
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   CreateTableCommand,
-  DeleteTableCommand,
-  DynamoDBClient,
+  type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   ScanCommand,
@@ -20,9 +16,7 @@ import type { MSKEvent } from 'aws-lambda';
 import type { DynamoSinkConfig } from '../config/types';
 import { DYNAMO_LIMITS } from '../lambdas/kafka-to-dynamodb/constants';
 import { mskEvent } from '../local/events/mskEvents';
-import type { ServicesOptions } from '../local/services';
-import { freePort, LOCAL_AWS, startServices, stopServices } from '../local/services';
-import { quietDynamoSink } from './dynamoSink.bench';
+import { quietDynamoSink, startDynamoBenchFixture } from './dynamoFixture';
 import type { Benchmark, Figure } from './harness';
 import { figuresTable, measureInterleaved, ratioFigure } from './harness';
 
@@ -83,18 +77,6 @@ async function createTable(client: DynamoDBClient, name: string, sortKey?: strin
   );
 }
 
-function countRequests(client: DynamoDBClient): { total: number } {
-  const counter = { total: 0 };
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      counter.total++;
-      return next(args);
-    },
-    { step: 'deserialize', name: 'countDynamoRequests' },
-  );
-  return counter;
-}
-
 /** The naive version of one event: read the state, put its history item, put the state guarded by version. */
 async function naiveApply(client: DynamoDBClient, state: string, history: string, e: OrderEvent) {
   const { Item } = await client.send(
@@ -136,20 +118,8 @@ export const stateHistorySink: Benchmark = {
     const records = ENTITIES * VERSIONS;
     const naiveEntities = quick ? 5 : 20;
     const rounds = quick ? 2 : 5;
-    const stateDir = mkdtempSync(join(tmpdir(), 'sb-bench-history-'));
-    const services: ServicesOptions = {
-      only: ['moto'],
-      stateDir,
-      ports: { moto: await freePort() },
-      log: () => undefined,
-    };
-    await startServices(services);
-    const client = new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${services.ports?.moto}`,
-      region: LOCAL_AWS.region,
-      credentials: { accessKeyId: LOCAL_AWS.accessKeyId, secretAccessKey: LOCAL_AWS.secretAccessKey },
-    });
-    const requests = countRequests(client);
+    const fixture = await startDynamoBenchFixture('history');
+    const { client } = fixture;
     const suffix = Date.now().toString(36);
     const state = `bench-order-state-${suffix}`;
     const history = `bench-order-history-${suffix}`;
@@ -195,13 +165,13 @@ export const stateHistorySink: Benchmark = {
               event = batchOf(orderEvents(++run));
             },
             run: async () => {
-              const before = requests.total;
+              const before = fixture.requestTotal();
               const response = await handler(event, {
                 awsRequestId: 'bench',
                 getRemainingTimeInMillis: () => 60_000,
               });
               if (response.batchItemFailures.length > 0) throw new Error('the sink reported failures');
-              sinkRequests.push(requests.total - before);
+              sinkRequests.push(fixture.requestTotal() - before);
               sinkRuns++;
             },
           },
@@ -285,14 +255,7 @@ export const stateHistorySink: Benchmark = {
       ];
       return figures;
     } finally {
-      await Promise.all(
-        [state, history].map((name) =>
-          client.send(new DeleteTableCommand({ TableName: name })).catch(() => undefined),
-        ),
-      );
-      client.destroy();
-      await stopServices(services);
-      rmSync(stateDir, { recursive: true, force: true });
+      await fixture.close([state, history]);
     }
   },
 };

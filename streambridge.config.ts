@@ -1,7 +1,7 @@
 /**
- * The reference pipeline: IoT telemetry as a time series with TTL, user sessions, clickstream counters /
- * leaderboards / unique visitors / sessions and a funnel, product cache warming with a CDC replica, and
- * order event sourcing. What grows with events expires (or is capped), so a pipeline left running reaches
+ * The reference pipeline: IoT telemetry as a time series with TTL and temperature alerts, user sessions,
+ * clickstream counters / leaderboards / unique visitors / sessions and a funnel, product cache warming with
+ * a CDC replica, and order event sourcing. What grows with events expires (or is capped), so a pipeline left running reaches
  * a steady state.
  * `cdk synth` validates it (errors name the field) and provisions it; copy and edit it for your own.
  */
@@ -29,6 +29,8 @@ const config: PipelineConfig = {
     { name: 'products.changes', partitions: 3, cleanupPolicy: 'compact' },
     { name: 'orders.changes', partitions: 3, retentionMs: 30 * 86_400_000 },
     { name: 'clickstream', partitions: 6, retentionMs: 3 * 86_400_000 },
+    { name: 'device-readings', partitions: 3, retentionMs: 86_400_000 },
+    { name: 'device-alerts', partitions: 3, retentionMs: 7 * 86_400_000 },
   ],
   sources: [
     {
@@ -124,6 +126,21 @@ const config: PipelineConfig = {
           operation: 'stream',
           key: 'device:{deviceId}:readings',
           maxLength: 1000,
+        },
+        {
+          // Over 80 °C for two readings in a row alerts, back at 70 °C or below recovers; 30 s without a
+          // reading turns a device silent. One alert per change on device-alerts; the current set in Redis.
+          name: 'device-temperature',
+          topic: 'device-readings',
+          operation: 'threshold',
+          key: '{deviceId}',
+          valueField: 'temperature',
+          timeField: 'ts',
+          above: 80,
+          recoverBelow: 70,
+          forReadings: 2,
+          silenceSeconds: 30,
+          alertTopic: 'device-alerts',
         },
       ],
     },

@@ -82,7 +82,7 @@ export function renderLiveView(stats: LiveStats): string[] {
   const w = stats.written;
   const lines = [
     `streambridge demo · run ${stats.runTag} · ${stats.phase} · ${(stats.elapsedMs / 1000).toFixed(0)}s`,
-    `  written   ${written} events (${stats.rate.toFixed(0)}/s): clicks ${w.click} · telemetry ${w.telemetry} · sessions ${w.session} · products ${w.product} · orders ${w.order} · poison ${w.poison}`,
+    `  written   ${written} events (${stats.rate.toFixed(0)}/s): clicks ${w.click} · telemetry ${w.telemetry} · sessions ${w.session} · products ${w.product} · orders ${w.order} · readings ${w.reading} · poison ${w.poison}`,
     `  applied   ${stats.applied} verified in the sinks · dead-lettered ${stats.deadLettered} · in flight ${pending}`,
     `  latency   p50 ${ms(stats.latency.p50)} · p95 ${ms(stats.latency.p95)} · p99 ${ms(stats.latency.p99)} (${stats.latency.samples} samples)`,
   ];

@@ -17,6 +17,8 @@ import type { Redis } from 'ioredis';
 import { mapConcurrently } from '../../lambdas/kafka-to-dynamodb/mapConcurrently';
 import { readStateHistory } from '../../lambdas/kafka-to-dynamodb/readStateHistory';
 import type { HistoryEntry } from '../../lambdas/kafka-to-dynamodb/stateAsOf';
+import { thresholdKeys } from '../../lambdas/kafka-to-redis/thresholds/constants';
+import type { AlertReader } from './AlertReader';
 import type { DemoPipeline } from './demoPipeline';
 import { renderKey } from './demoPipeline';
 import { historySample } from './orderHistoryCheck';
@@ -24,6 +26,7 @@ import { readClickSessions } from './readClickSessions';
 import type { Expectation } from './Tally';
 import type {
   DeadLetterMessage,
+  ObservedAlerts,
   ObservedSession,
   ObservedState,
   ObservedStream,
@@ -35,6 +38,8 @@ export interface SinkReaderOptions {
   readonly pipeline: DemoPipeline;
   readonly redis: Redis;
   readonly dynamodb: DynamoDBClient;
+  /** The alert topic's reader; without it the threshold mapping's alerts are not read. */
+  readonly alerts?: AlertReader;
 }
 
 type Item = Record<string, unknown>;
@@ -82,6 +87,7 @@ export class SinkReader {
   readonly #pipeline: DemoPipeline;
   readonly #redis: Redis;
   readonly #dynamodb: DynamoDBClient;
+  readonly #alerts: AlertReader | undefined;
   readonly #streams = new Map<string, StreamHistory>();
   #lastPass: Promise<unknown> = Promise.resolve();
 
@@ -89,6 +95,7 @@ export class SinkReader {
     this.#pipeline = options.pipeline;
     this.#redis = options.redis;
     this.#dynamodb = options.dynamodb;
+    this.#alerts = options.alerts;
   }
 
   async read(
@@ -99,15 +106,22 @@ export class SinkReader {
     // One pass at a time: a pass reads each stream from where the previous one stopped, so two passes
     // overlapping (the live view's and the drain loop's) would both read the same new entries.
     const pass = this.#lastPass.then(async () => {
-      const [redisState, dynamoState, clickSessions] = await Promise.all([
+      // The topic before the alert set: a transition is committed to Redis before it is sent, so the set
+      // read after the topic is never behind it.
+      const alertMessages = await this.#alerts?.read();
+      const [redisState, dynamoState, clickSessions, current] = await Promise.all([
         this.#readRedis(expectation),
         this.#readDynamo(expectation),
         readClickSessions(this.#pipeline, expectation, this.#dynamodb),
+        alertMessages ? this.#readAlertSet(expectation) : undefined,
       ]);
+      const alerts: ObservedAlerts | undefined =
+        alertMessages && current ? { messages: alertMessages, current } : undefined;
       return {
         ...redisState,
         ...dynamoState,
         ...(clickSessions ? { clickSessions } : {}),
+        ...(alerts ? { alerts } : {}),
         deadLetters,
         onFailureMessages,
       };
@@ -175,6 +189,23 @@ export class SinkReader {
       } else cacheSeen.set(p.productId, parseJsonObject(typeof reply === 'string' ? reply : null));
     }
     return { counters, leaderboards, uniques, sessions: sessionsSeen, cache: cacheSeen, streams };
+  }
+
+  /** The threshold mapping's current alert of each of the run's sensors that has one. */
+  async #readAlertSet(e: Expectation): Promise<Map<string, string>> {
+    const { threshold } = this.#pipeline.redis;
+    const keys = [...e.readings.keys()].map((deviceId) => renderKey(threshold.keyT, { deviceId }));
+    const current = new Map<string, string>();
+    if (keys.length === 0) return current;
+    const values = (await this.#redis.call('HMGET', thresholdKeys(threshold.name).alerts, ...keys)) as (
+      | string
+      | null
+    )[];
+    keys.forEach((key, i) => {
+      const value = values[i];
+      if (value) current.set(key, value);
+    });
+    return current;
   }
 
   /**

@@ -1,6 +1,7 @@
 /**
  * Writes generated events where a real application would: items into the source tables (BatchWriteItem of
- * what arrives within a few ms, ItemBatcher) and clicks onto the clickstream topic (batched sends); one
+ * what arrives within a few ms, ItemBatcher), clicks onto the clickstream topic and sensor readings onto
+ * the readings topic (batched sends); one
  * entity's writes in generation order, entities in parallel up to a bound, each
  * retried until accepted or `writeTimeoutMs` passes (then the run fails: an unaccepted event is never tallied).
  *
@@ -55,6 +56,7 @@ export class SourceWriteError extends Error {
 
 interface PendingClick {
   readonly event: DemoEvent;
+  readonly topic: string;
   readonly key: string;
   readonly value: string;
 }
@@ -114,7 +116,11 @@ export class SourceWriter {
   /** Queues an event; resolves when a write slot is free (back-pressure for the generator). */
   async write(event: DemoEvent): Promise<void> {
     if (this.#failure) throw this.#failure;
-    if (event.kind === 'click' || (event.kind === 'poison' && event.variant === 'click-not-json')) {
+    if (
+      event.kind === 'click' ||
+      event.kind === 'reading' ||
+      (event.kind === 'poison' && event.variant === 'click-not-json')
+    ) {
       this.#queueClick(event);
       return;
     }
@@ -165,17 +171,21 @@ export class SourceWriter {
     else this.#inFlight -= 1;
   }
 
-  #queueClick(event: Extract<DemoEvent, { kind: 'click' | 'poison' }>): void {
+  #queueClick(event: Extract<DemoEvent, { kind: 'click' | 'reading' | 'poison' }>): void {
+    const { clickTopic, readingTopic } = this.#options.pipeline;
     this.#clicks.push(
       event.kind === 'click'
         ? // A journey's clicks (they carry a funnel step) are keyed by user: they reach the sink in the order
           // generated, so its out-of-order and too-late views are exactly the ones meant.
           {
             event,
+            topic: clickTopic,
             key: event.action === undefined ? event.page : event.userId,
             value: JSON.stringify(clickBody(event)),
           }
-        : { event, key: event.marker, value: `not json: ${event.marker} {` },
+        : event.kind === 'reading'
+          ? { event, topic: readingTopic, key: event.deviceId, value: JSON.stringify(clickBody(event)) }
+          : { event, topic: clickTopic, key: event.marker, value: `not json: ${event.marker} {` },
     );
     if (this.#clicks.length >= CLICK_BATCH) this.#sendClicks();
     else this.#clickTimer ??= setTimeout(() => this.#sendClicks(), CLICK_LINGER_MS);
@@ -187,14 +197,19 @@ export class SourceWriter {
     const batch = this.#clicks;
     if (batch.length === 0) return;
     this.#clicks = [];
-    // One send at a time keeps each page's clicks in generation order on its partition.
+    const topics = new Map<string, { key: string; value: string }[]>();
+    for (const { topic, key, value } of batch) {
+      const messages = topics.get(topic);
+      if (messages) messages.push({ key, value });
+      else topics.set(topic, [{ key, value }]);
+    }
+    // One send at a time keeps each page's clicks and each device's readings in generation order on its partition.
     this.#clickChain = this.#clickChain
       .then(() =>
-        this.#withRetry(`${batch.length} clicks`, () =>
-          this.#producer.send({
-            topic: this.#options.pipeline.clickTopic,
+        this.#withRetry(`${batch.length} clicks and readings`, () =>
+          this.#producer.sendBatch({
             acks: -1,
-            messages: batch.map(({ key, value }) => ({ key, value })),
+            topicMessages: [...topics].map(([topic, messages]) => ({ topic, messages })),
           }),
         ),
       )
@@ -221,7 +236,7 @@ export class SourceWriter {
     }
   }
 
-  async #writeItem(event: Exclude<DemoEvent, { kind: 'click' }>): Promise<void> {
+  async #writeItem(event: Exclude<DemoEvent, { kind: 'click' | 'reading' }>): Promise<void> {
     const { sources, redis } = this.#options.pipeline;
     const now = Date.now();
     switch (event.kind) {
@@ -296,7 +311,7 @@ function expiry(source: SourceTableConfig, fromMs: number, ttlSeconds: number): 
   return source.ttlAttribute ? { [source.ttlAttribute]: Math.floor(fromMs / 1000) + ttlSeconds } : {};
 }
 
-function clickBody(event: Extract<DemoEvent, { kind: 'click' }>): Record<string, unknown> {
+function clickBody(event: Extract<DemoEvent, { kind: 'click' | 'reading' }>): Record<string, unknown> {
   const { kind: _kind, ...body } = event;
   return body;
 }
@@ -313,6 +328,8 @@ function entityOf(event: DemoEvent): string {
       return `order:${event.orderId}`;
     case 'click':
       return `page:${event.page}`;
+    case 'reading':
+      return `sensor:${event.deviceId}`;
     case 'poison':
       return `poison:${event.marker}`;
   }

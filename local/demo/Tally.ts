@@ -13,7 +13,15 @@
  */
 import type { DemoPipeline } from './demoPipeline';
 import { renderKey } from './demoPipeline';
-import type { ClickEvent, DemoEvent, DemoEventKind, OrderEvent, OrderStatus, PoisonVariant } from './types';
+import type {
+  ClickEvent,
+  DemoEvent,
+  DemoEventKind,
+  OrderEvent,
+  OrderStatus,
+  PoisonVariant,
+  ReadingEvent,
+} from './types';
 
 export interface ExpectedSession {
   readonly sessionId: string;
@@ -87,6 +95,8 @@ export interface Expectation {
   readonly orders: Map<string, ExpectedOrder>;
   /** Every order's events in generation order (version order): what its history must fold to. */
   readonly orderEvents: Map<string, OrderEvent[]>;
+  /** Sensor device id → its readings in generation order (the threshold mapping's input). */
+  readonly readings: Map<string, ReadingEvent[]>;
   /** Poison marker → what it was. */
   readonly poison: Map<string, PoisonVariant>;
   /**
@@ -114,7 +124,7 @@ export function aggregateId(pk: string, sk: string | undefined): string {
 export class Tally {
   readonly #pipeline: DemoPipeline;
   readonly #expectation: Expectation = {
-    counts: { click: 0, telemetry: 0, session: 0, product: 0, order: 0, poison: 0 },
+    counts: { click: 0, telemetry: 0, session: 0, product: 0, order: 0, poison: 0, reading: 0 },
     counters: new Map(),
     leaderboards: new Map(),
     uniques: new Map(),
@@ -125,6 +135,7 @@ export class Tally {
     aggregates: new Map(),
     orders: new Map(),
     orderEvents: new Map(),
+    readings: new Map(),
     poison: new Map(),
     clickGroups: new Map(),
     clicksByUser: new Map(),
@@ -214,6 +225,12 @@ export class Tally {
         o.events += 1;
         e.orders.set(event.orderId, o);
         e.orderEvents.set(event.orderId, [...(e.orderEvents.get(event.orderId) ?? []), event]);
+        break;
+      }
+      case 'reading': {
+        const readings = e.readings.get(event.deviceId);
+        if (readings) readings.push(event);
+        else e.readings.set(event.deviceId, [event]);
         break;
       }
       case 'poison':

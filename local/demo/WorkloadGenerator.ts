@@ -9,10 +9,18 @@
  * const event = generator.next(); // { kind: 'click', page: 'home-k3x9p', ... }
  * ```
  */
-import { JOURNEYS, ORDER_ACTORS, ORDER_FLOW, WORKLOAD_MIX, WORKLOAD_POOLS } from './constants';
+import { JOURNEYS, ORDER_ACTORS, ORDER_FLOW, SENSOR_WAVE, WORKLOAD_MIX, WORKLOAD_POOLS } from './constants';
 import { buildJourneys, type JourneyRules } from './journeys';
 import { Prng } from './Prng';
-import type { ClickEvent, DemoEvent, OrderEvent, OrderStatus, PoisonVariant, SessionEvent } from './types';
+import type {
+  ClickEvent,
+  DemoEvent,
+  OrderEvent,
+  OrderStatus,
+  PoisonVariant,
+  ReadingEvent,
+  SessionEvent,
+} from './types';
 
 export interface WorkloadOptions {
   readonly seed: number;
@@ -34,6 +42,15 @@ interface OpenSession {
   readonly email: string;
   readonly ipAddress: string;
   seq: number;
+}
+
+/** An alerting device: its temperature wave and how many readings it sent. */
+interface Sensor {
+  readonly deviceId: string;
+  readonly period: number;
+  readonly phase: number;
+  readings: number;
+  lastTs: number;
 }
 
 interface OpenOrder {
@@ -62,6 +79,7 @@ export class WorkloadGenerator {
   readonly #deviceLastTs = new Map<string, number>();
   readonly #journeys: ClickEvent[];
   readonly #journeySpacing: number;
+  readonly #sensors = new Map<number, Sensor>();
 
   constructor(options: WorkloadOptions) {
     this.#rng = new Prng(options.seed);
@@ -102,6 +120,8 @@ export class WorkloadGenerator {
         return this.#session();
       case 'product':
         return this.#product();
+      case 'reading':
+        return this.#reading();
       default:
         return this.#order();
     }
@@ -155,6 +175,40 @@ export class WorkloadGenerator {
       humidity: this.#rng.int(20, 80),
       battery: this.#rng.int(5, 100),
     };
+  }
+
+  /**
+   * A reading of one of the sensors still sending (the first stops after `sensorSilentAfter` readings):
+   * its temperature follows the device's triangle wave over its readings, so it drifts over the alert
+   * threshold and back once a period.
+   */
+  #reading(): ReadingEvent {
+    const active: number[] = [];
+    for (let n = 1; n <= WORKLOAD_POOLS.sensors; n++) {
+      const sensor = this.#sensors.get(n);
+      if (n === 1 && sensor && sensor.readings >= WORKLOAD_POOLS.sensorSilentAfter) continue;
+      active.push(n);
+    }
+    const n = this.#rng.pick(active);
+    let sensor = this.#sensors.get(n);
+    if (!sensor) {
+      const period = this.#rng.int(SENSOR_WAVE.minPeriod, SENSOR_WAVE.maxPeriod);
+      sensor = {
+        deviceId: `sensor-${this.#tag}-${n}`,
+        period,
+        phase: this.#rng.int(0, period - 1),
+        readings: 0,
+        lastTs: 0,
+      };
+      this.#sensors.set(n, sensor);
+    }
+    const at = ((sensor.readings + sensor.phase) % sensor.period) / sensor.period;
+    const wave = at < 0.5 ? 4 * at - 1 : 3 - 4 * at;
+    const noise = (this.#rng.next() - 0.5) * SENSOR_WAVE.noise;
+    const temperature = Math.round((SENSOR_WAVE.mid + SENSOR_WAVE.amplitude * wave + noise) * 10) / 10;
+    sensor.readings += 1;
+    sensor.lastTs = Math.max(this.#clock(), sensor.lastTs + 1);
+    return { kind: 'reading', deviceId: sensor.deviceId, ts: sensor.lastTs, temperature };
   }
 
   #session(): SessionEvent {

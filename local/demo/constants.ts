@@ -7,6 +7,8 @@ export const DEMO_SOURCES = {
   products: 'sb-products',
   orders: 'sb-order-events',
   clickstream: 'clickstream',
+  /** Temperature readings of the alerting devices, produced straight to Kafka keyed by device. */
+  readings: 'device-readings',
 } as const;
 
 /** Share of each kind in the generated workload. */
@@ -16,6 +18,7 @@ export const WORKLOAD_MIX = {
   session: 15,
   product: 10,
   order: 10,
+  reading: 10,
 } as const;
 
 /** Entity pools: small enough that keys repeat (counters, versions), large enough to spread partitions. */
@@ -31,7 +34,28 @@ export const WORKLOAD_POOLS = {
   maxQuantity: 5,
   /** Chance that an update of a session with seq ≥ 3 ends it instead. */
   sessionEndChance: 0.15,
+  /** Devices whose temperature readings drift over the alert threshold and back. */
+  sensors: 6,
+  /** The first of them goes silent after this many readings (the silence alert). */
+  sensorSilentAfter: 8,
 } as const;
+
+/** The sensors' temperature: a triangle wave per device (seeded period and phase) plus a little noise. */
+export const SENSOR_WAVE = {
+  /** Readings per period, drawn per device in this range. */
+  minPeriod: 16,
+  maxPeriod: 30,
+  mid: 60,
+  amplitude: 28,
+  /** Peak-to-peak noise, less than the hysteresis band (10) so a crossing does not flap. */
+  noise: 3,
+} as const;
+
+/**
+ * A silence is due (its alert must be on the topic) this long after it began plus one sweep period: the
+ * sweep's run, its commit and the alert's send take well under it.
+ */
+export const SILENCE_DUE_SLACK_MS = 15_000;
 
 export const ORDER_FLOW = ['created', 'paid', 'shipped', 'delivered'] as const;
 

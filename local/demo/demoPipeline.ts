@@ -26,6 +26,7 @@ import type {
   SourceTableConfig,
   StateMapping,
   StreamMapping,
+  ThresholdMapping,
   TimeSeriesMapping,
   UniqueMapping,
   UpsertMapping,
@@ -42,6 +43,8 @@ export interface DemoPipeline {
     readonly orders: SourceTableConfig;
   };
   readonly clickTopic: string;
+  /** Where the sensors' readings go (the threshold mapping's topic). */
+  readonly readingTopic: string;
   readonly redis: {
     readonly session: SessionMapping & { readonly keyT: CompiledTemplate };
     readonly counter: CounterMapping & { readonly keyT: CompiledTemplate };
@@ -52,6 +55,7 @@ export interface DemoPipeline {
     readonly unique: UniqueMapping & { readonly keyT: CompiledTemplate; readonly elementT: CompiledTemplate };
     readonly cache: CacheMapping & { readonly keyT: CompiledTemplate };
     readonly stream: StreamMapping & { readonly keyT: CompiledTemplate };
+    readonly threshold: ThresholdMapping & { readonly keyT: CompiledTemplate };
   };
   readonly dynamodb: {
     /** The clickstream's sessions and funnel (with its table), when the pipeline has one. */
@@ -111,6 +115,7 @@ export function demoPipeline(config: PipelineConfig): DemoPipeline {
   const clickTopic = DEMO_SOURCES.clickstream;
   if (!config.topics.some((t) => t.name === clickTopic))
     throw new DemoConfigError(`no topic "${clickTopic}"`);
+  const readingTopic = DEMO_SOURCES.readings;
   const leaderboard = redisMapping(config, clickTopic, 'leaderboard');
   const unique = redisMapping(config, clickTopic, 'unique');
   const aggregate = dynamoMapping(config, clickTopic, 'aggregate');
@@ -125,6 +130,7 @@ export function demoPipeline(config: PipelineConfig): DemoPipeline {
   return {
     sources,
     clickTopic,
+    readingTopic,
     redis: {
       session: redisMapping(config, sources.sessions.topic, 'session'),
       counter: redisMapping(config, clickTopic, 'counter'),
@@ -132,6 +138,7 @@ export function demoPipeline(config: PipelineConfig): DemoPipeline {
       unique: { ...unique, elementT: compileTemplate(unique.element) },
       cache: redisMapping(config, sources.products.topic, 'cache'),
       stream: redisMapping(config, sources.telemetry.topic, 'stream'),
+      threshold: redisMapping(config, readingTopic, 'threshold'),
     },
     dynamodb: {
       ...sessionsOf(config, clickTopic),

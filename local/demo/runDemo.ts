@@ -20,6 +20,7 @@ import { awsClientOptions } from '../deploy/localEndpoints';
 import type { LocalEndpoints } from '../deploy/types';
 import type { LocalDeployment } from '../runtime/types';
 import { SDK_APP_IDS } from '../services/constants';
+import { AlertReader } from './AlertReader';
 import { closeOpenSessions } from './closeOpenSessions';
 import { DEMO_DEFAULTS } from './constants';
 import { DeadLetterReader } from './DeadLetterReader';
@@ -155,7 +156,12 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     sqs,
     s3,
   });
-  const reader = new SinkReader({ pipeline, redis, dynamodb: verifierDynamodb });
+  const alerts = new AlertReader({
+    brokers: endpoints.kafkaBrokers,
+    topic: pipeline.redis.threshold.alertTopic,
+    keyPrefix: `sensor-${runTag}-`,
+  });
+  const reader = new SinkReader({ pipeline, redis, dynamodb: verifierDynamodb, alerts });
   const view = options.view === false ? undefined : new LiveView(options.view ?? process.stderr);
 
   let lastVerification: Verification | undefined;
@@ -258,7 +264,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
   }, DEMO_DEFAULTS.viewIntervalMs);
 
   try {
-    await writer.start();
+    await Promise.all([writer.start(), alerts.start()]);
     await lag.start().catch((error: unknown) => log(`kafka lag unavailable: ${(error as Error).message}`));
     log(
       `demo run ${runTag}: seed ${options.seed}, ${describeLimit(options)}; Ctrl-C stops generating and verifies`,
@@ -293,7 +299,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     return summary;
   } finally {
     clearInterval(timer);
-    await Promise.all([writer.close(), lag.close()]);
+    await Promise.all([writer.close(), lag.close(), alerts.close()]);
     deadLetters.close();
     redis.disconnect();
     for (const client of [dynamodb, probeDynamodb, verifierDynamodb, sqs, s3]) client.destroy();

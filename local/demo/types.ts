@@ -74,6 +74,18 @@ export interface OrderEvent {
   readonly ts: number;
 }
 
+/**
+ * A temperature reading of an alerting device, produced straight to the readings topic keyed by device (a
+ * device bridge would: MQTT to Kafka), so each device's readings stay in order on one partition.
+ */
+export interface ReadingEvent {
+  readonly kind: 'reading';
+  readonly deviceId: string;
+  /** Epoch ms; strictly increasing per device. */
+  readonly ts: number;
+  readonly temperature: number;
+}
+
 export type PoisonVariant = 'click-not-json' | 'product-schema';
 
 /**
@@ -87,7 +99,14 @@ export interface PoisonEvent {
   readonly marker: string;
 }
 
-export type DemoEvent = ClickEvent | TelemetryEvent | SessionEvent | ProductEvent | OrderEvent | PoisonEvent;
+export type DemoEvent =
+  | ClickEvent
+  | TelemetryEvent
+  | SessionEvent
+  | ProductEvent
+  | OrderEvent
+  | ReadingEvent
+  | PoisonEvent;
 
 export type DemoEventKind = DemoEvent['kind'];
 
@@ -216,6 +235,26 @@ export interface DeadLetterMessage {
   readonly handler?: string;
 }
 
+/** An alert message read from the threshold mapping's alert topic, in topic order per device. */
+export interface ObservedAlert {
+  /** The `streambridge-alert-id` header. */
+  readonly id: string;
+  readonly key: string;
+  readonly seq: number;
+  readonly from: string;
+  readonly to: string;
+  readonly at: number;
+  readonly value: number;
+}
+
+/** What the threshold mapping shows for this run's devices: its alert messages and its current alert set. */
+export interface ObservedAlerts {
+  /** Every message of this run's devices on the alert topic, per partition in offset order. */
+  readonly messages: readonly ObservedAlert[];
+  /** Device → its entry in the mapping's current alert set (JSON), for the devices that have one. */
+  readonly current: ReadonlyMap<string, string>;
+}
+
 /** What the sinks hold for the tally's keys, read by the verifier's reader. */
 export interface ObservedState {
   readonly counters: ReadonlyMap<string, number | null>;
@@ -236,6 +275,8 @@ export interface ObservedState {
   readonly replica: ReadonlyMap<string, Readonly<Record<string, unknown>> | null>;
   /** The clickstream's sessions and funnel, when the pipeline has a `sessions` mapping on it. */
   readonly clickSessions?: ObservedClickSessions;
+  /** The threshold mapping's alerts, when the run reads them. */
+  readonly alerts?: ObservedAlerts;
   readonly deadLetters: readonly DeadLetterMessage[];
   readonly onFailureMessages: number;
 }

@@ -16,6 +16,7 @@ import { type EventShortfall, eventUnion } from './eventUnion';
 import { isExpired } from './itemExpiry';
 import { orderHistoryCheck } from './orderHistoryCheck';
 import { type ClickEffect, clickGroup, type Expectation } from './Tally';
+import { thresholdCheck } from './thresholdCheck';
 import type {
   DeadLetterMessage,
   DeadLetterSummary,
@@ -60,7 +61,7 @@ export interface Verification {
 }
 
 const MAX_EXAMPLES = 5;
-const KINDS = ['click', 'telemetry', 'session', 'product', 'order', 'poison'] as const;
+const KINDS = ['click', 'telemetry', 'session', 'product', 'order', 'poison', 'reading'] as const;
 
 class CheckBuilder {
   readonly effect: string;
@@ -511,6 +512,23 @@ function clickSessionChecks(input: VerifyInput): CheckBuilder[] {
   return [check];
 }
 
+/** The sensors' alerts: every transition once, in order, and the current alert set (thresholdCheck.ts). */
+function thresholdChecks(input: VerifyInput): CheckBuilder[] {
+  const check = new CheckBuilder(`redis:${input.pipeline.redis.threshold.name}`, 'reading');
+  const findings = thresholdCheck(input);
+  if (!findings) {
+    const ids = [...input.expectation.readings.values()].flat().map((r) => `${r.deviceId}@${r.ts}`);
+    check.expected = ids.length;
+    check.unverify(ids, 'the alert topic was not read');
+    return [check];
+  }
+  check.expected = findings.expected;
+  for (const { ids, example } of findings.missing) check.miss(ids, example);
+  for (const { ids, example } of findings.repeated) check.twice(ids, example);
+  for (const difference of findings.differences) check.differ(difference);
+  return [check];
+}
+
 function deadLetterAccounting(
   input: VerifyInput,
   runTag: string,
@@ -579,6 +597,7 @@ export function verifyResults(input: VerifyInput & { readonly runTag: string }):
     ...orderChecks(input),
     ...historyChecks(input),
     ...clickSessionChecks(input),
+    ...thresholdChecks(input),
   ];
   const poison = deadLetterAccounting(input, input.runTag);
   const counts = input.expectation.counts;

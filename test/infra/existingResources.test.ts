@@ -178,7 +178,14 @@ describe('new topics on an existing MSK cluster', () => {
     const topics = resourcesOf(built.dataTemplate, 'Custom::KafkaTopic').map(
       ([, t]) => t.Properties.TopicName,
     );
-    expect(topics.sort()).toEqual(['clickstream', 'orders.changes', 'products.changes', 'sessions.changes']);
+    expect(topics.sort()).toEqual([
+      'clickstream',
+      'device-alerts',
+      'device-readings',
+      'orders.changes',
+      'products.changes',
+      'sessions.changes',
+    ]);
     built.dataTemplate.resourceCountIs('AWS::MSK::Topic', 0);
   });
 });

@@ -536,9 +536,11 @@ describe('bridge functions', () => {
       [...base, ...kafka, HANDLER_ENV.governanceHashSaltSecretArn].sort(),
     );
     expect(Object.keys(environmentOf(HANDLERS.kinesisToKafka)).sort()).toEqual([...base, ...kafka].sort());
+    // The reference Redis sink has a threshold mapping: it produces alerts, so it gets the producer settings.
     expect(Object.keys(environmentOf(HANDLERS.kafkaToRedis)).sort()).toEqual(
       [
         ...base,
+        ...kafka,
         HANDLER_ENV.redisHost,
         HANDLER_ENV.redisPort,
         HANDLER_ENV.redisTls,
@@ -784,7 +786,10 @@ describe('permissions', () => {
     const groups = statementsWith(handler, 'kafka-cluster:AlterGroup').flatMap(resourceList);
     for (const group of groups) expect(JSON.stringify(group)).toContain(':group/');
     expect(groups.map(last).sort()).toEqual(topics.map((t) => `${sink.consumerGroup}.${t}`).sort());
-    expect(statementsWith(handler, 'kafka-cluster:WriteData')).toEqual([]);
+    // Only the threshold mappings' alert topics are written to.
+    const alertTopics = sink.mappings.flatMap((m) => ('alertTopic' in m ? [m.alertTopic] : []));
+    const written = statementsWith(handler, 'kafka-cluster:WriteData').flatMap(resourceList);
+    expect(written.map(last).sort()).toEqual([...new Set(alertTopics)].sort());
   });
 
   it('let the DynamoDB sink read and write items of exactly its tables, without scans or indexes', () => {

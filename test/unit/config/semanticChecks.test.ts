@@ -26,7 +26,7 @@ describe('pipelineChecks', () => {
     [
       'a duplicate topic',
       (c) => c.topics.push({ ...c.topics[0] }),
-      'topics[5].name: duplicate topic "telemetry.changes"',
+      'topics[7].name: duplicate topic "telemetry.changes"',
     ],
     [
       'a duplicate source table',
@@ -36,7 +36,7 @@ describe('pipelineChecks', () => {
     [
       'a source topic that is not declared',
       (c) => (c.sources[1].topic = 'nope'),
-      'sources[1].topic: topic "nope" is not declared in topics (declared: telemetry.changes, sessions.changes, products.changes, orders.changes, clickstream)',
+      'sources[1].topic: topic "nope" is not declared in topics (declared: telemetry.changes, sessions.changes, products.changes, orders.changes, clickstream, device-readings, device-alerts)',
     ],
     [
       'a routed topic that is not declared',

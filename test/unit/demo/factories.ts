@@ -1,4 +1,6 @@
 import type { HistoryEntry } from '../../../lambdas/kafka-to-dynamodb/stateAsOf';
+import { evaluateReadings } from '../../../lambdas/kafka-to-redis/thresholds/evaluateThreshold';
+import type { ThresholdRule } from '../../../lambdas/kafka-to-redis/thresholds/types';
 /**
  * Factories for the demo's unit tests: the reference pipeline, events, and an observed sink state that
  * holds exactly what a tally expects (tests then break it in one place).
@@ -8,6 +10,8 @@ import type { Expectation } from '../../../local/demo/Tally';
 import type {
   ClickEvent,
   DeadLetterMessage,
+  ObservedAlert,
+  ObservedAlerts,
   ObservedSession,
   ObservedState,
   ObservedStream,
@@ -66,6 +70,7 @@ export interface MutableObserved {
   aggregates: Map<string, Record<string, unknown> | null>;
   orders: Map<string, Record<string, unknown> | null>;
   replica: Map<string, Record<string, unknown> | null>;
+  alerts?: ObservedAlerts;
   deadLetters: DeadLetterMessage[];
   onFailureMessages: number;
 }
@@ -109,6 +114,53 @@ export function historyOf(events: readonly OrderEvent[]): HistoryEntry[] {
       ...(change.version % 10 === 0 ? { state: { ...state } } : {}),
     };
   });
+}
+
+/** The reference pipeline's threshold rule, as the sink reads it. */
+export const thresholdRule: ThresholdRule = {
+  mapping: pipeline.redis.threshold.name,
+  above: pipeline.redis.threshold.above,
+  recoverBelow: pipeline.redis.threshold.recoverBelow,
+  forReadings: pipeline.redis.threshold.forReadings ?? 1,
+  forSeconds: pipeline.redis.threshold.forSeconds ?? 0,
+  silenceSeconds: pipeline.redis.threshold.silenceSeconds,
+};
+
+/**
+ * The alert topic and the current alert set as the sink leaves them after the tally's readings (no
+ * silences): computed with the sink's own evaluator, so a unit test also holds the verifier's independent
+ * recomputation to the sink's rule.
+ */
+export function sinkAlerts(expectation: Expectation): {
+  messages: ObservedAlert[];
+  current: Map<string, string>;
+} {
+  const messages: ObservedAlert[] = [];
+  const current = new Map<string, string>();
+  for (const [deviceId, readings] of expectation.readings) {
+    const { state, alerts } = evaluateReadings(
+      thresholdRule,
+      deviceId,
+      undefined,
+      readings.map((r) => ({ value: r.temperature, at: r.ts })),
+    );
+    for (const a of alerts)
+      messages.push({
+        id: a.alertId,
+        key: a.key,
+        seq: a.seq,
+        from: a.from,
+        to: a.to,
+        at: a.at,
+        value: a.value,
+      });
+    if (state.status !== 'ok')
+      current.set(
+        deviceId,
+        JSON.stringify({ key: deviceId, status: state.status, since: state.since, value: state.lastValue }),
+      );
+  }
+  return { messages, current };
 }
 
 /** A sink state holding exactly the tally's effects (poison dead-lettered by `handlers` each). */
@@ -163,6 +215,7 @@ export function perfectObserved(
     ),
     replica: new Map(products.map((p) => [p.productId, productItem(p)])),
     orderHistories: new Map([...expectation.orderEvents].map(([id, events]) => [id, historyOf(events)])),
+    alerts: sinkAlerts(expectation),
     deadLetters: [...expectation.poison].flatMap(([marker, variant]) =>
       (handlers[variant] ?? []).map((handler, i) => ({
         queueUrl: `http://127.0.0.1/q/${handler}`,

@@ -6,7 +6,7 @@ import { latencyPercentiles } from '../../../local/demo/latencyPercentiles';
 const stats: LiveStats = {
   phase: 'running',
   elapsedMs: 12_300,
-  written: { click: 40, telemetry: 25, session: 15, product: 10, order: 9, poison: 1 },
+  written: { click: 40, telemetry: 25, session: 15, product: 10, order: 9, poison: 1, reading: 0 },
   rate: 99.6,
   lag: [
     { group: 'streambridge-redis-sink', topic: 'clickstream', lag: 7, checkpointed: 33 },

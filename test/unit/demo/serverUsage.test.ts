@@ -91,7 +91,7 @@ describe('LiveView server line', () => {
   const stats = {
     phase: 'running' as const,
     elapsedMs: 61_000,
-    written: { click: 4, telemetry: 3, session: 1, product: 1, order: 1, poison: 0 },
+    written: { click: 4, telemetry: 3, session: 1, product: 1, order: 1, poison: 0, reading: 0 },
     rate: 100,
     lag: [],
     applied: 10,

@@ -55,7 +55,7 @@ describe('WorkloadGenerator', () => {
     const events = generate(2000);
     // Assess
     const kinds = new Set(events.map((e) => e.kind));
-    expect(kinds).toEqual(new Set(['click', 'telemetry', 'session', 'product', 'order']));
+    expect(kinds).toEqual(new Set(['click', 'telemetry', 'session', 'product', 'order', 'reading']));
     for (const event of events) {
       const id =
         'page' in event && event.kind === 'click'

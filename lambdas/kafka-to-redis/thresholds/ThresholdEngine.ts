@@ -99,6 +99,8 @@ export class ThresholdEngine {
   readonly #logger: Logger | undefined;
   readonly #sendDeadlineMs: number;
   readonly #mappings: CompiledThreshold[];
+  /** The flush in progress per outbox key. */
+  readonly #flushes = new Map<string, Promise<number>>();
 
   constructor(options: ThresholdEngineOptions) {
     this.#redis = options.redis;
@@ -135,7 +137,7 @@ export class ThresholdEngine {
       const byKey = this.#readings(compiled, batch.events, poison);
       try {
         duplicates += await this.#commitPartition(compiled, batch, byKey);
-        await this.flush(compiled.mapping.name);
+        await this.#flush(compiled, this.#partitionOutbox(compiled, batch));
       } catch (error) {
         const settled = poison.filter((finding) => finding.record.offset < firstOffset);
         throw new PartitionApplyError(firstOffset, error, settled);
@@ -182,20 +184,36 @@ export class ThresholdEngine {
       }
       if (attempt >= SINK_LOOP.maxReplans) throw new Error(`threshold states of ${mappingName} keep moving`);
     }
-    const produced = await this.flush(mappingName);
+    const produced = await this.#flush(compiled, compiled.keys.outbox);
     return { mapping: mappingName, silenced, produced };
   }
 
+  #partitionOutbox(compiled: CompiledThreshold, batch: PartitionEvents): string {
+    return compiled.keys.partitionOutbox(this.#consumerGroup, batch.topic, batch.partition);
+  }
+
   /**
-   * Produces every alert in the mapping's outbox to its alert topic (per key in sequence order, keyed by
+   * Flushes `outbox`, one flush of it at a time in this environment (overlapping sweeps would read the same
+   * entries); across environments an outbox has one writer: its partition's invocation, or the sweep.
+   */
+  #flush(compiled: CompiledThreshold, outbox: string): Promise<number> {
+    const previous = this.#flushes.get(outbox) ?? Promise.resolve(0);
+    const next = previous.catch(() => 0).then(() => this.#flushOutbox(compiled, outbox));
+    this.#flushes.set(outbox, next);
+    return next.finally(() => {
+      if (this.#flushes.get(outbox) === next) this.#flushes.delete(outbox);
+    });
+  }
+
+  /**
+   * Produces every alert in the outbox to the mapping's alert topic (per key in sequence order, keyed by
    * the key, the alert id in a header), then deletes exactly those from the outbox. A send that fails
    * leaves them there for the next flush; one that succeeded but whose delete failed sends them again
    * (same ids: consumers de-duplicate). Returns how many were produced.
    */
-  async flush(mappingName: string): Promise<number> {
-    const compiled = this.#mappings.find((m) => m.mapping.name === mappingName);
-    if (!compiled) throw new RangeError(`no threshold mapping ${mappingName}`);
-    const entries = (await this.#redis.call('HGETALL', [compiled.keys.outbox])) as string[];
+  async #flushOutbox(compiled: CompiledThreshold, outbox: string): Promise<number> {
+    const mappingName = compiled.mapping.name;
+    const entries = (await this.#redis.call('HGETALL', [outbox])) as string[];
     if (entries.length === 0) return 0;
     const alerts: AlertEvent[] = [];
     for (let i = 1; i < entries.length; i += 2) alerts.push(JSON.parse(entries[i] as string) as AlertEvent);
@@ -213,7 +231,7 @@ export class ThresholdEngine {
       ],
       this.#sendDeadlineMs,
     );
-    await this.#redis.call('HDEL', [compiled.keys.outbox, ...alerts.map((alert) => alert.alertId)]);
+    await this.#redis.call('HDEL', [outbox, ...alerts.map((alert) => alert.alertId)]);
     this.#logger?.debug('alerts produced', { mapping: mappingName, alerts: alerts.length });
     return alerts.length;
   }
@@ -319,7 +337,8 @@ export class ThresholdEngine {
         commits.push(this.#keyCommit(key, before, evaluation));
         alerts.push(...evaluation.alerts);
       }
-      const result = await commitThresholds(this.#redis, compiled.keys, {
+      const redisKeys = { ...compiled.keys, outbox: this.#partitionOutbox(compiled, batch) };
+      const result = await commitThresholds(this.#redis, redisKeys, {
         watermark: { field, expected: watermark, next: batch.lastOffset },
         keys: commits,
         outbox: alerts.map((alert) => ({ id: alert.alertId, json: JSON.stringify(alert) })),

@@ -70,7 +70,8 @@ export type CommitResult = { readonly status: 'ok' } | { readonly status: 'moved
  */
 export async function commitThresholds(
   redis: RedisClient,
-  keys: ThresholdKeys,
+  /** The mapping's keys, `outbox` the one this commit writes to (a partition's, or the sweep's). */
+  keys: Omit<ThresholdKeys, 'outbox' | 'partitionOutbox'> & { readonly outbox: string },
   input: CommitInput,
 ): Promise<CommitResult> {
   const argv: string[] = [

@@ -29,8 +29,14 @@ export function thresholdKeys(mapping: string) {
     alerts: `${base}:alerts`,
     /** Sorted set: key by the time of its last reading, where the sweep finds silent keys. */
     lastSeen: `${base}:seen`,
-    /** Hash: alert id → alert JSON, written with the state and deleted once produced to Kafka. */
+    /** Hash: alert id → alert JSON of the silence sweep, written with the states and deleted once produced to Kafka. */
     outbox: `${base}:outbox`,
+    /**
+     * The outbox of one partition's readings: one per partition, so only the invocation that owns the
+     * partition flushes it (a shared outbox flushed by two partitions at once would send alerts twice).
+     */
+    partitionOutbox: (consumerGroup: string, topic: string, partition: number) =>
+      `${base}:outbox:${consumerGroup}:${topic}:${partition}`,
     /** Hash: `<consumer group>:<topic>:<partition>` → offset of the last applied record. */
     watermarks: `${base}:wm`,
   } as const;

@@ -147,7 +147,7 @@ describe('threshold mappings on Redis and Kafka', () => {
     ]);
     const keys = thresholdKeys(mapping);
     expect(await redis.hkeys(keys.alerts)).toEqual(['d2']);
-    expect(await redis.hlen(keys.outbox)).toBe(0);
+    expect(await redis.hlen(keys.partitionOutbox(`thr-${mapping}`, 'readings', 0))).toBe(0);
     expect(JSON.parse((await redis.hget(keys.state, 'd1')) ?? '{}')).toMatchObject({
       status: 'ok',
       lastValue: 60,
@@ -193,7 +193,8 @@ describe('threshold mappings on Redis and Kafka', () => {
 
     // Act
     const first = await sink(name, flaky).handler(batch, CONTEXT);
-    const outboxAfterFailure = await redis.hlen(thresholdKeys(name).outbox);
+    const outbox = thresholdKeys(name).partitionOutbox(`thr-${name}`, 'readings', 0);
+    const outboxAfterFailure = await redis.hlen(outbox);
     const second = await sink(name, flaky).handler(batch, CONTEXT);
 
     // Assess
@@ -204,7 +205,38 @@ describe('threshold mappings on Redis and Kafka', () => {
     expect(second.batchItemFailures).toEqual([]);
     await vi.waitFor(() => expect(alertsOf(name)).toHaveLength(2), { timeout: 10_000, interval: 50 });
     expect(alertsOf(name).map((r) => r.id)).toEqual([`${name}:d9:1`, `${name}:d9:2`]);
-    expect(await redis.hlen(thresholdKeys(name).outbox)).toBe(0);
+    expect(await redis.hlen(outbox)).toBe(0);
+  });
+
+  it('sends each alert once when several partitions of one batch flush at the same time', async () => {
+    // Prepare: three devices on three partitions, each crossing the bound and coming back
+    const name = `thr-${randomUUID().slice(0, 8)}`;
+    const { handler } = sink(name);
+    const batch = ['p0', 'p1', 'p2'].flatMap((deviceId, partition) =>
+      readings(deviceId, [90, 91, 60, 55]).map((spec) => ({ ...spec, partition })),
+    );
+
+    // Act
+    const response = await handler(mskEvent(batch), CONTEXT);
+    // A marker transition after it, so the consumer has provably read past anything sent twice.
+    await handler(mskEvent(readings('p9', [99, 99], 4)), CONTEXT);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    await vi.waitFor(() => expect(alertsOf(name).some((r) => r.alert.key === 'p9')).toBe(true), {
+      timeout: 10_000,
+      interval: 50,
+    });
+    expect(
+      alertsOf(name)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(
+      ['p0', 'p1', 'p2']
+        .flatMap((d) => [`${name}:${d}:1`, `${name}:${d}:2`])
+        .concat(`${name}:p9:1`)
+        .sort(),
+    );
   });
 
   it('turns keys silent on the timer and back on their next reading', async () => {

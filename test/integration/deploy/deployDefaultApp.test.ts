@@ -57,7 +57,11 @@ function prefixedConfig(prefix: string): PipelineConfig {
             redis: {
               ...redis,
               consumerGroup: `${prefix}-${redis.consumerGroup}`,
-              mappings: redis.mappings.map((mapping) => ({ ...mapping, topic: topic(mapping.topic) })),
+              mappings: redis.mappings.map((mapping) => ({
+                ...mapping,
+                topic: topic(mapping.topic),
+                ...(mapping.operation === 'threshold' ? { alertTopic: topic(mapping.alertTopic) } : {}),
+              })),
             },
           }
         : {}),

@@ -1,9 +1,9 @@
 /**
  * Kafka → DynamoDB sink, sessions mode (clickstream sessions and a funnel): the handler against a naive
  * per-event version (read the user's state, fold one view, one transaction), and the sink's requests per
- * batch against the batch's distinct users. The 20x target is missed on moto, which charges a
- * TransactWriteItems by its items (and copies the table for each): the handler's own CPU is well under 1 %
- * of a batch's time, printed with it. Details: docs/performance.md ("How the benchmarks measure").
+ * batch against the batch's distinct users. moto charges a TransactWriteItems by its items, so the
+ * handler's own CPU, printed with each batch's time, is a small part of it. Details: docs/performance.md
+ * ("How the benchmarks measure").
  */
 import { pathToFileURL } from 'node:url';
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -232,7 +232,7 @@ export const sessionsSink: Benchmark = {
             requestsPerBatch: requests,
             handlerCpuMsPerBatch: median(cpuMs),
             wallMsPerBatch: median(wallMs),
-            note: 'moto copies every table a TransactWriteItems touches and works item by item, so a 100-item transaction costs it about as much as the naive handler’s 50 one-item ones: both rates are the emulator’s and fall as the table grows. handlerCpuMsPerBatch (this process, SDK included) against wallMsPerBatch shows how little of it is the handler; the requests per batch are the figure that carries to DynamoDB',
+            note: 'moto works a TransactWriteItems item by item, so both rates are mostly the emulator’s. handlerCpuMsPerBatch (this process, SDK included) against wallMsPerBatch shows how little of it is the handler; the requests per batch are the figure that carries to DynamoDB',
           },
         },
         {

@@ -115,8 +115,12 @@ export const JOURNEYS = {
   users: 12,
   /** Mixed into the seed so the journeys' shapes do not shift the rest of the workload's draws. */
   seedSalt: 0x5e55,
-  /** The journeys' day is one of `days` days from this one (UTC midnight), picked by the run tag. */
-  firstDayMs: Date.UTC(2016, 0, 1),
+  /**
+   * The journeys' day is one of `days` days from this one (UTC midnight), picked by the run tag. In the future:
+   * a session item's TTL is its end plus the mapping's `retentionDays`, which the local moto enforces, and the
+   * schedule must not close a journey's session while the rest of it is still on its way.
+   */
+  firstDayMs: Date.UTC(2090, 0, 1),
   days: 3_650,
   /** Journeys start between this hour of their day and an hour later. */
   startHourMs: 9 * 3_600_000,

@@ -1,6 +1,6 @@
 /**
  * The demo's known clickstream journeys: a few users whose page views (with funnel steps) fall into
- * sessions separated by more than the inactivity gap, on a past UTC day of their own (derived from the
+ * sessions separated by more than the inactivity gap, on a future UTC day of their own (derived from the
  * run tag, so no other run's sessions or funnel counts share it). One page view arrives out of order
  * within the lateness and one arrives too late; each journey's clicks are keyed by user, so they reach the
  * sink in the order listed here. Shapes come from the seed. docs/cli.md, "Known journeys", says why.
@@ -42,6 +42,11 @@ function tagHash(tag: string): number {
 /** Midnight (UTC, epoch ms) of the run's journey day. */
 export function journeyDay(runTag: string): number {
   return JOURNEYS.firstDayMs + (tagHash(runTag) % JOURNEYS.days) * DAY_MS;
+}
+
+/** The end of the run's journey day, or now if later: the clock at which every journey session is due to close. */
+export function journeyDayEnd(runTag: string, now = Date.now()): number {
+  return Math.max(now, journeyDay(runTag) + DAY_MS);
 }
 
 /** The journeys' clicks in the order they are to be sent. */

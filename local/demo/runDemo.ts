@@ -26,6 +26,7 @@ import { DEMO_DEFAULTS } from './constants';
 import { DeadLetterReader } from './DeadLetterReader';
 import { type DemoPipeline, demoPipeline } from './demoPipeline';
 import { demoSummary } from './demoSummary';
+import { journeyDayEnd } from './journeys';
 import { KafkaLag, type TopicLag } from './KafkaLag';
 import { LatencyTracker } from './LatencyTracker';
 import { type LiveStats, LiveView } from './LiveView';
@@ -274,9 +275,12 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     options.onPhase?.(phase, Date.now());
     await writer.flush();
     await drain(options, verify, () => lastLag);
-    const closed = await closeOpenSessions(pipeline, options.config.sinks.dynamodb, verifierDynamodb).catch(
-      (error: unknown) => log(`closing the open sessions failed: ${(error as Error).message}`),
-    );
+    const closed = await closeOpenSessions(
+      pipeline,
+      options.config.sinks.dynamodb,
+      verifierDynamodb,
+      journeyDayEnd(runTag),
+    ).catch((error: unknown) => log(`closing the open sessions failed: ${(error as Error).message}`));
     if (typeof closed === 'number') log(`closed the ${closed} sessions still open (as the schedule will)`);
     phase = 'verifying';
     options.onPhase?.(phase, Date.now());

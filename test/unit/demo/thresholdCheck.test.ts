@@ -91,16 +91,22 @@ describe('thresholdCheck', () => {
     expect(findings?.expected).toBe(tally.expectation.counts.reading);
   });
 
-  it('counts a duplicated alert as double-applied and a missing one as lost, and the summary shows both', () => {
-    // Prepare: the sink's alerts with one sent twice and another never sent
+  it('counts a transition alerted twice as double-applied and a missing one as lost, and the summary shows both', () => {
+    // Prepare: the sink's alerts with one transition alerted again under the key's next seq (a second id,
+    // as a sink applying it twice would send) and another never sent
     const tally = generatedTally();
     const observed = perfectObserved(tally.expectation);
     const messages = [...(observed.alerts?.messages ?? [])];
     const doubled = messages[3] as ObservedAlert;
+    const nextSeq = Math.max(...messages.filter((m) => m.key === doubled.key).map((m) => m.seq)) + 1;
     const dropped = messages.findIndex((m, i) => i > 3 && m.key !== doubled.key);
     const missing = messages[dropped] as ObservedAlert;
     messages.splice(dropped, 1);
-    messages.splice(4, 0, doubled);
+    messages.push({
+      ...doubled,
+      seq: nextSeq,
+      id: `${pipeline.redis.threshold.name}:${doubled.key}:${nextSeq}`,
+    });
     observed.alerts = { messages, current: observed.alerts?.current ?? new Map() };
 
     // Act
@@ -114,6 +120,24 @@ describe('thresholdCheck', () => {
     expect(text).toContain(`${doubled.key}: transition #${doubled.seq} ${doubled.from}>${doubled.to}`);
     expect(text).toContain(`${missing.key}: transition #${missing.seq} ${missing.from}>${missing.to}`);
     expect(text).toContain('RESULT: FAILED — 1 lost; 1 double-applied');
+  });
+
+  it('takes a second copy of an alert id as a consumer does: one transition, nothing double-applied', () => {
+    // Prepare: every alert sent twice (a retried send after a broker crash re-sends the same ids)
+    const tally = generatedTally();
+    const observed = perfectObserved(tally.expectation);
+    const messages = observed.alerts?.messages ?? [];
+    observed.alerts = {
+      messages: messages.flatMap((m) => [m, m]),
+      current: observed.alerts?.current ?? new Map(),
+    };
+
+    // Act
+    const result = verify(tally, observed);
+
+    // Assess
+    expect(messages.length).toBeGreaterThan(20);
+    expect(result).toMatchObject({ lost: 0, doubleApplied: 0, mismatched: 0, ok: true });
   });
 
   it('finds alerts out of order, with another content, unexpected, or a wrong current alert set', () => {
@@ -130,7 +154,7 @@ describe('thresholdCheck', () => {
     const cases: ObservedAlert[][] = [
       [down as ObservedAlert, up as ObservedAlert],
       [{ ...(up as ObservedAlert), value: 99 }, down as ObservedAlert],
-      [up as ObservedAlert, down as ObservedAlert, { ...(down as ObservedAlert), seq: 3 }],
+      [up as ObservedAlert, down as ObservedAlert, { ...(down as ObservedAlert), seq: 3, value: 55 }],
     ];
 
     // Act
@@ -159,7 +183,7 @@ describe('thresholdCheck', () => {
     expect(found[1]).toEqual([
       `sensor-thr-1: alert #1 ok>alerting at ${T0 + 1_000} (99), expected #1 ok>alerting at ${T0 + 1_000} (86)`,
     ]);
-    expect(found[2]).toEqual([`sensor-thr-1: unexpected alert #3 alerting>ok at ${T0 + 4_000} (60)`]);
+    expect(found[2]).toEqual([`sensor-thr-1: unexpected alert #3 alerting>ok at ${T0 + 4_000} (55)`]);
     expect(wrongSet).toEqual(['sensor-thr-1: in the current alert set ({}) but ok']);
   });
 

@@ -99,6 +99,7 @@ export class KinesisPoller extends StreamPoller<KinesisSourceRecord> {
     return {
       records: (page.Records ?? []).map((raw) => kinesisSourceRecord(raw, where)),
       nextIterator: page.NextShardIterator ?? undefined,
+      behind: (page.MillisBehindLatest ?? 0) > 0,
     };
   }
 

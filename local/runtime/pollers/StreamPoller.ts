@@ -10,7 +10,7 @@ import { laneIndex } from './laneIndex';
 import { streamInvocationRecord } from './onFailureRecord';
 import { streamFailureIndex } from './partialBatchResponse';
 import { matchesFilters } from './recordFilter';
-import type { Poller, PollerContext, SourceRecord } from './types';
+import type { Poller, PollerContext, SourceRecord, StreamSourceKind } from './types';
 
 export interface ShardDescription {
   readonly shardId: string;
@@ -25,6 +25,8 @@ export type IteratorPosition =
 
 export interface ShardPage<R> {
   readonly records: readonly R[];
+  /** The source says records beyond this page are waiting (Kinesis: `MillisBehindLatest` > 0). */
+  readonly behind?: boolean;
   /** Undefined once a closed shard has been read to its end. */
   readonly nextIterator: string | undefined;
 }
@@ -81,7 +83,7 @@ export abstract class StreamPoller<R extends SourceRecord> implements Poller {
     return `arn:aws:lambda:${region}:${accountId}:function:${fn.functionName}`;
   }
 
-  protected abstract readonly sourceKind: 'dynamodb-streams' | 'kinesis';
+  protected abstract readonly sourceKind: StreamSourceKind;
   protected abstract readonly getRecordsLimit: number;
   protected abstract listShards(): Promise<ShardDescription[]>;
   protected abstract shardIterator(shardId: string, position: IteratorPosition): Promise<string>;
@@ -188,9 +190,10 @@ export abstract class StreamPoller<R extends SourceRecord> implements Poller {
       shard.lanes.push(this.#lane(shard, lane));
     }
     const lanesRunning = shard.lanes.map((lane) => lane.run());
+    const intervalMs = settings.pollIntervalMs[this.sourceKind];
     while (!signal.aborted) {
       if (shard.tracker.pending >= settings.maxBufferedRecords) {
-        await abortableSleep(settings.pollIntervalMs, signal);
+        await abortableSleep(intervalMs, signal);
         continue;
       }
       try {
@@ -200,7 +203,10 @@ export abstract class StreamPoller<R extends SourceRecord> implements Poller {
         shard.iterator = page.nextIterator;
         this.#route(shard, page.records);
         if (page.nextIterator === undefined) break;
-        if (page.records.length === 0) await abortableSleep(settings.pollIntervalMs, signal);
+        // The base rate: the next read of this shard an interval after this one answered, unless the page
+        // was full or brought records and says more are waiting (an empty page always waits).
+        const more = page.records.length === limit || (page.records.length > 0 && page.behind === true);
+        if (!more) await abortableSleep(intervalMs, signal);
       } catch (error) {
         if (signal.aborted) break;
         shard.iterator = undefined;

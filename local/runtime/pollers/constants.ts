@@ -1,13 +1,13 @@
 import type { PollerSettings } from './types';
 
 /**
- * Defaults of the local pollers. Lambda polls each DynamoDB stream shard 4 times a second
- * (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html) and each Kinesis shard once a second
- * (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html); locally both poll at the DynamoDB rate
- * so a laptop run does not wait a second per shard.
+ * Defaults of the local pollers. Lambda polls each DynamoDB stream shard "at a base rate of 4 times per
+ * second" (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html) and each Kinesis shard "at a base
+ * rate of once per second" (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html); "when more
+ * records are available" it keeps reading. The local pollers do the same (docs/local-fidelity.md).
  */
 export const POLLER_DEFAULTS: PollerSettings = {
-  pollIntervalMs: 250,
+  pollIntervalMs: { 'dynamodb-streams': 250, kinesis: 1_000 },
   shardRefreshMs: 5_000,
   retryBackoffBaseMs: 100,
   retryBackoffMaxMs: 2_000,

@@ -30,10 +30,16 @@ export interface Discarded<R extends SourceRecord = SourceRecord> {
   readonly invokeCount: number;
 }
 
+/** The stream sources a StreamPoller reads. */
+export type StreamSourceKind = 'dynamodb-streams' | 'kinesis';
+
 /** Timing knobs of the pollers; the defaults follow AWS where AWS documents a rate. */
 export interface PollerSettings {
-  /** Sleep after an empty read before polling the shard again. */
-  readonly pollIntervalMs: number;
+  /**
+   * Each shard is read at most once per this interval (per source kind) unless the last read says more is
+   * waiting (a full page, or a Kinesis reader behind the stream's tip): AWS's base rates.
+   */
+  readonly pollIntervalMs: Readonly<Record<StreamSourceKind, number>>;
   /** How often the shard list is read again to pick up new (child) shards. */
   readonly shardRefreshMs: number;
   /** First retry delay after a failed invocation; doubles per attempt up to `retryBackoffMaxMs`. */

@@ -75,7 +75,7 @@ export function ranConcurrently(observations: readonly Observation[], sleepMs: n
 
 /** Poller timing for tests: short polls and backoffs keep every rule's test to a second or two. */
 export const TEST_SETTINGS = {
-  pollIntervalMs: 50,
+  pollIntervalMs: { 'dynamodb-streams': 50, kinesis: 50 },
   shardRefreshMs: 1_000,
   retryBackoffBaseMs: 20,
   retryBackoffMaxMs: 200,

@@ -31,6 +31,10 @@ class FakeStream {
   /** Index of the oldest record kept, per shard. */
   readonly horizons = new Map<string, number>();
   expireNextRead = false;
+  /** When each read began (performance.now()), per shard. */
+  readonly reads = new Map<string, number[]>();
+  /** What reads answer as `behind` (Kinesis: MillisBehindLatest > 0). */
+  behind = false;
   #sequence = 100;
 
   trim(shardId: string, count: number): void {
@@ -98,6 +102,7 @@ class FakeStreamPoller extends StreamPoller<TestRecord> {
   }
 
   protected async readPage(shardId: string, iterator: string, limit: number): Promise<ShardPage<TestRecord>> {
+    this.#stream.reads.set(shardId, [...(this.#stream.reads.get(shardId) ?? []), performance.now()]);
     if (this.#stream.expireNextRead) {
       this.#stream.expireNextRead = false;
       throw Object.assign(new Error('Iterator expired'), { name: 'ExpiredIteratorException' });
@@ -108,7 +113,7 @@ class FakeStreamPoller extends StreamPoller<TestRecord> {
     const records = shard.records.slice(start, start + limit);
     const end = start + records.length;
     const finished = shard.description.closed && end >= shard.records.length;
-    return { records, nextIterator: finished ? undefined : `${shardId}@${end}` };
+    return { records, nextIterator: finished ? undefined : `${shardId}@${end}`, behind: this.#stream.behind };
   }
 
   protected isExpiredIterator(error: unknown): boolean {
@@ -159,6 +164,7 @@ function startPoller(
   overrides: Partial<LocalEventSourceMapping> = {},
   checkpoints: CheckpointStore = new MemoryCheckpointStore(),
   logger: Logger = silent,
+  pollIntervalMs = 5,
 ): FakeStreamPoller {
   const context: PollerContext = {
     mapping: mapping(overrides),
@@ -170,7 +176,7 @@ function startPoller(
     region: 'us-east-1',
     accountId: '123456789012',
     settings: {
-      pollIntervalMs: 5,
+      pollIntervalMs: { 'dynamodb-streams': pollIntervalMs, kinesis: pollIntervalMs },
       shardRefreshMs: 20,
       retryBackoffBaseMs: 1,
       retryBackoffMaxMs: 5,
@@ -198,6 +204,42 @@ describe('StreamPoller', () => {
     // Assess
     await waitFor(() => expect(seen()).toEqual(['a', 'b', 'c', 'd', 'e']));
     expect(batches.every((batch) => batch.length <= 2)).toBe(true);
+  });
+
+  it('reads a shard once per base interval while pages are short, at once after a full page or while behind', async () => {
+    // Prepare: 7 records, pages of at most 3 (full, full, short), a 200 ms base interval.
+    const intervalMs = 200;
+    const stream = new FakeStream();
+    stream.addShard('s0');
+    for (const key of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) stream.put('s0', key);
+    const { fn, seen } = recordingFunction();
+    const gaps = () => {
+      const at = stream.reads.get('s0') ?? [];
+      return at.slice(1).map((t, i) => t - (at[i] as number));
+    };
+
+    // Act
+    const poller = startPoller(stream, fn, {}, new MemoryCheckpointStore(), silent, intervalMs);
+    await poller.start();
+    await waitFor(() => expect(gaps().length).toBeGreaterThanOrEqual(3));
+
+    // Assess: after the two full pages at once; after the short one and the empty one an interval later.
+    const [afterFull1, afterFull2, afterShort] = gaps();
+    expect(afterFull1).toBeLessThan(intervalMs / 2);
+    expect(afterFull2).toBeLessThan(intervalMs / 2);
+    expect(afterShort).toBeGreaterThanOrEqual(intervalMs - 5);
+    expect(seen()).toHaveLength(7);
+
+    // Act: a short page that says the reader is behind (the read after it is empty and waits again).
+    stream.behind = true;
+    const before = stream.reads.get('s0')?.length ?? 0;
+    stream.put('s0', 'h');
+    await waitFor(() => expect(gaps().length).toBeGreaterThanOrEqual(before + 2));
+
+    // Assess: the read after the page that was behind came at once, the one after the empty page did not.
+    expect(seen()).toHaveLength(8);
+    expect(gaps()[before]).toBeLessThan(intervalMs / 2);
+    expect(gaps()[before + 1]).toBeGreaterThanOrEqual(intervalMs - 5);
   });
 
   it('reads only records written after start() with LATEST', async () => {

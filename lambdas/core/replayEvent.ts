@@ -28,6 +28,11 @@ export interface ReplayReport {
   readonly applied: number;
   /** Records skipped: at or below the watermark and not owed (applied before). */
   readonly skipped: number;
+  /**
+   * Of the skipped, those below a watermark that keeps no owed ledger (the sink cannot tell whether they
+   * were applied): the failure record is kept, reported "not replayable by this sink yet".
+   */
+  readonly notReplayable?: number;
   /** Records that still fail (poison, refused writes, a failed partition from its failed offset on). */
   readonly failed: readonly ReplayFailure[];
 }

@@ -1,7 +1,8 @@
 /**
  * The DynamoDB sink's partition sink: each mapping of the batch's topic applies the events that pass its
  * filter to its table, concurrently and idempotently; the partition fails from the lowest offset any mapping
- * left unapplied (docs/handlers.md, "DynamoDB sink").
+ * left unapplied (docs/handlers.md, "DynamoDB sink"). In a replay, records a watermark-guarded mode skipped
+ * are reported unverified (the failure record is kept).
  */
 
 import { matchesPattern } from '../../config/filterPattern';
@@ -29,6 +30,13 @@ export interface DynamoPartitionSinkOptions {
   readonly metrics?: Metrics;
   readonly logger?: Logger;
 }
+
+/**
+ * Modes whose items skip what a watermark passed: in a replay they cannot tell a record applied from one
+ * missed (no owed ledger), so such a skip keeps the failure record. The other modes decide per item
+ * (deterministic keys, version guards): what they skip is superseded.
+ */
+const WATERMARK_GUARDED_MODES: ReadonlySet<DynamoMapping['mode']> = new Set(['aggregate', 'sessions']);
 
 interface Route {
   readonly mapping: DynamoMapping;
@@ -119,10 +127,19 @@ export class DynamoPartitionSink implements PartitionSink {
     }
     const poisonOffsets = new Set(poison.map((f) => f.record.offset));
     const duplicates = new Set(results.flatMap(([, r]) => r.duplicates).filter((o) => !poisonOffsets.has(o)));
+    const unverified = batch.replay
+      ? new Set(
+          results
+            .filter(([route]) => WATERMARK_GUARDED_MODES.has(route.mapping.mode))
+            .flatMap(([, r]) => r.duplicates)
+            .filter((o) => !poisonOffsets.has(o)),
+        )
+      : undefined;
     return {
       poison,
       applied: batch.events.filter((e) => !poisonOffsets.has(e.record.offset)).length,
       duplicates: duplicates.size,
+      ...(unverified && unverified.size > 0 ? { unverified: unverified.size } : {}),
     };
   }
 

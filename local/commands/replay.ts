@@ -35,7 +35,7 @@ through the function that failed them; deletes each failure record only after it
 function line(result: ReplayItemResult): string {
   const counts =
     result.applied === undefined ? '' : ` (applied ${result.applied}, skipped ${result.skipped ?? 0})`;
-  const head = `${result.status.padEnd(12)} ${result.source.padEnd(3)} ${result.id} -> ${result.functionName || '?'}, ${result.records} record(s)${counts}`;
+  const head = `${result.status.padEnd(14)} ${result.source.padEnd(3)} ${result.id} -> ${result.functionName || '?'}, ${result.records} record(s)${counts}`;
   return [head, ...(result.reasons ?? []).map((reason) => `    ${reason}`)].join('\n');
 }
 
@@ -88,12 +88,14 @@ export const replayCommand: CliCommand = {
       const results = await replayFailures(options, target, clients, (result) => console.log(line(result)));
       const count = (status: ReplayItemResult['status']) => results.filter((r) => r.status === status).length;
       const stillFailing = count('failed') + count('unreplayable');
+      const notReplayable = count('not-replayable');
       console.log(
         options.dryRun
           ? `${count('would-replay')} failure record(s) would be replayed, ${count('unreplayable')} cannot be`
-          : `${count('replayed')} replayed (and deleted), ${stillFailing} still failing (kept)`,
+          : `${count('replayed')} replayed (and deleted), ${stillFailing} still failing (kept)` +
+              (notReplayable > 0 ? `, ${notReplayable} not replayable by this sink yet (kept)` : ''),
       );
-      return stillFailing > 0 ? 1 : 0;
+      return stillFailing + notReplayable > 0 ? 1 : 0;
     } finally {
       await target.close();
       clients.s3.destroy();

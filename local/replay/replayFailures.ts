@@ -1,7 +1,8 @@
 /**
  * The replay loop: reads failure records (S3 objects, then dead letters), keeps those the filters select
  * (up to the limit), invokes each record's function with its event marked as a replay, and removes the
- * record only when the invocation reports nothing failed; otherwise it stays, with the reasons reported.
+ * record only when the invocation reports nothing failed and nothing skipped that the sink could not tell
+ * applied (no owed ledger); otherwise it stays, with the reasons reported.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
@@ -21,7 +22,10 @@ interface BatchAnswer {
   readonly replay?: ReplayReport;
 }
 
-/** What an invocation's answer says about a replayed record: replayed, or failed with reasons. */
+/**
+ * What an invocation's answer says about a replayed record: replayed, failed with reasons, or not
+ * replayable (records skipped below a watermark without an owed ledger: applied or missed, nobody knows).
+ */
 export function judgeInvocation(
   item: Pick<FailureItem, 'source' | 'id' | 'functionName' | 'records'>,
   result: InvokeResult,
@@ -39,9 +43,19 @@ export function judgeInvocation(
     reasons.push(...itemFailures.map((f) => `batch item failure ${JSON.stringify(f.itemIdentifier)}`));
   }
   const counts = answer.replay ? { applied: answer.replay.applied, skipped: answer.replay.skipped } : {};
-  return reasons.length > 0 || itemFailures.length > 0
-    ? { ...base, status: 'failed', reasons, ...counts }
-    : { ...base, status: 'replayed', ...counts };
+  if (reasons.length > 0 || itemFailures.length > 0) return { ...base, status: 'failed', reasons, ...counts };
+  const notReplayable = answer.replay?.notReplayable ?? 0;
+  if (notReplayable > 0) {
+    return {
+      ...base,
+      status: 'not-replayable',
+      reasons: [
+        `${notReplayable} record(s) below a watermark that keeps no owed ledger: not replayable by this sink yet (it cannot tell applied from missed); the failure record is kept`,
+      ],
+      ...counts,
+    };
+  }
+  return { ...base, status: 'replayed', ...counts };
 }
 
 function selected(item: FailureItem, options: ReplayOptions): boolean {

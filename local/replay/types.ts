@@ -65,7 +65,11 @@ export interface ReplayItemResult {
   readonly id: string;
   readonly functionName: string;
   readonly records: number;
-  readonly status: 'replayed' | 'failed' | 'would-replay' | 'unreplayable';
+  /**
+   * `not-replayable`: the sink skipped records below a watermark that keeps no owed ledger, so it cannot
+   * tell whether they were applied; the failure record is kept.
+   */
+  readonly status: 'replayed' | 'failed' | 'would-replay' | 'unreplayable' | 'not-replayable';
   /** Records applied / skipped as applied before (sinks' replay report). */
   readonly applied?: number;
   readonly skipped?: number;

@@ -47,6 +47,11 @@ export interface PartitionOutcome {
   readonly applied?: number;
   /** Events skipped because the watermark showed them already applied (redelivery). */
   readonly duplicates?: number;
+  /**
+   * In a replay: of the duplicates, those skipped below a watermark that keeps no owed ledger, so the sink
+   * cannot tell applied from missed; their failure record is kept ("not replayable by this sink yet").
+   */
+  readonly unverified?: number;
 }
 
 /** A sink: applies one partition's events atomically or throws (PartitionApplyError for a partial apply). */
@@ -80,6 +85,8 @@ interface PartitionResult {
   readonly applied: number;
   readonly duplicates: number;
   readonly deadLettered: number;
+  /** In a replay: duplicates the sink could not verify as applied (no owed ledger). */
+  readonly unverified?: number;
   /** In a replay: the records that still fail. */
   readonly failed?: readonly ReplayFailure[];
 }
@@ -187,11 +194,13 @@ export class KafkaSinkProcessor {
     });
     const response = kafkaBatchResponse(failures);
     if (!replay) return response;
+    const notReplayable = sum((r) => r.unverified ?? 0);
     return {
       ...response,
       replay: {
         applied: sum((r) => r.applied - r.duplicates),
         skipped: sum((r) => r.duplicates),
+        ...(notReplayable > 0 ? { notReplayable } : {}),
         failed: results.flatMap((r) => r.failed ?? []),
       },
     };
@@ -230,6 +239,7 @@ export class KafkaSinkProcessor {
     let failedAt: number | undefined;
     let applied = 0;
     let duplicates = 0;
+    let unverified = 0;
     try {
       const outcome = await sink.applyPartition({
         ...where,
@@ -242,6 +252,7 @@ export class KafkaSinkProcessor {
       });
       applied = outcome.applied ?? events.length - (outcome.poison?.length ?? 0);
       duplicates = outcome.duplicates ?? 0;
+      unverified = outcome.unverified ?? 0;
       for (const finding of outcome.poison ?? []) found(finding);
     } catch (error) {
       failedAt =
@@ -254,7 +265,9 @@ export class KafkaSinkProcessor {
     const settled = poison.filter(
       (_, i) => failedAt === undefined || (poisonOffsets[i] as number) < failedAt,
     );
-    if (replay) return this.#replayResult(batch, settled, findings, { failedAt, applied, duplicates });
+    if (replay) {
+      return this.#replayResult(batch, settled, findings, { failedAt, applied, duplicates, unverified });
+    }
     const { send: deliverable, skip: alreadySent } = await this.#splitSent(where, settled);
     if (deliverable.length > 0) {
       try {
@@ -299,7 +312,7 @@ export class KafkaSinkProcessor {
     batch: KafkaPartitionBatch,
     settled: readonly DeadLetter[],
     findings: ReadonlyMap<DeadLetter, PoisonFinding>,
-    result: { failedAt: number | undefined; applied: number; duplicates: number },
+    result: { failedAt: number | undefined; applied: number; duplicates: number; unverified: number },
   ): Promise<PartitionResult> {
     const { sink, logger } = this.#options;
     const where = { topic: batch.topic, partition: batch.partition };

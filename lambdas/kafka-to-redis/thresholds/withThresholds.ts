@@ -2,6 +2,7 @@
  * The Redis sink's partition sink when some mappings are thresholds: the planned writes of the other
  * mappings (RedisPartitionSink), then the threshold mappings of the same partition (ThresholdEngine), each
  * guarded by its own watermark, so a partition that fails in either is redelivered and changes nothing twice.
+ * Threshold watermarks keep no owed ledger: in a replay, readings they skip are reported unverified.
  */
 import type { PoisonFinding } from '../../core/sink/errors';
 import { PartitionApplyError } from '../../core/sink/errors';
@@ -53,7 +54,18 @@ export function withThresholds(writes: PartitionSink, thresholds: ThresholdEngin
           poison.filter((finding) => finding.record.offset < failedAt),
         );
       }
-      return { poison, applied: batch.events.length - poison.length, duplicates };
+      // Threshold watermarks keep no owed ledger: in a replay, a reading they skipped may have been missed.
+      const thresholdOutcome = outcomes[1];
+      const skippedByThresholds =
+        thresholdOutcome.status === 'fulfilled'
+          ? Math.min(thresholdOutcome.value.duplicates ?? 0, batch.events.length)
+          : 0;
+      return {
+        poison,
+        applied: batch.events.length - poison.length,
+        duplicates,
+        ...(batch.replay && skippedByThresholds > 0 ? { unverified: skippedByThresholds } : {}),
+      };
     },
     ...(writes.deadLettered
       ? {

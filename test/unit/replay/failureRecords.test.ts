@@ -97,6 +97,16 @@ describe('judgeInvocation', () => {
     expect(result).toEqual({ ...item, status: 'replayed', applied: 2, skipped: 1 });
   });
 
+  it('keeps it, not replayable, when a sink without an owed ledger skipped records below its watermark', () => {
+    const result = judgeInvocation(item, {
+      ok: true,
+      payload: { batchItemFailures: [], replay: { applied: 1, skipped: 2, notReplayable: 2, failed: [] } },
+    });
+    expect(result).toMatchObject({ ...item, status: 'not-replayable', applied: 1, skipped: 2 });
+    expect(result.reasons?.[0]).toContain('2 record(s) below a watermark that keeps no owed ledger');
+    expect(result.reasons?.[0]).toContain('not replayable by this sink yet');
+  });
+
   it('keeps it failed with the reasons the sink reported, a batch item failure or a function error', () => {
     expect(
       judgeInvocation(item, {

@@ -16,7 +16,7 @@ describe('a replay invocation of the sink loop', () => {
     { offset: 7, value: { n: 2 } },
   ]);
 
-  function run(marked: boolean) {
+  function run(marked: boolean, unverified?: number) {
     const letters: DeadLetter[] = [];
     const seen: PartitionEvents[] = [];
     const kept: PoisonFinding[][] = [];
@@ -25,7 +25,7 @@ describe('a replay invocation of the sink loop', () => {
       sink: {
         applyPartition: async (batch) => {
           seen.push(batch);
-          return { applied: 2, duplicates: 1 };
+          return { applied: 2, duplicates: 1, ...(unverified === undefined ? {} : { unverified }) };
         },
         deadLettered: async (findings) => {
           kept.push([...findings]);
@@ -60,6 +60,13 @@ describe('a replay invocation of the sink loop', () => {
       },
     });
     expect(letters).toEqual([]);
+  });
+
+  it('reports the skipped records a sink could not verify as applied (no owed ledger) as not replayable', async () => {
+    // Act
+    const { response } = run(true, 1);
+    // Assess
+    expect((await response).replay).toMatchObject({ applied: 1, skipped: 1, notReplayable: 1 });
   });
 
   it('answers an unmarked event as before: dead letters sent, no replay report', async () => {

@@ -1,7 +1,9 @@
 /**
  * `aggregate` mode (materialized views): counters, sums, minimums and maximums per key and time window,
- * pre-aggregated per batch and written with one UpdateItem per key, guarded by a watermark on the item.
- * How and why: docs/handlers.md, "DynamoDB sink".
+ * pre-aggregated per batch and written with one UpdateItem per key, guarded by a watermark on the item,
+ * with the offset runs the item has seen in the same update (the owed ledger: a replay applies a record the
+ * watermark passed outside them, claiming it in the write that adds it). How and why: docs/handlers.md,
+ * "DynamoDB sink" and "Replay and the owed ledger".
  */
 import type { AttributeValue, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import type { CompiledTemplate } from '../../config/keyTemplate';
@@ -12,6 +14,8 @@ import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 import { readNumber } from '../core/sink/sinkEvent';
 import { DYNAMO_SINK_ATTRIBUTES, DYNAMO_WRITES } from './constants';
+import type { OffsetRun } from './coveredRuns';
+import { compactRuns, formatRuns, isCovered, parseRuns, runsExcluding } from './coveredRuns';
 import type { DynamoRequests } from './DynamoRequests';
 import { isConditionFailure, isValidationError } from './errors';
 import { keyFromText, keyId, renderKeyTemplate } from './itemKeys';
@@ -36,6 +40,36 @@ interface KeyGroup {
 /** The name of the watermark attribute of a mapping and partition on an aggregate item. */
 export function watermarkAttribute(mapping: string, topic: string, partition: number): string {
   return `${DYNAMO_SINK_ATTRIBUTES.watermarkPrefix}${mapping}#${topic}#${partition}`;
+}
+
+/** The names of an item's ledger attributes for a mapping and partition: covered runs and floor. */
+function ledgerAttributes(mapping: string, topic: string, partition: number) {
+  return {
+    covered: `${DYNAMO_SINK_ATTRIBUTES.coveredPrefix}${mapping}#${topic}#${partition}`,
+    floor: `${DYNAMO_SINK_ATTRIBUTES.floorPrefix}${mapping}#${topic}#${partition}`,
+  };
+}
+
+/** What an item's ledger says: its watermark, the runs it has seen and the floor below which it knows nothing. */
+interface Ledger {
+  readonly watermark: number;
+  readonly runs: OffsetRun[];
+  readonly floor: number;
+  /** The stored runs as stored (the condition of a rewrite); undefined when the item has none. */
+  readonly stored: AttributeValue | undefined;
+}
+
+function ledgerOf(item: SdkItem | undefined, watermark: string, covered: string, floor: string): Ledger {
+  const wm = storedNumber(item, watermark) ?? -1;
+  const stored = item?.[covered];
+  const runs = parseRuns((stored?.L ?? []).flatMap((v) => (v.S === undefined ? [] : [v.S])));
+  // An item written before the ledger existed knows nothing at or below its watermark.
+  const known = storedNumber(item, floor) ?? (stored === undefined ? wm : -1);
+  return { watermark: wm, runs, floor: known, stored };
+}
+
+function runList(runs: readonly OffsetRun[]): AttributeValue {
+  return { L: formatRuns(runs).map((S) => ({ S })) };
 }
 
 function numberValue(n: number): AttributeValue {
@@ -89,8 +123,9 @@ export class AggregateWriter implements MappingWriter {
       group.occurrences.push({ event, offset: event.record.offset, values });
       groups.set(id, group);
     });
+    const uncovered = [...batch.skippedOffsets, ...poison.map((f) => f.record.offset)];
     const results = await mapConcurrently([...groups.values()], DYNAMO_WRITES.concurrency, (group) =>
-      this.#applyKey(group, batch),
+      this.#applyKey(group, batch, uncovered),
     );
     return mergeKeyResults(poison, results);
   }
@@ -113,20 +148,37 @@ export class AggregateWriter implements MappingWriter {
     return key;
   }
 
-  async #applyKey(group: KeyGroup, batch: MappingBatch): Promise<KeyResult> {
+  async #applyKey(group: KeyGroup, batch: MappingBatch, uncovered: readonly number[]): Promise<KeyResult> {
     const watermark = watermarkAttribute(this.#mapping.name, batch.topic, batch.partition);
     const all = group.occurrences;
     let included: readonly Occurrence[] = all;
     let stored: SdkItem | undefined;
+    let claimed: readonly Occurrence[] = [];
+    let unverified: readonly Occurrence[] = [];
+    if (batch.replay) {
+      try {
+        ({ claimed, unverified, stored } = await this.#claimOwed(group, batch, watermark));
+      } catch (error) {
+        return { poison: [], duplicates: [], failedAt: (all[0] as Occurrence).offset, failure: error };
+      }
+      const applied = storedNumber(stored, watermark) ?? -1;
+      included = all.filter((o) => o.offset > applied);
+    }
+    let legacyFloor: number | undefined;
     for (let plan = 0; included.length > 0; plan++) {
       try {
-        const output = await batch.requests.update(this.#update(group.key, included, watermark, batch));
+        const output = await batch.requests.update(
+          this.#update(group.key, included, watermark, batch, uncovered, legacyFloor),
+        );
         stored = output.Attributes;
+        await this.#trimLedger(group.key, stored, watermark, batch);
         break;
       } catch (error) {
         if (isConditionFailure(error) && plan < SINK_LOOP.maxReplans) {
           stored = await this.#storedAfterConditionFailure(error, group.key, batch.requests);
           const applied = storedNumber(stored, watermark) ?? -1;
+          const { covered } = ledgerAttributes(this.#mapping.name, batch.topic, batch.partition);
+          legacyFloor = applied >= 0 && stored?.[covered] === undefined ? applied : undefined;
           included = all.filter((o) => o.offset > applied);
           continue;
         }
@@ -143,27 +195,152 @@ export class AggregateWriter implements MappingWriter {
         return { poison: [], duplicates: [], failedAt: (included[0] as Occurrence).offset, failure: error };
       }
     }
-    const duplicates = all.filter((o) => !included.includes(o)).map((o) => o.offset);
+    const duplicates = all.filter((o) => !included.includes(o) && !claimed.includes(o)).map((o) => o.offset);
+    const skippedUnknown = unverified.length > 0 ? { unverified: unverified.map((o) => o.offset) } : {};
     try {
       await this.#improveExtremes(group, stored, batch.requests);
     } catch (error) {
       return { poison: [], duplicates, failedAt: (all[0] as Occurrence).offset, failure: error };
     }
-    return { poison: [], duplicates };
+    return { poison: [], duplicates, ...skippedUnknown };
   }
 
+  /**
+   * A replay's first step for one item: the occurrences at or below its watermark that its ledger owes are
+   * added in one update that also covers them, conditioned on the ledger being as read (a claim another
+   * replay took first is read again). Returns them, those below the floor (unknown) and the item as stored.
+   */
+  async #claimOwed(
+    group: KeyGroup,
+    batch: MappingBatch,
+    watermark: string,
+  ): Promise<{ claimed: Occurrence[]; unverified: Occurrence[]; stored: SdkItem | undefined }> {
+    const { covered, floor } = ledgerAttributes(this.#mapping.name, batch.topic, batch.partition);
+    for (let plan = 0; ; plan++) {
+      const read = await batch.requests.get({
+        TableName: this.#table.name,
+        Key: group.key,
+        ConsistentRead: true,
+      });
+      const stored = read.Item;
+      const ledger = ledgerOf(stored, watermark, covered, floor);
+      const below = group.occurrences.filter((o) => o.offset <= ledger.watermark);
+      const unverified = below.filter((o) => o.offset <= ledger.floor);
+      const owed = below.filter((o) => o.offset > ledger.floor && !isCovered(ledger.runs, o.offset));
+      if (owed.length === 0) return { claimed: [], unverified, stored };
+      const next = compactRuns(
+        [...ledger.runs, ...owed.map((o) => ({ first: o.offset, last: o.offset }))],
+        ledger.floor,
+        DYNAMO_WRITES.maxCoveredRuns,
+      );
+      const metrics = this.#metricParts(owed);
+      const values: Record<string, AttributeValue> = {
+        ...metrics.values,
+        ':wmNow': numberValue(ledger.watermark),
+        ':runs': runList(next.runs),
+        ':floor': numberValue(next.floor),
+        ...(ledger.stored ? { ':oldRuns': ledger.stored } : {}),
+      };
+      const sets = ['#cov = :runs', '#floor = :floor', ...metrics.sets];
+      try {
+        await batch.requests.update({
+          TableName: this.#table.name,
+          Key: group.key,
+          UpdateExpression: `SET ${sets.join(', ')}${metrics.adds.length > 0 ? ` ADD ${metrics.adds.join(', ')}` : ''}`,
+          ConditionExpression: ledger.stored
+            ? '#wm = :wmNow AND #cov = :oldRuns'
+            : '#wm = :wmNow AND attribute_not_exists(#cov)',
+          ExpressionAttributeNames: { ...metrics.names, '#wm': watermark, '#cov': covered, '#floor': floor },
+          ExpressionAttributeValues: values,
+        });
+        return { claimed: owed, unverified, stored };
+      } catch (error) {
+        if (!isConditionFailure(error) || plan >= SINK_LOOP.maxReplans) throw error;
+      }
+    }
+  }
+
+  /** Rewrites an item's runs merged and capped (the oldest dropped, the floor raised) once they grow past the cap. */
+  async #trimLedger(key: SdkItem, stored: SdkItem | undefined, watermark: string, batch: MappingBatch) {
+    const { covered, floor } = ledgerAttributes(this.#mapping.name, batch.topic, batch.partition);
+    const list = stored?.[covered];
+    if (!list?.L || list.L.length <= DYNAMO_WRITES.maxCoveredRuns) return;
+    const ledger = ledgerOf(stored, watermark, covered, floor);
+    const next = compactRuns(
+      ledger.runs,
+      storedNumber(stored, floor) ?? -1,
+      DYNAMO_WRITES.maxCoveredRuns / 2,
+    );
+    try {
+      await batch.requests.update({
+        TableName: this.#table.name,
+        Key: key,
+        UpdateExpression: 'SET #cov = :runs, #floor = :floor',
+        ConditionExpression: '#cov = :oldRuns',
+        ExpressionAttributeNames: { '#cov': covered, '#floor': floor },
+        ExpressionAttributeValues: {
+          ':runs': runList(next.runs),
+          ':floor': numberValue(next.floor),
+          ':oldRuns': list,
+        },
+      });
+    } catch {
+      // The update it follows is applied; a trim that lost a race or failed leaves the list a little
+      // longer, and the next write of the item trims it.
+    }
+  }
+
+  /**
+   * The update adding `included` to the item: metrics, the watermark moved to the batch's last offset and
+   * the batch's run (minus its poison) appended to the covered runs, if the watermark is below the first
+   * included offset. An item written before the ledger existed (`legacyFloor`: its watermark) gets its
+   * floor in the same update, so nothing it applied before looks owed.
+   */
   #update(
     key: SdkItem,
     included: readonly Occurrence[],
     watermark: string,
     batch: MappingBatch,
+    uncovered: readonly number[],
+    legacyFloor: number | undefined,
   ): UpdateItemCommandInput {
-    const names: Record<string, string> = { '#wm': watermark };
+    const { covered, floor } = ledgerAttributes(this.#mapping.name, batch.topic, batch.partition);
+    const metrics = this.#metricParts(included);
+    const names: Record<string, string> = { ...metrics.names, '#wm': watermark, '#cov': covered };
     const values: Record<string, AttributeValue> = {
+      ...metrics.values,
       ':first': numberValue((included[0] as Occurrence).offset),
       ':last': numberValue(batch.lastOffset),
+      ':empty': { L: [] },
+      ':runs': runList(runsExcluding(batch.firstOffset, batch.lastOffset, uncovered)),
     };
-    const sets = ['#wm = :last'];
+    const sets = ['#wm = :last', '#cov = list_append(if_not_exists(#cov, :empty), :runs)', ...metrics.sets];
+    let condition =
+      '(attribute_not_exists(#wm) OR #wm < :first) AND (attribute_exists(#cov) OR attribute_not_exists(#wm))';
+    if (legacyFloor !== undefined) {
+      names['#floor'] = floor;
+      values[':legacyFloor'] = numberValue(legacyFloor);
+      sets.push('#floor = :legacyFloor');
+      condition = '#wm = :legacyFloor AND attribute_not_exists(#cov)';
+    }
+    const hasExtremes = this.#mapping.metrics.some((m) => m.op === 'min' || m.op === 'max');
+    return {
+      TableName: this.#table.name,
+      Key: key,
+      UpdateExpression: `SET ${sets.join(', ')}${metrics.adds.length > 0 ? ` ADD ${metrics.adds.join(', ')}` : ''}`,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ReturnValues: hasExtremes ? 'ALL_NEW' : 'UPDATED_NEW',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    };
+  }
+
+  /** The SET and ADD clauses adding `included` to the metrics, with their names and values. */
+  #metricParts(included: readonly Occurrence[]) {
+    const names: Record<string, string> = {};
+    const values: Record<string, AttributeValue> = {};
+    const sets: string[] = [];
     const adds: string[] = [];
     this.#mapping.metrics.forEach((metric, i) => {
       const found = definedValues(included, i);
@@ -182,17 +359,7 @@ export class AggregateWriter implements MappingWriter {
       }
       names[`#m${i}`] = metric.name;
     });
-    const hasExtremes = this.#mapping.metrics.some((m) => m.op === 'min' || m.op === 'max');
-    return {
-      TableName: this.#table.name,
-      Key: key,
-      UpdateExpression: `SET ${sets.join(', ')}${adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''}`,
-      ConditionExpression: 'attribute_not_exists(#wm) OR #wm < :first',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-      ReturnValues: hasExtremes ? 'ALL_NEW' : 'NONE',
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-    };
+    return { names, values, sets, adds };
   }
 
   /** The stored item as the failed condition saw it; read consistently when the store did not return it. */

@@ -1,8 +1,8 @@
 /**
  * The DynamoDB sink's partition sink: each mapping of the batch's topic applies the events that pass its
  * filter to its table, concurrently and idempotently; the partition fails from the lowest offset any mapping
- * left unapplied (docs/handlers.md, "DynamoDB sink"). In a replay, records a watermark-guarded mode skipped
- * are reported unverified (the failure record is kept).
+ * left unapplied (docs/handlers.md, "DynamoDB sink"). In a replay, records skipped below a watermark
+ * without knowing they were applied are reported unverified (the failure record is kept).
  */
 
 import { matchesPattern } from '../../config/filterPattern';
@@ -32,11 +32,12 @@ export interface DynamoPartitionSinkOptions {
 }
 
 /**
- * Modes whose items skip what a watermark passed: in a replay they cannot tell a record applied from one
- * missed (no owed ledger), so such a skip keeps the failure record. The other modes decide per item
- * (deterministic keys, version guards): what they skip is superseded.
+ * Modes whose items skip what a watermark passed and keep no ledger of it: in a replay they cannot tell a
+ * record applied from one missed, so such a skip keeps the failure record. `aggregate` keeps a ledger of
+ * covered offsets (and reports its own unverified skips); the other modes decide per item (deterministic
+ * keys, version guards): what they skip is superseded.
  */
-const WATERMARK_GUARDED_MODES: ReadonlySet<DynamoMapping['mode']> = new Set(['aggregate', 'sessions']);
+const UNLEDGERED_WATERMARK_MODES: ReadonlySet<DynamoMapping['mode']> = new Set(['sessions']);
 
 interface Route {
   readonly mapping: DynamoMapping;
@@ -130,8 +131,9 @@ export class DynamoPartitionSink implements PartitionSink {
     const unverified = batch.replay
       ? new Set(
           results
-            .filter(([route]) => WATERMARK_GUARDED_MODES.has(route.mapping.mode))
-            .flatMap(([, r]) => r.duplicates)
+            .flatMap(([route, r]) =>
+              UNLEDGERED_WATERMARK_MODES.has(route.mapping.mode) ? r.duplicates : (r.unverified ?? []),
+            )
             .filter((o) => !poisonOffsets.has(o)),
         )
       : undefined;

@@ -19,6 +19,11 @@ export const DYNAMO_WRITES = {
    */
   concurrency: 16,
   /**
+   * Covered runs an aggregate item keeps per mapping and partition (adjacent ones merge; past this the
+   * oldest are dropped and the floor rises): about 20 bytes each, written with every update of the item.
+   */
+  maxCoveredRuns: 32,
+  /**
    * Out-of-order events a state item holds (in `sb_pending`, keyed by version) until the missing versions
    * arrive; events beyond this are dead-lettered as version gaps.
    */
@@ -38,7 +43,10 @@ export const RETRY_POLICY = {
 /**
  * Attributes the sink writes next to the data. `readSinkItem` hides them (and tombstone markers) from readers.
  * - `watermarkPrefix`: aggregate items carry `sb_wm#<mapping>#<topic>#<partition>` = the last Kafka offset
- *   of that partition already added into the item.
+ *   of that partition already added into the item; `coveredPrefix`: `sb_cov#<mapping>#<topic>#<partition>`,
+ *   the offset runs (`first-last`) of that partition whose records were added (what the watermark passed
+ *   outside them is owed to a replay), and `floorPrefix`: `sb_floor#…`, the offset at or below which the
+ *   item no longer knows (runs trimmed, or written before the ledger existed).
  * - `sequence`: upsert replicas carry the change's source sequence number, zero-padded to 40 digits so that
  *   string order is numeric order (DynamoDB numbers hold 38 digits; stream sequence numbers can be longer).
  * - `deleted`: marks an upsert tombstone (the item was deleted at `sequence`).
@@ -48,6 +56,8 @@ export const RETRY_POLICY = {
  */
 export const DYNAMO_SINK_ATTRIBUTES = {
   watermarkPrefix: 'sb_wm#',
+  coveredPrefix: 'sb_cov#',
+  floorPrefix: 'sb_floor#',
   sequence: 'sb_seq',
   deleted: 'sb_deleted',
   version: 'sb_version',

@@ -17,7 +17,9 @@ export function mergeKeyResults(
   results: readonly KeyResult[],
 ): MappingResult {
   const failed = results.filter((r) => r.failedAt !== undefined);
+  const unverified = results.flatMap((r) => r.unverified ?? []);
   return {
+    ...(unverified.length > 0 ? { unverified } : {}),
     poison: [...poison, ...results.flatMap((r) => r.poison)],
     duplicates: results.flatMap((r) => r.duplicates),
     ...(failed.length > 0

@@ -17,13 +17,18 @@ export interface ReadSinkItemOptions {
   readonly raw?: boolean;
 }
 
+const PREFIXES: readonly string[] = [
+  DYNAMO_SINK_ATTRIBUTES.watermarkPrefix,
+  DYNAMO_SINK_ATTRIBUTES.coveredPrefix,
+  DYNAMO_SINK_ATTRIBUTES.floorPrefix,
+];
 const BOOKKEEPING: ReadonlySet<string> = new Set(
-  Object.values(DYNAMO_SINK_ATTRIBUTES).filter((name) => name !== DYNAMO_SINK_ATTRIBUTES.watermarkPrefix),
+  Object.values(DYNAMO_SINK_ATTRIBUTES).filter((name) => !PREFIXES.includes(name)),
 );
 
 /** Whether an attribute is the sink's own bookkeeping rather than data. */
 function isBookkeepingAttribute(name: string): boolean {
-  return BOOKKEEPING.has(name) || name.startsWith(DYNAMO_SINK_ATTRIBUTES.watermarkPrefix);
+  return BOOKKEEPING.has(name) || PREFIXES.some((prefix) => name.startsWith(prefix));
 }
 
 /**

@@ -11,6 +11,12 @@ export interface MappingBatch {
   readonly events: readonly SinkEvent[];
   /** Offset of the partition batch's last record: the aggregate watermark after success. */
   readonly lastOffset: number;
+  /** Offset of the partition batch's first record (poison ones included). */
+  readonly firstOffset: number;
+  /** Offsets of the batch's undecodable records: owed, never covered. */
+  readonly skippedOffsets: readonly number[];
+  /** A replay invocation (`streambridge replay`): owed records below a watermark are applied. */
+  readonly replay: boolean;
   readonly requests: DynamoRequests;
 }
 
@@ -19,6 +25,11 @@ export interface MappingResult {
   readonly poison: readonly PoisonFinding[];
   /** Offsets of events skipped because the table showed them already applied (redelivery, stale change). */
   readonly duplicates: readonly number[];
+  /**
+   * In a replay: of the duplicates, those skipped below a watermark without knowing whether they were
+   * applied (below the ledger's floor, or a mode without a ledger).
+   */
+  readonly unverified?: readonly number[];
   /** Events held back because an earlier version of their entity has not arrived (state mode). */
   readonly versionGaps?: number;
   /** Sessions closed and written (sessions mode). */
@@ -34,6 +45,7 @@ export interface MappingResult {
 export interface KeyResult {
   readonly poison: readonly PoisonFinding[];
   readonly duplicates: readonly number[];
+  readonly unverified?: readonly number[];
   readonly failedAt?: number;
   readonly failure?: unknown;
 }

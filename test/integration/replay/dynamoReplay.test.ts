@@ -195,4 +195,28 @@ describe('replay of failure records through the DynamoDB sink (aggregate mode)',
     expect(await objects()).toHaveLength(1);
     expect((await views())['page#p9']).toEqual([3, 0]);
   });
+
+  it('bounds the ledger: past 32 runs the oldest are dropped and the floor rises; a recent gap still replays once', async () => {
+    // Prepare: 40 batches of page p5, two offsets each, one offset missed between each (100-101, 103-104, ...).
+    const own = sinkHandler({ config: config('quantity'), client, deadLetters: dlq.queue }).handler;
+    for (let k = 0; k < 40; k++) {
+      expect((await own(batch(100 + 3 * k, 101 + 3 * k, { page: 'p5' }))).batchItemFailures).toEqual([]);
+    }
+    const single = (offset: number) =>
+      markReplay(batch(offset, offset, { page: 'p5' }), { source: 's3', id: `gap-${offset}` });
+    // Act: replay a recent gap (216, below the watermark 218) twice, and the oldest gap (102).
+    const recent = (await own(single(216))) as KafkaBatchResponse;
+    const recentAgain = (await own(single(216))) as KafkaBatchResponse;
+    const oldest = (await own(single(102))) as KafkaBatchResponse;
+    // Assess: 33 runs compacted to the 16 newest (floor 149, the end of the 17th), 7 appended since, and
+    // the claimed 216 joined 214-215 and 217-218 into one run.
+    const item = (await scanItems(client, table.name)).find((i) => i.pk === 'page#p5') ?? {};
+    expect((item[`sb_cov#page-views#${topic}#0`] as string[]).length).toBe(22);
+    expect(item[`sb_cov#page-views#${topic}#0`]).toContain('214-218');
+    expect(item[`sb_floor#page-views#${topic}#0`]).toBe(149);
+    expect(recent.replay).toEqual({ applied: 1, skipped: 0, failed: [] });
+    expect(recentAgain.replay).toEqual({ applied: 0, skipped: 1, failed: [] });
+    expect(oldest.replay).toEqual({ applied: 0, skipped: 1, notReplayable: 1, failed: [] });
+    expect((await views())['page#p5']).toEqual([81, 81]);
+  });
 });

@@ -53,6 +53,8 @@ const KINESIS_STREAM_ARN = `^${PARTITION}:kinesis:${REGION_ACCOUNT}:stream/[A-Za
 const MSK_CLUSTER_ARN = `^${PARTITION}:kafka:${REGION_ACCOUNT}:cluster/[A-Za-z0-9-]{1,64}/[A-Za-z0-9-]+$`;
 const SECRET_ARN = `^${PARTITION}:secretsmanager:${REGION_ACCOUNT}:secret:.+$`;
 const MSK_SCRAM_SECRET_ARN = `^${PARTITION}:secretsmanager:${REGION_ACCOUNT}:secret:AmazonMSK_.+$`;
+const SNS_TOPIC_NAME = '^[A-Za-z0-9_-]{1,256}$';
+const SNS_TOPIC_ARN = `^${PARTITION}:sns:${REGION_ACCOUNT}:[A-Za-z0-9_-]{1,256}$`;
 const SECURITY_GROUP_ID = '^sg-[0-9a-f]{8,17}$';
 const HOST_PORT = '^[A-Za-z0-9.-]+:\\d{1,5}$';
 
@@ -442,6 +444,34 @@ export const ThresholdMappingSchema = strict(
     ),
     alertTopic: topicRef(
       'Declared topic the alert events go to: key the entity, header `streambridge-alert-id` a deterministic id per transition.',
+    ),
+    alertSns: Type.Optional(
+      strict(
+        {
+          topicName: Type.Optional(
+            text(
+              'Name of the SNS topic created for the alerts (standard, KMS-encrypted). Default: generated.',
+              {
+                pattern: SNS_TOPIC_NAME,
+                patternHint: '1–256 of A-Z a-z 0-9 _ - (no FIFO topics)',
+              },
+            ),
+          ),
+          existingTopicArn: Type.Optional(
+            text(
+              'An SNS topic that already exists (standard, not FIFO): nothing is created, the function may publish to it (a customer KMS key on it is yours to grant).',
+              {
+                pattern: SNS_TOPIC_ARN,
+                patternHint: 'arn:aws:sns:<region>:<account>:<name>',
+              },
+            ),
+          ),
+        },
+        {
+          description:
+            'Also publish each alert to SNS (message: the alert JSON, attribute `streambridge-alert-id`), at least once: `{}` or `{ topicName }` creates a topic, `{ existingTopicArn }` uses yours.',
+        },
+      ),
     ),
   },
   { description: 'Needs `above` or `below`.' },

@@ -237,6 +237,13 @@ function checkThresholdMapping(issues: Issues, m: Obj, at: string, topics?: Read
   if (m.schedule !== undefined && m.silenceSeconds === undefined) {
     issues.fail(`${at}.schedule`, 'the sweep finds silent keys: needs silenceSeconds');
   }
+  if (
+    isObject(m.alertSns) &&
+    m.alertSns.topicName !== undefined &&
+    m.alertSns.existingTopicArn !== undefined
+  ) {
+    issues.fail(`${at}.alertSns`, 'topicName names a topic to create: not with existingTopicArn');
+  }
 }
 
 function checkDynamoSink(issues: Issues, value: unknown, path: string, topics?: ReadonlySet<string>): void {

@@ -85,9 +85,43 @@ describe('threshold mappings in the config', () => {
       },
       '.schedule: the sweep finds silent keys: needs silenceSeconds',
     ],
+    [
+      'an SNS topic both created and existing',
+      (m) => {
+        m.alertSns = { topicName: 'alerts', existingTopicArn: 'arn:aws:sns:eu-west-1:123456789012:alerts' };
+      },
+      '.alertSns: topicName names a topic to create: not with existingTopicArn',
+    ],
   ])('refuses %s, naming the field', (_, mutate, message) => {
     const config = withThreshold(mutate);
     expect(pipelineChecks(config).join('\n')).toContain(`${at(config)}${message}`);
+  });
+
+  it.each([
+    {},
+    { topicName: 'device-alerts' },
+    { existingTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' },
+  ])('accepts alertSns %j', (alertSns) => {
+    const config = withThreshold((m) => {
+      m.alertSns = alertSns;
+    });
+    expect(() => validatePipelineConfig(config)).not.toThrow();
+    expect(pipelineChecks(config)).toEqual([]);
+  });
+
+  it.each<[string, Loose, string]>([
+    ['a FIFO topic name', { topicName: 'alerts.fifo' }, '.alertSns.topicName'],
+    [
+      'an ARN that is not an SNS topic',
+      { existingTopicArn: 'arn:aws:sqs:eu-west-1:123456789012:q' },
+      '.alertSns.existingTopicArn',
+    ],
+    ['an unknown field', { arn: 'x' }, '.alertSns'],
+  ])('refuses alertSns with %s, naming the field', (_, alertSns, field) => {
+    const config = withThreshold((m) => {
+      m.alertSns = alertSns;
+    });
+    expect(() => validatePipelineConfig(config)).toThrow(`${at(config)}${field}`);
   });
 
   it('refuses a schedule that is not rate(...) or cron(...)', () => {

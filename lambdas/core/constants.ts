@@ -50,6 +50,8 @@ export const HANDLER_ENV = {
   governanceHashSalt: 'GOVERNANCE_HASH_SALT',
   /** Secrets Manager secret holding that salt, read when the bridge is built (deployed functions). */
   governanceHashSaltSecretArn: 'GOVERNANCE_HASH_SALT_SECRET_ARN',
+  /** JSON object: threshold mapping name → ARN of the SNS topic its alerts are also published to (`alertSns`). */
+  alertSnsTopicArns: 'ALERT_SNS_TOPIC_ARNS',
   /** Name of the producing function, written to the lineage header. */
   functionName: 'AWS_LAMBDA_FUNCTION_NAME',
 } as const;

@@ -6,12 +6,13 @@ import type { RedisSinkConfig } from '../../config/types';
 import { HANDLER_NAMES } from '../core/constants';
 import type { DeadLetterQueue } from '../core/DeadLetterQueue';
 import type { Logger } from '../core/Logger';
-import type { Metrics } from '../core/Metrics';
+import { Metrics } from '../core/Metrics';
 import type { TimerHandler } from '../core/schedule/types';
 import type { KafkaSinkHandler } from '../core/sink/createKafkaSinkHandler';
 import { createKafkaSinkHandler } from '../core/sink/createKafkaSinkHandler';
 import { RedisPartitionSink } from './RedisPartitionSink';
 import type { RedisClient } from './redisConnection';
+import type { AlertPublisher } from './thresholds/SnsAlertPublisher';
 import { type AlertProducer, ThresholdEngine } from './thresholds/ThresholdEngine';
 import { withThresholds } from './thresholds/withThresholds';
 import type { ApplyLimits } from './types';
@@ -27,6 +28,10 @@ export interface RedisSinkHandlerOptions {
   readonly limits?: Partial<ApplyLimits>;
   /** Where threshold mappings produce their alerts; required when the config has threshold mappings. */
   readonly producer?: AlertProducer;
+  /** Where threshold mappings with `alertSns` publish; required when one has it. */
+  readonly sns?: AlertPublisher;
+  /** Mapping name → its SNS topic ARN (`ALERT_SNS_TOPIC_ARNS`). */
+  readonly snsTopicArns?: Readonly<Record<string, string>>;
 }
 
 /** The sink's handler and the timers of its mappings that have one (threshold silence sweeps). */
@@ -46,6 +51,8 @@ export interface RedisSinkRoutes {
  */
 export function createRedisSinkRoutes(options: RedisSinkHandlerOptions): RedisSinkRoutes {
   const { config, redis, cluster, limits } = options;
+  // One metrics object for the batches and the alert flushes (a sweep's flush included).
+  const metrics = options.metrics ?? new Metrics(HANDLER_NAMES.kafkaToRedis);
   const hasThresholds = config.mappings.some((mapping) => mapping.operation === 'threshold');
   if (hasThresholds && !options.producer) {
     throw new Error('threshold mappings produce alerts: the Redis sink needs a Kafka producer');
@@ -56,7 +63,10 @@ export function createRedisSinkRoutes(options: RedisSinkHandlerOptions): RedisSi
           redis,
           config,
           producer: options.producer,
+          metrics,
           ...(options.logger ? { logger: options.logger } : {}),
+          ...(options.sns ? { sns: options.sns } : {}),
+          ...(options.snsTopicArns ? { snsTopicArns: options.snsTopicArns } : {}),
         })
       : undefined;
   const handler = createKafkaSinkHandler({
@@ -67,11 +77,17 @@ export function createRedisSinkRoutes(options: RedisSinkHandlerOptions): RedisSi
     },
     deadLetters: options.deadLetters,
     logger: options.logger,
-    metrics: options.metrics,
+    metrics,
   });
   const timers: Record<string, TimerHandler> = {};
   for (const name of thresholds?.sweptMappings ?? []) {
-    timers[name] = () => (thresholds as ThresholdEngine).sweep(name, Date.now());
+    timers[name] = async () => {
+      try {
+        return await (thresholds as ThresholdEngine).sweep(name, Date.now());
+      } finally {
+        metrics.flush();
+      }
+    };
   }
   return { handler, timers };
 }

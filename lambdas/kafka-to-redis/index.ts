@@ -5,7 +5,7 @@
  */
 import type { MSKEvent } from 'aws-lambda';
 import { validateRedisSinkSlice } from '../../config/validatePipelineConfig';
-import { HANDLER_NAMES } from '../core/constants';
+import { HANDLER_ENV, HANDLER_NAMES } from '../core/constants';
 import { DeadLetterQueue } from '../core/DeadLetterQueue';
 import { KafkaProducerProvider } from '../core/kafka/KafkaProducerProvider';
 import { kafkaSettingsFromEnv } from '../core/kafka/kafkaSettingsFromEnv';
@@ -17,6 +17,7 @@ import type { ScheduledEvent } from '../core/schedule/types';
 import type { InvocationContext, KafkaBatchResponse } from '../core/types';
 import { createRedisSinkRoutes } from './createRedisSinkHandler';
 import { createRedisClient, redisSettingsFromEnv } from './redisConnection';
+import { SnsAlertPublisher } from './thresholds/SnsAlertPublisher';
 
 const sink = lazyInit(async () => {
   const config = loadHandlerConfig(validateRedisSinkSlice);
@@ -35,6 +36,12 @@ const sink = lazyInit(async () => {
         logger,
       })
     : undefined;
+  // Threshold mappings with alertSns also publish to SNS; the CDK app names their topics.
+  const snsTopicArns = JSON.parse(process.env[HANDLER_ENV.alertSnsTopicArns] || '{}') as Record<
+    string,
+    string
+  >;
+  const publishesToSns = config.mappings.some((m) => m.operation === 'threshold' && m.alertSns);
   const { handler: events, timers } = createRedisSinkRoutes({
     config,
     redis,
@@ -42,6 +49,7 @@ const sink = lazyInit(async () => {
     deadLetters,
     logger,
     ...(producer ? { producer } : {}),
+    ...(publishesToSns ? { sns: new SnsAlertPublisher(), snsTopicArns } : {}),
   });
   return routeInvocation({ events, timers });
 });

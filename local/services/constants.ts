@@ -96,17 +96,27 @@ export const AWS_SERVICE_TITLES = {
   DYNAMODB_STREAMS: 'DynamoDB Streams',
   KINESIS: 'Kinesis',
   SQS: 'SQS',
+  SNS: 'SNS',
   S3: 'S3',
 } as const;
 
 /** Which launcher server serves each AWS service, for the targets the launcher serves itself. */
 export const AWS_SERVICE_SERVERS = {
-  moto: { DYNAMODB: 'moto', DYNAMODB_STREAMS: 'moto', KINESIS: 'kinesis', SQS: 'moto', S3: 'moto' },
+  moto: {
+    DYNAMODB: 'moto',
+    DYNAMODB_STREAMS: 'moto',
+    KINESIS: 'kinesis',
+    SQS: 'moto',
+    SNS: 'moto',
+    S3: 'moto',
+  },
   localstack: {
     DYNAMODB: 'moto',
     DYNAMODB_STREAMS: 'moto',
     KINESIS: 'localstack',
     SQS: 'localstack',
+    // The launcher's LocalStack serves sqs, kinesis and s3 only; SNS stays on moto (no SNS → SQS delivery there).
+    SNS: 'moto',
     S3: 'localstack',
   },
 } as const;

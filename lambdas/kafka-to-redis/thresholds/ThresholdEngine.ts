@@ -2,7 +2,8 @@
  * Threshold mappings on Redis: a partition's readings compacted per key, evaluated (evaluateThreshold.ts)
  * from the stored states, and committed with the partition's watermark in one script call; the silence
  * sweep the same way without a watermark; then the alert outbox flushed to the alert topic and emptied only
- * after the send (docs/sinks/redis.md, "Thresholds and alerts").
+ * after the send, and with `alertSns` the sent alerts published to SNS from a pending hash emptied only
+ * after the publish (docs/sinks/redis.md, "Thresholds and alerts").
  */
 import type { TopicMessages } from 'kafkajs';
 import { matchesPattern } from '../../../config/filterPattern';
@@ -10,6 +11,7 @@ import type { CompiledTemplate } from '../../../config/keyTemplate';
 import { compileTemplate, readField, TemplateFieldError, toEpochMillis } from '../../../config/keyTemplate';
 import type { RedisSinkConfig, ThresholdMapping } from '../../../config/types';
 import type { Logger } from '../../core/Logger';
+import type { Metrics } from '../../core/Metrics';
 import { SINK_LOOP } from '../../core/sink/constants';
 import type { PoisonFinding } from '../../core/sink/errors';
 import { PartitionApplyError, POISON_KINDS, PoisonRecordError } from '../../core/sink/errors';
@@ -18,8 +20,16 @@ import type { SinkEvent } from '../../core/sink/sinkEvent';
 import { readNumber, templateContext } from '../../core/sink/sinkEvent';
 import type { RedisClient } from '../redisConnection';
 import { commitThresholds, type KeyCommit } from './commitScript';
-import { ALERT_ID_HEADER, THRESHOLD_DEFAULTS, type ThresholdKeys, thresholdKeys } from './constants';
+import {
+  ALERT_ID_HEADER,
+  THRESHOLD_DEFAULTS,
+  THRESHOLD_METRICS,
+  type ThresholdKeys,
+  thresholdKeys,
+} from './constants';
+import { SnsPublishError } from './errors';
 import { evaluateReadings, evaluateSilence } from './evaluateThreshold';
+import type { AlertPublisher } from './SnsAlertPublisher';
 import type { AlertEvent, Evaluation, Reading, ThresholdRule, ThresholdState } from './types';
 
 /** Where alerts are produced (the sink's Kafka producer). */
@@ -32,8 +42,14 @@ export interface ThresholdEngineOptions {
   readonly config: Pick<RedisSinkConfig, 'consumerGroup' | 'mappings'>;
   readonly producer: AlertProducer;
   readonly logger?: Logger;
+  /** Where failed SNS publishes are counted. */
+  readonly metrics?: Metrics;
   /** Longest a flush of the outbox may take, ms. Default 10 s. */
   readonly sendDeadlineMs?: number;
+  /** Publishes the alerts of mappings with `alertSns`; required when one has it. */
+  readonly sns?: AlertPublisher;
+  /** Mapping name → ARN of its SNS topic (`ALERT_SNS_TOPIC_ARNS`); one for each mapping with `alertSns`. */
+  readonly snsTopicArns?: Readonly<Record<string, string>>;
 }
 
 interface CompiledThreshold {
@@ -41,6 +57,8 @@ interface CompiledThreshold {
   readonly rule: ThresholdRule;
   readonly key: CompiledTemplate;
   readonly keys: ThresholdKeys;
+  /** The SNS topic the alerts are also published to. */
+  readonly snsTopicArn?: string;
 }
 
 /** A reading with the offset of its record: readings at or below the watermark are not applied again. */
@@ -64,9 +82,19 @@ function currentAlert(key: string, state: ThresholdState): string {
   return JSON.stringify({ key, status: state.status, since: state.since, value: state.lastValue });
 }
 
-function compile(mapping: ThresholdMapping): CompiledThreshold {
+function compile(
+  mapping: ThresholdMapping,
+  snsTopicArns: Readonly<Record<string, string>>,
+): CompiledThreshold {
+  const snsTopicArn = snsTopicArns[mapping.name];
+  if (mapping.alertSns && !snsTopicArn) {
+    throw new Error(
+      `threshold mapping ${mapping.name} has alertSns: ALERT_SNS_TOPIC_ARNS names no topic for it`,
+    );
+  }
   return {
     mapping,
+    ...(mapping.alertSns && snsTopicArn ? { snsTopicArn } : {}),
     key: compileTemplate(mapping.key),
     keys: thresholdKeys(mapping.name),
     rule: {
@@ -97,6 +125,8 @@ export class ThresholdEngine {
   readonly #consumerGroup: string;
   readonly #producer: AlertProducer;
   readonly #logger: Logger | undefined;
+  readonly #metrics: Metrics | undefined;
+  readonly #sns: AlertPublisher | undefined;
   readonly #sendDeadlineMs: number;
   readonly #mappings: CompiledThreshold[];
   /** The flush in progress per outbox key. */
@@ -107,10 +137,15 @@ export class ThresholdEngine {
     this.#consumerGroup = options.config.consumerGroup;
     this.#producer = options.producer;
     this.#logger = options.logger;
+    this.#metrics = options.metrics;
+    this.#sns = options.sns;
     this.#sendDeadlineMs = options.sendDeadlineMs ?? 10_000;
     this.#mappings = options.config.mappings
       .filter((mapping): mapping is ThresholdMapping => mapping.operation === 'threshold')
-      .map(compile);
+      .map((mapping) => compile(mapping, options.snsTopicArns ?? {}));
+    if (!this.#sns && this.#mappings.some((m) => m.snsTopicArn)) {
+      throw new Error('threshold mappings with alertSns need an SNS publisher');
+    }
   }
 
   /** Names of the threshold mappings with a silence sweep (each gets a timer). */
@@ -209,31 +244,72 @@ export class ThresholdEngine {
    * Produces every alert in the outbox to the mapping's alert topic (per key in sequence order, keyed by
    * the key, the alert id in a header), then deletes exactly those from the outbox. A send that fails
    * leaves them there for the next flush; one that succeeded but whose delete failed sends them again
-   * (same ids: consumers de-duplicate). Returns how many were produced.
+   * (same ids: consumers de-duplicate). With `alertSns`, the sent alerts move to the SNS pending hash
+   * (written before the outbox delete) and are published from there. Returns how many were produced.
    */
   async #flushOutbox(compiled: CompiledThreshold, outbox: string): Promise<number> {
     const mappingName = compiled.mapping.name;
     const entries = (await this.#redis.call('HGETALL', [outbox])) as string[];
-    if (entries.length === 0) return 0;
+    const alerts: AlertEvent[] = [];
+    for (let i = 1; i < entries.length; i += 2) alerts.push(JSON.parse(entries[i] as string) as AlertEvent);
+    if (alerts.length > 0) {
+      alerts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.seq - b.seq));
+      await this.#producer.send(
+        [
+          {
+            topic: compiled.mapping.alertTopic,
+            messages: alerts.map((alert) => ({
+              key: alert.key,
+              value: JSON.stringify(alert),
+              headers: { [ALERT_ID_HEADER]: alert.alertId },
+            })),
+          },
+        ],
+        this.#sendDeadlineMs,
+      );
+      if (compiled.snsTopicArn) {
+        const pending = alerts.flatMap((alert) => [alert.alertId, JSON.stringify(alert)]);
+        await this.#redis.call('HSET', [compiled.keys.snsPending(outbox), ...pending]);
+      }
+      await this.#redis.call('HDEL', [outbox, ...alerts.map((alert) => alert.alertId)]);
+      this.#logger?.debug('alerts produced', { mapping: mappingName, alerts: alerts.length });
+    }
+    if (compiled.snsTopicArn) await this.#publishPending(compiled, compiled.snsTopicArn, outbox);
+    return alerts.length;
+  }
+
+  /**
+   * Publishes the outbox's pending alerts to SNS (per key in sequence order) and deletes those SNS took. A
+   * failed publish is logged with the outbox (group, topic, partition) and counted, not thrown: the alerts
+   * are on Kafka already and stay pending for the next flush; the partition is not held back for SNS.
+   */
+  async #publishPending(compiled: CompiledThreshold, topicArn: string, outbox: string): Promise<void> {
+    const pendingKey = compiled.keys.snsPending(outbox);
+    const entries = (await this.#redis.call('HGETALL', [pendingKey])) as string[];
+    if (entries.length === 0) return;
     const alerts: AlertEvent[] = [];
     for (let i = 1; i < entries.length; i += 2) alerts.push(JSON.parse(entries[i] as string) as AlertEvent);
     alerts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.seq - b.seq));
-    await this.#producer.send(
-      [
-        {
-          topic: compiled.mapping.alertTopic,
-          messages: alerts.map((alert) => ({
-            key: alert.key,
-            value: JSON.stringify(alert),
-            headers: { [ALERT_ID_HEADER]: alert.alertId },
-          })),
-        },
-      ],
-      this.#sendDeadlineMs,
-    );
-    await this.#redis.call('HDEL', [outbox, ...alerts.map((alert) => alert.alertId)]);
-    this.#logger?.debug('alerts produced', { mapping: mappingName, alerts: alerts.length });
-    return alerts.length;
+    let failed = new Set<string>();
+    try {
+      await (this.#sns as AlertPublisher).publish(
+        topicArn,
+        alerts.map((alert) => ({ id: alert.alertId, json: JSON.stringify(alert) })),
+      );
+    } catch (error) {
+      if (!(error instanceof SnsPublishError)) throw error;
+      failed = new Set(error.alertIds);
+      this.#metrics?.add(THRESHOLD_METRICS.snsPublishFailed, 'Count', failed.size);
+      this.#logger?.warn('alerts not published to SNS; kept for the next flush', {
+        mapping: compiled.mapping.name,
+        outbox,
+        topicArn,
+        alertIds: [...failed],
+        error,
+      });
+    }
+    const published = alerts.filter((alert) => !failed.has(alert.alertId)).map((alert) => alert.alertId);
+    if (published.length > 0) await this.#redis.call('HDEL', [pendingKey, ...published]);
   }
 
   /** The mapping's readings of this partition, per key in offset order; poison readings collected. */

@@ -11,6 +11,18 @@ export const THRESHOLD_DEFAULTS = {
 /** Header of each alert message carrying its deterministic id (`<mapping>:<key>:<seq>`): consumers de-duplicate on it. */
 export const ALERT_ID_HEADER = 'streambridge-alert-id';
 
+/** Metrics of the alert flush (EMF, in the sink's namespace). */
+export const THRESHOLD_METRICS = {
+  /** Alerts SNS did not take in a flush (they stay pending for the next one). */
+  snsPublishFailed: 'AlertSnsPublishFailed',
+} as const;
+
+/** How alerts are published to SNS. */
+export const SNS_ALERT_LIMITS = {
+  /** PublishBatch takes at most 10 entries. */
+  entriesPerRequest: 10,
+} as const;
+
 /**
  * A threshold mapping's Redis keys; all carry the `{<mapping>}` hash tag, so one script call holds a
  * mapping's state, alerts, outbox and watermarks together in cluster mode too.
@@ -37,6 +49,11 @@ export function thresholdKeys(mapping: string) {
      */
     partitionOutbox: (consumerGroup: string, topic: string, partition: number) =>
       `${base}:outbox:${consumerGroup}:${topic}:${partition}`,
+    /**
+     * Hash: alert id → alert JSON produced to Kafka but not yet published to SNS (`alertSns`), one per
+     * outbox; emptied once SNS took them.
+     */
+    snsPending: (outbox: string) => `${outbox}:sns`,
     /** Hash: `<consumer group>:<topic>:<partition>` → offset of the last applied record. */
     watermarks: `${base}:wm`,
   } as const;

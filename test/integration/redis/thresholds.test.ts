@@ -2,9 +2,18 @@
  * Threshold mappings on the real Redis and Kafka: one alert per state change, produced to the alert topic
  * once, in order, under redelivery, a failed send (state committed, outbox kept, flushed by the retry) and a
  * sink restart mid-batch; the current alert set in Redis; silent keys found by the timer; poison readings
- * dead-lettered with the reason.
+ * dead-lettered with the reason; with `alertSns`, each alert on an SQS queue subscribed to the moto SNS
+ * topic, and a failed publish kept pending and published by a later flush.
  */
 import { randomUUID } from 'node:crypto';
+import { CreateTopicCommand, DeleteTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { Redis } from 'ioredis';
 import type { Kafka, TopicMessages } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -12,16 +21,27 @@ import type { RedisSinkConfig } from '../../../config/types';
 import type { DeadLetter } from '../../../lambdas/core/DeadLetterQueue';
 import { KafkaProducerProvider } from '../../../lambdas/core/kafka/KafkaProducerProvider';
 import { Logger } from '../../../lambdas/core/Logger';
+import { Metrics } from '../../../lambdas/core/Metrics';
 import { createRedisSinkRoutes } from '../../../lambdas/kafka-to-redis/createRedisSinkHandler';
-import { ALERT_ID_HEADER, thresholdKeys } from '../../../lambdas/kafka-to-redis/thresholds/constants';
+import {
+  ALERT_ID_HEADER,
+  THRESHOLD_METRICS,
+  thresholdKeys,
+} from '../../../lambdas/kafka-to-redis/thresholds/constants';
+import { SnsAlertPublisher } from '../../../lambdas/kafka-to-redis/thresholds/SnsAlertPublisher';
 import type { AlertProducer } from '../../../lambdas/kafka-to-redis/thresholds/ThresholdEngine';
 import type { AlertEvent } from '../../../lambdas/kafka-to-redis/thresholds/types';
 import { mskEvent, type RecordSpec } from '../../../local/events/mskEvents';
 import { createTestTopic, deleteTestTopic, localKafka } from '../helpers/kafkaMskEvents';
-import { requireEnv } from '../serviceEnv';
+import { awsClientConfig, requireEnv } from '../serviceEnv';
 
 const CONTEXT = { awsRequestId: 'thresholds', getRemainingTimeInMillis: () => 30_000 };
 const QUIET = new Logger('thresholds-test', { level: 'ERROR', write: () => undefined });
+
+interface SnsOptions {
+  readonly topicArn: string;
+  readonly metrics?: Metrics;
+}
 
 interface Received {
   readonly id: string;
@@ -40,13 +60,15 @@ describe('threshold mappings on Redis and Kafka', () => {
     clientId: 'thresholds-test',
     logger: QUIET,
   });
+  const snsClient = new SNSClient(awsClientConfig('AWS_ENDPOINT_URL_SNS'));
+  const sqsClient = new SQSClient(awsClientConfig('AWS_ENDPOINT_URL_SQS'));
   const received: Received[] = [];
   const deadLetters: { reason: string; offset: number }[] = [];
   let alertTopic: string;
   let consumer: ReturnType<Kafka['consumer']>;
   let mapping: string;
 
-  function config(name: string): RedisSinkConfig {
+  function config(name: string, alertSns?: object): RedisSinkConfig {
     return {
       consumerGroup: `thr-${name}`,
       mappings: [
@@ -61,18 +83,26 @@ describe('threshold mappings on Redis and Kafka', () => {
           forReadings: 2,
           silenceSeconds: 60,
           alertTopic,
+          ...(alertSns ? { alertSns } : {}),
         },
       ],
     } as RedisSinkConfig;
   }
 
-  function sink(name: string, alerts: AlertProducer = producer) {
+  function sink(name: string, alerts: AlertProducer = producer, sns?: SnsOptions) {
     return createRedisSinkRoutes({
-      config: config(name),
+      config: config(name, sns ? {} : undefined),
       redis,
       cluster: false,
       producer: alerts,
       logger: QUIET,
+      ...(sns
+        ? {
+            sns: new SnsAlertPublisher({ client: snsClient }),
+            snsTopicArns: { [name]: sns.topicArn },
+            metrics: sns.metrics,
+          }
+        : {}),
       deadLetters: {
         send: async (letters: readonly DeadLetter[]) => {
           for (const letter of letters) {
@@ -268,5 +298,114 @@ describe('threshold mappings on Redis and Kafka', () => {
     expect(response.batchItemFailures).toEqual([]);
     expect(deadLetters).toContainEqual({ reason: 'field "temp" is not a number (got "hot")', offset: 1 });
     await vi.waitFor(() => expect(alertsOf(name)).toHaveLength(1), { timeout: 10_000, interval: 50 });
+  });
+
+  describe('with alertSns', () => {
+    let queueUrl: string;
+    let queueArn: string;
+    const topicName = `thr-alerts-${randomUUID().slice(0, 8)}`;
+
+    /** The topic (same name, same ARN) with the queue subscribed, raw: the body is the alert JSON. */
+    async function topicWithQueue(): Promise<string> {
+      const { TopicArn } = await snsClient.send(new CreateTopicCommand({ Name: topicName }));
+      await snsClient.send(
+        new SubscribeCommand({
+          TopicArn,
+          Protocol: 'sqs',
+          Endpoint: queueArn,
+          Attributes: { RawMessageDelivery: 'true' },
+        }),
+      );
+      return TopicArn as string;
+    }
+
+    /** Receives until `count` messages of `name` arrived (bounded): their alert id attributes and alert JSON. */
+    async function receive(name: string, count: number): Promise<{ id: string; alert: AlertEvent }[]> {
+      const messages: { id: string; alert: AlertEvent }[] = [];
+      await vi.waitFor(
+        async () => {
+          const { Messages } = await sqsClient.send(
+            new ReceiveMessageCommand({
+              QueueUrl: queueUrl,
+              MaxNumberOfMessages: 10,
+              MessageAttributeNames: ['All'],
+              WaitTimeSeconds: 0,
+            }),
+          );
+          for (const message of Messages ?? []) {
+            const alert = JSON.parse(message.Body ?? '{}') as AlertEvent;
+            if (alert.mapping !== name) continue;
+            messages.push({ id: message.MessageAttributes?.[ALERT_ID_HEADER]?.StringValue ?? '', alert });
+          }
+          expect(messages.length).toBeGreaterThanOrEqual(count);
+        },
+        { timeout: 10_000, interval: 100 },
+      );
+      return messages;
+    }
+
+    beforeAll(async () => {
+      const created = await sqsClient.send(new CreateQueueCommand({ QueueName: `${topicName}-q` }));
+      queueUrl = created.QueueUrl as string;
+      const attributes = await sqsClient.send(
+        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+      );
+      queueArn = attributes.Attributes?.QueueArn as string;
+    });
+
+    afterAll(async () => {
+      await sqsClient.send(new DeleteQueueCommand({ QueueUrl: queueUrl }));
+      const { TopicArn } = await snsClient.send(new CreateTopicCommand({ Name: topicName }));
+      await snsClient.send(new DeleteTopicCommand({ TopicArn }));
+    });
+
+    it('publishes each transition to the SNS topic once, the alert JSON with its id, as well as to Kafka', async () => {
+      // Prepare
+      const name = `thr-${randomUUID().slice(0, 8)}`;
+      const topicArn = await topicWithQueue();
+      const { handler } = sink(name, producer, { topicArn });
+
+      // Act: over and back (two alerts), then the same batch again
+      const batch = mskEvent(readings('s1', [90, 91, 60, 55], 0));
+      await handler(batch, CONTEXT);
+      await handler(batch, CONTEXT);
+
+      // Assess
+      const messages = await receive(name, 2);
+      expect(messages.map((m) => [m.id, m.alert.alertId, `${m.alert.from}>${m.alert.to}`])).toEqual([
+        [`${name}:s1:1`, `${name}:s1:1`, 'ok>alerting'],
+        [`${name}:s1:2`, `${name}:s1:2`, 'alerting>ok'],
+      ]);
+      await vi.waitFor(() => expect(alertsOf(name)).toHaveLength(2), { timeout: 10_000, interval: 50 });
+      const outbox = thresholdKeys(name).partitionOutbox(`thr-${name}`, 'readings', 0);
+      expect(await redis.hlen(thresholdKeys(name).snsPending(outbox))).toBe(0);
+    });
+
+    it('keeps an alert SNS refused pending (counted), and a later flush publishes it', async () => {
+      // Prepare: the topic is gone when the transition is flushed
+      const name = `thr-${randomUUID().slice(0, 8)}`;
+      const topicArn = await topicWithQueue();
+      await snsClient.send(new DeleteTopicCommand({ TopicArn: topicArn }));
+      const lines: string[] = [];
+      const metrics = new Metrics('thresholds-test', { write: (line) => lines.push(line) });
+      const { handler } = sink(name, producer, { topicArn, metrics });
+      const outbox = thresholdKeys(name).partitionOutbox(`thr-${name}`, 'readings', 0);
+      const pending = thresholdKeys(name).snsPending(outbox);
+
+      // Act: a transition while the topic is missing; then the topic back and the partition's next batch
+      const first = await handler(mskEvent(readings('s2', [95, 96], 0)), CONTEXT);
+      const pendingAfterFailure = await redis.hkeys(pending);
+      await topicWithQueue();
+      await handler(mskEvent(readings('s2', [97], 2)), CONTEXT);
+
+      // Assess: Kafka had it at once; SNS after the topic came back, once; nothing pending
+      expect(first.batchItemFailures).toEqual([]);
+      expect(pendingAfterFailure).toEqual([`${name}:s2:1`]);
+      expect(lines.map((line) => JSON.parse(line)[THRESHOLD_METRICS.snsPublishFailed])).toContain(1);
+      const messages = await receive(name, 1);
+      expect(messages.map((m) => m.id)).toEqual([`${name}:s2:1`]);
+      await vi.waitFor(() => expect(alertsOf(name)).toHaveLength(1), { timeout: 10_000, interval: 50 });
+      expect(await redis.hlen(pending)).toBe(0);
+    });
   });
 });

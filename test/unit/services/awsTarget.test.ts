@@ -34,6 +34,7 @@ describe('AWS target switch', () => {
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: moto,
       AWS_ENDPOINT_URL_KINESIS: kinesisMock,
       AWS_ENDPOINT_URL_SQS: moto,
+      AWS_ENDPOINT_URL_SNS: moto,
       AWS_ENDPOINT_URL_S3: moto,
     });
     expect(env).toMatchObject({
@@ -46,7 +47,7 @@ describe('AWS target switch', () => {
     });
   });
 
-  it('localstack: LocalStack serves SQS, Kinesis and S3, moto keeps DynamoDB and Streams, no kinesis-mock', () => {
+  it('localstack: LocalStack serves SQS, Kinesis and S3, moto keeps DynamoDB, Streams and SNS, no kinesis-mock', () => {
     // Prepare
     const options = { env: { STREAMBRIDGE_AWS_TARGET: 'localstack' }, stateDir };
 
@@ -61,6 +62,7 @@ describe('AWS target switch', () => {
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: moto,
       AWS_ENDPOINT_URL_KINESIS: localstack,
       AWS_ENDPOINT_URL_SQS: localstack,
+      AWS_ENDPOINT_URL_SNS: moto,
       AWS_ENDPOINT_URL_S3: localstack,
     });
     expect(env).toMatchObject({ STREAMBRIDGE_AWS_TARGET: 'localstack', AWS_ACCESS_KEY_ID: 'test' });
@@ -96,6 +98,7 @@ describe('AWS target switch', () => {
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: 'http://localhost:4566',
       AWS_ENDPOINT_URL_KINESIS: 'http://localhost:4566',
       AWS_ENDPOINT_URL_SQS: 'http://localhost:4566',
+      AWS_ENDPOINT_URL_SNS: 'http://localhost:4566',
       AWS_ENDPOINT_URL_S3: 'http://localhost:4566',
     });
     expect(env).toMatchObject({ AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test' });
@@ -240,6 +243,7 @@ describe('AWS target switch', () => {
         `  DynamoDB Streams  moto        ${moto}`,
         `  Kinesis           LocalStack  ${localstack}`,
         `  SQS               LocalStack  ${localstack}`,
+        `  SNS               moto        ${moto}`,
         `  S3                LocalStack  ${localstack}`,
       ],
     ],
@@ -251,6 +255,7 @@ describe('AWS target switch', () => {
         `  DynamoDB Streams  moto          ${moto}`,
         `  Kinesis           kinesis-mock  ${kinesisMock}`,
         `  SQS               moto          ${moto}`,
+        `  SNS               moto          ${moto}`,
         `  S3                moto          ${moto}`,
       ],
     ],
@@ -262,6 +267,7 @@ describe('AWS target switch', () => {
         '  DynamoDB Streams  external  http://127.0.0.1:4566',
         '  Kinesis           external  http://127.0.0.1:4566',
         '  SQS               external  http://127.0.0.1:4566',
+        '  SNS               external  http://127.0.0.1:4566',
         '  S3                external  http://127.0.0.1:4566',
       ],
     ],
@@ -273,6 +279,7 @@ describe('AWS target switch', () => {
         "  DynamoDB Streams  AWS  eu-west-1, the SDK's endpoint",
         "  Kinesis           AWS  eu-west-1, the SDK's endpoint",
         "  SQS               AWS  eu-west-1, the SDK's endpoint",
+        "  SNS               AWS  eu-west-1, the SDK's endpoint",
         "  S3                AWS  eu-west-1, the SDK's endpoint",
       ],
     ],

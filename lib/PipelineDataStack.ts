@@ -140,6 +140,7 @@ export class PipelineDataStack extends Stack implements PipelineFoundation {
           interfaceEndpoints: interfaceEndpointDefaults({
             secrets: config.sinks.redis !== undefined || kafkaAuth !== 'iam' || hashesAttributes(config),
             kafkaConsumers: kafkaSinks,
+            sns: (config.sinks.redis?.mappings ?? []).some((m) => m.operation === 'threshold' && m.alertSns),
           }),
         });
     const client = this.network.functionSecurityGroup;

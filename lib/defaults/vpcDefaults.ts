@@ -25,20 +25,24 @@ export function vpcDefaults(): ec2.VpcProps {
 /**
  * The AWS APIs code in the VPC calls, each through an interface endpoint (each costs money per AZ-hour,
  * so only those something calls): SQS (the handlers' dead letters), Secrets Manager (the cache, SCRAM and
- * governance salt secrets, read at cold start), and for Kafka consumers Lambda and STS, which Lambda's MSK
- * event source pollers reach from their network interfaces in the subnets. No Kinesis, CloudWatch or
+ * governance salt secrets, read at cold start), SNS when the Redis sink publishes threshold alerts there,
+ * and for Kafka consumers Lambda and STS, which Lambda's MSK event source pollers reach from their network
+ * interfaces in the subnets. No Kinesis, CloudWatch or
  * Logs endpoint: stream pollers, metrics (EMF log lines) and logs are carried by the Lambda service, not
  * by the VPC. No MSK API endpoint: bootstrap brokers are resolved at deploy time.
  */
 export function interfaceEndpointDefaults(uses: {
   readonly secrets: boolean;
   readonly kafkaConsumers: boolean;
+  /** Threshold alerts published to SNS (`alertSns`) by the Redis sink. */
+  readonly sns?: boolean;
 }): ec2.InterfaceVpcEndpointAwsService[] {
   const S = ec2.InterfaceVpcEndpointAwsService;
   return [
     S.SQS,
     ...(uses.secrets ? [S.SECRETS_MANAGER] : []),
     ...(uses.kafkaConsumers ? [S.LAMBDA, S.STS] : []),
+    ...(uses.sns ? [S.SNS] : []),
   ];
 }
 

@@ -26,6 +26,7 @@ export function localEndpoints(env: NodeJS.ProcessEnv = process.env): LocalEndpo
     dynamodb: endpoint('AWS_ENDPOINT_URL_DYNAMODB'),
     dynamodbStreams: endpoint('AWS_ENDPOINT_URL_DYNAMODB_STREAMS', 'AWS_ENDPOINT_URL_DYNAMODB'),
     sqs: endpoint('AWS_ENDPOINT_URL_SQS'),
+    sns: endpoint('AWS_ENDPOINT_URL_SNS'),
     // moto serves S3 on its one endpoint: without an S3 variable, S3 is where DynamoDB is.
     s3: realAws ? undefined : env.AWS_ENDPOINT_URL_S3 || endpoint('AWS_ENDPOINT_URL_DYNAMODB'),
     kinesis: endpoint('AWS_ENDPOINT_URL_KINESIS'),
@@ -36,7 +37,7 @@ export function localEndpoints(env: NodeJS.ProcessEnv = process.env): LocalEndpo
 }
 
 /** The AWS services a local client is made for, by their field in `LocalEndpoints`. */
-export type LocalAwsService = 'dynamodb' | 'dynamodbStreams' | 'sqs' | 's3' | 'kinesis';
+export type LocalAwsService = 'dynamodb' | 'dynamodbStreams' | 'sqs' | 'sns' | 's3' | 'kinesis';
 
 /**
  * Region, endpoint and credentials for an AWS SDK v3 client of one service; the endpoint and credentials
@@ -74,6 +75,7 @@ export function awsClientEnvironment(endpoints: LocalEndpoints): Record<string, 
     ['AWS_ENDPOINT_URL_DYNAMODB', endpoints.dynamodb],
     ['AWS_ENDPOINT_URL_DYNAMODB_STREAMS', endpoints.dynamodbStreams],
     ['AWS_ENDPOINT_URL_SQS', endpoints.sqs],
+    ['AWS_ENDPOINT_URL_SNS', endpoints.sns],
     ['AWS_ENDPOINT_URL_S3', endpoints.s3],
     ['AWS_ENDPOINT_URL_KINESIS', endpoints.kinesis],
     ['AWS_REGION', endpoints.region],

@@ -70,6 +70,8 @@ export interface LocalEndpoints {
   readonly dynamodb: string | undefined;
   readonly dynamodbStreams: string | undefined;
   readonly sqs: string | undefined;
+  /** SNS (threshold alerts with `alertSns`); moto's on the local targets. */
+  readonly sns: string | undefined;
   /** S3 (moto's: path-style addressing). */
   readonly s3: string | undefined;
   readonly kinesis: string | undefined;

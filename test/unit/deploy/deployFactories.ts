@@ -10,6 +10,7 @@ export const testEndpoints: LocalEndpoints = {
   dynamodb: 'http://127.0.0.1:14566',
   dynamodbStreams: 'http://127.0.0.1:14566',
   sqs: 'http://127.0.0.1:14566',
+  sns: 'http://127.0.0.1:14566',
   s3: 'http://127.0.0.1:14566',
   kinesis: 'http://127.0.0.1:14567',
   region: 'us-east-1',

@@ -52,4 +52,13 @@ describe('localEndpoints across AWS targets', () => {
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     });
   });
+
+  it('gives the functions the SNS endpoint of moto on the moto target (threshold alerts with alertSns)', () => {
+    // Act
+    const endpoints = localEndpoints({});
+
+    // Assess
+    expect(endpoints.sns).toBe(endpoints.sqs);
+    expect(awsClientEnvironment(endpoints).AWS_ENDPOINT_URL_SNS).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
 });

@@ -102,6 +102,7 @@ describe('localEnvironment', () => {
       AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:14566',
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: 'http://127.0.0.1:14566',
       AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:14566',
+      AWS_ENDPOINT_URL_SNS: 'http://127.0.0.1:14566',
       AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:14566',
       AWS_ENDPOINT_URL_KINESIS: 'http://127.0.0.1:14567',
       AWS_REGION: 'us-east-1',

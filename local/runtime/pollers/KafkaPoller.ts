@@ -104,7 +104,7 @@ export class KafkaPoller implements Poller {
   async start(): Promise<void> {
     const { mapping, logger } = this.#context;
     this.#controller = new AbortController();
-    const { partitions, pins } = await this.#startingOffsets();
+    const pins = await this.#startingOffsets();
     const windowMs = mapping.maxBatchingWindowSeconds * 1000;
     const consumer = this.#kafka.consumer({
       groupId: this.#groupId,
@@ -133,7 +133,9 @@ export class KafkaPoller implements Poller {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: Math.min(Math.max(partitions, 1), MAX_PARTITIONS_IN_PARALLEL),
+      // Not the partition count read at start: a topic created a moment ago can still report fewer
+      // partitions, and partitions can be added later; kafkajs runs only as many as have batches.
+      partitionsConsumedConcurrently: MAX_PARTITIONS_IN_PARALLEL,
       eachBatch: (payload) => this.#eachBatch(payload),
     });
     await joined;
@@ -160,25 +162,24 @@ export class KafkaPoller implements Poller {
   }
 
   /**
-   * The topic's partition count and, for a LATEST mapping, the end offsets of the partitions its group has
+   * For a LATEST mapping, the end offsets of the partitions its group has
    * no committed offset for yet: "from now on" means from start(), not from the group's first fetch.
    */
-  async #startingOffsets(): Promise<{ partitions: number; pins: { partition: number; offset: string }[] }> {
+  async #startingOffsets(): Promise<{ partition: number; offset: string }[]> {
     const admin: Admin = this.#kafka.admin();
     await admin.connect();
     try {
       const ends = await admin.fetchTopicOffsets(this.#topic);
-      if (this.#context.mapping.startingPosition !== 'LATEST') return { partitions: ends.length, pins: [] };
+      if (this.#context.mapping.startingPosition !== 'LATEST') return [];
       const [committed] = await admin.fetchOffsets({ groupId: this.#groupId, topics: [this.#topic] });
       const hasOffset = new Set(
         (committed?.partitions ?? [])
           .filter((entry) => Number(entry.offset) >= 0)
           .map((entry) => entry.partition),
       );
-      const pins = ends
+      return ends
         .filter((end) => !hasOffset.has(end.partition))
         .map((end) => ({ partition: end.partition, offset: end.offset }));
-      return { partitions: ends.length, pins };
     } finally {
       await admin.disconnect();
     }

@@ -64,6 +64,8 @@ export const TIMEOUTS = {
   /** LocalStack stops its services and the kinesis-mock it started before it exits (about 6 s here). */
   stopLocalStack: 30_000,
   afterKill: 5_000,
+  /** How long a port may stay held after its server's process is gone (its threads still exiting). */
+  portRelease: 3_000,
   /** One probe attempt (connect plus one request). */
   probeAttempt: 2_000,
   pollInterval: 200,

@@ -86,7 +86,16 @@ async function reuseIfHealthy(
 async function checkPortsFree(config: ServicesConfig, servers: ServerDefinition[]): Promise<void> {
   for (const server of servers) {
     for (const port of server.ports(config)) {
-      if (!(await isPortFree(port))) {
+      // A server killed a moment ago can hold its port a little longer than its pid lives: its main thread
+      // is gone (a zombie) while its other threads still close the files they share. So wait a bounded
+      // moment before calling the port taken.
+      const free = await pollUntil(
+        async () => {
+          if (!(await isPortFree(port))) throw new Error(`port ${port} in use`);
+        },
+        { timeoutMs: TIMEOUTS.portRelease, intervalMs: TIMEOUTS.pollInterval / 4 },
+      );
+      if (!free.ok) {
         throw new PortInUseError(server.name, port, portEnvVar(config, port), portHolder(port));
       }
     }

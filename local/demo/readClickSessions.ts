@@ -29,13 +29,7 @@ export async function readClickSessions(
   if (!mapping || !expected) return undefined;
   const reader = new SessionReader(dynamodb, mapping, mapping.tableConfig);
   const users = [...expected.sessions.keys()];
-  const read = await mapConcurrently(users, USER_READS_IN_FLIGHT, async (user) => {
-    const [closed, open] = await Promise.all([
-      reader.userSessions(user, true),
-      reader.openSessions(user, true),
-    ]);
-    return { closed, open };
-  });
+  const read = await mapConcurrently(users, USER_READS_IN_FLIGHT, (user) => reader.userPartition(user, true));
   const days = [...expected.days.keys()];
   const funnelDays = [...expected.funnels.keys()];
   const [counts, funnels] = await Promise.all([

@@ -90,6 +90,29 @@ export class SessionReader {
     return items.map(storedSession);
   }
 
+  /**
+   * A user's closed sessions and those still open, in one Query: the state item and the closed sessions
+   * share the user's partition (`user#<id>`), so the verifier reads each user with one request.
+   */
+  async userPartition(
+    user: string,
+    consistent = false,
+  ): Promise<{ closed: StoredSession[]; open: Session[] }> {
+    const { table, pk, sk } = this.#layout;
+    const items = await queryAll(this.#client, {
+      TableName: table,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': pk },
+      ExpressionAttributeValues: { ':pk': { S: `${SESSION_KEYS.user}${user}` } },
+      ConsistentRead: consistent,
+    });
+    const sessionPrefix = `${SESSION_KEYS.session}${this.#mapping.name}#`;
+    const stateSk = `${SESSION_KEYS.state}${this.#mapping.name}`;
+    const closed = items.filter((item) => item[sk]?.S?.startsWith(sessionPrefix)).map(storedSession);
+    const state = items.find((item) => item[sk]?.S === stateSk);
+    return { closed, open: [...(readTimeline(state)?.open ?? [])] };
+  }
+
   /** A UTC day's closed sessions, by start: Query the index, `gsi pk = day#<mapping>#<yyyy-MM-dd>`. */
   async daySessions(day: string): Promise<StoredSession[]> {
     const { table, indexName, indexPk } = this.#layout;

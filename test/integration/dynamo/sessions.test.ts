@@ -225,6 +225,12 @@ describe('kafka-to-dynamodb: sessions mode (sessionization and funnels)', () => 
     for (const [user, w] of want.users) {
       expect(closed.get(user), user).toEqual(w.closedByEvents);
       expect([...(closed.get(user) ?? []), ...(await reader.openSessions(user, true))], user).toEqual(w.all);
+      // One Query of the user's partition reads the same closed and open sessions as the two reads above.
+      const partition = await reader.userPartition(user, true);
+      expect({ closed: partition.closed, open: partition.open }, user).toEqual({
+        closed: await reader.userSessions(user, true),
+        open: await reader.openSessions(user, true),
+      });
     }
     const totals = dayTotals([...want.users.values()].flatMap((w) => w.closedByEvents));
     for (const [day, counts] of totals) expect(await reader.dayCounts(day, true)).toEqual(counts);

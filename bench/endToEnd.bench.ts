@@ -5,15 +5,16 @@
  * (`runDemo`: source tables, the clickstream topic, both change paths, both sinks). Details:
  * docs/performance.md ("How the benchmarks measure").
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runDemo } from '../local/demo/runDemo';
 import type { RunningDemoPipeline } from '../local/demo/startDemoPipeline';
 import { startDemoPipeline } from '../local/demo/startDemoPipeline';
 import type { DemoSummary } from '../local/demo/types';
 import { awsTargetReport, localEndpoints } from '../local/deploy/localEndpoints';
+import { synthesizeApp } from '../local/deploy/synthesizeApp';
 import type { LocalEndpoints } from '../local/deploy/types';
 import type { ServicesOptions } from '../local/services';
 import {
@@ -24,6 +25,7 @@ import {
   startServices,
   stopServices,
 } from '../local/services';
+import { withFileLock } from '../local/services/fileLock';
 import {
   type OperationUsage,
   requestUsageBetween,
@@ -127,9 +129,25 @@ function freshAssembly(): string | undefined {
   return statSync(manifest).mtimeMs > newest ? assemblyCache : undefined;
 }
 
-export function assemblyOptions(): { assemblyDir: string } | { outdir: string } {
-  const cached = freshAssembly();
-  return cached ? { assemblyDir: cached } : { outdir: assemblyCache };
+/**
+ * The benchmarks' cloud assembly, synthesized when stale under a lock across processes: the end-to-end
+ * bench and the soak (run side by side by the test suite) share the cache, and two CDK CLIs refuse to
+ * synthesize into one directory at once.
+ */
+export async function benchAssembly(log: (line: string) => void): Promise<{ assemblyDir: string }> {
+  mkdirSync(dirname(assemblyCache), { recursive: true });
+  const assemblyDir = await withFileLock(
+    `${assemblyCache}.lock`,
+    'synthesizing the bench assembly',
+    log,
+    async () => {
+      const cached = freshAssembly();
+      if (cached) return cached;
+      log('synthesizing the app (esbuild bundles each function)…');
+      return synthesizeApp({ projectDir: root, outdir: assemblyCache, log: () => undefined });
+    },
+  );
+  return { assemblyDir };
 }
 
 /** On the servers already running (the benchmark lease), with the deployment state the demo CLI uses. */
@@ -139,7 +157,7 @@ async function startSharedRun(log: (line: string) => void): Promise<PipelineRun>
   const pipeline = await startDemoPipeline({
     endpoints,
     projectDir: root,
-    ...assemblyOptions(),
+    ...(await benchAssembly(log)),
     logFile: join('.streambridge', 'logs', 'bench-end-to-end.log'),
     log,
   });
@@ -161,7 +179,7 @@ async function startPrivateRun(log: (line: string) => void): Promise<PipelineRun
     const pipeline = await startDemoPipeline({
       endpoints,
       projectDir: root,
-      ...assemblyOptions(),
+      ...(await benchAssembly(log)),
       stateFile: join(dir, 'deployment.json'),
       logFile: join(dir, 'runtime.log'),
       log,

@@ -22,7 +22,7 @@ import {
   stopServices,
 } from '../../local/services';
 import { MotoSettingEnvVars } from '../../local/services/moto/constants';
-import { assemblyOptions } from '../endToEnd.bench';
+import { benchAssembly } from '../endToEnd.bench';
 import { BUSY_FUNCTION_WAIT_MS } from './constants';
 
 export interface SoakPipeline {
@@ -81,7 +81,7 @@ export async function startSoakPipeline(options: SoakPipelineOptions): Promise<S
     const endpoints = localEndpoints({ ...serviceEnv(services) });
     const pipeline = await startDemoPipeline({
       endpoints,
-      ...assemblyOptions(),
+      ...(await benchAssembly(log)),
       stateFile: join(dir, 'deployment.json'),
       logFile: join(dir, 'runtime.log'),
       log,

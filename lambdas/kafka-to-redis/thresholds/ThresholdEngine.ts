@@ -110,6 +110,13 @@ function compile(
   };
 }
 
+/** The alerts of an outbox or pending hash (HGETALL's field/value list), per key in sequence order. */
+function alertsOf(entries: readonly string[]): AlertEvent[] {
+  const alerts: AlertEvent[] = [];
+  for (let i = 1; i < entries.length; i += 2) alerts.push(JSON.parse(entries[i] as string) as AlertEvent);
+  return alerts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.seq - b.seq));
+}
+
 /**
  * The threshold mappings of one Redis sink.
  *
@@ -249,11 +256,8 @@ export class ThresholdEngine {
    */
   async #flushOutbox(compiled: CompiledThreshold, outbox: string): Promise<number> {
     const mappingName = compiled.mapping.name;
-    const entries = (await this.#redis.call('HGETALL', [outbox])) as string[];
-    const alerts: AlertEvent[] = [];
-    for (let i = 1; i < entries.length; i += 2) alerts.push(JSON.parse(entries[i] as string) as AlertEvent);
+    const alerts = alertsOf((await this.#redis.call('HGETALL', [outbox])) as string[]);
     if (alerts.length > 0) {
-      alerts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.seq - b.seq));
       await this.#producer.send(
         [
           {
@@ -285,11 +289,8 @@ export class ThresholdEngine {
    */
   async #publishPending(compiled: CompiledThreshold, topicArn: string, outbox: string): Promise<void> {
     const pendingKey = compiled.keys.snsPending(outbox);
-    const entries = (await this.#redis.call('HGETALL', [pendingKey])) as string[];
-    if (entries.length === 0) return;
-    const alerts: AlertEvent[] = [];
-    for (let i = 1; i < entries.length; i += 2) alerts.push(JSON.parse(entries[i] as string) as AlertEvent);
-    alerts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.seq - b.seq));
+    const alerts = alertsOf((await this.#redis.call('HGETALL', [pendingKey])) as string[]);
+    if (alerts.length === 0) return;
     let failed = new Set<string>();
     try {
       await (this.#sns as AlertPublisher).publish(

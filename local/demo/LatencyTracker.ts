@@ -18,7 +18,7 @@ import type { Redis } from 'ioredis';
 import { DEMO_DEFAULTS } from './constants';
 import type { DemoPipeline } from './demoPipeline';
 import { renderKey } from './demoPipeline';
-import { latencyPercentiles } from './latencyPercentiles';
+import { latencyPercentiles, latencyTrend } from './latencyPercentiles';
 import type { Expectation } from './Tally';
 import type { DemoEvent, LatencySummary } from './types';
 import { numberField } from './verifyResults';
@@ -33,17 +33,24 @@ export interface LatencyTrackerOptions {
   readonly timeoutMs?: number;
 }
 
-type Check = () => Promise<boolean>;
+/**
+ * Whether the probed event's effect is visible; `moot` when it can no longer be told (the effect was
+ * overwritten or removed by a later event before the probe ever saw it): the probe ends without a sample
+ * and without counting as a timeout.
+ */
+type Check = () => Promise<boolean | 'moot'>;
 
 export class LatencyTracker {
   readonly #options: LatencyTrackerOptions;
-  readonly #samples: number[] = [];
+  readonly #samples: { at: number; ms: number }[] = [];
   readonly #running = new Set<Promise<void>>();
   readonly #intervalMs: number;
   #lastStart = 0;
   #timeouts = 0;
   #telemetryTurn = 0;
   #stopped = false;
+  /** Set when the caller stopped waiting: running probes end after their current poll. */
+  #abandoned = false;
 
   constructor(options: LatencyTrackerOptions) {
     this.#options = options;
@@ -63,22 +70,46 @@ export class LatencyTracker {
   }
 
   summary(): LatencySummary {
-    return latencyPercentiles(this.#samples, this.#timeouts);
+    return {
+      ...latencyPercentiles(
+        this.#samples.map((s) => s.ms),
+        this.#timeouts,
+      ),
+      trendMs: latencyTrend(this.#samples),
+    };
   }
 
-  /** Stops taking new probes and waits for the running ones (each is bounded by the probe timeout). */
-  async settle(): Promise<void> {
+  /**
+   * Stops taking new probes and waits for the running ones (each is bounded by the probe timeout), or with
+   * `boundMs` at most that long: a probe still polling then ends as a timeout.
+   */
+  async settle(boundMs?: number): Promise<void> {
     this.#stopped = true;
+    if (boundMs === undefined) {
+      await Promise.all([...this.#running]);
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.#abandoned = true;
+        resolve();
+      }, boundMs);
+    });
+    await Promise.race([Promise.all([...this.#running]), bound]);
+    clearTimeout(timer);
+    this.#abandoned = true;
     await Promise.all([...this.#running]);
   }
 
   async #probe(check: Check, ackedAt: number): Promise<void> {
     const pollMs = this.#options.pollMs ?? DEMO_DEFAULTS.probePollMs;
     const deadline = ackedAt + (this.#options.timeoutMs ?? DEMO_DEFAULTS.probeTimeoutMs);
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && !this.#abandoned) {
       const seen = await check().catch(() => false);
+      if (seen === 'moot') return;
       if (seen) {
-        this.#samples.push(Date.now() - ackedAt);
+        this.#samples.push({ at: ackedAt, ms: Date.now() - ackedAt });
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, pollMs));
@@ -96,9 +127,23 @@ export class LatencyTracker {
         return async () => Number((await redis.get(key)) ?? 0) >= atLeast;
       }
       case 'session': {
+        // An end's effect (the hash gone) looks the same as its start not applied yet: ends are not probed.
+        if (event.action === 'end') return undefined;
         const key = renderKey(pipeline.redis.session.keyT, fields);
-        if (event.action === 'end') return async () => (await redis.exists(key)) === 0;
-        return async () => Number((await redis.hget(key, 'seq')) ?? 0) >= event.seq;
+        const session = e.sessions.get(event.sessionId);
+        let seenBefore = false;
+        return async () => {
+          const seq = await redis.hget(key, 'seq');
+          if (seq !== null) {
+            seenBefore = true;
+            return Number(seq) >= event.seq;
+          }
+          // Gone after it was seen: the session's end, and so this event before it, were applied since the
+          // last poll. Never seen and the session already ended: the whole session may have been applied
+          // (and deleted) between two polls, which cannot be told from none of it applied yet.
+          if (seenBefore) return true;
+          return session?.deleted === true ? 'moot' : false;
+        };
       }
       case 'product': {
         const key = renderKey(pipeline.redis.cache.keyT, fields);

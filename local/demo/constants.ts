@@ -81,13 +81,12 @@ export const DEMO_DEFAULTS = {
   drainTimeoutMs: 180_000,
   /** The drain ends early when nothing changed in the sinks for this long. */
   settleMs: 20_000,
-  verifyIntervalMs: 2_000,
   /** Live view refresh. */
   viewIntervalMs: 1_000,
   /** Latency probes started per second (each polls one event's effect until visible). */
   probesPerSecond: 8,
   maxProbesInFlight: 8,
-  probePollMs: 20,
+  probePollMs: 50,
   probeTimeoutMs: 60_000,
   /**
    * How long the demo's items live (the TTL attribute of readings and order events; the time series and

@@ -4,6 +4,7 @@
  * @example
  * ```ts
  * latencyPercentiles([5, 1, 9, 3], 0); // { samples: 4, timeouts: 0, p50: 3, p95: 9, p99: 9, max: 9 }
+ * latencyTrend([{ at: 0, ms: 900 }, { at: 5, ms: 1000 }, { at: 10, ms: 2500 }]); // 1600
  * ```
  */
 import type { LatencySummary } from './types';
@@ -24,4 +25,30 @@ export function latencyPercentiles(samples: readonly number[], timeouts: number)
     p99: percentile(sorted, 99),
     max: sorted.length > 0 ? (sorted[sorted.length - 1] as number) : null,
   };
+}
+
+/** Fewest probes in each third before a trend is given. */
+const MIN_TREND_SAMPLES = 5;
+
+/**
+ * How much the latency grew over a run: the median of the probes started in its last third minus the median
+ * of those in its first third (by write time), or null with too few probes. A pipeline that keeps up stays
+ * near 0; one that falls behind grows by its backlog.
+ */
+export function latencyTrend(
+  samples: readonly { readonly at: number; readonly ms: number }[],
+): number | null {
+  if (samples.length === 0) return null;
+  const ats = samples.map((s) => s.at);
+  const first = Math.min(...ats);
+  const third = (Math.max(...ats) - first) / 3;
+  const median = (values: number[]) =>
+    percentile(
+      values.sort((a, b) => a - b),
+      50,
+    );
+  const early = samples.filter((s) => s.at <= first + third).map((s) => s.ms);
+  const late = samples.filter((s) => s.at >= first + 2 * third).map((s) => s.ms);
+  if (early.length < MIN_TREND_SAMPLES || late.length < MIN_TREND_SAMPLES) return null;
+  return (median(late) as number) - (median(early) as number);
 }

@@ -81,6 +81,14 @@ const RUNNING_VERIFY_INTERVAL_MS = 10_000;
 const VERIFY_TIME_SHARE_INVERSE = 10;
 /** Lag compared with its value this long ago to tell a pipeline falling behind. */
 const LAG_TREND_WINDOW_MS = 10_000;
+/**
+ * The drain waits for the latency probes still running at most this long (they see their effects within about
+ * the pipeline's p99; one that cannot tell would hold the drain to its own timeout), then goes on to the lag
+ * and the passes (the probes go on polling).
+ */
+const DRAIN_PROBE_WAIT_MS = 3_000;
+/** Once every effect was verified, a probe still polling gets this long to see its own (else: a timeout). */
+const PROBE_SETTLE_MS = 2_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -274,7 +282,18 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     phase = 'draining';
     options.onPhase?.(phase, Date.now());
     await writer.flush();
-    await drain(options, verify, () => lastLag);
+    await drain(
+      options,
+      verify,
+      async () => {
+        lastLag = await lag.read();
+        return lastLag;
+      },
+      () => latency.settle(),
+    );
+    phase = 'verifying';
+    options.onPhase?.(phase, Date.now());
+    // The schedule's closing of the sessions still open is the verifier's step, not the pipeline's drain.
     const closed = await closeOpenSessions(
       pipeline,
       options.config.sinks.dynamodb,
@@ -282,9 +301,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
       journeyDayEnd(runTag),
     ).catch((error: unknown) => log(`closing the open sessions failed: ${(error as Error).message}`));
     if (typeof closed === 'number') log(`closed the ${closed} sessions still open (as the schedule will)`);
-    phase = 'verifying';
-    options.onPhase?.(phase, Date.now());
-    await latency.settle();
+    await latency.settle(PROBE_SETTLE_MS);
     clearInterval(timer);
     while (refreshing) await sleep(20);
     const final = await verify();
@@ -347,27 +364,60 @@ async function generate(
   }
 }
 
+/** Kafka lag re-read this often while the drain waits for the consumers to catch up. */
+const DRAIN_LAG_POLL_MS = 200;
+/** Between two drain passes, at least this, and at least the last pass's own duration (passes take at most half the drain). */
+const DRAIN_VERIFY_MIN_PAUSE_MS = 250;
+
 /**
- * Waits for the sinks to hold every effect: until the verification finds nothing missing, or nothing
- * changed for `settleMs` with no Kafka lag left, or the drain timeout.
+ * Waits for the sinks to hold every effect. First on the cheap signals, each bounded by the drain timeout:
+ * every latency probe saw its effect (or timed out) and no Kafka consumer group has lag left. Then with
+ * verification passes (each reads every expected effect) until one finds nothing missing, or nothing changed
+ * for `settleMs` with no Kafka lag left, or the drain timeout.
  */
 async function drain(
   options: RunDemoOptions,
   verify: () => Promise<Verification>,
-  lag: () => readonly TopicLag[],
+  lag: () => Promise<readonly TopicLag[]>,
+  probesSettled: () => Promise<void>,
 ): Promise<void> {
   const deadline = Date.now() + (options.drainTimeoutMs ?? DEMO_DEFAULTS.drainTimeoutMs);
+  const started = Date.now();
+  const left = () => Math.max(0, deadline - Date.now());
+  await Promise.race([probesSettled(), pause(Math.min(DRAIN_PROBE_WAIT_MS, left()), options.skipDrain)]);
+  const probesMs = Date.now() - started;
+  let lags: readonly TopicLag[] = [];
+  while (Date.now() < deadline && !options.skipDrain?.aborted) {
+    lags = await lag().catch(() => []);
+    if (lags.every((l) => l.lag === 0)) break;
+    await pause(Math.min(DRAIN_LAG_POLL_MS, left()), options.skipDrain);
+  }
+  const lagMs = Date.now() - started;
+  const behind = lags.filter((l) => l.lag > 0).map((l) => `${l.group} on ${l.topic} (${l.lag})`);
+  let passes = 0;
+  const report = (outcome: string) =>
+    options.log?.(
+      `drain: latency probes done after ${probesMs} ms, Kafka lag ${behind.length === 0 ? `0 after ${lagMs} ms` : `left: ${behind.join(', ')}`}, ${passes} verification passes: ${outcome} after ${Date.now() - started} ms`,
+    );
   let lastProgress = -1;
   let lastChange = Date.now();
   while (Date.now() < deadline && !options.skipDrain?.aborted) {
+    const passStarted = Date.now();
     const result = await verify().catch(() => undefined);
-    if (result && result.lost === 0 && result.mismatched === 0) return;
+    passes += 1;
+    if (result && result.lost === 0 && result.mismatched === 0) return report('every effect seen');
+    const passMs = Date.now() - passStarted;
     // Expiry moves events from applied to expired as the drain goes on: that is no progress.
     const progress = result ? result.applied + result.deadLettered + result.expired : -1;
     if (progress !== lastProgress) {
       lastProgress = progress;
       lastChange = Date.now();
-    } else if (Date.now() - lastChange >= DEMO_DEFAULTS.settleMs && lag().every((l) => l.lag === 0)) return;
-    await pause(DEMO_DEFAULTS.verifyIntervalMs, options.skipDrain);
+    } else if (
+      Date.now() - lastChange >= DEMO_DEFAULTS.settleMs &&
+      (await lag().catch(() => [])).every((l) => l.lag === 0)
+    )
+      return report(`nothing changed for ${DEMO_DEFAULTS.settleMs} ms`);
+    await pause(Math.min(left(), Math.max(DRAIN_VERIFY_MIN_PAUSE_MS, passMs)), options.skipDrain);
   }
+  report(options.skipDrain?.aborted ? 'skipped' : 'timed out');
 }

@@ -138,6 +138,8 @@ export interface LatencySummary {
   readonly p95: number | null;
   readonly p99: number | null;
   readonly max: number | null;
+  /** Latency growth over the run (`latencyTrend`), when the tracker had enough probes. */
+  readonly trendMs?: number | null;
 }
 
 export interface DeadLetterSummary {

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { latencyTrend } from '../../../local/demo/latencyPercentiles';
+
+/** `count` probes evenly over `[from, to)` ms of a run, each with the latency `ms(at)`. */
+function probes(count: number, from: number, to: number, ms: (at: number) => number) {
+  return Array.from({ length: count }, (_, i) => {
+    const at = from + ((to - from) * i) / count;
+    return { at, ms: ms(at) };
+  });
+}
+
+describe('latencyTrend', () => {
+  it('stays near zero when the latency is flat, whatever its spread', () => {
+    const flat = probes(60, 0, 15_000, (at) => 800 + ((at * 7919) % 1500));
+    expect(Math.abs(latencyTrend(flat) as number)).toBeLessThan(400);
+  });
+
+  it('shows the backlog a pipeline falling behind builds up', () => {
+    // 20 % over capacity: the backlog grows by 0.2 s per second written.
+    const behind = probes(60, 0, 15_000, (at) => 900 + 0.2 * at);
+    expect(latencyTrend(behind)).toBeGreaterThan(1_500);
+  });
+
+  it('gives no trend with too few probes in the first or last third', () => {
+    expect(latencyTrend([])).toBeNull();
+    expect(latencyTrend(probes(8, 0, 15_000, () => 1_000))).toBeNull();
+    const lateOnly = [...probes(30, 10_000, 15_000, () => 1_000), { at: 0, ms: 1_000 }];
+    expect(latencyTrend(lateOnly)).toBeNull();
+  });
+});

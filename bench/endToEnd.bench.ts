@@ -54,22 +54,37 @@ export const END_TO_END_PLANS: Readonly<Record<'quick' | 'full', EndToEndPlan>> 
   quick: { rates: [20], stepMs: 5_000, latencyShares: [] },
   full: {
     warmup: { rate: 20, ms: 8_000 },
-    rates: [25, 50, 100, 200, 400],
+    rates: [50, 100, 200, 300, 400, 500],
     stepMs: 15_000,
     latencyShares: [0.25, 0.5, 0.9],
   },
 };
 
-/** A step keeps up when its drain (last write → every effect visible) stays under this… */
-const MIN_DRAIN_ALLOWANCE_MS = 5_000;
-/** …or this share of the step, whichever is larger. */
+/**
+ * Issue 19's goal for the local pipeline on a two-core machine: a sustained rate of at least this, with the
+ * p99 latency at half of it at most {@link P99_GOAL_MS}.
+ */
+export const SUSTAINED_GOAL_EVENTS_PER_SECOND = 400;
+export const P99_GOAL_MS = 2_500;
+
+/**
+ * A step keeps up when its drain (last write → every effect visible, one verification pass included) stays
+ * under this… The pipeline's slowest path alone (a DynamoDB stream, two hops, two 1 s batching windows) takes
+ * about 3.5 s at p99 when idle.
+ */
+const MIN_DRAIN_ALLOWANCE_MS = 8_000;
+/** …or this share of the step, whichever is larger… */
 const DRAIN_ALLOWANCE_SHARE = 0.3;
+/**
+ * …and the latency did not grow within the step by more than this (median of the probes of its last third
+ * minus its first): a backlog that grows shows there before a drain does.
+ */
+const MAX_LATENCY_GROWTH_MS = 2_000;
 /** Bounded wait for the sinks after each step. */
 const DRAIN_TIMEOUT_MS = 60_000;
 
 export interface StepResult {
   readonly rate: number;
-  /** Events written per second of generation. */
   readonly achieved: number;
   readonly drainMs: number;
   readonly keptUp: boolean;
@@ -86,16 +101,22 @@ async function motoStatus(endpoints: LocalEndpoints): Promise<MotoStatus | undef
   return port > 0 ? readMotoStatus(port, 15_000).catch(() => undefined) : undefined;
 }
 
-/** Whether a step kept up: rate reached (90 %), nothing lost, and a short drain. */
-export function keptUp(
-  rate: number,
-  achieved: number,
-  drainMs: number,
-  lost: number,
-  stepMs: number,
-): boolean {
-  const allowance = Math.max(MIN_DRAIN_ALLOWANCE_MS, DRAIN_ALLOWANCE_SHARE * stepMs);
-  return achieved >= 0.9 * rate && lost === 0 && drainMs <= allowance;
+/** Whether a step kept up: rate reached (90 %), nothing lost, a short drain and no growing latency. */
+export function keptUp(step: {
+  readonly rate: number;
+  readonly achieved: number;
+  readonly drainMs: number;
+  readonly lost: number;
+  readonly stepMs: number;
+  readonly latencyTrendMs?: number | null;
+}): boolean {
+  const allowance = Math.max(MIN_DRAIN_ALLOWANCE_MS, DRAIN_ALLOWANCE_SHARE * step.stepMs);
+  return (
+    step.achieved >= 0.9 * step.rate &&
+    step.lost === 0 &&
+    step.drainMs <= allowance &&
+    (step.latencyTrendMs ?? 0) <= MAX_LATENCY_GROWTH_MS
+  );
 }
 
 interface PipelineRun {
@@ -225,13 +246,20 @@ async function step(run: PipelineRun, rate: number, ms: number, seed: number, lo
     rate,
     achieved,
     drainMs,
-    keptUp: keptUp(rate, achieved, drainMs, summary.lost, ms),
+    keptUp: keptUp({
+      rate,
+      achieved,
+      drainMs,
+      lost: summary.lost,
+      stepMs: ms,
+      latencyTrendMs: summary.latencyMs.trendMs,
+    }),
     summary,
     ...(moto ? { moto } : {}),
   };
-  const { p50, p95, p99, samples } = summary.latencyMs;
+  const { p50, p95, p99, samples, trendMs } = summary.latencyMs;
   log(
-    `e2e: ${rate} events/s → wrote ${achieved}/s, drain ${drainMs} ms, lost ${summary.lost}, latency p50 ${p50} p95 ${p95} p99 ${p99} ms (${samples} samples): ${result.keptUp ? 'kept up' : 'fell behind'}`,
+    `e2e: ${rate} events/s → wrote ${achieved}/s, drain ${drainMs} ms, lost ${summary.lost}, latency p50 ${p50} p95 ${p95} p99 ${p99} ms (${samples} samples, growth ${trendMs ?? '?'} ms): ${result.keptUp ? 'kept up' : 'fell behind'}`,
   );
   if (moto)
     log(
@@ -289,6 +317,16 @@ function latencyFigures(
   });
 }
 
+/** A figure held against an absolute goal: its ratio to the goal, which must reach 1 (or stay under it). */
+function goalComparison(value: number, goal: number, ceiling: boolean): Partial<Figure> {
+  return {
+    baseline: `goal ${goal}`,
+    ratio: Number((value / goal).toFixed(2)),
+    target: 1,
+    ...(ceiling ? { targetIsCeiling: true } : {}),
+  };
+}
+
 export const endToEnd: Benchmark = {
   name: 'end to end (local runtime)',
   async run({ quick }) {
@@ -311,7 +349,7 @@ export const endToEnd: Benchmark = {
       const stepDetail = Object.fromEntries(
         steps.map((s) => [
           `${s.rate}/s`,
-          `${s.keptUp ? 'kept up' : 'fell behind'}: wrote ${s.achieved}/s, drain ${s.drainMs} ms, lost ${s.summary.lost}`,
+          `${s.keptUp ? 'kept up' : 'fell behind'}: wrote ${s.achieved}/s, drain ${s.drainMs} ms, latency growth ${s.summary.latencyMs.trendMs ?? '?'} ms, lost ${s.summary.lost}`,
         ]),
       );
       const figures: Figure[] = [
@@ -319,6 +357,7 @@ export const endToEnd: Benchmark = {
           name: 'e2e sustained rate (lag does not grow)',
           value: best?.achieved ?? 0,
           unit: 'events/s',
+          ...(quick ? {} : goalComparison(best?.achieved ?? 0, SUSTAINED_GOAL_EVENTS_PER_SECOND, false)),
           detail: {
             stepSeconds: plan.stepMs / 1000,
             ...(failed
@@ -338,10 +377,15 @@ export const endToEnd: Benchmark = {
       for (const share of plan.latencyShares) {
         const rate = Math.max(1, Math.round(base * share));
         const result = await step(run, rate, plan.stepMs, seed++, log);
+        const latency = latencyFigures(`at ${Math.round(share * 100)}% of sustained`, result, {
+          shareOf: best ? base : `${base} events/s: no rate tried kept up`,
+        });
         figures.push(
-          ...latencyFigures(`at ${Math.round(share * 100)}% of sustained`, result, {
-            shareOf: best ? base : `${base} events/s: no rate tried kept up`,
-          }),
+          ...latency.map((figure) =>
+            share === 0.5 && figure.name.includes(' p99 ')
+              ? { ...figure, ...goalComparison(figure.value, P99_GOAL_MS, true) }
+              : figure,
+          ),
         );
       }
       return figures;

@@ -25,6 +25,13 @@ const TEMPLATES = {
   readme: new URL('./readme.template.md', import.meta.url),
 } as const;
 
+/** What a missed target is held against: the ratio (a goal's share, or a comparison), else the value. */
+function missedValue(figure: Figure): string {
+  if (figure.baseline?.startsWith('goal '))
+    return `${figure.value} ${figure.unit}, ${figure.ratio}× the goal`;
+  return String(figure.ratio ?? figure.value);
+}
+
 /** Groups digits of integers from 10 000 up with a space, as the docs write them. */
 export function formatNumber(value: number): string {
   if (!Number.isInteger(value) || Math.abs(value) < 10_000) return String(value);
@@ -67,7 +74,7 @@ function targetsText(run: KeptRun): string {
   const parts = [
     missed.length === 0
       ? 'every target this run recorded was met'
-      : `targets this run recorded and missed: ${missed.map((f) => `${f.name} (${f.value}, target ${f.targetIsCeiling ? '≤' : '≥'} ${f.target})`).join('; ')}`,
+      : `targets this run recorded and missed: ${missed.map((f) => `${f.name} (${missedValue(f)}, target ${f.targetIsCeiling ? '≤' : '≥'} ${f.target}${f.baseline?.startsWith('goal ') ? ` × ${f.baseline.slice(5)} ${f.unit}` : ''})`).join('; ')}`,
     failures.length === 0 ? 'no benchmark failed' : `benchmarks that failed: ${failures.join(', ')}`,
   ];
   return `${parts.join('; ')}.`;

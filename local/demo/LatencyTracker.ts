@@ -18,7 +18,7 @@ import type { Redis } from 'ioredis';
 import { DEMO_DEFAULTS } from './constants';
 import type { DemoPipeline } from './demoPipeline';
 import { renderKey } from './demoPipeline';
-import { latencyPercentiles, latencyTrend } from './latencyPercentiles';
+import { latencyByPath, latencyPercentiles, latencyTrend } from './latencyPercentiles';
 import type { Expectation } from './Tally';
 import type { DemoEvent, LatencySummary } from './types';
 import { numberField } from './verifyResults';
@@ -40,9 +40,15 @@ export interface LatencyTrackerOptions {
  */
 type Check = () => Promise<boolean | 'moot'>;
 
+/** A probe's check and the path it times (the event kind and the sink read). */
+interface PathCheck {
+  readonly path: string;
+  readonly check: Check;
+}
+
 export class LatencyTracker {
   readonly #options: LatencyTrackerOptions;
-  readonly #samples: { at: number; ms: number }[] = [];
+  readonly #samples: { at: number; ms: number; path: string }[] = [];
   readonly #running = new Set<Promise<void>>();
   readonly #intervalMs: number;
   #lastStart = 0;
@@ -62,10 +68,10 @@ export class LatencyTracker {
     if (this.#stopped) return;
     const maxInFlight = this.#options.maxInFlight ?? DEMO_DEFAULTS.maxProbesInFlight;
     if (this.#running.size >= maxInFlight || ackedAt - this.#lastStart < this.#intervalMs) return;
-    const check = this.#checkFor(event, expectation);
-    if (!check) return;
+    const probed = this.#checkFor(event, expectation);
+    if (!probed) return;
     this.#lastStart = ackedAt;
-    const probe = this.#probe(check, ackedAt).finally(() => this.#running.delete(probe));
+    const probe = this.#probe(probed, ackedAt).finally(() => this.#running.delete(probe));
     this.#running.add(probe);
   }
 
@@ -76,6 +82,7 @@ export class LatencyTracker {
         this.#timeouts,
       ),
       trendMs: latencyTrend(this.#samples),
+      byPath: latencyByPath(this.#samples),
     };
   }
 
@@ -102,14 +109,14 @@ export class LatencyTracker {
     await Promise.all([...this.#running]);
   }
 
-  async #probe(check: Check, ackedAt: number): Promise<void> {
+  async #probe({ check, path }: PathCheck, ackedAt: number): Promise<void> {
     const pollMs = this.#options.pollMs ?? DEMO_DEFAULTS.probePollMs;
     const deadline = ackedAt + (this.#options.timeoutMs ?? DEMO_DEFAULTS.probeTimeoutMs);
     while (Date.now() < deadline && !this.#abandoned) {
       const seen = await check().catch(() => false);
       if (seen === 'moot') return;
       if (seen) {
-        this.#samples.push({ at: ackedAt, ms: Date.now() - ackedAt });
+        this.#samples.push({ at: ackedAt, ms: Date.now() - ackedAt, path });
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, pollMs));
@@ -117,14 +124,17 @@ export class LatencyTracker {
     this.#timeouts += 1;
   }
 
-  #checkFor(event: DemoEvent, e: Expectation): Check | undefined {
+  #checkFor(event: DemoEvent, e: Expectation): PathCheck | undefined {
     const { pipeline, redis, dynamodb } = this.#options;
     const fields = event as unknown as Record<string, unknown>;
     switch (event.kind) {
       case 'click': {
         const key = renderKey(pipeline.redis.counter.keyT, fields);
         const atLeast = e.counters.get(key) ?? 1;
-        return async () => Number((await redis.get(key)) ?? 0) >= atLeast;
+        return {
+          path: 'click→redis counter',
+          check: async () => Number((await redis.get(key)) ?? 0) >= atLeast,
+        };
       }
       case 'session': {
         // An end's effect (the hash gone) looks the same as its start not applied yet: ends are not probed.
@@ -132,7 +142,7 @@ export class LatencyTracker {
         const key = renderKey(pipeline.redis.session.keyT, fields);
         const session = e.sessions.get(event.sessionId);
         let seenBefore = false;
-        return async () => {
+        const check: Check = async () => {
           const seq = await redis.hget(key, 'seq');
           if (seq !== null) {
             seenBefore = true;
@@ -144,23 +154,26 @@ export class LatencyTracker {
           if (seenBefore) return true;
           return session?.deleted === true ? 'moot' : false;
         };
+        return { path: 'session→redis hash', check };
       }
       case 'product': {
         const key = renderKey(pipeline.redis.cache.keyT, fields);
+        const path = 'product→redis cache';
         if (pipeline.redis.cache.store === 'hash')
-          return async () => Number((await redis.hget(key, 'rev')) ?? 0) >= event.rev;
-        return async () => {
+          return { path, check: async () => Number((await redis.hget(key, 'rev')) ?? 0) >= event.rev };
+        const check: Check = async () => {
           const text = await redis.get(key);
           return (
             text !== null &&
             (numberField(JSON.parse(text) as Record<string, unknown>, 'rev') ?? 0) >= event.rev
           );
         };
+        return { path, check };
       }
       case 'order': {
         const { state } = pipeline.dynamodb;
         const Key = marshall({ [state.partitionKey.name]: renderKey(state.pkT, fields) });
-        return async () => {
+        const check: Check = async () => {
           const { Item } = await dynamodb.send(
             new GetItemCommand({ TableName: state.table, Key, ConsistentRead: true }),
           );
@@ -168,6 +181,7 @@ export class LatencyTracker {
             Item !== undefined && (numberField(unmarshall(Item), state.versionField) ?? 0) >= event.version
           );
         };
+        return { path: 'order→dynamodb state', check };
       }
       case 'telemetry':
         return this.#telemetryTurn++ % 2 === 0 ? this.#seriesCheck(event) : this.#streamCheck(event);
@@ -176,26 +190,27 @@ export class LatencyTracker {
     }
   }
 
-  #streamCheck(event: Extract<DemoEvent, { kind: 'telemetry' }>): Check {
+  #streamCheck(event: Extract<DemoEvent, { kind: 'telemetry' }>): PathCheck {
     const { pipeline, redis } = this.#options;
     const key = renderKey(pipeline.redis.stream.keyT, event as unknown as Record<string, unknown>);
-    return async () => {
+    const check: Check = async () => {
       const newest = (await redis.xrevrange(key, '+', '-', 'COUNT', 1))[0];
       if (!newest) return false;
       const fields = newest[1];
       const at = fields.indexOf('ts');
       return at >= 0 && Number(fields[at + 1]) >= event.ts;
     };
+    return { path: 'telemetry→redis stream', check };
   }
 
   /** The sink's default sort key starts with the reading's ISO time; a custom one falls back to the stream. */
-  #seriesCheck(event: Extract<DemoEvent, { kind: 'telemetry' }>): Check {
+  #seriesCheck(event: Extract<DemoEvent, { kind: 'telemetry' }>): PathCheck {
     const { pipeline, dynamodb } = this.#options;
     const { series } = pipeline.dynamodb;
     if (series.sortKey || !series.sortKeyName) return this.#streamCheck(event);
     const pk = renderKey(series.pkT, event as unknown as Record<string, unknown>);
     const prefix = new Date(event.ts).toISOString();
-    return async () => {
+    const check: Check = async () => {
       const { Count } = await dynamodb.send(
         new QueryCommand({
           TableName: series.table,
@@ -208,5 +223,6 @@ export class LatencyTracker {
       );
       return (Count ?? 0) > 0;
     };
+    return { path: 'telemetry→dynamodb series', check };
   }
 }

@@ -7,7 +7,7 @@
  * latencyTrend([{ at: 0, ms: 900 }, { at: 5, ms: 1000 }, { at: 10, ms: 2500 }]); // 1600
  * ```
  */
-import type { LatencySummary } from './types';
+import type { LatencySummary, PathLatency } from './types';
 
 export function percentile(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null;
@@ -51,4 +51,18 @@ export function latencyTrend(
   const late = samples.filter((s) => s.at >= first + 2 * third).map((s) => s.ms);
   if (early.length < MIN_TREND_SAMPLES || late.length < MIN_TREND_SAMPLES) return null;
   return (median(late) as number) - (median(early) as number);
+}
+
+/** p50 and p99 of each path's samples, paths in name order. */
+export function latencyByPath(
+  samples: readonly { readonly path: string; readonly ms: number }[],
+): Record<string, PathLatency> {
+  const byPath = new Map<string, number[]>();
+  for (const { path, ms } of samples) byPath.set(path, [...(byPath.get(path) ?? []), ms]);
+  const result: Record<string, PathLatency> = {};
+  for (const path of [...byPath.keys()].sort()) {
+    const sorted = (byPath.get(path) as number[]).sort((a, b) => a - b);
+    result[path] = { samples: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+  }
+  return result;
 }

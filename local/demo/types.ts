@@ -140,6 +140,17 @@ export interface LatencySummary {
   readonly max: number | null;
   /** Latency growth over the run (`latencyTrend`), when the tracker had enough probes. */
   readonly trendMs?: number | null;
+  /**
+   * By path (the event kind and the sink its probe read, e.g. `telemetry→series`): the paths differ by their
+   * hops and batching windows, so the overall tail is mostly the slowest path's.
+   */
+  readonly byPath?: Readonly<Record<string, PathLatency>>;
+}
+
+export interface PathLatency {
+  readonly samples: number;
+  readonly p50: number | null;
+  readonly p99: number | null;
 }
 
 export interface DeadLetterSummary {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { latencyTrend } from '../../../local/demo/latencyPercentiles';
+import { latencyByPath, latencyTrend } from '../../../local/demo/latencyPercentiles';
 
 /** `count` probes evenly over `[from, to)` ms of a run, each with the latency `ms(at)`. */
 function probes(count: number, from: number, to: number, ms: (at: number) => number) {
@@ -26,5 +26,19 @@ describe('latencyTrend', () => {
     expect(latencyTrend(probes(8, 0, 15_000, () => 1_000))).toBeNull();
     const lateOnly = [...probes(30, 10_000, 15_000, () => 1_000), { at: 0, ms: 1_000 }];
     expect(latencyTrend(lateOnly)).toBeNull();
+  });
+});
+
+describe('latencyByPath', () => {
+  it('gives each path its own percentiles, so the slow path behind the overall tail shows', () => {
+    const samples = [
+      ...[900, 1_000, 1_100].map((ms) => ({ path: 'click→redis counter', ms })),
+      ...[2_800, 3_300, 3_000, 2_900].map((ms) => ({ path: 'telemetry→dynamodb series', ms })),
+    ];
+    expect(latencyByPath(samples)).toEqual({
+      'click→redis counter': { samples: 3, p50: 1_000, p99: 1_100 },
+      'telemetry→dynamodb series': { samples: 4, p50: 2_900, p99: 3_300 },
+    });
+    expect(latencyByPath([])).toEqual({});
   });
 });

@@ -55,7 +55,9 @@ export const END_TO_END_PLANS: Readonly<Record<'quick' | 'full', EndToEndPlan>> 
   full: {
     warmup: { rate: 20, ms: 8_000 },
     rates: [50, 100, 200, 300, 400, 500],
-    stepMs: 15_000,
+    // Long enough for the latency-growth check to see a backlog of about 10 % of the rate (2 s over the 20 s
+    // between the thirds' middles) above the noise of its medians.
+    stepMs: 30_000,
     latencyShares: [0.25, 0.5, 0.9],
   },
 };
@@ -305,6 +307,12 @@ function latencyFigures(
     timeouts: latency.timeouts,
     lost: result.summary.lost,
     doubleApplied: result.summary.doubleApplied,
+    ...Object.fromEntries(
+      Object.entries(latency.byPath ?? {}).map(([path, p]) => [
+        `${path} p50/p99 ms (samples)`,
+        `${p.p50 ?? '-'}/${p.p99 ?? '-'} (${p.samples})`,
+      ]),
+    ),
     ...extra,
   };
   return (['p50', 'p95', 'p99'] as const).map((p) => {

@@ -23,7 +23,14 @@ export interface MotoStatus {
     readonly ttlDeleted: number;
     readonly streamRecordsTrimmed: number;
     readonly iteratorsExpired: number;
+    /** Responses of the hot DynamoDB operations encoded without moto's shape-driven serializer. */
+    readonly fastJson?: number;
   };
+  /**
+   * Operations (`dynamodb.Query`, …) whose plain encoding differed from moto's serializer in a shadow check
+   * and are answered by the serializer since: empty unless moto changed what it answers.
+   */
+  readonly fastJsonOff?: readonly string[];
   /**
    * Requests served since the start, by `<caller> <service>:<Action>` (status reads excluded): the caller is
    * the SDK app id of streambridge's own clients (SDK_APP_IDS), `functions` for the handlers' clients. Absent

@@ -76,7 +76,7 @@ export const DEMO_DEFAULTS = {
    * Events per second when no `--rate` is given: about half the end-to-end sustained rate of the newest
    * kept bench run (a unit test holds it there), so a newcomer's run keeps up with room to spare.
    */
-  rate: 150,
+  rate: 200,
   /** How long to wait after the last write for the sinks to catch up before verifying. */
   drainTimeoutMs: 180_000,
   /** The drain ends early when nothing changed in the sinks for this long. */

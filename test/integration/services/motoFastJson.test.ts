@@ -8,8 +8,6 @@ import {
   type AttributeValue,
   BatchGetItemCommand,
   BatchWriteItemCommand,
-  CreateTableCommand,
-  DescribeTableCommand,
   DynamoDBClient,
   GetItemCommand,
   QueryCommand,
@@ -24,6 +22,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMotoStatus } from '../../../local/services/moto/readMotoStatus';
 import { awsClientConfig, requireEnv } from '../serviceEnv';
+import { createStreamedTable } from './streamedTable';
 
 /** More than the launcher's shadow checks per operation, so the plain encoding answers too. */
 const ROUNDS = 25;
@@ -46,25 +45,12 @@ describe('moto launcher plain JSON encoding', () => {
   const motoPort = Number(new URL(requireEnv('AWS_ENDPOINT_URL_DYNAMODB')).port);
   let dynamodb: DynamoDBClient;
   let streams: DynamoDBStreamsClient;
+  let streamArn: string;
 
   beforeAll(async () => {
     dynamodb = new DynamoDBClient(awsClientConfig('AWS_ENDPOINT_URL_DYNAMODB'));
     streams = new DynamoDBStreamsClient(awsClientConfig('AWS_ENDPOINT_URL_DYNAMODB_STREAMS'));
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: table,
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-      }),
-    );
+    streamArn = await createStreamedTable(dynamodb, table, 'S');
     for (let i = 0; i < 40; i += 20)
       await dynamodb.send(
         new BatchWriteItemCommand({
@@ -84,8 +70,7 @@ describe('moto launcher plain JSON encoding', () => {
     // Prepare
     const before = await readMotoStatus(motoPort);
     const keys = Array.from({ length: 40 }, (_, i) => ({ pk: item(i).pk, sk: item(i).sk }));
-    const description = await dynamodb.send(new DescribeTableCommand({ TableName: table }));
-    const StreamArn = description.Table?.LatestStreamArn as string;
+    const StreamArn = streamArn;
     const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn }));
     const ShardId = StreamDescription?.Shards?.[0]?.ShardId as string;
 

@@ -4,8 +4,6 @@
  * committed one applies every write and records each in the stream. Runs on the shared moto.
  */
 import {
-  CreateTableCommand,
-  DescribeTableCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -21,6 +19,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClientConfig } from '../serviceEnv';
+import { createStreamedTable } from './streamedTable';
 
 describe('moto launcher TransactWriteItems rollback', () => {
   const table = `sb-transactions-${Date.now()}`;
@@ -52,23 +51,7 @@ describe('moto launcher TransactWriteItems rollback', () => {
   beforeAll(async () => {
     dynamodb = new DynamoDBClient(awsClientConfig('AWS_ENDPOINT_URL_DYNAMODB'));
     streams = new DynamoDBStreamsClient(awsClientConfig('AWS_ENDPOINT_URL_DYNAMODB_STREAMS'));
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: table,
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'N' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-      }),
-    );
-    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: table }));
-    streamArn = Table?.LatestStreamArn as string;
+    streamArn = await createStreamedTable(dynamodb, table, 'N');
   });
 
   afterAll(() => {

@@ -1,0 +1,29 @@
+/**
+ * A pay-per-request table keyed `pk` (S) + `sk` with a NEW_AND_OLD_IMAGES stream, as the moto launcher's tests
+ * use it; returns the stream's ARN.
+ */
+import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+export async function createStreamedTable(
+  dynamodb: DynamoDBClient,
+  table: string,
+  sortKeyType: 'S' | 'N',
+): Promise<string> {
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: table,
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: sortKeyType },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    }),
+  );
+  const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: table }));
+  return Table?.LatestStreamArn as string;
+}

@@ -39,9 +39,14 @@ export function latencyTrend(
   samples: readonly { readonly at: number; readonly ms: number }[],
 ): number | null {
   if (samples.length === 0) return null;
-  const ats = samples.map((s) => s.at);
-  const first = Math.min(...ats);
-  const third = (Math.max(...ats) - first) / 3;
+  // A loop, not Math.min(...): a run of hours holds more samples than a call takes arguments.
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const { at } of samples) {
+    if (at < first) first = at;
+    if (at > last) last = at;
+  }
+  const third = (last - first) / 3;
   const median = (values: number[]) =>
     percentile(
       values.sort((a, b) => a - b),
@@ -58,7 +63,11 @@ export function latencyByPath(
   samples: readonly { readonly path: string; readonly ms: number }[],
 ): Record<string, PathLatency> {
   const byPath = new Map<string, number[]>();
-  for (const { path, ms } of samples) byPath.set(path, [...(byPath.get(path) ?? []), ms]);
+  for (const { path, ms } of samples) {
+    const values = byPath.get(path);
+    if (values) values.push(ms);
+    else byPath.set(path, [ms]);
+  }
   const result: Record<string, PathLatency> = {};
   for (const path of [...byPath.keys()].sort()) {
     const sorted = (byPath.get(path) as number[]).sort((a, b) => a - b);

@@ -21,6 +21,11 @@ describe('latencyTrend', () => {
     expect(latencyTrend(behind)).toBeGreaterThan(1_500);
   });
 
+  it('takes the probes of a run of hours (more than a call takes arguments)', () => {
+    const many = probes(300_000, 0, 10 * 3_600_000, () => 1_000);
+    expect(latencyTrend(many)).toBe(0);
+  });
+
   it('gives no trend with too few probes in the first or last third', () => {
     expect(latencyTrend([])).toBeNull();
     expect(latencyTrend(probes(8, 0, 15_000, () => 1_000))).toBeNull();

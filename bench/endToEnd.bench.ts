@@ -68,6 +68,8 @@ export const END_TO_END_PLANS: Readonly<Record<'quick' | 'full', EndToEndPlan>> 
  */
 export const SUSTAINED_GOAL_EVENTS_PER_SECOND = 400;
 export const P99_GOAL_MS = 2_500;
+/** The share of the sustained rate the p99 goal holds at. */
+const P99_GOAL_SHARE = 0.5;
 
 /**
  * A step keeps up when its drain (last write → every effect visible, one verification pass included) stays
@@ -298,6 +300,8 @@ function latencyFigures(
   label: string,
   result: StepResult,
   extra: Record<string, number | string> = {},
+  /** A ceiling the p99 is held against (issue 19's goal at half the sustained rate). */
+  p99GoalMs?: number,
 ): Figure[] {
   const latency = result.summary.latencyMs;
   const detail = {
@@ -321,7 +325,8 @@ function latencyFigures(
       throw new Error(
         `end-to-end latency ${label}: no probe saw its effect (${latency.timeouts} timed out, ${result.summary.lost} effects lost)`,
       );
-    return { name: `e2e latency ${p} ${label}`, value, unit: 'ms', detail };
+    const goal = p === 'p99' && p99GoalMs !== undefined ? goalComparison(value, p99GoalMs, true) : {};
+    return { name: `e2e latency ${p} ${label}`, value, unit: 'ms', ...goal, detail };
   });
 }
 
@@ -385,14 +390,12 @@ export const endToEnd: Benchmark = {
       for (const share of plan.latencyShares) {
         const rate = Math.max(1, Math.round(base * share));
         const result = await step(run, rate, plan.stepMs, seed++, log);
-        const latency = latencyFigures(`at ${Math.round(share * 100)}% of sustained`, result, {
-          shareOf: best ? base : `${base} events/s: no rate tried kept up`,
-        });
         figures.push(
-          ...latency.map((figure) =>
-            share === 0.5 && figure.name.includes(' p99 ')
-              ? { ...figure, ...goalComparison(figure.value, P99_GOAL_MS, true) }
-              : figure,
+          ...latencyFigures(
+            `at ${Math.round(share * 100)}% of sustained`,
+            result,
+            { shareOf: best ? base : `${base} events/s: no rate tried kept up` },
+            share === P99_GOAL_SHARE ? P99_GOAL_MS : undefined,
           ),
         );
       }

@@ -25,11 +25,12 @@ const TEMPLATES = {
   readme: new URL('./readme.template.md', import.meta.url),
 } as const;
 
-/** What a missed target is held against: the ratio (a goal's share, or a comparison), else the value. */
-function missedValue(figure: Figure): string {
+/** A missed target as the docs list it: the ratio and target (for an absolute goal, its value and the goal too). */
+function missedTarget(figure: Figure): string {
+  const target = `target ${figure.targetIsCeiling ? '≤' : '≥'} ${figure.target}`;
   if (figure.baseline?.startsWith('goal '))
-    return `${figure.value} ${figure.unit}, ${figure.ratio}× the goal`;
-  return String(figure.ratio ?? figure.value);
+    return `${figure.value} ${figure.unit}, ${figure.ratio}× the goal, ${target} × ${figure.baseline.slice(5)} ${figure.unit}`;
+  return `${figure.ratio ?? figure.value}, ${target}`;
 }
 
 /** Groups digits of integers from 10 000 up with a space, as the docs write them. */
@@ -74,7 +75,7 @@ function targetsText(run: KeptRun): string {
   const parts = [
     missed.length === 0
       ? 'every target this run recorded was met'
-      : `targets this run recorded and missed: ${missed.map((f) => `${f.name} (${missedValue(f)}, target ${f.targetIsCeiling ? '≤' : '≥'} ${f.target}${f.baseline?.startsWith('goal ') ? ` × ${f.baseline.slice(5)} ${f.unit}` : ''})`).join('; ')}`,
+      : `targets this run recorded and missed: ${missed.map((f) => `${f.name} (${missedTarget(f)})`).join('; ')}`,
     failures.length === 0 ? 'no benchmark failed' : `benchmarks that failed: ${failures.join(', ')}`,
   ];
   return `${parts.join('; ')}.`;

@@ -11,11 +11,12 @@ import { compileTemplate } from '../../config/keyTemplate';
 import type { AggregateMapping, AggregateMetric, SinkTableConfig } from '../../config/types';
 import { SINK_LOOP } from '../core/sink/constants';
 import { POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
+import { formatOffsetRanges, inOffsetRanges, parseOffsetRanges } from '../core/sink/offsetRanges';
 import type { SinkEvent } from '../core/sink/sinkEvent';
 import { readNumber } from '../core/sink/sinkEvent';
 import { DYNAMO_SINK_ATTRIBUTES, DYNAMO_WRITES } from './constants';
 import type { OffsetRun } from './coveredRuns';
-import { compactRuns, formatRuns, isCovered, parseRuns, runsExcluding } from './coveredRuns';
+import { compactRuns, runsExcluding } from './coveredRuns';
 import type { DynamoRequests } from './DynamoRequests';
 import { isConditionFailure, isValidationError } from './errors';
 import { keyFromText, keyId, renderKeyTemplate } from './itemKeys';
@@ -62,14 +63,14 @@ interface Ledger {
 function ledgerOf(item: SdkItem | undefined, watermark: string, covered: string, floor: string): Ledger {
   const wm = storedNumber(item, watermark) ?? -1;
   const stored = item?.[covered];
-  const runs = parseRuns((stored?.L ?? []).flatMap((v) => (v.S === undefined ? [] : [v.S])));
+  const runs = parseOffsetRanges((stored?.L ?? []).flatMap((v) => (v.S === undefined ? [] : [v.S])));
   // An item written before the ledger existed knows nothing at or below its watermark.
   const known = storedNumber(item, floor) ?? (stored === undefined ? wm : -1);
   return { watermark: wm, runs, floor: known, stored };
 }
 
 function runList(runs: readonly OffsetRun[]): AttributeValue {
-  return { L: formatRuns(runs).map((S) => ({ S })) };
+  return { L: formatOffsetRanges(runs).map((S) => ({ S })) };
 }
 
 function numberValue(n: number): AttributeValue {
@@ -226,7 +227,7 @@ export class AggregateWriter implements MappingWriter {
       const ledger = ledgerOf(stored, watermark, covered, floor);
       const below = group.occurrences.filter((o) => o.offset <= ledger.watermark);
       const unverified = below.filter((o) => o.offset <= ledger.floor);
-      const owed = below.filter((o) => o.offset > ledger.floor && !isCovered(ledger.runs, o.offset));
+      const owed = below.filter((o) => o.offset > ledger.floor && !inOffsetRanges(ledger.runs, o.offset));
       if (owed.length === 0) return { claimed: [], unverified, stored };
       const next = compactRuns(
         [...ledger.runs, ...owed.map((o) => ({ first: o.offset, last: o.offset }))],

@@ -5,10 +5,10 @@
  * missed (a batch given up on, poison): a replay owes it to the item. Why: docs/handlers.md, "Replay and
  * the owed ledger".
  */
-export interface OffsetRun {
-  readonly first: number;
-  readonly last: number;
-}
+import type { OffsetRange } from '../core/sink/offsetRanges';
+
+/** A run of offsets whose records were added into the item. */
+export type OffsetRun = OffsetRange;
 
 /** The runs `first..last` minus the `excluded` offsets (poison: owed, not covered). */
 export function runsExcluding(first: number, last: number, excluded: readonly number[]): OffsetRun[] {
@@ -20,25 +20,6 @@ export function runsExcluding(first: number, last: number, excluded: readonly nu
   }
   if (from <= last) runs.push({ first: from, last });
   return runs;
-}
-
-export function formatRuns(runs: readonly OffsetRun[]): string[] {
-  return runs.map((run) => `${run.first}-${run.last}`);
-}
-
-/** Parses stored runs; unreadable members are ignored. */
-export function parseRuns(members: readonly string[]): OffsetRun[] {
-  const runs: OffsetRun[] = [];
-  for (const member of members) {
-    const match = /^(\d+)-(\d+)$/.exec(member);
-    if (match) runs.push({ first: Number(match[1]), last: Number(match[2]) });
-  }
-  return runs;
-}
-
-/** Whether `offset` is in one of `runs`. */
-export function isCovered(runs: readonly OffsetRun[], offset: number): boolean {
-  return runs.some((run) => offset >= run.first && offset <= run.last);
 }
 
 /**

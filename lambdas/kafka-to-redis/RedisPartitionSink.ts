@@ -12,6 +12,7 @@ import { SINK_LOOP } from '../core/sink/constants';
 import type { PoisonFinding } from '../core/sink/errors';
 import { PartitionApplyError, POISON_KINDS, PoisonRecordError } from '../core/sink/errors';
 import type { PartitionEvents, PartitionOutcome, PartitionSink } from '../core/sink/KafkaSinkProcessor';
+import { inOffsetRanges, parseOffsetRanges } from '../core/sink/offsetRanges';
 import type { RecordedRefusal } from './applyScript';
 import { encodeScriptCall, parseScriptReply, refusalField, runApplyScript } from './applyScript';
 import type { CompiledMapping } from './compileMappings';
@@ -19,7 +20,7 @@ import { compileMappings } from './compileMappings';
 import { REDIS_SINK_DEFAULTS, REDIS_SINK_METRICS } from './constants';
 import { ScriptCallError } from './errors';
 import { KeyNaming } from './keyNaming';
-import { isOwed, OWE_SCRIPT, parseOwedRanges } from './owedLedger';
+import { OWE_SCRIPT } from './owedLedger';
 import { planPartition } from './planPartition';
 import type { RedisClient } from './redisConnection';
 import type { ApplyLimits, KeyWrite, PlannedChunk, PlannedCommand } from './types';
@@ -159,10 +160,10 @@ export class RedisPartitionSink implements PartitionSink {
       ]);
       if (stored === null) continue;
       const watermark = Number(stored);
-      let owed = parseOwedRanges(members);
+      let owed = parseOffsetRanges(members);
       for (let replans = 0; replans <= SINK_LOOP.maxReplans; replans++) {
         const events = batch.events.filter(
-          (e) => e.record.offset <= watermark && isOwed(owed, e.record.offset),
+          (e) => e.record.offset <= watermark && inOffsetRanges(owed, e.record.offset),
         );
         const plan = planPartition(events, watermark, {
           mappings: this.#mappings,

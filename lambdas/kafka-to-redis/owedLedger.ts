@@ -61,24 +61,3 @@ owedBound(KEYS[1])
 if #ARGV > 1 then redis.call('HDEL', KEYS[2], unpack(ARGV, 2)) end
 return 1
 `;
-
-/** One owed range, both ends included. */
-export interface OwedRange {
-  readonly first: number;
-  readonly last: number;
-}
-
-/** Parses the ledger's members (`ZRANGE key 0 -1`); unreadable members are ignored. */
-export function parseOwedRanges(members: readonly string[]): OwedRange[] {
-  const ranges: OwedRange[] = [];
-  for (const member of members) {
-    const match = /^(\d+)-(\d+)$/.exec(member);
-    if (match) ranges.push({ first: Number(match[1]), last: Number(match[2]) });
-  }
-  return ranges;
-}
-
-/** Whether `offset` is in one of `ranges`. */
-export function isOwed(ranges: readonly OwedRange[], offset: number): boolean {
-  return ranges.some((range) => offset >= range.first && offset <= range.last);
-}

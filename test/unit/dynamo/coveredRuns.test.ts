@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  compactRuns,
-  formatRuns,
-  isCovered,
-  parseRuns,
-  runsExcluding,
-} from '../../../lambdas/kafka-to-dynamodb/coveredRuns';
+  formatOffsetRanges,
+  inOffsetRanges,
+  parseOffsetRanges,
+} from '../../../lambdas/core/sink/offsetRanges';
+import { compactRuns, runsExcluding } from '../../../lambdas/kafka-to-dynamodb/coveredRuns';
 
 /** The aggregate mode's ledger of covered offset runs (pure range logic). */
 describe('covered runs', () => {
@@ -24,12 +23,12 @@ describe('covered runs', () => {
       { first: 0, last: 4 },
       { first: 10, last: 10 },
     ];
-    expect(parseRuns([...formatRuns(runs), 'x-1', '7'])).toEqual(runs);
+    expect(parseOffsetRanges([...formatOffsetRanges(runs), 'x-1', '7'])).toEqual(runs);
   });
 
   it('tells covered offsets from the gaps between runs', () => {
-    const runs = parseRuns(['0-4', '10-14']);
-    expect([0, 4, 5, 9, 10, 14, 15].map((o) => isCovered(runs, o))).toEqual([
+    const runs = parseOffsetRanges(['0-4', '10-14']);
+    expect([0, 4, 5, 9, 10, 14, 15].map((o) => inOffsetRanges(runs, o))).toEqual([
       true,
       true,
       false,
@@ -41,7 +40,7 @@ describe('covered runs', () => {
   });
 
   it('merges adjacent and overlapping runs, and past the cap drops the oldest and raises the floor', () => {
-    const runs = parseRuns(['10-14', '0-4', '5-9', '12-20', '30-31', '40-41']);
+    const runs = parseOffsetRanges(['10-14', '0-4', '5-9', '12-20', '30-31', '40-41']);
     expect(compactRuns(runs, -1, 10)).toEqual({
       runs: [
         { first: 0, last: 20 },

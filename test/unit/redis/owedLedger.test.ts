@@ -1,23 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { RedisSinkConfig } from '../../../config/types';
 import type { PartitionEvents } from '../../../lambdas/core/sink/KafkaSinkProcessor';
+import { inOffsetRanges, parseOffsetRanges } from '../../../lambdas/core/sink/offsetRanges';
 import type { SinkEvent } from '../../../lambdas/core/sink/sinkEvent';
-import { isOwed, parseOwedRanges } from '../../../lambdas/kafka-to-redis/owedLedger';
 import { RedisPartitionSink } from '../../../lambdas/kafka-to-redis/RedisPartitionSink';
 import type { RedisClient } from '../../../lambdas/kafka-to-redis/redisConnection';
 import { sinkEvents } from './factories';
 
 describe('owed ranges', () => {
   it('reads first-last members and ignores others', () => {
-    expect(parseOwedRanges(['5-9', '12-12', 'junk', '3-'])).toEqual([
+    expect(parseOffsetRanges(['5-9', '12-12', 'junk', '3-'])).toEqual([
       { first: 5, last: 9 },
       { first: 12, last: 12 },
     ]);
   });
 
   it('owes an offset inside a range, both ends included', () => {
-    const ranges = parseOwedRanges(['5-9', '12-12']);
-    expect([4, 5, 9, 10, 12, 13].map((o) => isOwed(ranges, o))).toEqual([
+    const ranges = parseOffsetRanges(['5-9', '12-12']);
+    expect([4, 5, 9, 10, 12, 13].map((o) => inOffsetRanges(ranges, o))).toEqual([
       false,
       true,
       true,

@@ -11,7 +11,7 @@ import {
   type _Record as StreamRecord,
   TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
-import { type KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
+import { type KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { changePartitionKey, toKinesisChangeRecord } from './kinesisChangeRecord';
 
 export interface StreamingDestinationOptions {
@@ -35,9 +35,15 @@ interface Checkpoint {
   readonly shards: Record<string, string>;
 }
 
-/** PutRecords takes at most 500 records per call. */
-const PUT_RECORDS_LIMIT = 500;
 const GET_RECORDS_LIMIT = 1000;
+/**
+ * PutRecord calls in flight at once, each for a different item (an item's changes go one after another).
+ * One PutRecord per change, not PutRecords: kinesis-mock's PutRecords hashes the shard's whole record history
+ * once per entry (it groups the entries by `(shard, records so far)`), so its cost per change grows with
+ * everything the shard ever received and a run of some minutes at the demo's rate saturates it; PutRecord
+ * appends at a cost that stays flat (docs/local-fidelity.md, "Kinesis streaming destination").
+ */
+const PUT_CONCURRENCY = 8;
 const PUT_ATTEMPTS = 5;
 /** How long a described shard list is used before the stream is described again (the pollers refresh as often). */
 const SHARD_REFRESH_MS = 5_000;
@@ -203,35 +209,50 @@ export class KinesisStreamingDestination {
     return total;
   }
 
+  /** Puts a page of changes: items side by side (PUT_CONCURRENCY), each item's changes in stream order. */
   async #put(records: readonly StreamRecord[]): Promise<void> {
-    const entries: PutRecordsRequestEntry[] = records.map((record) => {
+    const byItem = new Map<string, Uint8Array[]>();
+    for (const record of records) {
       const change = toKinesisChangeRecord(record, this.#options.tableName, this.#options.region);
-      return {
-        Data: Buffer.from(JSON.stringify(change)),
-        PartitionKey: changePartitionKey(change.dynamodb.Keys),
-      };
-    });
-    for (let start = 0; start < entries.length; start += PUT_RECORDS_LIMIT) {
-      await this.#putInOrder(entries.slice(start, start + PUT_RECORDS_LIMIT));
+      const partitionKey = changePartitionKey(change.dynamodb.Keys);
+      const data = Buffer.from(JSON.stringify(change));
+      const chain = byItem.get(partitionKey);
+      if (chain) chain.push(data);
+      else byItem.set(partitionKey, [data]);
     }
+    const items = [...byItem];
+    let failure: { readonly error: unknown } | undefined;
+    const worker = async () => {
+      for (let item = items.shift(); item && !failure; item = items.shift()) {
+        const [partitionKey, chain] = item;
+        try {
+          for (const data of chain) await this.#putOne(partitionKey, data);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+    };
+    // Every worker has stopped before a failure is reported: the next pass re-reads from the checkpoint,
+    // and no put of this pass may land after one of that pass's puts.
+    await Promise.all(Array.from({ length: Math.min(PUT_CONCURRENCY, items.length) }, worker));
+    if (failure) throw failure.error;
   }
 
-  async #putInOrder(batch: PutRecordsRequestEntry[]): Promise<void> {
-    let pending = batch;
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      const response = await this.#options.kinesis.send(
-        new PutRecordsCommand({ StreamName: this.#options.kinesisStreamName, Records: pending }),
-      );
-      const firstFailed = (response.Records ?? []).findIndex((result) => result.ErrorCode);
-      if (!response.FailedRecordCount || firstFailed < 0) return;
-      if (attempt >= PUT_ATTEMPTS) {
-        const failed = response.Records?.[firstFailed];
-        throw new Error(
-          `PutRecords to ${this.#options.kinesisStreamName} kept failing: ${failed?.ErrorCode} ${failed?.ErrorMessage}`,
+  async #putOne(partitionKey: string, data: Uint8Array): Promise<void> {
+    const { kinesis, kinesisStreamName } = this.#options;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await kinesis.send(
+          new PutRecordCommand({ StreamName: kinesisStreamName, PartitionKey: partitionKey, Data: data }),
         );
+        return;
+      } catch (error) {
+        if (attempt >= PUT_ATTEMPTS) {
+          const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+          throw new Error(`PutRecord to ${kinesisStreamName} kept failing: ${reason}`, { cause: error });
+        }
+        await sleep(50 * 2 ** attempt);
       }
-      pending = pending.slice(firstFailed);
-      await sleep(50 * 2 ** attempt);
     }
   }
 

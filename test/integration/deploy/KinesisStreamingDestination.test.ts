@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  BatchWriteItemCommand,
   CreateTableCommand,
   DeleteItemCommand,
   DeleteTableCommand,
@@ -156,6 +157,68 @@ describe('KinesisStreamingDestination', () => {
     });
     expect(remove.dynamodb).toMatchObject({ OldImage: { status: { S: 'paid' } } });
     expect(remove.dynamodb).not.toHaveProperty('NewImage');
+  });
+
+  it('puts many items side by side, each item once per change and in its own order', async () => {
+    // Prepare: 30 items written round-robin 4 times, so one page of the stream interleaves them.
+    const items = Array.from({ length: 30 }, (_, index) => `bulk-${index}`);
+    for (let version = 1; version <= 4; version++) {
+      for (let start = 0; start < items.length; start += 25) {
+        await clients.dynamodb.send(
+          new BatchWriteItemCommand({
+            RequestItems: {
+              [tableName]: items.slice(start, start + 25).map((orderId) => ({
+                PutRequest: { Item: { orderId: { S: orderId }, version: { N: String(version) } } },
+              })),
+            },
+          }),
+        );
+      }
+    }
+    const subject = destination();
+
+    // Act
+    const count = await subject.forwardAvailable();
+
+    // Assess
+    expect(count).toBe(items.length * 4);
+    const all = await readAll();
+    for (const orderId of items) {
+      const changes = all.filter(
+        (entry) => JSON.stringify(entry.change.dynamodb.Keys) === JSON.stringify({ orderId: { S: orderId } }),
+      );
+      const versions = changes.map((entry) => JSON.stringify(entry.change.dynamodb.NewImage?.version));
+      expect(versions).toEqual(['1', '2', '3', '4'].map((version) => JSON.stringify({ N: version })));
+      expect(new Set(changes.map((entry) => entry.shardId)).size).toBe(1);
+    }
+  });
+
+  it('reports a put that keeps failing and keeps its checkpoint, so a later pass forwards the change', async () => {
+    // Prepare
+    const already = (await readAll()).length;
+    await clients.dynamodb.send(
+      new PutItemCommand({ TableName: tableName, Item: { orderId: { S: 'o-unsent' } } }),
+    );
+    const toMissingStream = new KinesisStreamingDestination({
+      tableName,
+      tableStreamArn,
+      kinesisStreamName: `${streamName}-missing`,
+      dynamodbStreams: clients.dynamodbStreams,
+      kinesis: clients.kinesis,
+      region: clients.endpoints.region,
+      checkpointFile,
+    });
+
+    // Act
+    const failed = toMissingStream.forwardAvailable();
+    await expect(failed).rejects.toThrow(`PutRecord to ${streamName}-missing kept failing`);
+    const count = await destination().forwardAvailable();
+
+    // Assess
+    expect(count).toBe(1);
+    const all = await readAll();
+    expect(all).toHaveLength(already + 1);
+    expect(all.map((entry) => entry.change.dynamodb.Keys)).toContainEqual({ orderId: { S: 'o-unsent' } });
   });
 
   it('resumes after the last forwarded change when started again (checkpoint), forwarding nothing twice', async () => {

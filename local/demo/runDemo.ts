@@ -28,6 +28,7 @@ import { type DemoPipeline, demoPipeline } from './demoPipeline';
 import { demoSummary } from './demoSummary';
 import { journeyDayEnd } from './journeys';
 import { KafkaLag, type TopicLag } from './KafkaLag';
+import { LagTrend } from './LagTrend';
 import { LatencyTracker } from './LatencyTracker';
 import { type LiveStats, LiveView } from './LiveView';
 import { ServerUsageSampler } from './ServerUsageSampler';
@@ -79,8 +80,6 @@ const SERVER_LOOKUP_INTERVAL_MS = 10_000;
 const RUNNING_VERIFY_INTERVAL_MS = 10_000;
 /** A running verification pass waits at least ten times its own last duration: at most a tenth of the time. */
 const VERIFY_TIME_SHARE_INVERSE = 10;
-/** Lag compared with its value this long ago to tell a pipeline falling behind. */
-const LAG_TREND_WINDOW_MS = 10_000;
 /**
  * The drain waits for the latency probes still running at most this long (they see their effects within about
  * the pipeline's p99; one that cannot tell would hold the drain to its own timeout), then goes on to the lag
@@ -188,16 +187,13 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     const processes = await options.servers().catch(() => undefined);
     if (processes) sampler = new ServerUsageSampler(processes);
   };
-  // Total Kafka lag over time: growing over ten seconds means the pipeline falls behind the writer.
-  const lagHistory: { at: number; lag: number }[] = [];
-  const lagGrowing = (now: number): boolean => {
-    const total = lastLag.reduce((n, l) => n + l.lag, 0);
-    lagHistory.push({ at: now, lag: total });
-    while (lagHistory.length > 1 && now - (lagHistory[1]?.at ?? now) >= LAG_TREND_WINDOW_MS)
-      lagHistory.shift();
-    const then = lagHistory[0];
-    return !!then && now - then.at >= LAG_TREND_WINDOW_MS && total - then.lag > Math.max(50, then.lag * 0.1);
-  };
+  // Total Kafka lag over time: growing means the pipeline falls behind the writer.
+  const lagTrend = new LagTrend();
+  const lagGrowing = (now: number): boolean =>
+    lagTrend.push(
+      now,
+      lastLag.reduce((n, l) => n + l.lag, 0),
+    );
   const stats = (): LiveStats => {
     const now = Date.now();
     if (now - lastRateAt >= 500) {

@@ -5,9 +5,9 @@
  * fsynced append-only file (the local stand-in for ElastiCache's durable primary); moto runs with the
  * plan's stream retention. Nothing here touches the shared servers.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type RunningDemoPipeline, startDemoPipeline } from '../../local/demo/startDemoPipeline';
 import type { ServerProcess } from '../../local/demo/types';
 import { localEndpoints } from '../../local/deploy/localEndpoints';
@@ -56,9 +56,14 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
+/** The run's function and runtime logs, replaced at each run and kept after it (the rest of its directory is removed). */
+export const SOAK_LOG_FILE = join('.streambridge', 'logs', 'soak-runtime.log');
+
 export async function startSoakPipeline(options: SoakPipelineOptions): Promise<SoakPipeline> {
   const { log } = options;
   const dir = mkdtempSync(join(tmpdir(), 'sb-soak-'));
+  mkdirSync(dirname(SOAK_LOG_FILE), { recursive: true });
+  writeFileSync(SOAK_LOG_FILE, '');
   const services: ServicesOptions = {
     stateDir: join(dir, 'state'),
     ports: await freeServicePorts(),
@@ -83,7 +88,7 @@ export async function startSoakPipeline(options: SoakPipelineOptions): Promise<S
       endpoints,
       ...(await benchAssembly(log)),
       stateFile: join(dir, 'deployment.json'),
-      logFile: join(dir, 'runtime.log'),
+      logFile: SOAK_LOG_FILE,
       log,
     });
     const pidOf = async (name: ServiceName) => {

@@ -9,6 +9,7 @@ import { cpus, hostname, loadavg, totalmem } from 'node:os';
 import { demoPipeline } from '../../local/demo/demoPipeline';
 import { readProcessSample } from '../../local/demo/processSample';
 import { runDemo } from '../../local/demo/runDemo';
+import type { EffectCheck } from '../../local/demo/types';
 import type { ServiceName } from '../../local/services';
 import config from '../../streambridge.config';
 import { ENVELOPE_CATCH_UP_MS, RSS_BOUND } from './constants';
@@ -93,6 +94,17 @@ export function isFlat(rss: Omit<ServerRss, 'flat'>): boolean {
   return [rss.middleMiB, rss.endMiB].every((value) => value !== null && value <= ceiling);
 }
 
+/** Which checks counted a figure, with their first examples: a failed soak says where to look. */
+function checksWith(checks: readonly EffectCheck[], field: 'lost' | 'doubleApplied' | 'mismatched'): string {
+  return checks
+    .filter((check) => check[field] > 0)
+    .map(
+      (check) =>
+        `${check.effect}: ${check[field]}${check.examples.length > 0 ? ` — ${check.examples.slice(0, 3).join('; ')}` : ''}`,
+    )
+    .join(', ');
+}
+
 export async function runSoak(options: RunSoakOptions): Promise<SoakResult> {
   const { plan, rate, seed, log } = options;
   const loadAverage = Number((loadavg()[0] ?? 0).toFixed(2));
@@ -154,12 +166,12 @@ export async function runSoak(options: RunSoakOptions): Promise<SoakResult> {
     for (const [service, points] of Object.entries(rss))
       rssMiB[service] = { ...points, flat: isFlat(points) };
     const failures: string[] = [...summary.failures];
-    for (const [figure, value] of [
-      ['lost', summary.lost],
-      ['double-applied', summary.doubleApplied],
-      ['mismatched', summary.mismatched],
+    for (const [figure, value, field] of [
+      ['lost', summary.lost, 'lost'],
+      ['double-applied', summary.doubleApplied, 'doubleApplied'],
+      ['mismatched', summary.mismatched, 'mismatched'],
     ] as const)
-      if (value > 0) failures.push(`${value} ${figure}`);
+      if (value > 0) failures.push(`${value} ${figure} (${checksWith(summary.checks, field)})`);
     const failed = outcomes.filter((o) => o.error);
     if (failed.length > 0) failures.push(`${failed.length} faults could not be injected`);
     if (!caughtUp) failures.push('the TTL-envelope count did not catch up with the change topics');

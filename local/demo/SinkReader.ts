@@ -23,6 +23,7 @@ import type { DemoPipeline } from './demoPipeline';
 import { renderKey } from './demoPipeline';
 import { historySample } from './orderHistoryCheck';
 import { readClickSessions } from './readClickSessions';
+import { readUniqueCounts } from './readUniqueCounts';
 import type { Expectation } from './Tally';
 import type {
   DeadLetterMessage,
@@ -156,14 +157,20 @@ export class SinkReader {
     const commands: (string | number)[][] = [
       ...counterKeys.map((k) => ['GET', k]),
       ...boards.map(([k, m]) => ['ZSCORE', k, m]),
-      ...uniqueKeys.map((k) => ['PFCOUNT', k]),
       ...sessions.flatMap((s) => [
         ['HGETALL', s.key],
         ['TTL', s.key],
       ]),
       ...products.map((p) => (cache.store === 'hash' ? ['HGETALL', p.key] : ['GET', p.key])),
     ];
-    const [replies, streams] = await Promise.all([this.#run(commands), this.#readStreams(streamKeys)]);
+    const [replies, streams, uniques] = await Promise.all([
+      this.#run(commands),
+      this.#readStreams(streamKeys),
+      readUniqueCounts(
+        this.#redis,
+        new Map(uniqueKeys.map((k) => [k, e.uniques.get(k)?.elements ?? new Set()])),
+      ),
+    ]);
     let at = 0;
     const next = () => replies[at++];
     const counters = new Map(counterKeys.map((k) => [k, toNumber(next())]));
@@ -173,7 +180,6 @@ export class SinkReader {
       board.set(member, toNumber(next()));
       leaderboards.set(key, board);
     }
-    const uniques = new Map(uniqueKeys.map((k) => [k, toNumber(next()) ?? 0]));
     const sessionsSeen = new Map<string, ObservedSession>();
     for (const s of sessions) {
       const fields = toHash(next());

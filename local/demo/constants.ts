@@ -98,9 +98,6 @@ export const DEMO_DEFAULTS = {
   streamRetentionSeconds: 600,
 } as const;
 
-/** Relative HyperLogLog error bound used when comparing unique counts: 3 standard errors of Redis's HLL. */
-export const HLL_TOLERANCE = 3 * 0.0081;
-
 /** Process exit codes of `streambridge local --demo`. */
 export const DEMO_EXIT_CODES = {
   ok: 0,

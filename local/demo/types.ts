@@ -268,11 +268,23 @@ export interface ObservedAlerts {
   readonly current: ReadonlyMap<string, string>;
 }
 
+/** A HyperLogLog key as {@link readUniqueCounts} reads it (every count is a PFCOUNT). */
+export interface ObservedUnique {
+  /** The sink's key. */
+  readonly count: number;
+  /** Adding the expected elements to a copy of the sink's key changed it: some expected element is absent. */
+  readonly missingSome: boolean;
+  /** That copy after adding them. */
+  readonly countWithExpected: number;
+  /** A HyperLogLog of exactly the expected elements (the sink's key reads this when it holds just those). */
+  readonly expectedCount: number;
+}
+
 /** What the sinks hold for the tally's keys, read by the verifier's reader. */
 export interface ObservedState {
   readonly counters: ReadonlyMap<string, number | null>;
   readonly leaderboards: ReadonlyMap<string, ReadonlyMap<string, number | null>>;
-  readonly uniques: ReadonlyMap<string, number>;
+  readonly uniques: ReadonlyMap<string, ObservedUnique>;
   /** By session id. */
   readonly sessions: ReadonlyMap<string, ObservedSession>;
   /** Product cache entries by product id, decoded (JSON string or hash). */

@@ -16,6 +16,7 @@ import type {
   ObservedState,
   ObservedStream,
   ObservedStreamEntry,
+  ObservedUnique,
   OrderEvent,
   SessionEvent,
 } from '../../../local/demo/types';
@@ -62,7 +63,7 @@ export interface MutableObserved {
   orderHistories?: Map<string, HistoryEntry[]>;
   counters: Map<string, number | null>;
   leaderboards: Map<string, Map<string, number | null>>;
-  uniques: Map<string, number>;
+  uniques: Map<string, ObservedUnique>;
   sessions: Map<string, ObservedSession>;
   cache: Map<string, Record<string, unknown> | null>;
   streams: Map<string, ObservedStream>;
@@ -73,6 +74,11 @@ export interface MutableObserved {
   alerts?: ObservedAlerts;
   deadLetters: DeadLetterMessage[];
   onFailureMessages: number;
+}
+
+/** A HyperLogLog key holding exactly its expected elements (Redis's estimate taken as exact here). */
+export function perfectUnique(count: number): ObservedUnique {
+  return { count, missingSome: false, countWithExpected: count, expectedCount: count };
 }
 
 /**
@@ -196,7 +202,9 @@ export function perfectObserved(
         new Map([...members].map(([m, { score }]) => [m, score])),
       ]),
     ),
-    uniques: new Map([...expectation.uniques].map(([key, { elements }]) => [key, elements.size])),
+    uniques: new Map(
+      [...expectation.uniques].map(([key, { elements }]) => [key, perfectUnique(elements.size)]),
+    ),
     sessions,
     cache: new Map(products.map((p) => [p.productId, productItem(p)])),
     streams: new Map([...expectation.streams].map(([key, s]) => [key, cappedStream(s.ts)])),

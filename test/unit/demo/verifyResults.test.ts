@@ -157,19 +157,39 @@ describe('verifyResults', () => {
     expect(result.lost).toBe(1);
   });
 
-  it('treats a unique count within the HLL error bound as applied and far below it as lost', () => {
-    // Prepare
+  it("counts a HyperLogLog that lacks expected elements as lost, whatever Redis's estimate, and one holding others as mismatched", () => {
+    // Prepare: the first key's estimate is 3 low but holds every element (Redis's error, as a 59 read as 56);
+    // the second lacks some (adding them back raises its estimate by 4); the third holds strangers.
     const tally = tallyOf(2000);
     const observed = perfectObserved(tally.expectation);
-    const [first, second] = [...observed.uniques.keys()] as [string, string];
-    observed.uniques.set(first, (observed.uniques.get(first) ?? 0) + 1);
-    observed.uniques.set(second, 0);
+    const [first, second, third] = [...observed.uniques.keys()] as [string, string, string];
+    const size = (key: string) => tally.expectation.uniques.get(key)?.elements.size ?? 0;
+    observed.uniques.set(first, {
+      count: size(first) - 3,
+      missingSome: false,
+      countWithExpected: size(first) - 3,
+      expectedCount: size(first) - 3,
+    });
+    observed.uniques.set(second, {
+      count: size(second) - 4,
+      missingSome: true,
+      countWithExpected: size(second),
+      expectedCount: size(second),
+    });
+    observed.uniques.set(third, {
+      count: size(third) + 2,
+      missingSome: false,
+      countWithExpected: size(third) + 2,
+      expectedCount: size(third),
+    });
     // Act
     const result = verify(tally, observed);
     // Assess
     const unique = result.checks.find((c) => c.effect === 'redis:unique-visitors');
-    expect(unique?.mismatched).toBe(0);
-    expect(unique?.lost).toBe(tally.expectation.uniques.get(second)?.elements.size);
+    expect(unique?.lost).toBe(4);
+    expect(unique?.mismatched).toBe(1);
+    expect(unique?.examples.join('\n')).toContain(second);
+    expect(unique?.examples.join('\n')).toContain(third);
   });
 
   it('reports poison missing from the dead-letter queues as lost and a partial dead-lettering as a mismatch', () => {

@@ -150,7 +150,6 @@ export class SinkReader {
     const boards = [...e.leaderboards].flatMap(([key, members]) =>
       [...members.keys()].map((m) => [key, m] as const),
     );
-    const uniqueKeys = [...e.uniques.keys()];
     const sessions = [...e.sessions.values()];
     const products = [...e.products.values()];
     const streamKeys = [...e.streams.keys()];
@@ -166,10 +165,7 @@ export class SinkReader {
     const [replies, streams, uniques] = await Promise.all([
       this.#run(commands),
       this.#readStreams(streamKeys),
-      readUniqueCounts(
-        this.#redis,
-        new Map(uniqueKeys.map((k) => [k, e.uniques.get(k)?.elements ?? new Set()])),
-      ),
+      readUniqueCounts(this.#redis, new Map([...e.uniques].map(([key, { elements }]) => [key, elements]))),
     ]);
     let at = 0;
     const next = () => replies[at++];

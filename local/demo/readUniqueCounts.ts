@@ -13,7 +13,7 @@
 import type { Redis } from 'ioredis';
 import type { ObservedUnique } from './types';
 
-/** Keys per pipelined round trip (each key sends seven commands). */
+/** Keys per pipelined round trip (each key sends eight commands). */
 const KEYS_PER_ROUND_TRIP = 50;
 
 /** Scratch keys in the key's slot (`{key}` is its hash tag) that cannot clash with a sink's own keys. */

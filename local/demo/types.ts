@@ -141,7 +141,7 @@ export interface LatencySummary {
   /** Latency growth over the run (`latencyTrend`), when the tracker had enough probes. */
   readonly trendMs?: number | null;
   /**
-   * By path (the event kind and the sink its probe read, e.g. `telemetry→series`): the paths differ by their
+   * By path (the event kind and the sink its probe read, e.g. `telemetry→dynamodb series`): the paths differ by their
    * hops and batching windows, so the overall tail is mostly the slowest path's.
    */
   readonly byPath?: Readonly<Record<string, PathLatency>>;

@@ -5,11 +5,6 @@ import { POLLER_LIMITS } from './constants';
 import { PollerStoppedError } from './errors';
 import type { SourceRecord } from './types';
 
-interface Queued<R> {
-  readonly record: R;
-  readonly queuedAt: number;
-}
-
 export interface BatchLaneOptions<R extends SourceRecord> {
   readonly name: string;
   readonly batchSize: number;
@@ -24,8 +19,11 @@ export interface BatchLaneOptions<R extends SourceRecord> {
 /**
  * One ordered lane of a shard: records wait here until a batch is ready, then go to the function one
  * batch at a time, so order within the lane holds. A batch is ready when it reaches BatchSize, when the
- * next record would pass the 6 MB invocation payload, or when its first record has waited
- * MaximumBatchingWindowInSeconds (0: at once).
+ * next record would pass the 6 MB invocation payload, or when the batching window is over. For Kinesis
+ * and DynamoDB Streams "the next batching window begins as soon as the previous function invocation
+ * completes" (the first one when the lane starts), so a record read after a quiet spell longer than the
+ * window goes at once, and under steady traffic a record waits at most the window after the previous
+ * invocation. (Kafka's window begins at a batch's first record instead: KafkaPoller.)
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-batching
  *
  * @example
@@ -37,7 +35,9 @@ export interface BatchLaneOptions<R extends SourceRecord> {
  */
 export class BatchLane<R extends SourceRecord> {
   readonly #options: BatchLaneOptions<R>;
-  #queue: Queued<R>[] = [];
+  #queue: R[] = [];
+  /** When the current batching window began: the previous invocation's end, or the lane's start. */
+  #windowStart = Date.now();
   #wake: (() => void) | undefined;
   #busy = false;
   #idleWaiters: (() => void)[] = [];
@@ -56,8 +56,7 @@ export class BatchLane<R extends SourceRecord> {
   }
 
   push(records: readonly R[]): void {
-    const queuedAt = Date.now();
-    for (const record of records) this.#queue.push({ record, queuedAt });
+    this.#queue.push(...records);
     this.#notify();
   }
 
@@ -89,22 +88,21 @@ export class BatchLane<R extends SourceRecord> {
 
   /** 0 when a batch is ready; else how long to wait (infinite while empty). */
   #msUntilReady(): number {
-    const first = this.#queue[0];
-    if (!first) return Number.POSITIVE_INFINITY;
+    if (this.#queue.length === 0) return Number.POSITIVE_INFINITY;
     if (this.#queue.length >= this.#options.batchSize) return 0;
     let bytes = POLLER_LIMITS.eventOverheadBytes;
-    for (const { record } of this.#queue) {
+    for (const record of this.#queue) {
       bytes += record.sizeBytes;
       if (bytes > POLLER_LIMITS.maxPayloadBytes) return 0;
     }
-    return Math.max(0, first.queuedAt + this.#options.windowMs - Date.now());
+    return Math.max(0, this.#windowStart + this.#options.windowMs - Date.now());
   }
 
   #take(): R[] {
     const batch: R[] = [];
     let bytes = POLLER_LIMITS.eventOverheadBytes;
     while (batch.length < this.#options.batchSize && this.#queue.length > 0) {
-      const { record } = this.#queue[0] as Queued<R>;
+      const record = this.#queue[0] as R;
       if (batch.length > 0 && bytes + record.sizeBytes > POLLER_LIMITS.maxPayloadBytes) break;
       bytes += record.sizeBytes;
       batch.push(record);
@@ -118,6 +116,7 @@ export class BatchLane<R extends SourceRecord> {
     this.#busy = true;
     try {
       await this.#options.deliver(batch);
+      this.#windowStart = Date.now();
     } catch (error) {
       if (error instanceof PollerStoppedError || error instanceof EnvironmentStoppedError) return;
       // Not a function error (those are handled inside deliver): put the batch back and try again later.
@@ -126,8 +125,10 @@ export class BatchLane<R extends SourceRecord> {
         records: batch.length,
         error,
       });
-      this.#queue.unshift(...batch.map((record) => ({ record, queuedAt: 0 })));
+      this.#queue.unshift(...batch);
       await abortableSleep(1_000, this.#options.signal);
+      // A retry of the same batch, not a new one: it goes without a new window.
+      this.#windowStart = Number.NEGATIVE_INFINITY;
     } finally {
       this.#busy = false;
       if (this.idle) this.#settleIdle();

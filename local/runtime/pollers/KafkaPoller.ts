@@ -29,8 +29,30 @@ export interface KafkaPollerOptions {
 
 /** Kafka partitions a consumer works on at once; Lambda runs at most one batch per partition at a time. */
 const MAX_PARTITIONS_IN_PARALLEL = 16;
-/** Fetch size the broker waits for before the batching window ends: the window, not bytes, decides. */
-const WINDOW_MIN_BYTES = 1024 * 1024;
+/**
+ * How long a fetch waits at the broker when no record is there. A fetch answers as soon as one is: the
+ * batching window is kept here, from each batch's first record (KafkaWindow), not by the broker.
+ */
+const FETCH_MAX_WAIT_MS = 500;
+/** While a batch waits out its window, the group is told the consumer is alive this often. */
+const WINDOW_HEARTBEAT_MS = 1_000;
+
+/**
+ * The batching window of one partition. For Kafka "a batching window begins as soon as the first record
+ * arrives" (for streams it begins when the previous invocation completes: BatchLane).
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-batching
+ * The window begins at the arrival of the first record of a fetch: its timestamp, held between the
+ * partition's previous fetch with records (it was not there yet, or that fetch would have brought it) and
+ * this one, so a backlog read at start (old timestamps) goes at once in full batches and live records wait
+ * from when the broker took them, not from when a busy poller fetched them. Every record of the fetch joins
+ * that window: the poller holds them all.
+ */
+interface KafkaWindow {
+  /** When the partition was last fetched with records. */
+  fetchedAt: number;
+  /** When the window that began at the latest batch's first record closes. */
+  closesAt: number;
+}
 
 function kafkaLogger(logger: Logger, mappingId: string) {
   return () =>
@@ -62,6 +84,7 @@ export class KafkaPoller implements Poller {
   readonly #kafka: Kafka;
   #consumer: Consumer | undefined;
   #controller = new AbortController();
+  readonly #windows = new Map<string, KafkaWindow>();
 
   constructor(context: PollerContext, options: KafkaPollerOptions) {
     const { mapping } = context;
@@ -105,12 +128,12 @@ export class KafkaPoller implements Poller {
     const { mapping, logger } = this.#context;
     this.#controller = new AbortController();
     const pins = await this.#startingOffsets();
-    const windowMs = mapping.maxBatchingWindowSeconds * 1000;
+    this.#windows.clear();
     const consumer = this.#kafka.consumer({
       groupId: this.#groupId,
       allowAutoTopicCreation: false,
-      maxWaitTimeInMs: Math.max(windowMs, 100),
-      minBytes: windowMs > 0 ? WINDOW_MIN_BYTES : 1,
+      maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
+      minBytes: 1,
     });
     this.#consumer = consumer;
     const joined = new Promise<void>((resolve, reject) => {
@@ -188,6 +211,7 @@ export class KafkaPoller implements Poller {
   async #eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, isRunning, isStale } = payload;
     const { mapping } = this.#context;
+    const windowMs = mapping.maxBatchingWindowSeconds * 1000;
     const stale = new AbortController();
     const onStop = () => stale.abort();
     this.#controller.signal.addEventListener('abort', onStop, { once: true });
@@ -195,22 +219,37 @@ export class KafkaPoller implements Poller {
       await payload.heartbeat().catch(() => undefined);
       if (!isRunning() || isStale()) stale.abort();
     };
+    const { window, arrivalOf } = this.#fetched(batch);
     try {
       let next = 0;
       while (next < batch.messages.length && !stale.signal.aborted) {
+        const firstArrival = arrivalOf(batch.messages[next] as Batch['messages'][number]);
+        if (firstArrival >= window.closesAt) window.closesAt = firstArrival + windowMs;
         const chunk: KafkaSourceRecord[] = [];
         let bytes = POLLER_LIMITS.eventOverheadBytes;
         let lastConsumed: string | undefined;
-        while (next < batch.messages.length && chunk.length < mapping.batchSize) {
+        let full = false;
+        while (next < batch.messages.length) {
           const record = kafkaSourceRecord(batch.messages[next] as Batch['messages'][number], batch);
           if (matchesFilters(kafkaFilterView(record), mapping.filters)) {
-            if (chunk.length > 0 && bytes + record.sizeBytes > POLLER_LIMITS.maxPayloadBytes) break;
+            if (chunk.length > 0 && bytes + record.sizeBytes > POLLER_LIMITS.maxPayloadBytes) {
+              full = true;
+              break;
+            }
             chunk.push(record);
             bytes += record.sizeBytes;
           }
           lastConsumed = record.position;
           next++;
+          if (chunk.length >= mapping.batchSize) {
+            full = true;
+            break;
+          }
         }
+        // Records arriving while the window runs are in the broker, not in this fetch: they go in the next
+        // invocation, right after this one (AWS would add them to this batch).
+        if (chunk.length > 0 && !full) await this.#waitForWindow(window.closesAt, stale.signal, abortIfStale);
+        if (stale.signal.aborted) break;
         if (chunk.length > 0) await this.#deliver(chunk, batch, payload, stale.signal, abortIfStale);
         // Filtered-out records after the last delivered one are done too.
         if (lastConsumed !== undefined) await this.#commit(batch, payload, lastConsumed);
@@ -221,6 +260,27 @@ export class KafkaPoller implements Poller {
       if (!(error instanceof PollerStoppedError || error instanceof EnvironmentStoppedError)) throw error;
     } finally {
       this.#controller.signal.removeEventListener('abort', onStop);
+    }
+  }
+
+  /** The partition's window, and the arrival time of a record of this fetch (see KafkaWindow). */
+  #fetched(batch: Batch): { window: KafkaWindow; arrivalOf(message: Batch['messages'][number]): number } {
+    const key = topicPartitionId(batch.topic, batch.partition);
+    const fetchedAt = Date.now();
+    const window = this.#windows.get(key) ?? { fetchedAt: 0, closesAt: 0 };
+    const previousFetch = window.fetchedAt;
+    window.fetchedAt = fetchedAt;
+    this.#windows.set(key, window);
+    return {
+      window,
+      arrivalOf: (message) => Math.min(fetchedAt, Math.max(Number(message.timestamp) || 0, previousFetch)),
+    };
+  }
+
+  async #waitForWindow(closesAt: number, signal: AbortSignal, heartbeat: () => Promise<void>): Promise<void> {
+    for (let left = closesAt - Date.now(); left > 0 && !signal.aborted; left = closesAt - Date.now()) {
+      await abortableSleep(Math.min(left, WINDOW_HEARTBEAT_MS), signal);
+      if (left > WINDOW_HEARTBEAT_MS) await heartbeat();
     }
   }
 

@@ -27,6 +27,7 @@ export function conformanceCases(source: SourceKind): ConformanceCase[] {
     { id: 'RecordAge', source, ...window, maxRecordAgeSeconds: 60, onFailure: 'sqs' },
     { id: 'Filtered', source, filters: [KEEP_FILTER[source]] },
     { id: 'Window', source, maxBatchingWindowSeconds: 1, batchSize: 3 },
+    { id: 'FullBatch', source, maxBatchingWindowSeconds: 10, batchSize: 2 },
     { id: 'Latest', source, startingPosition: 'LATEST' },
   ];
 }
@@ -266,18 +267,39 @@ export function defineConformanceSuite(
     });
 
     it('gathers records for MaximumBatchingWindowInSeconds before invoking', async () => {
-      // Prepare
+      // Prepare: one record, invoked, so the next window is the one after an invocation.
       await conformance.run(['Window']);
+      await conformance.put('Window', [{ id: 'w0' }]);
+      await waitFor(() => expect(conformance.seen('Window')).toEqual(['w0']));
+      const previous = conformance.observations('Window')[0]?.at ?? 0;
 
       // Act: two records, fewer than BatchSize (3).
       const written = Date.now();
       await conformance.put('Window', [{ id: 'w1' }, { id: 'w2' }]);
 
-      // Assess: one batch, invoked once the 1 s window closed.
-      await waitFor(() => expect(conformance.seen('Window')).toEqual(['w1', 'w2']));
-      const [observation] = conformance.observations('Window');
+      // Assess: one batch, invoked once the 1 s window closed. For streams "the next batching window begins
+      // as soon as the previous function invocation completes"; for Kafka "as soon as the first record
+      // arrives".
+      await waitFor(() => expect(conformance.seen('Window')).toEqual(['w0', 'w1', 'w2']));
+      const observation = conformance.observations('Window')[1];
       expect(observation?.ids).toEqual(['w1', 'w2']);
-      expect((observation?.at ?? 0) - written).toBeGreaterThanOrEqual(900);
+      const windowBegan = source === 'kafka' ? written : previous;
+      expect((observation?.at ?? 0) - windowBegan).toBeGreaterThanOrEqual(900);
+    });
+
+    it('invokes a full batch without waiting for the batching window', async () => {
+      // Prepare: a 10 s window and BatchSize 2.
+      await conformance.run(['FullBatch']);
+
+      // Act
+      const written = Date.now();
+      await conformance.put('FullBatch', [{ id: 'b1' }, { id: 'b2' }]);
+
+      // Assess: invoked long before the window would close.
+      await waitFor(() => expect(conformance.seen('FullBatch')).toEqual(['b1', 'b2']));
+      const [observation] = conformance.observations('FullBatch');
+      expect(observation?.ids).toEqual(['b1', 'b2']);
+      expect((observation?.at ?? 0) - written).toBeLessThan(5_000);
     });
 
     it('with StartingPosition LATEST reads only records written after the mapping started', async () => {

@@ -32,6 +32,17 @@ export interface MotoStatus {
    */
   readonly fastJsonOff?: readonly string[];
   /**
+   * Python's cycle collector in the server: its full passes (each holds every request thread) and the
+   * objects the sweeper moved out of their reach (gc.freeze). Absent from a launcher older than this field.
+   */
+  readonly gc?: {
+    readonly fullCollections: number;
+    readonly fullPauseMsTotal: number;
+    readonly fullPauseMsMax: number;
+    readonly youngPauseMsTotal: number;
+    readonly frozenObjects: number;
+  };
+  /**
    * Requests served since the start, by `<caller> <service>:<Action>` (status reads excluded): the caller is
    * the SDK app id of streambridge's own clients (SDK_APP_IDS), `functions` for the handlers' clients. Absent
    * from a launcher older than this field.

@@ -67,11 +67,6 @@ export interface RunDemoOptions {
   /** Seconds the demo's items live before DynamoDB TTL deletes them (default `DEMO_DEFAULTS.itemTtlSeconds`). */
   readonly itemTtlSeconds?: number;
   /**
-   * Latency probes started per second and polling at once (defaults `DEMO_DEFAULTS.probesPerSecond`,
-   * `maxProbesInFlight`): the benchmark takes more, for percentiles that rest on more samples.
-   */
-  readonly probes?: { readonly perSecond: number; readonly maxInFlight: number };
-  /**
    * The local server processes whose CPU and memory the live view shows; asked again when one of them is
    * gone (a restarted server has a new pid). Without it the view shows no servers.
    */
@@ -140,14 +135,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
   await redis.connect();
 
   const tally = new Tally(pipeline);
-  const latency = new LatencyTracker({
-    pipeline,
-    redis,
-    dynamodb: probeDynamodb,
-    ...(options.probes
-      ? { probesPerSecond: options.probes.perSecond, maxInFlight: options.probes.maxInFlight }
-      : {}),
-  });
+  const latency = new LatencyTracker({ pipeline, redis, dynamodb: probeDynamodb });
   const writer = new SourceWriter({
     pipeline,
     kafkaBrokers: endpoints.kafkaBrokers,

@@ -320,7 +320,7 @@ function latencyFigures(
     ...Object.fromEntries(
       Object.entries(latency.byPath ?? {}).map(([path, p]) => [
         `${path} p50/p99 ms (samples)`,
-        `${p.p50 ?? '-'}/${p.p99 ?? '-'} (${p.samples})`,
+        `${p.p50 ?? '-'}/${p.p99 ?? '-'} (${p.samples}${p.timeouts ? `, ${p.timeouts} timed out` : ''})`,
       ]),
     ),
     ...extra,

@@ -52,7 +52,8 @@ export class LatencyTracker {
   readonly #running = new Set<Promise<void>>();
   readonly #intervalMs: number;
   #lastStart = 0;
-  #timeouts = 0;
+  /** The path of each probe that timed out. */
+  readonly #timedOut: string[] = [];
   #telemetryTurn = 0;
   #stopped = false;
   /** Set when the caller stopped waiting: running probes end after their current poll. */
@@ -79,10 +80,10 @@ export class LatencyTracker {
     return {
       ...latencyPercentiles(
         this.#samples.map((s) => s.ms),
-        this.#timeouts,
+        this.#timedOut.length,
       ),
       trendMs: latencyTrend(this.#samples),
-      byPath: latencyByPath(this.#samples),
+      byPath: latencyByPath(this.#samples, this.#timedOut),
     };
   }
 
@@ -121,7 +122,7 @@ export class LatencyTracker {
       }
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
-    this.#timeouts += 1;
+    this.#timedOut.push(path);
   }
 
   #checkFor(event: DemoEvent, e: Expectation): PathCheck | undefined {

@@ -58,11 +58,13 @@ export function latencyTrend(
   return (median(late) as number) - (median(early) as number);
 }
 
-/** p50 and p99 of each path's samples, paths in name order. */
+/** p50 and p99 of each path's samples, and its probes that timed out, paths in name order. */
 export function latencyByPath(
   samples: readonly { readonly path: string; readonly ms: number }[],
+  timedOut: readonly string[] = [],
 ): Record<string, PathLatency> {
   const byPath = new Map<string, number[]>();
+  for (const path of timedOut) if (!byPath.has(path)) byPath.set(path, []);
   for (const { path, ms } of samples) {
     const values = byPath.get(path);
     if (values) values.push(ms);
@@ -71,7 +73,13 @@ export function latencyByPath(
   const result: Record<string, PathLatency> = {};
   for (const path of [...byPath.keys()].sort()) {
     const sorted = (byPath.get(path) as number[]).sort((a, b) => a - b);
-    result[path] = { samples: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+    const timeouts = timedOut.filter((p) => p === path).length;
+    result[path] = {
+      samples: sorted.length,
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
+      ...(timeouts > 0 ? { timeouts } : {}),
+    };
   }
   return result;
 }

@@ -59,7 +59,8 @@ export function summaryText(summary: DemoSummary): string[] {
     `  mismatched      ${summary.mismatched}`,
     `  latency         p50 ${l.p50 ?? '-'}ms · p95 ${l.p95 ?? '-'}ms · p99 ${l.p99 ?? '-'}ms · max ${l.max ?? '-'}ms (${l.samples} samples${l.timeouts > 0 ? `, ${l.timeouts} timed out` : ''})`,
     ...Object.entries(l.byPath ?? {}).map(
-      ([path, p]) => `    ${path.padEnd(26)} p50 ${p.p50 ?? '-'}ms · p99 ${p.p99 ?? '-'}ms (${p.samples})`,
+      ([path, p]) =>
+        `    ${path.padEnd(26)} p50 ${p.p50 ?? '-'}ms · p99 ${p.p99 ?? '-'}ms (${p.samples}${p.timeouts ? `, ${p.timeouts} timed out` : ''})`,
     ),
   ];
   if (summary.deadLetters.onFailureBatches > 0)

@@ -151,6 +151,8 @@ export interface PathLatency {
   readonly samples: number;
   readonly p50: number | null;
   readonly p99: number | null;
+  /** Probes of this path that never saw their effect (absent when none). */
+  readonly timeouts?: number;
 }
 
 export interface DeadLetterSummary {

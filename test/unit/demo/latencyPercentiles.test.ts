@@ -46,4 +46,14 @@ describe('latencyByPath', () => {
     });
     expect(latencyByPath([])).toEqual({});
   });
+
+  it('names the path of each probe that timed out, a path with no sample included', () => {
+    const samples = [{ path: 'click→redis counter', ms: 900 }];
+    expect(
+      latencyByPath(samples, ['session→redis hash', 'click→redis counter', 'session→redis hash']),
+    ).toEqual({
+      'click→redis counter': { samples: 1, p50: 900, p99: 900, timeouts: 1 },
+      'session→redis hash': { samples: 0, p50: null, p99: null, timeouts: 2 },
+    });
+  });
 });

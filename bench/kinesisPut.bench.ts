@@ -13,6 +13,7 @@ import {
   PutRecordCommand,
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
+import { mapConcurrently } from '../lambdas/kafka-to-dynamodb/mapConcurrently';
 import { readProcessSample } from '../local/demo/processSample';
 import { LocalClients, localEndpoints } from '../local/deploy';
 import { servicesStatus } from '../local/services';
@@ -53,18 +54,12 @@ export const kinesisPut: Benchmark = {
     const streamName = `sb-bench-put-${Date.now()}`;
     const data = Buffer.alloc(400, 7);
     let written = 0;
-    const putRecord = async (count: number) => {
-      let next = 0;
-      const worker = async () => {
-        while (next < count) {
-          next++;
-          await kinesis.send(
-            new PutRecordCommand({ StreamName: streamName, PartitionKey: `k${written++}`, Data: data }),
-          );
-        }
-      };
-      await Promise.all(Array.from({ length: PUT_CONCURRENCY }, worker));
-    };
+    const putRecord = (count: number) =>
+      mapConcurrently(Array.from({ length: count }), PUT_CONCURRENCY, () =>
+        kinesis.send(
+          new PutRecordCommand({ StreamName: streamName, PartitionKey: `k${written++}`, Data: data }),
+        ),
+      );
     const putRecords = async (count: number) => {
       for (let done = 0; done < count; done += ENTRIES_PER_CALL) {
         await kinesis.send(

@@ -12,6 +12,7 @@ import {
   TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
 import { type KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { mapConcurrently } from '../../lambdas/kafka-to-dynamodb/mapConcurrently';
 import { changePartitionKey, toKinesisChangeRecord } from './kinesisChangeRecord';
 
 export interface StreamingDestinationOptions {
@@ -220,21 +221,17 @@ export class KinesisStreamingDestination {
       if (chain) chain.push(data);
       else byItem.set(partitionKey, [data]);
     }
-    const items = [...byItem];
     let failure: { readonly error: unknown } | undefined;
-    const worker = async () => {
-      for (let item = items.shift(); item && !failure; item = items.shift()) {
-        const [partitionKey, chain] = item;
-        try {
-          for (const data of chain) await this.#putOne(partitionKey, data);
-        } catch (error) {
-          failure ??= { error };
-        }
+    // No put throws out of the pool, so every one has stopped before a failure is reported: the next pass
+    // re-reads from the checkpoint, and no put of this pass may land after one of that pass's puts.
+    await mapConcurrently([...byItem], PUT_CONCURRENCY, async ([partitionKey, chain]) => {
+      if (failure) return;
+      try {
+        for (const data of chain) await this.#putOne(partitionKey, data);
+      } catch (error) {
+        failure ??= { error };
       }
-    };
-    // Every worker has stopped before a failure is reported: the next pass re-reads from the checkpoint,
-    // and no put of this pass may land after one of that pass's puts.
-    await Promise.all(Array.from({ length: Math.min(PUT_CONCURRENCY, items.length) }, worker));
+    });
     if (failure) throw failure.error;
   }
 

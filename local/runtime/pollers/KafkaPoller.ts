@@ -10,13 +10,15 @@ import {
 import { topicPartitionId } from '../../../lambdas/core/kafkaRecords';
 import type { Logger } from '../../../lambdas/core/Logger';
 import { EnvironmentStoppedError } from '../environment/errors';
+import type { InvocationResult } from '../environment/types';
 import { abortableSleep } from './abortableSleep';
 import { POLLER_LIMITS } from './constants';
-import { deliverBatch } from './deliverBatch';
+import { deliverBatch, type FailedAttempt } from './deliverBatch';
 import { MappingConfigError, PollerStoppedError } from './errors';
+import { type BatchPart, KafkaBatchAssembler, type PartOutcome } from './KafkaBatchAssembler';
 import { type KafkaSourceRecord, kafkaEvent, kafkaFilterView, kafkaSourceRecord } from './kafkaEvent';
 import { kafkaInvocationRecord } from './onFailureRecord';
-import { kafkaFailureIndex } from './partialBatchResponse';
+import { type FailureIndex, kafkaFailureIndex, kafkaFailureIndexes } from './partialBatchResponse';
 import { matchesFilters } from './recordFilter';
 import type { Poller, PollerContext } from './types';
 
@@ -27,31 +29,31 @@ export interface KafkaPollerOptions {
   readonly joinTimeoutMs?: number;
 }
 
-/** Kafka partitions a consumer works on at once; Lambda runs at most one batch per partition at a time. */
-const MAX_PARTITIONS_IN_PARALLEL = 16;
+/**
+ * Kafka partitions a consumer works on at once: each fetch hands every partition with records to its own
+ * worker, and their parts join one batch (KafkaBatchAssembler); one partition has one part in flight.
+ */
+const MAX_PARTITIONS_IN_PARALLEL = 64;
 /**
  * How long a fetch waits at the broker when no record is there. A fetch answers as soon as one is: the
- * batching window is kept here, from each batch's first record (KafkaWindow), not by the broker.
+ * batching window is kept here, from each batch's first record (KafkaBatchAssembler), not by the broker.
  */
 const FETCH_MAX_WAIT_MS = 500;
-/** While a batch waits out its window, the group is told the consumer is alive this often. */
-const WINDOW_HEARTBEAT_MS = 1_000;
+/** While a part waits for its batch (window and invocation), the group is told the consumer is alive this often. */
+const WAIT_HEARTBEAT_MS = 1_000;
 
 /**
- * The batching window of one partition. For Kafka "a batching window begins as soon as the first record
- * arrives" (for streams it begins when the previous invocation completes: BatchLane).
+ * When a record arrived, for the batching window. For Kafka "a batching window begins as soon as the first
+ * record arrives" (for streams it begins when the previous invocation completes: BatchLane).
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-batching
- * The window begins at the arrival of the first record of a fetch: its timestamp, held between the
- * partition's previous fetch with records (it was not there yet, or that fetch would have brought it) and
- * this one, so a backlog read at start (old timestamps) goes at once in full batches and live records wait
- * from when the broker took them, not from when a busy poller fetched them. Every record of the fetch joins
- * that window: the poller holds them all.
+ * A record's arrival is its timestamp, held between its partition's previous fetch with records (it was not
+ * there yet, or that fetch would have brought it) and this fetch, so a backlog read at start (old
+ * timestamps) goes at once in full batches and live records wait from when the broker took them, not from
+ * when a busy poller fetched them.
  */
-interface KafkaWindow {
+interface PartitionFetches {
   /** When the partition was last fetched with records. */
   fetchedAt: number;
-  /** When the window that began at the latest batch's first record closes. */
-  closesAt: number;
 }
 
 function kafkaLogger(logger: Logger, mappingId: string) {
@@ -84,7 +86,8 @@ export class KafkaPoller implements Poller {
   readonly #kafka: Kafka;
   #consumer: Consumer | undefined;
   #controller = new AbortController();
-  readonly #windows = new Map<string, KafkaWindow>();
+  readonly #fetches = new Map<string, PartitionFetches>();
+  readonly #assembler: KafkaBatchAssembler;
 
   constructor(context: PollerContext, options: KafkaPollerOptions) {
     const { mapping } = context;
@@ -108,6 +111,13 @@ export class KafkaPoller implements Poller {
       logCreator: kafkaLogger(context.logger, mapping.logicalId),
       retry: { retries: 8, initialRetryTime: 200 },
     });
+    this.#assembler = new KafkaBatchAssembler({
+      mappingId: mapping.logicalId,
+      batchSize: mapping.batchSize,
+      windowMs: mapping.maxBatchingWindowSeconds * 1000,
+      maxRecordBytes: POLLER_LIMITS.maxPayloadBytes - POLLER_LIMITS.eventOverheadBytes,
+      invoke: (records, parts) => this.#invokeParts(records, parts),
+    });
   }
 
   get mapping() {
@@ -128,7 +138,7 @@ export class KafkaPoller implements Poller {
     const { mapping, logger } = this.#context;
     this.#controller = new AbortController();
     const pins = await this.#startingOffsets();
-    this.#windows.clear();
+    this.#fetches.clear();
     const consumer = this.#kafka.consumer({
       groupId: this.#groupId,
       allowAutoTopicCreation: false,
@@ -178,6 +188,7 @@ export class KafkaPoller implements Poller {
   /** Stops fetching; a running invocation may finish and commit within the grace period. */
   async stop(): Promise<void> {
     this.#controller.abort();
+    this.#assembler.stop();
     const consumer = this.#consumer;
     if (!consumer) return;
     const disconnected = consumer.disconnect().catch(() => undefined);
@@ -211,7 +222,6 @@ export class KafkaPoller implements Poller {
   async #eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, isRunning, isStale } = payload;
     const { mapping } = this.#context;
-    const windowMs = mapping.maxBatchingWindowSeconds * 1000;
     const stale = new AbortController();
     const onStop = () => stale.abort();
     this.#controller.signal.addEventListener('abort', onStop, { once: true });
@@ -219,20 +229,22 @@ export class KafkaPoller implements Poller {
       await payload.heartbeat().catch(() => undefined);
       if (!isRunning() || isStale()) stale.abort();
     };
-    const { window, arrivalOf } = this.#fetched(batch);
+    const arrivalOf = this.#fetched(batch);
     try {
       let next = 0;
       while (next < batch.messages.length && !stale.signal.aborted) {
         const firstArrival = arrivalOf(batch.messages[next] as Batch['messages'][number]);
-        if (firstArrival >= window.closesAt) window.closesAt = firstArrival + windowMs;
+        // The chunk is built and handed to the assembler without a pause, so the room it was built for holds.
+        const room = this.#assembler.room();
         const chunk: KafkaSourceRecord[] = [];
-        let bytes = POLLER_LIMITS.eventOverheadBytes;
+        let bytes = 0;
         let lastConsumed: string | undefined;
         let full = false;
         while (next < batch.messages.length) {
           const record = kafkaSourceRecord(batch.messages[next] as Batch['messages'][number], batch);
           if (matchesFilters(kafkaFilterView(record), mapping.filters)) {
-            if (chunk.length > 0 && bytes + record.sizeBytes > POLLER_LIMITS.maxPayloadBytes) {
+            // A record over the whole payload limit goes alone (and to the on-failure destination).
+            if (bytes + record.sizeBytes > room.bytes && (chunk.length > 0 || !room.fresh)) {
               full = true;
               break;
             }
@@ -241,16 +253,20 @@ export class KafkaPoller implements Poller {
           }
           lastConsumed = record.position;
           next++;
-          if (chunk.length >= mapping.batchSize) {
+          if (chunk.length >= room.records) {
             full = true;
             break;
           }
         }
-        // Records arriving while the window runs are in the broker, not in this fetch: they go in the next
-        // invocation, right after this one (AWS would add them to this batch).
-        if (chunk.length > 0 && !full) await this.#waitForWindow(window.closesAt, stale.signal, abortIfStale);
+        if (chunk.length === 0 && full) {
+          // The open batch has no room for this partition's next record: it goes, and the record opens the next.
+          this.#assembler.flush();
+          continue;
+        }
+        if (chunk.length > 0) {
+          await this.#deliverChunk(chunk, batch, payload, { firstArrival, full }, stale.signal, abortIfStale);
+        }
         if (stale.signal.aborted) break;
-        if (chunk.length > 0) await this.#deliver(chunk, batch, payload, stale.signal, abortIfStale);
         // Filtered-out records after the last delivered one are done too.
         if (lastConsumed !== undefined) await this.#commit(batch, payload, lastConsumed);
         await abortIfStale();
@@ -263,25 +279,92 @@ export class KafkaPoller implements Poller {
     }
   }
 
-  /** The partition's window, and the arrival time of a record of this fetch (see KafkaWindow). */
-  #fetched(batch: Batch): { window: KafkaWindow; arrivalOf(message: Batch['messages'][number]): number } {
+  /** The arrival time of a record of this fetch (see PartitionFetches). */
+  #fetched(batch: Batch): (message: Batch['messages'][number]) => number {
     const key = topicPartitionId(batch.topic, batch.partition);
     const fetchedAt = Date.now();
-    const window = this.#windows.get(key) ?? { fetchedAt: 0, closesAt: 0 };
-    const previousFetch = window.fetchedAt;
-    window.fetchedAt = fetchedAt;
-    this.#windows.set(key, window);
-    return {
-      window,
-      arrivalOf: (message) => Math.min(fetchedAt, Math.max(Number(message.timestamp) || 0, previousFetch)),
-    };
+    const fetches = this.#fetches.get(key) ?? { fetchedAt: 0 };
+    const previousFetch = fetches.fetchedAt;
+    fetches.fetchedAt = fetchedAt;
+    this.#fetches.set(key, fetches);
+    return (message) => Math.min(fetchedAt, Math.max(Number(message.timestamp) || 0, previousFetch));
   }
 
-  async #waitForWindow(closesAt: number, signal: AbortSignal, heartbeat: () => Promise<void>): Promise<void> {
-    for (let left = closesAt - Date.now(); left > 0 && !signal.aborted; left = closesAt - Date.now()) {
-      await abortableSleep(Math.min(left, WINDOW_HEARTBEAT_MS), signal);
-      if (left > WINDOW_HEARTBEAT_MS) await heartbeat();
+  /**
+   * One partition's next records: they join the mapping's batch and, once it went, are committed, or go on
+   * from its failure through the mapping's error handling on their own (AWS retries the batch as one).
+   * Records that cannot share an invocation (too old, too large) are delivered alone at once.
+   */
+  async #deliverChunk(
+    chunk: readonly KafkaSourceRecord[],
+    batch: Batch,
+    payload: EachBatchPayload,
+    timing: { readonly firstArrival: number; readonly full: boolean },
+    signal: AbortSignal,
+    idle: () => Promise<void>,
+  ): Promise<void> {
+    const { mapping, now } = this.#context;
+    const first = chunk[0] as KafkaSourceRecord;
+    const tooOld =
+      mapping.maxRecordAgeSeconds >= 0 && first.arrivalMs < now() - mapping.maxRecordAgeSeconds * 1000;
+    const tooLarge = first.sizeBytes + POLLER_LIMITS.eventOverheadBytes > POLLER_LIMITS.maxPayloadBytes;
+    if (tooOld || tooLarge) {
+      await this.#deliver(chunk, batch, payload, signal, idle);
+      return;
     }
+    const topicPartition = topicPartitionId(batch.topic, batch.partition);
+    // The group hears from this consumer while the part waits for its batch and the batch runs.
+    const heartbeats = setInterval(() => void idle(), WAIT_HEARTBEAT_MS);
+    let outcome: PartOutcome;
+    try {
+      outcome = await this.#assembler.join(
+        { topicPartition, records: chunk },
+        { firstArrivalMs: timing.firstArrival, full: timing.full, signal },
+      );
+    } finally {
+      clearInterval(heartbeats);
+    }
+    if (outcome.solo) {
+      await this.#deliver(chunk, batch, payload, signal, idle);
+      return;
+    }
+    const failed = this.#partFailure(outcome.result, outcome.parts, topicPartition);
+    if (failed === undefined) {
+      await this.#commit(batch, payload, (chunk[chunk.length - 1] as KafkaSourceRecord).position);
+      return;
+    }
+    await this.#deliver(chunk, batch, payload, signal, idle, { result: outcome.result, failed });
+  }
+
+  /** What a batch's invocation says about one of its partitions (see FailureIndex). */
+  #partFailure(result: InvocationResult, parts: readonly BatchPart[], topicPartition: string): FailureIndex {
+    if (!result.ok) return 'invalid';
+    if (!this.#context.mapping.reportBatchItemFailures) return undefined;
+    const indexes = kafkaFailureIndexes(result.payload, parts);
+    return indexes === 'invalid' ? 'invalid' : indexes.get(topicPartition);
+  }
+
+  /** Invokes the function once for a batch of several partitions. */
+  async #invokeParts(
+    records: readonly KafkaSourceRecord[],
+    parts: readonly BatchPart[],
+  ): Promise<InvocationResult> {
+    const { mapping, fn, logger } = this.#context;
+    const result = await fn.invoke(kafkaEvent(records, this.#where));
+    if (!result.ok) {
+      logger.warn('invocation failed', {
+        mapping: mapping.logicalId,
+        topicPartitions: parts.map((part) => part.topicPartition),
+        records: records.length,
+        kind: result.kind,
+        error: result.error,
+      });
+    }
+    return result;
+  }
+
+  get #where() {
+    return { eventSourceArn: this.#eventSourceArn, bootstrapServers: this.#brokers.join(',') };
   }
 
   async #deliver(
@@ -290,53 +373,59 @@ export class KafkaPoller implements Poller {
     payload: EachBatchPayload,
     signal: AbortSignal,
     idle: () => Promise<void>,
+    firstAttempt?: FailedAttempt,
   ): Promise<void> {
     const { mapping, fn, destination, logger, settings, now } = this.#context;
     const topicPartition = topicPartitionId(batch.topic, batch.partition);
-    const where = { eventSourceArn: this.#eventSourceArn, bootstrapServers: this.#brokers.join(',') };
-    await deliverBatch<KafkaSourceRecord>(records, {
-      mappingId: mapping.logicalId,
-      maxRetryAttempts: mapping.maxRetryAttempts,
-      maxRecordAgeSeconds: mapping.maxRecordAgeSeconds,
-      bisectOnError: mapping.bisectOnError,
-      reportBatchItemFailures: mapping.reportBatchItemFailures,
-      retryBackoffBaseMs: settings.retryBackoffBaseMs,
-      retryBackoffMaxMs: settings.retryBackoffMaxMs,
-      signal,
-      now,
-      idle,
-      invoke: async (batchRecords) => {
-        // Heartbeats go on while the function runs, so a long invocation does not cost the partition.
-        const heartbeats = setInterval(() => payload.heartbeat().catch(() => undefined), 1_000);
-        try {
-          const result = await fn.invoke(kafkaEvent(batchRecords, where));
-          if (!result.ok) {
-            logger.warn('invocation failed', {
-              mapping: mapping.logicalId,
-              topicPartition,
-              records: batchRecords.length,
-              kind: result.kind,
-              error: result.error,
-            });
+    const where = this.#where;
+    await deliverBatch<KafkaSourceRecord>(
+      records,
+      {
+        mappingId: mapping.logicalId,
+        maxRetryAttempts: mapping.maxRetryAttempts,
+        maxRecordAgeSeconds: mapping.maxRecordAgeSeconds,
+        bisectOnError: mapping.bisectOnError,
+        reportBatchItemFailures: mapping.reportBatchItemFailures,
+        retryBackoffBaseMs: settings.retryBackoffBaseMs,
+        retryBackoffMaxMs: settings.retryBackoffMaxMs,
+        signal,
+        now,
+        idle,
+        invoke: async (batchRecords) => {
+          // Heartbeats go on while the function runs, so a long invocation does not cost the partition.
+          const heartbeats = setInterval(() => payload.heartbeat().catch(() => undefined), 1_000);
+          try {
+            const result = await fn.invoke(kafkaEvent(batchRecords, where));
+            if (!result.ok) {
+              logger.warn('invocation failed', {
+                mapping: mapping.logicalId,
+                topicPartition,
+                records: batchRecords.length,
+                kind: result.kind,
+                error: result.error,
+              });
+            }
+            return result;
+          } finally {
+            clearInterval(heartbeats);
           }
-          return result;
-        } finally {
-          clearInterval(heartbeats);
-        }
-      },
-      failedIndex: (response, batchRecords) => kafkaFailureIndex(response, batchRecords, topicPartition),
-      complete: (done) => this.#commit(batch, payload, (done[done.length - 1] as KafkaSourceRecord).position),
-      discard: (discarded) =>
-        destination.send({
-          invocationRecord: kafkaInvocationRecord(discarded, {
-            ...where,
-            topicPartition,
-            functionArn: this.#functionArn,
+        },
+        failedIndex: (response, batchRecords) => kafkaFailureIndex(response, batchRecords, topicPartition),
+        complete: (done) =>
+          this.#commit(batch, payload, (done[done.length - 1] as KafkaSourceRecord).position),
+        discard: (discarded) =>
+          destination.send({
+            invocationRecord: kafkaInvocationRecord(discarded, {
+              ...where,
+              topicPartition,
+              functionArn: this.#functionArn,
+            }),
+            shardId: topicPartition,
+            event: kafkaEvent(discarded.records, where),
           }),
-          shardId: topicPartition,
-          event: kafkaEvent(discarded.records, where),
-        }),
-    });
+      },
+      firstAttempt,
+    );
   }
 
   async #commit(batch: Batch, payload: EachBatchPayload, lastDone: string): Promise<void> {

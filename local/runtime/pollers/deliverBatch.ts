@@ -60,46 +60,63 @@ async function backoff<R extends SourceRecord>(failures: number, hooks: Delivery
   await abortableSleep(delay, hooks.signal);
 }
 
+/** An invocation that already carried the records (with others) and failed: where delivery goes on from. */
+export interface FailedAttempt {
+  readonly result: InvocationResult;
+  /** The index of the first failed record (partial batch response), or `invalid` for a whole failure. */
+  readonly failed: number | 'invalid';
+}
+
 async function deliverPart<R extends SourceRecord>(
   part: readonly R[],
   attempts: Attempts,
   hooks: DeliveryHooks<R>,
+  firstAttempt?: FailedAttempt,
 ): Promise<void> {
   let pending = part;
   let { failures, invocations, last } = attempts;
+  // A failed invocation made by the caller stands for this loop's first one.
+  let preset = firstAttempt;
   while (pending.length > 0) {
     if (hooks.signal.aborted) throw new PollerStoppedError(hooks.mappingId);
-    const expired = expiredPrefix(pending, hooks);
-    if (expired > 0) {
-      const records = pending.slice(0, expired);
-      await hooks.discard({
-        records,
-        condition: 'RecordAgeExceeded',
-        invokeCount: invocations,
-        ...(last ? { lastResult: last } : {}),
-      });
-      await hooks.complete(records);
-      pending = pending.slice(expired);
-      failures = 0;
-      continue;
+    let result: InvocationResult;
+    let failed: FailureIndex;
+    if (preset) {
+      ({ result, failed } = preset);
+      preset = undefined;
+    } else {
+      const expired = expiredPrefix(pending, hooks);
+      if (expired > 0) {
+        const records = pending.slice(0, expired);
+        await hooks.discard({
+          records,
+          condition: 'RecordAgeExceeded',
+          invokeCount: invocations,
+          ...(last ? { lastResult: last } : {}),
+        });
+        await hooks.complete(records);
+        pending = pending.slice(expired);
+        failures = 0;
+        continue;
+      }
+      const first = pending[0] as R;
+      if (
+        pending.length === 1 &&
+        first.sizeBytes + POLLER_LIMITS.eventOverheadBytes > POLLER_LIMITS.maxPayloadBytes
+      ) {
+        await hooks.discard({ records: pending, condition: 'MaximumPayloadSizeExceeded', invokeCount: 0 });
+        await hooks.complete(pending);
+        return;
+      }
+      result = await hooks.invoke(pending);
+      invocations++;
+      last = result;
+      failed = result.ok
+        ? hooks.reportBatchItemFailures
+          ? hooks.failedIndex(result.payload, pending)
+          : undefined
+        : 'invalid';
     }
-    const first = pending[0] as R;
-    if (
-      pending.length === 1 &&
-      first.sizeBytes + POLLER_LIMITS.eventOverheadBytes > POLLER_LIMITS.maxPayloadBytes
-    ) {
-      await hooks.discard({ records: pending, condition: 'MaximumPayloadSizeExceeded', invokeCount: 0 });
-      await hooks.complete(pending);
-      return;
-    }
-    const result = await hooks.invoke(pending);
-    invocations++;
-    last = result;
-    const failed: FailureIndex = result.ok
-      ? hooks.reportBatchItemFailures
-        ? hooks.failedIndex(result.payload, pending)
-        : undefined
-      : 'invalid';
     if (failed === undefined) {
       await hooks.complete(pending);
       return;
@@ -137,6 +154,8 @@ async function deliverPart<R extends SourceRecord>(
 /**
  * Delivers one batch with the mapping's error handling; resolves when every record is done, throws
  * PollerStoppedError when the poller stops first (nothing after the last `complete` is checkpointed).
+ * `firstAttempt`: the records were already invoked (in a larger batch) and that invocation failed; delivery
+ * goes on as if it had been this batch's first (Kafka batches of several partitions, KafkaPoller).
  *
  * @example
  * ```ts
@@ -146,6 +165,10 @@ async function deliverPart<R extends SourceRecord>(
 export async function deliverBatch<R extends SourceRecord>(
   records: readonly R[],
   hooks: DeliveryHooks<R>,
+  firstAttempt?: FailedAttempt,
 ): Promise<void> {
-  await deliverPart(records, { failures: 0, invocations: 0 }, hooks);
+  const attempts: Attempts = firstAttempt
+    ? { failures: 0, invocations: 1, last: firstAttempt.result }
+    : { failures: 0, invocations: 0 };
+  await deliverPart(records, attempts, hooks, firstAttempt);
 }

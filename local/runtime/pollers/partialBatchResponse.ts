@@ -44,27 +44,66 @@ export function streamFailureIndex(payload: unknown, records: readonly SourceRec
   );
 }
 
+/** The records of one topic-partition in a Kafka batch. */
+export interface KafkaPartitionRecords {
+  readonly topicPartition: string;
+  readonly records: readonly SourceRecord[];
+}
+
 /**
- * Kafka: `{ batchItemFailures: [{ itemIdentifier: { "topic-partition": "t-0", "offset": 15 } }] }` for a
- * batch of one partition (`topicPartition`).
+ * Kafka, for a batch of one or more partitions: `{ batchItemFailures: [{ itemIdentifier:
+ * { "topic-partition": "t-0", "offset": 15 } }] }`. Gives each partition's index of its first failed
+ * record (`undefined`: none failed), or `invalid` for the whole batch when an identifier is malformed or
+ * names a record the batch did not carry.
+ *
+ * @example
+ * ```ts
+ * kafkaFailureIndexes(payload, [{ topicPartition: 't-0', records }]); // Map { 't-0' => 3 }
+ * ```
+ */
+export function kafkaFailureIndexes(
+  payload: unknown,
+  parts: readonly KafkaPartitionRecords[],
+): ReadonlyMap<string, FailureIndex> | 'invalid' {
+  const indexes = new Map<string, FailureIndex>(parts.map((part) => [part.topicPartition, undefined]));
+  const list = failureList(payload);
+  if (!list) return indexes;
+  const positions = new Map(
+    parts.map((part) => [
+      part.topicPartition,
+      new Map(part.records.map((record, i) => [record.position, i])),
+    ]),
+  );
+  for (const item of list) {
+    const id = (item as { itemIdentifier?: unknown } | null)?.itemIdentifier as
+      | { 'topic-partition'?: unknown; offset?: unknown }
+      | undefined;
+    if (typeof id !== 'object' || id === null) return 'invalid';
+    const topicPartition = id['topic-partition'];
+    const offset = id.offset;
+    if (typeof topicPartition !== 'string') return 'invalid';
+    if ((typeof offset !== 'number' && typeof offset !== 'string') || offset === '') return 'invalid';
+    const index = positions.get(topicPartition)?.get(String(offset));
+    if (index === undefined) return 'invalid';
+    const lowestSoFar = indexes.get(topicPartition);
+    indexes.set(topicPartition, lowestSoFar === undefined ? index : Math.min(lowestSoFar as number, index));
+  }
+  return indexes;
+}
+
+/**
+ * Kafka, for a batch of one partition (`topicPartition`): see kafkaFailureIndexes.
+ *
+ * @example
+ * ```ts
+ * kafkaFailureIndex({ batchItemFailures: [{ itemIdentifier: { 'topic-partition': 't-0', offset: 15 } }] }, records, 't-0');
+ * ```
  */
 export function kafkaFailureIndex(
   payload: unknown,
   records: readonly SourceRecord[],
   topicPartition: string,
 ): FailureIndex {
-  const list = failureList(payload);
-  if (!list) return undefined;
-  const indexOf = new Map(records.map((record, index) => [record.position, index]));
-  return lowest(
-    list.map((item) => {
-      const id = (item as { itemIdentifier?: unknown } | null)?.itemIdentifier as
-        | { 'topic-partition'?: unknown; offset?: unknown }
-        | undefined;
-      if (typeof id !== 'object' || id === null || id['topic-partition'] !== topicPartition) return undefined;
-      const offset = id.offset;
-      if ((typeof offset !== 'number' && typeof offset !== 'string') || offset === '') return undefined;
-      return indexOf.get(String(offset));
-    }),
-  );
+  const indexes = kafkaFailureIndexes(payload, [{ topicPartition, records }]);
+  return indexes === 'invalid' ? 'invalid' : indexes.get(topicPartition);
 }

@@ -1,12 +1,46 @@
 import { expect, it, vi } from 'vitest';
-import { ranConcurrently } from './conformanceHarness';
+import { type Conformance, type Observation, ranConcurrently } from './conformanceHarness';
 import { defineConformanceSuite, positionsSeen } from './streamConformanceSuite';
 
 /** How long each invocation of the parallelism cases takes: long enough that overlapping starts prove concurrency on a loaded machine. */
 const SLEEP_MS = 2_000;
 
-const waitFor = (assertion: () => void, timeout = 20_000) =>
+const waitFor = (assertion: () => void | Promise<void>, timeout = 20_000) =>
   vi.waitFor(assertion, { timeout, interval: 100 });
+
+/** The ids an invocation carried, by `topic-partition`, in the order of the event. */
+function idsByPartition(observation: Observation | undefined): Record<string, string[]> {
+  const records = (observation?.event.records ?? {}) as Record<string, { value: string }[]>;
+  return Object.fromEntries(
+    Object.entries(records).map(([topicPartition, list]) => [
+      topicPartition,
+      list.map(
+        (record) => (JSON.parse(Buffer.from(record.value, 'base64').toString('utf8')) as { id: string }).id,
+      ),
+    ]),
+  );
+}
+
+/** Waits until the case's consumer group has committed every partition up to its end. */
+async function expectEverythingCommitted(c: Conformance, caseId: string): Promise<void> {
+  const { source: topic, consumerGroup: groupId } = c.names(caseId);
+  const admin = c.kafkaAdmin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    await waitFor(async () => {
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const offsets = Object.fromEntries((committed?.partitions ?? []).map((p) => [p.partition, p.offset]));
+      expect(offsets).toEqual(Object.fromEntries(ends.map((end) => [end.partition, end.offset])));
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Eight records whose keys spread over the partitions of a three-partition topic. */
+const spread = (prefix: string) =>
+  Array.from({ length: 8 }, (_, i) => ({ id: `${prefix}${i}`, key: `spread-${i}` }));
 
 defineConformanceSuite(
   'kafka',
@@ -15,6 +49,31 @@ defineConformanceSuite(
     { id: 'Commit', source: 'kafka', batchSize: 1, maxBatchingWindowSeconds: 0 },
     { id: 'Partitions', source: 'kafka', partitions: 2, batchSize: 1, maxBatchingWindowSeconds: 0 },
     { id: 'Rebalance', source: 'kafka', partitions: 2, batchSize: 2, maxBatchingWindowSeconds: 0 },
+    {
+      id: 'Combined',
+      source: 'kafka',
+      partitions: 3,
+      batchSize: 100,
+      maxBatchingWindowSeconds: 1,
+      reportBatchItemFailures: true,
+    },
+    {
+      id: 'CombinedPartial',
+      source: 'kafka',
+      partitions: 3,
+      batchSize: 100,
+      maxBatchingWindowSeconds: 1,
+      reportBatchItemFailures: true,
+    },
+    {
+      id: 'CombinedError',
+      source: 'kafka',
+      partitions: 3,
+      batchSize: 100,
+      maxBatchingWindowSeconds: 1,
+      bisectOnError: false,
+      retryAttempts: 5,
+    },
   ],
   (conformance) => {
     it('delivers MSK events as Lambda does: records by topic-partition, base64 key and value, byte-array headers', async () => {
@@ -105,8 +164,6 @@ defineConformanceSuite(
     it('keeps consuming through a rebalance when a second runtime joins the consumer group', async () => {
       // Prepare: one runtime working through a backlog.
       const c = conformance();
-      const topic = c.names('Rebalance').source;
-      const groupId = c.names('Rebalance').consumerGroup;
       await c.run(['Rebalance']);
       const first = Array.from({ length: 12 }, (_, i) => ({
         id: `e${i}`,
@@ -125,20 +182,88 @@ defineConformanceSuite(
       const ids = [...first, ...second].map((record) => record.id);
       await waitFor(() => expect(new Set(c.seen('Rebalance'))).toEqual(new Set(ids)), 40_000);
       expect(joiner.function(c.fn('Rebalance').functionName).environments.length).toBeGreaterThan(0);
-      const admin = c.kafkaAdmin();
-      await admin.connect();
-      try {
-        const ends = await admin.fetchTopicOffsets(topic);
-        await waitFor(async () => {
-          const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-          const offsets = Object.fromEntries(
-            (committed?.partitions ?? []).map((p) => [p.partition, p.offset]),
-          );
-          expect(offsets).toEqual(Object.fromEntries(ends.map((end) => [end.partition, end.offset])));
-        });
-      } finally {
-        await admin.disconnect();
+      await expectEverythingCommitted(c, 'Rebalance');
+    });
+
+    it('puts the records of several partitions in one invocation, as Lambda does for Kafka', async () => {
+      // Prepare
+      const c = conformance();
+      const records = spread('c');
+
+      // Act: the records wait in the topic, so the first fetch brings every partition's.
+      await c.put('Combined', records);
+      await c.run(['Combined']);
+
+      // Assess: one invocation, records grouped by topic-partition, each partition in offset order.
+      await waitFor(() => expect(c.seen('Combined')).toHaveLength(records.length));
+      const [only] = c.observations('Combined');
+      const byPartition = idsByPartition(only);
+      expect(c.observations('Combined')).toHaveLength(1);
+      expect(Object.keys(byPartition).length).toBeGreaterThanOrEqual(2);
+      for (const [topicPartition, ids] of Object.entries(byPartition)) {
+        const offsets =
+          ((only?.event.records ?? {}) as Record<string, { offset: number }[]>)[topicPartition] ?? [];
+        const order = offsets.map((record) => record.offset);
+        expect(order).toEqual([...order].sort((a, b) => a - b));
+        expect(ids).toHaveLength(offsets.length);
       }
+      await expectEverythingCommitted(c, 'Combined');
+    });
+
+    it('after a partial batch response for a batch of several partitions, retries each partition from its first failed record, and commits the rest', async () => {
+      // Prepare: the third record is reported failed once.
+      const c = conformance();
+      const records = spread('p');
+      const failing = records[2]?.id as string;
+
+      // Act
+      await c.put(
+        'CombinedPartial',
+        records.map((record) => (record.id === failing ? { ...record, cmd: { report: 1 } } : record)),
+      );
+      await c.run(['CombinedPartial']);
+
+      // Assess: the retry carries the failed record and what follows it in its partition, nothing else.
+      await waitFor(() => expect(c.observations('CombinedPartial').length).toBeGreaterThanOrEqual(2));
+      const [first, retry] = c.observations('CombinedPartial');
+      const [failedPartition, ids] = Object.entries(idsByPartition(first)).find(([, list]) =>
+        list.includes(failing),
+      ) as [string, string[]];
+      expect(idsByPartition(retry)).toEqual({ [failedPartition]: ids.slice(ids.indexOf(failing)) });
+      await expectEverythingCommitted(c, 'CombinedPartial');
+      expect(c.observations('CombinedPartial')).toHaveLength(2);
+    });
+
+    it('after a failed invocation of a batch of several partitions, retries each partition on its own until it succeeds', async () => {
+      // Prepare: the function's process exits the first time it sees the fourth record (a marker file
+      // remembers it in every environment).
+      const c = conformance();
+      const records = spread('e');
+      const failing = records[3]?.id as string;
+
+      // Act
+      await c.put(
+        'CombinedError',
+        records.map((record) => (record.id === failing ? { ...record, cmd: { crashOnce: true } } : record)),
+      );
+      await c.run(['CombinedError']);
+
+      // Assess: after the failed batch, every partition's records come again once, alone, whole and in order.
+      await waitFor(() => {
+        expect(Object.keys(idsByPartition(c.observations('CombinedError')[0])).length).toBeGreaterThanOrEqual(
+          2,
+        );
+        expect(c.observations('CombinedError').length).toBeGreaterThanOrEqual(
+          1 + Object.keys(idsByPartition(c.observations('CombinedError')[0])).length,
+        );
+      });
+      await expectEverythingCommitted(c, 'CombinedError');
+      const [failed, ...retries] = c.observations('CombinedError');
+      const expected = idsByPartition(failed);
+      expect(retries.map(idsByPartition)).toEqual(
+        expect.arrayContaining(Object.entries(expected).map(([tp, ids]) => ({ [tp]: ids }))),
+      );
+      expect(retries).toHaveLength(Object.keys(expected).length);
     });
   },
 );

@@ -216,4 +216,49 @@ describe('deliverBatch', () => {
     await expect(deliverBatch(records(2), hooks)).rejects.toBeInstanceOf(PollerStoppedError);
     expect(completed).toEqual([]);
   });
+  describe('going on from a failed invocation made elsewhere (firstAttempt)', () => {
+    it('completes the records before the reported failure and retries from it, without invoking them again', async () => {
+      // Prepare
+      const { hooks, invocations, completed } = scriptedDelivery(() => success(), {
+        reportBatchItemFailures: true,
+      });
+
+      // Act: the batch of several partitions reported this part's third record.
+      await deliverBatch(records(4), hooks, { result: partialFailure('3'), failed: 2 });
+
+      // Assess
+      expect(invocations).toEqual([['3', '4']]);
+      expect(completed).toEqual(['1', '2', '3', '4']);
+    });
+
+    it('bisects at once after a whole failure, as after its own first invocation', async () => {
+      // Prepare: record 2 keeps failing.
+      const { hooks, invocations, discarded } = scriptedDelivery(
+        (batch) => (positions(batch).includes('2') ? functionError() : success()),
+        { bisectOnError: true, maxRetryAttempts: 0 },
+      );
+
+      // Act
+      await deliverBatch(records(4), hooks, { result: functionError(), failed: 'invalid' });
+
+      // Assess
+      expect(invocations).toEqual([['1', '2'], ['1'], ['2'], ['3', '4']]);
+      expect(discarded.map((entry) => positions(entry.records))).toEqual([['2']]);
+    });
+
+    it('counts the failed invocation as an attempt: with no retries left the records go to the destination', async () => {
+      // Prepare
+      const { hooks, invocations, discarded } = scriptedDelivery(() => success(), { maxRetryAttempts: 0 });
+      const failed = functionError();
+
+      // Act
+      await deliverBatch(records(2), hooks, { result: failed, failed: 'invalid' });
+
+      // Assess
+      expect(invocations).toEqual([]);
+      expect(discarded).toEqual([
+        expect.objectContaining({ condition: 'RetryAttemptsExhausted', invokeCount: 1, lastResult: failed }),
+      ]);
+    });
+  });
 });

@@ -13,6 +13,7 @@ import { runDemo } from '../local/demo/runDemo';
 import type { RunningDemoPipeline } from '../local/demo/startDemoPipeline';
 import { startDemoPipeline } from '../local/demo/startDemoPipeline';
 import type { DemoSummary } from '../local/demo/types';
+import { LocalClients } from '../local/deploy/LocalClients';
 import { awsTargetReport, localEndpoints } from '../local/deploy/localEndpoints';
 import { synthesizeApp } from '../local/deploy/synthesizeApp';
 import type { LocalEndpoints } from '../local/deploy/types';
@@ -37,6 +38,7 @@ import type { MotoStatus } from '../local/services/moto/types';
 import config from '../streambridge.config';
 import type { Benchmark, Figure } from './harness';
 import { figuresTable } from './harness';
+import { type CopyLag, kinesisCopyLag } from './kinesisCopyLag';
 
 const root = join(import.meta.dirname, '..');
 
@@ -101,6 +103,28 @@ export interface StepResult {
   readonly summary: DemoSummary;
   /** What the moto server served during the step (writes, drain and verification), by caller and operation. */
   readonly moto?: readonly OperationUsage[];
+  /** The DynamoDB → Kinesis copy's lag for the changes written during the step, by stream. */
+  readonly copyLag?: Readonly<Record<string, CopyLag>>;
+}
+
+/** The copy lag of each Kinesis streaming destination of the deployment for changes made in [from, to]. */
+async function copyLags(run: PipelineRun, from: number, to: number): Promise<Record<string, CopyLag>> {
+  const { deployment } = run.pipeline;
+  const streams = deployment.tables.flatMap((table) => {
+    const stream = deployment.kinesisStreams.find((s) => s.logicalId === table.kinesisDestination);
+    return table.kinesisDestination && stream ? [{ table: table.tableName, stream: stream.streamName }] : [];
+  });
+  const clients = new LocalClients(run.endpoints);
+  try {
+    const lags: Record<string, CopyLag> = {};
+    for (const { table, stream } of streams) {
+      const lag = await kinesisCopyLag(clients.kinesis, stream, from, to);
+      if (lag) lags[table] = lag;
+    }
+    return lags;
+  } finally {
+    await clients.close();
+  }
 }
 
 /** The moto server's status, or nothing when the AWS target is not the streambridge moto launcher. */
@@ -233,6 +257,7 @@ async function step(run: PipelineRun, rate: number, ms: number, seed: number, lo
   let drainingAt = 0;
   let verifyingAt = 0;
   const motoBefore = await motoStatus(run.endpoints);
+  const writingFrom = Date.now();
   const summary = await runDemo({
     config,
     deployment: run.pipeline.deployment,
@@ -252,6 +277,11 @@ async function step(run: PipelineRun, rate: number, ms: number, seed: number, lo
   const achieved = Number(((summary.events * 1000) / ms).toFixed(1));
   const motoAfter = motoBefore && (await motoStatus(run.endpoints));
   const moto = motoBefore && motoAfter ? requestUsageBetween(motoBefore, motoAfter) : undefined;
+  // A diagnostic: a failed read of the streams costs the figure, not the step.
+  const copyLag = await copyLags(run, writingFrom, drainingAt || Date.now()).catch((error: unknown) => {
+    log(`e2e: Kinesis copy lag not read: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  });
   const result: StepResult = {
     rate,
     achieved,
@@ -266,6 +296,7 @@ async function step(run: PipelineRun, rate: number, ms: number, seed: number, lo
     }),
     summary,
     ...(moto ? { moto } : {}),
+    ...(copyLag ? { copyLag } : {}),
   };
   const { p50, p95, p99, samples, trendMs } = summary.latencyMs;
   log(
@@ -274,6 +305,10 @@ async function step(run: PipelineRun, rate: number, ms: number, seed: number, lo
   if (moto)
     log(
       `e2e: moto server at ${rate} events/s (${summary.events} events):\n${requestUsageTable(moto, summary.events)}`,
+    );
+  for (const [table, lag] of Object.entries(copyLag ?? {}))
+    log(
+      `e2e: Kinesis copy of ${table}: p50 ${lag.p50} p90 ${lag.p90} p99 ${lag.p99} max ${lag.max} ms (${lag.changes} changes)`,
     );
   return result;
 }
@@ -325,7 +360,7 @@ function latencyFigures(
     ),
     ...extra,
   };
-  return (['p50', 'p95', 'p99'] as const).map((p) => {
+  const percentiles = (['p50', 'p95', 'p99'] as const).map((p): Figure => {
     const value = latency[p];
     if (value === null)
       throw new Error(
@@ -334,6 +369,18 @@ function latencyFigures(
     const goal = p === 'p99' && p99GoalMs !== undefined ? goalComparison(value, p99GoalMs, true) : {};
     return { name: `e2e latency ${p} ${label}`, value, unit: 'ms', ...goal, detail };
   });
+  const lags = Object.entries(result.copyLag ?? {});
+  return [
+    ...percentiles,
+    ...lags.map(
+      ([table, lag]): Figure => ({
+        name: `e2e DynamoDB→Kinesis copy lag p99 ${label}${lags.length > 1 ? ` (${table})` : ''}`,
+        value: lag.p99,
+        unit: 'ms',
+        detail: { table, changes: lag.changes, p50: lag.p50, p90: lag.p90, max: lag.max, rate: result.rate },
+      }),
+    ),
+  ];
 }
 
 /** A figure held against an absolute goal: its ratio to the goal, which must reach 1 (or stay under it). */

@@ -13,7 +13,7 @@ import { EnvironmentStoppedError } from '../environment/errors';
 import type { InvocationResult } from '../environment/types';
 import { abortableSleep } from './abortableSleep';
 import { POLLER_LIMITS } from './constants';
-import { deliverBatch, type FailedAttempt } from './deliverBatch';
+import { deliverBatch, type FailedAttempt, mappingDeliverySettings } from './deliverBatch';
 import { MappingConfigError, PollerStoppedError } from './errors';
 import { type BatchPart, KafkaBatchAssembler, type PartOutcome } from './KafkaBatchAssembler';
 import { type KafkaSourceRecord, kafkaEvent, kafkaFilterView, kafkaSourceRecord } from './kafkaEvent';
@@ -381,13 +381,7 @@ export class KafkaPoller implements Poller {
     await deliverBatch<KafkaSourceRecord>(
       records,
       {
-        mappingId: mapping.logicalId,
-        maxRetryAttempts: mapping.maxRetryAttempts,
-        maxRecordAgeSeconds: mapping.maxRecordAgeSeconds,
-        bisectOnError: mapping.bisectOnError,
-        reportBatchItemFailures: mapping.reportBatchItemFailures,
-        retryBackoffBaseMs: settings.retryBackoffBaseMs,
-        retryBackoffMaxMs: settings.retryBackoffMaxMs,
+        ...mappingDeliverySettings(mapping, settings),
         signal,
         now,
         idle,

@@ -4,7 +4,7 @@ import { BatchLane } from './BatchLane';
 import { checkpointScope } from './CheckpointStore';
 import { CheckpointTracker } from './CheckpointTracker';
 import { POLLER_LIMITS } from './constants';
-import { deliverBatch } from './deliverBatch';
+import { deliverBatch, mappingDeliverySettings } from './deliverBatch';
 import { MappingConfigError } from './errors';
 import { laneIndex } from './laneIndex';
 import { streamInvocationRecord } from './onFailureRecord';
@@ -265,13 +265,7 @@ export abstract class StreamPoller<R extends SourceRecord> implements Poller {
       logger,
       deliver: (records) =>
         deliverBatch<R>(records, {
-          mappingId: mapping.logicalId,
-          maxRetryAttempts: mapping.maxRetryAttempts,
-          maxRecordAgeSeconds: mapping.maxRecordAgeSeconds,
-          bisectOnError: mapping.bisectOnError,
-          reportBatchItemFailures: mapping.reportBatchItemFailures,
-          retryBackoffBaseMs: settings.retryBackoffBaseMs,
-          retryBackoffMaxMs: settings.retryBackoffMaxMs,
+          ...mappingDeliverySettings(mapping, settings),
           signal,
           now,
           invoke: async (batch) => {

@@ -4,11 +4,12 @@
  * order. The rules, with their AWS pages, are in docs/local-runtime.md.
  */
 import type { InvocationResult } from '../environment/types';
+import type { LocalEventSourceMapping } from '../types';
 import { abortableSleep } from './abortableSleep';
 import { POLLER_LIMITS } from './constants';
 import { PollerStoppedError } from './errors';
 import type { FailureIndex } from './partialBatchResponse';
-import type { Discarded, SourceRecord } from './types';
+import type { Discarded, PollerSettings, SourceRecord } from './types';
 
 export interface DeliveryHooks<R extends SourceRecord> {
   readonly mappingId: string;
@@ -32,6 +33,31 @@ export interface DeliveryHooks<R extends SourceRecord> {
   discard(discarded: Discarded<R>): Promise<void>;
   /** Called between attempts of long retries (Kafka heartbeats). */
   idle?(): Promise<void>;
+}
+
+/** The delivery settings a mapping and the poller settings give (the hooks' first seven fields). */
+export function mappingDeliverySettings(
+  mapping: LocalEventSourceMapping,
+  settings: PollerSettings,
+): Pick<
+  DeliveryHooks<SourceRecord>,
+  | 'mappingId'
+  | 'maxRetryAttempts'
+  | 'maxRecordAgeSeconds'
+  | 'bisectOnError'
+  | 'reportBatchItemFailures'
+  | 'retryBackoffBaseMs'
+  | 'retryBackoffMaxMs'
+> {
+  return {
+    mappingId: mapping.logicalId,
+    maxRetryAttempts: mapping.maxRetryAttempts,
+    maxRecordAgeSeconds: mapping.maxRecordAgeSeconds,
+    bisectOnError: mapping.bisectOnError,
+    reportBatchItemFailures: mapping.reportBatchItemFailures,
+    retryBackoffBaseMs: settings.retryBackoffBaseMs,
+    retryBackoffMaxMs: settings.retryBackoffMaxMs,
+  };
 }
 
 interface Attempts {

@@ -87,6 +87,11 @@ export class KafkaPoller implements Poller {
   #consumer: Consumer | undefined;
   #controller = new AbortController();
   readonly #fetches = new Map<string, PartitionFetches>();
+  /** The offset last committed per topic-partition (the next one to read). */
+  readonly #committed = new Map<string, bigint>();
+  /** Commits asked for in this turn of the event loop: they go to the broker as one request. */
+  #commitQueue: Map<string, { topic: string; partition: number; offset: string }> | undefined;
+  #commitSent: Promise<void> | undefined;
   readonly #assembler: KafkaBatchAssembler;
 
   constructor(context: PollerContext, options: KafkaPollerOptions) {
@@ -139,6 +144,7 @@ export class KafkaPoller implements Poller {
     this.#controller = new AbortController();
     const pins = await this.#startingOffsets();
     this.#fetches.clear();
+    this.#committed.clear();
     const consumer = this.#kafka.consumer({
       groupId: this.#groupId,
       allowAutoTopicCreation: false,
@@ -422,19 +428,47 @@ export class KafkaPoller implements Poller {
     );
   }
 
+  /**
+   * Commits up to `lastDone` unless that is committed already. The parts of one batch finish together and
+   * each commits its partition: the commits asked for in one turn of the event loop go as one request.
+   */
   async #commit(batch: Batch, payload: EachBatchPayload, lastDone: string): Promise<void> {
     payload.resolveOffset(lastDone);
-    const offset = (BigInt(lastDone) + 1n).toString();
+    const key = topicPartitionId(batch.topic, batch.partition);
+    const next = BigInt(lastDone) + 1n;
+    if ((this.#committed.get(key) ?? -1n) >= next) return;
+    if (!this.#commitQueue) {
+      const queue = new Map<string, { topic: string; partition: number; offset: string }>();
+      this.#commitQueue = queue;
+      this.#commitSent = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+        this.#sendCommits(queue),
+      );
+    }
+    const queued = this.#commitQueue.get(key);
+    if (!queued || BigInt(queued.offset) < next)
+      this.#commitQueue.set(key, { topic: batch.topic, partition: batch.partition, offset: next.toString() });
+    await this.#commitSent;
+  }
+
+  async #sendCommits(queue: ReadonlyMap<string, { topic: string; partition: number; offset: string }>) {
+    if (this.#commitQueue === queue) this.#commitQueue = undefined;
+    const entries = [...queue];
     try {
-      await this.#consumer?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset }]);
+      await this.#consumer?.commitOffsets(entries.map(([, entry]) => entry));
+      for (const [key, { offset }] of entries) this.#committed.set(key, BigInt(offset));
     } catch (error) {
-      // A rebalance took the partition: its new owner re-reads from the last committed offset.
-      this.#context.logger.warn('offset commit failed', {
-        mapping: this.#context.mapping.logicalId,
-        topicPartition: topicPartitionId(batch.topic, batch.partition),
-        offset,
-        error,
-      });
+      if (entries.length === 1) {
+        // A rebalance took the partition: its new owner re-reads from the last committed offset.
+        this.#context.logger.warn('offset commit failed', {
+          mapping: this.#context.mapping.logicalId,
+          topicPartition: entries[0]?.[0],
+          offset: entries[0]?.[1].offset,
+          error,
+        });
+        return;
+      }
+      // One partition's refusal must not cost the others their commit: each goes again alone.
+      await Promise.all(entries.map((entry) => this.#sendCommits(new Map([entry]))));
     }
   }
 }

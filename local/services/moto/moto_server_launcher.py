@@ -293,8 +293,9 @@ def freeze_survivors() -> None:
     records are long-lived and free by reference counting when deleted, yet a full collection walks all of
     them, holding every request thread meanwhile: 190 ms at 20 000 items, and longer as the run grows (a 150 s
     demo at 200 events/s: 2.9 s of full-collection pauses, 351 ms the longest; 0.26 s and 89 ms frozen). Frozen,
-    a full collection walks only what was made since the last pass. Young garbage is collected first, so only cycles still alive are frozen (a cycle
-    that dies after being frozen is never freed: none was found in items written over, deleted and queried).
+    a full collection walks only what was made since the last pass. Young garbage is collected first, so only
+    cycles still alive are frozen (a cycle that dies after being frozen is never freed: none was found in items
+    written over, deleted and queried).
     """
     if GC_FREEZE:
         gc.collect(1)

@@ -8,11 +8,11 @@ settings as flags; docs/local-fidelity.md describes them. TransactWriteItems rol
 transaction from a copy of the items it touches instead of moto's deep copy of every table it names (with
 their stream records: a cost that grew with the tables' history), and a Query of a table's own key reads
 that partition (only the items its sort key condition keeps) instead of moto's sorted list of the whole
-table; each condition expression's text is lexed once, and Flask's debug mode is off. After each sweep
-pass the objects alive are frozen out of Python's full cycle collections, which otherwise walk every item
-while holding every request
-thread. No file of moto is changed: a few of its
-methods are wrapped in this process, and the start fails loudly when moto lacks what they rely on.
+table; each condition expression's text is lexed once, an item's size is checked once instead of once per
+attribute, and Flask's debug mode is off. After each sweep pass the objects alive are frozen out of
+Python's full cycle collections, which otherwise walk every item while holding every request thread. No
+file of moto is changed: a few of its methods are wrapped in this process, and the start fails loudly when
+moto lacks what they rely on.
 """
 
 from __future__ import annotations
@@ -53,7 +53,9 @@ try:
     from moto.core.utils import utcnow
     from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
     from moto.dynamodb.comparisons import ConditionExpressionParser, get_filter_expression
-    from moto.dynamodb.models.dynamo_type import DynamoType, Item
+    from moto.dynamodb.exceptions import ItemSizeTooLarge
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
+    from moto.dynamodb.models.utilities import bytesize
     from moto.dynamodb.models.table import StreamRecord, StreamShard, Table
     from moto.dynamodb.responses import DynamoHandler, DynamoResult
     from moto.dynamodbstreams.models import DynamoDBStreamsBackend, ShardIterator, dynamodbstreams_backends
@@ -497,6 +499,50 @@ def check_expression_lexing_cache() -> None:
         raise MotoMismatch("an expression ending in AND parsed once its tokens were cached")
 
 
+# moto's item size limit (LimitedSizeDict): "between 409 and 410KB" measured, 405 000 bytes taken.
+ITEM_SIZE_LIMIT = 405_000
+
+
+def install_item_size_check() -> None:
+    """
+    moto builds an item's attributes one by one into a dict that sums the size of every attribute already
+    in it before each one is added: a quadratic walk per item written (3 % of the server's CPU). Sizes only
+    add up, so checking the whole item once refuses exactly the items that walk refused. Attributes set
+    later (update expressions) still go through moto's check.
+    """
+
+    def sized_init(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
+        self.hash_key = hash_key
+        self.range_key = range_key
+        values = {key: DynamoType(value) for key, value in attrs.items()}
+        if sum(bytesize(key) + value.size() for key, value in values.items()) > ITEM_SIZE_LIMIT:
+            raise ItemSizeTooLarge
+        # LimitedSizeDict's constructor fills it without the per-attribute check.
+        self.attrs = LimitedSizeDict(values)
+
+    Item.__init__ = sized_init
+
+
+def check_item_size_check() -> None:
+    """Items at the size limit are kept whole; one byte over is refused; later attributes are still checked."""
+    small = Item(DynamoType({"S": "k"}), None, {"pk": {"S": "k"}, "n": {"N": "1"}, "m": {"M": {"a": {"S": "b"}}}})
+    if set(small.attrs) != {"pk", "n", "m"} or not isinstance(small.attrs, LimitedSizeDict):
+        raise MotoMismatch(f"an item was built with attributes {sorted(small.attrs)}")
+    if not isinstance(small.attrs["n"], DynamoType) or small.attrs["n"].value != "1":
+        raise MotoMismatch("an item's attribute was not made a DynamoType")
+    padding = ITEM_SIZE_LIMIT - bytesize("pk") - bytesize("k") - bytesize("pad")
+    at_limit = Item(DynamoType({"S": "k"}), None, {"pk": {"S": "k"}, "pad": {"S": "x" * padding}})
+    for case in ("one byte over the limit", "an attribute set past the limit"):
+        try:
+            if case == "one byte over the limit":
+                Item(DynamoType({"S": "k"}), None, {"pk": {"S": "k"}, "pad": {"S": "x" * (padding + 1)}})
+            else:
+                at_limit.attrs["later"] = DynamoType({"S": "z"})
+        except ItemSizeTooLarge:
+            continue
+        raise MotoMismatch(f"an item {case} was accepted")
+
+
 PARTITION = threading.local()
 
 
@@ -895,6 +941,9 @@ def main(argv: list[str] | None = None) -> None:
         check_transaction_journal()
         install_partition_query()
         check_partition_query()
+        check_item_size_check()
+        install_item_size_check()
+        check_item_size_check()
         install_expression_lexing_cache()
         check_expression_lexing_cache()
         install_dispatch_caches()

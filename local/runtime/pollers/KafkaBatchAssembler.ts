@@ -6,7 +6,8 @@
  * "begins as soon as the first record arrives"
  * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-batching).
  *
- * Each partition joins with one part (its next records in order) and waits for the batch to go; a
+ * Each partition joins with one part (its next records in order), which grows while the batch is open
+ * (`extend`: records fetched during the window join it, as on AWS), and waits for the batch to go; a
  * partition never has two parts in flight, so its order holds. The assembler knows nothing of Kafka
  * offsets: what each part does with the outcome (commit, retry) is the poller's.
  */
@@ -20,13 +21,27 @@ export interface BatchPart extends KafkaPartitionRecords {
 }
 
 /**
- * What a part learns when its batch went: `solo` — it was the batch's only part, and the poller delivers it
- * itself (with the mapping's whole error handling); otherwise the result of the one invocation that carried
- * every part.
+ * What a part learns when its batch went: `part`, its records as the batch carried them (with those
+ * `extend` added); `solo` — it was the batch's only part, and the poller delivers it itself (with the
+ * mapping's whole error handling); otherwise the result of the one invocation that carried every part.
  */
 export type PartOutcome =
-  | { readonly solo: true }
-  | { readonly solo: false; readonly result: InvocationResult; readonly parts: readonly BatchPart[] };
+  | { readonly solo: true; readonly part: BatchPart }
+  | {
+      readonly solo: false;
+      readonly part: BatchPart;
+      readonly result: InvocationResult;
+      readonly parts: readonly BatchPart[];
+    };
+
+/** How a part joins: see KafkaBatchAssembler.join. */
+export interface JoinOptions {
+  readonly firstArrivalMs: number;
+  readonly full: boolean;
+  readonly signal: AbortSignal;
+  /** Called when the batch goes (before its invocation): from then on the part cannot grow. */
+  readonly onGo?: () => void;
+}
 
 export interface KafkaBatchAssemblerOptions {
   readonly mappingId: string;
@@ -40,8 +55,13 @@ export interface KafkaBatchAssemblerOptions {
   readonly now?: () => number;
 }
 
+interface GrowingPart extends BatchPart {
+  readonly records: KafkaSourceRecord[];
+}
+
 interface Waiter {
-  readonly part: BatchPart;
+  readonly part: GrowingPart;
+  readonly onGo: (() => void) | undefined;
   resolve(outcome: PartOutcome): void;
   reject(error: unknown): void;
 }
@@ -95,10 +115,7 @@ export class KafkaBatchAssembler {
    * any order); the promise resolves when the batch went (at once when `full`). When `signal` aborts before
    * the batch went, the part leaves it and the promise rejects with PollerStoppedError.
    */
-  join(
-    part: BatchPart,
-    options: { readonly firstArrivalMs: number; readonly full: boolean; readonly signal: AbortSignal },
-  ): Promise<PartOutcome> {
+  join(part: BatchPart, options: JoinOptions): Promise<PartOutcome> {
     if (options.signal.aborted) return Promise.reject(new PollerStoppedError(this.#options.mappingId));
     return new Promise<PartOutcome>((resolve, reject) => {
       const open = this.#open ?? this.#openBatch(options.firstArrivalMs);
@@ -106,7 +123,8 @@ export class KafkaBatchAssembler {
       const bytes = part.records.reduce((sum, record) => sum + record.sizeBytes, 0);
       const onAbort = () => this.#leave(open, waiter);
       const waiter: Waiter = {
-        part,
+        part: { topicPartition: part.topicPartition, records: [...part.records] },
+        onGo: options.onGo,
         resolve: (outcome) => {
           options.signal.removeEventListener('abort', onAbort);
           resolve(outcome);
@@ -122,6 +140,21 @@ export class KafkaBatchAssembler {
       options.signal.addEventListener('abort', onAbort, { once: true });
       if (options.full || open.records >= this.#options.batchSize) this.#go(open);
     });
+  }
+
+  /**
+   * Adds records (within `room()`, next in their partition's order) to the part their partition has in
+   * the open batch; false when it has none there (the batch went). The batch goes at once when `full`.
+   */
+  extend(topicPartition: string, records: readonly KafkaSourceRecord[], full: boolean): boolean {
+    const open = this.#open;
+    const waiter = open?.waiters.find((candidate) => candidate.part.topicPartition === topicPartition);
+    if (!open || !waiter) return false;
+    waiter.part.records.push(...records);
+    open.records += records.length;
+    open.bytes += records.reduce((sum, record) => sum + record.sizeBytes, 0);
+    if (full || open.records >= this.#options.batchSize) this.#go(open);
+    return true;
   }
 
   /** Rejects every part still waiting (the poller stops). */
@@ -174,8 +207,10 @@ export class KafkaBatchAssembler {
     if (this.#open === open) this.#open = undefined;
     const { waiters } = open;
     if (waiters.length === 0) return;
+    for (const waiter of waiters) waiter.onGo?.();
     if (waiters.length === 1) {
-      (waiters[0] as Waiter).resolve({ solo: true });
+      const [only] = waiters as [Waiter];
+      only.resolve({ solo: true, part: only.part });
       return;
     }
     const parts = waiters.map((waiter) => waiter.part);
@@ -186,7 +221,7 @@ export class KafkaBatchAssembler {
       )
       .then(
         (result) => {
-          for (const waiter of waiters) waiter.resolve({ solo: false, result, parts });
+          for (const waiter of waiters) waiter.resolve({ solo: false, part: waiter.part, result, parts });
         },
         (error: unknown) => {
           for (const waiter of waiters) waiter.reject(error);

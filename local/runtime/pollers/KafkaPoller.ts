@@ -43,6 +43,22 @@ const FETCH_MAX_WAIT_MS = 500;
 const WAIT_HEARTBEAT_MS = 1_000;
 
 /**
+ * A partition's part while it is open in a batch or in flight (see `#startPart`): no second part of the
+ * partition starts until it is done.
+ */
+interface OpenPart {
+  /** The offset of the last record taken into the part. */
+  lastOffset: bigint;
+  /** Committed when the part is done: its last record, or a filtered-out record after it. */
+  commitTo: string;
+  /** The batch went (or the part runs alone): it cannot grow. */
+  inFlight: boolean;
+  /** Takes the part out of its open batch (poller stopped, or the partition read again). */
+  readonly stop: AbortController;
+  done: Promise<void>;
+}
+
+/**
  * When a record arrived, for the batching window. For Kafka "a batching window begins as soon as the first
  * record arrives" (for streams it begins when the previous invocation completes: BatchLane).
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-batching
@@ -93,6 +109,8 @@ export class KafkaPoller implements Poller {
   #commitQueue: Map<string, { topic: string; partition: number; offset: string }> | undefined;
   #commitSent: Promise<void> | undefined;
   readonly #assembler: KafkaBatchAssembler;
+  /** Each partition's part open in a batch or in flight. */
+  readonly #parts = new Map<string, OpenPart>();
 
   constructor(context: PollerContext, options: KafkaPollerOptions) {
     const { mapping } = context;
@@ -145,6 +163,7 @@ export class KafkaPoller implements Poller {
     const pins = await this.#startingOffsets();
     this.#fetches.clear();
     this.#committed.clear();
+    this.#parts.clear();
     const consumer = this.#kafka.consumer({
       groupId: this.#groupId,
       allowAutoTopicCreation: false,
@@ -225,9 +244,18 @@ export class KafkaPoller implements Poller {
     }
   }
 
+  /**
+   * A fetch's records of one partition. They join the partition's part in the open batch (or open one, or
+   * a new batch) and the call returns, so the consumer fetches again while the window runs and records that
+   * arrive meanwhile join the batch too, as on AWS. A partition whose part is in flight (its batch went,
+   * or it runs alone or through retries) waits for it here, which holds the next fetch: one partition
+   * never has two parts in flight. The offsets are resolved as records are taken, so the next fetch reads
+   * after them; they are committed only when their part is done (`#startPart`).
+   */
   async #eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, isRunning, isStale } = payload;
     const { mapping } = this.#context;
+    const topicPartition = topicPartitionId(batch.topic, batch.partition);
     const stale = new AbortController();
     const onStop = () => stale.abort();
     this.#controller.signal.addEventListener('abort', onStop, { once: true });
@@ -239,10 +267,26 @@ export class KafkaPoller implements Poller {
     try {
       let next = 0;
       while (next < batch.messages.length && !stale.signal.aborted) {
-        const firstArrival = arrivalOf(batch.messages[next] as Batch['messages'][number]);
+        const message = batch.messages[next] as Batch['messages'][number];
+        if (BigInt(message.offset) < (this.#committed.get(topicPartition) ?? -1n)) {
+          // Done and committed by this consumer before a rebalance or seek read it again.
+          payload.resolveOffset(message.offset);
+          next++;
+          continue;
+        }
+        const part = this.#parts.get(topicPartition);
+        if (part && (part.inFlight || BigInt(message.offset) <= part.lastOffset)) {
+          // Read again from before the part's records (a seek or a rebalance): the part leaves its batch
+          // unless it went, and its records are delivered again from here.
+          if (!part.inFlight) part.stop.abort();
+          await this.#whileWaiting(part.done, abortIfStale);
+          continue;
+        }
+        const firstArrival = arrivalOf(message);
         // The chunk is built and handed to the assembler without a pause, so the room it was built for holds.
         const room = this.#assembler.room();
         const chunk: KafkaSourceRecord[] = [];
+        const chunkStart = next;
         let bytes = 0;
         let lastConsumed: string | undefined;
         let full = false;
@@ -269,12 +313,33 @@ export class KafkaPoller implements Poller {
           this.#assembler.flush();
           continue;
         }
-        if (chunk.length > 0) {
-          await this.#deliverChunk(chunk, batch, payload, { firstArrival, full }, stale.signal, abortIfStale);
+        if (chunk.length > 0 && this.#goesAlone(chunk[0] as KafkaSourceRecord)) {
+          if (part) {
+            // After the partition's part, which goes now.
+            this.#assembler.flush();
+            next = chunkStart;
+            continue;
+          }
+          await this.#deliver(chunk, batch, payload, stale.signal, abortIfStale);
+        } else if (chunk.length > 0 && part) {
+          if (!this.#assembler.extend(topicPartition, chunk, full)) {
+            // The part just left its batch: these records wait for it to end.
+            next = chunkStart;
+            await this.#whileWaiting(part.done, abortIfStale);
+            continue;
+          }
+          part.lastOffset = BigInt((chunk[chunk.length - 1] as KafkaSourceRecord).position);
+        } else if (chunk.length > 0) {
+          this.#startPart(topicPartition, chunk, batch, payload, { firstArrival, full });
         }
         if (stale.signal.aborted) break;
-        // Filtered-out records after the last delivered one are done too.
-        if (lastConsumed !== undefined) await this.#commit(batch, payload, lastConsumed);
+        if (lastConsumed !== undefined) {
+          payload.resolveOffset(lastConsumed);
+          // Filtered-out records after the last delivered one are done with it.
+          const open = this.#parts.get(topicPartition);
+          if (open) open.commitTo = lastConsumed;
+          else await this.#commit(batch, lastConsumed);
+        }
         await abortIfStale();
       }
     } catch (error) {
@@ -283,6 +348,24 @@ export class KafkaPoller implements Poller {
     } finally {
       this.#controller.signal.removeEventListener('abort', onStop);
     }
+  }
+
+  /** Waits for `promise`, telling the group this consumer is alive meanwhile. */
+  async #whileWaiting<T>(promise: Promise<T>, idle: () => Promise<void>): Promise<T> {
+    const heartbeats = setInterval(() => void idle(), WAIT_HEARTBEAT_MS);
+    try {
+      return await promise;
+    } finally {
+      clearInterval(heartbeats);
+    }
+  }
+
+  /** Records that cannot share an invocation (too old, too large) are delivered alone at once. */
+  #goesAlone(first: KafkaSourceRecord): boolean {
+    const { mapping, now } = this.#context;
+    const tooOld =
+      mapping.maxRecordAgeSeconds >= 0 && first.arrivalMs < now() - mapping.maxRecordAgeSeconds * 1000;
+    return tooOld || first.sizeBytes + POLLER_LIMITS.eventOverheadBytes > POLLER_LIMITS.maxPayloadBytes;
   }
 
   /** The arrival time of a record of this fetch (see PartitionFetches). */
@@ -297,49 +380,83 @@ export class KafkaPoller implements Poller {
   }
 
   /**
-   * One partition's next records: they join the mapping's batch and, once it went, are committed, or go on
-   * from its failure through the mapping's error handling on their own (AWS retries the batch as one).
-   * Records that cannot share an invocation (too old, too large) are delivered alone at once.
+   * Opens a partition's part with its next records. It joins the mapping's batch (and grows while the
+   * batch is open) and, once the batch went, is committed, or goes on from its failure through the
+   * mapping's error handling on its own (AWS retries the batch as one). Runs after `#eachBatch` returned.
    */
-  async #deliverChunk(
+  #startPart(
+    topicPartition: string,
     chunk: readonly KafkaSourceRecord[],
     batch: Batch,
     payload: EachBatchPayload,
     timing: { readonly firstArrival: number; readonly full: boolean },
-    signal: AbortSignal,
-    idle: () => Promise<void>,
-  ): Promise<void> {
-    const { mapping, now } = this.#context;
-    const first = chunk[0] as KafkaSourceRecord;
-    const tooOld =
-      mapping.maxRecordAgeSeconds >= 0 && first.arrivalMs < now() - mapping.maxRecordAgeSeconds * 1000;
-    const tooLarge = first.sizeBytes + POLLER_LIMITS.eventOverheadBytes > POLLER_LIMITS.maxPayloadBytes;
-    if (tooOld || tooLarge) {
-      await this.#deliver(chunk, batch, payload, signal, idle);
-      return;
-    }
-    const topicPartition = topicPartitionId(batch.topic, batch.partition);
-    // The group hears from this consumer while the part waits for its batch and the batch runs.
-    const heartbeats = setInterval(() => void idle(), WAIT_HEARTBEAT_MS);
-    let outcome: PartOutcome;
-    try {
-      outcome = await this.#assembler.join(
-        { topicPartition, records: chunk },
-        { firstArrivalMs: timing.firstArrival, full: timing.full, signal },
-      );
-    } finally {
-      clearInterval(heartbeats);
-    }
-    if (outcome.solo) {
-      await this.#deliver(chunk, batch, payload, signal, idle);
-      return;
-    }
-    const failed = this.#partFailure(outcome.result, outcome.parts, topicPartition);
-    if (failed === undefined) {
-      await this.#commit(batch, payload, (chunk[chunk.length - 1] as KafkaSourceRecord).position);
-      return;
-    }
-    await this.#deliver(chunk, batch, payload, signal, idle, { result: outcome.result, failed });
+  ): void {
+    const stop = new AbortController();
+    const onStop = () => stop.abort();
+    this.#controller.signal.addEventListener('abort', onStop, { once: true });
+    const idle = async () => {
+      await payload.heartbeat().catch(() => undefined);
+      if (!payload.isRunning() || payload.isStale()) stop.abort();
+    };
+    const last = (chunk[chunk.length - 1] as KafkaSourceRecord).position;
+    const part: OpenPart = {
+      lastOffset: BigInt(last),
+      commitTo: last,
+      inFlight: false,
+      stop,
+      done: Promise.resolve(),
+    };
+    const run = async () => {
+      let outcome: PartOutcome;
+      try {
+        outcome = await this.#whileWaiting(
+          this.#assembler.join(
+            { topicPartition, records: chunk },
+            {
+              firstArrivalMs: timing.firstArrival,
+              full: timing.full,
+              signal: stop.signal,
+              onGo: () => {
+                part.inFlight = true;
+              },
+            },
+          ),
+          idle,
+        );
+      } finally {
+        part.inFlight = true;
+      }
+      const { records } = outcome.part;
+      if (outcome.solo) {
+        await this.#deliver(records, batch, payload, stop.signal, idle);
+      } else {
+        const failed = this.#partFailure(outcome.result, outcome.parts, topicPartition);
+        if (failed !== undefined) {
+          await this.#deliver(records, batch, payload, stop.signal, idle, { result: outcome.result, failed });
+        }
+      }
+      await this.#commit(batch, part.commitTo);
+    };
+    part.done = run()
+      .catch((error: unknown) => {
+        // Stopped or read again: the records are left uncommitted, for the next run or the new owner.
+        if (error instanceof PollerStoppedError || error instanceof EnvironmentStoppedError) return;
+        // Anything else (the on-failure destination refused a record, …): the partition is read again
+        // from the part's first record, which nothing after it can have committed past.
+        const from = (chunk[0] as KafkaSourceRecord).position;
+        this.#context.logger.error('kafka partition read again after an error', {
+          mapping: this.#context.mapping.logicalId,
+          topicPartition,
+          offset: from,
+          error,
+        });
+        this.#consumer?.seek({ topic: batch.topic, partition: batch.partition, offset: from });
+      })
+      .finally(() => {
+        this.#controller.signal.removeEventListener('abort', onStop);
+        if (this.#parts.get(topicPartition) === part) this.#parts.delete(topicPartition);
+      });
+    this.#parts.set(topicPartition, part);
   }
 
   /** What a batch's invocation says about one of its partitions (see FailureIndex). */
@@ -411,8 +528,7 @@ export class KafkaPoller implements Poller {
           }
         },
         failedIndex: (response, batchRecords) => kafkaFailureIndex(response, batchRecords, topicPartition),
-        complete: (done) =>
-          this.#commit(batch, payload, (done[done.length - 1] as KafkaSourceRecord).position),
+        complete: (done) => this.#commit(batch, (done[done.length - 1] as KafkaSourceRecord).position),
         discard: (discarded) =>
           destination.send({
             invocationRecord: kafkaInvocationRecord(discarded, {
@@ -432,8 +548,7 @@ export class KafkaPoller implements Poller {
    * Commits up to `lastDone` unless that is committed already. The parts of one batch finish together and
    * each commits its partition: the commits asked for in one turn of the event loop go as one request.
    */
-  async #commit(batch: Batch, payload: EachBatchPayload, lastDone: string): Promise<void> {
-    payload.resolveOffset(lastDone);
+  async #commit(batch: Batch, lastDone: string): Promise<void> {
     const key = topicPartitionId(batch.topic, batch.partition);
     const next = BigInt(lastDone) + 1n;
     if ((this.#committed.get(key) ?? -1n) >= next) return;

@@ -65,6 +65,7 @@ defineConformanceSuite(
       maxBatchingWindowSeconds: 1,
       reportBatchItemFailures: true,
     },
+    { id: 'Joining', source: 'kafka', partitions: 3, batchSize: 100, maxBatchingWindowSeconds: 3 },
     {
       id: 'CombinedError',
       source: 'kafka',
@@ -208,6 +209,30 @@ defineConformanceSuite(
         expect(ids).toHaveLength(offsets.length);
       }
       await expectEverythingCommitted(c, 'Combined');
+    });
+
+    it('adds the records that arrive while a batch waits for its window to that batch, from its partition and others', async () => {
+      // Prepare: an idle consumer, so the first record is fetched alone as soon as it arrives and opens the
+      // batch's 3 s window.
+      const c = conformance();
+      await c.run(['Joining']);
+      const written = Date.now();
+      await c.put('Joining', [{ id: 'j0', key: 'spread-0' }]);
+
+      // Act: more records, of the same partition and of others, while the window runs.
+      const later = spread('j').slice(1);
+      await c.put('Joining', [{ id: 'j0b', key: 'spread-0' }, ...later]);
+
+      // Assess: one invocation carries them all, once the window that began with the first record closed.
+      await waitFor(() => expect(c.seen('Joining')).toHaveLength(2 + later.length));
+      const [only] = c.observations('Joining');
+      expect(c.observations('Joining')).toHaveLength(1);
+      const byPartition = idsByPartition(only);
+      const first = Object.values(byPartition).find((ids) => ids.includes('j0')) as string[];
+      expect(first.indexOf('j0')).toBeLessThan(first.indexOf('j0b'));
+      expect(Object.keys(byPartition).length).toBeGreaterThanOrEqual(2);
+      expect((only?.at ?? 0) - written).toBeGreaterThanOrEqual(2_700);
+      await expectEverythingCommitted(c, 'Joining');
     });
 
     it('after a partial batch response for a batch of several partitions, retries each partition from its first failed record, and commits the rest', async () => {

@@ -136,8 +136,65 @@ describe('KafkaBatchAssembler', () => {
     await vi.advanceTimersByTimeAsync(500);
 
     // Assess
-    await expect(outcome).resolves.toEqual({ solo: true });
+    const { solo, part: own } = await outcome;
+    expect(solo).toBe(true);
+    expect(own.records.map((r) => `${r.orderKey}:${r.position}`)).toEqual(['t-0:0', 't-0:1', 't-0:2']);
     expect(invocations).toHaveLength(0);
+  });
+
+  it('adds the records a partition fetches while the window runs to its part, and tells each part when the batch goes', async () => {
+    // Prepare
+    const { instance, invocations } = assembler({ windowMs: 1_000 });
+    const went: string[] = [];
+    const join = (p: number, count: number) =>
+      instance.join(part(p, count), {
+        ...live,
+        firstArrivalMs: Date.now(),
+        onGo: () => went.push(`t-${p}`),
+      });
+
+    // Act: partition 0 joins, partition 1 joins, then both fetch more before the window closes.
+    const first = join(0, 2);
+    await vi.advanceTimersByTimeAsync(300);
+    const second = join(1, 1);
+    await vi.advanceTimersByTimeAsync(300);
+    const extended = [
+      instance.extend('t-0', part(0, 2, 2).records, false),
+      instance.extend('t-1', part(1, 1, 1).records, false),
+    ];
+    const wentBeforeClose = [...went];
+    await vi.advanceTimersByTimeAsync(400);
+    const afterGo = instance.extend('t-0', part(0, 1, 4).records, false);
+
+    // Assess: one invocation with every record, each partition in offset order; the parts learn it.
+    expect(extended).toEqual([true, true]);
+    expect(wentBeforeClose).toEqual([]);
+    expect(went).toEqual(['t-0', 't-1']);
+    expect(afterGo).toBe(false);
+    expect(invocations).toEqual([
+      { at: 1_000, records: ['t-0:0', 't-0:1', 't-0:2', 't-0:3', 't-1:0', 't-1:1'] },
+    ]);
+    const outcome = await first;
+    expect(outcome.part.records.map((r) => r.position)).toEqual(['0', '1', '2', '3']);
+    expect((await second).part.records.map((r) => r.position)).toEqual(['0', '1']);
+  });
+
+  it('sends the batch at once when an added part fills it, and gives no part to a partition not in it', async () => {
+    // Prepare
+    const { instance, invocations } = assembler({ batchSize: 5, windowMs: 1_000 });
+    const a = instance.join(part(0, 2), { ...live, firstArrivalMs: Date.now() });
+    instance.join(part(1, 1), { ...live, firstArrivalMs: Date.now() });
+
+    // Act
+    const stranger = instance.extend('t-2', part(2, 1).records, false);
+    instance.extend('t-0', part(0, 2, 2).records, false);
+    await vi.advanceTimersByTimeAsync(0);
+
+    // Assess
+    expect(stranger).toBe(false);
+    expect(invocations).toHaveLength(1);
+    expect(invocations[0]?.records).toHaveLength(5);
+    expect((await a).part.records).toHaveLength(4);
   });
 
   it('sends a batch whose window closed before it opened at the next turn, with the parts handed over meanwhile', async () => {

@@ -136,9 +136,10 @@ async function launch(
       logFile,
     );
   }
+  const warmed = server.warm ? await server.warm(config) : undefined;
   const elapsedMs = Date.now() - began;
   config.log(
-    `${server.name}: started on ${LOOPBACK_HOST}:${ports[0]} (pid ${spawned.pid}) in ${seconds(elapsedMs)}`,
+    `${server.name}: started on ${LOOPBACK_HOST}:${ports[0]} (pid ${spawned.pid}) in ${seconds(elapsedMs)}${warmed ? ` (${warmed})` : ''}`,
   );
   return { service: server.name, pid: spawned.pid, ports, reused: false, startedBy, elapsedMs };
 }

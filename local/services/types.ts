@@ -162,4 +162,9 @@ export interface ServerDefinition {
   prepare(config: ServicesConfig): Promise<ServerCommand>;
   /** One readiness probe attempt: resolves when the server answers a real request. */
   probe(config: ServicesConfig): Promise<void>;
+  /**
+   * Runs once after a start of ours is ready (not when a running server is reused): work that brings the
+   * server to its steady speed before anything is measured on it. Resolves with a line for the log.
+   */
+  warm?(config: ServicesConfig): Promise<string>;
 }

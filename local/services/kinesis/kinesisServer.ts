@@ -5,7 +5,8 @@ import { KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { LOCAL_AWS, LOOPBACK_HOST, TIMEOUTS } from '../constants';
 import { serverEnvironment } from '../processControl';
-import type { ServerDefinition } from '../types';
+import type { ServerDefinition, ServicesConfig } from '../types';
+import { warmKinesis } from './warmKinesis';
 
 const PACKAGE_DIR = dirname(createRequire(import.meta.url).resolve('kinesis-local/package.json'));
 const BIND_LOOPBACK = join(dirname(fileURLToPath(import.meta.url)), 'bindLoopback.cjs');
@@ -40,21 +41,35 @@ export const kinesisServer: ServerDefinition = {
   },
 
   async probe(config) {
-    const client = new KinesisClient({
-      endpoint: `http://${LOOPBACK_HOST}:${config.ports.kinesis}`,
-      region: LOCAL_AWS.region,
-      credentials: { accessKeyId: LOCAL_AWS.accessKeyId, secretAccessKey: LOCAL_AWS.secretAccessKey },
-      maxAttempts: 1,
-      // The Kinesis client defaults to HTTP/2, which kinesis-mock's plain port answers with broken frames.
-      requestHandler: new NodeHttpHandler({
-        connectionTimeout: TIMEOUTS.probeAttempt,
-        requestTimeout: TIMEOUTS.probeAttempt,
-      }),
-    });
+    const client = kinesisClient(config);
     try {
       await client.send(new ListStreamsCommand({ Limit: 1 }));
     } finally {
       client.destroy();
     }
   },
+
+  async warm(config) {
+    const client = kinesisClient(config, TIMEOUTS.startOther);
+    try {
+      const { puts, ms } = await warmKinesis(client);
+      return `warmed up with ${puts} puts in ${(ms / 1000).toFixed(1)} s`;
+    } catch (error) {
+      // A server that answers but fails the warm-up is reported, not refused: the probe passed.
+      return `warm-up failed: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      client.destroy();
+    }
+  },
 };
+
+function kinesisClient(config: ServicesConfig, timeoutMs: number = TIMEOUTS.probeAttempt): KinesisClient {
+  return new KinesisClient({
+    endpoint: `http://${LOOPBACK_HOST}:${config.ports.kinesis}`,
+    region: LOCAL_AWS.region,
+    credentials: { accessKeyId: LOCAL_AWS.accessKeyId, secretAccessKey: LOCAL_AWS.secretAccessKey },
+    maxAttempts: 1,
+    // The Kinesis client defaults to HTTP/2, which kinesis-mock's plain port answers with broken frames.
+    requestHandler: new NodeHttpHandler({ connectionTimeout: timeoutMs, requestTimeout: timeoutMs }),
+  });
+}

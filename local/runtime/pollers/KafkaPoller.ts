@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import {
   type Admin,
   type Batch,
@@ -160,6 +161,9 @@ export class KafkaPoller implements Poller {
   async start(): Promise<void> {
     const { mapping, logger } = this.#context;
     this.#controller = new AbortController();
+    // One listener per partition worker and per open part, up to MAX_PARTITIONS_IN_PARALLEL of each, all
+    // removed when they end: Node's warning at 11 would be noise.
+    setMaxListeners(2 * MAX_PARTITIONS_IN_PARALLEL + 8, this.#controller.signal);
     const pins = await this.#startingOffsets();
     this.#fetches.clear();
     this.#committed.clear();
@@ -438,7 +442,7 @@ export class KafkaPoller implements Poller {
       await this.#commit(batch, part.commitTo);
     };
     part.done = run()
-      .catch((error: unknown) => {
+      .catch(async (error: unknown) => {
         // Stopped or read again: the records are left uncommitted, for the next run or the new owner.
         if (error instanceof PollerStoppedError || error instanceof EnvironmentStoppedError) return;
         // Anything else (the on-failure destination refused a record, …): the partition is read again
@@ -450,7 +454,15 @@ export class KafkaPoller implements Poller {
           offset: from,
           error,
         });
-        this.#consumer?.seek({ topic: batch.topic, partition: batch.partition, offset: from });
+        // After a pause, as a stream lane retries a batch whose delivery failed outside the function.
+        await abortableSleep(1_000, this.#controller.signal);
+        if (this.#controller.signal.aborted) return;
+        try {
+          this.#consumer?.seek({ topic: batch.topic, partition: batch.partition, offset: from });
+        } catch (seekError) {
+          // The consumer is stopping: the next run starts from the last commit.
+          this.#context.logger.warn('kafka seek failed', { topicPartition, offset: from, error: seekError });
+        }
       })
       .finally(() => {
         this.#controller.signal.removeEventListener('abort', onStop);

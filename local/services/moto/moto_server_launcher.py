@@ -603,15 +603,20 @@ def install_partition_query() -> None:
     Table.all_items = partition_items
 
 
-def check_partition_query() -> None:
-    """A Query of one partition returns its items in sort key order, with the key condition applied."""
-    table = Table(
+def self_check_table(sort_key_type: str) -> Any:
+    """A table keyed `pk` (S) and `sk` of the given type, for the start-up checks."""
+    return Table(
         "streambridge-self-check",
         account_id="000000000000",
         region="us-east-1",
         schema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        attr=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "N"}],
+        attr=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": sort_key_type}],
     )
+
+
+def check_partition_query() -> None:
+    """A Query of one partition returns its items in sort key order, with the key condition applied."""
+    table = self_check_table("N")
     for pk, sk in (("a", 3), ("b", 1), ("a", 1), ("a", 2), ("c", 9)):
         table.put_item({"pk": {"S": pk}, "sk": {"N": str(sk)}})
     found, _, _ = table.query(DynamoType({"S": "a"}), "GE", [DynamoType({"N": "2"})], None, None, True, None)
@@ -622,13 +627,7 @@ def check_partition_query() -> None:
     if [item.range_key.value for item in latest] != ["3"]:
         found = [item.range_key.value for item in latest]
         raise MotoMismatch(f"a backwards Query of a sort key range returned {found}, not 3")
-    named = Table(
-        "streambridge-self-check",
-        account_id="000000000000",
-        region="us-east-1",
-        schema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        attr=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
-    )
+    named = self_check_table("S")
     for pk, sk in (("a", "t1#2"), ("a", "t2#1"), ("b", "t1#1"), ("a", "t1#1"), ("a", "t")):
         named.put_item({"pk": {"S": pk}, "sk": {"S": sk}})
     prefix = [DynamoType({"S": "t1"})]

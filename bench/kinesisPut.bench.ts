@@ -16,6 +16,7 @@ import {
 import { mapConcurrently } from '../lambdas/kafka-to-dynamodb/mapConcurrently';
 import { readProcessSample } from '../local/demo/processSample';
 import { LocalClients, localEndpoints } from '../local/deploy';
+import { PUT_CONCURRENCY } from '../local/deploy/KinesisStreamingDestination';
 import { servicesStatus } from '../local/services';
 import { type Benchmark, type Figure, median } from './harness';
 
@@ -23,8 +24,6 @@ import { type Benchmark, type Figure, median } from './harness';
 const RECORDS_PER_RUN = 200;
 /** Records put each way before measuring (kinesis-mock's JIT warm-up). */
 const WARMUP_RECORDS = 600;
-/** PutRecord calls in flight, as the streaming destination sends them. */
-const PUT_CONCURRENCY = 8;
 /** Entries per PutRecords call: the size of the destination's pages at the demo's rate. */
 const ENTRIES_PER_CALL = 10;
 /** PutRecord per record may cost at most this much more at the large history than at the small one. */

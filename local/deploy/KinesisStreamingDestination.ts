@@ -44,7 +44,7 @@ const GET_RECORDS_LIMIT = 1000;
  * everything the shard ever received and a run of some minutes at the demo's rate saturates it; PutRecord
  * appends at a cost that stays flat (docs/local-fidelity.md, "Kinesis streaming destination").
  */
-const PUT_CONCURRENCY = 8;
+export const PUT_CONCURRENCY = 8;
 const PUT_ATTEMPTS = 5;
 /** How long a described shard list is used before the stream is described again (the pollers refresh as often). */
 const SHARD_REFRESH_MS = 5_000;

@@ -40,7 +40,10 @@ const MAX_PARTITIONS_IN_PARALLEL = 64;
  * batching window is kept here, from each batch's first record (KafkaBatchAssembler), not by the broker.
  */
 const FETCH_MAX_WAIT_MS = 500;
-/** While a part waits for its batch (window and invocation), the group is told the consumer is alive this often. */
+/**
+ * While a part waits for its batch (window and invocation) or an invocation runs, the group is told the
+ * consumer is alive this often.
+ */
 const WAIT_HEARTBEAT_MS = 1_000;
 
 /**
@@ -257,16 +260,10 @@ export class KafkaPoller implements Poller {
    * after them; they are committed only when their part is done (`#startPart`).
    */
   async #eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, isRunning, isStale } = payload;
+    const { batch } = payload;
     const { mapping } = this.#context;
     const topicPartition = topicPartitionId(batch.topic, batch.partition);
-    const stale = new AbortController();
-    const onStop = () => stale.abort();
-    this.#controller.signal.addEventListener('abort', onStop, { once: true });
-    const abortIfStale = async () => {
-      await payload.heartbeat().catch(() => undefined);
-      if (!isRunning() || isStale()) stale.abort();
-    };
+    const { stop: stale, idle: abortIfStale, release } = this.#staleGuard(payload);
     const arrivalOf = this.#fetched(batch);
     try {
       let next = 0;
@@ -350,8 +347,25 @@ export class KafkaPoller implements Poller {
       // Stopping (poller or execution environments): leave the rest uncommitted for the next run.
       if (!(error instanceof PollerStoppedError || error instanceof EnvironmentStoppedError)) throw error;
     } finally {
-      this.#controller.signal.removeEventListener('abort', onStop);
+      release();
     }
+  }
+
+  /**
+   * A stop for work on a fetched partition: aborted when the poller stops, or by `idle` (which also tells
+   * the group this consumer is alive) once the consumer stops running or the partition went stale (a seek,
+   * a rebalance). `release` when the work ends.
+   */
+  #staleGuard(payload: EachBatchPayload) {
+    const stop = new AbortController();
+    const onStop = () => stop.abort();
+    this.#controller.signal.addEventListener('abort', onStop, { once: true });
+    const idle = async () => {
+      await payload.heartbeat().catch(() => undefined);
+      if (!payload.isRunning() || payload.isStale()) stop.abort();
+    };
+    const release = () => this.#controller.signal.removeEventListener('abort', onStop);
+    return { stop, idle, release };
   }
 
   /** Waits for `promise`, telling the group this consumer is alive meanwhile. */
@@ -395,13 +409,7 @@ export class KafkaPoller implements Poller {
     payload: EachBatchPayload,
     timing: { readonly firstArrival: number; readonly full: boolean },
   ): void {
-    const stop = new AbortController();
-    const onStop = () => stop.abort();
-    this.#controller.signal.addEventListener('abort', onStop, { once: true });
-    const idle = async () => {
-      await payload.heartbeat().catch(() => undefined);
-      if (!payload.isRunning() || payload.isStale()) stop.abort();
-    };
+    const { stop, idle, release } = this.#staleGuard(payload);
     const last = (chunk[chunk.length - 1] as KafkaSourceRecord).position;
     const part: OpenPart = {
       lastOffset: BigInt(last),
@@ -465,7 +473,7 @@ export class KafkaPoller implements Poller {
         }
       })
       .finally(() => {
-        this.#controller.signal.removeEventListener('abort', onStop);
+        release();
         if (this.#parts.get(topicPartition) === part) this.#parts.delete(topicPartition);
       });
     this.#parts.set(topicPartition, part);
@@ -522,22 +530,19 @@ export class KafkaPoller implements Poller {
         idle,
         invoke: async (batchRecords) => {
           // Heartbeats go on while the function runs, so a long invocation does not cost the partition.
-          const heartbeats = setInterval(() => payload.heartbeat().catch(() => undefined), 1_000);
-          try {
-            const result = await fn.invoke(kafkaEvent(batchRecords, where));
-            if (!result.ok) {
-              logger.warn('invocation failed', {
-                mapping: mapping.logicalId,
-                topicPartition,
-                records: batchRecords.length,
-                kind: result.kind,
-                error: result.error,
-              });
-            }
-            return result;
-          } finally {
-            clearInterval(heartbeats);
+          const result = await this.#whileWaiting(fn.invoke(kafkaEvent(batchRecords, where)), () =>
+            payload.heartbeat().catch(() => undefined),
+          );
+          if (!result.ok) {
+            logger.warn('invocation failed', {
+              mapping: mapping.logicalId,
+              topicPartition,
+              records: batchRecords.length,
+              kind: result.kind,
+              error: result.error,
+            });
           }
+          return result;
         },
         failedIndex: (response, batchRecords) => kafkaFailureIndex(response, batchRecords, topicPartition),
         complete: (done) => this.#commit(batch, (done[done.length - 1] as KafkaSourceRecord).position),

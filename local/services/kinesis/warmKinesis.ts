@@ -16,6 +16,8 @@ import {
   type KinesisClient,
   PutRecordCommand,
 } from '@aws-sdk/client-kinesis';
+import { mapConcurrently } from '../../../lambdas/kafka-to-dynamodb/mapConcurrently';
+import { PUT_CONCURRENCY } from '../../deploy/KinesisStreamingDestination';
 import { pollUntil } from '../pollUntil';
 
 export interface KinesisWarmUp {
@@ -27,7 +29,7 @@ export interface KinesisWarmUp {
 export interface WarmKinesisOptions {
   /** PutRecord calls in all. Default 800. */
   readonly puts?: number;
-  /** Puts in flight at once. Default 8, as the local streaming destination. */
+  /** Puts in flight at once. Default as many as the local streaming destination sends (PUT_CONCURRENCY). */
   readonly concurrency?: number;
   /** How long the scratch stream may take to become ACTIVE. Default 10 s. */
   readonly activeTimeoutMs?: number;
@@ -71,7 +73,7 @@ export async function warmKinesis(
 ): Promise<KinesisWarmUp> {
   const started = Date.now();
   const total = options.puts ?? 800;
-  const concurrency = options.concurrency ?? 8;
+  const concurrency = options.concurrency ?? PUT_CONCURRENCY;
   const StreamName = `streambridge-warm-up-${process.pid}-${started}`;
   await client.send(new CreateStreamCommand({ StreamName, ShardCount: 1 }));
   try {
@@ -97,16 +99,11 @@ export async function warmKinesis(
     let reads = 0;
     while (put < total) {
       const round = Math.min(100, total - put);
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: Math.min(concurrency, round) }, async () => {
-          while (next < round) {
-            next++;
-            await client.send(
-              new PutRecordCommand({ StreamName, PartitionKey: `warm-${put + next}`, Data: RECORD }),
-            );
-          }
-        }),
+      const first = put;
+      await mapConcurrently(Array.from({ length: round }), concurrency, (_, index) =>
+        client.send(
+          new PutRecordCommand({ StreamName, PartitionKey: `warm-${first + index}`, Data: RECORD }),
+        ),
       );
       put += round;
       for (let read = 0; read < MAX_READS && iterator; read++) {

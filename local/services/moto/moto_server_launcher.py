@@ -22,6 +22,7 @@ import base64
 import copy
 import functools
 import gc
+import io
 import json
 import signal
 import sys
@@ -898,12 +899,66 @@ def status_endpoint(app: Any, settings: Settings) -> Any:
     return wsgi
 
 
+KEEP_ALIVE_BODY_LIMIT = 64 * 1024 * 1024
+"""Bodies up to this size are read into memory before the application runs (DynamoDB's largest request is 16 MB)."""
+
+
 class QuietRequestHandler(MotoRequestHandler):
     """No access-log line per request (formatting and writing it cost CPU at every request; the status
     endpoint counts requests by operation); errors are still logged."""
 
     def log_request(self, code: Any = "-", size: Any = "-") -> None:
         return None
+
+
+class KeepAliveRequestHandler(QuietRequestHandler):
+    """
+    Keeps HTTP/1.1 connections open between requests. werkzeug answers every request with `Connection: close`,
+    because http.server cannot skip a body the application left unread before it reads the next request line:
+    so every SDK request paid a TCP connect, a server thread and a close (about a third of moto's CPU per
+    request in a loop of PutItem and GetItem, and most of the client's). Here a body with a Content-Length is
+    read whole before the application runs, and the application reads it from memory, so the connection is
+    always at the next request line when the response ends; such a response leaves the connection open.
+    A chunked body, a bad or missing-but-needed length, one over `KEEP_ALIVE_BODY_LIMIT`, or a client that
+    asked to close keeps werkzeug's close.
+    """
+
+    keep_alive = False
+    connection_rfile: Any = None
+    # werkzeug writes a response's head and body apart: with Nagle's algorithm on, a kept connection would
+    # hold the body until the client's delayed ACK (40 ms a request).
+    disable_nagle_algorithm = True
+
+    def make_environ(self) -> Any:
+        environ = super().make_environ()
+        self.keep_alive = False
+        if environ.get("wsgi.input_terminated") or self.close_connection:
+            return environ
+        length = environ.get("CONTENT_LENGTH") or "0"
+        if not length.isdigit() or int(length) > KEEP_ALIVE_BODY_LIMIT:
+            return environ
+        body = self.rfile.read(int(length)) if int(length) > 0 else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        self.keep_alive = len(body) == int(length)
+        if self.keep_alive:
+            # werkzeug drains `self.rfile` once the response is written (it expects the connection to close):
+            # that would swallow the next request. Give it an empty stream until the request is over.
+            self.connection_rfile = self.rfile
+            self.rfile = io.BytesIO()
+        return environ
+
+    def run_wsgi(self) -> None:
+        self.connection_rfile = None
+        try:
+            super().run_wsgi()
+        finally:
+            if self.connection_rfile is not None:
+                self.rfile = self.connection_rfile
+
+    def send_header(self, keyword: str, value: str) -> None:
+        if self.keep_alive and keyword.lower() == "connection" and value.lower() == "close":
+            return
+        super().send_header(keyword, value)
 
 
 def create_quiet_backend_app(service: Any) -> Any:
@@ -963,7 +1018,7 @@ def main(argv: list[str] | None = None) -> None:
     threading.Thread(target=sweep_forever, args=(settings,), name="streambridge-sweeper", daemon=True).start()
     print(f"streambridge moto launcher: moto {moto.__version__}, {json.dumps(settings.to_json())}", flush=True)
     app = status_endpoint(request_accounting(DomainDispatcherApplication(create_quiet_backend_app)), settings)
-    run_simple(args.host, args.port, app, threaded=True, request_handler=QuietRequestHandler)
+    run_simple(args.host, args.port, app, threaded=True, request_handler=KeepAliveRequestHandler)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DescribeStreamCommand,
@@ -13,6 +12,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { type KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { mapConcurrently } from '../../lambdas/kafka-to-dynamodb/mapConcurrently';
+import { CoalescedJsonFile } from '../runtime/CoalescedJsonFile';
 import { changePartitionKey, toKinesisChangeRecord } from './kinesisChangeRecord';
 
 export interface StreamingDestinationOptions {
@@ -23,7 +23,10 @@ export interface StreamingDestinationOptions {
   readonly dynamodbStreams: DynamoDBStreamsClient;
   readonly kinesis: KinesisClient;
   readonly region: string;
-  /** Where the last forwarded sequence number per shard is kept across runs; in memory only when absent. */
+  /**
+   * Where the last forwarded sequence number per shard is kept across runs (written at most every 250 ms, and
+   * at stop: a crash re-sends the changes of the last 250 ms); in memory only when absent.
+   */
   readonly checkpointFile?: string;
   /** Pause between passes that found nothing new. Default 200 ms. */
   readonly idleDelayMs?: number;
@@ -65,6 +68,7 @@ export class KinesisStreamingDestination {
   readonly #options: StreamingDestinationOptions;
   readonly #positions = new Map<string, string>();
   readonly #iterators = new Map<string, string>();
+  readonly #checkpointFile: CoalescedJsonFile | undefined;
   #loop: Promise<void> | undefined;
   #stopping = false;
   #forwarded = 0;
@@ -73,6 +77,16 @@ export class KinesisStreamingDestination {
 
   public constructor(options: StreamingDestinationOptions) {
     this.#options = options;
+    this.#checkpointFile = options.checkpointFile
+      ? new CoalescedJsonFile(
+          options.checkpointFile,
+          (): Checkpoint => ({
+            streamArn: options.tableStreamArn,
+            shards: Object.fromEntries(this.#positions),
+          }),
+          { onError: options.onError },
+        )
+      : undefined;
     const checkpoint = this.#readCheckpoint();
     if (checkpoint?.streamArn === options.tableStreamArn) {
       for (const [shardId, sequence] of Object.entries(checkpoint.shards))
@@ -92,17 +106,25 @@ export class KinesisStreamingDestination {
     this.#loop = this.#run();
   }
 
-  /** Stops after the pass in progress. */
+  /** Stops after the pass in progress, and writes the last checkpoint. */
   public async stop(): Promise<void> {
     this.#stopping = true;
     await this.#loop;
     this.#loop = undefined;
+    await this.#checkpointFile?.flush();
   }
 
   /**
-   * One pass: forwards every change available now on every shard of the table's stream; returns how many.
+   * One pass: forwards every change available now on every shard of the table's stream, and writes the
+   * checkpoint; returns how many.
    */
   public async forwardAvailable(): Promise<number> {
+    const count = await this.#pass();
+    await this.#checkpointFile?.flush();
+    return count;
+  }
+
+  async #pass(): Promise<number> {
     let count = 0;
     for (const shardId of await this.#shardIds()) count += await this.#forwardShard(shardId);
     return count;
@@ -125,7 +147,7 @@ export class KinesisStreamingDestination {
     while (!this.#stopping) {
       let count = 0;
       try {
-        count = await this.forwardAvailable();
+        count = await this.#pass();
       } catch (error) {
         (
           this.#options.onError ??
@@ -199,7 +221,7 @@ export class KinesisStreamingDestination {
       const last = records.at(-1)?.dynamodb?.SequenceNumber;
       if (last) {
         this.#positions.set(shardId, last);
-        this.#writeCheckpoint();
+        this.#checkpointFile?.changed();
       }
       if (response.NextShardIterator) this.#iterators.set(shardId, response.NextShardIterator);
       else this.#iterators.delete(shardId);
@@ -262,17 +284,5 @@ export class KinesisStreamingDestination {
       // A damaged checkpoint only means starting over from the stream's start.
       return undefined;
     }
-  }
-
-  #writeCheckpoint(): void {
-    const file = this.#options.checkpointFile;
-    if (!file) return;
-    const checkpoint: Checkpoint = {
-      streamArn: this.#options.tableStreamArn,
-      shards: Object.fromEntries(this.#positions),
-    };
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(`${file}.tmp`, JSON.stringify(checkpoint));
-    renameSync(`${file}.tmp`, file);
   }
 }

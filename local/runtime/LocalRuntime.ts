@@ -196,13 +196,14 @@ export class LocalRuntime {
     return { environments, initErrors };
   }
 
-  /** Stops the pollers (running invocations finish, bounded), then the function processes. */
+  /** Stops the pollers (running invocations finish, bounded), then the function processes; writes the last checkpoints. */
   async stop(): Promise<void> {
     await Promise.allSettled([
       ...this.#pollers.map((poller) => poller.stop()),
       ...this.#schedules.map((runner) => runner.stop()),
     ]);
     await Promise.allSettled([...this.#functions.values()].map((pool) => pool.stop()));
+    await this.#checkpoints.flush?.();
     this.#streams?.destroy();
     this.#kinesis?.destroy();
     this.#sqs?.destroy();

@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { CoalescedJsonFile } from '../CoalescedJsonFile';
 import type { CheckpointStore } from './types';
 
 /**
@@ -31,8 +31,9 @@ export class MemoryCheckpointStore implements CheckpointStore {
 }
 
 /**
- * Checkpoints in one JSON file (written through a temporary file and a rename, so a crash never leaves half
- * a file).
+ * Checkpoints in one JSON file, written off the event loop at most every 250 ms and through a temporary file
+ * and a rename, so a crash never leaves half a file (`CoalescedJsonFile`). A crash can lose the last 250 ms
+ * of checkpoints: those records are read again, as after any failure. `flush` writes what is left at stop.
  *
  * @example
  * ```ts
@@ -40,12 +41,12 @@ export class MemoryCheckpointStore implements CheckpointStore {
  * ```
  */
 export class FileCheckpointStore implements CheckpointStore {
-  readonly #file: string;
   readonly #checkpoints: Record<string, string>;
+  readonly #file: CoalescedJsonFile;
 
   constructor(file: string) {
-    this.#file = file;
     this.#checkpoints = FileCheckpointStore.#read(file);
+    this.#file = new CoalescedJsonFile(file, () => this.#checkpoints);
   }
 
   static #read(file: string): Record<string, string> {
@@ -73,9 +74,10 @@ export class FileCheckpointStore implements CheckpointStore {
 
   set(scope: string, shardId: string, sequenceNumber: string): void {
     this.#checkpoints[`${scope}/${shardId}`] = sequenceNumber;
-    mkdirSync(dirname(this.#file), { recursive: true });
-    const temporary = `${this.#file}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify(this.#checkpoints, null, 2));
-    renameSync(temporary, this.#file);
+    this.#file.changed();
+  }
+
+  flush(): Promise<void> {
+    return this.#file.flush();
   }
 }

@@ -63,6 +63,8 @@ export interface FunctionInvoker {
 export interface CheckpointStore {
   get(scope: string, shardId: string): string | undefined;
   set(scope: string, shardId: string, sequenceNumber: string): void;
+  /** Makes every checkpoint set so far durable (a store that writes later); called at stop. */
+  flush?(): Promise<void>;
 }
 
 /** A batch given up on, as an on-failure destination receives it. */

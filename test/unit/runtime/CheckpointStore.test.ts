@@ -28,7 +28,7 @@ describe('checkpoint stores', () => {
     expect(store.get('A', 'shard-2')).toBeUndefined();
   });
 
-  it('keep checkpoints in a file that a new store reads back', () => {
+  it('keep checkpoints in a file that a new store reads back once flushed', async () => {
     // Prepare
     const file = tempFile();
     const first = new FileCheckpointStore(file);
@@ -36,6 +36,7 @@ describe('checkpoint stores', () => {
     // Act
     first.set('A', 'shard-1', '10');
     first.set('A', 'shard-1', '11');
+    await first.flush();
     const second = new FileCheckpointStore(file);
 
     // Assess
@@ -43,9 +44,11 @@ describe('checkpoint stores', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ 'A/shard-1': '11' });
   });
 
-  it('refuse a damaged file instead of silently restarting every stream', () => {
+  it('refuse a damaged file instead of silently restarting every stream', async () => {
     const file = tempFile();
-    new FileCheckpointStore(file).set('A', 's', '1');
+    const store = new FileCheckpointStore(file);
+    store.set('A', 's', '1');
+    await store.flush();
     writeFileSync(file, '{ not json');
 
     expect(() => new FileCheckpointStore(file)).toThrow(/is not a JSON object; delete it/);

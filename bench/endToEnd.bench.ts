@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { runDemo } from '../local/demo/runDemo';
 import type { RunningDemoPipeline } from '../local/demo/startDemoPipeline';
 import { startDemoPipeline } from '../local/demo/startDemoPipeline';
+import { summaryText } from '../local/demo/summaryText';
 import type { DemoSummary } from '../local/demo/types';
 import { LocalClients } from '../local/deploy/LocalClients';
 import { awsTargetReport, localEndpoints } from '../local/deploy/localEndpoints';
@@ -277,6 +278,10 @@ async function step(run: PipelineRun, rate: number, ms: number, seed: number, lo
   const achieved = Number(((summary.events * 1000) / ms).toFixed(1));
   const motoAfter = motoBefore && (await motoStatus(run.endpoints));
   const moto = motoBefore && motoAfter ? requestUsageBetween(motoBefore, motoAfter) : undefined;
+  // A step whose verifier found an effect missing, twice or wrong shows the demo's whole summary (the
+  // checks name the events), so a loss in a long run can be traced without re-running it.
+  if (summary.lost + summary.doubleApplied + summary.mismatched > 0)
+    for (const line of summaryText(summary)) log(`e2e: ${line}`);
   // A diagnostic: a failed read of the streams costs the figure, not the step.
   const copyLag = await copyLags(run, writingFrom, drainingAt || Date.now()).catch((error: unknown) => {
     log(`e2e: Kinesis copy lag not read: ${error instanceof Error ? error.message : String(error)}`);

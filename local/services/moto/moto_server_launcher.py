@@ -929,17 +929,23 @@ class KeepAliveRequestHandler(QuietRequestHandler):
     # hold the body until the client's delayed ACK (40 ms a request).
     disable_nagle_algorithm = True
 
+    def handle_one_request(self) -> None:
+        # Each request decides afresh: an answer http.server gives itself (a malformed request line) must
+        # keep its `Connection: close`, whatever the request before it on this connection did.
+        self.keep_alive = False
+        super().handle_one_request()
+
     def make_environ(self) -> Any:
         environ = super().make_environ()
-        self.keep_alive = False
         if environ.get("wsgi.input_terminated") or self.close_connection:
             return environ
         length = environ.get("CONTENT_LENGTH") or "0"
         if not length.isdigit() or int(length) > KEEP_ALIVE_BODY_LIMIT:
             return environ
-        body = self.rfile.read(int(length)) if int(length) > 0 else b""
+        size = int(length)
+        body = self.rfile.read(size) if size > 0 else b""
         environ["wsgi.input"] = io.BytesIO(body)
-        self.keep_alive = len(body) == int(length)
+        self.keep_alive = len(body) == size
         if self.keep_alive:
             # werkzeug drains `self.rfile` once the response is written (it expects the connection to close):
             # that would swallow the next request. Give it an empty stream until the request is over.

@@ -165,6 +165,20 @@ describe('moto launcher keep-alive', () => {
     await reader.untilClosed();
   });
 
+  it('closes after a malformed request that follows a kept one, as http.server answers it', async () => {
+    const { socket, reader } = await open();
+    socket.write(dynamoRequest(LIST_TABLES, [`Content-Length: ${LIST_TABLES.length}`]));
+    expect((await reader.next()).headers.get('connection')).toBeUndefined();
+
+    // Four words: http.server reads the version (so it answers with headers) and refuses the line.
+    socket.write('NOT A REQUEST HTTP/1.1\r\nHost: moto\r\n\r\n');
+    const refused = await reader.next();
+
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('connection')).toBe('close');
+    await reader.untilClosed();
+  });
+
   it('closes when the client asks to', async () => {
     const { socket, reader } = await open();
     socket.write(dynamoRequest(LIST_TABLES, [`Content-Length: ${LIST_TABLES.length}`, 'Connection: close']));

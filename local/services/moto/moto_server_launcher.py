@@ -277,7 +277,6 @@ def sweep(settings: Settings) -> None:
                 COUNTERS["streamRecordsTrimmed"] += trim_stream(table.stream_shard, settings.retention_seconds)
     for backend in backends(dynamodbstreams_backends):
         COUNTERS["iteratorsExpired"] += drop_stale_iterators(backend, settings.iterator_seconds)
-    COUNTERS["passes"] += 1
 
 
 def time_collections(phase: str, info: dict[str, Any]) -> None:
@@ -314,6 +313,9 @@ def sweep_forever(settings: Settings) -> None:
         try:
             sweep(settings)
             freeze_survivors()
+            # Counted once the whole pass is done, freezing included: a reader that sees the count grow sees
+            # everything the pass did.
+            COUNTERS["passes"] += 1
         except Exception:
             # One failed pass must not stop expiry for good: log it, try again next time.
             traceback.print_exc()

@@ -39,8 +39,12 @@ export interface MotoStatus {
     readonly fullCollections: number;
     readonly fullPauseMsTotal: number;
     readonly fullPauseMsMax: number;
+    /** Young (generation 0 and 1) passes: absent from a launcher older than this field. */
+    readonly youngCollections?: number;
     readonly youngPauseMsTotal: number;
     readonly frozenObjects: number;
+    /** `gc.get_threshold()`: absent from a launcher older than this field. */
+    readonly thresholds?: readonly number[];
   };
   /**
    * Requests served since the start, by `<caller> <service>:<Action>` (status reads excluded): the caller is

@@ -18,6 +18,11 @@ import { awsClientConfig, requireEnv } from '../serviceEnv';
 /** Two sweep passes (every 5 s by default), bounded. */
 const SWEEP_WAIT = { timeout: 30_000, interval: 250 } as const;
 const ITEMS = 500;
+/**
+ * Young collections while 1 000 items are written: none at 50 000, plus one per sweeper pass (its gc.collect(1))
+ * that falls in; Python's default threshold of 700 ran 10.
+ */
+const YOUNG_LIMIT = 3;
 
 describe('moto launcher cycle collector', () => {
   const dynamodb = new DynamoDBClient(awsClientConfig('AWS_ENDPOINT_URL_DYNAMODB'));
@@ -73,6 +78,44 @@ describe('moto launcher cycle collector', () => {
       expect(gc.frozenObjects - (before.gc?.frozenObjects ?? 0)).toBeGreaterThanOrEqual(ITEMS);
       expect(gc.fullPauseMsMax).toBeLessThanOrEqual(gc.fullPauseMsTotal);
       expect(gc.youngPauseMsTotal).toBeGreaterThan(0);
+    },
+  );
+
+  itOnTargets(
+    ['moto', 'localstack'],
+    'the collector settings and their status are the moto launcher’s; real DynamoDB has neither',
+    'runs a young collection every 50 000 allocations, not every 700: a few per thousand items written',
+    async () => {
+      // Prepare
+      const name = `gc-young-${randomUUID().slice(0, 8)}`;
+      await dynamodb.send(
+        new CreateTableCommand({
+          TableName: name,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        }),
+      );
+      tables.push(name);
+      const before = await readMotoStatus(motoPort());
+
+      // Act: 1 000 items in 40 requests.
+      for (let first = 0; first < 2 * ITEMS; first += 25)
+        await dynamodb.send(
+          new BatchWriteItemCommand({
+            RequestItems: {
+              [name]: Array.from({ length: 25 }, (_, index) => ({
+                PutRequest: { Item: { id: { S: `y${first + index}` }, s: { S: 'x'.repeat(index) } } },
+              })),
+            },
+          }),
+        );
+      const after = await readMotoStatus(motoPort());
+
+      // Assess
+      expect(after.gc?.thresholds?.[0]).toBe(50_000);
+      const young = (after.gc?.youngCollections ?? 0) - (before.gc?.youngCollections ?? 0);
+      expect(young).toBeLessThanOrEqual(YOUNG_LIMIT);
     },
   );
 });

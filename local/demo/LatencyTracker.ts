@@ -18,7 +18,7 @@ import type { Redis } from 'ioredis';
 import { DEMO_DEFAULTS } from './constants';
 import type { DemoPipeline } from './demoPipeline';
 import { renderKey } from './demoPipeline';
-import { latencyByPath, latencyPercentiles, latencyTrend } from './latencyPercentiles';
+import { latencySummary } from './latencyPercentiles';
 import type { Expectation } from './Tally';
 import type { DemoEvent, LatencySummary } from './types';
 import { numberField } from './verifyResults';
@@ -31,6 +31,11 @@ export interface LatencyTrackerOptions {
   readonly maxInFlight?: number;
   readonly pollMs?: number;
   readonly timeoutMs?: number;
+  /**
+   * The first this many ms after `begin()` are the warm-up: probes of the events written then are reported
+   * apart (`summary().warmup`), not in the headline figures. Default 0 (none).
+   */
+  readonly warmupMs?: number;
 }
 
 /**
@@ -52,8 +57,10 @@ export class LatencyTracker {
   readonly #running = new Set<Promise<void>>();
   readonly #intervalMs: number;
   #lastStart = 0;
-  /** The path of each probe that timed out. */
-  readonly #timedOut: string[] = [];
+  /** The path of each probe that timed out, and when its event was written. */
+  readonly #timedOut: { at: number; path: string }[] = [];
+  /** Events written from then on are measured; those before are the warm-up's. */
+  #measureFrom = Number.NEGATIVE_INFINITY;
   #telemetryTurn = 0;
   #stopped = false;
   /** Set when the caller stopped waiting: running probes end after their current poll. */
@@ -76,15 +83,13 @@ export class LatencyTracker {
     this.#running.add(probe);
   }
 
+  /** Starts the warm-up's clock (call as the workload starts): see `warmupMs`. */
+  begin(at = Date.now()): void {
+    this.#measureFrom = at + (this.#options.warmupMs ?? 0);
+  }
+
   summary(): LatencySummary {
-    return {
-      ...latencyPercentiles(
-        this.#samples.map((s) => s.ms),
-        this.#timedOut.length,
-      ),
-      trendMs: latencyTrend(this.#samples),
-      byPath: latencyByPath(this.#samples, this.#timedOut),
-    };
+    return latencySummary(this.#samples, this.#timedOut, this.#measureFrom, this.#options.warmupMs ?? 0);
   }
 
   /**
@@ -122,7 +127,7 @@ export class LatencyTracker {
       }
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
-    this.#timedOut.push(path);
+    this.#timedOut.push({ at: ackedAt, path });
   }
 
   #checkFor(event: DemoEvent, e: Expectation): PathCheck | undefined {

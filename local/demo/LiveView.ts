@@ -84,7 +84,7 @@ export function renderLiveView(stats: LiveStats): string[] {
     `streambridge demo · run ${stats.runTag} · ${stats.phase} · ${(stats.elapsedMs / 1000).toFixed(0)}s`,
     `  written   ${written} events (${stats.rate.toFixed(0)}/s): clicks ${w.click} · telemetry ${w.telemetry} · sessions ${w.session} · products ${w.product} · orders ${w.order} · readings ${w.reading} · poison ${w.poison}`,
     `  applied   ${stats.applied} verified in the sinks · dead-lettered ${stats.deadLettered} · in flight ${pending}`,
-    `  latency   p50 ${ms(stats.latency.p50)} · p95 ${ms(stats.latency.p95)} · p99 ${ms(stats.latency.p99)} (${stats.latency.samples} samples)`,
+    `  latency   ${latencyText(stats)}`,
   ];
   if (stats.servers?.length) lines.push(`  servers   ${renderServers(stats.servers)}`);
   const behind = behindText(stats);
@@ -114,7 +114,17 @@ export function renderPlainLine(stats: LiveStats): string {
           .join(',') || 'no-server-saturated'
       }`
     : '';
-  return `[demo ${stats.runTag}] ${stats.phase} ${(stats.elapsedMs / 1000).toFixed(0)}s written=${written} rate=${stats.rate.toFixed(0)}/s applied=${stats.applied} deadLettered=${stats.deadLettered} lag=${lag} p50=${ms(stats.latency.p50)} p95=${ms(stats.latency.p95)} p99=${ms(stats.latency.p99)}${servers}${saturated}`;
+  const { latency } = stats;
+  const warming = latency.warmup && latency.samples === 0 && latency.timeouts === 0 ? ' warmingUp' : '';
+  return `[demo ${stats.runTag}] ${stats.phase} ${(stats.elapsedMs / 1000).toFixed(0)}s written=${written} rate=${stats.rate.toFixed(0)}/s applied=${stats.applied} deadLettered=${stats.deadLettered} lag=${lag} p50=${ms(latency.p50)} p95=${ms(latency.p95)} p99=${ms(latency.p99)}${warming}${servers}${saturated}`;
+}
+
+/** The measured percentiles; while the run is still in its warm-up (none measured yet), the warm-up's, so marked. */
+function latencyText({ latency }: LiveStats): string {
+  const { warmup } = latency;
+  if (warmup && latency.samples === 0 && latency.timeouts === 0)
+    return `warming up (first ${warmup.ms / 1000} s, reported apart): p50 ${ms(warmup.p50)} · p99 ${ms(warmup.p99)} (${warmup.samples} samples)`;
+  return `p50 ${ms(latency.p50)} · p95 ${ms(latency.p95)} · p99 ${ms(latency.p99)} (${latency.samples} samples${warmup ? `, after the first ${warmup.ms / 1000} s` : ''})`;
 }
 
 export class LiveView {

@@ -16,7 +16,7 @@ import { MotoSettingEnvVars } from '../services/moto/constants';
 import { readMotoStatus } from '../services/moto/readMotoStatus';
 import { DEMO_DEFAULTS, DEMO_EXIT_CODES } from './constants';
 import { DemoArgumentError } from './errors';
-import { demoHelp, demoItemTtlSeconds, parseDemoArgs } from './parseDemoArgs';
+import { demoHelp, demoItemTtlSeconds, demoLatencyWarmupMs, parseDemoArgs } from './parseDemoArgs';
 import { runDemo } from './runDemo';
 import { startDemoPipeline } from './startDemoPipeline';
 import { resultLine, summaryText } from './summaryText';
@@ -113,6 +113,7 @@ export async function runDemoCommand(args: readonly string[]): Promise<number> {
       poison: flags.poison,
       drainTimeoutMs: flags.drainTimeoutMs,
       itemTtlSeconds: demoItemTtlSeconds(flags),
+      latencyWarmupMs: demoLatencyWarmupMs(flags),
       servers: serverProcesses,
       signal: stopGenerating.signal,
       skipDrain: skipDrain.signal,

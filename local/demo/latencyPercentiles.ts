@@ -83,3 +83,37 @@ export function latencyByPath(
   }
   return result;
 }
+
+/**
+ * A run's latency summary: the percentiles, trend and paths of the probes of events written from
+ * `measureFrom` on, and with a warm-up (`warmupMs` > 0) those written before it apart, as `warmup`.
+ *
+ * @example
+ * ```ts
+ * latencySummary([{ at: 0, ms: 4000, path: 'a' }, { at: 30_000, ms: 900, path: 'a' }], [], 20_000, 20_000);
+ * // { samples: 1, p99: 900, …, warmup: { ms: 20000, samples: 1, p99: 4000, … } }
+ * ```
+ */
+export function latencySummary(
+  samples: readonly { readonly at: number; readonly ms: number; readonly path: string }[],
+  timedOut: readonly { readonly at: number; readonly path: string }[],
+  measureFrom: number,
+  warmupMs: number,
+): LatencySummary {
+  const measured = samples.filter((s) => s.at >= measureFrom);
+  const measuredTimeouts = timedOut.filter((t) => t.at >= measureFrom).map((t) => t.path);
+  const summary: LatencySummary = {
+    ...latencyPercentiles(
+      measured.map((s) => s.ms),
+      measuredTimeouts.length,
+    ),
+    trendMs: latencyTrend(measured),
+    byPath: latencyByPath(measured, measuredTimeouts),
+  };
+  if (warmupMs <= 0) return summary;
+  const warm = latencyPercentiles(
+    samples.filter((s) => s.at < measureFrom).map((s) => s.ms),
+    timedOut.filter((t) => t.at < measureFrom).length,
+  );
+  return { ...summary, warmup: { ms: warmupMs, ...warm } };
+}

@@ -118,14 +118,31 @@ export function demoItemTtlSeconds(
   flags: Pick<DemoFlags, 'itemTtlSeconds' | 'events' | 'durationMs' | 'rate' | 'drainTimeoutMs'>,
 ): number {
   if (flags.itemTtlSeconds !== undefined) return flags.itemTtlSeconds;
-  const plannedSeconds =
-    flags.durationMs !== undefined
-      ? flags.durationMs / 1000
-      : flags.events !== undefined
-        ? flags.events / flags.rate
-        : undefined;
-  if (plannedSeconds === undefined) return DEMO_DEFAULTS.itemTtlSeconds;
-  return Math.max(DEMO_DEFAULTS.itemTtlSeconds, Math.ceil(2 * plannedSeconds + flags.drainTimeoutMs / 1000));
+  const seconds = plannedSeconds(flags);
+  if (seconds === undefined) return DEMO_DEFAULTS.itemTtlSeconds;
+  return Math.max(DEMO_DEFAULTS.itemTtlSeconds, Math.ceil(2 * seconds + flags.drainTimeoutMs / 1000));
+}
+
+/**
+ * The latency warm-up of a run (`DEMO_DEFAULTS.latencyWarmupMs`), at most a quarter of a run of known length.
+ *
+ * @example
+ * ```ts
+ * demoLatencyWarmupMs(parseDemoArgs([])); // 20000
+ * demoLatencyWarmupMs(parseDemoArgs(['--duration', '40'])); // 10000
+ * ```
+ */
+export function demoLatencyWarmupMs(flags: Pick<DemoFlags, 'events' | 'durationMs' | 'rate'>): number {
+  const seconds = plannedSeconds(flags);
+  const warmupMs = DEMO_DEFAULTS.latencyWarmupMs;
+  return seconds === undefined ? warmupMs : Math.min(warmupMs, Math.floor((seconds * 1000) / 4));
+}
+
+/** How long a run generates, when its flags say (a duration, or events at the rate). */
+function plannedSeconds(flags: Pick<DemoFlags, 'events' | 'durationMs' | 'rate'>): number | undefined {
+  if (flags.durationMs !== undefined) return flags.durationMs / 1000;
+  if (flags.events !== undefined) return flags.events / flags.rate;
+  return undefined;
 }
 
 function parseWith(args: readonly string[]) {

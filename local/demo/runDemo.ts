@@ -67,6 +67,8 @@ export interface RunDemoOptions {
   readonly onProgress?: (written: number) => void;
   /** Seconds the demo's items live before DynamoDB TTL deletes them (default `DEMO_DEFAULTS.itemTtlSeconds`). */
   readonly itemTtlSeconds?: number;
+  /** Probes of events written in the first this many ms are reported apart (`latencyMs.warmup`); default 0. */
+  readonly latencyWarmupMs?: number;
   /**
    * The local server processes whose CPU and memory the live view shows; asked again when one of them is
    * gone (a restarted server has a new pid). Without it the view shows no servers.
@@ -149,7 +151,12 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
   await redis.connect();
 
   const tally = new Tally(pipeline);
-  const latency = new LatencyTracker({ pipeline, redis, dynamodb: probeDynamodb });
+  const latency = new LatencyTracker({
+    pipeline,
+    redis,
+    dynamodb: probeDynamodb,
+    ...(options.latencyWarmupMs ? { warmupMs: options.latencyWarmupMs } : {}),
+  });
   const writer = new SourceWriter({
     pipeline,
     kafkaBrokers: endpoints.kafkaBrokers,
@@ -287,6 +294,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     log(
       `demo run ${runTag}: seed ${options.seed}, ${describeLimit(options)}; Ctrl-C stops generating and verifies`,
     );
+    latency.begin();
     await generate(options, runTag, writer, pipeline);
     phase = 'draining';
     verifierGate.wake();

@@ -6,7 +6,7 @@
  * console.log(summaryText(summary).join('\n'));
  * ```
  */
-import type { DemoEventKind, DemoSummary, KindAccounting } from './types';
+import type { DemoEventKind, DemoSummary, KindAccounting, LatencyWarmup } from './types';
 
 /** ` (click 2 · telemetry 1)`: the kinds a figure comes from, when any. */
 function byKind(summary: DemoSummary, field: keyof KindAccounting): string {
@@ -57,11 +57,12 @@ export function summaryText(summary: DemoSummary): string[] {
     `  expired (TTL)   ${summary.expired}${byKind(summary, 'expired')}`,
     `  double-applied  ${summary.doubleApplied}${byKind(summary, 'doubleApplied')}`,
     `  mismatched      ${summary.mismatched}`,
-    `  latency         p50 ${l.p50 ?? '-'}ms · p95 ${l.p95 ?? '-'}ms · p99 ${l.p99 ?? '-'}ms · max ${l.max ?? '-'}ms (${l.samples} samples${l.timeouts > 0 ? `, ${l.timeouts} timed out` : ''})`,
+    `  latency         ${percentilesText(l)}${l.warmup ? ` after the first ${l.warmup.ms / 1000} s` : ''}`,
     ...Object.entries(l.byPath ?? {}).map(
       ([path, p]) =>
         `    ${path.padEnd(26)} p50 ${p.p50 ?? '-'}ms · p99 ${p.p99 ?? '-'}ms (${p.samples}${p.timeouts ? `, ${p.timeouts} timed out` : ''})`,
     ),
+    ...(l.warmup ? [`    warm-up, first ${l.warmup.ms / 1000} s   ${percentilesText(l.warmup)}`] : []),
   ];
   if (summary.deadLetters.onFailureBatches > 0)
     lines.push(
@@ -84,4 +85,9 @@ export function summaryText(summary: DemoSummary): string[] {
   }
   lines.push(resultLine(summary));
   return lines;
+}
+
+/** `p50 …ms · p95 …ms · p99 …ms · max …ms (n samples, k timed out)`. */
+function percentilesText(l: Omit<LatencyWarmup, 'ms'>): string {
+  return `p50 ${l.p50 ?? '-'}ms · p95 ${l.p95 ?? '-'}ms · p99 ${l.p99 ?? '-'}ms · max ${l.max ?? '-'}ms (${l.samples} samples${l.timeouts > 0 ? `, ${l.timeouts} timed out` : ''})`;
 }

@@ -145,6 +145,21 @@ export interface LatencySummary {
    * hops and batching windows, so the overall tail is mostly the slowest path's.
    */
   readonly byPath?: Readonly<Record<string, PathLatency>>;
+  /**
+   * The probes of the events written in the run's first `ms` (servers, JIT compilers and connections warming
+   * up), apart from the figures above; absent when the run has no warm-up.
+   */
+  readonly warmup?: LatencyWarmup;
+}
+
+export interface LatencyWarmup {
+  readonly ms: number;
+  readonly samples: number;
+  readonly timeouts: number;
+  readonly p50: number | null;
+  readonly p95: number | null;
+  readonly p99: number | null;
+  readonly max: number | null;
 }
 
 export interface PathLatency {

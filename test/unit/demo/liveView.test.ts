@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { type LiveStats, LiveView, renderLiveView, renderPlainLine } from '../../../local/demo/LiveView';
-import { latencyPercentiles } from '../../../local/demo/latencyPercentiles';
+import { latencyPercentiles, latencySummary } from '../../../local/demo/latencyPercentiles';
 
 const stats: LiveStats = {
   phase: 'running',
@@ -32,7 +32,87 @@ describe('latencyPercentiles', () => {
   });
 });
 
+describe('latencySummary', () => {
+  const samples = [
+    { at: 1_000, ms: 4_000, path: 'order' },
+    { at: 5_000, ms: 3_500, path: 'click' },
+    { at: 21_000, ms: 900, path: 'order' },
+    { at: 25_000, ms: 1_100, path: 'click' },
+    { at: 30_000, ms: 700, path: 'click' },
+  ];
+
+  it('reports the probes of events written in the warm-up apart, timeouts included', () => {
+    // Act
+    const summary = latencySummary(
+      samples,
+      [
+        { at: 2_000, path: 'order' },
+        { at: 26_000, path: 'click' },
+      ],
+      20_000,
+      20_000,
+    );
+
+    // Assess
+    expect(summary).toMatchObject({ samples: 3, timeouts: 1, p50: 900, p99: 1_100, max: 1_100 });
+    expect(summary.byPath).toEqual({
+      click: { samples: 2, p50: 700, p99: 1_100, timeouts: 1 },
+      order: { samples: 1, p50: 900, p99: 900 },
+    });
+    expect(summary.warmup).toEqual({
+      ms: 20_000,
+      samples: 2,
+      timeouts: 1,
+      p50: 3_500,
+      p95: 4_000,
+      p99: 4_000,
+      max: 4_000,
+    });
+  });
+
+  it('counts every probe without a warm-up', () => {
+    // Act
+    const summary = latencySummary(samples, [], Number.NEGATIVE_INFINITY, 0);
+
+    // Assess
+    expect(summary).toMatchObject({ samples: 5, timeouts: 0, max: 4_000 });
+    expect(summary.warmup).toBeUndefined();
+  });
+});
+
 describe('LiveView', () => {
+  it('shows the warm-up figures, so marked, until a measured probe ends; then the measured ones', () => {
+    // Prepare
+    const warming: LiveStats = {
+      ...stats,
+      latency: latencySummary([{ at: 1_000, ms: 3_000, path: 'a' }], [], 20_000, 20_000),
+    };
+    const measured: LiveStats = {
+      ...stats,
+      latency: latencySummary(
+        [
+          { at: 1_000, ms: 3_000, path: 'a' },
+          { at: 21_000, ms: 800, path: 'a' },
+        ],
+        [],
+        20_000,
+        20_000,
+      ),
+    };
+
+    // Act
+    const before = renderLiveView(warming).join('\n');
+    const after = renderLiveView(measured).join('\n');
+
+    // Assess
+    expect(before).toContain(
+      'latency   warming up (first 20 s, reported apart): p50 3000ms · p99 3000ms (1 samples)',
+    );
+    expect(renderPlainLine(warming)).toContain('p99=- warmingUp');
+    expect(after).toContain('latency   p50 800ms · p95 800ms · p99 800ms (1 samples, after the first 20 s)');
+    expect(renderPlainLine(measured)).not.toContain('warmingUp');
+  });
+
   it('renders written, applied, in-flight, latency and lag per sink', () => {
     // Act
     const lines = renderLiveView(stats).join('\n');

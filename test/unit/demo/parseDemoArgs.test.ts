@@ -3,7 +3,7 @@ import { fullRuns, readKeptRuns } from '../../../bench/report/keptRuns';
 import { RESULTS_DIR } from '../../../bench/report/writeDocs';
 import { DEMO_DEFAULTS } from '../../../local/demo/constants';
 import { DemoArgumentError } from '../../../local/demo/errors';
-import { demoItemTtlSeconds, parseDemoArgs } from '../../../local/demo/parseDemoArgs';
+import { demoItemTtlSeconds, demoLatencyWarmupMs, parseDemoArgs } from '../../../local/demo/parseDemoArgs';
 
 describe('parseDemoArgs', () => {
   it('reads every flag', () => {
@@ -83,6 +83,22 @@ describe('parseDemoArgs', () => {
     expect(hour).toBe(2 * 3600 + 120);
     expect(byCount).toBe(2 * 6000 + DEMO_DEFAULTS.drainTimeoutMs / 1000);
     expect(explicit).toBe(60);
+  });
+});
+
+describe('demoLatencyWarmupMs', () => {
+  it('gives a run until Ctrl-C the whole warm-up, and a short run at most a quarter of its length', () => {
+    // Act
+    const unbounded = demoLatencyWarmupMs(parseDemoArgs([]));
+    const hour = demoLatencyWarmupMs(parseDemoArgs(['--duration', '3600']));
+    const short = demoLatencyWarmupMs(parseDemoArgs(['--duration', '40']));
+    const byCount = demoLatencyWarmupMs(parseDemoArgs(['--events', '2000', '--rate', '200']));
+
+    // Assess
+    expect(unbounded).toBe(DEMO_DEFAULTS.latencyWarmupMs);
+    expect(hour).toBe(DEMO_DEFAULTS.latencyWarmupMs);
+    expect(short).toBe(10_000);
+    expect(byCount).toBe(2_500);
   });
 });
 

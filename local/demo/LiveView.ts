@@ -22,6 +22,11 @@ export interface LiveStats {
   /** From the last verification pass: events whose effects are all in the sinks, and dead-lettered ones. */
   readonly applied: number;
   readonly deadLettered: number;
+  /**
+   * The last verification pass: how long ago it began, and the events written by then (what it could see);
+   * absent before the first pass ends. In flight is counted against these, not against everything written.
+   */
+  readonly lastPass?: { readonly agoMs: number; readonly written: number };
   readonly latency: LatencySummary;
   readonly runTag: string;
   /** CPU and resident memory of each local server, when their processes are known. */
@@ -78,12 +83,13 @@ export function renderServers(servers: readonly ServerUsage[]): string {
 /** The view's lines (pure). */
 export function renderLiveView(stats: LiveStats): string[] {
   const written = Object.values(stats.written).reduce((a, b) => a + b, 0);
-  const pending = Math.max(0, written - stats.applied - stats.deadLettered);
+  const pending = Math.max(0, (stats.lastPass?.written ?? written) - stats.applied - stats.deadLettered);
+  const passAge = stats.lastPass ? ` (pass ${(stats.lastPass.agoMs / 1000).toFixed(0)}s ago)` : '';
   const w = stats.written;
   const lines = [
     `streambridge demo · run ${stats.runTag} · ${stats.phase} · ${(stats.elapsedMs / 1000).toFixed(0)}s`,
     `  written   ${written} events (${stats.rate.toFixed(0)}/s): clicks ${w.click} · telemetry ${w.telemetry} · sessions ${w.session} · products ${w.product} · orders ${w.order} · readings ${w.reading} · poison ${w.poison}`,
-    `  applied   ${stats.applied} verified in the sinks · dead-lettered ${stats.deadLettered} · in flight ${pending}`,
+    `  applied   ${stats.applied} verified in the sinks · dead-lettered ${stats.deadLettered} · in flight ${pending}${passAge}`,
     `  latency   ${latencyText(stats)}`,
   ];
   if (stats.servers?.length) lines.push(`  servers   ${renderServers(stats.servers)}`);

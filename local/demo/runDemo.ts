@@ -81,8 +81,12 @@ const SERVER_LOOKUP_INTERVAL_MS = 10_000;
 
 /** Verification passes while generating (each reads every key of the tally) at most this often. */
 const RUNNING_VERIFY_INTERVAL_MS = 10_000;
-/** A running verification pass waits at least ten times its own last duration: at most a tenth of the time. */
-const VERIFY_TIME_SHARE_INVERSE = 10;
+/**
+ * A running verification pass waits at least four times its own last duration: a pass (one request at a time,
+ * below) runs at most a fifth of the time. At ten times, the passes of a 7-minute default run came every 90 to
+ * 120 s, and the view's "verified" count was that old.
+ */
+const VERIFY_TIME_SHARE_INVERSE = 4;
 /**
  * DynamoDB requests a running verification pass keeps in flight. A pass reads every expected effect (about
  * 500 Queries and BatchGetItems at the default workload, each over a growing partition); sent 16 and more at
@@ -229,13 +233,16 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
       lag: lastLag,
       applied: lastVerification?.applied ?? 0,
       deadLettered: lastVerification?.deadLettered ?? 0,
+      ...(lastPass ? { lastPass: { agoMs: now - lastPass.at, written: lastPass.written } } : {}),
       latency: latency.summary(),
       runTag,
       ...(servers ? { servers } : {}),
       lagGrowing: lagGrowing(now),
     };
   };
+  let lastPass: { at: number; written: number } | undefined;
   const verify = async (): Promise<Verification> => {
+    const pass = { at: Date.now(), written: tally.total };
     const letters = await deadLetters.read();
     const observed = await reader.read(tally.expectation, letters.deadLetters, letters.onFailureMessages);
     lastVerification = verifyResults({
@@ -247,6 +254,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
       runTag,
       poisonLetters: { 'click-not-json': Math.max(1, clickConsumers), 'product-schema': 1 },
     });
+    lastPass = pass;
     return lastVerification;
   };
 

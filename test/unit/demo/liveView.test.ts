@@ -125,6 +125,16 @@ describe('LiveView', () => {
     );
   });
 
+  it('counts in flight against what the last verification pass could see, and says how old it is', () => {
+    // Act: 100 written now, 95 when the last pass began 42 s ago, which found 90 applied and 1 dead-lettered.
+    const lines = renderLiveView({ ...stats, lastPass: { agoMs: 42_400, written: 95 } }).join('\n');
+
+    // Assess
+    expect(lines).toContain(
+      'applied   90 verified in the sinks · dead-lettered 1 · in flight 4 (pass 42s ago)',
+    );
+  });
+
   it('redraws in place on a TTY and prints plain lines otherwise', () => {
     // Prepare
     const tty = Object.assign(new PassThrough(), { isTTY: true });

@@ -589,11 +589,13 @@ def install_partition_query() -> None:
         index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
         if index_name is not None:
             conditions = kwargs.get("hash_key_conditions")
-            if not conditions:
+            # An index the table lacks is moto's to refuse (a ValidationException naming the indexes).
+            index = next((i for i in self.all_indexes() if i.name == index_name), None)
+            if not conditions or index is None:
                 return query(self, hash_key, *args, **kwargs)
             # The index's one sort key and the condition on it (range_comparison and range_objs are the first
             # two parameters after hash_key), which moto applies to it after sorting and sizing every match.
-            sort_keys = [key["AttributeName"] for key in self.get_index(index_name).schema if key["KeyType"] == "RANGE"]
+            sort_keys = [key["AttributeName"] for key in index.schema if key["KeyType"] == "RANGE"]
             range_comparison = args[0] if args else kwargs.get("range_comparison")
             range_objs = args[1] if len(args) > 1 else kwargs.get("range_objs")
             on_sort_key = (sort_keys[0], range_comparison, range_objs) if len(sort_keys) == 1 and range_comparison else None

@@ -141,7 +141,7 @@ describe('moto launcher Query of a global secondary index', () => {
     }
   });
 
-  it('pages and counts an index range as one Query would, and finds nothing for a missing index key', async () => {
+  it('pages and counts an index range as one Query would; a missing index key finds nothing, a missing index is refused', async () => {
     // Prepare
     const range = keyed('x', 'gs > :a', { ':a': 10 });
     const expected = indexed('x', (gs) => gs > 10);
@@ -153,6 +153,12 @@ describe('moto launcher Query of a global secondary index', () => {
       new QueryCommand({ TableName: table, IndexName: 'byG', ...range, Select: 'COUNT' }),
     );
     const none = await indexSortKeys(keyed('z', '', {}));
+    const missingIndex = await dynamodb
+      .send(new QueryCommand({ TableName: table, IndexName: 'nope', ...keyed('x', '', {}) }))
+      .then(
+        () => 'answered',
+        (error: Error) => `${error.name}: ${error.message}`,
+      );
 
     // Assert
     expect(expected.length).toBeGreaterThan(5);
@@ -160,5 +166,7 @@ describe('moto launcher Query of a global secondary index', () => {
     expect(pagedBack).toEqual([...expected].reverse());
     expect(Count).toBe(expected.length);
     expect(none).toEqual([]);
+    // moto's own refusal (AWS answers ValidationException), not a server error of the launcher's index filter.
+    expect(missingIndex).toMatch(/^(ValidationException|ResourceNotFoundException): .*nope/);
   });
 });

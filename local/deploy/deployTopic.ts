@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { Admin, ITopicConfig } from 'kafkajs';
 import kafkajs from 'kafkajs';
 import { DEPLOY_ACTIONS, LOCAL_REPLICATION_FACTOR } from './constants';
 import type { TopicSpec } from './resourceSpecs';
@@ -34,6 +34,21 @@ async function partitionCount(admin: Admin, topic: string): Promise<number | und
   if (!topics.includes(topic)) return undefined;
   const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
   return metadata.topics[0]?.partitions.length ?? 0;
+}
+
+/**
+ * Creates topics and waits until every partition has a leader. kafkajs's own wait (`waitForLeaders: true`)
+ * retries only LEADER_NOT_AVAILABLE, and a KRaft broker may first answer UNKNOWN_TOPIC_OR_PARTITION ("This
+ * server does not host this topic-partition") for a topic it has just created: the wait is done here.
+ *
+ * @example
+ * ```ts
+ * await createTopicsAndWait(admin, [{ topic: 'orders.changes', numPartitions: 3 }]);
+ * ```
+ */
+export async function createTopicsAndWait(admin: Admin, topics: readonly ITopicConfig[]): Promise<void> {
+  await admin.createTopics({ topics: [...topics], waitForLeaders: false, timeout: ADMIN_TIMEOUT_MS });
+  for (const { topic, numPartitions } of topics) await waitForLeaders(admin, topic, numPartitions ?? 1);
 }
 
 async function waitForLeaders(admin: Admin, topic: string, partitions: number): Promise<void> {

@@ -50,6 +50,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { expect, vi } from 'vitest';
 import type { PipelineConfig } from '../../../config/types';
 import type { ChangeBridgeSlice } from '../../../config/validatePipelineConfig';
+import { createTopicsAndWait } from '../../../local/deploy/deployTopic';
 import { kinesisDocumentFromStreamRecord, lambdaRecordFromSdk } from '../../factories/cdcRecords';
 import { runResources } from '../../targets/runResources';
 import { awsClientConfig, integrationEnv, requireEnv } from '../serviceEnv';
@@ -265,7 +266,7 @@ export async function createTopics(kafka: Kafka, topics: readonly ITopicConfig[]
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [...topics], waitForLeaders: true });
+    await createTopicsAndWait(admin, topics);
   } finally {
     await admin.disconnect();
   }

@@ -46,6 +46,7 @@ import {
   readCloudAssembly,
   synthesizeAppObject,
 } from '../../../local/deploy';
+import { createTopicsAndWait } from '../../../local/deploy/deployTopic';
 import { awsClientOptions } from '../../../local/deploy/localEndpoints';
 import type { DeployResult } from '../../../local/deploy/types';
 import { waitUntil } from '../../../local/deploy/waitUntil';
@@ -174,10 +175,7 @@ describe('local deploy onto existing resources', () => {
         Item: { orderId: { S: 'before-bridges' }, customerId: { S: 'c-0' } },
       }),
     );
-    await (await clients.kafkaAdmin()).createTopics({
-      topics: [{ topic, numPartitions: 3 }],
-      waitForLeaders: true,
-    });
+    await createTopicsAndWait(await clients.kafkaAdmin(), [{ topic, numPartitions: 3 }]);
     secretArn = (
       await secrets.send(
         new CreateSecretCommand({ Name: `${prefix}-cache`, SecretString: '{"password":"local"}' }),

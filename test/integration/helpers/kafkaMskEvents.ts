@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { MSKEvent, MSKRecord } from 'aws-lambda';
 import type { IHeaders } from 'kafkajs';
 import { Kafka, logLevel } from 'kafkajs';
+import { createTopicsAndWait } from '../../../local/deploy/deployTopic';
 import { requireEnv } from '../serviceEnv';
 
 export interface TestMessage {
@@ -37,7 +38,7 @@ export async function createTestTopic(kafka: Kafka, prefix: string, partitions =
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    await createTopicsAndWait(admin, [{ topic, numPartitions: partitions }]);
   } finally {
     await admin.disconnect();
   }

@@ -29,6 +29,21 @@ describe('moto launcher cycle collector', () => {
   const motoPort = () => Number(new URL(requireEnv('AWS_ENDPOINT_URL_DYNAMODB')).port);
   const tables: string[] = [];
 
+  /** A table keyed `id` (S), deleted after the suite. */
+  async function createTable(prefix: string): Promise<string> {
+    const name = `${prefix}-${randomUUID().slice(0, 8)}`;
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      }),
+    );
+    tables.push(name);
+    return name;
+  }
+
   afterAll(async () => {
     for (const name of tables) await dynamodb.send(new DeleteTableCommand({ TableName: name }));
     dynamodb.destroy();
@@ -42,16 +57,7 @@ describe('moto launcher cycle collector', () => {
       // Prepare: the status before, and a table of ITEMS items written after it.
       const before = await readMotoStatus(motoPort());
       expect(before.gc).toBeDefined();
-      const name = `gc-${randomUUID().slice(0, 8)}`;
-      await dynamodb.send(
-        new CreateTableCommand({
-          TableName: name,
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        }),
-      );
-      tables.push(name);
+      const name = await createTable('gc');
       for (let first = 0; first < ITEMS; first += 25) {
         await dynamodb.send(
           new BatchWriteItemCommand({
@@ -87,16 +93,7 @@ describe('moto launcher cycle collector', () => {
     'runs a young collection every 50 000 allocations, not every 700: a few per thousand items written',
     async () => {
       // Prepare
-      const name = `gc-young-${randomUUID().slice(0, 8)}`;
-      await dynamodb.send(
-        new CreateTableCommand({
-          TableName: name,
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        }),
-      );
-      tables.push(name);
+      const name = await createTable('gc-young');
       const before = await readMotoStatus(motoPort());
 
       // Act: 1 000 items in 40 requests.

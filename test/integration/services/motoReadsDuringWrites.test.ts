@@ -7,7 +7,6 @@
  */
 import {
   BatchWriteItemCommand,
-  CreateTableCommand,
   DeleteTableCommand,
   DynamoDBClient,
   PutItemCommand,
@@ -16,6 +15,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClientConfig } from '../serviceEnv';
+import { createIndexedTable } from './streamedTable';
 
 /** Items of partition `p` before the writers start: enough that one read walks them across thread switches. */
 const PREFILLED = 3_000;
@@ -29,31 +29,7 @@ describe('moto launcher reads during writes', () => {
 
   beforeAll(async () => {
     dynamodb = new DynamoDBClient({ ...awsClientConfig('AWS_ENDPOINT_URL_DYNAMODB'), maxAttempts: 1 });
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: table,
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-          { AttributeName: 'g', AttributeType: 'S' },
-        ],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: 'byG',
-            KeySchema: [
-              { AttributeName: 'g', KeyType: 'HASH' },
-              { AttributeName: 'sk', KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'KEYS_ONLY' },
-          },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await createIndexedTable(dynamodb, table, 'sk', 'KEYS_ONLY');
     for (let i = 0; i < PREFILLED; i += 25)
       await dynamodb.send(
         new BatchWriteItemCommand({

@@ -27,3 +27,41 @@ export async function createStreamedTable(
   const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: table }));
   return Table?.LatestStreamArn as string;
 }
+
+/**
+ * A pay-per-request table keyed `pk` (S) + `sk` (S) with a global secondary index `byG` keyed `g` (S) and
+ * `indexSortKey` (`sk`, or `gs` as a number), projecting `projection`.
+ */
+export async function createIndexedTable(
+  dynamodb: DynamoDBClient,
+  table: string,
+  indexSortKey: 'sk' | 'gs',
+  projection: 'ALL' | 'KEYS_ONLY',
+): Promise<void> {
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: table,
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+        { AttributeName: 'g', AttributeType: 'S' },
+        ...(indexSortKey === 'gs' ? [{ AttributeName: 'gs', AttributeType: 'N' as const }] : []),
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byG',
+          KeySchema: [
+            { AttributeName: 'g', KeyType: 'HASH' },
+            { AttributeName: indexSortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: projection },
+        },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+}

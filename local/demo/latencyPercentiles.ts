@@ -7,7 +7,7 @@
  * latencyTrend([{ at: 0, ms: 900 }, { at: 5, ms: 1000 }, { at: 10, ms: 2500 }]); // 1600
  * ```
  */
-import type { LatencySummary, PathLatency } from './types';
+import type { LatencyPercentiles, LatencySummary, PathLatency } from './types';
 
 export function percentile(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null;
@@ -15,7 +15,7 @@ export function percentile(sorted: readonly number[], p: number): number | null 
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
 }
 
-export function latencyPercentiles(samples: readonly number[], timeouts: number): LatencySummary {
+export function latencyPercentiles(samples: readonly number[], timeouts: number): LatencyPercentiles {
   const sorted = [...samples].sort((a, b) => a - b);
   return {
     samples: sorted.length,

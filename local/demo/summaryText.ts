@@ -6,7 +6,7 @@
  * console.log(summaryText(summary).join('\n'));
  * ```
  */
-import type { DemoEventKind, DemoSummary, KindAccounting, LatencyWarmup } from './types';
+import type { DemoEventKind, DemoSummary, KindAccounting, LatencyPercentiles } from './types';
 
 /** ` (click 2 · telemetry 1)`: the kinds a figure comes from, when any. */
 function byKind(summary: DemoSummary, field: keyof KindAccounting): string {
@@ -88,6 +88,6 @@ export function summaryText(summary: DemoSummary): string[] {
 }
 
 /** `p50 …ms · p95 …ms · p99 …ms · max …ms (n samples, k timed out)`. */
-function percentilesText(l: Omit<LatencyWarmup, 'ms'>): string {
+function percentilesText(l: LatencyPercentiles): string {
   return `p50 ${l.p50 ?? '-'}ms · p95 ${l.p95 ?? '-'}ms · p99 ${l.p99 ?? '-'}ms · max ${l.max ?? '-'}ms (${l.samples} samples${l.timeouts > 0 ? `, ${l.timeouts} timed out` : ''})`;
 }

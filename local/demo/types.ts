@@ -131,13 +131,17 @@ export interface EffectCheck {
   readonly deadLettered?: number;
 }
 
-export interface LatencySummary {
+/** Nearest-rank percentiles of a set of latency samples (`latencyPercentiles`), and the probes that timed out. */
+export interface LatencyPercentiles {
   readonly samples: number;
   readonly timeouts: number;
   readonly p50: number | null;
   readonly p95: number | null;
   readonly p99: number | null;
   readonly max: number | null;
+}
+
+export interface LatencySummary extends LatencyPercentiles {
   /** Latency growth over the run (`latencyTrend`), when the tracker had enough probes. */
   readonly trendMs?: number | null;
   /**
@@ -152,14 +156,8 @@ export interface LatencySummary {
   readonly warmup?: LatencyWarmup;
 }
 
-export interface LatencyWarmup {
+export interface LatencyWarmup extends LatencyPercentiles {
   readonly ms: number;
-  readonly samples: number;
-  readonly timeouts: number;
-  readonly p50: number | null;
-  readonly p95: number | null;
-  readonly p99: number | null;
-  readonly max: number | null;
 }
 
 export interface PathLatency {

@@ -14,8 +14,11 @@ import { type PrivatePipeline, startPrivatePipeline } from './privatePipeline';
 
 const MINUTE = 60_000;
 let pipeline: PrivatePipeline;
+/** The demo's own log lines of the last run (its drain outcome among them), shown when a check fails. */
+let runLog: string[] = [];
 
 function run(options: Partial<RunDemoOptions> & { seed: number }): Promise<DemoSummary> {
+  runLog = [];
   return runDemo({
     config,
     deployment: pipeline.pipeline.deployment,
@@ -23,7 +26,7 @@ function run(options: Partial<RunDemoOptions> & { seed: number }): Promise<DemoS
     rate: 300,
     drainTimeoutMs: 4 * MINUTE,
     view: false,
-    log: () => undefined,
+    log: (line) => runLog.push(line),
     ...options,
   });
 }
@@ -40,7 +43,7 @@ function written(count: number, ms: number): { onProgress: (n: number) => void; 
 
 function expectExactlyOnce(summary: DemoSummary): void {
   const failing = summary.checks.filter((c) => c.lost + c.doubleApplied + c.mismatched > 0);
-  expect(failing, JSON.stringify(failing, null, 2)).toEqual([]);
+  expect(failing, `${JSON.stringify(failing, null, 2)}\n${runLog.join('\n')}`).toEqual([]);
   expect(summary).toMatchObject({ lost: 0, doubleApplied: 0, mismatched: 0, ok: true });
   expect(summary.applied + summary.deadLettered).toBe(summary.events);
   // The clickstream's sessions, day counters and funnel: every session closed and compared, the known

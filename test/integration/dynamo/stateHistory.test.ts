@@ -61,6 +61,14 @@ function failing(client: DynamoDBClient, failures: Record<string, number>) {
   return client;
 }
 
+/**
+ * The history's TTL in the test that checks it: the events carry times from T0 (2025-11-26), so with an hour
+ * their items were already past their expiry, and the local TTL sweeper (every 5 s) could delete them between
+ * the handler's writes and the reads (a clean-clone CI run failed so); AWS takes days to delete. Four years
+ * keeps them in the future.
+ */
+const HISTORY_TTL_SECONDS = 4 * 365 * 86_400;
+
 describe('kafka-to-dynamodb: state history', () => {
   const fixture = useDynamoSinkFixture();
   const { client, kafka } = fixture;
@@ -116,7 +124,7 @@ describe('kafka-to-dynamodb: state history', () => {
 
   it('keeps every version with its time, actor and cause, and answers the state as of a version or a time', async () => {
     // Prepare
-    const { state, topic, handlerOn, read } = await setUp({ ttlSeconds: 3_600 });
+    const { state, topic, handlerOn, read } = await setUp({ ttlSeconds: HISTORY_TTL_SECONDS });
     const events = [1, 2, 3, 4, 5].flatMap((v) => [
       orderEvent('o-1', v),
       ...(v <= 2 ? [orderEvent('o-2', v, { amount: v * 10 })] : []),
@@ -149,7 +157,7 @@ describe('kafka-to-dynamodb: state history', () => {
     ).toEqual(latest);
     const items = await scanItems(client, read.name);
     expect(items.map((item) => item.expiresAt)).toEqual(
-      items.map((item) => Math.floor(Number(item.sb_at) / 1000) + 3_600),
+      items.map((item) => Math.floor(Number(item.sb_at) / 1000) + HISTORY_TTL_SECONDS),
     );
   });
 

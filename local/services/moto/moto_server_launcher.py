@@ -686,14 +686,19 @@ def snapshot_items(table: Any) -> list[Any]:
     return items
 
 
-def self_check_table(sort_key_type: str) -> Any:
-    """A table keyed `pk` (S) and `sk` of the given type, for the start-up checks."""
+def self_check_table(sort_key_type: str, more_attr: tuple[tuple[str, str], ...] = (), **indexes: Any) -> Any:
+    """A table keyed `pk` (S) and `sk` of the given type, for the start-up checks; `more_attr` (name, type)
+    and `indexes` (Table's `global_indexes`, …) for a check that needs an index."""
     return Table(
         "streambridge-self-check",
         account_id="000000000000",
         region="us-east-1",
         schema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        attr=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": sort_key_type}],
+        attr=[
+            {"AttributeName": name, "AttributeType": kind}
+            for name, kind in (("pk", "S"), ("sk", sort_key_type), *more_attr)
+        ],
+        **indexes,
     )
 
 
@@ -726,17 +731,9 @@ def check_partition_query() -> None:
 
 def check_index_query() -> None:
     """An index Query returns the items of its index key, in index sort key order, as moto's own walk does."""
-    table = Table(
-        "streambridge-self-check-index",
-        account_id="000000000000",
-        region="us-east-1",
-        schema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        attr=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-            {"AttributeName": "g", "AttributeType": "S"},
-            {"AttributeName": "gs", "AttributeType": "N"},
-        ],
+    table = self_check_table(
+        "S",
+        (("g", "S"), ("gs", "N")),
         global_indexes=[
             {
                 "IndexName": "byG",

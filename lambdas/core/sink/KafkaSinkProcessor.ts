@@ -187,6 +187,7 @@ export class KafkaSinkProcessor {
     metrics.flush();
     logger.info('batch done', {
       records,
+      topics: [...new Set(partitions.map((p) => p.topic))],
       partitions: partitions.length,
       failed: failures.map((f) => ({ topic: f.topic, partition: f.partition, offset: f.offset })),
       ms: Date.now() - started,

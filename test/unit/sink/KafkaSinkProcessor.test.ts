@@ -56,6 +56,28 @@ describe('KafkaSinkProcessor', () => {
     expect(emf._aws.CloudWatchMetrics[0].Namespace).toBe('Streambridge');
   });
 
+  it("logs each batch's records, topics, partitions and time in one line", async () => {
+    // Prepare
+    const logged: string[] = [];
+    const processor = new KafkaSinkProcessor({
+      name: 'test-sink',
+      sink: { applyPartition: async () => ({}) },
+      deadLetters: { send: async () => {} },
+      logger: new Logger('test-sink', { write: (line) => logged.push(line) }),
+      metrics: new Metrics('test-sink', quiet),
+    });
+    const event = mskEvent([
+      { partition: 0, offset: 5, value: { n: 1 } },
+      { partition: 2, offset: 9, value: { n: 2 } },
+    ]);
+    // Act
+    await processor.process(event);
+    // Assess
+    const done = logged.map((line) => JSON.parse(line)).find((entry) => entry.message === 'batch done');
+    expect(done).toMatchObject({ records: 2, topics: ['events'], partitions: 2, failed: [] });
+    expect(done.ms).toBeGreaterThanOrEqual(0);
+  });
+
   it('dead-letters undecodable records with coordinates and goes on', async () => {
     // Prepare
     const { processor, letters } = processorWith({ applyPartition: async () => ({}) });

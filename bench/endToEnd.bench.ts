@@ -5,7 +5,7 @@
  * (`runDemo`: source tables, the clickstream topic, both change paths, both sinks). Details:
  * docs/performance.md ("How the benchmarks measure").
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -37,6 +37,7 @@ import {
 import { readMotoStatus } from '../local/services/moto/readMotoStatus';
 import type { MotoStatus } from '../local/services/moto/types';
 import config from '../streambridge.config';
+import { type BatchTimes, handlerBatchTimes } from './handlerBatchTimes';
 import type { Benchmark, Figure } from './harness';
 import { figuresTable } from './harness';
 import { type CopyLag, kinesisCopyLag } from './kinesisCopyLag';
@@ -106,6 +107,17 @@ export interface StepResult {
   readonly moto?: readonly OperationUsage[];
   /** The DynamoDB → Kinesis copy's lag for the changes written during the step, by stream. */
   readonly copyLag?: Readonly<Record<string, CopyLag>>;
+  /** The handlers' time per batch while the step wrote, by function and topic (slowest p99 first). */
+  readonly batchTimes?: readonly BatchTimes[];
+}
+
+/** The handlers' batch times in [from, to], from the runtime log; none when the log cannot be read. */
+function stepBatchTimes(run: PipelineRun, from: number, to: number): BatchTimes[] {
+  try {
+    return handlerBatchTimes(readFileSync(run.pipeline.logFile, 'utf8'), from, to);
+  } catch {
+    return [];
+  }
 }
 
 /** The copy lag of each Kinesis streaming destination of the deployment for changes made in [from, to]. */
@@ -287,6 +299,7 @@ async function step(run: PipelineRun, rate: number, ms: number, seed: number, lo
     log(`e2e: Kinesis copy lag not read: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   });
+  const batchTimes = stepBatchTimes(run, writingFrom, drainingAt || Date.now());
   const result: StepResult = {
     rate,
     achieved,
@@ -302,6 +315,7 @@ async function step(run: PipelineRun, rate: number, ms: number, seed: number, lo
     summary,
     ...(moto ? { moto } : {}),
     ...(copyLag ? { copyLag } : {}),
+    ...(batchTimes.length > 0 ? { batchTimes } : {}),
   };
   const { p50, p95, p99, samples, trendMs } = summary.latencyMs;
   log(
@@ -310,6 +324,12 @@ async function step(run: PipelineRun, rate: number, ms: number, seed: number, lo
   if (moto)
     log(
       `e2e: moto server at ${rate} events/s (${summary.events} events):\n${requestUsageTable(moto, summary.events)}`,
+    );
+  if (batchTimes.length > 0)
+    log(
+      `e2e: handler time per batch at ${rate} events/s (p50/p99/max ms, batches, records p50):\n${batchTimes
+        .map((t) => `  ${t.handler}: ${t.p50}/${t.p99}/${t.max} (${t.batches}, ${t.recordsP50})`)
+        .join('\n')}`,
     );
   for (const [table, lag] of Object.entries(copyLag ?? {}))
     log(
@@ -375,8 +395,28 @@ function latencyFigures(
     return { name: `e2e latency ${p} ${label}`, value, unit: 'ms', ...goal, detail };
   });
   const lags = Object.entries(result.copyLag ?? {});
+  const slowest = result.batchTimes?.[0];
   return [
     ...percentiles,
+    ...(slowest
+      ? [
+          {
+            name: `e2e handler time per batch p99 ${label} (slowest handler)`,
+            value: slowest.p99,
+            unit: 'ms',
+            detail: {
+              handler: slowest.handler,
+              rate: result.rate,
+              ...Object.fromEntries(
+                (result.batchTimes ?? []).map((t) => [
+                  t.handler,
+                  `${t.p50}/${t.p99} (${t.batches} batches of ${t.recordsP50})`,
+                ]),
+              ),
+            },
+          } satisfies Figure,
+        ]
+      : []),
     ...lags.map(
       ([table, lag]): Figure => ({
         name: `e2e DynamoDB→Kinesis copy lag p99 ${label}${lags.length > 1 ? ` (${table})` : ''}`,

@@ -271,7 +271,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
         await lookUpServers();
       lastLag = await lag.read().catch(() => lastLag);
       // While draining, the drain loop runs the verification passes itself. While running, a pass only
-      // feeds the view's "applied" count: none without a view, and never more than a tenth of the time (a pass
+      // feeds the view's "applied" count: none without a view, and never more than a fifth of the time (a pass
       // reads every expected effect, so it grows with the run and loads the servers the run measures).
       if (
         view &&

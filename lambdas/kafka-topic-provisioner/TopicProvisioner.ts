@@ -11,6 +11,7 @@
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ConfigResourceTypes } from 'kafkajs';
+import { createTopicsAndWait } from '../core/kafka/createTopicsAndWait';
 import { PROVISIONER_LIMITS } from './constants';
 import { TopicProvisioningError } from './errors';
 import type { KafkaTopicProperties, TopicAdmin, TopicSpec } from './types';
@@ -69,17 +70,13 @@ export class TopicProvisioner {
     const existing = await this.#partitionCount(desired.name);
     const configEntries = Object.entries(desired.configs).map(([name, value]) => ({ name, value }));
     if (existing === undefined) {
-      await this.#admin.createTopics({
-        waitForLeaders: true,
-        topics: [
-          {
-            topic: desired.name,
-            numPartitions: desired.partitions,
-            replicationFactor: desired.replicationFactor,
-            configEntries,
-          },
-        ],
-      });
+      const topic = {
+        topic: desired.name,
+        numPartitions: desired.partitions,
+        replicationFactor: desired.replicationFactor,
+        configEntries,
+      };
+      await createTopicsAndWait(this.#admin, [topic], { timeoutMs: PROVISIONER_LIMITS.createTimeoutMs });
       return;
     }
     if (desired.partitions < existing) {

@@ -3,6 +3,8 @@
 export const PROVISIONER_LIMITS = {
   /** Time kept to answer CloudFormation after the work is cut off. */
   responseMarginMs: 5_000,
+  /** How long a topic's creation, until every partition has a leader, is awaited. */
+  createTimeoutMs: 30_000,
   /** How long a topic deletion is awaited. */
   deleteTimeoutMs: 30_000,
   /** CloudFormation keeps at most 4 KB of a response; the reason is cut well below that. */

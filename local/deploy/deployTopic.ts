@@ -1,9 +1,9 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
 import kafkajs from 'kafkajs';
+import { createTopicsAndWait as createTopicsWithLeaders } from '../../lambdas/core/kafka/createTopicsAndWait';
 import { DEPLOY_ACTIONS, LOCAL_REPLICATION_FACTOR } from './constants';
 import type { TopicSpec } from './resourceSpecs';
 import type { DeployAction } from './types';
-import { waitUntil } from './waitUntil';
 
 // kafkajs is CommonJS: its enums are reachable only through the default export under Node's ESM loader.
 const { ConfigResourceTypes, ConfigSource } = kafkajs;
@@ -37,31 +37,16 @@ async function partitionCount(admin: Admin, topic: string): Promise<number | und
 }
 
 /**
- * Creates topics and waits until every partition has a leader. kafkajs's own wait (`waitForLeaders: true`)
- * retries only LEADER_NOT_AVAILABLE, and a KRaft broker may first answer UNKNOWN_TOPIC_OR_PARTITION ("This
- * server does not host this topic-partition") for a topic it has just created: the wait is done here.
+ * Creates topics on the local broker and waits until every partition has a leader (see
+ * `lambdas/core/kafka/createTopicsAndWait.ts` for why not kafkajs's own wait).
  *
  * @example
  * ```ts
  * await createTopicsAndWait(admin, [{ topic: 'orders.changes', numPartitions: 3 }]);
  * ```
  */
-export async function createTopicsAndWait(admin: Admin, topics: readonly ITopicConfig[]): Promise<void> {
-  await admin.createTopics({ topics: [...topics], waitForLeaders: false, timeout: ADMIN_TIMEOUT_MS });
-  for (const { topic, numPartitions } of topics) await waitForLeaders(admin, topic, numPartitions ?? 1);
-}
-
-async function waitForLeaders(admin: Admin, topic: string, partitions: number): Promise<void> {
-  await waitUntil(`leaders of the ${partitions} partitions of topic ${topic}`, ADMIN_TIMEOUT_MS, async () => {
-    try {
-      const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
-      const led = metadata.topics[0]?.partitions.filter((partition) => partition.leader >= 0) ?? [];
-      return led.length >= partitions ? true : undefined;
-    } catch (error) {
-      if ((error as { retriable?: boolean }).retriable) return undefined;
-      throw error;
-    }
-  });
+export function createTopicsAndWait(admin: Admin, topics: readonly ITopicConfig[]): Promise<void> {
+  return createTopicsWithLeaders(admin, topics, { timeoutMs: ADMIN_TIMEOUT_MS });
 }
 
 /** The configs set on the topic itself (not inherited from the broker). */
@@ -92,21 +77,14 @@ async function topicConfigs(admin: Admin, topic: string): Promise<Record<string,
 export async function deployTopic(admin: Admin, spec: TopicSpec): Promise<TopicOutcome> {
   const current = await partitionCount(admin, spec.topicName);
   if (current === undefined) {
-    await admin.createTopics({
-      topics: [
-        {
-          topic: spec.topicName,
-          numPartitions: spec.partitions,
-          replicationFactor: LOCAL_REPLICATION_FACTOR,
-          configEntries: Object.entries(spec.configs).map(([name, value]) => ({ name, value })),
-        },
-      ],
-      // kafkajs waits for leaders retrying only LEADER_NOT_AVAILABLE; a KRaft broker may first answer
-      // UNKNOWN_TOPIC_OR_PARTITION for a new topic, so the wait is done here.
-      waitForLeaders: false,
-      timeout: ADMIN_TIMEOUT_MS,
-    });
-    await waitForLeaders(admin, spec.topicName, spec.partitions);
+    await createTopicsAndWait(admin, [
+      {
+        topic: spec.topicName,
+        numPartitions: spec.partitions,
+        replicationFactor: LOCAL_REPLICATION_FACTOR,
+        configEntries: Object.entries(spec.configs).map(([name, value]) => ({ name, value })),
+      },
+    ]);
     const replicas =
       spec.replicationFactor === LOCAL_REPLICATION_FACTOR
         ? ''

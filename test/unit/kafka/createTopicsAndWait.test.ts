@@ -1,0 +1,76 @@
+import type { Admin, ITopicMetadata } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { createTopicsAndWait } from '../../../lambdas/core/kafka/createTopicsAndWait';
+
+type Answer = ITopicMetadata | Error;
+
+/** An admin whose metadata lookups answer from a script, one entry per call (the last one repeats). */
+function scriptedAdmin(answers: readonly Answer[]) {
+  const created: unknown[] = [];
+  let lookups = 0;
+  const admin = {
+    createTopics: async (options: unknown) => {
+      created.push(options);
+      return true;
+    },
+    fetchTopicMetadata: async () => {
+      const answer = answers[Math.min(lookups, answers.length - 1)] as Answer;
+      lookups++;
+      if (answer instanceof Error) throw answer;
+      return { topics: [answer] };
+    },
+  } satisfies Pick<Admin, 'createTopics' | 'fetchTopicMetadata'>;
+  return { admin, created, lookups: () => lookups };
+}
+
+function led(name: string, leaders: readonly number[]): ITopicMetadata {
+  return {
+    name,
+    partitions: leaders.map((leader, partitionId) => ({
+      partitionId,
+      leader,
+      replicas: [1],
+      isr: [1],
+      partitionErrorCode: 0,
+    })),
+  };
+}
+
+/** kafkajs's error for a topic a KRaft broker has created but does not host yet: retriable. */
+function unknownTopic(): Error {
+  return Object.assign(new Error('This server does not host this topic-partition'), {
+    type: 'UNKNOWN_TOPIC_OR_PARTITION',
+    retriable: true,
+  });
+}
+
+describe('createTopicsAndWait', () => {
+  it("creates without kafkajs's wait and waits out a new topic's unknown-topic answers until every partition has a leader", async () => {
+    // Prepare
+    const { admin, created, lookups } = scriptedAdmin([
+      unknownTopic(),
+      unknownTopic(),
+      led('orders', [1, -1, 1]),
+      led('orders', [1, 1, 1]),
+    ]);
+    // Act
+    await createTopicsAndWait(admin, [{ topic: 'orders', numPartitions: 3 }], { timeoutMs: 5_000 });
+    // Assess
+    expect(created).toEqual([
+      { topics: [{ topic: 'orders', numPartitions: 3 }], waitForLeaders: false, timeout: 5_000 },
+    ]);
+    expect(lookups()).toBe(4);
+  });
+
+  it('rethrows a broker error that is not retriable and gives up, naming the topic, past the timeout', async () => {
+    const denied = Object.assign(new Error('Not authorized to access topics'), { retriable: false });
+    await expect(
+      createTopicsAndWait(scriptedAdmin([denied]).admin, [{ topic: 'orders' }], { timeoutMs: 5_000 }),
+    ).rejects.toBe(denied);
+    await expect(
+      createTopicsAndWait(scriptedAdmin([unknownTopic()]).admin, [{ topic: 'orders', numPartitions: 2 }], {
+        timeoutMs: 300,
+      }),
+    ).rejects.toThrow('topic orders: its 2 partitions had no leader 300 ms after it was created');
+  });
+});

@@ -50,6 +50,7 @@ try:
     import moto.core.responses as moto_responses
     import moto.core.serialize as moto_serialize
     import moto.dynamodb.models as dynamodb_models
+    import moto.dynamodb.responses as dynamodb_responses
     from moto.core.exceptions import JsonRESTError
     from moto.core.utils import utcnow
     from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
@@ -420,8 +421,16 @@ class TransactionJournal:
 JOURNALED = threading.local()
 
 
+# Set while an UpdateItem runs on a table without a stream (see install_update_copy_skips).
+STREAMLESS_UPDATE = threading.local()
+
+
 class TableCopySkipper:
-    """moto's module `copy`, except that a deep copy of a Table inside a journaled transaction is the table itself."""
+    """
+    moto's module `copy`, except that a deep copy of a Table inside a journaled transaction is the table
+    itself, and so is the deep copy of the item an UpdateItem of a table without a stream takes (moto keeps
+    it only for the stream record's old image).
+    """
 
     def __getattr__(self, name: str) -> Any:
         return getattr(copy, name)
@@ -430,7 +439,92 @@ class TableCopySkipper:
     def deepcopy(value: Any, memo: Any = None) -> Any:
         if isinstance(value, Table) and getattr(JOURNALED, "active", False):
             return value
+        if isinstance(value, Item) and getattr(STREAMLESS_UPDATE, "active", False):
+            return value
         return copy.deepcopy(value, memo)
+
+
+class ItemCopySkipper:
+    """
+    The module `copy` of moto's DynamoDB responses, whose one deep copy is of the item an UpdateItem is
+    about to change, read at once with `to_json()` for the old attributes the response returns: `to_json()`
+    builds new containers and shares only strings, so the copy is the item itself.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+    @staticmethod
+    def deepcopy(value: Any, memo: Any = None) -> Any:
+        if isinstance(value, Item):
+            return value
+        return copy.deepcopy(value, memo)
+
+
+def install_update_copy_skips() -> None:
+    """
+    An UpdateItem deep-copied its item twice: once for the response's old attributes (read at once as JSON)
+    and once for the stream record's old image, also on tables without a stream. A DynamoType's deep copy is
+    Python code per value, so on an aggregate's item (six partitions' ledgers of offset runs) the two were a
+    fifth of the request's CPU. Both copies are skipped where nothing needs them.
+    """
+    update_item = DynamoDBBackend.update_item
+
+    @functools.wraps(update_item)
+    def update_without_unused_copy(self: Any, table_name: str, *args: Any, **kwargs: Any) -> Any:
+        STREAMLESS_UPDATE.active = self.get_table(table_name).stream_shard is None
+        try:
+            return update_item(self, table_name, *args, **kwargs)
+        finally:
+            STREAMLESS_UPDATE.active = False
+
+    DynamoDBBackend.update_item = update_without_unused_copy
+    dynamodb_responses.copy = ItemCopySkipper()
+
+
+def check_update_copies() -> None:
+    """
+    What the skipped copies relied on: an item's `to_json()` is not changed by a later update of the item
+    (numbers, lists, sets, maps), and a streamed table's UpdateItem still records the item as it was.
+    """
+    backend = DynamoDBBackend("us-east-1", "000000000000")
+    for name, streams in (("plain", None), ("streamed", {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})):
+        backend.create_table(
+            name,
+            schema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            attr=[{"AttributeName": "pk", "AttributeType": "S"}],
+            throughput=None,
+            billing_mode="PAY_PER_REQUEST",
+            indexes=None,
+            global_indexes=None,
+            streams=streams,
+            tags=[],
+            deletion_protection_enabled=False,
+            sse_specification=None,
+            warm_throughput=None,
+        )
+        def item() -> dict[str, Any]:
+            return {"pk": {"S": "a"}, "n": {"N": "1"}, "l": {"L": [{"S": "x"}]}, "ss": {"SS": ["p"]}, "m": {"M": {"k": {"N": "1"}}}}
+
+        backend.put_item(name, item())
+        old = backend.get_item(name, {"pk": {"S": "a"}}).to_json()["Attributes"]
+        backend.update_item(
+            name,
+            {"pk": {"S": "a"}},
+            update_expression="SET n = :n, l = list_append(l, :l), m.k = :n ADD ss :ss",
+            expression_attribute_names={},
+            expression_attribute_values={":n": {"N": "2"}, ":l": {"L": [{"S": "y"}]}, ":ss": {"SS": ["q"]}},
+        )
+        if old != item():
+            raise MotoMismatch(f"an item's JSON read before an update changed with it: {old}")
+        after = backend.get_item(name, {"pk": {"S": "a"}}).to_json()["Attributes"]
+        if after["n"] != {"N": "2"} or after["l"] != {"L": [{"S": "x"}, {"S": "y"}]} or sorted(after["ss"]["SS"]) != ["p", "q"]:
+            raise MotoMismatch(f"an update left the item as {after}")
+        shard = backend.tables[name].stream_shard
+        if shard is not None:
+            record = shard.items[-1].record["dynamodb"]
+            if record.get("OldImage", {}).get("n") != {"N": "1"} or record.get("NewImage", {}).get("n") != {"N": "2"}:
+                raise MotoMismatch(f"a streamed update recorded {record}")
 
 
 def install_transaction_journal() -> None:
@@ -823,6 +917,8 @@ def self_check() -> None:
     require(StreamShard, "add", "get")
     require(DynamoDBBackend, "transact_write_items", "create_table", "put_item")
     require(dynamodb_models, "copy")
+    require(dynamodb_responses, "copy")
+    require(DynamoDBBackend, "update_item", "get_table")
     require(moto_backends, "list_of_moto_modules")
     require(moto_responses, "method_names_from_class")
     for model in UNTRACKED_MODELS:
@@ -1124,6 +1220,8 @@ def main(argv: list[str] | None = None) -> None:
         check_expression_lexing_cache()
         install_dispatch_caches()
         install_fast_json()
+        install_update_copy_skips()
+        check_update_copies()
     except MotoMismatch as error:
         sys.exit(
             f"streambridge moto launcher: moto {moto.__version__} lacks what the launcher relies on ({error}); "

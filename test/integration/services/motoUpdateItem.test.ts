@@ -6,7 +6,6 @@
  */
 import {
   type AttributeValue,
-  CreateTableCommand,
   DeleteTableCommand,
   DynamoDBClient,
   GetItemCommand,
@@ -22,7 +21,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClientConfig } from '../serviceEnv';
-import { createStreamedTable } from './streamedTable';
+import { createKeyedTable, createStreamedTable } from './streamedTable';
 
 const KEY = { pk: { S: 'a' }, sk: { S: '1' } };
 
@@ -66,20 +65,7 @@ describe('moto launcher UpdateItem without the unused item copies', () => {
   beforeAll(async () => {
     dynamodb = new DynamoDBClient(awsClientConfig('AWS_ENDPOINT_URL_DYNAMODB'));
     streams = new DynamoDBStreamsClient(awsClientConfig('AWS_ENDPOINT_URL_DYNAMODB_STREAMS'));
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: plain,
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await createKeyedTable(dynamodb, plain, 'S', false);
     streamArn = await createStreamedTable(dynamodb, streamed, 'S');
   });
 

@@ -1,14 +1,16 @@
 /**
- * A pay-per-request table keyed `pk` (S) + `sk` with a NEW_AND_OLD_IMAGES stream, as the moto launcher's tests
- * use it; returns the stream's ARN.
+ * The moto launcher tests' tables: pay-per-request, keyed `pk` (S) + `sk`, with a NEW_AND_OLD_IMAGES stream
+ * or without, or with a global secondary index.
  */
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
-export async function createStreamedTable(
+/** A table keyed `pk` (S) + `sk` of `sortKeyType`, with a NEW_AND_OLD_IMAGES stream unless `stream` is false. */
+export async function createKeyedTable(
   dynamodb: DynamoDBClient,
   table: string,
   sortKeyType: 'S' | 'N',
-): Promise<string> {
+  stream = true,
+): Promise<void> {
   await dynamodb.send(
     new CreateTableCommand({
       TableName: table,
@@ -21,9 +23,20 @@ export async function createStreamedTable(
         { AttributeName: 'sk', AttributeType: sortKeyType },
       ],
       BillingMode: 'PAY_PER_REQUEST',
-      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      ...(stream
+        ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } }
+        : {}),
     }),
   );
+}
+
+/** A table keyed `pk` (S) + `sk` with a NEW_AND_OLD_IMAGES stream; returns the stream's ARN. */
+export async function createStreamedTable(
+  dynamodb: DynamoDBClient,
+  table: string,
+  sortKeyType: 'S' | 'N',
+): Promise<string> {
+  await createKeyedTable(dynamodb, table, sortKeyType);
   const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: table }));
   return Table?.LatestStreamArn as string;
 }

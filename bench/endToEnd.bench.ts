@@ -111,13 +111,17 @@ export interface StepResult {
   readonly batchTimes?: readonly BatchTimes[];
 }
 
-/** The handlers' batch times in [from, to], from the runtime log; none when the log cannot be read. */
+/**
+ * The handlers' batch times in [from, to], from the runtime log and the file it moved on from (a step can
+ * span the move); none when neither can be read.
+ */
 function stepBatchTimes(run: PipelineRun, from: number, to: number): BatchTimes[] {
-  try {
-    return handlerBatchTimes(readFileSync(run.pipeline.logFile, 'utf8'), from, to);
-  } catch {
-    return [];
-  }
+  const { logFile } = run.pipeline;
+  const text = [`${logFile}.1`, logFile]
+    .filter((file) => existsSync(file))
+    .map((file) => readFileSync(file, 'utf8'))
+    .join('\n');
+  return text ? handlerBatchTimes(text, from, to) : [];
 }
 
 /** The copy lag of each Kinesis streaming destination of the deployment for changes made in [from, to]. */

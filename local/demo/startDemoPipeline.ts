@@ -11,7 +11,6 @@
  * await running.stop();
  * ```
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Logger } from '../../lambdas/core/Logger';
 import {
@@ -24,6 +23,7 @@ import {
 import type { DeploymentState, LocalEndpoints } from '../deploy/types';
 import { type LocalRuntime, runLocal } from '../runtime';
 import type { LocalDeployment } from '../runtime/types';
+import { RuntimeLog } from './RuntimeLog';
 
 export interface StartDemoPipelineOptions {
   readonly endpoints: LocalEndpoints;
@@ -57,8 +57,8 @@ export async function startDemoPipeline(options: StartDemoPipelineOptions): Prom
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const stateFile = resolve(projectDir, options.stateFile ?? DEPLOY_PATHS.stateFile);
   const logFile = resolve(projectDir, options.logFile ?? join('.streambridge', 'logs', 'demo-runtime.log'));
-  mkdirSync(dirname(logFile), { recursive: true });
-  const writeLog = (line: string) => appendFileSync(logFile, `${line}\n`);
+  const runtimeLog = new RuntimeLog(logFile);
+  const writeLog = (line: string) => runtimeLog.write(line);
 
   let assemblyDir = options.assemblyDir;
   if (!assemblyDir) {

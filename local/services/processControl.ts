@@ -10,8 +10,8 @@ export interface SpawnedServer {
   exitReason(): string | undefined;
 }
 
-/** Keeps the previous log beside the new one so a crash before a restart can still be read. */
-function rotateLog(logFile: string): void {
+/** Keeps the previous log beside the new one (`<file>.1`) so a crash before a restart can still be read. */
+export function rotateLog(logFile: string): void {
   if (existsSync(logFile) && statSync(logFile).size > 0) renameSync(logFile, `${logFile}.1`);
 }
 

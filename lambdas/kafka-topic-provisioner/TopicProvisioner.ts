@@ -11,7 +11,7 @@
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ConfigResourceTypes } from 'kafkajs';
-import { createTopicsAndWait } from '../core/kafka/createTopicsAndWait';
+import { createPartitionsAndWait, createTopicsAndWait } from '../core/kafka/createTopicsAndWait';
 import { PROVISIONER_LIMITS } from './constants';
 import { TopicProvisioningError } from './errors';
 import type { KafkaTopicProperties, TopicAdmin, TopicSpec } from './types';
@@ -85,8 +85,8 @@ export class TopicProvisioner {
       );
     }
     if (desired.partitions > existing) {
-      await this.#admin.createPartitions({
-        topicPartitions: [{ topic: desired.name, count: desired.partitions }],
+      await createPartitionsAndWait(this.#admin, desired.name, desired.partitions, {
+        timeoutMs: PROVISIONER_LIMITS.createTimeoutMs,
       });
     }
     await this.#admin.alterConfigs({

@@ -3,7 +3,7 @@
 export const PROVISIONER_LIMITS = {
   /** Time kept to answer CloudFormation after the work is cut off. */
   responseMarginMs: 5_000,
-  /** How long a topic's creation, until every partition has a leader, is awaited. */
+  /** How long a topic's creation or growth, until every partition has a leader, is awaited. */
   createTimeoutMs: 30_000,
   /** How long a topic deletion is awaited. */
   deleteTimeoutMs: 30_000,

@@ -1,6 +1,9 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
 import kafkajs from 'kafkajs';
-import { createTopicsAndWait as createTopicsWithLeaders } from '../../lambdas/core/kafka/createTopicsAndWait';
+import {
+  createPartitionsAndWait,
+  createTopicsAndWait as createTopicsWithLeaders,
+} from '../../lambdas/core/kafka/createTopicsAndWait';
 import { DEPLOY_ACTIONS, LOCAL_REPLICATION_FACTOR } from './constants';
 import type { TopicSpec } from './resourceSpecs';
 import type { DeployAction } from './types';
@@ -98,10 +101,7 @@ export async function deployTopic(admin: Admin, spec: TopicSpec): Promise<TopicO
   const changes: string[] = [];
   const blocked: string[] = [];
   if (spec.partitions > current) {
-    await admin.createPartitions({
-      topicPartitions: [{ topic: spec.topicName, count: spec.partitions }],
-      timeout: ADMIN_TIMEOUT_MS,
-    });
+    await createPartitionsAndWait(admin, spec.topicName, spec.partitions, { timeoutMs: ADMIN_TIMEOUT_MS });
     changes.push(`partitions ${current} → ${spec.partitions}`);
   } else if (spec.partitions < current) {
     blocked.push(

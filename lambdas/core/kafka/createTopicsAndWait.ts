@@ -38,8 +38,29 @@ export async function createTopicsAndWait(
   }
 }
 
+/**
+ * Adds partitions to a topic and resolves once the topic has a leader for each of its `count` partitions
+ * (the broker's metadata shows new partitions a moment after the request returns); throws, naming the topic,
+ * past `timeoutMs`.
+ *
+ * @example
+ * ```ts
+ * await createPartitionsAndWait(admin, 'orders.changes', 6, { timeoutMs: 30_000 });
+ * ```
+ */
+export async function createPartitionsAndWait(
+  admin: Pick<Admin, 'createPartitions' | 'fetchTopicMetadata'>,
+  topic: string,
+  count: number,
+  { timeoutMs }: CreateTopicsOptions,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  await admin.createPartitions({ topicPartitions: [{ topic, count }], timeout: timeoutMs });
+  await waitForLeaders(admin, topic, count, deadline, timeoutMs);
+}
+
 async function waitForLeaders(
-  admin: TopicCreator,
+  admin: Pick<Admin, 'fetchTopicMetadata'>,
   topic: string,
   partitions: number,
   deadline: number,
@@ -55,7 +76,7 @@ async function waitForLeaders(
     }
     if (Date.now() + LEADER_POLL_MS > deadline) {
       throw new Error(
-        `topic ${topic}: its ${partitions} partitions had no leader ${timeoutMs} ms after it was created`,
+        `topic ${topic}: its ${partitions} partitions had no leader ${timeoutMs} ms after they were asked for`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, LEADER_POLL_MS));

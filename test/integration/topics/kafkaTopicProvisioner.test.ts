@@ -110,9 +110,19 @@ describe('kafka-topic-provisioner', () => {
       ),
     );
     expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: topic });
+    // The provisioner answers once the new partitions have leaders.
     expect(await partitions()).toBe(5);
-    expect(await config('retention.ms')).toBe('3600000');
-    expect(await config('cleanup.policy')).toBe('delete');
+    // A KRaft broker applies a config change through its metadata log: describeConfigs can show the old
+    // values for a moment after alterConfigs returned.
+    const configs = await pollUntil(
+      async () => {
+        const seen = { retention: await config('retention.ms'), cleanup: await config('cleanup.policy') };
+        if (seen.retention !== '3600000' || seen.cleanup !== 'delete')
+          throw new Error(`configs still ${JSON.stringify(seen)}`);
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
+    expect(configs).toEqual({ ok: true });
   });
 
   it('refuses to shrink the partitions, telling CloudFormation why', async () => {

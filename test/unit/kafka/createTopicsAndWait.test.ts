@@ -1,6 +1,9 @@
 import type { Admin, ITopicMetadata } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { createTopicsAndWait } from '../../../lambdas/core/kafka/createTopicsAndWait';
+import {
+  createPartitionsAndWait,
+  createTopicsAndWait,
+} from '../../../lambdas/core/kafka/createTopicsAndWait';
 
 type Answer = ITopicMetadata | Error;
 
@@ -13,13 +16,17 @@ function scriptedAdmin(answers: readonly Answer[]) {
       created.push(options);
       return true;
     },
+    createPartitions: async (options: unknown) => {
+      created.push(options);
+      return true;
+    },
     fetchTopicMetadata: async () => {
       const answer = answers[Math.min(lookups, answers.length - 1)] as Answer;
       lookups++;
       if (answer instanceof Error) throw answer;
       return { topics: [answer] };
     },
-  } satisfies Pick<Admin, 'createTopics' | 'fetchTopicMetadata'>;
+  } satisfies Pick<Admin, 'createTopics' | 'createPartitions' | 'fetchTopicMetadata'>;
   return { admin, created, lookups: () => lookups };
 }
 
@@ -62,6 +69,20 @@ describe('createTopicsAndWait', () => {
     expect(lookups()).toBe(4);
   });
 
+  it('grows a topic and waits until the metadata shows every new partition with a leader', async () => {
+    // Prepare: the broker first still shows the 3 old partitions, then a new one without a leader.
+    const { admin, created, lookups } = scriptedAdmin([
+      led('orders', [1, 1, 1]),
+      led('orders', [1, 1, 1, 1, -1]),
+      led('orders', [1, 1, 1, 1, 1]),
+    ]);
+    // Act
+    await createPartitionsAndWait(admin, 'orders', 5, { timeoutMs: 5_000 });
+    // Assess
+    expect(created).toEqual([{ topicPartitions: [{ topic: 'orders', count: 5 }], timeout: 5_000 }]);
+    expect(lookups()).toBe(3);
+  });
+
   it('rethrows a broker error that is not retriable and gives up, naming the topic, past the timeout', async () => {
     const denied = Object.assign(new Error('Not authorized to access topics'), { retriable: false });
     await expect(
@@ -71,6 +92,6 @@ describe('createTopicsAndWait', () => {
       createTopicsAndWait(scriptedAdmin([unknownTopic()]).admin, [{ topic: 'orders', numPartitions: 2 }], {
         timeoutMs: 300,
       }),
-    ).rejects.toThrow('topic orders: its 2 partitions had no leader 300 ms after it was created');
+    ).rejects.toThrow('topic orders: its 2 partitions had no leader 300 ms after they were asked for');
   });
 });

@@ -488,24 +488,11 @@ def check_update_copies() -> None:
     (numbers, lists, sets, maps), and a streamed table's UpdateItem still records the item as it was.
     """
     backend = DynamoDBBackend("us-east-1", "000000000000")
-    for name, streams in (("plain", None), ("streamed", {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})):
-        backend.create_table(
-            name,
-            schema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-            attr=[{"AttributeName": "pk", "AttributeType": "S"}],
-            throughput=None,
-            billing_mode="PAY_PER_REQUEST",
-            indexes=None,
-            global_indexes=None,
-            streams=streams,
-            tags=[],
-            deletion_protection_enabled=False,
-            sse_specification=None,
-            warm_throughput=None,
-        )
-        def item() -> dict[str, Any]:
-            return {"pk": {"S": "a"}, "n": {"N": "1"}, "l": {"L": [{"S": "x"}]}, "ss": {"SS": ["p"]}, "m": {"M": {"k": {"N": "1"}}}}
+    def item() -> dict[str, Any]:
+        return {"pk": {"S": "a"}, "n": {"N": "1"}, "l": {"L": [{"S": "x"}]}, "ss": {"SS": ["p"]}, "m": {"M": {"k": {"N": "1"}}}}
 
+    for name, streamed in (("plain", False), ("streamed", True)):
+        shard = self_check_backend_table(backend, name, None, streamed).stream_shard
         backend.put_item(name, item())
         old = backend.get_item(name, {"pk": {"S": "a"}}).to_json()["Attributes"]
         backend.update_item(
@@ -520,7 +507,6 @@ def check_update_copies() -> None:
         after = backend.get_item(name, {"pk": {"S": "a"}}).to_json()["Attributes"]
         if after["n"] != {"N": "2"} or after["l"] != {"L": [{"S": "x"}, {"S": "y"}]} or sorted(after["ss"]["SS"]) != ["p", "q"]:
             raise MotoMismatch(f"an update left the item as {after}")
-        shard = backend.tables[name].stream_shard
         if shard is not None:
             record = shard.items[-1].record["dynamodb"]
             if record.get("OldImage", {}).get("n") != {"N": "1"} or record.get("NewImage", {}).get("n") != {"N": "2"}:
@@ -796,6 +782,27 @@ def self_check_table(sort_key_type: str, more_attr: tuple[tuple[str, str], ...] 
     )
 
 
+def self_check_backend_table(backend: Any, name: str, sort_key_type: str | None, streamed: bool) -> Any:
+    """A table keyed `pk` (S), and `sk` of `sort_key_type` unless None, created through a backend (as a
+    request would), with a NEW_AND_OLD_IMAGES stream when `streamed`, for the start-up checks."""
+    keys = [("pk", "S", "HASH"), *((("sk", sort_key_type, "RANGE"),) if sort_key_type else ())]
+    backend.create_table(
+        name,
+        schema=[{"AttributeName": key, "KeyType": role} for key, _, role in keys],
+        attr=[{"AttributeName": key, "AttributeType": kind} for key, kind, _ in keys],
+        throughput=None,
+        billing_mode="PAY_PER_REQUEST",
+        indexes=None,
+        global_indexes=None,
+        streams={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"} if streamed else None,
+        tags=[],
+        deletion_protection_enabled=False,
+        sse_specification=None,
+        warm_throughput=None,
+    )
+    return backend.tables[name]
+
+
 def check_partition_query() -> None:
     """A Query of one partition returns its items in sort key order, with the key condition applied."""
     table = self_check_table("N")
@@ -854,22 +861,8 @@ def check_index_query() -> None:
 def check_transaction_journal() -> None:
     """A cancelled transaction leaves items and stream as they were; a committed one applies every write."""
     backend = DynamoDBBackend("us-east-1", "000000000000")
-    backend.create_table(
-        "streambridge-self-check",
-        schema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        attr=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "N"}],
-        throughput=None,
-        billing_mode="PAY_PER_REQUEST",
-        indexes=None,
-        global_indexes=None,
-        streams={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
-        tags=[],
-        deletion_protection_enabled=False,
-        sse_specification=None,
-        warm_throughput=None,
-    )
-    table = backend.tables["streambridge-self-check"]
     name = "streambridge-self-check"
+    table = self_check_backend_table(backend, name, "N", streamed=True)
     backend.put_item(name, {"pk": {"S": "a"}, "sk": {"N": "1"}, "v": {"N": "1"}})
     length = len(table.stream_shard.items)
     cancelled = [

@@ -4,6 +4,22 @@
  */
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
+/** The input of a pay-per-request table keyed `pk` (S) + `sk` of `sortKeyType`. */
+function keyedTableInput(table: string, sortKeyType: 'S' | 'N') {
+  return {
+    TableName: table,
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' as const },
+      { AttributeName: 'sk', KeyType: 'RANGE' as const },
+    ],
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' as const },
+      { AttributeName: 'sk', AttributeType: sortKeyType },
+    ],
+    BillingMode: 'PAY_PER_REQUEST' as const,
+  };
+}
+
 /** A table keyed `pk` (S) + `sk` of `sortKeyType`, with a NEW_AND_OLD_IMAGES stream unless `stream` is false. */
 export async function createKeyedTable(
   dynamodb: DynamoDBClient,
@@ -13,16 +29,7 @@ export async function createKeyedTable(
 ): Promise<void> {
   await dynamodb.send(
     new CreateTableCommand({
-      TableName: table,
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: sortKeyType },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
+      ...keyedTableInput(table, sortKeyType),
       ...(stream
         ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } }
         : {}),
@@ -51,16 +58,12 @@ export async function createIndexedTable(
   indexSortKey: 'sk' | 'gs',
   projection: 'ALL' | 'KEYS_ONLY',
 ): Promise<void> {
+  const keyed = keyedTableInput(table, 'S');
   await dynamodb.send(
     new CreateTableCommand({
-      TableName: table,
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
+      ...keyed,
       AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
+        ...keyed.AttributeDefinitions,
         { AttributeName: 'g', AttributeType: 'S' },
         ...(indexSortKey === 'gs' ? [{ AttributeName: 'gs', AttributeType: 'N' as const }] : []),
       ],
@@ -74,7 +77,6 @@ export async function createIndexedTable(
           Projection: { ProjectionType: projection },
         },
       ],
-      BillingMode: 'PAY_PER_REQUEST',
     }),
   );
 }

@@ -123,6 +123,7 @@ export async function startDemoPipeline(options: StartDemoPipelineOptions): Prom
     async stop() {
       await runtime.stop();
       await destinations.stop();
+      runtimeLog.close();
     },
   };
 }

@@ -26,6 +26,16 @@ describe('RuntimeLog', () => {
     expect(readFileSync(`${file}.1`, 'utf8')).toBe('run 1 a\nrun 1 b\n');
   });
 
+  it('goes on in the same file after close when a late line comes', () => {
+    const log = new RuntimeLog(file);
+    log.write('before stop');
+    log.close();
+    log.close();
+    log.write('late line');
+    log.close();
+    expect(readFileSync(file, 'utf8')).toBe('before stop\nlate line\n');
+  });
+
   it('moves on to a fresh file when the next line would pass the cap, keeping one previous file', () => {
     const log = new RuntimeLog(file, 20);
     for (const line of ['0123456789', 'abcdefghi', 'second file', 'third']) log.write(line);

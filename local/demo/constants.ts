@@ -73,7 +73,7 @@ export const HISTORY_SAMPLE_SIZE = 64;
 /** Run flags' defaults. */
 export const DEMO_DEFAULTS = {
   /**
-   * Events per second when no `--rate` is given: about half the end-to-end sustained rate of the newest
+   * Events per second when no `--rate` is given: 35–60 % of the end-to-end sustained rate of the newest
    * kept bench run (a unit test holds it there), so a newcomer's run keeps up with room to spare.
    */
   rate: 200,

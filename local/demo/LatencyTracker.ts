@@ -19,6 +19,7 @@ import { DEMO_DEFAULTS } from './constants';
 import type { DemoPipeline } from './demoPipeline';
 import { renderKey } from './demoPipeline';
 import { latencySummary } from './latencyPercentiles';
+import { streamEntryProbe } from './streamEntryProbe';
 import type { Expectation } from './Tally';
 import type { DemoEvent, LatencySummary } from './types';
 import { numberField } from './verifyResults';
@@ -199,14 +200,7 @@ export class LatencyTracker {
   #streamCheck(event: Extract<DemoEvent, { kind: 'telemetry' }>): PathCheck {
     const { pipeline, redis } = this.#options;
     const key = renderKey(pipeline.redis.stream.keyT, event as unknown as Record<string, unknown>);
-    const check: Check = async () => {
-      const newest = (await redis.xrevrange(key, '+', '-', 'COUNT', 1))[0];
-      if (!newest) return false;
-      const fields = newest[1];
-      const at = fields.indexOf('ts');
-      return at >= 0 && Number(fields[at + 1]) >= event.ts;
-    };
-    return { path: 'telemetry→redis stream', check };
+    return { path: 'telemetry→redis stream', check: streamEntryProbe(redis, key, event.ts) };
   }
 
   /** The sink's default sort key starts with the reading's ISO time; a custom one falls back to the stream. */

@@ -23,5 +23,11 @@ export interface TopicSpec {
 /** The admin operations the provisioner uses (kafkajs `Admin`, or a fake in unit tests). */
 export type TopicAdmin = Pick<
   Admin,
-  'listTopics' | 'fetchTopicMetadata' | 'createTopics' | 'createPartitions' | 'alterConfigs' | 'deleteTopics'
+  | 'listTopics'
+  | 'fetchTopicMetadata'
+  | 'fetchTopicOffsets'
+  | 'createTopics'
+  | 'createPartitions'
+  | 'alterConfigs'
+  | 'deleteTopics'
 >;

@@ -1,9 +1,16 @@
 /**
- * Creating topics and waiting until every partition has a leader, for the topic provisioner (the
+ * Creating topics and waiting until every partition is served by its leader, for the topic provisioner (the
  * `Custom::KafkaTopic` function) and the local deploy alike. kafkajs's own wait (`waitForLeaders: true`)
  * retries only LEADER_NOT_AVAILABLE, and a KRaft broker (MSK's from Kafka 3.7, and the local one) may first
  * answer UNKNOWN_TOPIC_OR_PARTITION ("This server does not host this topic-partition") for a topic it has
  * just created, which failed the whole create: the wait is done here instead.
+ *
+ * A leader in the metadata is not yet enough: a KRaft broker publishes the metadata before it has taken the
+ * partition's log over, and a Produce in between is refused with NOT_LEADER_OR_FOLLOWER. kafkajs then sends
+ * the whole request again, so the partitions that took it the first time hold those records twice (4 of 40
+ * sends to just-created topics on the local broker). The wait therefore ends only when ListOffsets, which a
+ * partition's leader answers once it serves the partition, succeeds for every partition (the
+ * `kafka-cluster:DescribeTopic` permission on MSK, which the metadata lookup needs anyway).
  */
 import type { Admin, ITopicConfig } from 'kafkajs';
 
@@ -15,10 +22,12 @@ export interface CreateTopicsOptions {
   readonly timeoutMs: number;
 }
 
-type TopicCreator = Pick<Admin, 'createTopics' | 'fetchTopicMetadata'>;
+/** The admin calls the wait makes once a topic exists: its metadata, then each partition's offsets. */
+type TopicWaiter = Pick<Admin, 'fetchTopicMetadata' | 'fetchTopicOffsets'>;
+type TopicCreator = Pick<Admin, 'createTopics'> & TopicWaiter;
 
 /**
- * Creates the topics and resolves once each has a leader for every partition asked for; throws, naming the
+ * Creates the topics and resolves once each partition asked for is served by its leader; throws, naming the
  * topic, when that takes longer than `timeoutMs`, or with the broker's error when it is not retriable.
  *
  * @example
@@ -39,8 +48,8 @@ export async function createTopicsAndWait(
 }
 
 /**
- * Adds partitions to a topic and resolves once the topic has a leader for each of its `count` partitions
- * (the broker's metadata shows new partitions a moment after the request returns); throws, naming the topic,
+ * Adds partitions to a topic and resolves once each of its `count` partitions is served by its leader (the
+ * broker's metadata shows new partitions a moment after the request returns); throws, naming the topic,
  * past `timeoutMs`.
  *
  * @example
@@ -49,7 +58,7 @@ export async function createTopicsAndWait(
  * ```
  */
 export async function createPartitionsAndWait(
-  admin: Pick<Admin, 'createPartitions' | 'fetchTopicMetadata'>,
+  admin: Pick<Admin, 'createPartitions'> & TopicWaiter,
   topic: string,
   count: number,
   { timeoutMs }: CreateTopicsOptions,
@@ -60,7 +69,7 @@ export async function createPartitionsAndWait(
 }
 
 async function waitForLeaders(
-  admin: Pick<Admin, 'fetchTopicMetadata'>,
+  admin: TopicWaiter,
   topic: string,
   partitions: number,
   deadline: number,
@@ -70,13 +79,13 @@ async function waitForLeaders(
     try {
       const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
       const led = metadata.topics[0]?.partitions.filter((partition) => partition.leader >= 0) ?? [];
-      if (led.length >= partitions) return;
+      if (led.length >= partitions && (await admin.fetchTopicOffsets(topic)).length >= partitions) return;
     } catch (error) {
       if (!(error as { retriable?: boolean } | null)?.retriable) throw error;
     }
     if (Date.now() + LEADER_POLL_MS > deadline) {
       throw new Error(
-        `topic ${topic}: its ${partitions} partitions had no leader ${timeoutMs} ms after they were asked for`,
+        `topic ${topic}: its ${partitions} partitions were not served by a leader ${timeoutMs} ms after they were asked for`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, LEADER_POLL_MS));

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Figure } from '../harness';
+import { type Figure, median } from '../harness';
 import type { BenchReport } from '../runBenchmarks';
 
 /** A kept run and the file it came from (repository-relative, for links). */
@@ -44,6 +44,24 @@ export function readKeptRuns(resultsDir: string, repoRelativeDir = 'bench/result
 /** The full (not quick) runs, oldest first. */
 export function fullRuns(runs: readonly KeptRun[]): KeptRun[] {
   return runs.filter((run) => !run.report.quick);
+}
+
+/** The end-to-end figure the demo's default rate and the soak's rate are held against. */
+export const SUSTAINED_RATE = 'e2e sustained rate (lag does not grow)';
+/** How many of the newest full runs the typical sustained rate is the median of. */
+export const RECENT_RUNS = 5;
+
+/**
+ * The typical end-to-end sustained rate: the median over the newest `count` full runs that recorded one, so
+ * one run on a machine that was slow that hour does not move what a default is held to.
+ */
+export function recentSustainedRate(runs: readonly KeptRun[], count = RECENT_RUNS): number {
+  const rates = fullRuns(runs)
+    .flatMap((run) => run.report.figures.filter((f) => f.name === SUSTAINED_RATE && f.value > 0))
+    .map((figure) => figure.value)
+    .slice(-count);
+  if (rates.length === 0) throw new Error(`no kept full run records "${SUSTAINED_RATE}"`);
+  return median(rates);
 }
 
 /** One figure of a run by name; throws naming the run when it has none (a page must not quote a gap). */

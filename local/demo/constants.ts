@@ -73,8 +73,9 @@ export const HISTORY_SAMPLE_SIZE = 64;
 /** Run flags' defaults. */
 export const DEMO_DEFAULTS = {
   /**
-   * Events per second when no `--rate` is given: 35–60 % of the end-to-end sustained rate of the newest
-   * kept bench run (a unit test holds it there), so a newcomer's run keeps up with room to spare.
+   * Events per second when no `--rate` is given: 35–60 % of the typical end-to-end sustained rate of the
+   * kept bench runs, the median of the newest five (a unit test holds it there), so a newcomer's run keeps
+   * up with room to spare.
    */
   rate: 200,
   /** How long to wait after the last write for the sinks to catch up before verifying. */

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Figure } from '../../bench/harness';
 import { canPrice, handlerCosts, perMillionAtRate } from '../../bench/report/costModel';
-import { fullRuns, type KeptRun, readKeptRuns } from '../../bench/report/keptRuns';
+import {
+  fullRuns,
+  type KeptRun,
+  readKeptRuns,
+  recentSustainedRate,
+  SUSTAINED_RATE,
+} from '../../bench/report/keptRuns';
 import { formatNumber, renderReadme, spreadsTable } from '../../bench/report/performancePage';
 import { PRICES } from '../../bench/report/prices';
 import { generatedPerformanceDocs, PERFORMANCE_PAGE, README } from '../../bench/report/writeDocs';
@@ -79,6 +85,26 @@ describe('performance docs generated from the kept runs', () => {
     const table = spreadsTable(runs, runs[2] as KeptRun);
     expect(table).toContain('| f | 200 records/s | 3 | 100 – 300, median 200 |');
     expect(table).toContain('| g | 7 records/s | 2 | 5 – 7, median 6 |');
+  });
+
+  it('takes the typical sustained rate as the median of the newest five full runs that recorded one', () => {
+    // Prepare: an old slow run, a quick run and a run without the figure are not counted; one slow newest run
+    // does not move the median.
+    const sustained = (value: number) => figure(SUSTAINED_RATE, value);
+    const runs = [
+      run('a.json', '2026-12-01', [sustained(100)]),
+      ...[400, 500, 500, 400].map((v, i) => run(`b${i}.json`, `2026-12-0${2 + i}`, [sustained(v)])),
+      run('quick.json', '2026-12-06', [sustained(20)], true),
+      run('other.json', '2026-12-07', [figure('something else', 1)]),
+      run('c.json', '2026-12-08', [sustained(200)]),
+    ];
+
+    // Act / Assess
+    expect(recentSustainedRate(runs)).toBe(400);
+    expect(recentSustainedRate(runs, 2)).toBe(300);
+    expect(() => recentSustainedRate([run('q.json', '2026-12-01', [sustained(9)], true)])).toThrow(
+      `no kept full run records "${SUSTAINED_RATE}"`,
+    );
   });
 
   it('groups digits from 10 000 up', () => {

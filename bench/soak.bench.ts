@@ -8,7 +8,8 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Benchmark, Figure } from './harness';
-import { SOAK_PLANS, SOAK_RATE_SHARE, SUSTAINED_RATE_FIGURE } from './soak/constants';
+import { SUSTAINED_RATE } from './report/keptRuns';
+import { SOAK_PLANS, SOAK_RATE_SHARE } from './soak/constants';
 import { runSoak } from './soak/runSoak';
 import type { SoakPlan, SoakResult } from './soak/types';
 
@@ -27,7 +28,7 @@ export function keptSustainedRate(dir = resultsDir): { rate: number; source: str
     .reverse();
   for (const file of files) {
     const report = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { figures?: Figure[] };
-    const sustained = report.figures?.find((f) => f.name === SUSTAINED_RATE_FIGURE);
+    const sustained = report.figures?.find((f) => f.name === SUSTAINED_RATE);
     if (sustained && sustained.value > 0)
       return {
         rate: Math.max(1, Math.round(sustained.value * SOAK_RATE_SHARE)),

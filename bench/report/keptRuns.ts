@@ -46,7 +46,7 @@ export function fullRuns(runs: readonly KeptRun[]): KeptRun[] {
   return runs.filter((run) => !run.report.quick);
 }
 
-/** The end-to-end figure the demo's default rate and the soak's rate are held against. */
+/** The end-to-end figure the demo's default rate (the median below) and the soak's rate (the newest run's) come from. */
 export const SUSTAINED_RATE = 'e2e sustained rate (lag does not grow)';
 /** How many of the newest full runs the typical sustained rate is the median of. */
 export const RECENT_RUNS = 5;

@@ -20,9 +20,6 @@ export const RSS_BOUND = { growthShare: 0.25, slackMiB: 64 } as const;
 /** Share of the sustained end-to-end rate the soak runs at. */
 export const SOAK_RATE_SHARE = 0.5;
 
-/** The figure of a kept whole-bench result the soak takes the sustained rate from. */
-export const SUSTAINED_RATE_FIGURE = 'e2e sustained rate (lag does not grow)';
-
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 

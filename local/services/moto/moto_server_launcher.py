@@ -8,7 +8,8 @@ settings as flags; docs/local-fidelity.md describes them. TransactWriteItems rol
 transaction from a copy of the items it touches instead of moto's deep copy of every table it names (with
 their stream records: a cost that grew with the tables' history), and a Query of a table's own key reads
 that partition (only the items its sort key condition keeps) instead of moto's sorted list of the whole
-table; each condition expression's text is lexed once, an item's size is checked once instead of once per
+table; a transaction holds the reads off while it runs (no read sees the writes of one that is then
+cancelled); each condition expression's text is lexed once, an item's size is checked once instead of once per
 attribute, and Flask's debug mode is off. After each sweep pass the objects alive are frozen out of
 Python's full cycle collections, which otherwise walk every item while holding every request thread. No
 file of moto is changed: a few of its methods are wrapped in this process, and the start fails loudly when
@@ -102,7 +103,7 @@ class Settings:
 # moto serves requests on threads and has no locks of its own: every DynamoDB action but the reads, every
 # DynamoDB Streams action and each step of the sweeper run under this one, so a TTL delete is atomic with the
 # writes around it and a trim with the stream reads. Reads stay concurrent: a long Query must not hold up
-# the pollers' GetRecords.
+# the pollers' GetRecords. They wait only for a running TransactWriteItems (TransactionGate).
 LOCK = threading.RLock()
 READ_ACTIONS = frozenset(
     {"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems", "DescribeTable", "ListTables", "DescribeTimeToLive"}
@@ -153,11 +154,65 @@ def untrack() -> None:
             model.instances_tracked = Untracked()
 
 
-def serialized(action: Any, unlocked: frozenset[str] = frozenset()) -> Any:
+class TransactionGate:
+    """
+    Keeps the unlocked reads out of a TransactWriteItems while it runs. moto applies a transaction's writes
+    one by one and, when a condition fails, puts the items back (TransactionJournal): a read in between saw
+    writes that never happened. On AWS no read sees them (a transaction is serializable with GetItem and
+    TransactGetItems, read-committed for BatchGetItem, Query and Scan). A writer that plans from such a read
+    and writes on a revision condition can overwrite a commit made meanwhile at the same revision (the
+    `sessions` mode lost page views that way). Reads share the gate; a transaction holds it alone, taken
+    before LOCK so the pollers' stream reads (under LOCK) never wait on a long read. Readers that arrive
+    while a transaction waits wait behind it.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._readers = 0
+        self._writer = False
+        self._waiting = 0
+
+    def read(self, action: Any, handler: Any) -> Any:
+        with self._cond:
+            while self._writer or self._waiting:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            return action(handler)
+        finally:
+            with self._cond:
+                self._readers -= 1
+                if self._readers == 0:
+                    self._cond.notify_all()
+
+    def write(self, action: Any, handler: Any) -> Any:
+        with self._cond:
+            self._waiting += 1
+            while self._writer or self._readers:
+                self._cond.wait()
+            self._waiting -= 1
+            self._writer = True
+        try:
+            with LOCK:
+                return action(handler)
+        finally:
+            with self._cond:
+                self._writer = False
+                self._cond.notify_all()
+
+
+TRANSACTION_GATE = TransactionGate()
+GATED_WRITES = frozenset({"TransactWriteItems"})
+
+
+def serialized(action: Any, unlocked: frozenset[str] = frozenset(), gated: frozenset[str] = frozenset()) -> Any:
     @functools.wraps(action)
     def locked(self: Any) -> Any:
-        if self._get_action() in unlocked:
-            return action(self)
+        name = self._get_action()
+        if name in unlocked:
+            return TRANSACTION_GATE.read(action, self) if gated else action(self)
+        if name in gated:
+            return TRANSACTION_GATE.write(action, self)
         with LOCK:
             return action(self)
 
@@ -1221,7 +1276,7 @@ def main(argv: list[str] | None = None) -> None:
             "use the moto version pinned in local/services/constants.ts or update local/services/moto/moto_server_launcher.py"
         )
     untrack()
-    DynamoHandler.call_action = serialized(DynamoHandler.call_action, READ_ACTIONS)
+    DynamoHandler.call_action = serialized(DynamoHandler.call_action, READ_ACTIONS, GATED_WRITES)
     DynamoDBStreamsHandler.call_action = serialized(DynamoDBStreamsHandler.call_action)
     install_stream_rules(settings)
 

@@ -1,9 +1,11 @@
 /**
  * The moto launcher rolls a cancelled TransactWriteItems back from a copy of the items it names (moto's own
  * rollback deep-copied whole tables): a cancelled transaction leaves items and stream as they were, a
- * committed one applies every write and records each in the stream. Runs on the shared moto.
+ * committed one applies every write and records each in the stream; no read, however it is timed, sees the
+ * writes of a transaction that was cancelled. Runs on the shared moto.
  */
 import {
+  BatchGetItemCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -20,6 +22,11 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClientConfig } from '../serviceEnv';
 import { createStreamedTable } from './streamedTable';
+
+/** Cancelled transactions sent while the readers read, and the reads each reader sends. */
+const CANCELLED_TRANSACTIONS = 150;
+const READS_PER_READER = 400;
+const READERS = 3;
 
 describe('moto launcher TransactWriteItems rollback', () => {
   const table = `sb-transactions-${Date.now()}`;
@@ -100,5 +107,63 @@ describe('moto launcher TransactWriteItems rollback', () => {
     expect(afterCancel).toEqual({ kept: '1', added: undefined, records: 2 });
     expect({ kept: await version('kept'), added: await version('new') }).toEqual({ kept: '2', added: '1' });
     expect(await streamRecordCount()).toBe(4);
+  });
+
+  it('lets no read see the writes of a transaction that is then cancelled', async () => {
+    // Prepare: each transaction puts the item under watch (and padding, so it runs for a while) before the
+    // condition that cancels it; moto applies the puts one by one and undoes them after the failed condition.
+    await dynamodb.send(
+      new PutItemCommand({ TableName: table, Item: { pk: { S: 'watched' }, sk: { N: '1' }, v: { N: '1' } } }),
+    );
+    const padding = 'x'.repeat(2_000);
+    const cancelled: TransactWriteItem[] = [
+      { Put: { TableName: table, Item: { pk: { S: 'watched' }, sk: { N: '1' }, v: { N: '99' } } } },
+      ...Array.from(
+        { length: 60 },
+        (_, i): TransactWriteItem => ({
+          Put: { TableName: table, Item: { pk: { S: `pad-${i}` }, sk: { N: '1' }, pad: { S: padding } } },
+        }),
+      ),
+      {
+        ConditionCheck: {
+          TableName: table,
+          Key: { pk: { S: 'watched' }, sk: { N: '1' } },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ];
+    const key = { pk: { S: 'watched' }, sk: { N: '1' } };
+    let writing = true;
+    const seen: string[] = [];
+
+    // Act: one writer, and readers reading the item (GetItem and BatchGetItem, strongly consistent) meanwhile
+    const writer = (async () => {
+      for (let i = 0; i < CANCELLED_TRANSACTIONS; i++) {
+        await dynamodb
+          .send(new TransactWriteItemsCommand({ TransactItems: cancelled }))
+          .catch(() => undefined);
+      }
+      writing = false;
+    })();
+    const readers = Array.from({ length: READERS }, async (_, r) => {
+      for (let i = 0; i < READS_PER_READER && writing; i++) {
+        if ((i + r) % 2 === 0) {
+          const { Item } = await dynamodb.send(
+            new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }),
+          );
+          seen.push(Item?.v?.N ?? 'none');
+        } else {
+          const { Responses } = await dynamodb.send(
+            new BatchGetItemCommand({ RequestItems: { [table]: { Keys: [key], ConsistentRead: true } } }),
+          );
+          seen.push(Responses?.[table]?.[0]?.v?.N ?? 'none');
+        }
+      }
+    });
+    await Promise.all([writer, ...readers]);
+
+    // Assess: the reads ran while transactions did, and every one saw the item as it was
+    expect(seen.length).toBeGreaterThan(READERS * 20);
+    expect(seen.filter((v) => v !== '1')).toEqual([]);
   });
 });

@@ -24,6 +24,7 @@ import {
   freeServicePorts,
   resolveServicesConfig,
   serviceEnv,
+  servicesStatus,
   startServices,
   stopServices,
 } from '../local/services';
@@ -42,6 +43,7 @@ import type { Benchmark, Figure } from './harness';
 import { figuresTable } from './harness';
 import { type CopyLag, kinesisCopyLag } from './kinesisCopyLag';
 import { SUSTAINED_RATE } from './report/keptRuns';
+import { type CpuSnapshot, cpuSnapshot, type StepCpu, stepCpu } from './stepCpu';
 
 const root = join(import.meta.dirname, '..');
 
@@ -110,6 +112,8 @@ export interface StepResult {
   readonly copyLag?: Readonly<Record<string, CopyLag>>;
   /** The handlers' time per batch while the step wrote, by function and topic (slowest p99 first). */
   readonly batchTimes?: readonly BatchTimes[];
+  /** Mean CPU of each server, the functions, this process and the machine while the step wrote. */
+  readonly cpu?: StepCpu;
 }
 
 /**
@@ -174,7 +178,26 @@ export function keptUp(step: {
 interface PipelineRun {
   readonly endpoints: LocalEndpoints;
   readonly pipeline: RunningDemoPipeline;
+  /** The processes of the run's local servers, by server. */
+  servers(): Promise<Record<string, number[]>>;
   stop(): Promise<void>;
+}
+
+/** The local servers' processes as servicesStatus reports them (a stopped server has none). */
+async function serverPids(options: ServicesOptions = {}): Promise<Record<string, number[]>> {
+  const statuses = await servicesStatus({ ...options, log: () => undefined });
+  return Object.fromEntries(
+    statuses.flatMap(({ service, pid }) => (pid === undefined ? [] : [[service, [pid]]])),
+  );
+}
+
+/** Every process of the part: the servers', and the functions' execution environments running now. */
+function runProcesses(run: PipelineRun, servers: Record<string, number[]>): Record<string, number[]> {
+  const { deployment, runtime } = run.pipeline;
+  const functions = deployment.functions.flatMap((fn) =>
+    runtime.function(fn.logicalId).environments.flatMap((env) => (env.pid === undefined ? [] : [env.pid])),
+  );
+  return { ...servers, functions };
 }
 
 const assemblyCache = join(root, '.streambridge', 'bench', 'cdk.out');
@@ -234,7 +257,7 @@ async function startSharedRun(log: (line: string) => void): Promise<PipelineRun>
     logFile: join('.streambridge', 'logs', 'bench-end-to-end.log'),
     log,
   });
-  return { endpoints, pipeline, stop: () => pipeline.stop() };
+  return { endpoints, pipeline, servers: () => serverPids(), stop: () => pipeline.stop() };
 }
 
 /** On a private set of servers: nothing else loads them or reads from its consumer groups. */
@@ -260,6 +283,7 @@ async function startPrivateRun(log: (line: string) => void): Promise<PipelineRun
     return {
       endpoints,
       pipeline,
+      servers: () => serverPids(services),
       async stop() {
         await pipeline.stop();
         await cleanup();
@@ -275,6 +299,9 @@ async function step(run: PipelineRun, rate: number, ms: number, seed: number, lo
   let drainingAt = 0;
   let verifyingAt = 0;
   const motoBefore = await motoStatus(run.endpoints);
+  const servers = await run.servers().catch(() => ({}));
+  let cpuAtDrain: CpuSnapshot | undefined;
+  const cpuAtStart = cpuSnapshot(runProcesses(run, servers));
   const writingFrom = Date.now();
   const summary = await runDemo({
     config,
@@ -287,8 +314,10 @@ async function step(run: PipelineRun, rate: number, ms: number, seed: number, lo
     view: false,
     log,
     onPhase: (phase, at) => {
-      if (phase === 'draining') drainingAt = at;
-      else if (phase === 'verifying') verifyingAt = at;
+      if (phase === 'draining') {
+        drainingAt = at;
+        cpuAtDrain = cpuSnapshot(runProcesses(run, servers));
+      } else if (phase === 'verifying') verifyingAt = at;
     },
   });
   const drainMs = verifyingAt - drainingAt;
@@ -305,6 +334,7 @@ async function step(run: PipelineRun, rate: number, ms: number, seed: number, lo
     return undefined;
   });
   const batchTimes = stepBatchTimes(run, writingFrom, drainingAt || Date.now());
+  const cpu = stepCpu(cpuAtStart, cpuAtDrain ?? cpuSnapshot(runProcesses(run, servers)));
   const result: StepResult = {
     rate,
     achieved,
@@ -321,6 +351,7 @@ async function step(run: PipelineRun, rate: number, ms: number, seed: number, lo
     ...(moto ? { moto } : {}),
     ...(copyLag ? { copyLag } : {}),
     ...(batchTimes.length > 0 ? { batchTimes } : {}),
+    cpu,
   };
   const { p50, p95, p99, samples, trendMs } = summary.latencyMs;
   log(
@@ -336,11 +367,23 @@ async function step(run: PipelineRun, rate: number, ms: number, seed: number, lo
         .map((t) => `  ${t.handler}: ${t.p50}/${t.p99}/${t.max} (${t.batches}, ${t.recordsP50})`)
         .join('\n')}`,
     );
+  log(`e2e: CPU while writing at ${rate} events/s: ${cpuText(cpu)}`);
   for (const [table, lag] of Object.entries(copyLag ?? {}))
     log(
       `e2e: Kinesis copy of ${table}: p50 ${lag.p50} p90 ${lag.p90} p99 ${lag.p99} max ${lag.max} ms (${lag.changes} changes)`,
     );
   return result;
+}
+
+/** `moto 92 %, kinesis 61 %, …, everything else 5 % (% of one core); machine 88 % of 2 cores`, busiest first. */
+export function cpuText(cpu: StepCpu): string {
+  const parts = Object.entries(cpu.parts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, percent]) => `${name} ${percent} %`);
+  const other = cpu.otherPercent === undefined ? '' : `, everything else ${cpu.otherPercent} %`;
+  const machine =
+    cpu.machinePercent === undefined ? '' : `; machine ${cpu.machinePercent} % of ${cpu.cores} cores`;
+  return `${parts.join(', ')}${other} (% of one core)${machine}`;
 }
 
 /** The moto server's requests and CPU per generated event at a step, with each operation's share. */
@@ -382,6 +425,7 @@ function latencyFigures(
     timeouts: latency.timeouts,
     lost: result.summary.lost,
     doubleApplied: result.summary.doubleApplied,
+    ...(result.cpu ? { 'CPU while writing': cpuText(result.cpu) } : {}),
     ...Object.fromEntries(
       Object.entries(latency.byPath ?? {}).map(([path, p]) => [
         `${path} p50/p99 ms (samples)`,
@@ -463,9 +507,12 @@ export const endToEnd: Benchmark = {
       const best = steps.filter((s) => s.keptUp).at(-1);
       const failed = steps.find((s) => !s.keptUp);
       const stepDetail = Object.fromEntries(
-        steps.map((s) => [
-          `${s.rate}/s`,
-          `${s.keptUp ? 'kept up' : 'fell behind'}: wrote ${s.achieved}/s, drain ${s.drainMs} ms, latency growth ${s.summary.latencyMs.trendMs ?? '?'} ms, lost ${s.summary.lost}`,
+        steps.flatMap((s) => [
+          [
+            `${s.rate}/s`,
+            `${s.keptUp ? 'kept up' : 'fell behind'}: wrote ${s.achieved}/s, drain ${s.drainMs} ms, latency growth ${s.summary.latencyMs.trendMs ?? '?'} ms, lost ${s.summary.lost}`,
+          ],
+          ...(s.cpu ? [[`${s.rate}/s CPU while writing`, cpuText(s.cpu)]] : []),
         ]),
       );
       const figures: Figure[] = [

@@ -73,8 +73,14 @@ export interface SweepResult {
   readonly produced: number;
 }
 
-function parseState(json: string | null | undefined): ThresholdState | undefined {
-  return json ? (JSON.parse(json) as ThresholdState) : undefined;
+/**
+ * A key's stored state: the evaluation's, plus the outbox of the partition its readings come from (written
+ * by the event path), which the silence sweep reads to hold a key back while an alert of it waits there.
+ */
+type StoredState = ThresholdState & { readonly outbox?: string };
+
+function parseState(json: string | null | undefined): StoredState | undefined {
+  return json ? (JSON.parse(json) as StoredState) : undefined;
 }
 
 function currentAlert(key: string, state: ThresholdState): string {
@@ -111,10 +117,19 @@ function compile(
 }
 
 /** The alerts of an outbox or pending hash (HGETALL's field/value list), per key in sequence order. */
+function bySequence(a: AlertEvent, b: AlertEvent): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : a.seq - b.seq;
+}
+
 function alertsOf(entries: readonly string[]): AlertEvent[] {
   const alerts: AlertEvent[] = [];
   for (let i = 1; i < entries.length; i += 2) alerts.push(JSON.parse(entries[i] as string) as AlertEvent);
-  return alerts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.seq - b.seq));
+  return alerts.sort(bySequence);
+}
+
+/** The key an alert id (`<mapping>:<key>:<seq>`) is of. */
+function keyOfAlertId(mapping: string, alertId: string): string {
+  return alertId.slice(mapping.length + 1, alertId.lastIndexOf(':'));
 }
 
 /**
@@ -179,7 +194,8 @@ export class ThresholdEngine {
       const byKey = this.#readings(compiled, batch.events, poison);
       try {
         duplicates += await this.#commitPartition(compiled, batch, byKey);
-        await this.#flush(compiled, this.#partitionOutbox(compiled, batch));
+        // The sweep's outbox too: an alert of one of these keys may wait there, and it goes first.
+        await this.#flush(compiled, [compiled.keys.outbox, this.#partitionOutbox(compiled, batch)]);
       } catch (error) {
         const settled = poison.filter((finding) => finding.record.offset < firstOffset);
         throw new PartitionApplyError(firstOffset, error, settled);
@@ -204,15 +220,18 @@ export class ThresholdEngine {
         String(cutoff),
       ])) as string[];
       const stored = await this.#states(compiled, candidates);
+      const waiting = await this.#keysWaiting(compiled, stored);
       const commits: KeyCommit[] = [];
       const alerts: AlertEvent[] = [];
       for (const key of candidates) {
         const before = stored.get(key) ?? '';
         const state = parseState(before);
-        if (!state) continue;
+        // A key with an alert still in its partition's outbox (its send failed) waits for the next sweep:
+        // its silence alert must not reach the topic before that one.
+        if (!state || waiting.has(key)) continue;
         const evaluation = evaluateSilence(compiled.rule, key, state, now);
         if (evaluation.alerts.length === 0) continue;
-        commits.push(this.#keyCommit(key, before, evaluation));
+        commits.push(this.#keyCommit(key, before, evaluation, state.outbox));
         alerts.push(...evaluation.alerts);
       }
       if (commits.length === 0) break;
@@ -226,8 +245,23 @@ export class ThresholdEngine {
       }
       if (attempt >= SINK_LOOP.maxReplans) throw new Error(`threshold states of ${mappingName} keep moving`);
     }
-    const produced = await this.#flush(compiled, compiled.keys.outbox);
+    const produced = await this.#flush(compiled, [compiled.keys.outbox]);
     return { mapping: mappingName, silenced, produced };
+  }
+
+  /** The keys among `stored` with an alert waiting in the partition outbox their state names. */
+  async #keysWaiting(compiled: CompiledThreshold, stored: ReadonlyMap<string, string>): Promise<Set<string>> {
+    const outboxes = new Set<string>();
+    for (const json of stored.values()) {
+      const outbox = parseState(json)?.outbox;
+      if (outbox) outboxes.add(outbox);
+    }
+    const waiting = new Set<string>();
+    for (const outbox of outboxes) {
+      for (const id of (await this.#redis.call('HKEYS', [outbox])) as string[])
+        waiting.add(keyOfAlertId(compiled.mapping.name, id));
+    }
+    return waiting;
   }
 
   #partitionOutbox(compiled: CompiledThreshold, batch: PartitionEvents): string {
@@ -235,28 +269,37 @@ export class ThresholdEngine {
   }
 
   /**
-   * Flushes `outbox`, one flush of it at a time in this environment (overlapping sweeps would read the same
-   * entries); across environments an outbox has one writer: its partition's invocation, or the sweep.
+   * Flushes `outboxes` together, one such flush at a time in this environment (overlapping sweeps would read
+   * the same entries). A partition outbox is written by its partition's invocation only; the sweep's outbox
+   * is flushed by the sweep and by every partition flush (an alert sent twice that way has one id).
    */
-  #flush(compiled: CompiledThreshold, outbox: string): Promise<number> {
-    const previous = this.#flushes.get(outbox) ?? Promise.resolve(0);
-    const next = previous.catch(() => 0).then(() => this.#flushOutbox(compiled, outbox));
-    this.#flushes.set(outbox, next);
+  #flush(compiled: CompiledThreshold, outboxes: readonly string[]): Promise<number> {
+    const id = outboxes.join('\n');
+    const previous = this.#flushes.get(id) ?? Promise.resolve(0);
+    const next = previous.catch(() => 0).then(() => this.#flushOutboxes(compiled, outboxes));
+    this.#flushes.set(id, next);
     return next.finally(() => {
-      if (this.#flushes.get(outbox) === next) this.#flushes.delete(outbox);
+      if (this.#flushes.get(id) === next) this.#flushes.delete(id);
     });
   }
 
   /**
-   * Produces every alert in the outbox to the mapping's alert topic (per key in sequence order, keyed by
-   * the key, the alert id in a header), then deletes exactly those from the outbox. A send that fails
-   * leaves them there for the next flush; one that succeeded but whose delete failed sends them again
-   * (same ids: consumers de-duplicate). With `alertSns`, the sent alerts move to the SNS pending hash
-   * (written before the outbox delete) and are published from there. Returns how many were produced.
+   * Produces every alert in the outboxes to the mapping's alert topic in one send (per key in sequence order
+   * across the outboxes, keyed by the key, the alert id in a header), then deletes exactly those from each
+   * outbox. A send that fails leaves them there for the next flush; one that succeeded but whose delete
+   * failed sends them again (same ids: consumers de-duplicate). With `alertSns`, the sent alerts move to
+   * each outbox's SNS pending hash (written before the outbox delete) and are published from there.
+   * Returns how many were produced.
    */
-  async #flushOutbox(compiled: CompiledThreshold, outbox: string): Promise<number> {
+  async #flushOutboxes(compiled: CompiledThreshold, outboxes: readonly string[]): Promise<number> {
     const mappingName = compiled.mapping.name;
-    const alerts = alertsOf((await this.#redis.call('HGETALL', [outbox])) as string[]);
+    const held = await Promise.all(
+      outboxes.map(async (outbox) => ({
+        outbox,
+        alerts: alertsOf((await this.#redis.call('HGETALL', [outbox])) as string[]),
+      })),
+    );
+    const alerts = held.flatMap((h) => h.alerts).sort(bySequence);
     if (alerts.length > 0) {
       await this.#producer.send(
         [
@@ -271,14 +314,19 @@ export class ThresholdEngine {
         ],
         this.#sendDeadlineMs,
       );
-      if (compiled.snsTopicArn) {
-        const pending = alerts.flatMap((alert) => [alert.alertId, JSON.stringify(alert)]);
-        await this.#redis.call('HSET', [compiled.keys.snsPending(outbox), ...pending]);
+      for (const { outbox, alerts: sent } of held) {
+        if (sent.length === 0) continue;
+        if (compiled.snsTopicArn) {
+          const pending = sent.flatMap((alert) => [alert.alertId, JSON.stringify(alert)]);
+          await this.#redis.call('HSET', [compiled.keys.snsPending(outbox), ...pending]);
+        }
+        await this.#redis.call('HDEL', [outbox, ...sent.map((alert) => alert.alertId)]);
       }
-      await this.#redis.call('HDEL', [outbox, ...alerts.map((alert) => alert.alertId)]);
       this.#logger?.debug('alerts produced', { mapping: mappingName, alerts: alerts.length });
     }
-    if (compiled.snsTopicArn) await this.#publishPending(compiled, compiled.snsTopicArn, outbox);
+    if (compiled.snsTopicArn) {
+      for (const outbox of outboxes) await this.#publishPending(compiled, compiled.snsTopicArn, outbox);
+    }
     return alerts.length;
   }
 
@@ -377,11 +425,12 @@ export class ThresholdEngine {
     return states;
   }
 
-  #keyCommit(key: string, before: string, evaluation: Evaluation): KeyCommit {
+  #keyCommit(key: string, before: string, evaluation: Evaluation, outbox: string | undefined): KeyCommit {
+    const state: StoredState = outbox === undefined ? evaluation.state : { ...evaluation.state, outbox };
     return {
       key,
       before,
-      after: JSON.stringify(evaluation.state),
+      after: JSON.stringify(state),
       lastAt: evaluation.state.lastAt,
       alert: currentAlert(key, evaluation.state),
     };
@@ -400,6 +449,7 @@ export class ThresholdEngine {
       if (watermark >= batch.lastOffset) return batch.events.length;
       const keys = [...byKey.keys()];
       const states = await this.#states(compiled, keys);
+      const outbox = this.#partitionOutbox(compiled, batch);
       const commits: KeyCommit[] = [];
       const alerts: AlertEvent[] = [];
       let skipped = 0;
@@ -411,10 +461,10 @@ export class ThresholdEngine {
         if (fresh.length === 0) continue;
         const before = states.get(key) ?? '';
         const evaluation = evaluateReadings(compiled.rule, key, parseState(before), fresh);
-        commits.push(this.#keyCommit(key, before, evaluation));
+        commits.push(this.#keyCommit(key, before, evaluation, outbox));
         alerts.push(...evaluation.alerts);
       }
-      const redisKeys = { ...compiled.keys, outbox: this.#partitionOutbox(compiled, batch) };
+      const redisKeys = { ...compiled.keys, outbox };
       const result = await commitThresholds(this.#redis, redisKeys, {
         watermark: { field, expected: watermark, next: batch.lastOffset },
         keys: commits,

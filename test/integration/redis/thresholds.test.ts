@@ -286,6 +286,70 @@ describe('threshold mappings on Redis and Kafka', () => {
     expect(await redis.hlen(thresholdKeys(name).alerts)).toBe(0);
   });
 
+  /** A producer whose sends fail while `down()` says the broker is down. */
+  function broker(down: () => boolean): AlertProducer {
+    return {
+      send: (batch: TopicMessages[], deadlineMs: number) =>
+        down() ? Promise.reject(new Error('broker unavailable')) : producer.send(batch, deadlineMs),
+    };
+  }
+
+  it('holds a key back from the silence sweep while an alert of it waits in its partition outbox', async () => {
+    // Prepare: d6 alerts (seq 1) two minutes ago while the broker was down, so the alert waits in its outbox
+    const name = `thr-${randomUUID().slice(0, 8)}`;
+    let down = true;
+    const { handler, timers } = sink(
+      name,
+      broker(() => down),
+    );
+    const batch = mskEvent(readings('d6', [90, 91], 0, Date.now() - 120_000));
+    const failed = await handler(batch, CONTEXT);
+
+    // Act: the sweep while the alert waits, then the redelivery with the broker back, then the sweep again
+    const heldBack = await timers[name]?.({} as never);
+    down = false;
+    const redelivered = await handler(batch, CONTEXT);
+    const swept = await timers[name]?.({} as never);
+
+    // Assess: the silence alert comes after the one that waited
+    expect(failed.batchItemFailures).toHaveLength(1);
+    expect(heldBack).toEqual({ mapping: name, silenced: 0, produced: 0 });
+    expect(redelivered.batchItemFailures).toEqual([]);
+    expect(swept).toEqual({ mapping: name, silenced: 1, produced: 1 });
+    await vi.waitFor(() => expect(alertsOf(name)).toHaveLength(2), { timeout: 10_000, interval: 50 });
+    expect(alertsOf(name).map((r) => `${r.alert.seq} ${r.alert.from}>${r.alert.to}`)).toEqual([
+      '1 ok>alerting',
+      '2 alerting>silent',
+    ]);
+  });
+
+  it("sends a silence alert that waited in the sweep's outbox before the key's next alert", async () => {
+    // Prepare: d8 read two minutes ago; the sweep turns it silent while the broker is down
+    const name = `thr-${randomUUID().slice(0, 8)}`;
+    let down = false;
+    const { handler, timers } = sink(
+      name,
+      broker(() => down),
+    );
+    await handler(mskEvent(readings('d8', [50], 0, Date.now() - 120_000)), CONTEXT);
+    down = true;
+    const sweepFailed = await timers[name]?.({} as never).catch((error: unknown) => error);
+    down = false;
+
+    // Act: its next reading, through its partition (the broker is back)
+    const response = await handler(mskEvent(readings('d8', [55], 1)), CONTEXT);
+
+    // Assess: silent first, then back to ok, each once
+    expect(sweepFailed).toBeInstanceOf(Error);
+    expect(response.batchItemFailures).toEqual([]);
+    await vi.waitFor(() => expect(alertsOf(name)).toHaveLength(2), { timeout: 10_000, interval: 50 });
+    expect(alertsOf(name).map((r) => `${r.alert.seq} ${r.alert.from}>${r.alert.to}`)).toEqual([
+      '1 ok>silent',
+      '2 silent>ok',
+    ]);
+    expect(await redis.hlen(thresholdKeys(name).outbox)).toBe(0);
+  });
+
   it('dead-letters a reading without a numeric value, with the reason, and goes on', async () => {
     // Prepare
     const name = `thr-${randomUUID().slice(0, 8)}`;

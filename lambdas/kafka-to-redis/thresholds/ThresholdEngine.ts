@@ -193,9 +193,15 @@ export class ThresholdEngine {
       if (compiled.mapping.topic !== batch.topic) continue;
       const byKey = this.#readings(compiled, batch.events, poison);
       try {
-        duplicates += await this.#commitPartition(compiled, batch, byKey);
-        // The sweep's outbox too: an alert of one of these keys may wait there, and it goes first.
-        await this.#flush(compiled, [compiled.keys.outbox, this.#partitionOutbox(compiled, batch)]);
+        const committed = await this.#commitPartition(compiled, batch, byKey);
+        duplicates += committed.duplicates;
+        // The sweep's outbox too when alerts wait there (unknown after a redelivery the watermark skipped):
+        // one of these keys' may be among them, and it goes first.
+        const partitionOutbox = this.#partitionOutbox(compiled, batch);
+        await this.#flush(
+          compiled,
+          committed.sweepWaiting === 0 ? [partitionOutbox] : [compiled.keys.outbox, partitionOutbox],
+        );
       } catch (error) {
         const settled = poison.filter((finding) => finding.record.offset < firstOffset);
         throw new PartitionApplyError(firstOffset, error, settled);
@@ -436,17 +442,20 @@ export class ThresholdEngine {
     };
   }
 
-  /** Evaluates and commits one mapping's readings of a partition; returns the readings already applied. */
+  /**
+   * Evaluates and commits one mapping's readings of a partition; returns the readings already applied and
+   * how many alerts wait in the sweep's outbox (undefined when the watermark skipped the whole batch).
+   */
   async #commitPartition(
     compiled: CompiledThreshold,
     batch: PartitionEvents,
     byKey: ReadonlyMap<string, readonly OffsetReading[]>,
-  ): Promise<number> {
+  ): Promise<{ duplicates: number; sweepWaiting?: number }> {
     const field = `${this.#consumerGroup}:${batch.topic}:${batch.partition}`;
     for (let attempt = 0; ; attempt++) {
       const stored = await this.#redis.call('HGET', [compiled.keys.watermarks, field]);
       const watermark = stored === null ? -1 : Number(stored);
-      if (watermark >= batch.lastOffset) return batch.events.length;
+      if (watermark >= batch.lastOffset) return { duplicates: batch.events.length };
       const keys = [...byKey.keys()];
       const states = await this.#states(compiled, keys);
       const outbox = this.#partitionOutbox(compiled, batch);
@@ -464,13 +473,17 @@ export class ThresholdEngine {
         commits.push(this.#keyCommit(key, before, evaluation, outbox));
         alerts.push(...evaluation.alerts);
       }
-      const redisKeys = { ...compiled.keys, outbox };
+      const redisKeys = { ...compiled.keys, outbox, sweepOutbox: compiled.keys.outbox };
       const result = await commitThresholds(this.#redis, redisKeys, {
         watermark: { field, expected: watermark, next: batch.lastOffset },
         keys: commits,
         outbox: alerts.map((alert) => ({ id: alert.alertId, json: JSON.stringify(alert) })),
       });
-      if (result.status === 'ok') return skipped;
+      if (result.status === 'ok')
+        return {
+          duplicates: skipped,
+          ...(result.sweepWaiting === undefined ? {} : { sweepWaiting: result.sweepWaiting }),
+        };
       if (attempt >= SINK_LOOP.maxReplans) throw new Error(`threshold watermark ${field} keeps moving`);
     }
   }

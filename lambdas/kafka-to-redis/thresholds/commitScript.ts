@@ -3,6 +3,8 @@
  * (Kafka path) and each key's stored state (what the evaluation started from) are unchanged, then writes
  * the new states, the current alert set, the last-reading times, the alerts into the outbox, and the new
  * watermark. Anything moved: nothing is written and the caller evaluates again from what is stored now.
+ * Given the sweep's outbox too (the Kafka path), it answers how many alerts wait there, so the flush reads
+ * it only when some do.
  */
 import { createHash } from 'node:crypto';
 import type { RedisClient } from '../redisConnection';
@@ -36,6 +38,7 @@ for a = 1, alerts do
   i = i + 2
 end
 if wmField ~= '' then redis.call('HSET', KEYS[5], wmField, ARGV[3]) end
+if #KEYS >= 6 then return {'ok', redis.call('HLEN', KEYS[6])} end
 return {'ok'}
 `;
 
@@ -58,7 +61,13 @@ export interface CommitInput {
   readonly outbox: readonly { readonly id: string; readonly json: string }[];
 }
 
-export type CommitResult = { readonly status: 'ok' } | { readonly status: 'moved' };
+export type CommitResult =
+  | {
+      readonly status: 'ok';
+      /** Alerts waiting in the sweep's outbox after the commit, when it was given. */
+      readonly sweepWaiting?: number;
+    }
+  | { readonly status: 'moved' };
 
 /**
  * Runs the commit script (EVALSHA, loading it on NOSCRIPT).
@@ -70,8 +79,14 @@ export type CommitResult = { readonly status: 'ok' } | { readonly status: 'moved
  */
 export async function commitThresholds(
   redis: RedisClient,
-  /** The mapping's keys, `outbox` the one this commit writes to (a partition's, or the sweep's). */
-  keys: Omit<ThresholdKeys, 'outbox' | 'partitionOutbox'> & { readonly outbox: string },
+  /**
+   * The mapping's keys, `outbox` the one this commit writes to (a partition's, or the sweep's), and
+   * `sweepOutbox` the sweep's when the reply should say how many alerts wait there.
+   */
+  keys: Omit<ThresholdKeys, 'outbox' | 'partitionOutbox'> & {
+    readonly outbox: string;
+    readonly sweepOutbox?: string;
+  },
   input: CommitInput,
 ): Promise<CommitResult> {
   const argv: string[] = [
@@ -84,6 +99,7 @@ export async function commitThresholds(
   argv.push(String(input.outbox.length));
   for (const entry of input.outbox) argv.push(entry.id, entry.json);
   const keyList = [keys.state, keys.alerts, keys.lastSeen, keys.outbox, keys.watermarks];
+  if (keys.sweepOutbox !== undefined) keyList.push(keys.sweepOutbox);
   const tail = [String(keyList.length), ...keyList, ...argv];
   let reply: unknown;
   try {
@@ -92,5 +108,6 @@ export async function commitThresholds(
     if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
     reply = await redis.call('EVAL', [SCRIPT, ...tail]);
   }
-  return { status: Array.isArray(reply) && reply[0] === 'ok' ? 'ok' : 'moved' };
+  if (!Array.isArray(reply) || reply[0] !== 'ok') return { status: 'moved' };
+  return reply.length > 1 ? { status: 'ok', sweepWaiting: Number(reply[1]) } : { status: 'ok' };
 }

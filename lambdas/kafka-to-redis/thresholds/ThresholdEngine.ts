@@ -116,11 +116,12 @@ function compile(
   };
 }
 
-/** The alerts of an outbox or pending hash (HGETALL's field/value list), per key in sequence order. */
+/** Per key, in sequence order. */
 function bySequence(a: AlertEvent, b: AlertEvent): number {
   return a.key < b.key ? -1 : a.key > b.key ? 1 : a.seq - b.seq;
 }
 
+/** The alerts of an outbox or pending hash (HGETALL's field/value list), per key in sequence order. */
 function alertsOf(entries: readonly string[]): AlertEvent[] {
   const alerts: AlertEvent[] = [];
   for (let i = 1; i < entries.length; i += 2) alerts.push(JSON.parse(entries[i] as string) as AlertEvent);
@@ -196,7 +197,7 @@ export class ThresholdEngine {
         const committed = await this.#commitPartition(compiled, batch, byKey);
         duplicates += committed.duplicates;
         // The sweep's outbox too when alerts wait there (unknown after a redelivery the watermark skipped):
-        // one of these keys' may be among them, and it goes first.
+        // an alert of one of these keys may be among them, and it goes first.
         const partitionOutbox = this.#partitionOutbox(compiled, batch);
         await this.#flush(
           compiled,

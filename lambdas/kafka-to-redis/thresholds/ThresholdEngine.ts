@@ -263,12 +263,10 @@ export class ThresholdEngine {
       const outbox = parseState(json)?.outbox;
       if (outbox) outboxes.add(outbox);
     }
-    const waiting = new Set<string>();
-    for (const outbox of outboxes) {
-      for (const id of (await this.#redis.call('HKEYS', [outbox])) as string[])
-        waiting.add(keyOfAlertId(compiled.mapping.name, id));
-    }
-    return waiting;
+    const ids = await Promise.all(
+      [...outboxes].map(async (outbox) => (await this.#redis.call('HKEYS', [outbox])) as string[]),
+    );
+    return new Set(ids.flat().map((id) => keyOfAlertId(compiled.mapping.name, id)));
   }
 
   #partitionOutbox(compiled: CompiledThreshold, batch: PartitionEvents): string {

@@ -286,6 +286,12 @@ describe('threshold mappings on Redis and Kafka', () => {
     expect(await redis.hlen(thresholdKeys(name).alerts)).toBe(0);
   });
 
+  /** The mapping's first `count` alerts on the topic as `<seq> <from>><to>`, once that many arrived. */
+  async function transitionsOf(name: string, count: number): Promise<string[]> {
+    await vi.waitFor(() => expect(alertsOf(name)).toHaveLength(count), { timeout: 10_000, interval: 50 });
+    return alertsOf(name).map((r) => `${r.alert.seq} ${r.alert.from}>${r.alert.to}`);
+  }
+
   /** A producer whose sends fail while `down()` says the broker is down. */
   function broker(down: () => boolean): AlertProducer {
     return {
@@ -316,11 +322,7 @@ describe('threshold mappings on Redis and Kafka', () => {
     expect(heldBack).toEqual({ mapping: name, silenced: 0, produced: 0 });
     expect(redelivered.batchItemFailures).toEqual([]);
     expect(swept).toEqual({ mapping: name, silenced: 1, produced: 1 });
-    await vi.waitFor(() => expect(alertsOf(name)).toHaveLength(2), { timeout: 10_000, interval: 50 });
-    expect(alertsOf(name).map((r) => `${r.alert.seq} ${r.alert.from}>${r.alert.to}`)).toEqual([
-      '1 ok>alerting',
-      '2 alerting>silent',
-    ]);
+    expect(await transitionsOf(name, 2)).toEqual(['1 ok>alerting', '2 alerting>silent']);
   });
 
   it("sends a silence alert that waited in the sweep's outbox before the key's next alert", async () => {
@@ -342,11 +344,7 @@ describe('threshold mappings on Redis and Kafka', () => {
     // Assess: silent first, then back to ok, each once
     expect(sweepFailed).toBeInstanceOf(Error);
     expect(response.batchItemFailures).toEqual([]);
-    await vi.waitFor(() => expect(alertsOf(name)).toHaveLength(2), { timeout: 10_000, interval: 50 });
-    expect(alertsOf(name).map((r) => `${r.alert.seq} ${r.alert.from}>${r.alert.to}`)).toEqual([
-      '1 ok>silent',
-      '2 silent>ok',
-    ]);
+    expect(await transitionsOf(name, 2)).toEqual(['1 ok>silent', '2 silent>ok']);
     expect(await redis.hlen(thresholdKeys(name).outbox)).toBe(0);
   });
 
